@@ -1,0 +1,115 @@
+"""Reading user-edited TOML files with line numbers for every key.
+
+``tomllib`` parses but forgets where things were; users tuning a profile by hand need
+``night-drive.toml:12``.  :func:`read_toml` parses a file and returns, beside the data, a
+``locate(path)`` function mapping a key path such as ``("arc", "points")`` to its line.
+
+The locator scans the text for table headers (``[a.b]``) and ``key =`` lines, including keys of
+inline tables and dotted keys.  It only ever improves a message: a key it cannot place is
+reported against the file without a line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sequencer.errors import InputFileError, Problem
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=""")
+_PART = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*""")
+_TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+Locate = Callable[[tuple[str, ...]], int | None]
+
+
+def _split_key(text: str) -> tuple[str, ...]:
+    parts = []
+    for raw in text.split("."):
+        match = _PART.fullmatch(raw)
+        if match is None:
+            return ()
+        parts.append(match.group(1).strip("\"'"))
+    return tuple(parts)
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Map every key path in ``text`` to the (1-based) line where it is defined."""
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            table = _split_key(header.group(1))
+            lines.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            path = table + _split_key(key.group(1))
+            lines.setdefault(path, number)
+            # keys of an inline table on the same line: a = { b = 1, c = 2 }
+            rest = line[key.end() :]
+            if rest.lstrip().startswith("{"):
+                for inner in re.finditer(r"([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=", rest):
+                    lines.setdefault((*path, inner.group(1).strip('"')), number)
+    return lines
+
+
+def make_locator(text: str) -> Locate:
+    """A ``locate(path)`` for ``text``: the key's line, else its nearest enclosing table's."""
+    lines = key_lines(text)
+
+    def locate(path: tuple[str, ...]) -> int | None:
+        for end in range(len(path), 0, -1):
+            found = lines.get(path[:end])
+            if found is not None:
+                return found
+        return None
+
+    return locate
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """Parse TOML text; a syntax error becomes an :class:`InputFileError` at ``source:line``."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_ERROR_AT.search(message)
+        where = f"{source}:{match.group(1)}" if match else source
+        detail = _TOML_ERROR_AT.sub("", message).strip()
+        raise InputFileError(
+            f"not valid TOML: {detail}",
+            hint="check quotes, brackets and `key = value` syntax on that line "
+            "(strings need quotes, lists need [ ])",
+            source=where,
+        ) from None
+
+
+def read_text(path: Path) -> str:
+    """Read a user's text file as UTF-8, with a clear error when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"no such file: {path}", hint="check the path") from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"{path} is not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror}", hint="check permissions") from None
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], Locate]:
+    """Parse a TOML file and return its data with a key → line locator."""
+    text = read_text(path)
+    return parse_toml(text, str(path)), make_locator(text)
+
+
+def problem_at(source: str, line: int | None, message: str, hint: str | None = None) -> Problem:
+    """A :class:`Problem` at ``source:line`` (or just ``source`` when the line is unknown)."""
+    return Problem(f"{source}:{line}" if line else source, message, hint)

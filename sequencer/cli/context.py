@@ -1,0 +1,80 @@
+"""Shared state for commands: paths, settings and lazily opened resources.
+
+One :class:`AppContext` is made by the root group and passed to commands with
+:data:`pass_app`.  Settings resolve as: defaults < environment (``MOODSEQ_…``) < flags.
+Nothing heavy is imported until a command asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sequencer.adapters import paths
+
+if TYPE_CHECKING:
+    from sequencer.core.moods import MoodVocabulary
+
+
+@dataclass
+class AppContext:
+    """What every command may need; built once per invocation."""
+
+    library_option: Path | None = None
+    """``--library`` as given (None = environment or default)."""
+    debug: bool = False
+    quiet: bool = False
+    plain: bool = False
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    _vocabulary: MoodVocabulary | None = None
+
+    @property
+    def config_dir(self) -> Path:
+        """The user's configuration folder."""
+        return paths.config_dir(self.env)
+
+    @property
+    def data_dir(self) -> Path:
+        """The user's data folder."""
+        return paths.data_dir(self.env)
+
+    @property
+    def library_path(self) -> Path:
+        """The library database in use: --library, else MOODSEQ_LIBRARY, else the default."""
+        return self.library_option or paths.default_library_path(self.env)
+
+    @property
+    def library_explicit(self) -> bool:
+        """Whether the user named a library (flag or environment) rather than the default."""
+        return self.library_option is not None or bool(self.env.get("MOODSEQ_LIBRARY"))
+
+    @property
+    def user_profiles_dir(self) -> Path:
+        """Where user profiles live."""
+        return paths.user_profiles_dir(self.env)
+
+    @property
+    def moods_file(self) -> Path:
+        """The user's moods file."""
+        return paths.moods_file_path(self.env)
+
+    def vocabulary(self) -> MoodVocabulary:
+        """The mood vocabulary: built-in moods plus the user's moods file, loaded once."""
+        if self._vocabulary is None:
+            from sequencer.adapters.moods_file import load_vocabulary
+
+            self._vocabulary = load_vocabulary(self.moods_file)
+        return self._vocabulary
+
+    def say(self, message: str) -> None:
+        """A note for the user on stderr (silent with --quiet)."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+pass_app = click.make_pass_decorator(AppContext)

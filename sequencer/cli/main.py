@@ -1,0 +1,128 @@
+"""The root of the ``moodseq`` command line.
+
+Commands are discovered, not listed: every module in :mod:`sequencer.cli.commands` is one
+command named after the module (a trailing underscore dropped: ``import_`` → ``import``), and
+exposes it as ``cli``.  Modules are imported only when their command runs (or ``--help`` needs
+their one-line help), and they import heavy packages inside their callbacks, so ``moodseq
+--help`` stays fast and never imports numpy, networkx or spotipy.
+
+This is the one place that turns a :class:`~sequencer.errors.MoodseqError` into a user-facing
+message: ``Error: …`` and ``hint: …`` on stderr, exit code 2, no traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from sequencer import __version__
+from sequencer.cli.context import AppContext
+from sequencer.errors import MoodseqError
+
+COMMANDS_PACKAGE = "sequencer.cli.commands"
+
+FIRST_STEPS = """\
+moodseq turns a music library into playlists that flow.
+
+Start here:
+  moodseq demo                      a night-drive playlist from the built-in demo library
+  moodseq demo train-ride           … or another context (`moodseq profiles list`)
+  moodseq import csv Liked.csv      bring in your own music (Exportify CSV, any CSV/JSON)
+  moodseq spotify login             connect Spotify to import and push playlists
+  moodseq build night-drive -o night.m3u8
+
+`moodseq --help` lists every command; `moodseq COMMAND --help` explains one."""
+
+
+class UserError(click.ClickException):
+    """A MoodseqError as click shows it: ``Error: …`` + ``hint: …``, exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, error: MoodseqError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the error's lines and its hint on stderr."""
+        lines = self.error.lines()
+        click.echo(f"Error: {lines[0]}", err=True, file=file)
+        for line in lines[1:]:
+            click.echo(line, err=True, file=file)
+        if self.error.hint:
+            click.echo(f"hint: {self.error.hint}", err=True, file=file)
+
+
+def _command_modules() -> dict[str, str]:
+    """Command name → module name, for every module in the commands package."""
+    package = importlib.import_module(COMMANDS_PACKAGE)
+    found: dict[str, str] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        found[info.name.rstrip("_").replace("_", "-")] = info.name
+    return found
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are modules imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Names of the eager commands and the discovered modules, sorted."""
+        return sorted(set(super().list_commands(ctx)) | set(_command_modules()))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the command's module on demand."""
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        module_name = _command_modules().get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"{COMMANDS_PACKAGE}.{module_name}")
+        found: click.Command = module.cli
+        return found
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; user-fixable errors become one clear message (exit 2)."""
+        try:
+            return super().invoke(ctx)
+        except MoodseqError as error:
+            app = ctx.find_object(AppContext)
+            if app is not None and app.debug:
+                raise
+            raise UserError(error) from None
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--library",
+    "library",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Library database to use (default: MOODSEQ_LIBRARY, else the user data folder; "
+    "the demo library until one exists).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks and where settings came from.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and requested output.")
+@click.option("--plain", is_flag=True, help="Plain text output: no colour, no boxes (for scripts).")
+@click.version_option(__version__, prog_name="moodseq")
+@click.pass_context
+def cli(ctx: click.Context, library: Path | None, debug: bool, quiet: bool, plain: bool) -> None:
+    """moodseq: playlists that flow, for a listening context.
+
+    Run `moodseq demo` for a first playlist from the built-in library, no account needed.
+    """
+    ctx.obj = AppContext(library_option=library, debug=debug, quiet=quiet, plain=plain)
+    if ctx.invoked_subcommand is None:
+        click.echo(FIRST_STEPS)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="moodseq")

@@ -1,0 +1,464 @@
+"""Profiles: what a listening context asks of a playlist, validated from a plain mapping.
+
+A profile file (TOML, read by :mod:`sequencer.adapters.profiles_toml`) becomes a plain dict;
+:func:`profile_from_mapping` validates it into a frozen :class:`Profile`, collecting *every*
+problem (with the line a ``locate`` callback finds for it) before raising one
+:class:`~sequencer.errors.ProfileError`.  No file access happens here.
+
+Units: minutes for the target length and tolerance, seconds for track lengths, energy in
+[0, 1], mood weights in [-1, 1] (negative = avoid).
+
+Public: :class:`Profile`, :class:`TransitionWeights`, :class:`ObjectiveWeights`,
+:class:`Constraints`, :class:`Variety`, :data:`SCHEMA`, :func:`profile_from_mapping`,
+:func:`profile_to_mapping`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from sequencer.core.arcs import SHAPES, Arc, arc_points
+from sequencer.core.moods import MoodVocabulary, default_vocabulary
+from sequencer.errors import Problem, ProfileError
+
+Locate = Callable[[tuple[str, ...]], int | None]
+
+
+@dataclass(frozen=True)
+class TransitionWeights:
+    """Weights of the transition-cost terms (defaults: ``flow.md``)."""
+
+    mood: float = 0.40
+    energy: float = 0.25
+    tempo: float = 0.20
+    key: float = 0.15
+
+    def as_dict(self) -> dict[str, float]:
+        """The weights by term name."""
+        return {"mood": self.mood, "energy": self.energy, "tempo": self.tempo, "key": self.key}
+
+
+@dataclass(frozen=True)
+class ObjectiveWeights:
+    """How much each part of the objective matters: smooth flow, mood fit, following the arc."""
+
+    flow: float = 1.0
+    fit: float = 0.5
+    arc: float = 1.0
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Hard rules a playlist must keep."""
+
+    artist_gap: int = 3
+    max_per_artist: int | None = None
+    max_per_album: int | None = None
+    start: str | None = None
+    end: str | None = None
+    exclude_artists: tuple[str, ...] = ()
+    exclude_tracks: tuple[str, ...] = ()
+    exclude_moods: tuple[str, ...] = ()
+    exclude_mood_threshold: float = 0.5
+    exclude_explicit: bool = False
+    min_track_seconds: float | None = None
+    max_track_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Variety:
+    """Randomness: a fixed seed (None = a new playlist each run) and a temperature ≥ 0."""
+
+    seed: int | None = None
+    temperature: float = 0.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A listening context, validated."""
+
+    name: str
+    description: str = ""
+    minutes: float = 60.0
+    tolerance_minutes: float | None = None
+    moods: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    arc: Arc | None = None
+    weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+    transition: TransitionWeights = field(default_factory=TransitionWeights)
+    constraints: Constraints = field(default_factory=Constraints)
+    variety: Variety = field(default_factory=Variety)
+
+    @property
+    def tolerance_s(self) -> float:
+        """Allowed distance from the target, in seconds: given, else max(3 %, 2 minutes)."""
+        if self.tolerance_minutes is not None:
+            return self.tolerance_minutes * 60.0
+        return max(0.03 * self.minutes * 60.0, 120.0)
+
+    @property
+    def window_s(self) -> tuple[float, float]:
+        """The allowed total duration (low, high) in seconds."""
+        target = self.minutes * 60.0
+        return (max(0.0, target - self.tolerance_s), target + self.tolerance_s)
+
+
+# --- the schema -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Key:
+    """One profile key: its type, allowed range and default (also documents profiles/README)."""
+
+    kind: str  # "str", "int", "float", "bool", "strlist", "points", "optint", "optfloat"
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    doc: str = ""
+
+
+SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
+    "name": Key("str", doc="profile name (defaults to the file name)"),
+    "description": Key("str", doc="one line shown in `profiles list`"),
+    "minutes": Key("float", 1, 24 * 60, doc="target length in minutes"),
+    "tolerance_minutes": Key("float", 0, 600, doc="allowed distance from the target"),
+    "moods": Key("moodmap", -1, 1, doc="mood weights; negative = avoid"),
+    "arc": {
+        "points": Key("points", 0, 1, doc="[[tau, energy], …], tau in [0, 1] increasing"),
+        "shape": Key("str", choices=SHAPES, doc="a named shape instead of points"),
+        "low": Key("float", 0, 1, doc="lowest energy of a named shape"),
+        "high": Key("float", 0, 1, doc="highest energy of a named shape"),
+    },
+    "weights": {
+        "flow": Key("float", 0, 10, doc="how much smooth transitions matter"),
+        "fit": Key("float", 0, 10, doc="how much mood fit matters"),
+        "arc": Key("float", 0, 10, doc="how much following the energy arc matters"),
+    },
+    "transition": {
+        "mood": Key("float", 0, 10, doc="weight of mood distance between neighbours"),
+        "energy": Key("float", 0, 10, doc="weight of the energy step"),
+        "tempo": Key("float", 0, 10, doc="weight of the tempo ratio"),
+        "key": Key("float", 0, 10, doc="weight of the key relation (Camelot)"),
+    },
+    "constraints": {
+        "artist_gap": Key("int", 0, 50, doc="an artist returns only after this many others"),
+        "max_per_artist": Key("int", 1, 1000, doc="at most this many tracks per artist"),
+        "max_per_album": Key("int", 1, 1000, doc="at most this many tracks per album"),
+        "start": Key("str", doc='first track, "Artist - Title" or an id'),
+        "end": Key("str", doc='last track, "Artist - Title" or an id'),
+        "exclude_artists": Key("strlist", doc="artists never to play"),
+        "exclude_tracks": Key("strlist", doc='tracks never to play ("Artist - Title")'),
+        "exclude_moods": Key("moodlist", doc="moods to leave out"),
+        "exclude_mood_threshold": Key("float", 0, 1, doc="weight from which a mood excludes"),
+        "exclude_explicit": Key("bool", doc="leave out explicit tracks"),
+        "min_track_seconds": Key("float", 0, 7200, doc="shortest track allowed"),
+        "max_track_seconds": Key("float", 0, 7200, doc="longest track allowed"),
+    },
+    "variety": {
+        "seed": Key("int", 0, 2**63 - 1, doc="fixed seed: the same playlist every run"),
+        "temperature": Key("float", 0, 1, doc="0 = best only; higher = more adventurous"),
+    },
+}
+
+
+# --- validation -----------------------------------------------------------------------------
+
+class _Collector:
+    """Gathers problems with their location so that all are reported at once."""
+
+    def __init__(self, source: str, locate: Locate | None) -> None:
+        self.source = source
+        self.locate = locate
+        self.problems: list[Problem] = []
+
+    def where(self, path: tuple[str, ...]) -> str:
+        line = self.locate(path) if self.locate else None
+        return f"{self.source}:{line}" if line else self.source
+
+    def add(self, path: tuple[str, ...], message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.where(path), message, hint))
+
+
+def _dotted(path: tuple[str, ...]) -> str:
+    return ".".join(path)
+
+
+def _kind_name(kind: str) -> str:
+    return {
+        "str": "a string",
+        "int": "a whole number",
+        "float": "a number",
+        "bool": "true or false",
+        "strlist": "a list of strings",
+        "moodlist": "a list of mood names",
+        "points": "a list of [tau, energy] pairs",
+        "moodmap": "a table of mood = weight",
+    }[kind]
+
+
+def _check_range(c: _Collector, path: tuple[str, ...], value: float, key: Key) -> bool:
+    if math.isnan(value) or (key.low is not None and value < key.low) or (
+        key.high is not None and value > key.high
+    ):
+        c.add(
+            path,
+            f"{_dotted(path)} = {value!r} must be in [{_num(key.low)}, {_num(key.high)}]",
+            f"use a value between {_num(key.low)} and {_num(key.high)}",
+        )
+        return False
+    return True
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "…"
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _check_value(c: _Collector, path: tuple[str, ...], value: Any, key: Key) -> Any:
+    """Type- and range-check one value; returns the cleaned value or None after a problem."""
+    bad = f"{_dotted(path)} = {value!r} must be {_kind_name(key.kind)}"
+    if key.kind == "str":
+        if not isinstance(value, str):
+            c.add(path, bad, f'write it in quotes, e.g. {path[-1]} = "{value}"')
+            return None
+        if key.choices and value not in key.choices:
+            close = difflib.get_close_matches(value, key.choices, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else None
+            c.add(
+                path,
+                f"{_dotted(path)} = {value!r} is not one of {', '.join(key.choices)}",
+                hint or f"use one of {', '.join(key.choices)}",
+            )
+            return None
+        return value
+    if key.kind == "bool":
+        if not isinstance(value, bool):
+            c.add(path, bad, f"write {path[-1]} = true or {path[-1]} = false (no quotes)")
+            return None
+        return value
+    if key.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            c.add(path, bad, "write a whole number without quotes or decimals")
+            return None
+        return value if _check_range(c, path, value, key) else None
+    if key.kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            c.add(path, bad, "write a number without quotes")
+            return None
+        return float(value) if _check_range(c, path, float(value), key) else None
+    if key.kind in ("strlist", "moodlist"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            c.add(path, bad, f'e.g. {path[-1]} = ["first", "second"]')
+            return None
+        return tuple(value)
+    if key.kind == "points":
+        return _check_points(c, path, value)
+    raise AssertionError(key.kind)  # pragma: no cover - the schema names only known kinds
+
+
+def _check_points(c: _Collector, path: tuple[str, ...], value: Any) -> Arc | None:
+    example = "points = [[0.0, 0.4], [0.6, 0.7], [1.0, 0.4]]"
+    if not isinstance(value, list) or len(value) < 2:
+        c.add(path, f"{_dotted(path)} must list at least two [tau, energy] points", example)
+        return None
+    points: list[tuple[float, float]] = []
+    for i, point in enumerate(value):
+        if (
+            not isinstance(point, list)
+            or len(point) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in point)
+        ):
+            c.add(path, f"{_dotted(path)}[{i}] = {point!r} must be a [tau, energy] pair", example)
+            return None
+        tau, energy = float(point[0]), float(point[1])
+        if not (0.0 <= tau <= 1.0 and 0.0 <= energy <= 1.0):
+            c.add(
+                path,
+                f"{_dotted(path)}[{i}] = {point!r}: tau and energy must be in [0, 1]",
+                "tau is the share of the playlist's duration, energy a level from 0 to 1",
+            )
+            return None
+        if points and tau <= points[-1][0]:
+            c.add(
+                path,
+                f"{_dotted(path)}[{i}] = {point!r}: tau must increase ({tau} ≤ {points[-1][0]})",
+                "list the points in time order, each tau larger than the one before",
+            )
+            return None
+        points.append((tau, energy))
+    return tuple(points)
+
+
+def _unknown_key(c: _Collector, path: tuple[str, ...], known: list[str]) -> None:
+    close = difflib.get_close_matches(path[-1], known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"known keys here: {', '.join(known)}"
+    where = "at the top level" if len(path) == 1 else f"in [{_dotted(path[:-1])}]"
+    c.add(path, f"unknown key {path[-1]!r} {where}", hint)
+
+
+def _check_moods(
+    c: _Collector, path: tuple[str, ...], value: Any, vocabulary: MoodVocabulary, key: Key
+) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        c.add(path, f"{_dotted(path)} must be a table of mood = weight", "e.g. [moods] brooding = 0.8")
+        return {}
+    moods: dict[str, float] = {}
+    for name, weight in value.items():
+        here = (*path, name)
+        canonical = vocabulary.resolve(name)
+        if canonical is None:
+            c.add(here, f"unknown mood {name!r}", vocabulary.unknown_hint(name))
+            continue
+        cleaned = _check_value(c, here, weight, Key("float", key.low, key.high))
+        if cleaned is not None:
+            moods[canonical] = cleaned
+    return moods
+
+
+def _check_mood_list(
+    c: _Collector, path: tuple[str, ...], names: tuple[str, ...], vocabulary: MoodVocabulary
+) -> tuple[str, ...]:
+    out: list[str] = []
+    for name in names:
+        canonical = vocabulary.resolve(name)
+        if canonical is None:
+            c.add(path, f"unknown mood {name!r} in {_dotted(path)}", vocabulary.unknown_hint(name))
+        else:
+            out.append(canonical)
+    return tuple(out)
+
+
+def _section(
+    c: _Collector, data: Mapping[str, Any], name: str, vocabulary: MoodVocabulary
+) -> dict[str, Any]:
+    """Validate one [section] table against the schema; returns cleaned key → value."""
+    spec = SCHEMA[name]
+    assert isinstance(spec, Mapping)
+    raw = data.get(name, {})
+    if not isinstance(raw, Mapping):
+        c.add((name,), f"{name} must be a table", f"write it as a [{name}] section")
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        path = (name, key)
+        if key not in spec:
+            _unknown_key(c, path, list(spec))
+            continue
+        cleaned = _check_value(c, path, value, spec[key])
+        if cleaned is not None and spec[key].kind == "moodlist":
+            cleaned = _check_mood_list(c, path, cleaned, vocabulary)
+        if cleaned is not None:
+            out[key] = cleaned
+    return out
+
+
+def _arc(c: _Collector, section: dict[str, Any], present: bool) -> Arc | None:
+    if "points" in section and "shape" in section:
+        c.add(("arc", "shape"), "arc has both points and shape", "keep one of them")
+        return None
+    if "points" in section:
+        points: Arc = section["points"]
+        return points
+    if "shape" in section:
+        low, high = section.get("low", 0.3), section.get("high", 0.7)
+        if low > high:
+            c.add(("arc", "low"), f"arc.low = {low} is above arc.high = {high}", "swap them")
+            return None
+        return arc_points(section["shape"], low, high)
+    if present and section:
+        c.add(("arc",), "arc needs points or a shape", 'e.g. shape = "rise" or points = [...]')
+    return None
+
+
+def profile_from_mapping(
+    data: Mapping[str, Any],
+    source: str = "<profile>",
+    *,
+    default_name: str = "profile",
+    vocabulary: MoodVocabulary | None = None,
+    locate: Locate | None = None,
+) -> Profile:
+    """Validate a parsed profile into a :class:`Profile`, or raise one
+    :class:`~sequencer.errors.ProfileError` listing every problem found.
+
+    Parameters
+    ----------
+    data : the parsed file (a TOML document as a dict).
+    source : the file's path, used in messages as ``source:line``.
+    default_name : the name when ``name`` is absent (the file's stem).
+    vocabulary : the moods that profile mood names must resolve to.
+    locate : maps a key path such as ``("arc", "points")`` to its line number, if known.
+    """
+    vocab = vocabulary or default_vocabulary()
+    c = _Collector(source, locate)
+    top: dict[str, Any] = {}
+    for key, value in data.items():
+        spec = SCHEMA.get(key)
+        if spec is None:
+            _unknown_key(c, (key,), list(SCHEMA))
+        elif isinstance(spec, Key) and spec.kind == "moodmap":
+            top[key] = _check_moods(c, (key,), value, vocab, spec)
+        elif isinstance(spec, Key):
+            cleaned = _check_value(c, (key,), value, spec)
+            if cleaned is not None:
+                top[key] = cleaned
+    sections = {
+        name: _section(c, data, name, vocab) for name, spec in SCHEMA.items() if isinstance(spec, Mapping)
+    }
+    arc = _arc(c, sections["arc"], "arc" in data)
+    cons = sections["constraints"]
+    low, high = cons.get("min_track_seconds"), cons.get("max_track_seconds")
+    if low is not None and high is not None and low > high:
+        c.add(
+            ("constraints", "min_track_seconds"),
+            f"min_track_seconds = {_num(low)} is above max_track_seconds = {_num(high)}",
+            "make the minimum smaller than the maximum",
+        )
+    transition = sections["transition"]
+    if transition and sum(transition.get(k, v) for k, v in TransitionWeights().as_dict().items()) <= 0:
+        c.add(("transition",), "transition weights are all zero", "give at least one term a weight > 0")
+    if c.problems:
+        raise ProfileError(c.problems)
+    return Profile(
+        name=top.get("name", default_name),
+        description=top.get("description", ""),
+        minutes=top.get("minutes", 60.0),
+        tolerance_minutes=top.get("tolerance_minutes"),
+        moods=MappingProxyType(top.get("moods", {})),
+        arc=arc,
+        weights=ObjectiveWeights(**sections["weights"]),
+        transition=TransitionWeights(**transition),
+        constraints=Constraints(**cons),
+        variety=Variety(**sections["variety"]),
+    )
+
+
+def profile_to_mapping(profile: Profile) -> dict[str, Any]:
+    """The plain-dict form of a profile (what :func:`profile_from_mapping` reads back)."""
+    out: dict[str, Any] = {
+        "name": profile.name,
+        "description": profile.description,
+        "minutes": profile.minutes,
+        "moods": dict(profile.moods),
+        "weights": {"flow": profile.weights.flow, "fit": profile.weights.fit, "arc": profile.weights.arc},
+        "transition": profile.transition.as_dict(),
+    }
+    if profile.tolerance_minutes is not None:
+        out["tolerance_minutes"] = profile.tolerance_minutes
+    if profile.arc is not None:
+        out["arc"] = {"points": [list(p) for p in profile.arc]}
+    cons: dict[str, Any] = {}
+    for name in SCHEMA["constraints"]:  # type: ignore[union-attr]
+        value = getattr(profile.constraints, name)
+        if value is not None:
+            cons[name] = list(value) if isinstance(value, tuple) else value
+    out["constraints"] = cons
+    variety: dict[str, Any] = {"temperature": profile.variety.temperature}
+    if profile.variety.seed is not None:
+        variety["seed"] = profile.variety.seed
+    out["variety"] = variety
+    return out

@@ -1,0 +1,140 @@
+"""The track model and song identity.
+
+Conventions
+-----------
+- durations in seconds (``duration_s``); tempo in BPM; ``key`` is a pitch class 0–11 (C = 0)
+  and ``mode`` 1 = major, 0 = minor, as in Spotify's audio features;
+- ``energy``, ``valence``, ``acousticness``, ``instrumentalness``, ``speechiness``,
+  ``danceability`` in [0, 1]; ``loudness`` in dB (negative);
+- ``moods`` maps canonical mood names to weights in [0, 1];
+- every attribute is optional: ``None`` means unknown, never zero.
+
+Public: :class:`Track`, :data:`ATTRIBUTES`, :func:`normalise_text`, :func:`song_key`,
+:func:`display_name`, :func:`parse_track_ref`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+#: Numeric audio attributes a track may carry, under Spotify's audio-feature names.
+ATTRIBUTES: tuple[str, ...] = (
+    "tempo",
+    "key",
+    "mode",
+    "energy",
+    "valence",
+    "acousticness",
+    "instrumentalness",
+    "speechiness",
+    "danceability",
+    "loudness",
+)
+
+
+
+@dataclass(frozen=True, eq=True)
+class Track:
+    """One recording in the library.  Immutable; build changed copies with :meth:`evolve`."""
+
+    id: str
+    title: str
+    artists: tuple[str, ...]
+    duration_s: float
+    album: str = ""
+    isrc: str | None = None
+    uri: str | None = None
+    moods: Mapping[str, float] = field(default_factory=dict)
+    tempo: float | None = None
+    key: int | None = None
+    mode: int | None = None
+    energy: float | None = None
+    valence: float | None = None
+    acousticness: float | None = None
+    instrumentalness: float | None = None
+    speechiness: float | None = None
+    danceability: float | None = None
+    loudness: float | None = None
+    explicit: bool | None = None
+    genres: tuple[str, ...] = ()
+    path: str | None = None
+    energy_estimated: bool = False
+    """True when ``energy`` was estimated from the moods rather than known."""
+
+    __hash__ = None  # type: ignore[assignment]  # why: moods is a mapping; hash ids instead
+
+    @property
+    def artist(self) -> str:
+        """The artists joined for display ("A, B")."""
+        return ", ".join(self.artists)
+
+    @property
+    def name(self) -> str:
+        """``Artist - Title``: how users refer to a track on the command line."""
+        return display_name(self.artists, self.title)
+
+    def attribute(self, name: str) -> float | None:
+        """The numeric attribute ``name`` (one of :data:`ATTRIBUTES`), or None if unknown."""
+        value = getattr(self, name)
+        return None if value is None else float(value)
+
+    def evolve(self, **changes: Any) -> Track:
+        """A copy with ``changes`` applied (the track itself never changes)."""
+        return replace(self, **changes)
+
+
+def display_name(artists: tuple[str, ...] | list[str], title: str) -> str:
+    """``"Artist A, Artist B - Title"``."""
+    return f"{', '.join(artists)} - {title}"
+
+
+_SUFFIX = re.compile(
+    r"\s*[\(\[][^\)\]]*\b(remaster(ed)?|version|mix|edit|mono|stereo|live|demo|deluxe|"
+    r"bonus|single|radio|explicit|clean|feat\.?|ft\.?|from)\b[^\)\]]*[\)\]]\s*$"
+    r"|\s+-\s+.*\b(remaster(ed)?|version|mix|edit|mono|stereo|live|demo|single|radio)\b.*$",
+    re.IGNORECASE,
+)
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free text for matching names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_ish = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", ascii_ish.casefold().replace("&", " and ")).strip()
+
+
+def base_title(title: str) -> str:
+    """The title without remaster/remix/version suffixes ("Song - 2011 Remaster" → "Song")."""
+    previous = None
+    current = title
+    while previous != current:
+        previous = current
+        current = _SUFFIX.sub("", current).strip()
+    return current or title
+
+
+def song_key(artists: tuple[str, ...] | list[str], title: str) -> str:
+    """Identity of the *song* (not the recording): first artist + base title, normalised.
+
+    A remaster or remix of a song has the same key, so "no song twice" catches it.
+
+    Examples
+    --------
+    >>> song_key(("Kavinsky",), "Nightcall - 2011 Remaster")
+    'kavinsky|nightcall'
+    """
+    first = normalise_text(artists[0]) if artists else ""
+    return f"{first}|{normalise_text(base_title(title))}"
+
+
+def parse_track_ref(ref: str) -> tuple[str | None, str]:
+    """Split ``"Artist - Title"`` into (artist, title); a bare string is (None, title)."""
+    if " - " in ref:
+        artist, title = ref.split(" - ", 1)
+        return artist.strip(), title.strip()
+    return None, ref.strip()

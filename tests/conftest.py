@@ -1,0 +1,73 @@
+"""Shared test setup: isolated user folders, no network beyond loopback, Hypothesis profiles.
+
+Every test runs with MOODSEQ_CONFIG_DIR / MOODSEQ_DATA_DIR pointing into its own tmp_path, so
+no test reads or writes the real user's files, and any attempt to connect to an address other
+than loopback fails the test.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+_real_connect = socket.socket.connect
+
+
+def _is_loopback(address: Any) -> bool:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+        if host in ("localhost", ""):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+    return True  # AF_UNIX paths and the like stay on this machine
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    if not _is_loopback(address):
+        raise RuntimeError(f"test tried to reach {address!r}: only loopback is allowed")
+    _real_connect(self, address)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point every moodseq folder into tmp_path and clear settings from the environment."""
+    home = tmp_path / "moodseq-home"
+    monkeypatch.setenv("MOODSEQ_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("MOODSEQ_DATA_DIR", str(home / "data"))
+    for name in ("MOODSEQ_LIBRARY", "MOODSEQ_SPOTIFY_TOKEN", "SPOTIPY_CLIENT_ID",
+                 "SPOTIPY_CLIENT_SECRET", "LASTFM_API_KEY", "MOODSEQ_SPOTIFY_API_URL",
+                 "MOODSEQ_SPOTIFY_ACCOUNTS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    yield home
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The shared data folder beside the repository (skip when a checkout lacks it)."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the repository")
+    return SHARED
