@@ -29,8 +29,12 @@ class ProfileFile:
 
 
 def builtin_profiles_dir() -> Path:
-    """The folder of the built-in profiles inside the installed package."""
-    return Path(str(resources.files("sequencer.builtin_profiles")))
+    """The folder of the built-in profiles: package data when installed, else the source tree's
+    ``profiles/`` (running from a checkout without installing)."""
+    try:
+        return Path(str(resources.files("sequencer.builtin_profiles")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "profiles"
 
 
 def discover(user_dir: Path) -> dict[str, ProfileFile]:

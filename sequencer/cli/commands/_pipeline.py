@@ -1,0 +1,133 @@
+"""The build pipeline shared by `moodseq build` and `moodseq demo`.
+
+profile file → library (or demo) → candidates → walk → sequence → terminal / files / Spotify.
+Each step is one call into the core or an adapter; this module only wires them and prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from sequencer.cli.context import AppContext
+from sequencer.core.profile import Profile
+from sequencer.core.sequence import Sequence
+from sequencer.core.track import Track
+from sequencer.errors import InputFileError
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the user asked of one build."""
+
+    profile: str
+    minutes: float | None = None
+    seed: int | None = None
+    fmt: str | None = None
+    output: Path | None = None
+    explain: bool = False
+    start: str | None = None
+    end: str | None = None
+    push: bool = False
+    name: str | None = None
+    plot: Path | None = None
+    report: Path | None = None
+    demo: bool = False
+
+
+def load_profile_for(app: AppContext, ref: str, minutes: float | None) -> Profile:
+    """Load a profile by name or path, applying a --minutes override."""
+    from sequencer.adapters.profiles_toml import load_profile
+
+    profile = load_profile(ref, app.user_profiles_dir, app.vocabulary())
+    if minutes is not None:
+        if not 1 <= minutes <= 24 * 60:
+            raise InputFileError(f"--minutes {minutes:g} is out of range", hint="use 1 to 1440 minutes")
+        profile = dataclasses.replace(profile, minutes=float(minutes))
+    return profile
+
+
+def choose_seed(options: BuildOptions, profile: Profile) -> int:
+    """The seed: --seed, else the profile's, else a fresh one (reported so it can be reused)."""
+    if options.seed is not None:
+        return options.seed
+    if profile.variety.seed is not None:
+        return profile.variety.seed
+    return random.SystemRandom().randrange(1, 100_000)
+
+
+def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[list[Track], str]:
+    refs = [r for r in (options.start, options.end, profile.constraints.start, profile.constraints.end) if r]
+    if options.demo:
+        from sequencer.adapters.demo import load_demo_tracks
+
+        tracks = load_demo_tracks()
+        return tracks, f"the built-in demo library ({len(tracks)} tracks)"
+    from sequencer.adapters.library import load_for_build
+
+    loaded = load_for_build(app, profile, include_refs=refs)
+    note = loaded.description
+    if loaded.is_demo:
+        note += "; import your own music with `moodseq import csv FILE`"
+    return loaded.tracks, note
+
+
+def run_build(app: AppContext, options: BuildOptions) -> Sequence:
+    """Build a sequence as ``options`` say, then show, write and push it."""
+    from sequencer.core.build import build_playlist
+
+    profile = load_profile_for(app, options.profile, options.minutes)
+    seed = choose_seed(options, profile)
+    tracks, note = _tracks_for(app, options, profile)
+    from sequencer.cli.progress import progress_bar
+
+    with progress_bar(app, "Sequencing") as progress:
+        sequence = build_playlist(
+            tracks, profile, seed=seed, start=options.start, end=options.end, progress=progress
+        )
+    _emit(app, sequence, options, note)
+    return sequence
+
+
+def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str) -> None:
+    """Show the sequence and write whatever files were asked for."""
+    from sequencer.adapters import exporters
+
+    to_stdout = options.fmt is not None and options.output is None
+    if to_stdout:
+        assert options.fmt is not None
+        click.echo(exporters.render(sequence, options.fmt), nl=False)
+    elif not app.quiet:
+        from sequencer.cli.render import print_sequence
+
+        print_sequence(app, sequence, explain=options.explain, note=note)
+        app.say(f"seed {sequence.seed}: `--seed {sequence.seed}` builds this playlist again")
+    for warning in sequence.warnings:
+        app.say(f"warning: {warning}")
+    if options.output is not None:
+        fmt = options.fmt or exporters.format_for_path(options.output)
+        if fmt is None:
+            raise InputFileError(
+                f"cannot tell the format of {options.output.name} from its suffix",
+                hint="add --format " + "|".join(exporters.FORMATS) + " or use a known suffix",
+            )
+        exporters.write_export(sequence, fmt, options.output)
+        app.say(f"wrote {options.output} ({fmt}, {len(sequence.steps)} tracks)")
+    if options.plot is not None:
+        from sequencer.adapters.plot import plot_sequence
+
+        plot_sequence(sequence, options.plot)
+        app.say(f"wrote {options.plot} (plot)")
+    if options.report is not None:
+        from sequencer.adapters.report_html import write_report
+
+        write_report(sequence, options.report)
+        app.say(f"wrote {options.report} (report)")
+    if options.push:
+        from sequencer.cli.commands.push import push_sequence_cli
+
+        push_sequence_cli(app, sequence, name=options.name, dry_run=False)

@@ -1,0 +1,46 @@
+"""`moodseq build PROFILE`: a playlist for a listening context from your library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sequencer.cli.context import AppContext, pass_app
+
+FORMATS = ("m3u8", "xspf", "json", "csv")
+
+
+def build_options(func: click.decorators.FC) -> click.decorators.FC:
+    """The options `build` and `demo` share."""
+    decorators = [
+        click.option("--minutes", type=float, help="Target length (overrides the profile)."),
+        click.option("--seed", type=int, help="Same seed, same playlist (default: a fresh one)."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS),
+                     help="Export format (default: from the -o suffix; without -o, to stdout)."),
+        click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Write the playlist to this file."),
+        click.option("--explain", is_flag=True, help="Say why each track and transition."),
+        click.option("--plot", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Save a PNG of the energy arc, moods and transitions."),
+        click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Save a self-contained HTML report."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+@click.command()
+@click.argument("profile")
+@build_options
+@click.option("--from", "start", metavar="TRACK", help='Journey start, "Artist - Title".')
+@click.option("--to", "end", metavar="TRACK", help='Journey end, "Artist - Title".')
+@click.option("--push", is_flag=True, help="Push the playlist to Spotify (create or update).")
+@click.option("--name", help="Spotify playlist name (default: from the profile).")
+@pass_app
+def cli(app: AppContext, profile: str, **options: object) -> None:
+    """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file)."""
+    from sequencer.cli.commands._pipeline import BuildOptions, run_build
+
+    run_build(app, BuildOptions(profile=profile, **options))  # type: ignore[arg-type]

@@ -1,0 +1,107 @@
+"""`moodseq profiles list|show|check|new`: find, read, validate and copy profiles."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from sequencer.cli.context import AppContext, pass_app
+from sequencer.errors import InputFileError, MoodseqError
+
+
+@click.group()
+def cli() -> None:
+    """Listening-context profiles: built-in ones and your own."""
+
+
+@cli.command("list")
+@pass_app
+def list_(app: AppContext) -> None:
+    """List every profile with where its file lives."""
+    from sequencer.adapters.profiles_toml import discover, load_profile_file
+
+    found = discover(app.user_profiles_dir)
+    width = max((len(n) for n in found), default=4)
+    for name, entry in found.items():
+        try:
+            description = load_profile_file(entry.path, app.vocabulary()).description
+        except MoodseqError:
+            description = "(has problems: run `moodseq profiles check`)"
+        origin = "built-in" if entry.builtin else ("user, overrides built-in" if entry.overrides_builtin else "user")
+        click.echo(f"{name:<{width}}  {description}")
+        click.echo(f"{'':<{width}}  [{origin}] {entry.path}")
+    app.say(f"user profiles go in {app.user_profiles_dir} (`moodseq profiles new NAME --from night-drive`)")
+
+
+@cli.command()
+@click.argument("name")
+@pass_app
+def show(app: AppContext, name: str) -> None:
+    """Print a profile's file with its resolved settings."""
+    from sequencer.adapters.profiles_toml import load_profile_file, resolve
+
+    path = resolve(name, app.user_profiles_dir)
+    profile = load_profile_file(path, app.vocabulary())
+    low, high = profile.window_s
+    click.echo(f"# {path}")
+    click.echo(f"# {profile.minutes:g} minutes (accepts {low / 60:.1f}–{high / 60:.1f}); "
+               f"moods: {', '.join(f'{m} {w:+g}' for m, w in profile.moods.items()) or 'none'}")
+    if profile.arc:
+        click.echo("# arc: " + " → ".join(f"{t:.0%} {e:.2f}" for t, e in profile.arc))
+    click.echo(path.read_text(encoding="utf-8"), nl=False)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_app
+def check(app: AppContext, files: tuple[Path, ...]) -> None:
+    """Validate profile FILES: OK, or every problem with file:line and a fix."""
+    from sequencer.adapters.profiles_toml import load_profile_file
+    from sequencer.errors import FileProblemsError
+
+    failures: list[MoodseqError] = []
+    for path in files:
+        try:
+            profile = load_profile_file(path, app.vocabulary())
+        except MoodseqError as error:
+            failures.append(error)
+            lines = error.lines()
+            click.echo(f"{path}: {lines[0]}", err=True)
+            for line in lines[1:]:
+                click.echo(line, err=True)
+            if not isinstance(error, FileProblemsError) and error.hint:
+                click.echo(f"  hint: {error.hint}", err=True)
+            continue
+        click.echo(f"{path}: OK ({profile.name}, {profile.minutes:g} minutes)")
+    if failures:
+        count = sum(len(getattr(e, "problems", [e])) for e in failures)
+        raise InputFileError(
+            f"{count} problem{'s' if count != 1 else ''} in {len(failures)} of {len(files)} file(s)",
+            hint="fix the lines named above, then run `moodseq profiles check` again",
+        )
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--from", "source", default="night-drive", show_default=True, help="Profile to copy.")
+@click.option("--force", is_flag=True, help="Replace an existing user profile of that name.")
+@pass_app
+def new(app: AppContext, name: str, source: str, force: bool) -> None:
+    """Create a user profile NAME by copying another, ready to edit."""
+    from sequencer.adapters.exporters.write import atomic_write_text
+    from sequencer.adapters.profiles_toml import resolve
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise InputFileError(f"invalid profile name {name!r}", hint="use lower-case letters, digits, - and _")
+    target = app.user_profiles_dir / f"{name}.toml"
+    if target.exists() and not force:
+        raise InputFileError(f"{target} exists already", hint="edit it, or add --force to replace it")
+    text = resolve(source, app.user_profiles_dir).read_text(encoding="utf-8")
+    text, count = re.subn(r'(?m)^name\s*=\s*".*"', f'name = "{name}"', text, count=1)
+    if count == 0:
+        text = f'name = "{name}"\n' + text
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, text)
+    click.echo(f"created {target} (from {source}); check it with `moodseq profiles check {target}`")

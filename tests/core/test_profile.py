@@ -1,0 +1,61 @@
+"""Profiles validate into frozen dataclasses and round-trip through their plain form."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sequencer.core.arcs import arc_points, target_at
+from sequencer.core.profile import Profile, profile_from_mapping, profile_to_mapping
+
+weights = st.floats(min_value=-1, max_value=1, allow_nan=False).map(lambda x: round(x, 3))
+moods = st.dictionaries(st.sampled_from(["atmospheric", "brooding", "angsty", "night-driving", "study"]), weights)
+
+
+@st.composite
+def arcs(draw: st.DrawFn) -> list[list[float]]:
+    taus = sorted(draw(st.sets(st.integers(0, 100), min_size=2, max_size=6)))
+    return [[t / 100, draw(st.integers(0, 100)) / 100] for t in taus]
+
+
+@st.composite
+def profile_dicts(draw: st.DrawFn) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": draw(st.text(min_size=1, max_size=20)),
+        "minutes": draw(st.integers(5, 300)) * 1.0,
+        "moods": draw(moods),
+        "constraints": {
+            "artist_gap": draw(st.integers(0, 10)),
+            "exclude_artists": draw(st.lists(st.text(max_size=10), max_size=3)),
+            "exclude_explicit": draw(st.booleans()),
+        },
+        "variety": {"temperature": draw(st.integers(0, 10)) / 10},
+    }
+    if draw(st.booleans()):
+        data["arc"] = {"points": draw(arcs())}
+    return data
+
+
+@given(profile_dicts())
+def test_profile_round_trips_through_mapping(data: dict[str, object]) -> None:
+    """profile → dict → profile gives the same profile."""
+    profile = profile_from_mapping(data)
+    assert profile_from_mapping(profile_to_mapping(profile)) == profile
+
+
+def test_defaults_follow_flow_md() -> None:
+    """An empty profile gets flow.md's transition weights, artist gap 3 and ±max(3 %, 2 min)."""
+    profile = profile_from_mapping({})
+    assert isinstance(profile, Profile)
+    assert profile.transition.as_dict() == {"mood": 0.40, "energy": 0.25, "tempo": 0.20, "key": 0.15}
+    assert profile.constraints.artist_gap == 3
+    assert profile.tolerance_s == 120.0
+    assert profile_from_mapping({"minutes": 200}).tolerance_s == 0.03 * 200 * 60
+
+
+def test_named_shapes_are_arcs() -> None:
+    """A named arc shape produces the documented points and interpolates linearly."""
+    profile = profile_from_mapping({"arc": {"shape": "peak", "low": 0.2, "high": 0.8}})
+    assert profile.arc == arc_points("peak", 0.2, 0.8)
+    assert target_at(profile.arc, 0.3) == 0.5
+    assert target_at(profile.arc, 1.5) == 0.2
