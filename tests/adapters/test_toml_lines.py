@@ -1,0 +1,58 @@
+"""The TOML line locator finds keys in tables, dotted keys and inline tables."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sequencer.adapters.toml_lines import key_lines, make_locator
+
+TEXT = """\
+# comment
+name = "x"
+[arc]
+points = [[0, 0.1], [1, 0.2]]
+
+[constraints]   # trailing comment
+artist_gap = 3
+"quoted key" = 1
+weights.flow = 2
+inline = { a = 1, b = 2 }
+"""
+
+
+def test_keys_map_to_their_lines() -> None:
+    """Top-level keys, table keys, quoted, dotted and inline-table keys get their line."""
+    lines = key_lines(TEXT)
+    assert lines[("name",)] == 2
+    assert lines[("arc",)] == 3
+    assert lines[("arc", "points")] == 4
+    assert lines[("constraints", "artist_gap")] == 7
+    assert lines[("constraints", "quoted key")] == 8
+    assert lines[("constraints", "weights", "flow")] == 9
+    assert lines[("constraints", "inline", "b")] == 10
+
+
+def test_locator_falls_back_to_enclosing_table() -> None:
+    """A key the text lacks (e.g. an element of a list) is placed at its nearest parent."""
+    locate = make_locator(TEXT)
+    assert locate(("arc", "points", "3")) == 4
+    assert locate(("constraints", "missing")) == 6
+    assert locate(("nowhere",)) is None
+
+
+keys = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
+
+
+@given(st.dictionaries(keys, st.dictionaries(keys, st.integers(), max_size=4), max_size=4))
+def test_generated_documents_locate_every_key(doc: dict[str, dict[str, int]]) -> None:
+    """For any document of tables of integers, each key's line holds that key."""
+    text_lines: list[str] = []
+    for table, values in doc.items():
+        text_lines.append(f"[{table}]")
+        text_lines.extend(f"{k} = {v}" for k, v in values.items())
+    lines = key_lines("\n".join(text_lines))
+    for table, values in doc.items():
+        assert text_lines[lines[(table,)] - 1] == f"[{table}]"
+        for key in values:
+            assert text_lines[lines[(table, key)] - 1].startswith(f"{key} =")
