@@ -78,12 +78,11 @@ def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> tup
 
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     """Build a sequence as ``options`` say, then show, write and push it."""
-    from sequencer.core.build import build_playlist
-
     profile = load_profile_for(app, options.profile, options.minutes)
     seed = choose_seed(options, profile)
     tracks, note = _tracks_for(app, options, profile)
     from sequencer.cli.progress import progress_bar
+    from sequencer.core.build import build_playlist
 
     with progress_bar(app, "Sequencing") as progress:
         sequence = build_playlist(

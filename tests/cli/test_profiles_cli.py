@@ -1,0 +1,56 @@
+"""`moodseq profiles`: list, show, check (with file:line problems) and new."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sequencer.cli.main import cli
+
+
+def test_check_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
+    """A bad file: every problem on stderr as file:line, exit 2; a good one: OK."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('minutes = "long"\n[moods]\nbroding = 1\n[constraints]\nartist_gapp = 2\n')
+    good = tmp_path / "good.toml"
+    good.write_text("minutes = 30\n[moods]\nstudy = 1\n")
+    result = CliRunner().invoke(cli, ["profiles", "check", str(good), str(bad)])
+    assert result.exit_code == 2
+    assert f"{good}: OK (good, 30 minutes)" in result.stdout
+    assert f"{bad}:1: minutes = 'long' must be a number" in result.stderr
+    assert f"{bad}:3: unknown mood 'broding' (did you mean 'brooding'?)" in result.stderr
+    assert f"{bad}:5: unknown key 'artist_gapp' in [constraints] (did you mean 'artist_gap'?)" in result.stderr
+    assert "Error: 3 problems in 1 of 2 file(s)" in result.stderr
+
+
+def test_check_reports_toml_syntax_errors(tmp_path: Path) -> None:
+    """Broken syntax is reported at its line with a hint, exit 2."""
+    bad = tmp_path / "syntax.toml"
+    bad.write_text("minutes = 30\n[moods\n")
+    result = CliRunner().invoke(cli, ["profiles", "check", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:2: not valid TOML" in result.stderr
+
+
+def test_new_copies_a_builtin_and_it_overrides(tmp_path: Path, isolated_dirs: Path) -> None:
+    """`profiles new` makes an editable copy in the user folder, listed as a user profile."""
+    runner = CliRunner()
+    result = runner.invoke(cli, ["profiles", "new", "my-drive", "--from", "night-drive"])
+    assert result.exit_code == 0, result.stderr
+    created = isolated_dirs / "config" / "profiles" / "my-drive.toml"
+    assert created.is_file()
+    assert 'name = "my-drive"' in created.read_text()
+    listing = runner.invoke(cli, ["profiles", "list"])
+    assert "my-drive" in listing.stdout and str(created) in listing.stdout
+    again = runner.invoke(cli, ["profiles", "new", "my-drive"])
+    assert again.exit_code == 2 and "exists already" in again.stderr
+
+
+def test_show_prints_the_resolved_profile() -> None:
+    """`profiles show` prints where the file is and its resolved length window."""
+    result = CliRunner().invoke(cli, ["profiles", "show", "night-drive"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# ")
+    assert "night-drive.toml" in result.stdout.splitlines()[0]
+    assert "minutes (accepts" in result.stdout
