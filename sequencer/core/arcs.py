@@ -11,6 +11,7 @@ Public: :data:`SHAPES`, :func:`arc_points`, :func:`target_at`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 Arc = tuple[tuple[float, float], ...]
@@ -53,7 +54,7 @@ def target_at(arc: Sequence[tuple[float, float]], tau: float) -> float:
     """
     if tau <= arc[0][0]:
         return arc[0][1]
-    for (t0, v0), (t1, v1) in zip(arc, arc[1:], strict=False):
+    for (t0, v0), (t1, v1) in itertools.pairwise(arc):
         if tau <= t1:
             share = (tau - t0) / (t1 - t0) if t1 > t0 else 1.0
             return round(v0 + share * (v1 - v0), 12)

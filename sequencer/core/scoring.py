@@ -21,6 +21,7 @@ Public: :class:`Score`, :func:`mood_fit`, :func:`midpoints`, :func:`arc_error`,
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -95,7 +96,7 @@ def flow_cost(tracks: Sequence[Track], weights: TransitionWeights | None = None)
     """Mean transition cost over consecutive pairs (0 for fewer than two tracks)."""
     if len(tracks) < 2:
         return 0.0
-    costs = [transition_cost(a, b, weights).total for a, b in zip(tracks, tracks[1:], strict=False)]
+    costs = [transition_cost(a, b, weights).total for a, b in itertools.pairwise(tracks)]
     return sum(costs) / len(costs)
 
 

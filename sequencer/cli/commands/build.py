@@ -39,7 +39,7 @@ def build_options(func: click.decorators.FC) -> click.decorators.FC:
 @click.option("--push", is_flag=True, help="Push the playlist to Spotify (create or update).")
 @click.option("--name", help="Spotify playlist name (default: from the profile).")
 @pass_app
-def cli(app: AppContext, profile: str, **options: object) -> None:
+def cli(app: AppContext, /, profile: str, **options: object) -> None:
     """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file)."""
     from sequencer.cli.commands._pipeline import BuildOptions, run_build
 

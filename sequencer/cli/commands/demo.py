@@ -14,7 +14,7 @@ DEMO_SEED = 7
 @click.argument("profile", default="night-drive")
 @build_options
 @pass_app
-def cli(app: AppContext, profile: str, seed: int | None, **options: object) -> None:
+def cli(app: AppContext, /, profile: str, seed: int | None, **options: object) -> None:
     """Build PROFILE (default: night-drive) from the built-in demo library."""
     from sequencer.cli.commands._pipeline import BuildOptions, run_build
 
