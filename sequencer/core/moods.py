@@ -9,7 +9,8 @@ Conventions
   (soft ranges over audio attributes); mood inference uses them.  The vocabulary itself
   only names and resolves moods.
 
-Public: :data:`BUILTIN_MOODS`, :class:`MoodDef`, :class:`AttributeRule`, :class:`MoodVocabulary`,
+Public: :data:`BUILTIN_MOODS`, :class:`MoodDef`, :class:`AttributeRule`,
+:class:`InferenceSettings`, :class:`MoodVocabulary`,
 :func:`normalise_name`, :func:`cosine`, :func:`default_vocabulary`.
 """
 
@@ -45,6 +46,14 @@ class AttributeRule:
     high: float | None = None
     soft: float = 0.1
     weight: float = 1.0
+    floor: float = 0.0
+    """The least :meth:`factor` can be: 0 = the rule can veto a mood; 0.6 = a mere preference."""
+
+    def factor(self, value: float) -> float:
+        """This rule's factor in a mood's attribute score: ``(floor + (1 − floor)·m) ** weight``
+        where ``m`` is :meth:`membership`.  The attribute score of a mood is the product of
+        its rules' factors (see :mod:`sequencer.core.infer`)."""
+        return float((self.floor + (1.0 - self.floor) * self.membership(value)) ** self.weight)
 
     def membership(self, value: float) -> float:
         """How well ``value`` lies in the region, in [0, 1]."""
@@ -56,6 +65,19 @@ class AttributeRule:
         if self.soft <= 0.0:
             return 0.0
         return max(0.0, 1.0 - outside / self.soft)
+
+
+@dataclass(frozen=True)
+class InferenceSettings:
+    """How tag and attribute evidence combine in mood inference (:mod:`sequencer.core.infer`;
+    the ``[inference]`` table of the moods file)."""
+
+    tag_share: float = 0.6
+    """Share of the tag score in the weight when a track has both kinds of evidence."""
+    min_weight: float = 0.1
+    """Weights below this are dropped: "not this mood" rather than a trace of it."""
+    min_coverage: float = 0.5
+    """Least share of a mood's rule weight that must be known for an attribute score."""
 
 
 @dataclass(frozen=True)

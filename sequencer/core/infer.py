@@ -1,0 +1,395 @@
+"""Mood inference: mood weights in [0, 1] from audio attributes and crowd tags, vectorised.
+
+Nobody hand-tags 5,000 songs, and Spotify no longer gives new apps audio features, so moods
+must come from whatever *is* known about a track: its audio attributes (from an import or from
+local analysis) and its crowd tags (Last.fm, genres).  Each mood of the vocabulary says how to
+recognise it (the moods file, :mod:`sequencer.adapters.moods_file`):
+
+- **tags**: crowd-tag synonyms with weights (``"dark ambient" = 0.6`` under ``brooding``);
+- **region**: soft ranges over attributes (:class:`~sequencer.core.moods.AttributeRule`).
+
+Conventions
+-----------
+- Tag names are compared after :func:`~sequencer.core.moods.normalise_name` ("Dark Ambient" →
+  ``dark-ambient``); a tag's *strength* on a track is in [0, 1] (Last.fm's count / 100; an
+  imported genre counts 1).  A mood's own name is a tag of weight 1 unless its table says
+  otherwise.
+- **Tag score** ``T`` of a mood: noisy-or over the track's matching tags,
+  ``T = 1 − Π (1 − strength · synonym weight)``.  It is *known* (possibly 0) only for tracks
+  with at least one tag the vocabulary knows; a track tagged only "pop" has no tag evidence.
+- **Attribute score** ``A`` of a mood: the product of its rules' factors
+  ``(floor + (1 − floor) · membership) ** weight``.  Rules whose attribute is unknown (NaN) are
+  left out and the known factors are extrapolated to the full rule weight
+  (``log A · W_all / W_known``), so a missing value never looks better than a known one; with
+  less than ``min_coverage`` of the rule weight known, ``A`` is unknown.
+- **Weight**: ``tag_share · T + (1 − tag_share) · A`` when both are known, else whichever is
+  known, else no weight.  Weights below ``min_weight`` are dropped (0).
+- :attr:`Inference.basis` records the evidence behind every weight: :data:`BASIS_ATTRIBUTES`,
+  :data:`BASIS_TAGS`, both (``3``) or none (``0``).
+
+Inference is pure: arrays and mappings in, arrays out.  It knows nothing of hand tags; the
+caller stores the result under the source ``inferred`` and the store lets hand tags win.
+
+Public: :class:`InferenceSettings`, :class:`MoodModel`, :func:`compile_model`,
+:class:`TagTable`, :func:`tag_table`, :class:`Inference`, :func:`infer_moods`,
+:class:`RuleEvidence`, :class:`TagEvidence`, :class:`MoodEvidence`, :func:`explain_track`,
+:data:`BASIS_NONE`, :data:`BASIS_ATTRIBUTES`, :data:`BASIS_TAGS`, :data:`BASIS_BOTH`,
+:func:`basis_name`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+
+from sequencer.core.moods import AttributeRule, InferenceSettings, MoodVocabulary, normalise_name
+
+FloatArray = npt.NDArray[np.float64]
+
+BASIS_NONE = 0
+BASIS_ATTRIBUTES = 1
+BASIS_TAGS = 2
+BASIS_BOTH = 3
+_BASIS_NAMES = {BASIS_NONE: "none", BASIS_ATTRIBUTES: "attributes", BASIS_TAGS: "tags",
+                BASIS_BOTH: "tags+attributes"}
+
+
+def basis_name(code: int) -> str:
+    """Readable name of a basis code: ``none``, ``attributes``, ``tags``, ``tags+attributes``."""
+    return _BASIS_NAMES[int(code)]
+
+
+@dataclass(frozen=True)
+class MoodModel:
+    """A vocabulary compiled for vectorised inference (build it with :func:`compile_model`)."""
+
+    moods: tuple[str, ...]
+    tag_index: Mapping[str, int]
+    """Normalised tag name → row of :attr:`tag_weights`."""
+    tag_names: tuple[str, ...]
+    tag_weights: FloatArray
+    """Synonym weights, shape (number of tags, number of moods)."""
+    rules: tuple[tuple[AttributeRule, ...], ...]
+    """Each mood's attribute rules, in :attr:`moods` order."""
+    settings: InferenceSettings
+
+
+def compile_model(vocabulary: MoodVocabulary, settings: InferenceSettings | None = None) -> MoodModel:
+    """Turn a vocabulary's tag synonyms and regions into arrays for :func:`infer_moods`."""
+    moods = vocabulary.names
+    synonyms: dict[str, dict[int, float]] = {}
+    for col, name in enumerate(moods):
+        mood = vocabulary.moods[name]
+        own = {normalise_name(tag): float(w) for tag, w in mood.tags.items()}
+        own.setdefault(normalise_name(name), 1.0)
+        for tag, weight in own.items():
+            if weight > 0.0:
+                synonyms.setdefault(tag, {})[col] = weight
+    tag_names = tuple(sorted(synonyms))
+    weights = np.zeros((len(tag_names), len(moods)), dtype=np.float64)
+    for row, tag in enumerate(tag_names):
+        for col, weight in synonyms[tag].items():
+            weights[row, col] = weight
+    return MoodModel(
+        moods=moods,
+        tag_index=MappingProxyType({tag: i for i, tag in enumerate(tag_names)}),
+        tag_names=tag_names,
+        tag_weights=weights,
+        rules=tuple(vocabulary.moods[name].rules for name in moods),
+        settings=settings or InferenceSettings(),
+    )
+
+
+@dataclass(frozen=True)
+class TagTable:
+    """Crowd tags of n tracks in sparse (coordinate) form: entry k says track ``rows[k]`` has
+    tag ``tags[k]`` with strength ``strengths[k]`` in [0, 1]."""
+
+    n: int
+    rows: npt.NDArray[np.int64]
+    tags: tuple[str, ...]
+    strengths: FloatArray
+
+
+def tag_table(track_tags: Sequence[Mapping[str, float] | None]) -> TagTable:
+    """A :class:`TagTable` from one ``{tag: strength}`` mapping (or None) per track, in order."""
+    rows: list[int] = []
+    tags: list[str] = []
+    strengths: list[float] = []
+    for row, mapping in enumerate(track_tags):
+        if not mapping:
+            continue
+        for tag, strength in mapping.items():
+            rows.append(row)
+            tags.append(tag)
+            strengths.append(strength)
+    return TagTable(
+        n=len(track_tags),
+        rows=np.asarray(rows, dtype=np.int64),
+        tags=tuple(tags),
+        strengths=np.clip(np.asarray(strengths, dtype=np.float64), 0.0, 1.0),
+    )
+
+
+@dataclass(frozen=True)
+class Inference:
+    """Inferred moods of n tracks: weights with their evidence, row = track, column = mood."""
+
+    moods: tuple[str, ...]
+    weights: FloatArray
+    """Final weights in [0, 1]; 0 = not this mood (or no evidence)."""
+    attribute_scores: FloatArray
+    """Attribute score per mood, NaN where unknown."""
+    tag_scores: FloatArray
+    """Tag score per mood, NaN where the track has no known tag."""
+    basis: npt.NDArray[np.uint8]
+    """Evidence behind each weight (``BASIS_*`` codes)."""
+
+    def __len__(self) -> int:
+        return int(self.weights.shape[0])
+
+    def row(self, index: int) -> dict[str, float]:
+        """The non-zero weights of one track, rounded to 3 decimals."""
+        return {
+            mood: round(float(w), 3)
+            for mood, w in zip(self.moods, self.weights[index], strict=True)
+            if w > 0.0
+        }
+
+    def rows(self) -> Iterator[dict[str, float]]:
+        """:meth:`row` for every track in order."""
+        for index in range(len(self)):
+            yield self.row(index)
+
+
+def rule_factors(rule: AttributeRule, values: FloatArray) -> FloatArray:
+    """:meth:`AttributeRule.factor` over an array (NaN where the value is NaN)."""
+    below = np.zeros_like(values) if rule.low is None else np.maximum(rule.low - values, 0.0)
+    above = np.zeros_like(values) if rule.high is None else np.maximum(values - rule.high, 0.0)
+    outside = np.maximum(below, above)
+    member = (
+        np.clip(1.0 - outside / rule.soft, 0.0, 1.0)
+        if rule.soft > 0.0
+        else np.where(outside > 0.0, 0.0, 1.0)  # soft 0: a hard edge
+    )
+    factor: FloatArray = (rule.floor + (1.0 - rule.floor) * member) ** rule.weight
+    return np.where(np.isnan(values), np.nan, factor)
+
+
+def attribute_scores(
+    model: MoodModel, attributes: Mapping[str, npt.ArrayLike], n: int
+) -> FloatArray:
+    """Attribute score of every mood for n tracks (NaN where too little is known)."""
+    scores = np.full((n, len(model.moods)), np.nan, dtype=np.float64)
+    columns = {name: np.asarray(v, dtype=np.float64) for name, v in attributes.items()}
+    missing = np.full(n, np.nan, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for col, rules in enumerate(model.rules):
+            total = sum(rule.weight for rule in rules)
+            if total <= 0.0:
+                continue
+            log_sum = np.zeros(n, dtype=np.float64)
+            known = np.zeros(n, dtype=np.float64)
+            for rule in rules:
+                if rule.weight <= 0.0:
+                    continue
+                factor = rule_factors(rule, columns.get(rule.attribute, missing))
+                is_known = ~np.isnan(factor)
+                log_sum += np.where(is_known, np.log(np.where(is_known, factor, 1.0)), 0.0)
+                known += np.where(is_known, rule.weight, 0.0)
+            enough = known >= model.settings.min_coverage * total - 1e-12
+            extrapolated = np.exp(log_sum * total / np.where(known > 0.0, known, 1.0))
+            scores[:, col] = np.where(enough, extrapolated, np.nan)
+    return scores
+
+
+def tag_scores(model: MoodModel, tags: TagTable) -> FloatArray:
+    """Tag score (noisy-or) of every mood for the tracks of ``tags`` (NaN without known tags)."""
+    n, m = tags.n, len(model.moods)
+    if not tags.tags or not model.tag_names:
+        return np.full((n, m), np.nan, dtype=np.float64)
+    unique, inverse = np.unique(np.asarray(tags.tags, dtype=np.str_), return_inverse=True)
+    lookup = np.array(
+        [model.tag_index.get(normalise_name(str(t)), -1) for t in unique], dtype=np.int64
+    )
+    tag_rows = lookup[inverse.reshape(-1)]
+    hit = tag_rows >= 0
+    rows = tags.rows[hit]
+    contributions = tags.strengths[hit, None] * model.tag_weights[tag_rows[hit]]
+    log_miss = np.log1p(-np.clip(contributions, 0.0, 1.0 - 1e-9))
+    scores = np.empty((n, m), dtype=np.float64)
+    for col in range(m):
+        scores[:, col] = -np.expm1(np.bincount(rows, weights=log_miss[:, col], minlength=n))
+    has_known = np.bincount(rows, minlength=n) > 0
+    scores[~has_known] = np.nan
+    return scores
+
+
+def combine(model: MoodModel, attrs: FloatArray, tags: FloatArray) -> tuple[FloatArray, npt.NDArray[np.uint8]]:
+    """Final weights and basis codes from attribute and tag scores (see the module docstring)."""
+    share = model.settings.tag_share
+    has_a = ~np.isnan(attrs)
+    has_t = ~np.isnan(tags)
+    a = np.where(has_a, attrs, 0.0)
+    t = np.where(has_t, tags, 0.0)
+    weights = np.where(has_a & has_t, share * t + (1.0 - share) * a, np.where(has_t, t, a))
+    weights = np.clip(weights, 0.0, 1.0)
+    weights = np.where(weights >= model.settings.min_weight, weights, 0.0)
+    basis = (has_a.astype(np.uint8) * BASIS_ATTRIBUTES) | (has_t.astype(np.uint8) * BASIS_TAGS)
+    return weights, basis
+
+
+def infer_moods(
+    model: MoodModel,
+    attributes: Mapping[str, npt.ArrayLike],
+    n: int,
+    tags: TagTable | None = None,
+) -> Inference:
+    """Infer mood weights for n tracks.
+
+    Parameters
+    ----------
+    model
+        The compiled vocabulary (:func:`compile_model`).
+    attributes
+        Attribute name → array of n values (NaN = unknown); absent names are unknown.
+    n
+        Number of tracks.
+    tags
+        Crowd tags of the same n tracks, or None.
+
+    Examples
+    --------
+    >>> from sequencer.core.moods import MoodDef, MoodVocabulary
+    >>> rule = AttributeRule("valence", high=0.3, soft=0.2)
+    >>> vocab = MoodVocabulary({"brooding": MoodDef("brooding", rules=(rule,))})
+    >>> result = infer_moods(compile_model(vocab), {"valence": [0.1, 0.4, 0.9]}, 3)
+    >>> [round(float(w), 2) for w in result.weights[:, 0]]
+    [1.0, 0.5, 0.0]
+    """
+    attrs = attribute_scores(model, attributes, n)
+    tag_part = tag_scores(model, tags) if tags is not None else np.full_like(attrs, np.nan)
+    weights, basis = combine(model, attrs, tag_part)
+    return Inference(model.moods, weights, attrs, tag_part, basis)
+
+
+@dataclass(frozen=True)
+class RuleEvidence:
+    """One attribute rule applied to one track."""
+
+    rule: AttributeRule
+    value: float | None
+    factor: float | None
+    """None when the value is unknown (the rule was left out)."""
+
+    def describe(self) -> str:
+        """E.g. ``valence 0.12 in ≤ 0.35 (soft 0.2) → 1.00``."""
+        rule = self.rule
+        if rule.low is not None and rule.high is not None:
+            region = f"{rule.low:g}–{rule.high:g}"
+        elif rule.high is not None:
+            region = f"≤ {rule.high:g}"
+        elif rule.low is not None:
+            region = f"≥ {rule.low:g}"
+        else:
+            region = "any"
+        extras = [f"soft {rule.soft:g}"]
+        if rule.floor > 0.0:
+            extras.append(f"floor {rule.floor:g}")
+        if rule.weight != 1.0:
+            extras.append(f"weight {rule.weight:g}")
+        wanted = f"{region} ({', '.join(extras)})"
+        if self.value is None or self.factor is None:
+            return f"{rule.attribute} unknown, wanted {wanted}: left out"
+        return f"{rule.attribute} {self.value:.3g} vs {wanted} → {self.factor:.2f}"
+
+
+@dataclass(frozen=True)
+class TagEvidence:
+    """One of a track's tags matching a mood's synonym."""
+
+    tag: str
+    strength: float
+    synonym_weight: float
+
+    @property
+    def contribution(self) -> float:
+        """strength × synonym weight: this tag's share of the noisy-or."""
+        return min(1.0, self.strength * self.synonym_weight)
+
+    def describe(self) -> str:
+        """E.g. ``"dark ambient" 1.00 × 0.6 = 0.60``."""
+        return f"{self.tag!r} {self.strength:.2f} × {self.synonym_weight:g} = {self.contribution:.2f}"
+
+
+@dataclass(frozen=True)
+class MoodEvidence:
+    """Why one track got (or did not get) one mood: the numbers behind its weight."""
+
+    mood: str
+    weight: float
+    basis: str
+    attribute_score: float | None
+    tag_score: float | None
+    rules: tuple[RuleEvidence, ...]
+    tags: tuple[TagEvidence, ...]
+    tag_share: float
+
+    def formula(self) -> str:
+        """How the weight was put together, with the numbers."""
+        a, t = self.attribute_score, self.tag_score
+        if a is not None and t is not None:
+            text = (f"{self.tag_share:g} × tags {t:.2f} + {1 - self.tag_share:g} × "
+                    f"attributes {a:.2f} = {self.tag_share * t + (1 - self.tag_share) * a:.2f}")
+        elif t is not None:
+            text = f"tags {t:.2f}"
+        elif a is not None:
+            text = f"attributes {a:.2f}"
+        else:
+            return "no evidence (no known tags, too few attributes)"
+        return text if self.weight > 0.0 else f"{text}, below the minimum weight → 0"
+
+
+def _optional(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def explain_track(
+    model: MoodModel,
+    attributes: Mapping[str, float | None],
+    tags: Mapping[str, float] | None = None,
+) -> list[MoodEvidence]:
+    """The evidence for every mood of one track, computed by the same code as
+    :func:`infer_moods` (so the explanation cannot drift from what was stored)."""
+    columns = {k: [np.nan if v is None else float(v)] for k, v in attributes.items()}
+    table = tag_table([dict(tags or {})])
+    result = infer_moods(model, columns, 1, table)
+    found: list[MoodEvidence] = []
+    for col, mood in enumerate(model.moods):
+        rules = []
+        for rule in model.rules[col]:
+            raw = attributes.get(rule.attribute)
+            factor = None if raw is None else float(rule_factors(rule, np.array([float(raw)]))[0])
+            rules.append(RuleEvidence(rule, None if raw is None else float(raw), factor))
+        matched = []
+        for tag, strength in (tags or {}).items():
+            row = model.tag_index.get(normalise_name(tag))
+            if row is not None and model.tag_weights[row, col] > 0.0:
+                matched.append(TagEvidence(tag, float(strength), float(model.tag_weights[row, col])))
+        matched.sort(key=lambda e: -e.contribution)
+        found.append(MoodEvidence(
+            mood=mood,
+            weight=float(result.weights[0, col]),
+            basis=basis_name(int(result.basis[0, col])),
+            attribute_score=_optional(float(result.attribute_scores[0, col])),
+            tag_score=_optional(float(result.tag_scores[0, col])),
+            rules=tuple(rules),
+            tags=tuple(matched),
+            tag_share=model.settings.tag_share,
+        ))
+    return found
