@@ -1,0 +1,168 @@
+"""The built-in demo library: real tracks, curated by hand, shipped inside the package.
+
+``moodseq demo`` and any build without a library of the user's own read this, so that a
+newcomer with no Spotify account and no files gets a real playlist offline.  The data is a
+CSV (``sequencer/demo/library.csv``, described in ``sequencer/demo/README.md``) read through
+:mod:`importlib.resources`, so it works from a source checkout and from an installed wheel.
+
+The file is part of the program, not user input: a malformed row is a bug and raises
+:class:`ValueError` naming the row, never a :class:`~sequencer.errors.MoodseqError`.
+
+Public: :data:`COLUMNS`, :func:`load_demo_tracks`, :func:`parse_demo_csv`.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import Callable, Mapping
+from importlib import resources
+from types import MappingProxyType
+from typing import TypeVar
+
+from sequencer.core.moods import BUILTIN_MOODS
+from sequencer.core.track import Track
+
+#: The CSV's header, in order.
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "title",
+    "artists",
+    "album",
+    "year",
+    "duration_s",
+    "duration_approx",
+    "explicit",
+    "tempo",
+    "key",
+    "mode",
+    "energy",
+    "valence",
+    "moods",
+    "genres",
+    "notes",
+)
+
+_PACKAGE = "sequencer.demo"
+_FILE = "library.csv"
+_T = TypeVar("_T")
+
+
+def _optional(text: str, convert: Callable[[str], _T]) -> _T | None:
+    """``convert(text)``, or None for an empty cell."""
+    text = text.strip()
+    return None if text == "" else convert(text)
+
+
+def _unit(text: str) -> float:
+    """A number in [0, 1]."""
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{value} is outside [0, 1]")
+    return value
+
+
+def _pitch_class(text: str) -> int:
+    """A pitch class 0–11."""
+    value = int(text)
+    if not 0 <= value <= 11:
+        raise ValueError(f"key {value} is not a pitch class 0-11")
+    return value
+
+
+def _flag(text: str) -> int:
+    """0 or 1."""
+    if text not in ("0", "1"):
+        raise ValueError(f"{text!r} must be 0 or 1")
+    return int(text)
+
+
+def _positive(text: str) -> float:
+    """A number above zero."""
+    value = float(text)
+    if not value > 0:
+        raise ValueError(f"{value} must be positive")
+    return value
+
+
+def _split(text: str) -> tuple[str, ...]:
+    """A ";"-separated list, blanks dropped."""
+    return tuple(part.strip() for part in text.split(";") if part.strip())
+
+
+def _moods(text: str) -> Mapping[str, float]:
+    """``"atmospheric=0.9;brooding=0.6"`` → a read-only mapping with canonical mood names."""
+    moods: dict[str, float] = {}
+    for part in _split(text):
+        name, sep, weight = part.partition("=")
+        name = name.strip()
+        if not sep:
+            raise ValueError(f"mood {part!r} needs a weight (name=0.5)")
+        if name not in BUILTIN_MOODS:
+            raise ValueError(f"mood {name!r} is not one of {', '.join(BUILTIN_MOODS)}")
+        if name in moods:
+            raise ValueError(f"mood {name!r} appears twice")
+        moods[name] = _unit(weight)
+    return MappingProxyType(moods)
+
+
+def _track(row: Mapping[str, str]) -> Track:
+    """One CSV row as a Track (raises ValueError on any bad cell)."""
+    track_id, title = row["id"].strip(), row["title"].strip()
+    artists = _split(row["artists"])
+    if not track_id.startswith("demo:") or not title or not artists:
+        raise ValueError("id must start with 'demo:' and title and artists must not be empty")
+    explicit = _optional(row["explicit"], _flag)
+    return Track(
+        id=track_id,
+        title=title,
+        artists=artists,
+        album=row["album"].strip(),
+        duration_s=float(_positive(row["duration_s"])),
+        moods=_moods(row["moods"]),
+        tempo=_optional(row["tempo"], _positive),
+        key=_optional(row["key"], _pitch_class),
+        mode=_optional(row["mode"], _flag),
+        energy=_optional(row["energy"], _unit),
+        valence=_optional(row["valence"], _unit),
+        explicit=None if explicit is None else bool(explicit),
+        genres=_split(row["genres"]),
+    )
+
+
+def parse_demo_csv(text: str, source: str = _FILE) -> list[Track]:
+    """Parse the demo CSV's text into tracks, checking the header, each row and unique ids.
+
+    Raises :class:`ValueError` naming ``source``, the row's line and id on the first problem.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        raise ValueError(f"{source}: header must be {','.join(COLUMNS)}")
+    tracks: list[Track] = []
+    seen: set[str] = set()
+    for row in reader:
+        where = f"{source}:{reader.line_num} ({row.get('id') or 'no id'})"
+        if None in row or any(value is None for value in row.values()):
+            raise ValueError(f"{where}: wrong number of columns")
+        try:
+            track = _track(row)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from exc
+        if track.id in seen:
+            raise ValueError(f"{where}: duplicate id {track.id!r}")
+        seen.add(track.id)
+        tracks.append(track)
+    return tracks
+
+
+@functools.cache
+def _cached() -> tuple[Track, ...]:
+    """The parsed demo library, read once per process."""
+    text = resources.files(_PACKAGE).joinpath(_FILE).read_text(encoding="utf-8")
+    return tuple(parse_demo_csv(text))
+
+
+def load_demo_tracks() -> list[Track]:
+    """The built-in demo library as tracks (a new list each call; the tracks are immutable)."""
+    return list(_cached())
