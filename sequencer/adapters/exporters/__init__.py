@@ -1,0 +1,67 @@
+"""Exporters: a sequence as M3U8, XSPF, JSON or CSV text, and atomic writes of it.
+
+Every format is one module with the same function, ``render(sequence, *, name=None) -> str``
+(``name`` = the playlist's title, default the profile's name).  This package picks one by name
+and writes files atomically (:mod:`.write`), so an interrupted export never leaves half a file.
+
+Public: :data:`FORMATS`, :data:`SUFFIXES`, :func:`render`, :func:`write_export`,
+:func:`format_for_path`, :func:`check_format`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+
+from sequencer.adapters.exporters import csv, json, m3u8, xspf
+from sequencer.adapters.exporters.write import atomic_write_text
+from sequencer.core.sequence import Sequence
+from sequencer.errors import InputFileError
+
+#: Export formats, by name.
+FORMATS: tuple[str, ...] = ("m3u8", "xspf", "json", "csv")
+
+#: File suffix → format.
+SUFFIXES: dict[str, str] = {
+    ".m3u": "m3u8",
+    ".m3u8": "m3u8",
+    ".xspf": "xspf",
+    ".json": "json",
+    ".csv": "csv",
+}
+
+_RENDERERS: dict[str, Callable[..., str]] = {
+    "m3u8": m3u8.render,
+    "xspf": xspf.render,
+    "json": json.render,
+    "csv": csv.render,
+}
+
+
+def check_format(fmt: str) -> str:
+    """The canonical format name for ``fmt`` ("M3U" → "m3u8"), or InputFileError listing them."""
+    name = fmt.strip().lower().lstrip(".")
+    if name == "m3u":
+        return "m3u8"
+    if name in _RENDERERS:
+        return name
+    close = difflib.get_close_matches(name, FORMATS, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise InputFileError(f"unknown export format {fmt!r}", hint=f"{hint}use one of: {', '.join(FORMATS)}")
+
+
+def render(sequence: Sequence, fmt: str, *, name: str | None = None) -> str:
+    """The sequence as text in format ``fmt`` (one of :data:`FORMATS`)."""
+    return _RENDERERS[check_format(fmt)](sequence, name=name)
+
+
+def write_export(sequence: Sequence, fmt: str, path: Path, *, name: str | None = None) -> None:
+    """Render and write atomically to ``path``; on any failure ``path`` is left as it was."""
+    text = render(sequence, fmt, name=name)
+    atomic_write_text(Path(path), text)
+
+
+def format_for_path(path: Path | str) -> str | None:
+    """The format a file name asks for by its suffix (case-insensitive), or None."""
+    return SUFFIXES.get(Path(path).suffix.lower())
