@@ -172,11 +172,12 @@ def rule_factors(rule: AttributeRule, values: FloatArray) -> FloatArray:
     below = np.zeros_like(values) if rule.low is None else np.maximum(rule.low - values, 0.0)
     above = np.zeros_like(values) if rule.high is None else np.maximum(values - rule.high, 0.0)
     outside = np.maximum(below, above)
-    member = (
-        np.clip(1.0 - outside / rule.soft, 0.0, 1.0)
-        if rule.soft > 0.0
-        else np.where(outside > 0.0, 0.0, 1.0)  # soft 0: a hard edge
-    )
+    with np.errstate(over="ignore", divide="ignore"):  # a tiny soft edge overflows to -inf: 0
+        member = (
+            np.clip(1.0 - outside / rule.soft, 0.0, 1.0)
+            if rule.soft > 0.0
+            else np.where(outside > 0.0, 0.0, 1.0)  # soft 0: a hard edge
+        )
     factor: FloatArray = (rule.floor + (1.0 - rule.floor) * member) ** rule.weight
     return np.where(np.isnan(values), np.nan, factor)
 

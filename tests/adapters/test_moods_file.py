@@ -1,0 +1,138 @@
+"""Moods files: the built-in one is complete and documented; user files extend it; errors
+name the file and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sequencer.adapters.moods_file import builtin_moods, builtin_moods_path, load_moods, load_vocabulary
+from sequencer.core.moods import AttributeRule, normalise_name
+from sequencer.errors import InputFileError, MoodsFileError
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "moods.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_builtin_file_defines_the_five_moods_with_tags_and_regions() -> None:
+    """Every built-in mood has a description, tag synonyms and an attribute region."""
+    config = builtin_moods()
+    assert config.vocabulary.names == ("atmospheric", "brooding", "angsty", "night-driving", "study")
+    for mood in config.vocabulary.moods.values():
+        assert mood.description and mood.tags and mood.rules, mood.name
+    assert config.settings.tag_share == 0.6
+    assert config.user_moods == frozenset()
+
+
+@pytest.mark.parametrize(("tag", "mood", "weight"), [
+    ("dark ambient", "atmospheric", 0.9), ("dark ambient", "brooding", 0.6),
+    ("synthwave", "night-driving", 1.0), ("outrun", "night-driving", 1.0),
+    ("night drive", "night-driving", 1.0), ("grunge", "angsty", 0.9),
+    ("industrial", "angsty", 0.8), ("alt-rock", "angsty", 0.7), ("lo-fi", "study", 0.9),
+    ("instrumental", "study", 0.8), ("post-rock", "study", 0.6),
+])
+def test_builtin_tag_synonyms(tag: str, mood: str, weight: float) -> None:
+    """The crowd-tag synonyms the project was specified with are in the built-in file."""
+    assert builtin_moods().vocabulary.moods[mood].tags[normalise_name(tag)] == weight
+
+
+def test_builtin_file_documents_every_setting_and_rule_line() -> None:
+    """Each [inference] setting and each region rule of the built-in file carries a comment."""
+    text = builtin_moods_path().read_text(encoding="utf-8")
+    table = ""
+    undocumented = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\[(.+)\]", line)
+        if header:
+            table = header.group(1)
+        elif "=" in line and not line.lstrip().startswith("#") and (
+            table == "inference" or table.endswith(".region")
+        ) and "#" not in line:
+            undocumented.append(number)
+    assert not undocumented, f"lines without a comment: {undocumented}"
+
+
+def test_no_user_file_means_the_builtin_vocabulary(tmp_path: Path) -> None:
+    """A missing user moods file is not an error: the built-in moods are used."""
+    assert load_vocabulary(tmp_path / "absent.toml") == builtin_moods().vocabulary
+
+
+def test_user_file_adds_moods_and_extends_builtin_ones(tmp_path: Path) -> None:
+    """A new mood is added with its tags and region; a built-in mood (named by an alias too)
+    gets tag weights replaced or removed, rules replaced or removed, aliases added."""
+    path = _write(tmp_path, """
+[inference]
+tag_share = 0.8
+
+[moods.dreamy]
+description = "hazy"
+tags = { "dream pop" = 1.0 }
+region = { energy = { max = 0.5, soft = 0.2 } }
+
+[moods.dark]
+aliases = ["noirish"]
+[moods.dark.tags]
+noir = 0.3
+sad = 0
+"Cold Wave" = 0.9
+[moods.dark.region]
+mode = { weight = 0 }
+valence = { max = 0.2, soft = 0.1 }
+""")
+    config = load_moods(path)
+    assert config.settings.tag_share == 0.8
+    assert config.settings.min_weight == builtin_moods().settings.min_weight
+    dreamy = config.vocabulary.moods["dreamy"]
+    assert dreamy.tags == {"dream-pop": 1.0}
+    assert dreamy.rules == (AttributeRule("energy", None, 0.5, 0.2),)
+    brooding = config.vocabulary.moods["brooding"]
+    assert "noirish" in brooding.aliases and "dark" in brooding.aliases
+    assert brooding.tags["noir"] == 0.3 and "sad" not in brooding.tags
+    assert brooding.tags["cold-wave"] == 0.9
+    rules = {r.attribute: r for r in brooding.rules}
+    assert "mode" not in rules and rules["valence"].high == 0.2 and "energy" in rules
+    assert config.user_moods == {"dreamy", "brooding"}
+    assert config.sources[-1] == str(path)
+
+
+def test_every_problem_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    """All problems come at once, each with path:line, the bad value and a fix."""
+    path = _write(tmp_path, """[inference]
+tag_shares = 0.5
+[moods.brooding.tags]
+noir = 1.5
+[moods.brooding.region]
+valance = { max = 0.3 }
+energy = { min = 0.8, max = 0.2 }
+tempo = { soft = 10 }
+mode = { max = "minor" }
+[moods.study]
+colour = "blue"
+""")
+    with pytest.raises(MoodsFileError) as caught:
+        load_moods(path)
+    problems = [str(p) for p in caught.value.problems]
+    where = str(path)
+    assert problems == [
+        f"{where}:2: unknown key 'tag_shares' in [inference] (did you mean 'tag_share'?)",
+        f"{where}:4: moods.brooding.tags.noir = 1.5 must be in [0, 1]",
+        f"{where}:6: unknown attribute 'valance' in moods.brooding.region (did you mean 'valence'?)",
+        f"{where}:7: moods.brooding.region.energy: min 0.8 is above max 0.2 (swap them)",
+        f"{where}:8: moods.brooding.region.tempo needs min or max (e.g. tempo = {{ max = 300 }})",
+        f"{where}:9: moods.brooding.region.mode.max = 'minor' must be a number (e.g. max = 1)",
+        f"{where}:11: unknown key 'colour' in [moods.study] (known keys: description, aliases, tags, region)",
+    ]
+    assert caught.value.lines()[0] == f"7 problems in moods file {where}"
+
+
+def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    """A TOML syntax error is an InputFileError at file:line."""
+    path = _write(tmp_path, "[moods.x]\ntags = { a = }\n")
+    with pytest.raises(InputFileError) as caught:
+        load_moods(path)
+    assert caught.value.source == f"{path}:2"
