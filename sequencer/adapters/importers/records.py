@@ -1,0 +1,92 @@
+"""What importers hand to the store, and what the store reports back.
+
+An importer validates each input row into an :class:`ImportRecord` (a finished
+:class:`~sequencer.core.track.Track` plus crowd tags and where it came from) or into a
+:class:`RowProblem` (the row is skipped; nothing of it is stored).  The store writes records in
+batches and returns an :class:`ImportReport`.
+
+Public: :class:`ImportRecord`, :class:`RowProblem`, :class:`ImportReport`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sequencer.core.track import Track
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One validated input row: the track, its crowd tags, and the mood source of its moods."""
+
+    track: Track
+    tags: Mapping[str, float] = field(default_factory=dict)
+    """Crowd tags (genres, unknown mood words) → weight in [0, 1]."""
+    tag_source: str = "file"
+    """Source name the crowd tags are stored under ("file", "lastfm", …)."""
+    mood_source: str = "tag"
+    """Mood source of ``track.moods`` ("tag" for moods named in the file)."""
+    line: int = 0
+    """Line (or item) number in the input, for messages; 0 when unknown."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that was skipped or changed: where and why."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class ImportReport:
+    """Counts and problems of one import run."""
+
+    source: str = ""
+    rows_read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    """Rows that were the same recording as an earlier row of the same input (merged)."""
+    skipped: list[RowProblem] = field(default_factory=list)
+    """Rows not imported (malformed, missing title/artist, absurd duration)."""
+    warnings: list[RowProblem] = field(default_factory=list)
+    """Rows imported with a value dropped (tempo 0, energy 7, …)."""
+    notes: list[str] = field(default_factory=list)
+    """One-off remarks about the whole input (encoding guessed, dialect detected)."""
+
+    @property
+    def distinct(self) -> int:
+        """Distinct recordings the input holds (added + updated + unchanged)."""
+        return self.added + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        """One line: ``9,961 rows → 9,420 tracks (9,420 new, 0 updated, 0 unchanged); …``."""
+        text = (
+            f"{self.rows_read:,} rows → {self.distinct:,} tracks "
+            f"({self.added:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged)"
+        )
+        extras = []
+        if self.duplicates:
+            extras.append(f"{self.duplicates:,} duplicate rows merged")
+        if self.skipped:
+            extras.append(f"{len(self.skipped):,} rows skipped")
+        if self.warnings:
+            extras.append(f"{len(self.warnings):,} values dropped")
+        return text + ("; " + ", ".join(extras) if extras else "")
+
+    def merge(self, other: ImportReport) -> None:
+        """Add ``other``'s counts and problems to this report."""
+        self.rows_read += other.rows_read
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.duplicates += other.duplicates
+        self.skipped.extend(other.skipped)
+        self.warnings.extend(other.warnings)
+        self.notes.extend(other.notes)

@@ -1,0 +1,269 @@
+"""Writing import records into the library: identity matching, merging, batched SQL.
+
+Used by :meth:`sequencer.adapters.store.Store.upsert_records`, which owns the transactions;
+every function here takes the connection of an open transaction.
+
+1. :func:`load_known` reads what the library already holds (one query);
+2. :func:`plan` matches each record to a known or new recording, merges records of the same
+   recording and drops those whose content digest did not change;
+3. :func:`write_batch` writes one batch with ``executemany`` (no per-track round trips).
+
+Public: :class:`Known`, :class:`Write`, :class:`Plan`, :func:`load_known`, :func:`plan`,
+:func:`merge_records`, :func:`write_batch`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sequencer.adapters.importers.records import ImportRecord, ImportReport
+from sequencer.core.identity import IdentityIndex, clean_isrc, match_key, spotify_uri
+from sequencer.core.track import ATTRIBUTES, Track, normalise_text, song_key
+
+SEP = "\x1f"
+MOOD_RANKS = {"hand": 0, "tag": 1, "inferred": 2, "import": 3}
+IMPORT_ATTRIBUTE_SOURCE = "import"
+IMPORT_ATTRIBUTE_RANK = 3
+
+
+@dataclass
+class Known:
+    """What the library holds before an import: identities, tids, digests, genres."""
+
+    index: IdentityIndex = field(default_factory=IdentityIndex)
+    tids: dict[str, int] = field(default_factory=dict)
+    hashes: dict[str, str | None] = field(default_factory=dict)
+    genres: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Write:
+    """One recording to write: its id, the merged record, its digest, and whether it is new."""
+
+    track_id: str
+    record: ImportRecord
+    digest: str
+    new: bool
+
+
+@dataclass
+class Plan:
+    """The writes an import needs, in input order."""
+
+    writes: list[Write] = field(default_factory=list)
+
+
+def load_known(conn: sqlite3.Connection) -> Known:
+    """Read every stored recording's identities (one query)."""
+    known = Known()
+    for tid, track_id, uri, isrc, key, duration, digest, genres in conn.execute(
+        "SELECT tid, id, uri, isrc, match_key, duration_s, content_hash, genres FROM tracks"
+    ):
+        known.index.add(track_id, uri, isrc, key, duration)
+        known.tids[track_id] = tid
+        known.hashes[track_id] = digest
+        known.genres[track_id] = genres
+    return known
+
+
+def _identities(track: Track) -> tuple[str | None, str | None, str]:
+    """(Spotify URI, ISRC, match key) of a track."""
+    uri = spotify_uri(track.uri) or spotify_uri(track.id)
+    return uri, clean_isrc(track.isrc), match_key(track.artists, track.title)
+
+
+def plan(records: Iterable[ImportRecord], known: Known, report: ImportReport) -> Plan:
+    """Match records to recordings, merge duplicates, and keep only what changes the library."""
+    from sequencer.adapters.store import content_hash, new_track_id
+
+    merged: dict[str, ImportRecord] = {}
+    index = known.index
+    for record in records:
+        track = record.track
+        uri, isrc, key = _identities(track)
+        found = index.find(track.id or None, uri, isrc, key, track.duration_s)
+        if found is None:
+            found = new_track_id(record, index.ids)
+        index.add(found, uri, isrc, key, track.duration_s)
+        if found in merged:
+            merged[found] = merge_records(merged[found], record)
+            report.duplicates += 1
+        else:
+            merged[found] = record
+    result = Plan()
+    for track_id, record in merged.items():
+        digest = content_hash(record)
+        is_new = track_id not in known.tids
+        if not is_new and known.hashes.get(track_id) == digest:
+            report.unchanged += 1
+            continue
+        if is_new:
+            report.added += 1
+        else:
+            report.updated += 1
+        result.writes.append(Write(track_id, record, digest, is_new))
+    return result
+
+
+def _union(first: Sequence[str], second: Sequence[str]) -> tuple[str, ...]:
+    """Items of both, first's order, no repeats."""
+    return tuple(dict.fromkeys([*first, *second]))
+
+
+def merge_records(first: ImportRecord, second: ImportRecord) -> ImportRecord:
+    """Two records of one recording as one: first's values win, gaps filled from second,
+    genres/tags/moods united (highest weight)."""
+    a, b = first.track, second.track
+    changes: dict[str, object] = {
+        "genres": _union(a.genres, b.genres),
+        "moods": {**b.moods, **{m: max(w, b.moods.get(m, 0.0)) for m, w in a.moods.items()}},
+    }
+    for name in (*ATTRIBUTES, "isrc", "uri", "path", "explicit"):
+        if getattr(a, name) is None and getattr(b, name) is not None:
+            changes[name] = getattr(b, name)
+    if not a.album and b.album:
+        changes["album"] = b.album
+    if a.duration_s <= 0 < b.duration_s:
+        changes["duration_s"] = b.duration_s
+    tags = {**second.tags, **{t: max(w, second.tags.get(t, 0.0)) for t, w in first.tags.items()}}
+    return ImportRecord(
+        track=a.evolve(**changes),
+        tags=tags,
+        tag_source=first.tag_source,
+        mood_source=first.mood_source,
+        line=first.line,
+    )
+
+
+def _name_ids(
+    conn: sqlite3.Connection, table: str, rows: set[tuple[str, str]], insert: str, select: str
+) -> dict[tuple[str, str], int]:
+    """Insert missing (name, extra) pairs and return their ids, via a temp table (3 statements)."""
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS _names_{table} (name TEXT, extra TEXT)")
+    conn.execute(f"DELETE FROM _names_{table}")
+    conn.executemany(f"INSERT INTO _names_{table} VALUES (?, ?)", sorted(rows))
+    conn.execute(insert.format(temp=f"_names_{table}"))
+    return {(n, e): int(i) for i, n, e in conn.execute(select.format(temp=f"_names_{table}"))}
+
+
+def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) -> None:
+    """Write one batch of planned writes (inside the caller's transaction)."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    artist_ids = _name_ids(
+        conn, "artists",
+        {(name, normalise_text(name)) for w in batch for name in w.record.track.artists},
+        "INSERT OR IGNORE INTO artists (name, norm) SELECT name, extra FROM {temp}",
+        "SELECT a.arid, a.name, a.norm FROM artists a JOIN {temp} n ON a.name = n.name",
+    )
+    artist_by_name = {name: arid for (name, _norm), arid in artist_ids.items()}
+    album_ids = _name_ids(
+        conn, "albums",
+        {(w.record.track.album, _first(w.record.track)) for w in batch if w.record.track.album},
+        "INSERT OR IGNORE INTO albums (name, artist) SELECT name, extra FROM {temp}",
+        "SELECT a.aid, a.name, a.artist FROM albums a JOIN {temp} n "
+        "ON a.name = n.name AND a.artist = n.extra",
+    )
+    next_tid = int(conn.execute("SELECT COALESCE(MAX(tid), 0) + 1 FROM tracks").fetchone()[0])
+    new_rows, update_rows = [], []
+    for write in batch:
+        track = write.record.track
+        uri, isrc, key = _identities(track)
+        album_id = album_ids.get((track.album, _first(track))) if track.album else None
+        genres = SEP.join(_union(
+            [g for g in known.genres.get(write.track_id, "").split(SEP) if g], track.genres
+        ))
+        shared = (
+            track.title, SEP.join(track.artists), normalise_text(track.artist), album_id,
+            track.duration_s, isrc, uri, track.path,
+            None if track.explicit is None else int(track.explicit),
+            genres, key, song_key(track.artists, track.title), write.digest, now,
+        )
+        if write.new:
+            known.tids[write.track_id] = next_tid
+            new_rows.append((next_tid, write.track_id, *shared, now))
+            next_tid += 1
+        else:
+            update_rows.append((*shared, known.tids[write.track_id]))
+        known.hashes[write.track_id] = write.digest
+        known.genres[write.track_id] = genres
+    conn.executemany(
+        "INSERT INTO tracks (tid, id, title, artists, artist_norm, album_id, duration_s, isrc, uri, "
+        "path, explicit, genres, match_key, song_key, content_hash, updated_at, added_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        new_rows,
+    )
+    conn.executemany(
+        "UPDATE tracks SET title = ?, artists = ?, artist_norm = ?, "
+        "album_id = COALESCE(?, album_id), "
+        "duration_s = CASE WHEN ? > 0 THEN ? ELSE duration_s END, "
+        "isrc = COALESCE(?, isrc), uri = COALESCE(?, uri), path = COALESCE(?, path), "
+        "explicit = COALESCE(?, explicit), genres = ?, match_key = ?, song_key = ?, "
+        "content_hash = ?, updated_at = ? WHERE tid = ?",
+        [_update_params(row) for row in update_rows],
+    )
+    _write_children(conn, batch, known, artist_by_name)
+
+
+def _update_params(row: tuple[object, ...]) -> tuple[object, ...]:
+    """Parameters for the UPDATE statement (duration used twice)."""
+    title, artists, norm, album_id, duration, *rest = row
+    return (title, artists, norm, album_id, duration, duration, *rest)
+
+
+def _first(track: Track) -> str:
+    """The track's first artist ('' if none): the album's artist for album identity."""
+    return track.artists[0] if track.artists else ""
+
+
+def _write_children(
+    conn: sqlite3.Connection, batch: Sequence[Write], known: Known, artist_by_name: dict[str, int]
+) -> None:
+    """Artist links, import attributes, moods and crowd tags of a batch."""
+    tids = [(known.tids[w.track_id], w) for w in batch]
+    updated = [(tid,) for tid, w in tids if not w.new]
+    conn.executemany("DELETE FROM track_artists WHERE tid = ?", updated)
+    conn.executemany(
+        "INSERT INTO track_artists (tid, position, arid) VALUES (?, ?, ?)",
+        [
+            (tid, pos, artist_by_name[name])
+            for tid, w in tids
+            for pos, name in enumerate(dict.fromkeys(w.record.track.artists))
+        ],
+    )
+    cols = ", ".join(f'"{a}"' for a in ATTRIBUTES)
+    sets = ", ".join(f'"{a}" = COALESCE(excluded."{a}", "{a}")' for a in ATTRIBUTES)
+    attribute_rows = []
+    for tid, w in tids:
+        values = [w.record.track.attribute(a) for a in ATTRIBUTES]
+        if any(v is not None for v in values):
+            attribute_rows.append((tid, IMPORT_ATTRIBUTE_SOURCE, IMPORT_ATTRIBUTE_RANK, *values))
+    conn.executemany(
+        f"INSERT INTO attributes (tid, source, rank, {cols}) "
+        f"VALUES (?, ?, ?, {', '.join('?' * len(ATTRIBUTES))}) "
+        f"ON CONFLICT (tid, source) DO UPDATE SET {sets}",
+        attribute_rows,
+    )
+    with_moods = [(tid, w.record) for tid, w in tids if w.record.track.moods]
+    conn.executemany(
+        "DELETE FROM moods WHERE tid = ? AND source = ?",
+        [(tid, r.mood_source) for tid, r in with_moods],
+    )
+    conn.executemany(
+        "INSERT INTO moods (tid, mood, source, rank, weight) VALUES (?, ?, ?, ?, ?)",
+        [
+            (tid, mood, r.mood_source, MOOD_RANKS.get(r.mood_source, len(MOOD_RANKS)), weight)
+            for tid, r in with_moods
+            for mood, weight in r.track.moods.items()
+        ],
+    )
+    with_tags = [(tid, w.record) for tid, w in tids if w.record.tags]
+    conn.executemany(
+        "DELETE FROM tags WHERE tid = ? AND source = ?", [(tid, r.tag_source) for tid, r in with_tags]
+    )
+    conn.executemany(
+        "INSERT INTO tags (tid, source, tag, weight) VALUES (?, ?, ?, ?)",
+        [(tid, r.tag_source, tag, w) for tid, r in with_tags for tag, w in r.tags.items()],
+    )

@@ -1,0 +1,202 @@
+"""The library store: opening, transactions, identity on upsert, mood precedence, caches."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sequencer.adapters.store import Store
+from sequencer.core.track import Track
+from sequencer.errors import LibraryError, TrackNotFoundError
+
+NIGHTCALL_URI = "spotify:track:73bDvrmSBh2fr53tLDH9oA"
+
+
+def _track(title: str, artist: str, duration: float = 200.0, **extra: object) -> Track:
+    return Track(id="", title=title, artists=(artist,), duration_s=duration, **extra)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """A fresh library with two tracks."""
+    s = Store.open(tmp_path / "lib" / "library.db")
+    s.upsert_tracks([
+        _track("Nightcall", "Kavinsky", 257.3, album="OutRun", tempo=91.0, energy=0.6, uri=NIGHTCALL_URI),
+        _track("Blush Response", "Vangelis", 340.0, album="Blade Runner", moods={"brooding": 0.5}),
+    ])
+    return s
+
+
+def test_open_creates_folders_and_schema(tmp_path: Path) -> None:
+    """Opening a path in a missing folder creates it, runs the migrations and records them."""
+    path = tmp_path / "a" / "b" / "library.db"
+    with Store.open(path) as s:
+        assert s.count() == 0
+    conn = sqlite3.connect(path)
+    names = [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
+    assert names == ["0001_initial", "0002_lookup_indexes"]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_corrupt_file_is_a_library_error_with_a_fix(tmp_path: Path) -> None:
+    """A file that is not a database gives LibraryError naming it and suggesting a backup."""
+    path = tmp_path / "library.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(LibraryError, match="damaged or is not a moodseq library") as info:
+        Store.open(path)
+    assert info.value.hint is not None and "bak" in info.value.hint
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    """Another program's SQLite database is not silently turned into a library."""
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE things (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LibraryError, match="not a moodseq library"):
+        Store.open(path)
+
+
+def test_transaction_rolls_back_on_error(store: Store) -> None:
+    """An exception inside transaction() leaves no change behind."""
+    before = store.count()
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        conn.execute("DELETE FROM tracks")
+        raise RuntimeError("boom")
+    assert store.count() == before
+
+
+def test_identity_merges_duplicates_and_reimport_changes_nothing(store: Store) -> None:
+    """Same Spotify URI or same artist+title within 3 s is one track; re-import is a no-op."""
+    changes = store.changes()
+    report = store.upsert_tracks([
+        _track("Nightcall", "Kavinsky", 257.3, album="OutRun", tempo=91.0, energy=0.6, uri=NIGHTCALL_URI),
+    ])
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
+    assert store.changes() == changes + 2  # only the import's own bookkeeping rows
+    report = store.upsert_tracks([_track("blush response", "VANGELIS", 341.5, isrc="GB-AAA-82-00001")])
+    assert (report.added, report.updated) == (0, 1)
+    assert store.count() == 2
+    assert store.find("Vangelis - Blush Response").isrc == "GBAAA8200001"
+
+
+def test_remaster_is_a_new_recording_of_the_same_song(store: Store) -> None:
+    """A '- 2011 Remaster' title is a separate track (different recording)."""
+    store.upsert_tracks([_track("Blush Response - 2011 Remaster", "Vangelis", 340.0)])
+    assert store.count() == 3
+
+
+def test_far_durations_are_different_recordings(store: Store) -> None:
+    """Same name but a duration 30 s away is another recording (e.g. a live take)."""
+    store.upsert_tracks([_track("Blush Response", "Vangelis", 370.0)])
+    assert store.count() == 3
+
+
+def test_hand_moods_win_and_survive_reimport(store: Store) -> None:
+    """A hand weight overrides other sources per mood, and a re-import never erases it."""
+    track_id = store.find("Vangelis - Blush Response").id
+    store.set_moods(track_id, {"brooding": 0.9, "atmospheric": 1.0}, source="hand")
+    store.set_moods(track_id, {"brooding": 0.1, "study": 0.4}, source="inferred")
+    store.upsert_tracks([_track("Blush Response", "Vangelis", 340.0, moods={"brooding": 0.2})])
+    track = store.find(track_id)
+    assert dict(track.moods) == {"brooding": 0.9, "atmospheric": 1.0, "study": 0.4}
+    assert store.mood_sources(track_id)["brooding"] == [("hand", 0.9), ("inferred", 0.1), ("import", 0.2)]
+
+
+def test_hand_zero_hides_a_mood(store: Store) -> None:
+    """A hand weight of 0 removes a mood another source gave."""
+    track_id = store.find("Vangelis - Blush Response").id
+    store.set_moods(track_id, {"brooding": 0.0}, source="hand")
+    assert "brooding" not in store.find(track_id).moods
+
+
+def test_attribute_precedence(store: Store) -> None:
+    """Analysis values override imported ones, hand values override analysis."""
+    store.set_attributes(store.find("Kavinsky - Nightcall").id, {"tempo": 92.0}, source="analysis")
+    assert store.find("Kavinsky - Nightcall").tempo == 92.0
+    store.set_attributes(store.find("Kavinsky - Nightcall").id, {"tempo": 90.0}, source="hand")
+    assert store.find("Kavinsky - Nightcall").tempo == 90.0
+    assert store.find("Kavinsky - Nightcall").energy == 0.6
+
+
+def test_find_by_uri_id_and_name_and_suggestions(store: Store) -> None:
+    """find() accepts ids, URIs, links and names; a miss suggests the closest names."""
+    assert store.find(NIGHTCALL_URI).title == "Nightcall"
+    assert store.find("https://open.spotify.com/track/73bDvrmSBh2fr53tLDH9oA").title == "Nightcall"
+    assert store.find("kavinsky - NIGHTCALL").title == "Nightcall"
+    assert store.find("Blush Response").artists == ("Vangelis",)
+    with pytest.raises(TrackNotFoundError, match="Blush Responze") as info:
+        store.find("Vangelis - Blush Responze")
+    assert "Vangelis - Blush Response" in (info.value.hint or "")
+
+
+def test_tracks_by_ids_keeps_order(store: Store) -> None:
+    """tracks_by_ids returns the tracks in the order asked; an unknown id is an error."""
+    ids = [t.id for t in store.tracks()]
+    assert [t.id for t in store.tracks_by_ids(ids[::-1])] == ids[::-1]
+    with pytest.raises(TrackNotFoundError):
+        store.tracks_by_ids(["nope"])
+
+
+def test_search_filters(store: Store) -> None:
+    """search() filters by merged mood, artist substring and text."""
+    assert [t.title for t in store.search(mood="brooding")] == ["Blush Response"]
+    assert [t.title for t in store.search(artist="kavin")] == ["Nightcall"]
+    assert [t.title for t in store.search(text="blush")] == ["Blush Response"]
+    assert store.search(mood="brooding", artist="kavinsky") == []
+    assert len(store.search(limit=1)) == 1
+
+
+def test_feature_table_is_cached_and_invalidated(store: Store) -> None:
+    """The feature table matches the tracks, is cached on disk, and a change rebuilds it."""
+    table = store.feature_table()
+    assert store.feature_cache_path.is_file()
+    assert list(table.ids) == [t.id for t in store.tracks()]
+    assert table.column("tempo")[0] == pytest.approx(91.0)
+    assert np.isnan(table.column("tempo")[1])
+    track_id = store.find("Vangelis - Blush Response").id
+    store.set_moods(track_id, {"study": 0.7}, source="hand")
+    fresh = store.feature_table()
+    assert fresh.moods[1, fresh.mood_names.index("study")] == pytest.approx(0.7)
+
+
+def test_meta_tags_links_resolutions(store: Store) -> None:
+    """The small stores other parts use round-trip their values."""
+    track_id = store.find("Kavinsky - Nightcall").id
+    store.set_meta("spotify_user", {"id": "me"})
+    assert store.get_meta("spotify_user") == {"id": "me"}
+    assert store.get_meta("missing") is None
+    store.set_tags(track_id, {"synthwave": 1.0, "night": 0.5}, source="lastfm", fetched_at="2026-11-22")
+    assert store.tags_bulk(source="lastfm") == {track_id: {"synthwave": 1.0, "night": 0.5}}
+    assert store.tag_fetched_at(track_id, "lastfm") == "2026-11-22"
+    assert store.tag_fetched_at(track_id, "file") is None
+    store.set_playlist_link("night-drive", playlist_id="p1", name="Night drive", snapshot_id=None)
+    assert store.playlist_link("night-drive") == {
+        "playlist_id": "p1", "name": "Night drive", "snapshot_id": None,
+        "updated_at": store.playlist_link("night-drive")["updated_at"],  # type: ignore[index]
+    }
+    store.delete_playlist_link("night-drive")
+    assert store.playlist_link("night-drive") is None
+    store.set_resolution(track_id, None, 0.0, "kavinsky nightcall")
+    assert store.resolution(track_id) == (None, 0.0)
+
+
+def test_set_moods_bulk_skips_unknown_ids(store: Store) -> None:
+    """set_moods_bulk writes known ids and reports how many it set."""
+    ids = [t.id for t in store.tracks()]
+    count = store.set_moods_bulk([(ids[0], {"night-driving": 0.8}), ("nope", {"study": 1.0})], source="inferred")
+    assert count == 1
+    assert store.find(ids[0]).moods == {"night-driving": 0.8}
+
+
+def test_invalid_mood_weights_and_sources_are_refused(store: Store) -> None:
+    """Weights outside [0, 1] and unknown mood sources are programming errors."""
+    track_id = store.tracks()[0].id
+    with pytest.raises(ValueError, match=r"must be in \[0, 1\]"):
+        store.set_moods(track_id, {"brooding": 1.5}, source="hand")
+    with pytest.raises(ValueError, match="mood source"):
+        store.set_moods(track_id, {"brooding": 0.5}, source="guess")
