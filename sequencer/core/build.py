@@ -1,0 +1,389 @@
+"""Building playlists: the one entry point from tracks and a profile to a :class:`Sequence`.
+
+Pipeline of :func:`build_playlist` (each step one call)::
+
+    tracks ─ estimate missing energies ─ resolve start/end ─ candidates (exclusions, fit,
+    stratified) ─ cost matrix + networkx graph (k nearest) ─ walk (select + order) ─ checks
+    ─ make_sequence
+
+Hard constraints (``flow.md``) are never broken: when the walk cannot meet them the build
+raises :class:`~sequencer.errors.ImpossibleConstraintsError` naming the constraint that binds
+and how close it got, instead of returning a short or invalid playlist.
+
+:func:`reorder_tracks` keeps a given set of tracks and only finds the best order (flow cost);
+:func:`find_track` resolves ``"Artist - Title"``, a title or an id, with suggestions on a miss.
+
+Public: :func:`build_playlist`, :func:`reorder_tracks`, :func:`find_track`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import random
+from collections.abc import Callable, Sequence
+
+from sequencer.core.candidates import CandidateSet, exclusion_reason, select_candidates
+from sequencer.core.costs import cost_matrix
+from sequencer.core.energy import with_estimated_energy
+from sequencer.core.graph import build_graph, journey_path, neighbour_lists
+from sequencer.core.moods import cosine
+from sequencer.core.optimise import solve_path
+from sequencer.core.profile import Profile
+from sequencer.core.sequence import Sequence as PlaylistSequence
+from sequencer.core.sequence import make_sequence
+from sequencer.core.track import Track, base_title, normalise_text, parse_track_ref, song_key
+from sequencer.core.walk import JourneyTarget, Violations, WalkProblem, violations, walk
+from sequencer.errors import ImpossibleConstraintsError, TrackNotFoundError
+
+Progress = Callable[[int, int], None]
+
+#: Arc error above which the build warns that the library lacks the energies the arc asks for.
+ARC_WARNING = 0.12
+
+
+# --- finding tracks -------------------------------------------------------------------------
+
+def find_track(tracks: Sequence[Track], ref: str) -> Track:
+    """The track ``ref`` names: an id, ``"Artist - Title"`` or a bare title (first match).
+
+    Titles match ignoring case, accents, punctuation and remaster/version suffixes.
+
+    Raises
+    ------
+    TrackNotFoundError
+        with "did you mean …" for the closest names when nothing matches.
+    """
+    for track in tracks:
+        if track.id == ref:
+            return track
+    artist, title = parse_track_ref(ref)
+    attempts = [(artist, title)] + ([(None, ref.strip())] if artist is not None else [])
+    for want_artist, want_title in attempts:
+        exact = normalise_text(want_title)
+        loose = normalise_text(base_title(want_title))
+        for strict in (True, False):
+            for track in tracks:
+                have = normalise_text(track.title) if strict else normalise_text(base_title(track.title))
+                if have != (exact if strict else loose):
+                    continue
+                if want_artist is None or normalise_text(want_artist) in {
+                    normalise_text(a) for a in track.artists
+                }:
+                    return track
+    raise TrackNotFoundError(f"no track matches {ref!r}", hint=_suggest(tracks, ref))
+
+
+def _suggest(tracks: Sequence[Track], ref: str) -> str:
+    """"did you mean …" for the closest track names, or how to look."""
+    names = {normalise_text(t.name): t.name for t in tracks}
+    names.update({normalise_text(t.title): t.name for t in tracks})
+    close = difflib.get_close_matches(normalise_text(ref), list(names), n=3, cutoff=0.5)
+    if close:
+        unique = list(dict.fromkeys(names[c] for c in close))
+        return "did you mean " + " or ".join(repr(n) for n in unique) + "?"
+    return 'write it as "Artist - Title" exactly as the library has it, or use the track id'
+
+
+# --- building -------------------------------------------------------------------------------
+
+def _pin(
+    tracks: Sequence[Track], profile: Profile, start: str | None, end: str | None
+) -> tuple[Track | None, Track | None]:
+    """Resolve the fixed first/last tracks (arguments override the profile) and check them."""
+    start_ref = start if start is not None else profile.constraints.start
+    end_ref = end if end is not None else profile.constraints.end
+    first = find_track(tracks, start_ref) if start_ref else None
+    last = find_track(tracks, end_ref) if end_ref else None
+    high = profile.window_s[1]
+    for role, track in (("start", first), ("end", last)):
+        if track is None:
+            continue
+        reason = exclusion_reason(track, profile.constraints, high)
+        if reason is not None:
+            raise ImpossibleConstraintsError(
+                f"the {role} track {track.name!r} is ruled out by the profile ({reason})",
+                hint=f"choose another {role} track or relax the profile's constraints",
+            )
+    if first is not None and last is not None:
+        if first.id == last.id or song_key(first.artists, first.title) == song_key(last.artists, last.title):
+            raise ImpossibleConstraintsError(
+                f"start and end are the same song ({first.name!r}): no song may play twice",
+                hint="choose a different end track",
+            )
+        if first.duration_s + last.duration_s > high:
+            raise ImpossibleConstraintsError(
+                f"start and end alone last {(first.duration_s + last.duration_s) / 60:.1f} minutes, "
+                f"more than the {high / 60:.1f} allowed",
+                hint="raise minutes or tolerance_minutes in the profile",
+            )
+    return first, last
+
+
+def _ids(values: Sequence[str]) -> tuple[list[int], dict[str, int]]:
+    """Small integer ids for strings (first come, first numbered)."""
+    table: dict[str, int] = {}
+    return [table.setdefault(v, len(table)) for v in values], table
+
+
+def _journey(cands: CandidateSet, profile: Profile, weight: float) -> JourneyTarget:
+    """Each candidate's mood cosine with the journey's first and last track."""
+    a, b = cands.tracks[0], cands.tracks[1]
+    dot_a = [cosine(t.moods, a.moods) or 0.0 for t in cands.tracks]
+    dot_b = [cosine(t.moods, b.moods) or 0.0 for t in cands.tracks]
+    return JourneyTarget(dot_a=dot_a, dot_b=dot_b, dot_ab=cosine(a.moods, b.moods) or 0.0, weight=weight)
+
+
+def _problem(
+    cands: CandidateSet, profile: Profile, first: Track | None, last: Track | None, journey: bool
+) -> WalkProblem:
+    """State the walk's problem on the candidates (pinned tracks are the first entries)."""
+    tracks = cands.tracks
+    cost = cost_matrix(tracks, profile.transition)
+    graph = build_graph(tracks, cost)
+    start = 0 if first is not None else None
+    end = (1 if first is not None else 0) if last is not None else None
+    artist_names = [[normalise_text(a) for a in t.artists] for t in tracks]
+    _, table = _ids([a for names in artist_names for a in names])
+    artists = [tuple(table[a] for a in names) for names in artist_names]
+    albums_raw = [normalise_text(t.album) for t in tracks]
+    album_ids, _ = _ids(albums_raw)
+    albums = [i if raw else -1 for i, raw in zip(album_ids, albums_raw, strict=True)]
+    songs, _ = _ids([song_key(t.artists, t.title) for t in tracks])
+    c = profile.constraints
+    arc = profile.arc
+    target = None
+    backbone = None
+    if journey and first is not None and last is not None:
+        target = _journey(cands, profile, weight=max(profile.weights.arc, 0.5))
+        assert start is not None and end is not None
+        backbone = journey_path(graph, start, end)
+    return WalkProblem(
+        durations=[t.duration_s for t in tracks],
+        energies=[math.nan if t.energy is None else float(t.energy) for t in tracks],
+        fits=cands.fits,
+        cost=cost,
+        artists=artists,
+        albums=albums,
+        songs=songs,
+        window=profile.window_s,
+        target_s=profile.minutes * 60.0,
+        start=start,
+        end=end,
+        artist_gap=c.artist_gap,
+        max_per_artist=c.max_per_artist,
+        max_per_album=c.max_per_album,
+        w_flow=profile.weights.flow,
+        w_arc=profile.weights.arc,
+        w_fit=profile.weights.fit,
+        arc=arc,
+        journey=target,
+        neighbours=neighbour_lists(graph),
+        temperature=profile.variety.temperature,
+        backbone=backbone,
+    )
+
+
+def _capacity(tracks: Sequence[Track], profile: Profile) -> tuple[float, float]:
+    """Most seconds the candidates can give: (songs counted once, and also under the caps)."""
+    longest: dict[str, Track] = {}
+    for t in tracks:
+        key = song_key(t.artists, t.title)
+        if key not in longest or t.duration_s > longest[key].duration_s:
+            longest[key] = t
+    unique = sorted(longest.values(), key=lambda t: -t.duration_s)
+    cap = profile.constraints.max_per_artist
+    if cap is None:
+        return sum(t.duration_s for t in unique), sum(t.duration_s for t in unique)
+    count: dict[str, int] = {}
+    capped = 0.0
+    for t in unique:
+        artist = normalise_text(t.artists[0]) if t.artists else ""
+        if count.get(artist, 0) < cap:
+            count[artist] = count.get(artist, 0) + 1
+            capped += t.duration_s
+    return sum(t.duration_s for t in unique), capped
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f}" if abs(seconds / 60 - round(seconds / 60)) < 0.05 else f"{seconds / 60:.1f}"
+
+
+def _check_capacity(cands: CandidateSet, profile: Profile) -> None:
+    """Fail early, naming the binding constraint, when the candidates cannot fill the window."""
+    low, high = profile.window_s
+    unique, capped = _capacity(cands.tracks, profile)
+    want = f"{_minutes(low)}–{_minutes(high)} minutes"
+    if unique < low:
+        raise ImpossibleConstraintsError(
+            f"only {_minutes(unique)} of {_minutes(profile.minutes * 60)} minutes available "
+            f"(need {want}): {cands.summary()}",
+            hint="lower minutes in the profile, relax its exclusions, or import more music",
+        )
+    if capped < low:
+        raise ImpossibleConstraintsError(
+            f"max_per_artist = {profile.constraints.max_per_artist} leaves only {_minutes(capped)} "
+            f"of {_minutes(profile.minutes * 60)} minutes (need {want}): {cands.summary()}",
+            hint="raise max_per_artist or lower minutes in the profile",
+        )
+
+
+def _impossible(v: Violations, duration: float, profile: Profile, cands: CandidateSet) -> ImpossibleConstraintsError:
+    """The error for a walk that could not meet every constraint: what binds, how close."""
+    low, high = profile.window_s
+    c = profile.constraints
+    got = f"best found: {_minutes(duration)} minutes"
+    if v.artist_gap:
+        return ImpossibleConstraintsError(
+            f"artist_gap = {c.artist_gap} cannot be kept over {_minutes(profile.minutes * 60)} minutes "
+            f"({v.artist_gap} too-close repeats in the best playlist found; {cands.summary()})",
+            hint="lower artist_gap, relax exclusions, or import music by more artists",
+        )
+    if v.per_artist or v.per_album:
+        which = "max_per_artist" if v.per_artist else "max_per_album"
+        value = c.max_per_artist if v.per_artist else c.max_per_album
+        return ImpossibleConstraintsError(
+            f"{which} = {value} cannot be kept while filling {_minutes(low)}–{_minutes(high)} "
+            f"minutes ({got}; {cands.summary()})",
+            hint=f"raise {which} or lower minutes in the profile",
+        )
+    if v.short_s > 0:
+        return ImpossibleConstraintsError(
+            f"could fill only {_minutes(duration)} of {_minutes(profile.minutes * 60)} minutes "
+            f"(need {_minutes(low)}–{_minutes(high)}): {cands.summary()}",
+            hint="lower minutes in the profile, relax its constraints, or import more music",
+        )
+    if v.over_s > 0:
+        return ImpossibleConstraintsError(
+            f"no choice of tracks lands within {_minutes(low)}–{_minutes(high)} minutes "
+            f"({got}; tracks are too long for so narrow a window)",
+            hint="widen tolerance_minutes or allow shorter tracks",
+        )
+    return ImpossibleConstraintsError(
+        f"the same song would repeat ({got})", hint="import more music or lower minutes"
+    )
+
+
+def _warnings(tracks: Sequence[Track], profile: Profile, arc_error: float, journey_note: str | None) -> list[str]:
+    """Things the user should know about a successful build."""
+    out: list[str] = []
+    if journey_note:
+        out.append(journey_note)
+    estimated = sum(1 for t in tracks if t.energy_estimated)
+    if profile.arc is not None and estimated:
+        out.append(f"energy estimated from moods for {estimated} of {len(tracks)} tracks")
+    if profile.arc is not None and arc_error > ARC_WARNING:
+        out.append(
+            f"the arc is followed only loosely (arc error {arc_error:.2f}): the library has few "
+            "tracks at the energies it asks for"
+        )
+    return out
+
+
+def build_playlist(
+    tracks: Sequence[Track],
+    profile: Profile,
+    *,
+    seed: int | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    progress: Progress | None = None,
+) -> PlaylistSequence:
+    """Build a playlist for ``profile`` from ``tracks``.
+
+    Parameters
+    ----------
+    tracks : the library (or the candidates an adapter pre-selected from it).
+    profile : the listening context (duration window, moods, arc, weights, constraints).
+    seed : same seed and inputs → same playlist; None = the profile's seed, else a fresh one
+        (the seed used is recorded in the result).
+    start, end : fixed first/last track refs (override the profile's); given together they
+        make a *journey* (``mode == "journey"``): the tracks between move steadily from one to
+        the other in mood and energy.
+    progress : optional ``progress(done, total)`` callback.
+
+    Raises
+    ------
+    TrackNotFoundError
+        when ``start``/``end`` names no track (with suggestions).
+    ImpossibleConstraintsError
+        when the hard constraints cannot all be met; the message names the binding constraint.
+    """
+    if seed is None:
+        seed = profile.variety.seed if profile.variety.seed is not None else random.randrange(1, 100_000)
+    library = with_estimated_energy(tracks)
+    first, last = _pin(library, profile, start, end)
+    journey = start is not None and end is not None
+    note = None
+    if journey and first is not None and last is not None:
+        if first.energy is not None and last.energy is not None:
+            if profile.arc is not None:
+                note = (
+                    f"journey: energy follows a straight line from {first.energy:.2f} to "
+                    f"{last.energy:.2f} instead of the profile's arc"
+                )
+            line = ((0.0, float(first.energy)), (1.0, float(last.energy)))
+        else:
+            line = None
+        profile = dataclasses.replace(
+            profile,
+            arc=line,
+            constraints=dataclasses.replace(profile.constraints, start=first.name, end=last.name),
+        )
+    pinned = [t for t in (first, last) if t is not None]
+    cands = select_candidates(library, profile, pinned=pinned)
+    _check_capacity(cands, profile)
+    problem = _problem(cands, profile, first, last, journey)
+    result = walk(problem, random.Random(seed), progress=progress)
+    if result.violations.total > 0:
+        raise _impossible(result.violations, result.duration_s, profile, cands)
+    chosen = [cands.tracks[i] for i in result.order]
+    sequence = make_sequence(chosen, profile, seed=seed, mode="journey" if journey else "build")
+    warnings = _warnings(chosen, profile, sequence.score.arc_error, note)
+    return dataclasses.replace(sequence, warnings=tuple(warnings))
+
+
+# --- reordering -----------------------------------------------------------------------------
+
+def reorder_tracks(
+    tracks: Sequence[Track], profile: Profile, *, seed: int | None = None, keep_ends: bool = False
+) -> PlaylistSequence:
+    """The same tracks in the order with the lowest flow cost (``flow.md``).
+
+    Only the order changes: every track stays, none is added.  With ``keep_ends`` the first and
+    last track stay where they are.  The search is deterministic for a seed (default 0).  The
+    artist gap is not enforced (the tracks were chosen elsewhere); a warning names any break.
+    """
+    items = list(tracks)
+    if len(items) < 3:
+        return make_sequence(items, profile, seed=seed, mode="reorder")
+    cost = cost_matrix(items, profile.transition)
+    first = 0 if keep_ends else None
+    last = len(items) - 1 if keep_ends else None
+    order = solve_path(cost, start=first, end=last, seed=0 if seed is None else seed,
+                       initial=list(range(len(items))))
+    ordered = [items[i] for i in order]
+    warnings = _gap_warnings(ordered, profile.constraints.artist_gap)
+    return make_sequence(ordered, profile, seed=seed, mode="reorder", warnings=warnings)
+
+
+def _gap_warnings(tracks: Sequence[Track], gap: int) -> list[str]:
+    """One warning per artist that returns within ``gap`` positions."""
+    last: dict[str, int] = {}
+    close: dict[str, str] = {}
+    for pos, track in enumerate(tracks):
+        for artist in track.artists:
+            key = normalise_text(artist)
+            if key in last and pos - last[key] <= gap:
+                close.setdefault(key, artist)
+            last[key] = pos
+    return [f"{name} plays twice within {gap} tracks" for name in close.values()]
+
+
+def check_sequence(sequence: PlaylistSequence) -> Violations:
+    """What a finished sequence breaks (all zero for every playlist :func:`build_playlist` returns)."""
+    tracks = sequence.tracks
+    cands = CandidateSet(tracks=list(tracks), fits=[0.0] * len(tracks))
+    problem = _problem(cands, sequence.profile, None, None, journey=False)
+    return violations(problem, list(range(len(tracks))))

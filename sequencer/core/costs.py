@@ -1,0 +1,115 @@
+"""The transition cost of ``flow.md`` for every pair of a set of tracks at once (numpy).
+
+:func:`sequencer.core.transitions.transition_cost` is the reference for one pair; the walk and
+the order optimiser need all pairs of a few hundred candidates, so this module computes the
+same numbers as a matrix: ``cost[i, j]`` = cost of playing ``tracks[j]`` right after
+``tracks[i]`` (the diagonal is 0 and never used).  Terms unknown on either side are dropped and
+the remaining weights renormalised; with no known term the cost is 0.5, exactly as for one pair.
+
+Public: :func:`cost_matrix`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from sequencer.core.profile import TransitionWeights
+from sequencer.core.track import Track
+from sequencer.core.transitions import UNKNOWN_COST, camelot
+
+Matrix = npt.NDArray[np.float64]
+
+_LOG2_125 = math.log2(1.25)
+
+
+def _mood_term(tracks: Sequence[Track]) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+    """1 − cosine of the mood vectors, and where it is known (both vectors non-zero)."""
+    names = sorted({m for t in tracks for m in t.moods})
+    index = {m: i for i, m in enumerate(names)}
+    vectors = np.zeros((len(tracks), max(1, len(names))), dtype=np.float64)
+    for row, track in enumerate(tracks):
+        for mood, weight in track.moods.items():
+            vectors[row, index[mood]] = weight
+    norms = np.sqrt((vectors * vectors).sum(axis=1))
+    has = norms > 0
+    unit = vectors / np.where(has, norms, 1.0)[:, None]
+    cos = np.clip(unit @ unit.T, -1.0, 1.0)
+    return np.clip(1.0 - cos, 0.0, 1.0), has[:, None] & has[None, :]
+
+
+def _column(tracks: Sequence[Track], name: str) -> npt.NDArray[np.float64]:
+    """One attribute as floats, NaN where unknown."""
+    return np.array(
+        [np.nan if getattr(t, name) is None else float(getattr(t, name)) for t in tracks],
+        dtype=np.float64,
+    )
+
+
+def _energy_term(tracks: Sequence[Track]) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+    """The absolute energy step (capped at 1) and where it is known."""
+    energy = _column(tracks, "energy")
+    known = ~np.isnan(energy)
+    filled = np.where(known, energy, 0.0)
+    return np.minimum(1.0, np.abs(filled[None, :] - filled[:, None])), known[:, None] & known[None, :]
+
+
+def _tempo_term(tracks: Sequence[Track]) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+    """Tempo distance allowing half/double time, a 25 % jump costing 1, and where known."""
+    tempo = _column(tracks, "tempo")
+    known = ~np.isnan(tempo) & (np.nan_to_num(tempo, nan=0.0) > 0)
+    logs = np.log2(np.where(known, tempo, 1.0))
+    diff = logs[None, :] - logs[:, None]
+    best = np.minimum(np.abs(diff), np.minimum(np.abs(diff + 1.0), np.abs(diff - 1.0)))
+    return np.minimum(1.0, best / _LOG2_125), known[:, None] & known[None, :]
+
+
+def _key_term(tracks: Sequence[Track]) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+    """Camelot-wheel distance (0 / 0.25 / 0.6 / 1) and where both keys and modes are known."""
+    numbers = np.zeros(len(tracks), dtype=np.int64)
+    letters = np.zeros(len(tracks), dtype=np.int64)
+    known = np.zeros(len(tracks), dtype=bool)
+    for row, track in enumerate(tracks):
+        if track.key is not None and track.mode is not None and track.key >= 0:
+            number, letter = camelot(int(track.key), int(track.mode))
+            numbers[row], letters[row], known[row] = number, letter == "B", True
+    forward = (numbers[:, None] - numbers[None, :]) % 12
+    step = np.minimum(forward, (12 - forward) % 12)
+    same_letter = letters[:, None] == letters[None, :]
+    by_step = np.select([step == 0, step == 1, step == 2], [0.0, 0.25, 0.6], default=1.0)
+    other_letter = np.where(step == 0, 0.25, 1.0)
+    return np.where(same_letter, by_step, other_letter), known[:, None] & known[None, :]
+
+
+def cost_matrix(tracks: Sequence[Track], weights: TransitionWeights | None = None) -> Matrix:
+    """All pairwise transition costs of ``tracks`` (``flow.md``), as an n × n float64 matrix.
+
+    ``cost[i, j]`` equals ``transition_cost(tracks[i], tracks[j], weights).total`` (to rounding);
+    the diagonal is 0.
+
+    Examples
+    --------
+    >>> from sequencer.core.track import Track
+    >>> x = Track("x", "X", ("A",), 200, energy=0.5, tempo=100, key=0, mode=1)
+    >>> y = Track("y", "Y", ("B",), 200, energy=0.7, tempo=200, key=7, mode=1)
+    >>> round(float(cost_matrix([x, y])[0, 1]), 4)
+    0.1458
+    """
+    w = (weights or TransitionWeights()).as_dict()
+    n = len(tracks)
+    num = np.zeros((n, n), dtype=np.float64)
+    den = np.zeros((n, n), dtype=np.float64)
+    for name, term in (
+        ("mood", _mood_term), ("energy", _energy_term), ("tempo", _tempo_term), ("key", _key_term)
+    ):
+        if w[name] <= 0:
+            continue
+        value, known = term(tracks)
+        num += np.where(known, w[name] * value, 0.0)
+        den += np.where(known, w[name], 0.0)
+    out = np.where(den > 0, num / np.where(den > 0, den, 1.0), UNKNOWN_COST)
+    np.fill_diagonal(out, 0.0)
+    return out

@@ -1,0 +1,543 @@
+"""The walk: choose *and* order tracks for a playlist, minimising the real objective.
+
+The problem (:class:`WalkProblem`) is stated on candidate indices ``0 … m−1`` with plain lists
+(durations, energies, fits, artist/album/song ids, the transition-cost matrix, graph
+neighbours), so this module knows nothing of Track objects or networkx.
+
+Objective (lower is better), exactly :mod:`sequencer.core.scoring`'s::
+
+    w_flow · flow_cost + w_arc · arc_error + w_fit · (1 − mood_fit) / 2  [+ w_journey · journey]
+
+where *journey* (only for a journey from A to B) is the duration-weighted mean of
+(1 − cosine(track's moods, the moods interpolated from A to B at the track's midpoint)) / 2.
+
+Hard constraints are measured as a *violation* (minutes outside the duration window, plus one
+per artist-gap break, per track over an artist/album cap, per repeated song).  States are
+compared lexicographically: less violation first, then lower objective, so the search first
+becomes valid and then good, and a valid state is never traded for an invalid one.
+
+Search
+------
+1. Construction: from the fixed start (if any), repeatedly append one of the few best next
+   tracks (transition + distance to the arc's target + fit), drawn with the seeded rng, until
+   the duration reaches the window; then the fixed end.  A journey also tries the graph's path
+   of small steps from A to B as a start.
+2. Local search on selection and order together, a fixed number of random moves: move a
+   segment of 1–3 tracks (or-opt), reverse a stretch (2-opt), swap two tracks, replace a track
+   by an unused candidate (proposed from the graph neighbours of its neighbours, or from
+   tracks near the arc's target energy), insert an unused candidate, remove a track.
+   Improvements are kept; with a temperature > 0 a worse move is sometimes kept too
+   (simulated-annealing style), and the best state seen is what counts.
+3. Polish: full passes of 2-opt and or-opt until none improves; when the order only changes
+   the flow cost (no arc, a flat arc, or arc weight 0), the order is also solved as a path
+   problem with :func:`sequencer.core.optimise.solve_path` and kept if it is better and valid.
+
+Determinism: all randomness comes from the ``random.Random`` passed in; work is counted in
+moves, never timed.
+
+Public: :class:`WalkProblem`, :class:`WalkResult`, :class:`Violations`, :func:`walk`,
+:func:`violations`, :func:`default_iterations`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sequencer.core.arcs import target_at
+from sequencer.core.optimise import solve_path
+
+Order = list[int]
+Value = tuple[float, float]
+Progress = Callable[[int, int], None]
+
+_LUT_STEPS = 1024
+_UNKNOWN_ENERGY_COST = 0.25
+
+
+@dataclass(frozen=True)
+class JourneyTarget:
+    """Where a journey goes in mood space: each candidate's cosine with A's and B's moods."""
+
+    dot_a: Sequence[float]
+    dot_b: Sequence[float]
+    dot_ab: float
+    weight: float
+
+
+@dataclass(frozen=True)
+class WalkProblem:
+    """Everything the walk needs, on candidate indices (see the module docstring)."""
+
+    durations: Sequence[float]
+    energies: Sequence[float]
+    """NaN = unknown."""
+    fits: Sequence[float]
+    cost: npt.NDArray[np.float64]
+    artists: Sequence[tuple[int, ...]]
+    albums: Sequence[int]
+    """-1 = no album (never capped)."""
+    songs: Sequence[int]
+    window: tuple[float, float]
+    target_s: float
+    start: int | None = None
+    end: int | None = None
+    artist_gap: int = 3
+    max_per_artist: int | None = None
+    max_per_album: int | None = None
+    w_flow: float = 1.0
+    w_arc: float = 1.0
+    w_fit: float = 0.5
+    arc: tuple[tuple[float, float], ...] | None = None
+    journey: JourneyTarget | None = None
+    neighbours: Sequence[Sequence[int]] = field(default_factory=list)
+    temperature: float = 0.0
+    backbone: Sequence[int] | None = None
+    """A journey's path of small steps, tried as a start."""
+
+    @property
+    def size(self) -> int:
+        """Number of candidates."""
+        return len(self.durations)
+
+    def order_only_flow(self) -> bool:
+        """Whether reordering changes only the flow cost (no arc effect, no journey)."""
+        if self.journey is not None:
+            return False
+        if self.arc is None or self.w_arc == 0:
+            return True
+        return len({v for _, v in self.arc}) == 1
+
+
+@dataclass(frozen=True)
+class Violations:
+    """How a state breaks the hard constraints (all zero = valid)."""
+
+    short_s: float = 0.0
+    over_s: float = 0.0
+    artist_gap: int = 0
+    per_artist: int = 0
+    per_album: int = 0
+    songs: int = 0
+
+    @property
+    def total(self) -> float:
+        """One number: minutes outside the window plus one per broken rule."""
+        return (self.short_s + self.over_s) / 60.0 + self.artist_gap + self.per_artist + self.per_album + self.songs
+
+
+@dataclass(frozen=True)
+class WalkResult:
+    """The best order found, its objective and what (if anything) it still breaks."""
+
+    order: Order
+    objective: float
+    violations: Violations
+    duration_s: float
+
+
+def default_iterations(problem: WalkProblem) -> int:
+    """Random moves per restart: more for longer playlists, bounded total work."""
+    slots = max(1.0, problem.target_s / max(1.0, float(np.median(problem.durations))))
+    return int(min(6000, max(1200, 120 * slots)))
+
+
+class _Evaluator:
+    """Computes (violation, objective) of an order in O(n); the walk's inner loop."""
+
+    def __init__(self, p: WalkProblem) -> None:
+        self.p = p
+        self.dur = list(p.durations)
+        self.energy = [float(e) for e in p.energies]
+        self.fit = list(p.fits)
+        self.cost = p.cost.tolist()
+        self.artists = list(p.artists)
+        self.albums = list(p.albums)
+        self.songs = list(p.songs)
+        self.lut: list[float] | None = None
+        if p.arc is not None and p.w_arc > 0:
+            self.lut = [target_at(p.arc, k / _LUT_STEPS) for k in range(_LUT_STEPS + 1)]
+        self.journey = p.journey
+
+    def target(self, tau: float) -> float | None:
+        """The arc's target at relative time ``tau`` (None without an arc)."""
+        if self.lut is None:
+            return None
+        return self.lut[min(_LUT_STEPS, max(0, int(tau * _LUT_STEPS + 0.5)))]
+
+    def objective(self, order: Order, total: float) -> float:
+        """The weighted objective of a non-empty order."""
+        p = self.p
+        cost = self.cost
+        n = len(order)
+        flow = 0.0
+        if n > 1:
+            prev = order[0]
+            for i in order[1:]:
+                flow += cost[prev][i]
+                prev = i
+            flow /= n - 1
+        dur, energy, fit, lut, journey = self.dur, self.energy, self.fit, self.lut, self.journey
+        elapsed = fit_sum = arc_num = arc_den = jour = 0.0
+        inv = 1.0 / total if total > 0 else 0.0
+        for i in order:
+            d = dur[i]
+            tau = (elapsed + 0.5 * d) * inv
+            elapsed += d
+            fit_sum += d * fit[i]
+            if lut is not None:
+                e = energy[i]
+                if e == e:
+                    t = lut[int(tau * _LUT_STEPS + 0.5)]
+                    arc_num += d * (e - t) * (e - t)
+                    arc_den += d
+            if journey is not None:
+                norm = math.sqrt(
+                    (1 - tau) ** 2 + tau * tau + 2 * tau * (1 - tau) * journey.dot_ab
+                ) or 1.0
+                cos = ((1 - tau) * journey.dot_a[i] + tau * journey.dot_b[i]) / norm
+                jour += d * (1.0 - cos) * 0.5
+        value = p.w_flow * flow + p.w_fit * (1.0 - fit_sum * inv) * 0.5
+        if arc_den > 0:
+            value += p.w_arc * math.sqrt(arc_num / arc_den)
+        if journey is not None:
+            value += journey.weight * jour * inv
+        return value
+
+    def violations(self, order: Order, total: float) -> Violations:
+        """What ``order`` breaks."""
+        p = self.p
+        low, high = p.window
+        gap = p.artist_gap
+        last: dict[int, int] = {}
+        gap_breaks = 0
+        artist_count: dict[int, int] = {}
+        album_count: dict[int, int] = {}
+        artists, albums = self.artists, self.albums
+        for pos, i in enumerate(order):
+            for a in artists[i]:
+                seen = last.get(a)
+                if seen is not None and pos - seen <= gap:
+                    gap_breaks += 1
+                last[a] = pos
+                artist_count[a] = artist_count.get(a, 0) + 1
+            album = albums[i]
+            if album >= 0:
+                album_count[album] = album_count.get(album, 0) + 1
+        over_artist = over_album = 0
+        if p.max_per_artist is not None:
+            over_artist = sum(max(0, c - p.max_per_artist) for c in artist_count.values())
+        if p.max_per_album is not None:
+            over_album = sum(max(0, c - p.max_per_album) for c in album_count.values())
+        songs = len(order) - len({self.songs[i] for i in order})
+        return Violations(
+            short_s=max(0.0, low - total), over_s=max(0.0, total - high), artist_gap=gap_breaks,
+            per_artist=over_artist, per_album=over_album, songs=songs,
+        )
+
+    def __call__(self, order: Order) -> Value:
+        """(violation, objective) of ``order``."""
+        if not order:
+            return (self.p.window[0] / 60.0, 1e9)
+        dur = self.dur
+        total = 0.0
+        for i in order:
+            total += dur[i]
+        return (self.violations(order, total).total, self.objective(order, total))
+
+
+def _better(a: Value, b: Value) -> bool:
+    """Whether ``a`` beats ``b``: less violation, or as little and a lower objective."""
+    if a[0] < b[0] - 1e-9:
+        return True
+    return abs(a[0] - b[0]) <= 1e-9 and a[1] < b[1] - 1e-12
+
+
+class _Search:
+    """One walk: construction, random-move local search and polish, sharing the evaluator."""
+
+    def __init__(self, p: WalkProblem, rng: random.Random) -> None:
+        self.p = p
+        self.rng = rng
+        self.ev = _Evaluator(p)
+        self.fixed = {i for i in (p.start, p.end) if i is not None}
+        self.free = [i for i in range(p.size) if i not in self.fixed]
+        self.by_energy = sorted(
+            (e, i) for i, e in enumerate(self.ev.energy) if e == e and i not in self.fixed
+        )
+        self.energy_keys = [e for e, _ in self.by_energy]
+        self.typical = float(np.median(p.durations)) if p.size else 240.0
+
+    # --- construction -------------------------------------------------------------------
+
+    def construct(self) -> Order:
+        """A first valid-as-possible playlist following the arc (see the module docstring)."""
+        p, ev = self.p, self.ev
+        order: Order = [] if p.start is None else [p.start]
+        reserve = 0.0 if p.end is None else ev.dur[p.end]
+        elapsed = sum(ev.dur[i] for i in order)
+        low, high = p.window
+        used = set(self.fixed)
+        songs = {ev.songs[i] for i in self.fixed}
+        artist_count: dict[int, int] = {}
+        album_count: dict[int, int] = {}
+        for i in self.fixed:
+            for a in ev.artists[i]:
+                artist_count[a] = artist_count.get(a, 0) + 1
+            if ev.albums[i] >= 0:
+                album_count[ev.albums[i]] = album_count.get(ev.albums[i], 0) + 1
+        choices = 2 + round(6 * p.temperature)
+        while elapsed + reserve < low or elapsed + reserve < p.target_s - self.typical / 2:
+            recent = {a for i in order[-p.artist_gap:] for a in ev.artists[i]} if p.artist_gap else set()
+            tau = (elapsed + self.typical / 2) / max(1.0, p.target_s)
+            ranked = []
+            for i in self.free:
+                if i in used or ev.songs[i] in songs or elapsed + reserve + ev.dur[i] > high:
+                    continue
+                arts = ev.artists[i]
+                if any(a in recent for a in arts):
+                    continue
+                if p.max_per_artist is not None and any(
+                    artist_count.get(a, 0) >= p.max_per_artist for a in arts
+                ):
+                    continue
+                album = ev.albums[i]
+                if p.max_per_album is not None and album >= 0 and album_count.get(album, 0) >= p.max_per_album:
+                    continue
+                ranked.append((self._step_score(order, i, tau), i))
+            if not ranked:
+                break
+            ranked.sort()
+            pick = ranked[min(len(ranked) - 1, int(self.rng.random() ** 2 * choices))][1]
+            order.append(pick)
+            used.add(pick)
+            songs.add(ev.songs[pick])
+            elapsed += ev.dur[pick]
+            for a in ev.artists[pick]:
+                artist_count[a] = artist_count.get(a, 0) + 1
+            if ev.albums[pick] >= 0:
+                album_count[ev.albums[pick]] = album_count.get(ev.albums[pick], 0) + 1
+        if p.end is not None:
+            order.append(p.end)
+        return order
+
+    def _step_score(self, order: Order, i: int, tau: float) -> float:
+        """How good ``i`` looks as the next track at relative time ``tau`` (lower = better)."""
+        p, ev = self.p, self.ev
+        score = p.w_fit * (1.0 - ev.fit[i]) * 0.5
+        if order:
+            score += p.w_flow * ev.cost[order[-1]][i]
+        target = ev.target(min(1.0, tau))
+        if target is not None:
+            e = ev.energy[i]
+            score += p.w_arc * (abs(e - target) if e == e else _UNKNOWN_ENERGY_COST)
+        if p.journey is not None:
+            j = p.journey
+            t = min(1.0, tau)
+            norm = math.sqrt((1 - t) ** 2 + t * t + 2 * t * (1 - t) * j.dot_ab) or 1.0
+            score += j.weight * (1.0 - ((1 - t) * j.dot_a[i] + t * j.dot_b[i]) / norm) * 0.5
+        return score
+
+    def from_backbone(self, backbone: Sequence[int]) -> Order:
+        """A start made of a journey's graph path (the search then fixes its duration)."""
+        middle = [i for i in backbone if i not in self.fixed]
+        order: Order = [] if self.p.start is None else [self.p.start]
+        order.extend(middle)
+        if self.p.end is not None:
+            order.append(self.p.end)
+        return order
+
+    # --- moves ----------------------------------------------------------------------------
+
+    def _bounds(self, order: Order) -> tuple[int, int]:
+        """Positions that may change: [lo, hi)."""
+        lo = 1 if self.p.start is not None else 0
+        hi = len(order) - (1 if self.p.end is not None else 0)
+        return lo, hi
+
+    def _propose_track(self, order: Order, pos: int, in_use: set[int]) -> int | None:
+        """An unused candidate that could sit at ``pos``: a graph neighbour, an arc match or any."""
+        rng, p = self.rng, self.p
+        roll = rng.random()
+        if roll < 0.5 and p.neighbours:
+            anchors = [order[k] for k in (pos - 1, pos, pos + 1) if 0 <= k < len(order)]
+            if anchors:
+                options = [v for v in p.neighbours[rng.choice(anchors)][:10] if v not in in_use]
+                if options:
+                    return rng.choice(options)
+        if roll < 0.8 and self.ev.lut is not None and self.by_energy:
+            total = sum(self.ev.dur[i] for i in order) or p.target_s
+            elapsed = sum(self.ev.dur[i] for i in order[:pos])
+            target = self.ev.target(min(1.0, (elapsed + self.typical / 2) / total))
+            assert target is not None
+            k = bisect.bisect_left(self.energy_keys, target)
+            lo, hi = max(0, k - 6), min(len(self.by_energy), k + 6)
+            options = [i for _, i in self.by_energy[lo:hi] if i not in in_use]
+            if options:
+                return rng.choice(options)
+        options = [i for i in (rng.choice(self.free) for _ in range(4)) if i not in in_use] if self.free else []
+        return options[0] if options else None
+
+    def propose(self, order: Order) -> Order | None:
+        """One random move of the local search (None when it does not apply)."""
+        rng = self.rng
+        lo, hi = self._bounds(order)
+        n_free = hi - lo
+        roll = rng.random()
+        if roll < 0.22 and n_free >= 2:  # or-opt: move a segment
+            length = rng.randint(1, min(3, n_free - 1))
+            i = rng.randrange(lo, hi - length + 1)
+            segment = order[i : i + length]
+            rest = order[:i] + order[i + length :]
+            j = rng.randrange(lo, hi - length + 1)
+            if j == i:
+                return None
+            if rng.random() < 0.3:
+                segment.reverse()
+            return rest[:j] + segment + rest[j:]
+        if roll < 0.36 and n_free >= 2:  # 2-opt: reverse a stretch
+            i, j = sorted(rng.sample(range(lo, hi), 2))
+            return order[:i] + order[i : j + 1][::-1] + order[j + 1 :]
+        if roll < 0.48 and n_free >= 2:  # swap two tracks
+            i, j = rng.sample(range(lo, hi), 2)
+            new = order[:]
+            new[i], new[j] = new[j], new[i]
+            return new
+        in_use = set(order)
+        if roll < 0.82 and n_free >= 1:  # replace a track by an unused one
+            pos = rng.randrange(lo, hi)
+            u = self._propose_track(order, pos, in_use)
+            if u is None:
+                return None
+            new = order[:]
+            new[pos] = u
+            return new
+        if roll < 0.91:  # insert an unused track
+            pos = rng.randrange(lo, hi + 1)
+            u = self._propose_track(order, pos, in_use)
+            return None if u is None else [*order[:pos], u, *order[pos:]]
+        if n_free >= 1:  # remove a track
+            pos = rng.randrange(lo, hi)
+            return order[:pos] + order[pos + 1 :]
+        return None
+
+    # --- search ---------------------------------------------------------------------------
+
+    def improve(self, order: Order, iterations: int, tick: Callable[[int], None]) -> tuple[Order, Value]:
+        """Random-move local search; returns the best state seen."""
+        ev, rng = self.ev, self.rng
+        current, cur_val = order, ev(order)
+        best, best_val = current, cur_val
+        heat = 0.02 * self.p.temperature
+        for it in range(iterations):
+            if it % 250 == 0:
+                tick(it)
+            new = self.propose(current)
+            if new is None:
+                continue
+            val = ev(new)
+            accept = _better(val, cur_val)
+            if not accept and heat > 0 and abs(val[0] - cur_val[0]) <= 1e-9:
+                accept = rng.random() < math.exp(-(val[1] - cur_val[1]) / heat)
+            if accept:
+                current, cur_val = new, val
+                if _better(val, best_val):
+                    best, best_val = new, val
+        return best, best_val
+
+    def polish(self, order: Order, value: Value, max_passes: int = 6) -> tuple[Order, Value]:
+        """Full 2-opt and or-opt passes (first improvement) until none helps."""
+        ev = self.ev
+        for _ in range(max_passes):
+            improved = False
+            lo, hi = self._bounds(order)
+            for i in range(lo, hi - 1):
+                for j in range(i + 1, hi):
+                    new = order[:i] + order[i : j + 1][::-1] + order[j + 1 :]
+                    val = ev(new)
+                    if _better(val, value):
+                        order, value, improved = new, val, True
+            for length in (1, 2, 3):
+                for i in range(lo, hi - length + 1):
+                    segment = order[i : i + length]
+                    rest = order[:i] + order[i + length :]
+                    for j in range(lo, hi - length + 1):
+                        if j == i:
+                            continue
+                        new = rest[:j] + segment + rest[j:]
+                        val = ev(new)
+                        if _better(val, value):
+                            order, value, improved = new, val, True
+                            break
+            if not improved:
+                break
+        return order, value
+
+    def solve_order(self, order: Order, value: Value, seed: int) -> tuple[Order, Value]:
+        """When only flow depends on the order: solve it as a path problem, keep it if better."""
+        if len(order) < 4 or not self.p.order_only_flow():
+            return order, value
+        sub = self.p.cost[np.ix_(order, order)]
+        start = 0 if self.p.start is not None else None
+        end = len(order) - 1 if self.p.end is not None else None
+        solved = [order[k] for k in solve_path(sub, start=start, end=end, seed=seed)]
+        val = self.ev(solved)
+        if _better(val, value):
+            return self.polish(solved, val, max_passes=2)
+        return order, value
+
+
+def violations(problem: WalkProblem, order: Sequence[int]) -> Violations:
+    """What ``order`` breaks (for checks and error messages)."""
+    ev = _Evaluator(problem)
+    return ev.violations(list(order), sum(ev.dur[i] for i in order))
+
+
+def walk(
+    problem: WalkProblem,
+    rng: random.Random,
+    *,
+    iterations: int | None = None,
+    restarts: int = 2,
+    progress: Progress | None = None,
+) -> WalkResult:
+    """Search for the best valid playlist of ``problem`` (see the module docstring).
+
+    Returns the best state found even when it is invalid: the caller checks
+    ``result.violations.total`` and explains what binds.
+    """
+    search = _Search(problem, rng)
+    per_run = iterations if iterations is not None else default_iterations(problem)
+    starts: list[Order] = [search.construct() for _ in range(max(1, restarts))]
+    if problem.backbone is not None:
+        starts[-1] = search.from_backbone(problem.backbone)
+    total_work = per_run * len(starts)
+
+    def tick_for(run: int) -> Callable[[int], None]:
+        def tick(done: int) -> None:
+            if progress is not None:
+                progress(run * per_run + done, total_work)
+
+        return tick
+
+    best: tuple[Order, Value] | None = None
+    for run, start in enumerate(starts):
+        order, value = search.improve(start, per_run, tick_for(run))
+        order, value = search.polish(order, value)
+        order, value = search.solve_order(order, value, seed=rng.randrange(2**31))
+        if best is None or _better(value, best[1]):
+            best = (order, value)
+    assert best is not None
+    if progress is not None:
+        progress(total_work, total_work)
+    order, value = best
+    total = sum(problem.durations[i] for i in order)
+    return WalkResult(
+        order=order, objective=value[1], violations=violations(problem, order), duration_s=total
+    )
