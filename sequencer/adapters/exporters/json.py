@@ -8,7 +8,8 @@ ones (``{"tracks": [{"title", "artists", "duration_ms", "uri"}]}`` or even a bar
 tracks), and reports every problem at once with the file, the field and the fix.
 
 Public: :data:`SCHEMA`, :func:`render`, :func:`sequence_to_dict`, :class:`LoadedSequence`,
-:class:`SequenceFileError`, :func:`load_sequence_json`, :func:`parse_sequence_data`.
+:class:`SequenceFileError`, :func:`load_sequence_json`, :func:`parse_sequence_data`,
+:func:`load_sequence`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sequencer.adapters.exporters.common import generator, ms, playlist_name, ro
 from sequencer.core.explain import Explanation, TransitionExplanation, explain
 from sequencer.core.moods import MoodDef, MoodVocabulary, default_vocabulary, normalise_name
 from sequencer.core.profile import Profile, profile_from_mapping, profile_to_mapping
-from sequencer.core.sequence import Sequence, Step
+from sequencer.core.sequence import Sequence, Step, make_sequence
 from sequencer.core.track import ATTRIBUTES, Track
 from sequencer.errors import InputFileError, Problem
 
@@ -469,3 +470,26 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
             source=f"{source}:{error.lineno}",
         ) from None
     return parse_sequence_data(data, source, default_name=path.stem, vocabulary=vocabulary)
+
+
+def load_sequence(
+    path: Path, *, vocabulary: MoodVocabulary | None = None
+) -> tuple[Sequence, LoadedSequence]:
+    """Read a sequence file and rebuild its :class:`Sequence` (every number recomputed by
+    :func:`~sequencer.core.sequence.make_sequence` from the tracks and the profile).
+
+    A file without a profile gets a default :class:`Profile` named after the file (or its
+    ``name``): no moods, no arc, default weights.
+    """
+    loaded = load_sequence_json(path, vocabulary=vocabulary)
+    profile = loaded.profile or Profile(name=loaded.name)
+    mode = loaded.data.get("mode")
+    warnings = loaded.data.get("warnings")
+    sequence = make_sequence(
+        loaded.tracks,
+        profile,
+        seed=loaded.seed,
+        mode=mode if isinstance(mode, str) and mode else "build",
+        warnings=[w for w in warnings if isinstance(w, str)] if isinstance(warnings, list) else [],
+    )
+    return sequence, loaded

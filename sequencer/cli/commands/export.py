@@ -1,0 +1,52 @@
+"""`moodseq export SEQUENCE.json`: convert a saved sequence to M3U8, XSPF, JSON or CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sequencer.cli.context import AppContext, pass_app
+
+FORMATS = ("m3u8", "xspf", "json", "csv")
+
+
+@click.command()
+@click.argument("sequence_file", metavar="SEQUENCE.json", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False),
+              help="Output format (default: from the -o suffix).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="File to write, atomically (default: standard output).")
+@click.option("--name", help="Playlist title (default: the sequence's name).")
+@pass_app
+def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path | None,
+        name: str | None) -> None:
+    """Convert SEQUENCE.json (written by `moodseq build --format json`) to another format.
+
+    Every number (start times, targets, costs, reasons) is recomputed from the saved tracks
+    and profile. Example: moodseq export night.json -o night.xspf
+    """
+    from sequencer.adapters import exporters
+    from sequencer.adapters.exporters.json import load_sequence
+    from sequencer.adapters.exporters.m3u8 import missing_locations
+    from sequencer.errors import InputFileError
+
+    fmt = fmt or (exporters.format_for_path(output) if output else None)
+    if fmt is None:
+        raise InputFileError(
+            "cannot tell which format to write" + (f" from the name {output}" if output else ""),
+            hint="add --format m3u8|xspf|json|csv, or an -o name ending in "
+                 ".m3u8, .xspf, .json or .csv",
+        )
+    sequence, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
+    if loaded.profile is None:
+        app.say(f"note: {sequence_file} has no profile; mood fit and arc use an empty profile")
+    title = name or loaded.name
+    if exporters.check_format(fmt) == "m3u8" and missing_locations(sequence):
+        app.say(f"note: {missing_locations(sequence)} of {len(sequence.steps)} tracks have no "
+                "file or Spotify URI; the M3U8 lists them as comments (XSPF keeps them)")
+    if output is None:
+        click.echo(exporters.render(sequence, fmt, name=title), nl=False)
+        return
+    exporters.write_export(sequence, fmt, output, name=title)
+    app.say(f"Wrote {output} ({exporters.check_format(fmt)}, {len(sequence.steps)} tracks)")

@@ -1,0 +1,143 @@
+"""`moodseq export` and `moodseq explain` on saved sequence files, through the real CLI root."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sequencer.adapters.exporters import json as json_export
+from sequencer.cli.main import cli
+from sequencer.core.profile import Profile
+from sequencer.core.sequence import make_sequence
+from sequencer.core.track import Track
+
+TRACKS = [
+    Track("a", "Nightcall", ("Kavinsky",), 258.0, uri="spotify:track:0U0ldCRmgCqhVvD6ksG63j",
+          moods={"night-driving": 0.9, "brooding": 0.5}, tempo=92.0, key=10, mode=0, energy=0.6),
+    Track("b", "A Real Hero", ("College", "Electric Youth"), 267.0, path="/music/hero.mp3",
+          moods={"night-driving": 0.8}, tempo=94.0, key=10, mode=0, energy=0.55),
+    Track("c", 'Rain, "Tears"', ("Vangelis",), 160.0, moods={"atmospheric": 1.0}, energy=0.2),
+]
+PROFILE = Profile(name="night-drive", moods={"night-driving": 1.0, "brooding": 0.6},
+                  arc=((0.0, 0.45), (0.6, 0.7), (1.0, 0.4)))
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    """A sequence file as `moodseq build --format json` writes it."""
+    path = tmp_path / "night.json"
+    path.write_text(json_export.render(make_sequence(TRACKS, PROFILE, seed=7)), encoding="utf-8")
+    return path
+
+
+def test_export_to_each_format_by_suffix(saved: Path, tmp_path: Path) -> None:
+    """-o picks the format from its suffix; the file is the exporter's text; a note on stderr."""
+    runner = CliRunner()
+    out = tmp_path / "night.xspf"
+    result = runner.invoke(cli, ["export", str(saved), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"Wrote {out} (xspf, 3 tracks)" in result.stderr
+    root = ET.fromstring(out.read_bytes())
+    titles = [t.text for t in root.iter("{http://xspf.org/ns/0/}title")]
+    assert titles == ["night-drive", "Nightcall", "A Real Hero", 'Rain, "Tears"']
+
+    out_csv = tmp_path / "night.csv"
+    assert runner.invoke(cli, ["export", str(saved), "-o", str(out_csv)]).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8"), newline="")))
+    assert [r["Track Name"] for r in rows] == ["Nightcall", "A Real Hero", 'Rain, "Tears"']
+
+
+def test_export_json_again_is_identical(saved: Path, tmp_path: Path) -> None:
+    """Exporting a saved JSON sequence to JSON reproduces the file byte for byte."""
+    out = tmp_path / "copy.json"
+    result = CliRunner().invoke(cli, ["export", str(saved), "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == saved.read_bytes()
+
+
+def test_export_m3u8_to_stdout_with_note(saved: Path) -> None:
+    """Without -o the playlist goes to stdout; tracks without location are noted on stderr."""
+    result = CliRunner().invoke(cli, ["export", str(saved), "--format", "m3u8", "--name", "Late"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["#EXTM3U", "#PLAYLIST:Late"]
+    assert "#EXTINF:258,Kavinsky - Nightcall" in lines
+    assert lines[lines.index("#EXTINF:267,College, Electric Youth - A Real Hero") + 1] == "/music/hero.mp3"
+    assert "1 of 3 tracks have no file or Spotify URI" in result.stderr
+
+
+def test_export_needs_a_format(saved: Path, tmp_path: Path) -> None:
+    """An output name without a known suffix and no --format is exit 2 with a hint."""
+    result = CliRunner().invoke(cli, ["export", str(saved), "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 2
+    assert "Error: cannot tell which format to write from the name" in result.stderr
+    assert "hint: add --format m3u8|xspf|json|csv" in result.stderr
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_export_of_a_bad_file_is_a_user_error(tmp_path: Path) -> None:
+    """A broken sequence file: exit 2, `Error:` naming file and field, `hint:`, no traceback,
+    and the output file is not created."""
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"tracks": [{"title": "A", "artists": ["B"], "duration_ms": -1}]}),
+                   encoding="utf-8")
+    out = tmp_path / "out.m3u8"
+    result = CliRunner().invoke(cli, ["export", str(bad), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}: tracks[0].duration_ms: -1 must be a positive")
+    assert "hint: " in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert not out.exists()
+
+
+def test_export_of_a_missing_file(tmp_path: Path) -> None:
+    """A missing file is exit 2 with `Error: no such file` and a hint."""
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "nope.json"), "--format", "csv"])
+    assert result.exit_code == 2
+    assert "Error: no such file" in result.stderr and "hint: check the path" in result.stderr
+
+
+def test_explain_prints_reasons_and_costs(saved: Path) -> None:
+    """`moodseq explain` prints each track's reasons, each transition's verdict and the summary."""
+    result = CliRunner().invoke(cli, ["explain", str(saved)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("Why these tracks — profile night-drive (build, seed 7)\n")
+    assert "mood fit 1.00: night-driving 0.90, brooding 0.50 match the profile" in out
+    assert "smooth: same key, energy step −0.05, 2 BPM apart" in out
+    assert "Summary: 3 tracks, 11.4 min; flow cost " in out
+    assert "Weakest transition: 2→3 " in out
+    assert result.stderr == ""
+
+
+def test_explain_minimal_file_uses_a_default_profile(tmp_path: Path) -> None:
+    """A hand-written file without profile is explained against an empty profile named after
+    the file, and the user is told so."""
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"tracks": [
+        {"title": "A", "artists": ["X"], "duration_ms": 120000},
+        {"title": "B", "artists": ["Y"], "duration_ms": 60000},
+    ]}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["explain", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Why these tracks — profile mine (build)\n")
+    assert "no moods known: mood fit counts as 0" in result.stdout
+    assert "has no profile" in result.stderr
+
+
+def test_explain_of_a_bad_file_is_a_user_error(tmp_path: Path) -> None:
+    """Invalid JSON: exit 2, `Error:` with file:line, a hint, nothing on stdout."""
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"tracks": [\n  {"title": "A",}\n]}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["explain", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}:2: not valid JSON")
+    assert "\nhint: " in result.stderr
+    assert result.stdout == ""
