@@ -4,6 +4,7 @@ built-in profile fill an hour with tracks that truly fit it."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections import Counter
 from collections.abc import Iterator
@@ -260,3 +261,32 @@ def test_parser_round_trips_written_rows(
     [track] = parse_demo_csv(buffer.getvalue())
     assert (track.title, track.artists, track.duration_s) == (title, tuple(artists), float(duration))
     assert (track.energy, track.explicit, dict(track.moods)) == (energy, explicit, moods)
+
+
+# --- the engine builds every built-in profile from the demo -----------------------------------
+
+@pytest.mark.parametrize("profile", list(profiles()), ids=lambda p: p.name)
+def test_every_builtin_profile_builds_an_hour_from_the_demo(tracks: list[Track], profile: Profile) -> None:
+    """build_playlist(demo, profile, seed=1) at 60 minutes succeeds and keeps the profile's
+    rules: length in the window, no song twice, artist gap and caps kept, nothing excluded,
+    good mood fit, and the arc followed closely (no warning but the energy-estimate note)."""
+    from sequencer.core.build import build_playlist
+
+    hour = dataclasses.replace(profile, minutes=60.0)
+    sequence = build_playlist(tracks, hour, seed=1)
+    chosen = sequence.tracks
+    low, high = hour.window_s
+    assert low <= sequence.duration_s <= high
+    assert len({song_key(t.artists, t.title) for t in chosen}) == len(chosen)
+    cons = hour.constraints
+    for i, track in enumerate(chosen):
+        assert exclusion_reason(track, cons, high) is None, track.name
+        recent = chosen[max(0, i - cons.artist_gap):i]
+        assert not set(track.artists) & {a for t in recent for a in t.artists}, track.name
+    per_artist = Counter(a for t in chosen for a in t.artists)
+    per_album = Counter(t.album for t in chosen)
+    assert cons.max_per_artist is None or max(per_artist.values()) <= cons.max_per_artist
+    assert cons.max_per_album is None or max(per_album.values()) <= cons.max_per_album
+    assert sequence.score.mood_fit > 0.7
+    assert sequence.score.arc_error < 0.1
+    assert [w for w in sequence.warnings if not w.startswith("energy estimated")] == []
