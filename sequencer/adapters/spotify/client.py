@@ -1,0 +1,355 @@
+"""The one place that builds ``spotipy.Spotify``, and the retry policy moodseq owns.
+
+spotipy's default session retries POST on 429/5xx and sleeps whatever ``Retry-After`` says, so
+a 502 on create could make two playlists.  Here spotipy gets our own ``requests.Session`` with
+no retries at all, and :class:`SpotifyClient` decides, per call:
+
+- ``429`` — wait ``Retry-After`` seconds with a visible countdown (``on_wait``), then retry
+  (a 429 was not applied); ``QUOTA_EXCEEDED`` stops at once with :class:`QuotaExceededError`;
+- ``401`` — refresh the login once (storing the rotated refresh token), then retry;
+- ``403`` — :class:`ForbiddenError` naming the likely causes; ``404`` — :class:`NotFoundError`;
+- ``5xx``, dropped connections, timeouts — retried with backoff only for *safe* calls (reads,
+  and PUTs that set a whole state); for a POST the answer is unknown, so
+  :class:`UncertainWriteError` tells the caller to read back and decide (see :mod:`.push`).
+
+``sleep`` and ``on_wait`` are injected, so tests never really wait.  spotipy's loggers get a
+filter that blanks tokens, codes and secrets, and a NullHandler so they print nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+import spotipy
+from requests.adapters import HTTPAdapter
+from spotipy.exceptions import SpotifyException, SpotifyOauthError
+from urllib3.util.retry import Retry
+
+from sequencer.adapters.spotify import auth
+from sequencer.adapters.spotify.errors import (
+    BadRequestError,
+    ForbiddenError,
+    NotFoundError,
+    QuotaExceededError,
+    RateLimitedError,
+    UnavailableError,
+    UncertainWriteError,
+    not_logged_in,
+)
+from sequencer.adapters.spotify.settings import SpotifySettings
+
+PAGE = 50
+"""Largest page for playlist items, saved tracks and playlists (Development Mode)."""
+SEARCH_LIMIT = 10
+"""Largest search page (Development Mode since 2026-03)."""
+MAX_URIS = 100
+"""Most URIs one add/replace request may carry."""
+
+Wait = Callable[[int, str], None]
+
+_SECRET = re.compile(
+    r"(Bearer\s+|Basic\s+)[A-Za-z0-9._~+/=-]+"
+    r"|(['\"](?:access_token|refresh_token|code|code_verifier|client_secret)['\"]\s*:\s*['\"])[^'\"]*"
+)
+
+
+def redact(text: str) -> str:
+    """Blank every token, code and secret in ``text``."""
+    return _SECRET.sub(lambda m: (m.group(1) or m.group(2)) + "***", text)
+
+
+class _Redact(logging.Filter):
+    """Rewrite spotipy's log records without secrets (it logs headers and token bodies)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        return True
+
+
+def quiet_spotipy_logs() -> None:
+    """Install the redacting filter and a NullHandler on spotipy's loggers (idempotent)."""
+    for name in ("spotipy.client", "spotipy.oauth2", "spotipy.cache_handler"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _Redact) for f in logger.filters):
+            logger.addFilter(_Redact())
+    root = logging.getLogger("spotipy")
+    if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
+        root.addHandler(logging.NullHandler())
+
+
+@dataclass
+class RetryPolicy:
+    """How hard to try, and how to wait (injectable for tests)."""
+
+    attempts: int = 5
+    """Tries of a safe call failing with 5xx or a dropped connection."""
+    rate_limit_waits: int = 10
+    """429s accepted for one call before giving up."""
+    max_wait_s: float = 600.0
+    """Longest single Retry-After we wait for; longer is reported instead."""
+    backoff_s: float = 1.0
+    """First pause after a failure; doubles, up to 16 s."""
+    sleep: Callable[[float], None] = time.sleep
+    on_wait: Wait | None = None
+    """Called once a second while waiting out a 429: (seconds left, why)."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """What happened, by kind (for reports and tests)."""
+
+    def count(self, kind: str) -> None:
+        """Count one event of ``kind``."""
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+    def countdown(self, seconds: float, why: str) -> None:
+        """Wait ``seconds``, telling ``on_wait`` each second how long is left."""
+        left = float(seconds)
+        while left > 0:
+            if self.on_wait is not None:
+                self.on_wait(int(left + 0.999), why)
+            step = min(1.0, left)
+            self.sleep(step)
+            left -= step
+        if self.on_wait is not None:
+            self.on_wait(0, why)
+
+    def backoff(self, failures: int) -> None:
+        """Pause after the ``failures``-th failure in a row."""
+        self.sleep(min(16.0, self.backoff_s * 2 ** (failures - 1)))
+
+
+def _retry_after(headers: Mapping[str, str] | None) -> float:
+    """Seconds from a Retry-After header (1 when absent or unreadable)."""
+    value = (headers or {}).get("Retry-After") or (headers or {}).get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else 1.0
+    except ValueError:
+        return 1.0
+
+
+def _detail(error: SpotifyException) -> str | None:
+    """Spotify's own message, without the URL spotipy puts in front."""
+    message = str(error.msg or "")
+    return message.split(":\n", 1)[-1].strip() or None
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    """True when the request surely did not reach the server (connect failed)."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    return isinstance(error, requests.exceptions.ConnectionError) and "NewConnectionError" in repr(error)
+
+
+class SpotifyClient:
+    """Spotify Web API calls moodseq makes, each under the retry policy."""
+
+    def __init__(self, sp: spotipy.Spotify, *, manager: auth.AuthManager | None = None,
+                 policy: RetryPolicy | None = None) -> None:
+        self.sp = sp
+        self.manager = manager
+        self.policy = policy or RetryPolicy()
+
+    # --- the policy ------------------------------------------------------------------------
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                payload: Any = None, safe: bool | None = None) -> Any:
+        """One API call under the retry policy; ``safe`` = may be repeated blindly."""
+        repeatable = method in ("GET", "PUT") if safe is None else safe
+        what = f"{method} /{path}"
+        failures = waits = 0
+        refreshed = False
+        while True:
+            try:
+                return self.sp._internal_call(method, path, payload, dict(params or {}))
+            except SpotifyException as error:
+                status = int(error.http_status)
+                self.policy.count(f"http_{status}")
+                if status == 429:
+                    if "QUOTA_EXCEEDED" in f"{error.reason} {error.msg}":
+                        raise QuotaExceededError() from None
+                    waits += 1
+                    delay = _retry_after(error.headers)
+                    if waits > self.policy.rate_limit_waits or delay > self.policy.max_wait_s:
+                        raise RateLimitedError(
+                            f"Spotify keeps rate-limiting {what} (asks to wait {delay:.0f} s)",
+                            hint="wait a while and run the command again",
+                        ) from None
+                    self.policy.countdown(delay, "Spotify rate limit")
+                    continue
+                if status == 401:
+                    if refreshed or self.manager is None:
+                        raise not_logged_in("Spotify refused the login (401: expired or revoked)") from None
+                    self._refresh()
+                    refreshed = True
+                    continue
+                if status == 403:
+                    raise ForbiddenError(what, _detail(error)) from None
+                if status == 404:
+                    raise NotFoundError(what) from None
+                if status >= 500:
+                    if not repeatable:
+                        raise UncertainWriteError(what, f"HTTP {status}") from None
+                    failures += 1
+                    if failures >= self.policy.attempts:
+                        raise UnavailableError(what, f"HTTP {status}") from None
+                    self.policy.backoff(failures)
+                    continue
+                raise BadRequestError(what, _detail(error)) from None
+            except SpotifyOauthError as error:
+                raise not_logged_in(f"Spotify refused the saved login ({error.error or 'no reason'})") from None
+            except requests.RequestException as error:
+                cause = type(error).__name__
+                self.policy.count(f"net_{cause}")
+                if not repeatable and not _never_sent(error):
+                    raise UncertainWriteError(what, cause) from None
+                failures += 1
+                if failures >= self.policy.attempts:
+                    raise UnavailableError(what, cause) from None
+                self.policy.backoff(failures)
+
+    def _refresh(self) -> None:
+        """Renew the access token once after a 401."""
+        assert self.manager is not None
+        self.policy.count("refresh")
+        try:
+            auth.refresh(self.manager)
+        except requests.RequestException as error:
+            raise UnavailableError("the login renewal", type(error).__name__) from None
+
+    def pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Every item of a paged GET, 50 at a time, all pages."""
+        offset = 0
+        while True:
+            page = self.request("GET", path, params={**(params or {}), "limit": PAGE, "offset": offset})
+            items = (page or {}).get("items") or []
+            yield from items
+            offset += len(items)
+            total = (page or {}).get("total")
+            if not items or not page.get("next") or (total is not None and offset >= total):
+                return
+
+    # --- users and playlists ---------------------------------------------------------------
+
+    def me(self) -> dict[str, Any]:
+        """The current user's profile (``GET /me``, not spotipy's ``me/``)."""
+        result: dict[str, Any] = self.request("GET", "me")
+        return result
+
+    def playlist(self, playlist_id: str) -> dict[str, Any]:
+        """One playlist's details (no items)."""
+        result: dict[str, Any] = self.request(
+            "GET", f"playlists/{playlist_id}",
+            params={"fields": "id,name,description,snapshot_id,owner(id),external_urls"},
+        )
+        return result
+
+    def follows(self, playlist_id: str) -> bool:
+        """Whether the playlist is still in the user's library (deleting = unfollowing)."""
+        result = self.request("GET", "me/library/contains", params={"uris": f"spotify:playlist:{playlist_id}"})
+        return bool(result and result[0])
+
+    def my_playlists(self) -> Iterator[dict[str, Any]]:
+        """The user's playlists, all pages."""
+        return self.pages("me/playlists")
+
+    def create_playlist(self, name: str, description: str) -> dict[str, Any]:
+        """``POST /me/playlists`` — not safe to repeat: may raise UncertainWriteError."""
+        result: dict[str, Any] = self.request(
+            "POST", "me/playlists",
+            payload={"name": name, "public": False, "collaborative": False, "description": description},
+        )
+        return result
+
+    def change_details(self, playlist_id: str, name: str, description: str) -> None:
+        """Set name and description (a PUT of the whole state: safe to repeat)."""
+        self.request("PUT", f"playlists/{playlist_id}", payload={"name": name, "description": description})
+
+    def replace_items(self, playlist_id: str, uris: list[str]) -> str | None:
+        """``PUT /playlists/{id}/items`` with ≤ 100 URIs: the playlist becomes exactly these."""
+        assert len(uris) <= MAX_URIS
+        result = self.request("PUT", f"playlists/{playlist_id}/items", payload={"uris": uris})
+        return (result or {}).get("snapshot_id")
+
+    def add_items(self, playlist_id: str, uris: list[str]) -> str | None:
+        """``POST /playlists/{id}/items {"uris": [...]}`` (≤ 100) — may raise UncertainWriteError."""
+        assert 0 < len(uris) <= MAX_URIS
+        result = self.request("POST", f"playlists/{playlist_id}/items", payload={"uris": uris})
+        return (result or {}).get("snapshot_id")
+
+    def playlist_entries(self, playlist_id: str, offset: int = 0) -> Iterator[dict[str, Any]]:
+        """A playlist's entries from ``offset`` on, all pages."""
+        start = offset
+        while True:
+            page = self.request(
+                "GET", f"playlists/{playlist_id}/items",
+                params={"limit": PAGE, "offset": start, "additional_types": "track,episode"},
+            ) or {}
+            items = page.get("items") or []
+            yield from items
+            start += len(items)
+            total = page.get("total")
+            if not items or not page.get("next") or (total is not None and start >= total):
+                return
+
+    def playlist_uris(self, playlist_id: str, offset: int = 0) -> list[str]:
+        """The URIs in a playlist from ``offset`` on (None items as empty strings)."""
+        uris: list[str] = []
+        for entry in self.playlist_entries(playlist_id, offset):
+            item = entry.get("item") or entry.get("track") or {}
+            uris.append(str(item.get("uri") or ""))
+        return uris
+
+    # --- library and catalog ---------------------------------------------------------------
+
+    def saved_tracks(self) -> Iterator[dict[str, Any]]:
+        """The user's liked songs (saved-track objects), all pages."""
+        return self.pages("me/tracks")
+
+    def search_tracks(self, query: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
+        """Track search, at most 10 results (Development Mode's limit)."""
+        result = self.request(
+            "GET", "search", params={"q": query, "type": "track", "limit": min(limit, SEARCH_LIMIT)}
+        ) or {}
+        return list(((result.get("tracks") or {}).get("items")) or [])
+
+    def track(self, track_id: str) -> dict[str, Any]:
+        """One track (``GET /tracks/{id}``; batch lookups are gone in Development Mode)."""
+        result: dict[str, Any] = self.request("GET", f"tracks/{track_id}")
+        return result
+
+    def audio_features(self, track_ids: list[str]) -> list[dict[str, Any] | None]:
+        """Audio features for ≤ 100 tracks; ForbiddenError for apps without extended access."""
+        result = self.request("GET", "audio-features", params={"ids": ",".join(track_ids)}) or {}
+        return list(result.get("audio_features") or [])
+
+
+def _session() -> requests.Session:
+    """A session that never retries by itself (our policy decides)."""
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=Retry(total=0, connect=0, read=False, redirect=0, status=0))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def build_client(settings: SpotifySettings, *, policy: RetryPolicy | None = None) -> SpotifyClient:
+    """The client for the saved login, or for ``MOODSEQ_SPOTIFY_TOKEN`` used as is."""
+    quiet_spotipy_logs()
+    session = _session()
+    manager: auth.AuthManager | None = None
+    common: dict[str, Any] = {
+        "requests_session": session, "requests_timeout": settings.timeout_s,
+        "retries": 0, "status_retries": 0,
+    }
+    if settings.token:
+        sp = spotipy.Spotify(auth=settings.token, **common)
+    else:
+        manager = auth.auth_manager(settings, session)
+        sp = spotipy.Spotify(auth_manager=manager, **common)
+    sp.prefix = settings.api_url + "/"
+    return SpotifyClient(sp, manager=manager, policy=policy)

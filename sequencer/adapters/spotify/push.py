@@ -1,0 +1,276 @@
+"""Idempotent push: a sequence becomes exactly one Spotify playlist, however often it fails.
+
+The library remembers, per *key* (Spotify user + profile + playlist name), which playlist is
+ours; the playlist's description carries a marker made from the key, so the playlist can be
+found again even when the library forgot it (or a create's answer was lost).
+
+One push:
+
+1. find the playlist: the remembered id if it still exists and the user still follows it
+   (deleting a playlist in Spotify only unfollows it), else one of the user's playlists whose
+   description carries our marker, else ``POST /me/playlists`` — and when that POST's answer
+   is lost, list the playlists again before trying once more, so a retry never makes a second;
+2. write: ``PUT`` the first ≤ 100 URIs (a PUT sets the whole state: safe to repeat), then
+   ``POST`` the rest in chunks of ≤ 100; when an append's answer is lost, read the tail back:
+   if it holds the chunk, go on; if not, send it again; anything else, start over from the PUT;
+3. verify: read the whole playlist back and compare it with the sequence, repairing (from step
+   2) at most a few times.
+
+Stopping anywhere (a crash, Ctrl-C, QUOTA_EXCEEDED) and running the push again ends with
+exactly the intended playlist: every step starts from what is on Spotify, not from memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sequencer.adapters.spotify.client import MAX_URIS, SpotifyClient
+from sequencer.adapters.spotify.errors import NotFoundError, UncertainWriteError
+from sequencer.errors import RemoteServiceError
+
+Progress = Callable[[int, int], None]
+
+REPAIR_ROUNDS = 4
+"""Full write-and-verify rounds before a push gives up."""
+CREATE_TRIES = 3
+
+
+class PlaylistMemory(Protocol):
+    """What push needs from the library: the key → playlist links."""
+
+    def playlist_link(self, key: str) -> Any:
+        """The remembered link for ``key`` (None when there is none)."""
+
+    def set_playlist_link(self, key: str, *, playlist_id: str, name: str,
+                          snapshot_id: str | None) -> None:
+        """Remember that ``key``'s playlist is ``playlist_id``."""
+
+    def delete_playlist_link(self, key: str) -> None:
+        """Forget ``key``'s playlist."""
+
+
+def link_id(link: Any) -> str | None:
+    """The playlist id in whatever the store returned (dict, object, tuple or str)."""
+    if link is None:
+        return None
+    if isinstance(link, str):
+        return link
+    if isinstance(link, dict):
+        value = link.get("playlist_id")
+    elif isinstance(link, tuple):
+        value = link[0] if link else None
+    else:
+        value = getattr(link, "playlist_id", None)
+    return str(value) if value else None
+
+
+@dataclass(frozen=True)
+class PushTarget:
+    """Which playlist a push writes: its key, name and description (with the marker)."""
+
+    key: str
+    name: str
+    description: str
+    marker: str
+
+
+def default_name(profile_name: str | None) -> str:
+    """``night-drive`` → ``Night Drive (moodseq)``."""
+    if not profile_name:
+        return "moodseq playlist"
+    return f"{profile_name.replace('-', ' ').replace('_', ' ').title()} (moodseq)"
+
+
+def push_target(user_id: str, profile_name: str | None, name: str | None) -> PushTarget:
+    """The target for ``user_id`` pushing ``profile_name`` as ``name`` (default from the profile)."""
+    title = name or default_name(profile_name)
+    key = f"spotify:{user_id}:{profile_name or '-'}:{title}"
+    marker = "moodseq:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    origin = f"the {profile_name} profile" if profile_name else "a saved sequence"
+    description = f"Made by moodseq from {origin}. [{marker}]"
+    return PushTarget(key=key, name=title, description=description, marker=marker)
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What a push did."""
+
+    playlist_id: str
+    name: str
+    created: bool
+    tracks: int
+    snapshot_id: str | None
+    rounds: int
+    """Write-and-verify rounds (1 when nothing went wrong)."""
+    recoveries: int
+    """Lost answers that were checked by reading back."""
+
+    @property
+    def url(self) -> str:
+        """Where to open the playlist."""
+        return f"https://open.spotify.com/playlist/{self.playlist_id}"
+
+
+@dataclass(frozen=True)
+class PushPlan:
+    """What a push would do (``--dry-run``): nothing is written to get it."""
+
+    action: str
+    """"create", "update" or "unchanged"."""
+    name: str
+    playlist_id: str | None
+    current: int
+    target: int
+    added: int
+    removed: int
+    reordered: bool
+
+
+def _alive(client: SpotifyClient, playlist_id: str, user_id: str) -> dict[str, Any] | None:
+    """The playlist if it still exists, is the user's and is followed; else None."""
+    try:
+        details = client.playlist(playlist_id)
+    except NotFoundError:
+        return None
+    owner = (details.get("owner") or {}).get("id")
+    if owner not in (None, user_id) or not client.follows(playlist_id):
+        return None
+    return details
+
+
+def _by_marker(client: SpotifyClient, target: PushTarget, user_id: str) -> dict[str, Any] | None:
+    """One of the user's playlists whose description carries the target's marker."""
+    for playlist in client.my_playlists():
+        if not playlist:
+            continue
+        owner = (playlist.get("owner") or {}).get("id")
+        if target.marker in (playlist.get("description") or "") and owner in (None, user_id):
+            return playlist
+    return None
+
+
+def find_playlist(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
+                  user_id: str, *, forget_dead: bool = True) -> dict[str, Any] | None:
+    """Our existing playlist for ``target`` (remembered, or found by marker), or None."""
+    remembered = link_id(memory.playlist_link(target.key))
+    if remembered:
+        details = _alive(client, remembered, user_id)
+        if details is not None:
+            return details
+        if forget_dead:
+            memory.delete_playlist_link(target.key)
+    return _by_marker(client, target, user_id)
+
+
+def _ensure_playlist(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
+                     user_id: str, counters: dict[str, int]) -> tuple[dict[str, Any], bool]:
+    """Find or create the playlist; a lost create answer never leads to a second playlist."""
+    found = find_playlist(client, memory, target, user_id)
+    if found is not None:
+        return found, False
+    for _ in range(CREATE_TRIES):
+        try:
+            created = client.create_playlist(target.name, target.description)
+        except UncertainWriteError:
+            counters["recoveries"] += 1
+            found = _by_marker(client, target, user_id)
+            if found is not None:
+                return found, True
+            continue
+        return created, True
+    raise RemoteServiceError(
+        f"could not create the Spotify playlist {target.name!r}: Spotify kept failing",
+        hint="run the same command again in a few minutes",
+    )
+
+
+def _append(client: SpotifyClient, playlist_id: str, uris: list[str], done: int,
+            counters: dict[str, int]) -> int:
+    """Append ``uris[done:done+100]``; return how many of ``uris`` are now in place.
+
+    When the answer is lost, the tail is read back: 0 means "start over from the PUT".
+    """
+    chunk = uris[done:done + MAX_URIS]
+    try:
+        client.add_items(playlist_id, chunk)
+    except UncertainWriteError:
+        counters["recoveries"] += 1
+        tail = client.playlist_uris(playlist_id, offset=done)
+        if not tail:
+            return done  # not applied: send it again
+        if tail == chunk:
+            return done + len(chunk)  # applied; only the answer was lost
+        return 0  # something else is there: rewrite from the start
+    return done + len(chunk)
+
+
+def _write(client: SpotifyClient, playlist_id: str, uris: list[str], counters: dict[str, int],
+           progress: Progress | None) -> None:
+    """PUT the first ≤ 100, then append the rest in chunks of ≤ 100, checking lost answers."""
+    done = 0
+    restarts = 0
+    while True:
+        if done == 0:
+            client.replace_items(playlist_id, uris[:MAX_URIS])
+            done = min(MAX_URIS, len(uris))
+        if progress is not None:
+            progress(done, len(uris))
+        if done >= len(uris):
+            return
+        done = _append(client, playlist_id, uris, done, counters)
+        if done == 0:
+            restarts += 1
+            if restarts > REPAIR_ROUNDS:
+                raise RemoteServiceError(
+                    "the Spotify playlist keeps changing while moodseq writes it",
+                    hint="make sure nothing else edits the playlist, then push again",
+                )
+
+
+def push_uris(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, uris: list[str],
+              *, user_id: str | None = None, progress: Progress | None = None) -> PushResult:
+    """Make ``target``'s playlist hold exactly ``uris``, in order; verified by reading back."""
+    user = user_id or str(client.me()["id"])
+    counters = {"recoveries": 0}
+    playlist, created = _ensure_playlist(client, memory, target, user, counters)
+    playlist_id = str(playlist["id"])
+    memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name,
+                             snapshot_id=playlist.get("snapshot_id"))
+    if not created and (playlist.get("name") != target.name
+                        or playlist.get("description") != target.description):
+        client.change_details(playlist_id, target.name, target.description)
+    for rounds in range(1, REPAIR_ROUNDS + 1):
+        _write(client, playlist_id, uris, counters, progress)
+        if client.playlist_uris(playlist_id) == uris:
+            snapshot = client.playlist(playlist_id).get("snapshot_id")
+            memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name,
+                                     snapshot_id=snapshot)
+            return PushResult(playlist_id=playlist_id, name=target.name, created=created,
+                              tracks=len(uris), snapshot_id=snapshot, rounds=rounds,
+                              recoveries=counters["recoveries"])
+    raise RemoteServiceError(
+        f"the Spotify playlist {target.name!r} did not match the sequence after {REPAIR_ROUNDS} tries",
+        hint="make sure nothing else edits the playlist, then push again",
+    )
+
+
+def plan_push(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, uris: list[str],
+              *, user_id: str | None = None) -> PushPlan:
+    """What :func:`push_uris` would change, found by reading only."""
+    user = user_id or str(client.me()["id"])
+    found = find_playlist(client, memory, target, user, forget_dead=False)
+    if found is None:
+        return PushPlan("create", target.name, None, 0, len(uris), len(uris), 0, False)
+    current = client.playlist_uris(str(found["id"]))
+    wanted = set(uris)
+    have = set(current)
+    added = sum(1 for u in uris if u not in have)
+    removed = sum(1 for u in current if u not in wanted)
+    common_now = [u for u in current if u in wanted]
+    common_new = [u for u in uris if u in have]
+    action = "unchanged" if current == uris else "update"
+    return PushPlan(action, target.name, str(found["id"]), len(current), len(uris), added, removed,
+                    common_now != common_new)

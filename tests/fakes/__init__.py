@@ -1,0 +1,1 @@
+"""Test doubles for services moodseq talks to (a loopback fake of Spotify)."""
