@@ -480,14 +480,17 @@ class _Search:
         return order, value
 
     def solve_order(self, order: Order, value: Value, seed: int) -> tuple[Order, Value]:
-        """When only flow depends on the order: solve it as a path problem, keep it if better."""
-        if len(order) < 4 or not self.p.order_only_flow():
+        """Try the flow-optimal order of the chosen tracks (polished on the full objective when
+        the arc or a journey also depends on the order); keep it if it is better."""
+        if len(order) < 4:
             return order, value
         sub = self.p.cost[np.ix_(order, order)]
         start = 0 if self.p.start is not None else None
         end = len(order) - 1 if self.p.end is not None else None
         solved = [order[k] for k in solve_path(sub, start=start, end=end, seed=seed)]
         val = self.ev(solved)
+        if not self.p.order_only_flow():
+            solved, val = self.polish(solved, val)
         if _better(val, value):
             return self.polish(solved, val, max_passes=2)
         return order, value

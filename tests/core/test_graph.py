@@ -1,0 +1,62 @@
+"""The candidate graph: k cheapest successors with flow.md weights, neighbours, journeys."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+
+from sequencer.core.costs import cost_matrix
+from sequencer.core.graph import build_graph, journey_path, nearest, neighbour_lists
+from tests.strategies import synthetic_library
+
+
+def test_every_node_links_to_its_cheapest_successors_with_the_transition_cost() -> None:
+    """Each node has at least k out-edges, the k cheapest among them, weighted by the cost matrix."""
+    tracks = synthetic_library(60, seed=1)
+    cost = cost_matrix(tracks)
+    graph = build_graph(tracks, cost, k=5)
+    assert graph.number_of_nodes() == 60
+    for u in graph:
+        succ = set(graph[u])
+        assert len(succ) >= 5 and u not in succ
+        cheapest = set(np.argsort(cost[u] + np.diag(np.full(60, np.inf))[u])[:5].tolist())
+        assert len(cheapest & succ) >= 4  # ties may swap one
+        for v in succ:
+            assert graph[u][v]["weight"] == cost[u, v]
+    assert graph.nodes[3]["track"] is tracks[3]
+
+
+def test_neighbour_lists_and_nearest_are_sorted_by_cost() -> None:
+    """Neighbour lists are cheapest first; nearest() returns tracks with their costs."""
+    tracks = synthetic_library(40, seed=2)
+    cost = cost_matrix(tracks)
+    graph = build_graph(tracks, cost, k=6)
+    lists = neighbour_lists(graph)
+    for u, vs in enumerate(lists):
+        weights = [cost[u, v] for v in vs]
+        assert weights == sorted(weights)
+    top = nearest(graph, 0, k=3)
+    assert [t for t, _ in top] == [tracks[v] for v in lists[0][:3]]
+    assert [c for _, c in top] == [cost[0, v] for v in lists[0][:3]]
+
+
+def test_journey_path_runs_from_source_to_target_in_small_steps() -> None:
+    """The journey path starts and ends where asked, and its largest step is no larger than
+    jumping straight from source to target."""
+    tracks = synthetic_library(120, seed=3)
+    cost = cost_matrix(tracks)
+    graph = build_graph(tracks, cost)
+    a, b = int(np.argmax(cost[0])), 0
+    path = journey_path(graph, a, b)
+    assert path[0] == a and path[-1] == b
+    steps = [cost[u, v] for u, v in itertools.pairwise(path)]
+    assert max(steps) <= cost[a, b] + 1e-12
+
+
+def test_journey_path_without_a_route_returns_the_ends() -> None:
+    """Two disconnected nodes: the journey degrades to the two ends instead of failing."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from([0, 1])
+    assert journey_path(graph, 0, 1) == [0, 1]
