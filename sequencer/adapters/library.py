@@ -1,0 +1,102 @@
+"""Which tracks a build starts from: the user's library (candidates first) or the demo.
+
+For a library of any size the build must not turn every row into a Track: the store's cached
+:class:`~sequencer.core.features.FeatureTable` (a numpy file beside the database, loaded in
+milliseconds) is scored with :func:`sequencer.core.candidates.candidate_rows`, and only the few
+hundred rows it keeps (plus the start/end tracks) are loaded as Track objects.
+
+Sources, in order:
+
+1. the library database at ``app.library_path`` when the file exists and holds tracks;
+2. an explicitly named library (``--library`` / ``MOODSEQ_LIBRARY``) that does not exist is an
+   error (a typo must not silently fall back to the demo);
+3. otherwise the built-in demo library.
+
+Public: :class:`LibraryInput`, :func:`load_for_build`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sequencer.core.profile import Profile
+from sequencer.core.track import Track
+from sequencer.errors import LibraryError
+
+if TYPE_CHECKING:
+    from sequencer.cli.context import AppContext
+
+#: Rows kept from the table, as a multiple of the build's own candidate budget: the margin
+#: lets artist/track exclusions (which the columns cannot decide) remove some and still leave
+#: enough.
+MARGIN = 1.5
+
+
+@dataclass(frozen=True)
+class LibraryInput:
+    """The tracks a build works on, and what to tell the user about where they came from."""
+
+    tracks: list[Track]
+    library_size: int
+    """Tracks in the whole library (``tracks`` may be a pre-selected part of it)."""
+    description: str
+    is_demo: bool
+
+
+def load_for_build(app: AppContext, profile: Profile, *, include_refs: Sequence[str] = ()) -> LibraryInput:
+    """The tracks to build ``profile`` from, with the tracks named in ``include_refs`` included.
+
+    Raises
+    ------
+    LibraryError
+        when an explicitly named library does not exist or is empty.
+    TrackNotFoundError
+        when a ref names no track in the library (with suggestions).
+    """
+    path = app.library_path
+    if path.is_file():
+        loaded = _from_store(path, profile, include_refs)
+        if loaded is not None:
+            return loaded
+        if app.library_explicit:
+            raise LibraryError(f"the library at {path} has no tracks",
+                               hint="import music first: moodseq import csv FILE")
+    elif app.library_explicit:
+        raise LibraryError(f"no library at {path}", hint="import music first: moodseq import csv FILE")
+    from sequencer.adapters.demo import load_demo_tracks
+
+    tracks = load_demo_tracks()
+    return LibraryInput(
+        tracks=tracks, library_size=len(tracks),
+        description=f"the built-in demo library ({len(tracks)} tracks)", is_demo=True,
+    )
+
+
+def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> LibraryInput | None:
+    """Candidates from the library database (None when it has no tracks)."""
+    import numpy as np
+
+    from sequencer.adapters.store import Store
+    from sequencer.core.candidates import candidate_budget, candidate_rows
+
+    with Store.open(path) as store:
+        table = store.feature_table()
+        if len(table) == 0:
+            return None
+        pinned: list[Track] = []
+        for ref in dict.fromkeys(include_refs):
+            track = store.find(ref)
+            if all(track.id != p.id for p in pinned):
+                pinned.append(track)
+        anchors = [int(np.flatnonzero(table.ids == p.id)[0]) for p in pinned if (table.ids == p.id).any()]
+        rows = candidate_rows(table, profile, keep=int(MARGIN * candidate_budget(profile)), anchors=anchors)
+        pinned_ids = {p.id for p in pinned}
+        ids = [str(i) for i in table.ids[rows] if str(i) not in pinned_ids]
+        tracks = pinned + store.tracks_by_ids(ids)
+    return LibraryInput(
+        tracks=tracks, library_size=len(table),
+        description=f"your library {path} ({len(table):,} tracks)", is_demo=False,
+    )
