@@ -1,0 +1,124 @@
+"""Liked songs and playlists from Spotify → library tracks.
+
+Pages of 50 (Development Mode's maximum), every page.  Audio features are asked for once per
+100 tracks; apps created after 2024-11-27 get 403 there, which is normal: the import carries
+on without them and says so.  Episodes, local files and unavailable (null) items are skipped
+and counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sequencer.adapters.spotify.client import MAX_URIS, SpotifyClient
+from sequencer.adapters.spotify.errors import ForbiddenError, NotFoundError
+from sequencer.core.track import ATTRIBUTES, Track
+from sequencer.errors import InputFileError
+
+Progress = Callable[[int, int], None]
+
+_PLAYLIST = re.compile(
+    r"^(?:spotify:playlist:|https?://open\.spotify\.com/(?:intl-[a-z-]+/)?playlist/)?([0-9A-Za-z]{16,40})(?:[?#].*)?$"
+)
+
+
+def playlist_id(ref: str) -> str:
+    """The playlist id in a link, URI or bare id; InputFileError naming the accepted forms."""
+    found = _PLAYLIST.match(ref.strip())
+    if not found:
+        raise InputFileError(
+            f"{ref!r} is not a Spotify playlist",
+            hint="give a link like https://open.spotify.com/playlist/<id>, a URI "
+            "spotify:playlist:<id>, or the bare id",
+        )
+    return found.group(1)
+
+
+def track_from_object(obj: dict[str, Any]) -> Track | None:
+    """A library track from a Spotify track object (None for episodes, local files, gaps)."""
+    if not obj or obj.get("type", "track") != "track" or obj.get("is_local") or not obj.get("id"):
+        return None
+    artists = tuple(str(a.get("name") or "") for a in obj.get("artists") or [] if a.get("name"))
+    return Track(
+        id=str(obj["id"]),
+        title=str(obj.get("name") or ""),
+        artists=artists,
+        duration_s=float(obj.get("duration_ms") or 0) / 1000.0,
+        album=str((obj.get("album") or {}).get("name") or ""),
+        isrc=(obj.get("external_ids") or {}).get("isrc"),
+        uri=str(obj.get("uri") or f"spotify:track:{obj['id']}"),
+        explicit=obj.get("explicit"),
+    )
+
+
+@dataclass
+class SpotifyImport:
+    """What an import read."""
+
+    tracks: list[Track] = field(default_factory=list)
+    liked: int = 0
+    playlists: dict[str, int] = field(default_factory=dict)
+    """Playlist id → tracks taken from it."""
+    skipped: int = 0
+    """Episodes, local files and unavailable items."""
+    features: bool | None = None
+    """True: audio features added; False: the app may not read them (403); None: not asked."""
+
+
+def _take(entries: Iterable[dict[str, Any]], into: SpotifyImport, seen: set[str]) -> int:
+    """Add the tracks of saved-track / playlist-item entries; return how many were usable."""
+    taken = 0
+    for entry in entries:
+        obj = entry.get("item") or entry.get("track") if entry else None
+        track = track_from_object(obj or {})
+        if track is None:
+            into.skipped += 1
+            continue
+        taken += 1
+        if track.id not in seen:
+            seen.add(track.id)
+            into.tracks.append(track)
+    return taken
+
+
+def _with_features(client: SpotifyClient, result: SpotifyImport, progress: Progress | None) -> None:
+    """Add audio features where the app still gets them; a 403 stops asking."""
+    tracks = result.tracks
+    for start in range(0, len(tracks), MAX_URIS):
+        chunk = tracks[start:start + MAX_URIS]
+        try:
+            rows = client.audio_features([t.id for t in chunk])
+        except (ForbiddenError, NotFoundError):
+            result.features = False
+            return
+        by_id = {str(r.get("id")): r for r in rows if r}
+        for i, track in enumerate(chunk):
+            row = by_id.get(track.id)
+            if row:
+                values = {a: row[a] for a in ATTRIBUTES if row.get(a) is not None}
+                tracks[start + i] = track.evolve(**values)
+        result.features = True
+        if progress is not None:
+            progress(min(start + MAX_URIS, len(tracks)), len(tracks))
+
+
+def import_spotify(client: SpotifyClient, *, liked: bool, playlists: Iterable[str] = (),
+                   features: bool = True, progress: Progress | None = None) -> SpotifyImport:
+    """Read liked songs and/or playlists (every page) into tracks, deduplicated, in order."""
+    result = SpotifyImport()
+    seen: set[str] = set()
+    ids = [playlist_id(p) for p in playlists]
+    if liked:
+        result.liked = _take(client.saved_tracks(), result, seen)
+        if progress is not None:
+            progress(len(result.tracks), 0)
+    for pid in ids:
+        result.playlists[pid] = _take(client.playlist_entries(pid), result, seen)
+        if progress is not None:
+            progress(len(result.tracks), 0)
+    if features and result.tracks:
+        _with_features(client, result, progress)
+    return result

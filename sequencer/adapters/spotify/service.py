@@ -1,0 +1,89 @@
+"""The Spotify use cases the CLI calls: connect, who am I, push tracks, import.
+
+Each function takes plain inputs (environment, folders, tracks, a library or None) and returns
+a result object; printing is the command's job.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sequencer.adapters.spotify.client import RetryPolicy, SpotifyClient, Wait, build_client
+from sequencer.adapters.spotify.push import (
+    PlaylistMemory,
+    PushPlan,
+    PushResult,
+    plan_push,
+    push_target,
+    push_uris,
+)
+from sequencer.adapters.spotify.resolve import Resolution, ResolutionCache, resolve_tracks
+from sequencer.adapters.spotify.settings import settings_from_env
+from sequencer.core.track import Track
+from sequencer.errors import RemoteServiceError
+
+Progress = Callable[[int, int], None]
+
+
+def connect(env: Mapping[str, str], config_dir: Path, *, on_wait: Wait | None = None,
+            sleep: Callable[[float], None] = time.sleep) -> SpotifyClient:
+    """A client for the saved login (or ``MOODSEQ_SPOTIFY_TOKEN``); CredentialsError if none."""
+    settings = settings_from_env(env, config_dir)
+    return build_client(settings, policy=RetryPolicy(sleep=sleep, on_wait=on_wait))
+
+
+@dataclass(frozen=True)
+class Who:
+    """The logged-in Spotify user."""
+
+    id: str
+    name: str
+    product: str | None
+
+
+def whoami(client: SpotifyClient) -> Who:
+    """Who the saved login belongs to."""
+    me = client.me()
+    return Who(id=str(me.get("id")), name=str(me.get("display_name") or me.get("id")),
+               product=me.get("product"))
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    """A push (or its dry run): how tracks resolved, and what was (or would be) done."""
+
+    resolution: Resolution
+    result: PushResult | None = None
+    plan: PushPlan | None = None
+
+
+def push_tracks(client: SpotifyClient, tracks: Sequence[Track], *, profile_name: str | None,
+                name: str | None, links: PlaylistMemory, cache: ResolutionCache | None,
+                dry_run: bool = False, progress: Progress | None = None) -> PushOutcome:
+    """Resolve ``tracks`` to URIs and push them as one playlist (or plan it, with ``dry_run``)."""
+    user = str(client.me()["id"])
+    resolution = resolve_tracks(client, tracks, cache=cache, save=not dry_run)
+    if tracks and not resolution.uris:
+        raise RemoteServiceError(
+            f"none of the {len(tracks)} tracks was found on Spotify",
+            hint="check the titles and artists, or import the tracks from Spotify first",
+        )
+    target = push_target(user, profile_name, name)
+    if dry_run:
+        return PushOutcome(resolution, plan=plan_push(client, links, target, resolution.uris, user_id=user))
+    result = push_uris(client, links, target, resolution.uris, user_id=user, progress=progress)
+    return PushOutcome(resolution, result=result)
+
+
+def import_into(store: Any, client: SpotifyClient, *, liked: bool, playlists: Sequence[str],
+                features: bool = True, progress: Progress | None = None) -> tuple[Any, Any]:
+    """Import liked songs / playlists into ``store``: (SpotifyImport, the store's ImportReport)."""
+    from sequencer.adapters.spotify.importer import import_spotify
+
+    found = import_spotify(client, liked=liked, playlists=playlists, features=features, progress=progress)
+    report = store.upsert_tracks(found.tracks, source="spotify")
+    return found, report

@@ -1,0 +1,136 @@
+"""`moodseq push SEQUENCE.json [--name N] [--dry-run]`: a saved sequence becomes a Spotify playlist.
+
+Also home of :func:`push_sequence_cli` (what `moodseq build --push` calls) and the small
+helpers the Spotify commands share: the rate-limit countdown and where playlist links live.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from collections.abc import Sequence as Seq
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from sequencer.cli.context import AppContext, pass_app
+
+if TYPE_CHECKING:
+    from sequencer.adapters.spotify.client import SpotifyClient
+    from sequencer.adapters.spotify.service import PushOutcome
+    from sequencer.core.sequence import Sequence
+    from sequencer.core.track import Track
+
+SHOW_UNRESOLVED = 15
+
+
+def countdown(app: AppContext) -> Callable[[int, str], None]:
+    """An ``on_wait(seconds_left, why)`` that shows a 429 wait on stderr (one line off a TTY)."""
+    tty = sys.stderr.isatty() and not app.plain
+    state = {"last": 0}
+
+    def show(left: int, why: str) -> None:
+        if app.quiet:
+            return
+        starting = left > state["last"] or state["last"] == 0
+        state["last"] = left
+        if tty:
+            end = "\n" if left == 0 else ""
+            click.echo(f"\r{why}: waiting {left:>3} s …", err=True, nl=False)
+            if end:
+                click.echo("", err=True)
+        elif starting and left > 0:
+            click.echo(f"{why}: waiting {left} s …", err=True)
+
+    return show
+
+
+def connect(app: AppContext) -> SpotifyClient:
+    """The Spotify client for this invocation (saved login or MOODSEQ_SPOTIFY_TOKEN)."""
+    from sequencer.adapters.spotify.service import connect as _connect
+
+    return _connect(app.env, app.config_dir, on_wait=countdown(app))
+
+
+def with_links(app: AppContext, work: Callable[[Any, Any], Any]) -> Any:
+    """Run ``work(links, resolution_cache)`` with the library if one exists, else a JSON file."""
+    path = app.library_path
+    if path.exists():
+        from sequencer.adapters.store import Store
+
+        with Store.open(path) as store:
+            return work(store, store)
+    from sequencer.adapters.spotify.links import JsonLinks
+
+    return work(JsonLinks(app.data_dir / "spotify-playlists.json"), None)
+
+
+def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
+    """Print what happened: the playlist on stdout, left-out tracks on stderr."""
+    resolution = outcome.resolution
+    for track in resolution.unresolved[:SHOW_UNRESOLVED]:
+        click.echo(f"not found on Spotify (left out): {track.name}", err=True)
+    more = len(resolution.unresolved) - SHOW_UNRESOLVED
+    if more > 0:
+        click.echo(f"… and {more} more not found on Spotify", err=True)
+    if resolution.searched:
+        app.say(f"searched Spotify {resolution.searched} times; {resolution.cached} answers from the library's cache")
+    plan, result = outcome.plan, outcome.result
+    if plan is not None:
+        if plan.action == "create":
+            click.echo(f"would create the playlist {plan.name!r} with {plan.target} tracks")
+        elif plan.action == "unchanged":
+            click.echo(f"the playlist {plan.name!r} already holds these {plan.target} tracks: nothing to do")
+        else:
+            order = ", order changes" if plan.reordered else ""
+            click.echo(
+                f"would update the playlist {plan.name!r} ({plan.playlist_id}): {plan.current} → "
+                f"{plan.target} tracks, {plan.added} added, {plan.removed} removed{order}"
+            )
+        return
+    assert result is not None
+    verb = "created" if result.created else "updated"
+    left_out = f" ({len(resolution.unresolved)} of {total} not found)" if resolution.unresolved else ""
+    click.echo(f"{verb} the playlist {result.name!r} with {result.tracks} tracks{left_out}: {result.url}")
+
+
+def push_tracks_cli(app: AppContext, tracks: Seq[Track], *, profile_name: str | None,
+                    name: str | None, dry_run: bool) -> None:
+    """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
+    from sequencer.adapters.spotify.service import push_tracks
+    from sequencer.cli.progress import progress_bar
+
+    client = connect(app)
+
+    def work(links: Any, cache: Any) -> PushOutcome:
+        with progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance:
+            return push_tracks(client, tracks, profile_name=profile_name, name=name, links=links,
+                               cache=cache, dry_run=dry_run, progress=advance)
+
+    _report(app, with_links(app, work), len(tracks))
+
+
+def push_sequence_cli(app: AppContext, sequence: Sequence, *, name: str | None, dry_run: bool) -> None:
+    """Push a freshly built sequence (what `moodseq build --push` calls)."""
+    push_tracks_cli(app, sequence.tracks, profile_name=sequence.profile.name, name=name, dry_run=dry_run)
+
+
+@click.command()
+@click.argument("sequence_file", metavar="SEQUENCE.json", type=click.Path(path_type=Path))
+@click.option("--name", help="Playlist name on Spotify (default: from the profile, e.g. "
+              "'Night Drive (moodseq)'). Each name is its own playlist, updated on every push.")
+@click.option("--dry-run", is_flag=True, help="Show what would change on Spotify; write nothing.")
+@pass_app
+def cli(app: AppContext, /, sequence_file: Path, name: str | None, dry_run: bool) -> None:
+    """Push SEQUENCE.json (from `moodseq build --format json`) to Spotify as a playlist.
+
+    The first push creates the playlist; later pushes with the same profile and name update that
+    same playlist to exactly this order. Tracks without a Spotify link are found by search;
+    those not found are listed. Example: moodseq push night.json --name "Night Drive"
+    """
+    from sequencer.adapters.exporters.json import load_sequence_json
+
+    loaded = load_sequence_json(sequence_file)
+    profile_name = loaded.profile.name if loaded.profile is not None else None
+    push_tracks_cli(app, loaded.tracks, profile_name=profile_name, name=name, dry_run=dry_run)
