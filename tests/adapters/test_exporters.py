@@ -91,8 +91,8 @@ def test_rendering_is_deterministic(fmt: str) -> None:
 
 
 def test_m3u8_every_extinf_is_followed_by_its_location() -> None:
-    """#EXTM3U first, whole-second durations, each #EXTINF followed by a location line, and a
-    track without location becomes a comment rather than a dangling #EXTINF."""
+    """#EXTM3U first, one #EXTINF per track with whole seconds, each followed by one location
+    line: the path, else the Spotify URI, else a file-name-safe placeholder (counted in a note)."""
     lines = m3u8.render(sample_sequence()).splitlines()
     assert lines[0] == "#EXTM3U"
     assert lines[1] == "#PLAYLIST:night-drive"
@@ -107,10 +107,21 @@ def test_m3u8_every_extinf_is_followed_by_its_location() -> None:
     assert entries == [
         (258, "Kavinsky - Nightcall", "/music/Kavinsky/OutRun/03 Nightcall.flac"),
         (267, "College, Electric Youth - A Real Hero", "spotify:track:2ZiBw9vvGXhbQ5sOYO4hGv"),
+        (160, 'Vangelis - Tears in Rain, "Blade Runner" – ünïcødé 雨',
+         "Vangelis - Tears in Rain, _Blade Runner_ – ünïcødé 雨"),
+        (200, "Nobody; Somebody - Untitled #4", "Nobody; Somebody - Untitled #4"),
     ]
-    assert '# no location known: Vangelis - Tears in Rain, "Blade Runner" – ünïcødé 雨 (160 s)' in lines
-    assert "# 2 of 4 tracks have no known location (no file, no Spotify URI): listed as comments" in lines
+    non_comment = [line for line in lines if not line.startswith("#")]
+    assert non_comment == [location for _, _, location in entries]
+    assert lines[3].startswith("# 2 of 4 tracks have no known file or Spotify URI")
     assert m3u8.missing_locations(sample_sequence()) == 2
+
+
+def test_m3u8_placeholder_never_looks_like_a_comment() -> None:
+    """A placeholder that would start with "#" is made relative ("./#…"), so it stays a location."""
+    track = Track("x", "Hash", ("#1 Band",), 100)
+    assert m3u8.placeholder(track) == "./#1 Band - Hash"
+    assert m3u8.placeholder(Track("y", "..", (".",), 100)) == "_"
 
 
 def test_m3u8_keeps_line_breaks_out_of_entries() -> None:

@@ -9,22 +9,35 @@ Layout::
     /music/Kavinsky/OutRun/03 Nightcall.flac
     #EXTINF:267,College, Electric Youth - A Real Hero
     spotify:track:5N5k4mB8ZJvSo7tx3cXbTQ
-    # no location known: Vangelis - Tears in Rain (160 s)
+    # 1 of 3 tracks have no known file or Spotify URI: … placeholder …
+    #EXTINF:160,Vangelis - Tears in Rain
+    Vangelis - Tears in Rain
 
-Every ``#EXTINF:<whole seconds>,<Artists> - <Title>`` is followed by exactly one location line:
-the track's local path if known, else its Spotify URI.  A track with neither gets no
-``#EXTINF`` at all but one comment line saying so: players skip comments, whereas an
-``#EXTINF`` without its own location would be attached by many players to the *next* track's
-file (or dropped), mislabelling the playlist.  The header comment counts such tracks.  For
-tracks without files prefer XSPF (players resolve its entries by artist and title) or JSON.
+Every entry is ``#EXTINF:<whole seconds>,<Artists> - <Title>`` followed by exactly one
+location line: the track's local path if known, else its Spotify URI, else a *placeholder*,
+the relative name ``Artists - Title`` (characters file systems refuse replaced by ``_``).
 
-Public: :func:`render`, :func:`missing_locations`.
+Why a placeholder rather than leaving the track out or writing a comment in its place: the
+playlist then still lists every track with its title and length — players show the entry (and
+skip it as missing when played), playlist converters (Soundiiz, TuneMyMusic…) match it by its
+``#EXTINF`` text, and a user with the files can fix the names.  A comment instead of the
+location line would be worse: many players attach an ``#EXTINF`` to the *next* location they
+meet, mislabelling the following track.  The header says how many entries are placeholders;
+:func:`missing_locations` counts them for the CLI's note.  For libraries without files XSPF
+is the better format (its players resolve entries by creator and title).
+
+Public: :func:`render`, :func:`missing_locations`, :func:`placeholder`.
 """
 
 from __future__ import annotations
 
+import re
+
 from sequencer.adapters.exporters.common import generator, location, one_line, playlist_name
 from sequencer.core.sequence import Sequence
+from sequencer.core.track import Track
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def _clock(seconds: float) -> str:
@@ -35,8 +48,22 @@ def _clock(seconds: float) -> str:
 
 
 def missing_locations(sequence: Sequence) -> int:
-    """How many tracks have neither a local path nor a Spotify URI (left out as comments)."""
+    """How many tracks have neither a local path nor a Spotify URI (placeholders in M3U8)."""
     return sum(1 for track in sequence.tracks if location(track) is None)
+
+
+def placeholder(track: Track) -> str:
+    """The placeholder location of a track without one: ``Artists - Title``, file-name safe.
+
+    Examples
+    --------
+    >>> placeholder(Track("x", 'Who? "Me"', ("AC/DC",), 1))
+    'AC_DC - Who_ _Me_'
+    """
+    name = _UNSAFE.sub("_", one_line(f"{track.artist} - {track.title}")).strip(" .")
+    if not name.strip(" ._-"):  # why: nothing left to name a file by ("-" would mean stdin)
+        return "_"
+    return "./" + name if name.startswith("#") else name
 
 
 def render(sequence: Sequence, *, name: str | None = None) -> str:
@@ -49,16 +76,13 @@ def render(sequence: Sequence, *, name: str | None = None) -> str:
     missing = missing_locations(sequence)
     if missing:
         lines.append(
-            f"# {missing} of {len(sequence.steps)} tracks have no known location "
-            "(no file, no Spotify URI): listed as comments"
+            f"# {missing} of {len(sequence.steps)} tracks have no known file or Spotify URI: "
+            'their location is a placeholder "Artists - Title" (players skip it as missing; '
+            "converters match the #EXTINF)"
         )
     for track in sequence.tracks:
         label = one_line(f"{track.artist} - {track.title}")
+        lines.append(f"#EXTINF:{round(track.duration_s)},{label}")
         where = location(track)
-        seconds = round(track.duration_s)
-        if where is None:
-            lines.append(f"# no location known: {label} ({seconds} s)")
-            continue
-        lines.append(f"#EXTINF:{seconds},{label}")
-        lines.append(one_line(where))
+        lines.append(placeholder(track) if where is None else one_line(where))
     return "\n".join(lines) + "\n"

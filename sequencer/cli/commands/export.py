@@ -44,7 +44,8 @@ def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path |
     title = name or loaded.name
     if exporters.check_format(fmt) == "m3u8" and missing_locations(sequence):
         app.say(f"note: {missing_locations(sequence)} of {len(sequence.steps)} tracks have no "
-                "file or Spotify URI; the M3U8 lists them as comments (XSPF keeps them)")
+                "file or Spotify URI; the M3U8 gives them placeholder locations (XSPF suits "
+                "them better)")
     if output is None:
         click.echo(exporters.render(sequence, fmt, name=title), nl=False)
         return
