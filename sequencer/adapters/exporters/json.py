@@ -80,11 +80,11 @@ def _transition(expl: TransitionExplanation) -> dict[str, Any]:
     }
 
 
-def _track(step: Step, position: int, expl: Explanation) -> dict[str, Any]:
-    """One entry of ``tracks``."""
+def _track(
+    step: Step, position: int, expl: Explanation, transition: TransitionExplanation | None
+) -> dict[str, Any]:
+    """One entry of ``tracks`` (``transition``: the explanation of arriving here, if any)."""
     track = step.track
-    transitions = {t.position: t for t in expl.transitions}
-    transition = transitions.get(position)
     return {
         "position": position,
         "id": track.id,
@@ -135,6 +135,7 @@ def _summary(sequence: Sequence, expl: Explanation) -> dict[str, Any]:
 def sequence_to_dict(sequence: Sequence, *, name: str | None = None) -> dict[str, Any]:
     """The JSON document for ``sequence`` as plain Python data (see ``docs/sequence-json.md``)."""
     expl = explain(sequence)
+    arrivals = {t.position: t for t in expl.transitions}
     return {
         "schema": SCHEMA,
         "generator": generator(),
@@ -145,7 +146,8 @@ def sequence_to_dict(sequence: Sequence, *, name: str | None = None) -> dict[str
         "summary": _summary(sequence, expl),
         "profile": profile_to_mapping(sequence.profile),
         "tracks": [
-            _track(step, position, expl) for position, step in enumerate(sequence.steps, start=1)
+            _track(step, position, expl, arrivals.get(position))
+            for position, step in enumerate(sequence.steps, start=1)
         ],
     }
 
