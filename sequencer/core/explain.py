@@ -250,6 +250,7 @@ def _term_shares(cost: TransitionCost) -> tuple[TermShare, ...]:
 
 
 def _mood_phrase(value: float) -> str:
+    """The mood term in words (raw value 1 − cosine)."""
     if value < 0.1:
         return "same mood"
     if value < 0.35:
@@ -260,6 +261,7 @@ def _mood_phrase(value: float) -> str:
 
 
 def _energy_phrase(value: float, a: Track, b: Track) -> str:
+    """The energy step in words, signed by direction (a jump from 0.25 on)."""
     if value < 0.02:
         return "same energy"
     sign = "+" if (b.energy or 0.0) >= (a.energy or 0.0) else "−"
@@ -269,6 +271,7 @@ def _energy_phrase(value: float, a: Track, b: Track) -> str:
 
 
 def _tempo_phrase(value: float, a: Track, b: Track) -> str:
+    """The tempo relation in words: BPM apart, a jump, or half/double time."""
     if a.tempo is None or b.tempo is None or a.tempo <= 0 or b.tempo <= 0:
         return f"tempo {_num(value)}"
     apart = abs(b.tempo - a.tempo)
@@ -281,6 +284,7 @@ def _tempo_phrase(value: float, a: Track, b: Track) -> str:
 
 
 def _key_phrase(value: float, a: Track, b: Track) -> str:
+    """The key relation in words, with Camelot codes when the keys differ."""
     if a.key is None or a.mode is None or b.key is None or b.mode is None:
         return f"key {_num(value)}"
     num_a, letter_a = camelot(a.key, a.mode)

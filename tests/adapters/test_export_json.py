@@ -27,6 +27,7 @@ from sequencer.errors import InputFileError, ProfileError
 
 
 def _write(tmp_path: Path, data: Any, name: str = "seq.json") -> Path:
+    """Write ``data`` as JSON into ``tmp_path/name``."""
     path = tmp_path / name
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
@@ -180,11 +181,13 @@ _unit = st.floats(0, 1, allow_nan=False)
 
 
 def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """``strategy`` or None."""
     return st.none() | strategy
 
 
 @st.composite
 def _track(draw: st.DrawFn, index: int) -> Track:
+    """A track with any text and any subset of attributes (whole-millisecond duration)."""
     energy = draw(_maybe(_unit))
     return Track(
         id=draw(st.sampled_from([f"id:{index}", f"local:{index}/x y"])),
@@ -214,12 +217,14 @@ def _track(draw: st.DrawFn, index: int) -> Track:
 
 @st.composite
 def _tracks(draw: st.DrawFn) -> list[Track]:
+    """1–5 tracks with distinct ids."""
     n = draw(st.integers(1, 5))
     return [draw(_track(i)) for i in range(n)]
 
 
 @st.composite
 def _profiles(draw: st.DrawFn) -> Profile:
+    """A valid profile with random name, moods, arc, constraints and variety."""
     return Profile(
         name=draw(st.text(min_size=1).filter(str.strip)),
         minutes=float(draw(st.integers(1, 600))),

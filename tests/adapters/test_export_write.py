@@ -13,6 +13,7 @@ from sequencer.adapters.exporters.write import OutputFileError, atomic_write_tex
 
 
 def _listing(folder: Path) -> list[str]:
+    """The names in ``folder``, sorted."""
     return sorted(p.name for p in folder.iterdir())
 
 
@@ -31,6 +32,7 @@ def test_failed_rendering_leaves_the_old_file(tmp_path: Path, monkeypatch: pytes
     target.write_text("old playlist\n", encoding="utf-8")
 
     def broken(*args: object, **kwargs: object) -> str:
+        """A renderer that fails."""
         raise RuntimeError("renderer exploded")
 
     monkeypatch.setitem(exporters._RENDERERS, "m3u8", broken)
@@ -47,6 +49,7 @@ def test_failed_replace_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
     target.write_text("{}", encoding="utf-8")
 
     def refuse(src: object, dst: object) -> None:
+        """An os.replace that is refused."""
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)
@@ -63,6 +66,7 @@ def test_failed_write_midway_leaves_the_old_file(tmp_path: Path, monkeypatch: py
     target.write_text("old", encoding="utf-8")
 
     def full(fd: int) -> None:
+        """An fsync on a full disk."""
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)

@@ -170,6 +170,7 @@ _opt = st.none() | st.floats(0, 1)
 
 @st.composite
 def _tracks(draw: st.DrawFn) -> list[Track]:
+    """1–6 tracks with random moods and optional energy, tempo, key and mode."""
     n = draw(st.integers(1, 6))
     return [
         Track(

@@ -71,6 +71,7 @@ def _cell(value: object) -> str:
 
 
 def _row(position: int, step: Step) -> dict[str, str]:
+    """One CSV row for the step at ``position`` (1-based)."""
     track = step.track
     row = {
         "Position": str(position),

@@ -177,6 +177,7 @@ class SequenceFileError(InputFileError):
     """A sequence JSON file has problems; ``problems`` lists each with its field and fix."""
 
     def __init__(self, source: str, problems: list[Problem]) -> None:
+        """One error for all ``problems`` of the file ``source``."""
         self.problems = list(problems)
         first = self.problems[0]
         count = len(self.problems)
@@ -195,10 +196,12 @@ class _Checker:
     """Collects problems with the field they are about, so every problem is reported at once."""
 
     def __init__(self, source: str) -> None:
+        """Start collecting problems of the file ``source``."""
         self.source = source
         self.problems: list[Problem] = []
 
     def add(self, field: str, message: str, hint: str) -> None:
+        """Record a problem with ``field`` (e.g. ``tracks[2].title``) and its fix."""
         self.problems.append(Problem(self.source, f"{field}: {message}", hint))
 
 
@@ -208,6 +211,7 @@ def _is_number(value: Any) -> TypeGuard[float]:
 
 
 def _optional_str(c: _Checker, entry: dict[str, Any], key: str, field: str) -> str | None:
+    """``entry[key]`` as an optional string (empty = None)."""
     value = entry.get(key)
     if value is None or isinstance(value, str):
         return value or None
@@ -231,6 +235,7 @@ def _uri(c: _Checker, value: Any, field: str) -> str | None:
 
 
 def _artists(c: _Checker, value: Any, field: str) -> tuple[str, ...]:
+    """The artists: a non-empty list of names (a single string is one artist)."""
     if isinstance(value, str) and value.strip():
         return (value,)
     if isinstance(value, list) and value and all(isinstance(a, str) and a.strip() for a in value):
@@ -241,6 +246,7 @@ def _artists(c: _Checker, value: Any, field: str) -> tuple[str, ...]:
 
 
 def _moods(c: _Checker, value: Any, field: str) -> dict[str, float]:
+    """The mood weights, names normalised, each weight checked to be in [0, 1]."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -282,6 +288,7 @@ def _attribute(c: _Checker, name: str, value: Any, field: str) -> float | int | 
 
 
 def _attributes_of(c: _Checker, value: Any, field: str) -> dict[str, Any]:
+    """The ``attributes`` object: known names only ("did you mean" for typos), values checked."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -301,6 +308,7 @@ def _attributes_of(c: _Checker, value: Any, field: str) -> dict[str, Any]:
 
 
 def _optional_bool(c: _Checker, entry: dict[str, Any], key: str, field: str) -> bool | None:
+    """``entry[key]`` as true, false or None."""
     value = entry.get(key)
     if value is None or isinstance(value, bool):
         return value

@@ -41,6 +41,7 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def _clock(seconds: float) -> str:
+    """``m:ss`` or ``h:mm:ss`` for the header comment."""
     total = round(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)

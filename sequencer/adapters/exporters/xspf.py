@@ -32,6 +32,7 @@ def _xml_text(text: str) -> str:
 
 
 def _child(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    """Append ``<tag>text</tag>`` in the XSPF namespace to ``parent``."""
     element = ET.SubElement(parent, f"{{{NAMESPACE}}}{tag}")
     element.text = _xml_text(text)
     return element
