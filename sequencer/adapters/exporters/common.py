@@ -25,7 +25,7 @@ DIGITS = 6
 
 _WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+")
 
 
 def generator() -> str:

@@ -5,8 +5,8 @@ Columns, in order: :data:`COLUMNS`.  Exportify's own columns keep their meaning 
 Spotify's scales); moodseq adds ``Position``, ``Start (ms)``, ``Moods`` (``mood:weight``
 pairs joined by ``; ``, strongest first), ``Energy Estimated`` and ``Target Energy`` (the arc's
 target at the track's midpoint).  Unknown values are empty cells, never 0.  Written with the
-:mod:`csv` module (minimal quoting, ``\\n`` line ends), so commas, quotes and line breaks in
-titles survive a round trip.
+:mod:`csv` module in Exportify's dialect (every cell quoted, ``\\n`` line ends), so commas,
+quotes and line breaks in titles survive a round trip.
 
 Public: :data:`COLUMNS`, :func:`render`.
 """
@@ -99,7 +99,7 @@ def render(sequence: Sequence, *, name: str | None = None) -> str:
     """The sequence as CSV text with a header row (``name`` is unused: CSV has no title)."""
     del name
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for position, step in enumerate(sequence.steps, start=1):
         writer.writerow(_row(position, step))
