@@ -201,3 +201,14 @@ def test_explanation_is_consistent_for_any_sequence(tracks: list[Track], weights
         assert transition.verdict.split(":")[0] in ("smooth", "fair", "rough")
     assert all(t.reasons for t in expl.tracks)
     assert explanation_lines(expl)
+
+
+def test_without_an_arc_energy_is_only_reported() -> None:
+    """Without an arc there is no target: the reason states the energy (and if it is estimated)."""
+    profile = Profile(name="flat", moods={"study": 1.0})
+    known = Track("k", "K", ("A",), 100, moods={"study": 1.0}, energy=0.3)
+    guessed = Track("g", "G", ("B",), 100, moods={"study": 1.0}, energy=0.3, energy_estimated=True)
+    expl = explain(make_sequence([known, guessed], profile))
+    assert expl.tracks[0].reasons[-1] == "energy 0.30, no arc to follow"
+    assert expl.tracks[1].reasons[-1] == "energy 0.30 (estimated from moods), no arc to follow"
+    assert expl.tracks[0].target_energy is None
