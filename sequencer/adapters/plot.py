@@ -15,7 +15,7 @@ hatching).  The title names the profile, the length and the seed.
 matplotlib is imported inside the functions (the Agg canvas, no pyplot and no global backend
 switch), so importing this module costs nothing.
 
-Public: :func:`plot_sequence`, :func:`plot_svg`, :data:`OKABE_ITO`.
+Public: :func:`plot_sequence`, :func:`plot_svg`, :func:`figure_for`, :data:`OKABE_ITO`.
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def _draw_moods(ax: Axes, sequence: Sequence) -> None:
                   handleheight=1.4)
 
 
-def _figure(sequence: Sequence) -> Figure:
+def figure_for(sequence: Sequence) -> Figure:
     """The three-panel figure for ``sequence`` (no canvas-specific state)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -245,7 +245,7 @@ def _save_atomically(figure: Figure, path: Path, **options: Any) -> None:
 def plot_sequence(sequence: Sequence, path: Path) -> None:
     """Write the plot of ``sequence`` to ``path`` (PNG, or SVG/PDF by suffix), atomically."""
     path = Path(path)
-    figure = _figure(sequence)
+    figure = figure_for(sequence)
     _save_atomically(figure, path, dpi=150, metadata=_metadata(path.suffix))
 
 
@@ -265,7 +265,7 @@ def plot_svg(sequence: Sequence) -> str:
     """The plot as one ``<svg>`` element to inline in HTML: text as paths, no external refs."""
     from matplotlib import rc_context
 
-    figure = _figure(sequence)
+    figure = figure_for(sequence)
     buffer = io.StringIO()
     with rc_context({"svg.fonttype": "path", "svg.hashsalt": "moodseq"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None,
