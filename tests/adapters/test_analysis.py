@@ -3,6 +3,7 @@ tempo, key and energy measured on audio the tests synthesise."""
 
 from __future__ import annotations
 
+import importlib.util
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_energy_and_tempo_helpers() -> None:
 
 def test_missing_librosa_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without librosa, analysing says how to install the audio extra."""
-    monkeypatch.setattr(analysis.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(MoodseqError, match="needs librosa") as caught:
         analysis.analyse_files(["x.wav"])
     assert "moodseq[audio]" in (caught.value.hint or "")
@@ -106,7 +107,7 @@ def click_track(bpm: float, seconds: float = 8.0, amplitude: float = 0.8) -> npt
     n = int(0.02 * SR)
     blip = np.sin(2 * np.pi * 1000 * np.arange(n) / SR) * np.hanning(n)
     for beat in range(int(seconds * bpm / 60)):
-        start = int(round(beat * 60 / bpm * SR))
+        start = round(beat * 60 / bpm * SR)
         end = min(start + n, signal.size)
         signal[start:end] += blip[: end - start]
     return amplitude * signal
