@@ -48,9 +48,18 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def _known_location(track: Track) -> str | None:
+    """The track's path or URI as one M3U8 line, or None when it has no usable one."""
+    where = location(track)
+    line = one_line(where) if where else ""
+    if not line:
+        return None
+    return "./" + line if line.startswith("#") else line  # why: "#…" would read as a comment
+
+
 def missing_locations(sequence: Sequence) -> int:
     """How many tracks have neither a local path nor a Spotify URI (placeholders in M3U8)."""
-    return sum(1 for track in sequence.tracks if location(track) is None)
+    return sum(1 for track in sequence.tracks if _known_location(track) is None)
 
 
 def placeholder(track: Track) -> str:
@@ -84,6 +93,6 @@ def render(sequence: Sequence, *, name: str | None = None) -> str:
     for track in sequence.tracks:
         label = one_line(f"{track.artist} - {track.title}")
         lines.append(f"#EXTINF:{round(track.duration_s)},{label}")
-        where = location(track)
-        lines.append(placeholder(track) if where is None else one_line(where))
+        where = _known_location(track)
+        lines.append(placeholder(track) if where is None else where)
     return "\n".join(lines) + "\n"
