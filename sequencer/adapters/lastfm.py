@@ -1,7 +1,7 @@
 """Crowd tags from Last.fm (pylast): track top tags, falling back to the artist's.
 
-``moodseq enrich lastfm`` fetches tags only for tracks that lack them: tracks with no tags
-from any source and no earlier Last.fm fetch.  Each track's tags are written to the library as
+``moodseq enrich lastfm`` fetches tags only for tracks that lack them: tracks with no earlier
+Last.fm fetch (an import's genre tags do not count).  Each track's tags are written to the library as
 soon as they arrive (``Store.set_tags(..., source="lastfm", fetched_at=...)``; an empty answer
 is recorded too, so it is not asked again), so an interrupted run loses nothing and a rerun
 resumes where it stopped.
@@ -198,15 +198,14 @@ class EnrichReport:
 
 
 def tracks_lacking_tags(store: TagStore, tracks: Sequence[Track], *, refresh: bool = False) -> list[Track]:
-    """The tracks to ask Last.fm about: no tags from any source, never fetched from Last.fm
-    (``refresh``: every track, to fetch again)."""
+    """The tracks to ask Last.fm about: those never fetched from Last.fm (``refresh``: every
+    track with an artist, to fetch again).  Tags from other sources (an import's genres) do
+    not count: they are genres, not the crowd's moods."""
+    named = [t for t in tracks if t.artists and t.title]
     if refresh:
-        return list(tracks)
-    tagged = store.tags_bulk()
-    return [
-        t for t in tracks
-        if not tagged.get(t.id) and t.artists and store.tag_fetched_at(t.id, SOURCE) is None
-    ]
+        return named
+    tagged = store.tags_bulk(source=SOURCE)
+    return [t for t in named if t.id not in tagged and store.tag_fetched_at(t.id, SOURCE) is None]
 
 
 def _status(error: Exception) -> str | None:

@@ -115,16 +115,20 @@ def test_real_clock_rate_limit(fake: FakeLastfm, store: Store) -> None:
     assert time.monotonic() - start < 5
 
 
-def test_second_run_asks_nothing_and_tagged_tracks_are_skipped(fake: FakeLastfm, store: Store) -> None:
-    """Tracks with tags from any source, or fetched before, are not asked again."""
-    store.set_tags("t2", {"night drive": 1.0}, source="file", fetched_at="2026-01-01")
+def test_second_run_asks_nothing_and_genre_tags_do_not_count(fake: FakeLastfm, store: Store) -> None:
+    """Tracks fetched before (with or without tags) are not asked again; tags from another
+    source (an import's genres) do not stop a track from being asked."""
+    store.set_tags("t2", {"synthpop": 1.0}, source="file", fetched_at="2026-01-01")
     clock = FakeClock()
     enrich_lastfm(store, store.tracks(), _client(fake, clock), now=_noon, sleep=clock.sleep)
     asked = [params.get("track") for _, params, _ in fake.requests if "track" in params]
-    assert "Nightcall" not in asked
+    assert "Nightcall" in asked
     fake.requests.clear()
     report = enrich_lastfm(store, store.tracks(), _client(fake, clock), now=_noon, sleep=clock.sleep)
     assert fake.requests == [] and report.candidates == 0
+    refreshed = enrich_lastfm(store, store.tracks(), _client(fake, clock), now=_noon,
+                              sleep=clock.sleep, refresh=True, limit=1)
+    assert refreshed.candidates == 1 and fake.methods() == ["track.getTopTags"]
 
 
 def test_rate_limit_code_29_is_retried_with_backoff(fake: FakeLastfm, store: Store) -> None:
