@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sequencer.core.arcs import target_at
 from sequencer.core.explain import ROUGH, SMOOTH
 from sequencer.core.sequence import Sequence
-from sequencer.errors import InputFileError
+from sequencer.adapters.exporters.write import OutputFileError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -220,7 +220,7 @@ def figure_for(sequence: Sequence) -> Figure:
 def _save_atomically(figure: Figure, path: Path, **options: Any) -> None:
     """Save to a temporary file beside ``path``, then move it into place."""
     if not path.parent.is_dir():
-        raise InputFileError(
+        raise OutputFileError(
             f"cannot write {path}: the folder {path.parent} does not exist",
             hint="create the folder first or choose another path",
         )
@@ -228,7 +228,7 @@ def _save_atomically(figure: Figure, path: Path, **options: Any) -> None:
     kind = suffix.lstrip(".").lower()
     supported = figure.canvas.get_supported_filetypes()
     if kind not in supported:
-        raise InputFileError(
+        raise OutputFileError(
             f"cannot write a plot as {path.name}: {suffix} is not an image format matplotlib knows",
             hint="use a .png (or .svg, .pdf) file name",
         )

@@ -17,7 +17,7 @@ from sequencer.core.arcs import target_at
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence, make_sequence
 from sequencer.core.track import Track
-from sequencer.errors import InputFileError
+from sequencer.adapters.exporters.write import OutputFileError
 
 TRACKS = [
     Track("a", "Blade Runner Blues", ("Vangelis",), 300.0, moods={"atmospheric": 0.9, "brooding": 0.3},
@@ -124,9 +124,9 @@ def test_svg_is_inline_ready(sequence: Sequence) -> None:
 
 def test_bad_paths_are_user_errors(sequence: Sequence, tmp_path: Path) -> None:
     """A missing folder or an unknown image suffix is a MoodseqError with a hint, not a traceback."""
-    with pytest.raises(InputFileError, match="does not exist"):
+    with pytest.raises(OutputFileError, match="does not exist"):
         plot_sequence(sequence, tmp_path / "nope" / "x.png")
-    with pytest.raises(InputFileError, match=r"\.txt is not an image format"):
+    with pytest.raises(OutputFileError, match=r"\.txt is not an image format"):
         plot_sequence(sequence, tmp_path / "x.txt")
     assert list(tmp_path.iterdir()) == []
 
