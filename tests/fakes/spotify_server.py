@@ -169,7 +169,8 @@ class FakeSpotify:
         self.faults = Faults()
         self.fault_counts: dict[str, int] = {}
         self.violations: list[str] = []
-        self.requests: list[tuple[str, str]] = []
+        self.requests: list[tuple[str, str, str, bytes]] = []
+        """Every request seen: (method, path, query string, body)."""
         self.users: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, tuple[str, str, str]] = {}  # access → (user, client, scope)
         self.refresh_tokens: dict[str, tuple[str, str, str]] = {}  # refresh → (user, client, scope)
@@ -181,6 +182,7 @@ class FakeSpotify:
         self.audio_features_allowed = False
         self.client_secrets: dict[str, str] = {}
         self.login_user = "alice"
+        self.script: list[tuple[str, bool, str | None, str | None]] = []
         self.add_user("alice", "Alice")
         for i in range(catalog_size):
             self.add_track(f"Song {i:04d}", [f"Artist {i % 97:02d}"], 150_000 + (i * 7919) % 200_000,
@@ -241,10 +243,31 @@ class FakeSpotify:
         with self.lock:
             return [self.playlists[p] for p in self.follows[user_id]]
 
+    def env(self) -> dict[str, str]:
+        """Environment variables pointing moodseq at this fake."""
+        return {"MOODSEQ_SPOTIFY_API_URL": self.api_url, "MOODSEQ_SPOTIFY_ACCOUNTS_URL": self.url,
+                "SPOTIPY_CLIENT_ID": "test-client", "MOODSEQ_SPOTIFY_TIMEOUT": "2"}
+
+    def save_login(self, token_path: Path, user_id: str = "alice") -> dict[str, Any]:
+        """Leave a saved login for ``user_id`` in ``token_path`` (as `spotify login` would)."""
+        from sequencer.adapters.spotify.tokens import TokenCache
+
+        info = self.issue_token(user_id, "test-client")
+        info["expires_at"] = 4_000_000_000
+        TokenCache(token_path, "test-client").save_token_to_cache(info)
+        return info
+
+    def calls(self, method: str, pattern: str) -> list[tuple[str, str, str, bytes]]:
+        """The requests seen with ``method`` whose path matches the regex ``pattern``."""
+        with self.lock:
+            return [r for r in self.requests if r[0] == method and re.fullmatch(pattern, r[1])]
+
     # --- serving ---------------------------------------------------------------------------
 
     def start(self) -> FakeSpotify:
-        """Serve on an ephemeral port of 127.0.0.1 in a daemon thread."""
+        """Serve on an ephemeral port of 127.0.0.1 in a daemon thread (spec loaded first, so
+        the first request is not slower than a client's timeout)."""
+        validate_against_spec("GET", "/v1/me", [], b"", "")
         fake = self
 
         class Handler(_Handler):
@@ -280,11 +303,21 @@ class FakeSpotify:
     def _count(self, kind: str) -> None:
         self.fault_counts[kind] = self.fault_counts.get(kind, 0) + 1
 
-    def _pick_fault(self, mutation: bool) -> tuple[str, bool] | None:
+    def force(self, kind: str, *, after: bool = False, method: str | None = None,
+              path: str | None = None) -> None:
+        """Make the next API request matching ``method``/``path`` (a regex) fail with ``kind``."""
+        with self.lock:
+            self.script.append((kind, after, method, path))
+
+    def _pick_fault(self, method: str, path: str, mutation: bool) -> tuple[str, bool] | None:
         """(kind, after_applying) for this request, or None."""
         f = self.faults
         r = self.fault_rng
         with self.lock:
+            for i, (kind, after, only_method, pattern) in enumerate(self.script):
+                if (only_method in (None, method)) and (pattern is None or re.search(pattern, path)):
+                    del self.script[i]
+                    return kind, after
             roll = r.random()
             for kind, p in (("rate_limit", f.rate_limit), ("quota", f.quota),
                             ("expire_token", f.expire_token), ("server_error", f.server_error),
@@ -306,7 +339,7 @@ class FakeSpotify:
         path = parts.path
         query = parse_qsl(parts.query, keep_blank_values=True)
         with self.lock:
-            self.requests.append((method, path))
+            self.requests.append((method, path, parts.query, body))
         if path == "/authorize":
             return self._authorize(dict(query))
         if path == "/api/token":
@@ -325,7 +358,7 @@ class FakeSpotify:
         if not auth.startswith("Bearer "):
             return self._violation(f"{method} {path}: no bearer token", status=401)
         mutation = method in ("POST", "PUT", "DELETE")
-        fault = self._pick_fault(mutation)
+        fault = self._pick_fault(method, path, mutation)
         if fault and not fault[1]:
             kind = fault[0]
             self._count(kind)

@@ -67,12 +67,7 @@ def fake_spotify() -> Iterator[FakeSpotify]:
 @pytest.fixture
 def spotify_env(fake_spotify: FakeSpotify, monkeypatch: pytest.MonkeyPatch, isolated_dirs: Path) -> dict[str, str]:
     """Environment pointing moodseq at the fake (API + accounts), with a client id."""
-    values = {
-        "MOODSEQ_SPOTIFY_API_URL": fake_spotify.api_url,
-        "MOODSEQ_SPOTIFY_ACCOUNTS_URL": fake_spotify.url,
-        "SPOTIPY_CLIENT_ID": "test-client",
-        "MOODSEQ_SPOTIFY_TIMEOUT": "2",
-    }
+    values = fake_spotify.env()
     for key, value in values.items():
         monkeypatch.setenv(key, value)
     return values
@@ -87,11 +82,8 @@ def settings(spotify_env: dict[str, str], isolated_dirs: Path) -> SpotifySetting
 @pytest.fixture
 def logged_in(fake_spotify: FakeSpotify, settings: SpotifySettings) -> TokenCache:
     """A saved login for alice (as `moodseq spotify login` leaves it)."""
-    cache = TokenCache(settings.token_path, "test-client")
-    info = fake_spotify.issue_token("alice", "test-client")
-    info["expires_at"] = 4_000_000_000
-    cache.save_token_to_cache(info)
-    return cache
+    fake_spotify.save_login(settings.token_path)
+    return TokenCache(settings.token_path, "test-client")
 
 
 @pytest.fixture
