@@ -132,7 +132,6 @@ CREATE INDEX tracks_uri ON tracks (uri) WHERE uri IS NOT NULL;
 CREATE INDEX tracks_isrc ON tracks (isrc) WHERE isrc IS NOT NULL;
 CREATE INDEX tracks_match ON tracks (match_key);
 CREATE INDEX tracks_song ON tracks (song_key);
-CREATE INDEX tracks_artist ON tracks (artist_norm);
 CREATE INDEX moods_by_mood ON moods (mood, weight);
 CREATE INDEX track_artists_by_artist ON track_artists (arid);
 """

@@ -131,6 +131,7 @@ class Store:
             cls._check_is_library(conn, path)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports touch many index pages
             migrations.apply_pending(conn, path)
             store = cls(conn, path)
             if store.get_meta("library_id") is None:
@@ -678,15 +679,15 @@ class Store:
         for record in records:
             if record.mood_source == "hand" and record.track.moods:
                 raise ValueError("imports cannot write hand moods; use Store.set_moods")
-        with self.transaction(write=False) as conn:
+        with self.transaction(write=False) as conn, writer.gc_paused():
             known = writer.load_known(conn)
-        plan = writer.plan(records, known, report)
+            plan = writer.plan(records, known, report)
         iid = self._start_import(report.source or kind, kind, report.rows_read)
         total = len(plan.writes)
         done = 0
         for start in range(0, total, batch_size):
             batch = plan.writes[start:start + batch_size]
-            with self.transaction() as conn:
+            with self.transaction() as conn, writer.gc_paused():
                 writer.write_batch(conn, batch, known)
                 done += len(batch)
                 conn.execute("UPDATE imports SET rows_done = ? WHERE iid = ?", (done, iid))
@@ -907,14 +908,8 @@ def _save_feature_cache(path: Path, stamp: str, table: FeatureTable) -> None:
 
 def content_hash(record: ImportRecord) -> str:
     """A digest of everything an import record would store (to skip unchanged re-imports)."""
-    t = record.track
-    payload = json.dumps(
-        [
-            t.title, list(t.artists), t.duration_s, t.album, t.isrc, t.uri, t.path, t.explicit,
-            list(t.genres), [t.attribute(a) for a in ATTRS], sorted(t.moods.items()),
-            record.mood_source, sorted(record.tags.items()), record.tag_source,
-        ],
-        ensure_ascii=False,
+    payload = (
+        f"{record.track!r}|{record.mood_source}|{sorted(record.tags.items())!r}|{record.tag_source}"
     )
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=12).hexdigest()
 

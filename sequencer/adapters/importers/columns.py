@@ -1,0 +1,133 @@
+"""Which input column feeds which track field: auto-detection, ``--map`` and presets.
+
+Headers are compared after :func:`header_key` (case, spaces, underscores and dashes folded),
+so ``track_name``, ``Track Name`` and ``track-name`` are the same header.  For each field the
+aliases are tried in order and the first present header wins; ``genre`` may take several
+columns.  A ``--map field=Column`` option overrides detection for that field.
+
+Fields: ``title``, ``artist`` (required), ``album``, ``duration``, ``id`` (Spotify id, URI or
+link), ``isrc``, ``explicit``, ``genre``, ``tags`` (mood words and other tags), ``energy_level``
+(Mixed In Key's 1–10), ``artist_uris`` (Exportify's, to split artist names safely), and the
+audio attributes of :data:`sequencer.core.track.ATTRIBUTES`.
+
+Public: :data:`FIELDS`, :data:`REQUIRED`, :data:`ALIASES`, :func:`header_key`,
+:func:`parse_map_options`, :func:`detect_columns`, :class:`ColumnMap`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sequencer.core.track import ATTRIBUTES
+from sequencer.errors import InputFileError
+
+REQUIRED: tuple[str, ...] = ("title", "artist")
+
+#: Field → header aliases (already in :func:`header_key` form), best first.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("track name", "name", "song", "title", "song name", "track title", "track", "song title"),
+    "artist": (
+        "artist name(s)", "track artist", "artist", "artists", "artist name", "artist names",
+        "performer", "artist(s)",
+    ),
+    "album": ("album name", "track album name", "album", "album title", "release"),
+    "duration": (
+        "track duration (ms)", "duration (ms)", "duration ms", "duration", "length", "duration s",
+        "duration (s)", "seconds", "time", "length ms",
+    ),
+    "id": ("track uri", "track id", "spotify uri", "spotify id", "spotify url", "uri", "id", "url"),
+    "isrc": ("isrc",),
+    "explicit": ("explicit", "explicit?"),
+    "genre": (
+        "genres", "genre", "artist genres", "album genres", "playlist genre", "playlist subgenre",
+    ),
+    "tags": ("tags", "tag", "moods", "mood", "labels"),
+    "energy_level": ("energy level", "mik energy", "energylevel"),
+    "artist_uris": ("artist uri(s)", "artist uris"),
+    **{name: (name,) for name in ATTRIBUTES},
+}
+ALIASES["tempo"] = ("tempo", "bpm")
+ALIASES["key"] = ("key", "pitch class")
+
+FIELDS: tuple[str, ...] = tuple(ALIASES)
+MULTI: frozenset[str] = frozenset({"genre"})
+"""Fields fed by every matching column rather than the first."""
+
+_FOLD = re.compile(r"[\s_\-]+")
+
+
+def header_key(header: str) -> str:
+    """A header in comparable form: ``"Track_Name "`` → ``"track name"``."""
+    return _FOLD.sub(" ", header.strip().strip("\ufeff").casefold()).strip()
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Field → column positions in the input's header row (several for multi fields)."""
+
+    positions: Mapping[str, tuple[int, ...]]
+    headers: tuple[str, ...]
+
+    def describe(self) -> str:
+        """``title←track_name, artist←track_artist, …`` for notes and --debug."""
+        parts = []
+        for field_name, cols in self.positions.items():
+            parts.append(f"{field_name}←{'+'.join(self.headers[c] for c in cols)}")
+        return ", ".join(parts)
+
+
+def parse_map_options(options: Sequence[str]) -> dict[str, str]:
+    """``["title=song", "artist=singer"]`` → ``{"title": "song", ...}``; bad ones raise."""
+    mapping: dict[str, str] = {}
+    for option in options:
+        field_name, sep, column = option.partition("=")
+        field_name = field_name.strip().casefold()
+        if not sep or not column.strip():
+            raise InputFileError(
+                f"--map {option!r} must look like FIELD=COLUMN", hint="e.g. --map title=song"
+            )
+        if field_name not in ALIASES:
+            raise InputFileError(
+                f"--map {option!r}: unknown field {field_name!r}",
+                hint="fields: " + ", ".join(FIELDS),
+            )
+        mapping[field_name] = column.strip()
+    return mapping
+
+
+def detect_columns(
+    headers: Sequence[str], overrides: Mapping[str, str] | None = None, *, source: str = ""
+) -> ColumnMap:
+    """Map fields to columns; InputFileError names missing required fields and the headers."""
+    keys = [header_key(h) for h in headers]
+    positions: dict[str, tuple[int, ...]] = {}
+    overrides = dict(overrides or {})
+    for field_name, column in overrides.items():
+        wanted = header_key(column)
+        if wanted not in keys:
+            raise InputFileError(
+                f"--map {field_name}={column}: no column {column!r} in the file",
+                hint="columns found: " + ", ".join(headers),
+                source=source or None,
+            )
+        positions[field_name] = (keys.index(wanted),)
+    used = {p for cols in positions.values() for p in cols}
+    for field_name, aliases in ALIASES.items():
+        if field_name in positions:
+            continue
+        found = [keys.index(a) for a in aliases if a in keys and keys.index(a) not in used]
+        if found:
+            positions[field_name] = tuple(found) if field_name in MULTI else (found[0],)
+            used.update(positions[field_name])
+    missing = [f for f in REQUIRED if f not in positions]
+    if missing:
+        raise InputFileError(
+            "missing required column" + ("s" if len(missing) > 1 else "") + " "
+            + ", ".join(f"{f} (one of: {', '.join(ALIASES[f][:5])})" for f in missing)
+            + "; columns found: " + (", ".join(headers) if headers else "none"),
+            hint="name the columns with --map, e.g. " + " ".join(f"--map {f}=COLUMN" for f in missing),
+            source=source or None,
+        )
+    return ColumnMap(positions=positions, headers=tuple(headers))

@@ -1,0 +1,43 @@
+"""Exportify's CSV dialect: its exact column names and how to recognise an export.
+
+Exportify (exportify.net, watsonbox/exportify and its pavelkomarov fork) writes one CSV per
+playlist with quoted, comma-separated fields.  Two generations of headers exist; both are
+recognised, and the audio-feature columns of the newer one are optional.  Artist names are
+joined with commas (or semicolons).  When artist URIs are beside them (older exports), a name
+such as "Tyler, The Creator" is split only if the number of parts equals the number of URIs;
+without URIs every comma separates artists (a known limit for names containing commas).
+
+Public: :data:`CLASSIC_COLUMNS`, :data:`CURRENT_COLUMNS`, :data:`FEATURE_COLUMNS`,
+:func:`is_exportify`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sequencer.adapters.importers.columns import header_key
+
+#: watsonbox/exportify's columns (2015–2021).
+CLASSIC_COLUMNS: tuple[str, ...] = (
+    "Track URI", "Track Name", "Artist URI(s)", "Artist Name(s)", "Album URI", "Album Name",
+    "Album Artist URI(s)", "Album Artist Name(s)", "Album Release Date", "Album Image URL",
+    "Disc Number", "Track Number", "Track Duration (ms)", "Track Preview URL", "Explicit",
+    "Popularity", "ISRC", "Added By", "Added At",
+)
+#: exportify.net's columns (pavelkomarov fork), before the optional audio features.
+CURRENT_COLUMNS: tuple[str, ...] = (
+    "Track URI", "Track Name", "Album Name", "Artist Name(s)", "Release Date", "Duration (ms)",
+    "Popularity", "Explicit", "Added By", "Added At", "Genres", "Record Label",
+)
+#: Optional audio-feature columns (Spotify's names, capitalised).
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "Danceability", "Energy", "Key", "Loudness", "Mode", "Speechiness", "Acousticness",
+    "Instrumentalness", "Liveness", "Valence", "Tempo", "Time Signature",
+)
+
+_SIGNATURE = frozenset({"track uri", "track name", "artist name(s)"})
+
+
+def is_exportify(headers: Sequence[str]) -> bool:
+    """Whether a header row is an Exportify export's (either generation)."""
+    return {header_key(h) for h in headers} >= _SIGNATURE

@@ -1,0 +1,86 @@
+"""Reading an input file's text: gzip, byte-order marks and guessing the encoding.
+
+UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such.  Text that is not valid
+UTF-8 is decoded as Windows-1252 (what spreadsheet programs on Windows write), and if even
+that fails, as Latin-1, which decodes any byte; the returned note tells the user which was
+used, so a wrong guess is visible rather than silent.
+
+Public: :class:`SourceText`, :func:`read_source`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sequencer.errors import InputFileError
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """The decoded text of an input file and how it was read."""
+
+    text: str
+    encoding: str
+    compressed: bool
+    note: str | None = None
+    """A remark for the user (e.g. "not UTF-8: read as Windows-1252")."""
+
+
+def _read_bytes(path: Path) -> tuple[bytes, bool]:
+    """The file's bytes, decompressed when they are gzip (by content, not by name)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{path} does not exist", hint="check the path") from None
+    except IsADirectoryError:
+        raise InputFileError(
+            f"{path} is a folder", hint="give a CSV/TSV/JSON file (or use `moodseq import files DIR`)"
+        ) from None
+    except OSError as error:
+        raise InputFileError(f"cannot read {path}: {error.strerror}", hint="check permissions") from None
+    if not raw.startswith(GZIP_MAGIC):
+        return raw, False
+    try:
+        return gzip.decompress(raw), True
+    except (OSError, EOFError, zlib.error) as error:
+        raise InputFileError(
+            f"{path} looks gzip-compressed but cannot be decompressed ({error})",
+            hint="the download may be incomplete; fetch the file again",
+        ) from None
+
+
+def decode(raw: bytes) -> tuple[str, str, str | None]:
+    """Decode bytes: (text, encoding, note).  Never fails (Latin-1 decodes every byte)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16", None
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig"), "utf-8", None
+    except UnicodeDecodeError as error:
+        where = f"byte {error.start}"
+    for encoding, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text, encoding, f"not valid UTF-8 (first bad {where}): read as {label}"
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def read_source(path: Path) -> SourceText:
+    """Read ``path`` (gzip accepted) into text; InputFileError if it cannot be read or is binary."""
+    raw, compressed = _read_bytes(path)
+    text, encoding, note = decode(raw)
+    if "\x00" in text[:4096]:
+        raise InputFileError(
+            f"{path} is not a text file (it contains NUL bytes)",
+            hint="give a CSV, TSV or JSON file; audio files are imported with `moodseq import files`",
+        )
+    return SourceText(text=text, encoding=encoding, compressed=compressed, note=note)

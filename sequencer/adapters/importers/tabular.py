@@ -1,0 +1,302 @@
+"""CSV, TSV and JSON track lists → validated import records.
+
+How an input is read:
+
+1. :func:`~sequencer.adapters.importers.source.read_source` decompresses gzip and decodes the
+   text (UTF-8, else Windows-1252/Latin-1 with a note);
+2. JSON is recognised by its first character (``[`` or ``{``; JSON Lines too), anything else is
+   delimited text whose delimiter (``,`` ``;`` tab ``|``) is the one the header line uses most;
+3. columns are detected (:mod:`~sequencer.adapters.importers.columns`), Exportify exports by
+   their exact headers (:mod:`~sequencer.adapters.importers.exportify`);
+4. each row becomes a record or a skipped-row problem with its line number
+   (:mod:`~sequencer.adapters.importers.values`); nothing of a bad row is kept.
+
+Public: :class:`TableRead`, :func:`read_table`, :func:`import_table`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sequencer.adapters.importers import exportify
+from sequencer.adapters.importers.columns import ColumnMap, detect_columns, header_key
+from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
+from sequencer.adapters.importers.source import read_source
+from sequencer.adapters.importers.values import RowContext, row_to_record
+from sequencer.adapters.importers.writer import gc_paused
+from sequencer.core.moods import MoodVocabulary, default_vocabulary
+from sequencer.errors import InputFileError
+
+if TYPE_CHECKING:
+    from sequencer.adapters.store import Progress, Store
+
+DELIMITERS = (",", "\t", ";", "|")
+PLURAL_ARTIST_HEADERS = frozenset({"artists", "artist names", "artist name(s)", "artist(s)"})
+
+
+@dataclass
+class TableRead:
+    """The records of an input and the report so far (rows read, skipped, warnings, notes)."""
+
+    records: list[ImportRecord] = field(default_factory=list)
+    report: ImportReport = field(default_factory=ImportReport)
+    columns: ColumnMap | None = None
+
+
+# -- delimited text ------------------------------------------------------------------------
+
+
+def guess_delimiter(text: str, path: Path) -> str:
+    """The delimiter the header line uses most (tab for .tsv when tied)."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts.values())
+    if best == 0:
+        return "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    return next(d for d in DELIMITERS if counts[d] == best)
+
+
+def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(first line number, cells, error) per record; blank lines are left out."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    previous = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield previous + 1, None, str(error)
+            previous = reader.line_num
+            continue
+        start = previous + 1
+        previous = reader.line_num
+        if cells and (len(cells) > 1 or cells[0].strip()):
+            yield start, cells, None
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+def _flatten(value: Any) -> str:
+    """A JSON value as cell text (lists of artists joined with '; ', objects by their name)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return _flatten(value.get("name", ""))
+    if isinstance(value, list):
+        return "; ".join(_flatten(v) for v in value if _flatten(v))
+    return str(value)
+
+
+def _json_item(item: Mapping[str, Any]) -> dict[str, str]:
+    """One JSON object (Spotify API shape included) as header → cell text."""
+    merged: dict[str, Any] = dict(item)
+    inner = merged.get("track")
+    if isinstance(inner, dict):
+        merged.pop("track")
+        merged.update(inner)
+    external = merged.pop("external_ids", None)
+    if isinstance(external, dict) and "isrc" in external:
+        merged.setdefault("isrc", external["isrc"])
+    if isinstance(merged.get("uri"), str) and "id" in merged:
+        merged.pop("id")  # the URI says the same and is unambiguous
+    return {str(k): _flatten(v) for k, v in merged.items()}
+
+
+def _json_items(text: str, source: str) -> list[tuple[int, Any]]:
+    """(item number, item) from a JSON array, an object holding one, or JSON Lines."""
+    stripped = text.lstrip()
+    try:
+        data = json.loads(stripped)
+    except json.JSONDecodeError as error:
+        lines = [ln for ln in stripped.splitlines() if ln.strip()]
+        if len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines[:5]):
+            return _json_lines(text)
+        raise InputFileError(
+            f"not valid JSON: {error.msg}", hint="check the file, or export it as CSV",
+            source=f"{source}:{error.lineno}",
+        ) from None
+    if isinstance(data, dict):
+        for key in ("tracks", "items", "songs", "data", "results"):
+            inner = data.get(key)
+            if isinstance(inner, dict) and isinstance(inner.get("items"), list):
+                inner = inner["items"]
+            if isinstance(inner, list):
+                data = inner
+                break
+        else:
+            data = [data]
+    if not isinstance(data, list):
+        raise InputFileError("JSON must be a list of track objects", hint='e.g. [{"title": …, "artist": …}]',
+                             source=source)
+    return list(enumerate(data, start=1))
+
+
+def _json_lines(text: str) -> list[tuple[int, Any]]:
+    """JSON Lines: one object per line (a bad line is kept as an error string)."""
+    items: list[tuple[int, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append((number, json.loads(line)))
+        except json.JSONDecodeError as error:
+            items.append((number, f"not valid JSON ({error.msg})"))
+    return items
+
+
+# -- rows → records ------------------------------------------------------------------------
+
+
+def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
+    """"ms" or "s": from the header when it says, else from the values' median (> 10,000 = ms)."""
+    cols = columns.positions.get("duration")
+    if not cols:
+        return "s"
+    header = header_key(columns.headers[cols[0]])
+    if "ms" in header.split() or "(ms)" in header:
+        return "ms"
+    if header in ("duration s", "duration (s)", "seconds"):
+        return "s"
+    numbers: list[float] = []
+    for row in rows[:500]:
+        if cols[0] < len(row):
+            try:
+                numbers.append(float(row[cols[0]]))
+            except ValueError:
+                continue
+    return "ms" if numbers and statistics.median(numbers) > 10_000 else "s"
+
+
+def _cells(
+    row: Sequence[str], single: list[tuple[str, int]], multi: list[tuple[str, tuple[int, ...]]]
+) -> dict[str, str]:
+    """field → the row's text (a multi-column field's cells joined with ';')."""
+    cells = {name: row[col] for name, col in single}
+    for name, cols in multi:
+        cells[name] = ";".join(row[c] for c in cols)
+    return cells
+
+
+def _records(
+    rows: list[tuple[int, list[str] | None, str | None]],
+    headers: list[str],
+    read: TableRead,
+    ctx_args: Mapping[str, Any],
+    overrides: Mapping[str, str] | None,
+    source: str,
+) -> None:
+    """Fill ``read`` from parsed rows (cells aligned with ``headers``)."""
+    columns = detect_columns(headers, overrides, source=source)
+    read.columns = columns
+    good_rows = [cells for _, cells, _ in rows if cells is not None]
+    artist_cols = columns.positions["artist"]
+    ctx = RowContext(
+        duration_unit=_duration_unit(columns, good_rows),
+        artist_commas=header_key(headers[artist_cols[0]]) in PLURAL_ARTIST_HEADERS,
+        **ctx_args,
+    )
+    width = len(headers)
+    report = read.report
+    single = [(n, cols[0]) for n, cols in columns.positions.items() if len(cols) == 1]
+    multi = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1]
+    for line, cells, error in rows:
+        report.rows_read += 1
+        if cells is None:
+            report.skipped.append(RowProblem(line, error or "unreadable row"))
+            continue
+        if len(cells) < width or any(c.strip() for c in cells[width:]):
+            report.skipped.append(RowProblem(line, f"expected {width} fields, found {len(cells)}"))
+            continue
+        result = row_to_record(_cells(cells, single, multi), line, ctx)
+        report.warnings.extend(result.warnings)
+        if result.record is not None:
+            read.records.append(result.record)
+        elif result.skip is not None:
+            report.skipped.append(result.skip)
+
+
+def read_table(
+    path: Path,
+    *,
+    overrides: Mapping[str, str] | None = None,
+    vocabulary: MoodVocabulary | None = None,
+) -> TableRead:
+    """Read a CSV/TSV/JSON file (gzip accepted) into validated records and a report."""
+    source = read_source(path)
+    read = TableRead(report=ImportReport(source=str(path)))
+    if source.note:
+        read.report.notes.append(f"{path.name}: {source.note}")
+    if not source.text.strip():
+        raise InputFileError(f"{path} is empty", hint="export the playlist again; the file has no rows")
+    ctx_args = {"vocabulary": vocabulary or default_vocabulary()}
+    first = source.text.lstrip()[:1]
+    with gc_paused():
+        if first in ("[", "{"):
+            _read_json(source.text, path, read, ctx_args, overrides)
+        else:
+            _read_delimited(source.text, path, read, ctx_args, overrides)
+    if read.report.rows_read == 0:
+        read.report.notes.append(f"{path.name}: no rows after the header")
+    return read
+
+
+def _read_delimited(
+    text: str, path: Path, read: TableRead, ctx_args: Mapping[str, Any],
+    overrides: Mapping[str, str] | None,
+) -> None:
+    """Delimited text: header row, then records."""
+    delimiter = guess_delimiter(text, path)
+    rows = list(csv_rows(text, delimiter))
+    if not rows or rows[0][1] is None:
+        raise InputFileError(f"{path} has no readable header row", hint="the first line must name the columns")
+    headers = [h.strip() for h in rows[0][1] or []]
+    kind = "Exportify CSV" if exportify.is_exportify(headers) else "CSV"
+    name = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}[delimiter]
+    read.report.notes.append(f"{path.name}: {kind}, {name}-separated")
+    _records(rows[1:], headers, read, ctx_args, overrides, str(path))
+
+
+def _read_json(
+    text: str, path: Path, read: TableRead, ctx_args: Mapping[str, Any],
+    overrides: Mapping[str, str] | None,
+) -> None:
+    """JSON: objects become rows over the union of their keys."""
+    items = _json_items(text, str(path))
+    flat: list[tuple[int, dict[str, str] | None, str | None]] = []
+    headers: dict[str, None] = {}
+    for number, item in items:
+        if isinstance(item, dict):
+            cells = _json_item(item)
+            headers.update(dict.fromkeys(cells))
+            flat.append((number, cells, None))
+        else:
+            message = item if isinstance(item, str) and item.startswith("not valid") else "not an object"
+            flat.append((number, None, f"item {number}: {message}"))
+    order = list(headers)
+    rows = [(n, [c.get(h, "") for h in order] if c is not None else None, e) for n, c, e in flat]
+    read.report.notes.append(f"{path.name}: JSON, {len(items)} items")
+    _records(rows, order, read, ctx_args, overrides, str(path))
+
+
+def import_table(
+    store: Store,
+    path: Path,
+    *,
+    overrides: Mapping[str, str] | None = None,
+    vocabulary: MoodVocabulary | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Read ``path`` and write its records into ``store``; the report covers both steps."""
+    read = read_table(path, overrides=overrides, vocabulary=vocabulary)
+    return store.upsert_records(read.records, report=read.report, kind="csv", progress=progress)

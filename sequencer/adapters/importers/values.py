@@ -1,0 +1,345 @@
+"""Turning one input row's text values into a validated import record (or a reason to skip it).
+
+Validation happens here, once, at the boundary (architecture habit 3):
+
+- a row without title or artist is skipped, unless it carries a Spotify id (then it is kept
+  as "Unknown title"/"Unknown artist", since the id identifies it);
+- a duration that is negative, not a number, or longer than a day skips the row;
+- an out-of-range attribute (tempo 0, energy 7, key 14) is dropped with a warning and the
+  row is kept: ``None`` means unknown, never zero;
+- mood words in the tags column that the vocabulary knows become moods (source "tag"); other
+  words and genres become crowd tags.
+
+Public: :class:`RowContext`, :class:`RowResult`, :func:`row_to_record`, :func:`parse_key`,
+:func:`parse_duration`, :func:`split_artists`, :func:`split_list`.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sequencer.adapters.importers.records import ImportRecord, RowProblem
+from sequencer.core.identity import clean_isrc, spotify_id, spotify_uri
+from sequencer.core.moods import MoodVocabulary
+from sequencer.core.track import Track
+
+MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?"})
+UNKNOWN_TITLE = "Unknown title"
+UNKNOWN_ARTIST = "Unknown artist"
+MAX_DURATION_S = 24 * 3600.0
+
+#: Allowed ranges of numeric attributes (inclusive); tempo must also be > 0.
+RANGES: dict[str, tuple[float, float]] = {
+    "tempo": (1.0, 300.0),
+    "key": (0.0, 11.0),
+    "mode": (0.0, 1.0),
+    "energy": (0.0, 1.0),
+    "valence": (0.0, 1.0),
+    "acousticness": (0.0, 1.0),
+    "instrumentalness": (0.0, 1.0),
+    "speechiness": (0.0, 1.0),
+    "danceability": (0.0, 1.0),
+    "loudness": (-70.0, 6.0),
+}
+
+_NOTES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
+_KEY_NAME = re.compile(r"^([a-g])\s*([#♯b♭]?)\s*(m|min|minor|maj|major)?$", re.IGNORECASE)
+_CAMELOT = re.compile(r"^(\d{1,2})\s*([ab])$", re.IGNORECASE)
+#: Camelot number → pitch class, for the B (major) ring; the A (minor) ring is its relative minor.
+_CAMELOT_MAJOR = {1: 11, 2: 6, 3: 1, 4: 8, 5: 3, 6: 10, 7: 5, 8: 0, 9: 7, 10: 2, 11: 9, 12: 4}
+_LIST_SPLIT = re.compile(r"\s*[;,|]\s*")
+_WEIGHTED = re.compile(r"^(.*?)\s*[=:]\s*([0-9.]+)$")
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """Per-input settings for reading rows."""
+
+    vocabulary: MoodVocabulary
+    duration_unit: str = "s"
+    """"ms" or "s" for plain numbers (``m:ss`` text is always understood)."""
+    artist_commas: bool = False
+    """Whether commas separate artists in the artist column (plural headers)."""
+    tag_source: str = "file"
+
+
+@dataclass
+class RowResult:
+    """A record, or a skip reason; plus warnings about dropped values."""
+
+    record: ImportRecord | None = None
+    skip: RowProblem | None = None
+    warnings: list[RowProblem] = field(default_factory=list)
+
+
+def is_missing(text: str | None) -> bool:
+    """Whether a cell is empty or one of the usual "no value" spellings (NA, null, …)."""
+    return text is None or text.strip().casefold() in MISSING
+
+
+def parse_key(text: str) -> tuple[int, int | None] | None:
+    """(pitch class, mode) from ``"8"``, ``"Am"``, ``"C#"``, ``"F minor"`` or Camelot ``"8A"``.
+
+    Examples
+    --------
+    >>> parse_key("Am"), parse_key("8A"), parse_key("C#"), parse_key("5")
+    ((9, 0), (9, 0), (1, 1), (5, None))
+    """
+    value = text.strip()
+    if re.fullmatch(r"-?\d+(\.0+)?", value):
+        number = int(float(value))
+        return (number, None) if 0 <= number <= 11 else None
+    camelot = _CAMELOT.match(value)
+    if camelot:
+        number = int(camelot.group(1))
+        if number not in _CAMELOT_MAJOR:
+            return None
+        major = _CAMELOT_MAJOR[number]
+        return ((major, 1) if camelot.group(2).lower() == "b" else ((major + 9) % 12, 0))
+    named = _KEY_NAME.match(value)
+    if not named:
+        return None
+    pitch = _NOTES[named.group(1).lower()]
+    accidental = named.group(2)
+    if accidental in ("#", "♯"):
+        pitch += 1
+    elif accidental in ("b", "♭"):
+        pitch -= 1
+    quality = (named.group(3) or "").lower()
+    minor = quality in ("m", "min", "minor") and named.group(3) != "M"
+    return pitch % 12, 0 if minor else 1
+
+
+def parse_duration(text: str, unit: str) -> float:
+    """Seconds from ``"257320"`` (ms), ``"257.3"`` (s) or ``"4:17"`` / ``"1:02:03"``.
+
+    Raises ValueError with a message for the user when the value is not a duration.
+    """
+    value = text.strip()
+    if ":" in value:
+        parts = value.split(":")
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError:
+            raise ValueError(f"duration {value!r} is not a time like 4:17") from None
+        seconds = 0.0
+        for number in numbers:
+            seconds = seconds * 60 + number
+        result = seconds
+    else:
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"duration {value!r} is not a number") from None
+        result = number / 1000.0 if unit == "ms" else number
+    if math.isnan(result) or math.isinf(result):
+        raise ValueError(f"duration {value!r} is not a number")
+    if result < 0:
+        raise ValueError(f"duration {value} is negative")
+    if result > MAX_DURATION_S:
+        raise ValueError(f"duration {value} is longer than a day")
+    return result
+
+
+def split_artists(text: str, *, commas: bool = False, expected: int | None = None) -> tuple[str, ...]:
+    """Artist names in a cell: ``"A; B"``, ``"['A', 'B']"``, or ``"A, B"`` when commas separate.
+
+    ``expected`` (e.g. the number of artist URIs beside the names) decides whether splitting on
+    commas is right, so "Tyler, The Creator" stays one artist when there is one URI.
+    """
+    value = text.strip()
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            parsed = None
+        if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed):
+            return tuple(p.strip() for p in parsed if p.strip())
+    if ";" in value:
+        return tuple(p.strip() for p in value.split(";") if p.strip())
+    if "," in value:
+        parts = tuple(p.strip() for p in value.split(",") if p.strip())
+        if expected is not None:
+            return parts if len(parts) == expected else (value,)
+        if commas:
+            return parts
+    return (value,)
+
+
+def split_list(text: str) -> list[str]:
+    """Items of a list cell separated by ``,``, ``;`` or ``|``."""
+    if "," not in text and "|" not in text and ";" not in text:
+        item = text.strip()
+        return [item] if item else []
+    return [p for p in _LIST_SPLIT.split(text.strip()) if p]
+
+
+def _number(text: str) -> float | None:
+    """A finite float, or None when the text is not one."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _attributes(values: Mapping[str, str], line: int) -> tuple[dict[str, float], list[RowProblem]]:
+    """Validated audio attributes (and key/mode from key names) plus warnings for dropped ones."""
+    found: dict[str, float] = {}
+    warnings: list[RowProblem] = []
+    for name, (low, high) in RANGES.items():
+        cell = values.get(name)
+        if cell is None:
+            continue
+        try:
+            number = float(cell)
+        except ValueError:
+            if is_missing(cell):
+                continue
+            if name == "key":
+                _key_from_text(cell.strip(), found, warnings, line)
+            else:
+                warnings.append(RowProblem(line, f"{name} {cell.strip()!r} is not a number; left unknown"))
+            continue
+        if number != number:  # NaN: the usual spelling of "unknown" in data frames
+            continue
+        if name == "key" and number == -1:
+            continue  # Spotify's "no key detected"
+        if not low <= number <= high or (name in ("key", "mode") and not number.is_integer()):
+            warnings.append(RowProblem(line, f"{name} {number:g} is outside [{low:g}, {high:g}]; left unknown"))
+            continue
+        found[name] = number
+    return found, warnings
+
+
+def _key_from_text(
+    text: str, found: dict[str, float], warnings: list[RowProblem], line: int
+) -> None:
+    """Key (and mode) from a key name such as 'Am' or '8A', or a warning."""
+    key = parse_key(text)
+    if key is None:
+        warnings.append(RowProblem(line, f"key {text!r} is not a key (0–11, 'Am', '8A'); left unknown"))
+        return
+    found["key"] = float(key[0])
+    if key[1] is not None:
+        found["mode"] = float(key[1])
+
+
+def _energy_level(values: Mapping[str, str], line: int) -> tuple[float | None, RowProblem | None]:
+    """Mixed In Key's energy level 1–10 as an energy in [0, 1]."""
+    cell = _first(values, "energy_level")
+    if cell is None:
+        return None, None
+    number = _number(cell)
+    if number is None or not 1 <= number <= 10:
+        return None, RowProblem(line, f"energy level {cell!r} is not 1–10; left unknown")
+    return (number - 1) / 9, None
+
+
+def _tags(
+    values: Mapping[str, str], vocabulary: MoodVocabulary
+) -> tuple[dict[str, float], dict[str, float], tuple[str, ...]]:
+    """(moods, crowd tags, genres) from the tags and genre columns."""
+    moods: dict[str, float] = {}
+    tags: dict[str, float] = {}
+    genres: dict[str, None] = {}
+    genre_cell = values.get("genre")
+    if genre_cell:
+        for item in split_list(genre_cell):
+            genre = item.casefold()
+            if genre in MISSING:
+                continue
+            genres.setdefault(genre, None)
+            tags[genre] = 1.0
+    tag_cell = _first(values, "tags")
+    if tag_cell is not None:
+        for item in split_list(tag_cell):
+            weighted = _WEIGHTED.match(item)
+            name, weight = (weighted.group(1), float(weighted.group(2))) if weighted else (item, 1.0)
+            weight = min(1.0, max(0.0, weight))
+            mood = vocabulary.resolve(name)
+            if mood is not None:
+                moods[mood] = max(weight, moods.get(mood, 0.0))
+            elif name.strip():
+                tag = name.strip().casefold()
+                tags[tag] = max(weight, tags.get(tag, 0.0))
+    return moods, tags, tuple(genres)
+
+
+def _explicit(values: Mapping[str, str]) -> bool | None:
+    """The explicit flag, or None when absent or unreadable."""
+    cell = _first(values, "explicit")
+    if cell is None:
+        return None
+    text = cell.casefold()
+    if text in ("true", "yes", "1", "y", "explicit"):
+        return True
+    if text in ("false", "no", "0", "n", "clean"):
+        return False
+    return None
+
+
+def _first(values: Mapping[str, str], name: str) -> str | None:
+    """The field's cell, stripped, or None when absent or missing."""
+    cell = values.get(name)
+    if cell is None or is_missing(cell):
+        return None
+    return cell.strip()
+
+
+def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowResult:
+    """Validate one row's cells (field → text; a multi-column field's cells joined by ';')."""
+    result = RowResult()
+    uri = spotify_uri(_first(values, "id"))
+    title = _first(values, "title")
+    artist_text = _first(values, "artist")
+    if title is None or artist_text is None:
+        missing = " and ".join(n for n, v in (("title", title), ("artist", artist_text)) if v is None)
+        if uri is None:
+            result.skip = RowProblem(line, f"no {missing}")
+            return result
+        result.warnings.append(RowProblem(line, f"no {missing}: kept as {uri} with a placeholder name"))
+        title = title or UNKNOWN_TITLE
+        artist_text = artist_text or UNKNOWN_ARTIST
+    uris = _first(values, "artist_uris")
+    expected = len([u for u in uris.split(",") if u.strip()]) if uris else None
+    artists = split_artists(artist_text, commas=ctx.artist_commas, expected=expected)
+    duration_text = _first(values, "duration")
+    duration = 0.0
+    if duration_text is not None:
+        try:
+            duration = parse_duration(duration_text, ctx.duration_unit)
+        except ValueError as error:
+            result.skip = RowProblem(line, str(error))
+            return result
+    attrs, warnings = _attributes(values, line)
+    result.warnings.extend(warnings)
+    energy, problem = _energy_level(values, line)
+    if problem is not None:
+        result.warnings.append(problem)
+    if energy is not None and "energy" not in attrs:
+        attrs["energy"] = energy
+    isrc_text = _first(values, "isrc")
+    isrc = clean_isrc(isrc_text)
+    if isrc_text and isrc is None:
+        result.warnings.append(RowProblem(line, f"ISRC {isrc_text!r} is not valid; left out"))
+    moods, tags, genres = _tags(values, ctx.vocabulary)
+    track = Track(
+        id=spotify_id(uri) or "",
+        title=title,
+        artists=artists,
+        duration_s=duration,
+        album=_first(values, "album") or "",
+        isrc=isrc,
+        uri=uri,
+        moods=moods,
+        explicit=_explicit(values),
+        genres=genres,
+        **{name: (int(v) if name in ("key", "mode") else v) for name, v in attrs.items()},  # type: ignore[arg-type]
+    )
+    result.record = ImportRecord(track=track, tags=tags, tag_source=ctx.tag_source, line=line)
+    return result

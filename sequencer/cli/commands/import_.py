@@ -1,0 +1,127 @@
+"""`moodseq import csv|files|spotify`: bring a user's music into the library.
+
+`csv` reads Exportify exports and any CSV/TSV/JSON (gzip too) with detected columns and
+`--map FIELD=COLUMN` overrides; `files` reads local audio files' tags; `spotify` lives in
+`_import_spotify.py` and is imported only when run (it needs spotipy).
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+import click
+
+from sequencer.cli.context import AppContext, pass_app
+from sequencer.errors import MoodseqError
+
+if TYPE_CHECKING:
+    from sequencer.adapters.importers.records import ImportReport
+
+SHOWN = 5
+"""How many skipped rows / dropped values are listed before "… and N more"."""
+
+
+class ImportGroup(click.Group):
+    """The `import` group: csv and files here, `spotify` loaded on demand."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "spotify": ("sequencer.cli.commands._import_spotify", "Import liked songs and playlists from Spotify."),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Eager commands plus the lazy ones, sorted."""
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import a lazy subcommand's module only when it is asked for."""
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in self.lazy:
+            return command
+        module_name, short_help = self.lazy[cmd_name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name not in (module_name, "spotipy"):
+                raise
+            return _unavailable(cmd_name, short_help, str(error))
+        found: click.Command = module.cli
+        return found
+
+
+def _unavailable(name: str, short_help: str, reason: str) -> click.Command:
+    """A stand-in command saying the feature is not installed."""
+
+    @click.command(name, short_help=short_help + " (unavailable)", context_settings={"ignore_unknown_options": True})
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def stub(args: tuple[str, ...]) -> None:
+        raise MoodseqError(
+            "Spotify import is unavailable in this installation",
+            hint=f"reinstall moodseq with its Spotify support ({reason})",
+        )
+
+    return stub
+
+
+@click.group(cls=ImportGroup)
+def cli() -> None:
+    """Import tracks into your library (Exportify CSV, any CSV/TSV/JSON, audio files, Spotify)."""
+
+
+def _print_report(app: AppContext, report: ImportReport, what: str) -> None:
+    """The summary on stdout; notes, skipped rows and dropped values (first few) on stderr."""
+    for note in report.notes:
+        app.say(note)
+    click.echo(f"Imported {what}: {report.summary()}")
+    for label, problems in (("skipped", report.skipped), ("dropped", report.warnings)):
+        for problem in problems[:SHOWN]:
+            click.echo(f"  {label} {problem}", err=True)
+        if len(problems) > SHOWN:
+            click.echo(f"  … and {len(problems) - SHOWN} more {label}", err=True)
+
+
+@cli.command("csv")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help="Use COLUMN for FIELD (title, artist, album, duration, id, isrc, genre, tags, "
+                   "tempo, energy, …); repeatable.")
+@pass_app
+def csv_(app: AppContext, file: Path, maps: tuple[str, ...]) -> None:
+    """Import FILE: an Exportify export or any CSV/TSV/JSON track list (.gz accepted).
+
+    Columns are detected by their usual names (track_name/name/song/title,
+    track_artist/artist/artists, duration_ms/length/duration, track_id/id/uri, genre, tags,
+    the Spotify audio-feature names).  Example: moodseq import csv songs.csv --map title=song
+    """
+    from sequencer.adapters.importers.columns import parse_map_options
+    from sequencer.adapters.importers.tabular import read_table
+    from sequencer.adapters.store import Store
+    from sequencer.cli.progress import progress_bar
+
+    overrides = parse_map_options(maps)
+    read = read_table(file, overrides=overrides, vocabulary=app.vocabulary())
+    if app.debug and read.columns is not None:
+        app.say(f"columns: {read.columns.describe()}")
+    with Store.open(app.library_path) as store, progress_bar(app, "Importing", len(read.records)) as advance:
+        report = store.upsert_records(read.records, report=read.report, kind="csv", progress=advance)
+        total = store.count()
+    _print_report(app, report, file.name)
+    app.say(f"library {app.library_path}: {total:,} tracks")
+
+
+@cli.command("files")
+@click.argument("folder", type=click.Path(path_type=Path))
+@pass_app
+def files(app: AppContext, folder: Path) -> None:
+    """Import the tags of every audio file under FOLDER (MP3, FLAC, Ogg, M4A, WAV, …)."""
+    from sequencer.adapters.importers.audio_tags import find_audio_files, import_audio_files
+    from sequencer.adapters.store import Store
+    from sequencer.cli.progress import progress_bar
+
+    count = len(find_audio_files(folder))
+    with Store.open(app.library_path) as store, progress_bar(app, "Reading tags", count) as advance:
+        report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
+        total = store.count()
+    _print_report(app, report, f"{count:,} files from {folder}")
+    app.say(f"library {app.library_path}: {total:,} tracks")
