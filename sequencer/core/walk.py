@@ -11,10 +11,11 @@ Objective (lower is better), exactly :mod:`sequencer.core.scoring`'s::
 where *journey* (only for a journey from A to B) is the duration-weighted mean of
 (1 − cosine(track's moods, the moods interpolated from A to B at the track's midpoint)) / 2.
 
-Hard constraints are measured as a *violation* (minutes outside the duration window, plus one
-per artist-gap break, per track over an artist/album cap, per repeated song).  States are
-compared lexicographically: less violation first, then lower objective, so the search first
-becomes valid and then good, and a valid state is never traded for an invalid one.
+Hard constraints are measured as a *violation*: minutes outside the duration window, plus one
+per pair of tracks sharing an artist closer than the artist gap, per track over an artist or
+album cap, per repeated song.  States are compared lexicographically: less violation first,
+then lower objective, so the search first becomes valid and then good, and a valid state is
+never traded for an invalid one.
 
 Search
 ------
@@ -44,8 +45,10 @@ from __future__ import annotations
 import bisect
 import math
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import and_
 
 import numpy as np
 import numpy.typing as npt
@@ -156,8 +159,10 @@ class _Evaluator:
         self.dur = list(p.durations)
         self.energy = [float(e) for e in p.energies]
         self.fit = list(p.fits)
+        self.dur_fit = [d * f for d, f in zip(self.dur, self.fit, strict=True)]
         self.cost = p.cost.tolist()
         self.artists = list(p.artists)
+        self.masks = [sum(1 << a for a in set(arts)) for arts in p.artists]
         self.albums = list(p.albums)
         self.songs = list(p.songs)
         self.lut: list[float] | None = None
@@ -174,36 +179,37 @@ class _Evaluator:
     def objective(self, order: Order, total: float) -> float:
         """The weighted objective of a non-empty order."""
         p = self.p
-        cost = self.cost
         n = len(order)
         flow = 0.0
         if n > 1:
-            prev = order[0]
-            for i in order[1:]:
-                flow += cost[prev][i]
-                prev = i
-            flow /= n - 1
-        dur, energy, fit, lut, journey = self.dur, self.energy, self.fit, self.lut, self.journey
-        elapsed = fit_sum = arc_num = arc_den = jour = 0.0
+            rows = map(self.cost.__getitem__, order[:-1])
+            flow = sum(map(list.__getitem__, rows, order[1:])) / (n - 1)
         inv = 1.0 / total if total > 0 else 0.0
+        fit_sum = sum(map(self.dur_fit.__getitem__, order))
+        value = p.w_flow * flow + p.w_fit * (1.0 - fit_sum * inv) * 0.5
+        lut, journey = self.lut, self.journey
+        if lut is None and journey is None:
+            return value
+        dur, energy = self.dur, self.energy
+        elapsed = arc_num = arc_den = jour = 0.0
+        scale = inv * _LUT_STEPS
         for i in order:
             d = dur[i]
-            tau = (elapsed + 0.5 * d) * inv
+            mid = elapsed + 0.5 * d
             elapsed += d
-            fit_sum += d * fit[i]
             if lut is not None:
                 e = energy[i]
                 if e == e:
-                    t = lut[int(tau * _LUT_STEPS + 0.5)]
+                    t = lut[int(mid * scale + 0.5)]
                     arc_num += d * (e - t) * (e - t)
                     arc_den += d
             if journey is not None:
+                tau = mid * inv
                 norm = math.sqrt(
                     (1 - tau) ** 2 + tau * tau + 2 * tau * (1 - tau) * journey.dot_ab
                 ) or 1.0
                 cos = ((1 - tau) * journey.dot_a[i] + tau * journey.dot_b[i]) / norm
                 jour += d * (1.0 - cos) * 0.5
-        value = p.w_flow * flow + p.w_fit * (1.0 - fit_sum * inv) * 0.5
         if arc_den > 0:
             value += p.w_arc * math.sqrt(arc_num / arc_den)
         if journey is not None:
@@ -211,30 +217,22 @@ class _Evaluator:
         return value
 
     def violations(self, order: Order, total: float) -> Violations:
-        """What ``order`` breaks."""
+        """What ``order`` breaks (fast path: artist sets as bit masks, caps only when set)."""
         p = self.p
         low, high = p.window
-        gap = p.artist_gap
-        last: dict[int, int] = {}
+        masks = [self.masks[i] for i in order]
         gap_breaks = 0
-        artist_count: dict[int, int] = {}
-        album_count: dict[int, int] = {}
-        artists, albums = self.artists, self.albums
-        for pos, i in enumerate(order):
-            for a in artists[i]:
-                seen = last.get(a)
-                if seen is not None and pos - seen <= gap:
-                    gap_breaks += 1
-                last[a] = pos
-                artist_count[a] = artist_count.get(a, 0) + 1
-            album = albums[i]
-            if album >= 0:
-                album_count[album] = album_count.get(album, 0) + 1
+        for d in range(1, min(p.artist_gap, len(masks) - 1) + 1):
+            pairs = list(map(and_, masks, masks[d:]))
+            gap_breaks += len(pairs) - pairs.count(0)
         over_artist = over_album = 0
         if p.max_per_artist is not None:
-            over_artist = sum(max(0, c - p.max_per_artist) for c in artist_count.values())
+            counts = Counter(a for i in order for a in self.artists[i])
+            over_artist = sum(max(0, c - p.max_per_artist) for c in counts.values())
         if p.max_per_album is not None:
-            over_album = sum(max(0, c - p.max_per_album) for c in album_count.values())
+            albums = Counter(self.albums[i] for i in order)
+            albums.pop(-1, None)
+            over_album = sum(max(0, c - p.max_per_album) for c in albums.values())
         songs = len(order) - len({self.songs[i] for i in order})
         return Violations(
             short_s=max(0.0, low - total), over_s=max(0.0, total - high), artist_gap=gap_breaks,
@@ -245,10 +243,7 @@ class _Evaluator:
         """(violation, objective) of ``order``."""
         if not order:
             return (self.p.window[0] / 60.0, 1e9)
-        dur = self.dur
-        total = 0.0
-        for i in order:
-            total += dur[i]
+        total = sum(map(self.dur.__getitem__, order))
         return (self.violations(order, total).total, self.objective(order, total))
 
 
@@ -490,7 +485,7 @@ class _Search:
         solved = [order[k] for k in solve_path(sub, start=start, end=end, seed=seed)]
         val = self.ev(solved)
         if not self.p.order_only_flow():
-            solved, val = self.polish(solved, val)
+            solved, val = self.polish(solved, val, max_passes=3)
         if _better(val, value):
             return self.polish(solved, val, max_passes=2)
         return order, value
@@ -532,11 +527,11 @@ def walk(
     best: tuple[Order, Value] | None = None
     for run, start in enumerate(starts):
         order, value = search.improve(start, per_run, tick_for(run))
-        order, value = search.polish(order, value)
-        order, value = search.solve_order(order, value, seed=rng.randrange(2**31))
         if best is None or _better(value, best[1]):
             best = (order, value)
     assert best is not None
+    order, value = search.polish(*best)
+    best = search.solve_order(order, value, seed=rng.randrange(2**31))
     if progress is not None:
         progress(total_work, total_work)
     order, value = best
