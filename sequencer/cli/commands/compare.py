@@ -1,0 +1,56 @@
+"""`moodseq compare A.json B.json`: two saved sequences side by side (flow, arc, fit, overlap)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sequencer.cli.context import AppContext, pass_app
+
+if TYPE_CHECKING:
+    from sequencer.core.profile import Profile
+
+
+@click.command()
+@click.argument("file_a", metavar="A.json", type=click.Path(path_type=Path))
+@click.argument("file_b", metavar="B.json", type=click.Path(path_type=Path))
+@click.option("--profile", "profile_ref", metavar="NAME",
+              help="Score both against this profile (default: A's, else B's, else none).")
+@pass_app
+def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None) -> None:
+    """Compare two saved sequences: flow cost, arc error, mood fit and overlap.
+
+    Both are scored against the same profile so the numbers are comparable. Overlap counts
+    shared songs (Jaccard) and how alike their order is (Kendall tau).
+    Example: moodseq compare night.json night-v2.json
+    """
+    from sequencer.adapters.exporters.json import load_sequence_json
+    from sequencer.cli.compare_view import compare, comparison_lines
+    from sequencer.core.profile import Profile
+    from sequencer.core.sequence import make_sequence
+
+    loaded_a = load_sequence_json(file_a, vocabulary=app.vocabulary())
+    loaded_b = load_sequence_json(file_b, vocabulary=app.vocabulary())
+    if profile_ref is not None:
+        from sequencer.adapters.profiles_toml import load_profile
+
+        profile = load_profile(profile_ref, app.user_profiles_dir, app.vocabulary())
+    else:
+        profile = loaded_a.profile or loaded_b.profile or Profile(name="none")
+        _note_profile(app, profile, loaded_a.profile, loaded_b.profile)
+    seq_a = make_sequence(loaded_a.tracks, profile, seed=loaded_a.seed)
+    seq_b = make_sequence(loaded_b.tracks, profile, seed=loaded_b.seed)
+    for line in comparison_lines(compare(seq_a, seq_b), file_a.name, file_b.name):
+        click.echo(line)
+
+
+def _note_profile(app: AppContext, used: Profile, a: Profile | None, b: Profile | None) -> None:
+    """Say on stderr when the files disagree on (or lack) a profile."""
+    if a is None and b is None:
+        app.say("note: neither file has a profile; mood fit and arc error are 0 "
+                "(use --profile NAME to score against one)")
+    elif a is not None and b is not None and a != b:
+        app.say(f"note: the files were built with different profiles ({a.name}, {b.name}); "
+                f"both are scored against {used.name} (choose with --profile NAME)")
