@@ -59,7 +59,7 @@ def openapi() -> Any:
     global _openapi
     with _openapi_lock:
         if _openapi is None:
-            import yaml
+            import yaml  # type: ignore[import-untyped]  # why: no stubs installed
             from openapi_core import OpenAPI
 
             with SPEC_PATH.open(encoding="utf-8") as handle:

@@ -30,10 +30,18 @@ Progress = Callable[[int, int], None]
 
 
 def connect(env: Mapping[str, str], config_dir: Path, *, on_wait: Wait | None = None,
-            sleep: Callable[[float], None] = time.sleep) -> SpotifyClient:
-    """A client for the saved login (or ``MOODSEQ_SPOTIFY_TOKEN``); CredentialsError if none."""
+            sleep: Callable[[float], None] | None = None) -> SpotifyClient:
+    """A client for the saved login (or ``MOODSEQ_SPOTIFY_TOKEN``); CredentialsError if none.
+
+    ``sleep`` defaults to ``time.sleep`` looked up at call time (tests patch it).
+    """
     settings = settings_from_env(env, config_dir)
-    return build_client(settings, policy=RetryPolicy(sleep=sleep, on_wait=on_wait))
+    return build_client(settings, policy=RetryPolicy(sleep=sleep or _sleep, on_wait=on_wait))
+
+
+def _sleep(seconds: float) -> None:
+    """time.sleep, resolved when called."""
+    time.sleep(seconds)
 
 
 @dataclass(frozen=True)
