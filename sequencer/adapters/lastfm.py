@@ -116,16 +116,16 @@ class LastfmClient:
         api_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         rate: float = 5.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         import pylast
 
         self._transport = _transport(api_url, timeout)
         self._network = pylast.LastFMNetwork(api_key=api_key, proxy={"https://": self._transport})
         self._interval = 1.0 / rate
-        self._clock = clock
-        self._sleep = sleep
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or time.sleep
         self._last: float | None = None
         self.requests = 0
 
@@ -271,8 +271,8 @@ def enrich_lastfm(
     *,
     limit: int | None = None,
     refresh: bool = False,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
-    sleep: Callable[[float], None] = time.sleep,
+    now: Callable[[], datetime] | None = None,
+    sleep: Callable[[float], None] | None = None,
     backoff: float = 2.0,
     progress: Progress | None = None,
 ) -> EnrichReport:
@@ -285,7 +285,8 @@ def enrich_lastfm(
     if limit is not None:
         todo = todo[:limit]
     report = EnrichReport(candidates=len(todo))
-    fetcher = _Fetcher(client, report, sleep, backoff)
+    fetcher = _Fetcher(client, report, sleep or time.sleep, backoff)
+    clock = now or (lambda: datetime.now(UTC))
     artist_cache: dict[str, dict[str, float] | None] = {}
     try:
         for index, track in enumerate(todo):
@@ -300,7 +301,7 @@ def enrich_lastfm(
                 tags = artist_cache[artist]
                 from_artist = bool(tags)
             store.set_tags(track.id, tags or {}, source=SOURCE,
-                           fetched_at=now().isoformat(timespec="seconds"))
+                           fetched_at=clock().isoformat(timespec="seconds"))
             if tags:
                 report.tagged += 1
                 report.from_artist += from_artist

@@ -345,15 +345,23 @@ class MoodEvidence:
         """How the weight was put together, with the numbers."""
         a, t = self.attribute_score, self.tag_score
         if a is not None and t is not None:
+            raw = self.tag_share * t + (1 - self.tag_share) * a
             text = (f"{self.tag_share:g} × tags {t:.2f} + {1 - self.tag_share:g} × "
-                    f"attributes {a:.2f} = {self.tag_share * t + (1 - self.tag_share) * a:.2f}")
+                    f"attributes {a:.2f} = {raw:.2f}")
         elif t is not None:
-            text = f"tags {t:.2f}"
+            raw, text = t, f"tags {t:.2f}"
         elif a is not None:
-            text = f"attributes {a:.2f}"
+            raw, text = a, f"attributes {a:.2f}"
         else:
             return "no evidence (no known tags, too few attributes)"
-        return text if self.weight > 0.0 else f"{text}, below the minimum weight → 0"
+        if self.weight > 0.0 or round(raw, 2) == 0.0:
+            return text
+        return f"{text}, below the minimum weight → 0"
+
+    def blockers(self, below: float = 0.5) -> tuple[RuleEvidence, ...]:
+        """The rules that held the attribute score down (factor under ``below``), worst first."""
+        low = [r for r in self.rules if r.factor is not None and r.factor < below]
+        return tuple(sorted(low, key=lambda r: r.factor if r.factor is not None else 1.0))
 
 
 def _optional(value: float) -> float | None:
