@@ -222,11 +222,11 @@ def test_analyze_stores_attributes_and_reports_unreadable_files(
     for beat in range(12):
         start = round(beat * 60 / bpm * sr)
         signal[start:start + 400] = 0.8 * np.sin(2 * np.pi * 1000 * np.arange(400) / sr)
-    with wave.open(str(music / "clicks.wav"), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(sr)
-        out.writeframes((signal * 32767).astype("<i2").tobytes())
+    with wave.open(str(music / "clicks.wav"), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(sr)
+        handle.writeframes((signal * 32767).astype("<i2").tobytes())
     (music / "broken.flac").write_bytes(b"not flac")
     (music / "other.wav").write_bytes(b"RIFF")
     with Store.open(library) as store:
