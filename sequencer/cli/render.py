@@ -36,6 +36,8 @@ PLAIN_WIDTH = 80
 SPARK_LABEL = "energy "
 #: The footnote under a table with estimated energies.
 ESTIMATE_NOTE = "~ energy estimated from the track's moods"
+#: Widest the moods column gets ("night-driving, atmospheric" is 26).
+MOODS_WIDTH = 26
 #: How many moods the table shows per track.
 TOP_MOODS = 2
 
@@ -107,8 +109,10 @@ def _table(sequence: Sequence, fancy: bool) -> Table:
     # left-justified so that the decimals align whether or not the estimate mark follows
     table.add_column("energy", no_wrap=True)
     if has_arc:
-        table.add_column("target", no_wrap=True)
-    table.add_column("moods", overflow="fold", max_width=24, min_width=13)
+        table.add_column("arc", no_wrap=True)  # the arc's target: a short header leaves room for names
+    # as wide as the longest mood pair (up to MOODS_WIDTH): names wrap before moods do
+    widest = max((len(_moods_cell(step)) for step in sequence.steps), default=5)
+    table.add_column("moods", overflow="fold", width=max(5, min(MOODS_WIDTH, widest)))
     for number, step in enumerate(sequence.steps, start=1):
         cells: list[Any] = [str(number), clock(step.start_s), step.track.name]
         energy = _energy_cell(step)

@@ -66,7 +66,7 @@ def test_plain_output_fits_80_columns_and_names_every_track(
     assert all(cell_len(line) <= 80 for line in lines), max(lines, key=cell_len)
     assert lines[0] == "using the built-in demo library (4 tracks)"
     assert lines[1] == "night-drive (20 min target), seed 7"
-    assert lines[2].split() == ["#", "start", "artist", "-", "title", "energy", "target", "moods"]
+    assert lines[2].split() == ["#", "start", "artist", "-", "title", "energy", "arc", "moods"]
     flat = " ".join(text.split())
     for track in TRACKS:  # a long name wraps inside its column, but no word is lost
         assert all(word in flat for word in track.name.split())
@@ -160,7 +160,7 @@ def test_no_arc_means_no_target(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without an arc there is no target column and no target row."""
     seq = make_sequence(TRACKS, Profile(name="flat", moods={"study": 1.0}))
     lines = plain_lines(seq)
-    assert "target" not in lines[1] and lines[1].split()[-1] == "moods"
+    assert "arc" not in lines[1].split() and lines[1].split()[-1] == "moods"
     assert not any(line.startswith("target ") for line in lines)
     assert any(line.startswith("energy ") for line in lines)
 
