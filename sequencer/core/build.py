@@ -46,7 +46,8 @@ ARC_WARNING = 0.12
 # --- finding tracks -------------------------------------------------------------------------
 
 def find_track(tracks: Sequence[Track], ref: str) -> Track:
-    """The track ``ref`` names: an id, ``"Artist - Title"`` or a bare title (first match).
+    """The track ``ref`` names: an id, a Spotify URI or link, ``"Artist - Title"`` or a bare
+    title (first match).
 
     Titles match ignoring case, accents, punctuation and remaster/version suffixes.
 
@@ -55,8 +56,9 @@ def find_track(tracks: Sequence[Track], ref: str) -> Track:
     TrackNotFoundError
         with "did you mean …" for the closest names when nothing matches.
     """
+    uri = _spotify_uri(ref)
     for track in tracks:
-        if track.id == ref:
+        if track.id == ref or (uri is not None and track.uri == uri):
             return track
     artist, title = parse_track_ref(ref)
     attempts = [(artist, title)] + ([(None, ref.strip())] if artist is not None else [])
@@ -73,6 +75,17 @@ def find_track(tracks: Sequence[Track], ref: str) -> Track:
                 }:
                     return track
     raise TrackNotFoundError(f"no track matches {ref!r}", hint=_suggest(tracks, ref))
+
+
+def _spotify_uri(ref: str) -> str | None:
+    """``spotify:track:ID`` for a Spotify URI or open.spotify.com track link, else None."""
+    text = ref.strip()
+    if text.startswith("spotify:track:"):
+        return text
+    marker = "open.spotify.com/track/"
+    if marker in text:
+        return "spotify:track:" + text.split(marker, 1)[1].split("?", 1)[0].strip("/")
+    return None
 
 
 def _suggest(tracks: Sequence[Track], ref: str) -> str:

@@ -20,19 +20,22 @@ NIGHT = MappingProxyType({"night-driving": 1.0, "brooding": 0.4})
 
 SMALL = [
     Track("v1", "Blush Response", ("Vangelis",), 345.0, moods={"atmospheric": 0.9}),
-    Track("k1", "Nightcall - 2011 Remaster", ("Kavinsky", "Lovefoxxx"), 258.0, moods={"night-driving": 1.0}),
+    Track("k1", "Nightcall - 2011 Remaster", ("Kavinsky", "Lovefoxxx"), 258.0, moods={"night-driving": 1.0},
+          uri="spotify:track:0U0ldCRmgCqhVvD6ksG63j"),
     Track("c1", "Paris, Texas", ("Ry Cooder",), 172.0, moods={"brooding": 0.8}),
 ]
 
 
 def test_find_track_by_id_name_title_and_remaster_suffix() -> None:
-    """An id, "Artist - Title" (any listed artist, any case), a bare title, or the title without
-    its remaster suffix all find the track."""
+    """An id, "Artist - Title" (any listed artist, any case), a bare title, the title without
+    its remaster suffix, a Spotify URI or link all find the track."""
     assert find_track(SMALL, "k1") is SMALL[1]
     assert find_track(SMALL, "vangelis - blush response") is SMALL[0]
     assert find_track(SMALL, "Lovefoxxx - Nightcall - 2011 Remaster") is SMALL[1]
     assert find_track(SMALL, "Kavinsky - Nightcall") is SMALL[1]
     assert find_track(SMALL, "Paris Texas") is SMALL[2]
+    assert find_track(SMALL, "spotify:track:0U0ldCRmgCqhVvD6ksG63j") is SMALL[1]
+    assert find_track(SMALL, "https://open.spotify.com/track/0U0ldCRmgCqhVvD6ksG63j?si=x") is SMALL[1]
 
 
 def test_find_track_miss_suggests_the_closest_name() -> None:
