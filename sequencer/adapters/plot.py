@@ -26,10 +26,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sequencer.adapters.exporters.write import OutputFileError
 from sequencer.core.arcs import target_at
 from sequencer.core.explain import ROUGH, SMOOTH
 from sequencer.core.sequence import Sequence
-from sequencer.adapters.exporters.write import OutputFileError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,6 +45,8 @@ MOOD_HATCHES: tuple[str, ...] = ("", "///", "...", "\\\\\\", "xxx", "---", "ooo"
 #: How many moods the ribbon names; the rest are summed as "other".
 MAX_MOODS = 6
 ENERGY_COLOUR = "#0072B2"
+#: Joins up to this many get their cost written above the bar.
+MAX_COST_LABELS = 40
 ARC_COLOUR = "#000000"
 
 
@@ -128,20 +130,27 @@ def _draw_transitions(ax: Axes, sequence: Sequence) -> None:
     from matplotlib.colors import Normalize
 
     cmap = colormaps["cividis_r"]
-    norm = Normalize(0.0, 1.0)
+    norm = Normalize(-0.15, 1.0)  # a cost of 0 is a visible yellow, not white
     width = max(0.35, _minutes(sequence.duration_s) / 120)
+    costs = [s.transition.total for s in sequence.steps[1:] if s.transition is not None]
+    top = min(1.0, max(0.5, 1.3 * max(costs, default=0.0)))  # small costs stay visible
     for step in sequence.steps[1:]:
         if step.transition is None:
             continue
         cost = step.transition.total
-        ax.bar(_minutes(step.start_s), cost, width=width, color=cmap(norm(cost)),
-               edgecolor="#333333", linewidth=0.4, hatch="////" if cost >= ROUGH else None)
+        x = _minutes(step.start_s)
+        ax.bar(x, cost, width=width, color=cmap(norm(cost)), edgecolor="#333333",
+               linewidth=0.4, hatch="////" if cost >= ROUGH else None)
+        if len(costs) <= MAX_COST_LABELS:
+            ax.annotate(f"{cost:.2f}".removeprefix("0"), (x, cost), xytext=(0, 1.5),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
+                        color="#333333")
     for level, name in ((SMOOTH, "smooth below"), (ROUGH, "rough above")):
         ax.axhline(level, color="#666666", linestyle=":", linewidth=0.8)
         ax.annotate(name, (1.0, level), xycoords=("axes fraction", "data"), fontsize=7,
                     color="#444444", xytext=(3, 0), textcoords="offset points", va="center")
-    ax.set_ylim(0, 1.0)
-    ax.set_yticks([0, 0.5, 1])
+    ax.set_ylim(0, top)
+    ax.set_yticks([0, 0.5, 1] if top > 0.75 else [0, 0.25, 0.5])
     ax.set_ylabel("join cost", fontsize=9)
 
 

@@ -12,12 +12,12 @@ import pytest
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from sequencer.adapters.exporters.write import OutputFileError
 from sequencer.adapters.plot import figure_for, plot_sequence, plot_svg
 from sequencer.core.arcs import target_at
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence, make_sequence
 from sequencer.core.track import Track
-from sequencer.adapters.exporters.write import OutputFileError
 
 TRACKS = [
     Track("a", "Blade Runner Blues", ("Vangelis",), 300.0, moods={"atmospheric": 0.9, "brooding": 0.3},
