@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from random import Random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sequencer.adapters.store import Store
 from sequencer.core.track import Track
@@ -20,14 +24,14 @@ def _track(title: str, artist: str, duration: float = 200.0, **extra: object) ->
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     """A fresh library with two tracks."""
-    s = Store.open(tmp_path / "lib" / "library.db")
-    s.upsert_tracks([
-        _track("Nightcall", "Kavinsky", 257.3, album="OutRun", tempo=91.0, energy=0.6, uri=NIGHTCALL_URI),
-        _track("Blush Response", "Vangelis", 340.0, album="Blade Runner", moods={"brooding": 0.5}),
-    ])
-    return s
+    with Store.open(tmp_path / "lib" / "library.db") as s:
+        s.upsert_tracks([
+            _track("Nightcall", "Kavinsky", 257.3, album="OutRun", tempo=91.0, energy=0.6, uri=NIGHTCALL_URI),
+            _track("Blush Response", "Vangelis", 340.0, album="Blade Runner", moods={"brooding": 0.5}),
+        ])
+        yield s
 
 
 def test_open_creates_folders_and_schema(tmp_path: Path) -> None:
@@ -200,3 +204,26 @@ def test_invalid_mood_weights_and_sources_are_refused(store: Store) -> None:
         store.set_moods(track_id, {"brooding": 1.5}, source="hand")
     with pytest.raises(ValueError, match="mood source"):
         store.set_moods(track_id, {"brooding": 0.5}, source="guess")
+
+
+_durations = st.lists(st.floats(min_value=60, max_value=75).map(lambda d: round(d, 1)), min_size=1, max_size=8)
+
+
+@settings(max_examples=40)
+@given(_durations, st.randoms(use_true_random=False))
+def test_reimport_is_a_no_op_whatever_the_duration_chains(durations: list[float], rng: Random) -> None:
+    """However near-duplicate durations chain together (61, 63.5, 66 …), importing the same rows
+    twice, in any order the second time, adds and changes nothing."""
+    import tempfile
+
+    rows = [_track("Song", "Artist", d, album=f"Album {i}") for i, d in enumerate(durations)]
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "lib.db") as s:
+        first = s.upsert_tracks(rows)
+        assert first.added == s.count()
+        before = s.tracks()
+        again = s.upsert_tracks(rows)
+        assert (again.added, again.updated) == (0, 0)
+        assert s.tracks() == before
+        shuffled = rows[:]
+        rng.shuffle(shuffled)
+        assert s.upsert_tracks(shuffled).added == 0

@@ -5,7 +5,8 @@ so ``track_name``, ``Track Name`` and ``track-name`` are the same header.  For e
 aliases are tried in order and the first present header wins; ``genre`` may take several
 columns.  A ``--map field=Column`` option overrides detection for that field.
 
-Fields: ``title``, ``artist`` (required), ``album``, ``duration``, ``id`` (Spotify id, URI or
+Fields: ``title``, ``artist`` (required), ``album``, ``duration_ms``, ``duration`` (seconds,
+``m:ss``, or milliseconds when the values are large), ``id`` (Spotify id, URI or
 link), ``isrc``, ``explicit``, ``genre``, ``tags`` (mood words and other tags), ``energy_level``
 (Mixed In Key's 1–10), ``artist_uris`` (Exportify's, to split artist names safely), and the
 audio attributes of :data:`sequencer.core.track.ATTRIBUTES`.
@@ -33,10 +34,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "performer", "artist(s)",
     ),
     "album": ("album name", "track album name", "album", "album title", "release"),
-    "duration": (
-        "track duration (ms)", "duration (ms)", "duration ms", "duration", "length", "duration s",
-        "duration (s)", "seconds", "time", "length ms",
-    ),
+    "duration_ms": ("track duration (ms)", "duration (ms)", "duration ms", "length ms", "length (ms)"),
+    "duration": ("duration", "length", "duration s", "duration (s)", "seconds", "time"),
     "id": ("track uri", "track id", "spotify uri", "spotify id", "spotify url", "uri", "id", "url"),
     "isrc": ("isrc",),
     "explicit": ("explicit", "explicit?"),
@@ -54,6 +53,8 @@ ALIASES["key"] = ("key", "pitch class")
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 MULTI: frozenset[str] = frozenset({"genre"})
 """Fields fed by every matching column rather than the first."""
+FALLBACK: frozenset[str] = frozenset({"title", "artist", "album", "id", "isrc", "tags"})
+"""Fields that take the first non-empty of several matching columns (JSON items differ)."""
 
 _FOLD = re.compile(r"[\s_\-]+")
 
@@ -119,7 +120,8 @@ def detect_columns(
             continue
         found = [keys.index(a) for a in aliases if a in keys and keys.index(a) not in used]
         if found:
-            positions[field_name] = tuple(found) if field_name in MULTI else (found[0],)
+            keep_all = field_name in MULTI or field_name in FALLBACK
+            positions[field_name] = tuple(found) if keep_all else (found[0],)
             used.update(positions[field_name])
     missing = [f for f in REQUIRED if f not in positions]
     if missing:

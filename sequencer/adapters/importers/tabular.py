@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters.importers import exportify
-from sequencer.adapters.importers.columns import ColumnMap, detect_columns, header_key
+from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
-from sequencer.adapters.importers.values import RowContext, row_to_record
+from sequencer.adapters.importers.values import RowContext, is_missing, row_to_record
 from sequencer.adapters.importers.writer import gc_paused
 from sequencer.core.moods import MoodVocabulary, default_vocabulary
 from sequencer.errors import InputFileError
@@ -164,8 +164,6 @@ def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
     if not cols:
         return "s"
     header = header_key(columns.headers[cols[0]])
-    if "ms" in header.split() or "(ms)" in header:
-        return "ms"
     if header in ("duration s", "duration (s)", "seconds"):
         return "s"
     numbers: list[float] = []
@@ -179,12 +177,18 @@ def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
 
 
 def _cells(
-    row: Sequence[str], single: list[tuple[str, int]], multi: list[tuple[str, tuple[int, ...]]]
+    row: Sequence[str],
+    single: list[tuple[str, int]],
+    multi: list[tuple[str, tuple[int, ...]]],
+    fallback: list[tuple[str, tuple[int, ...]]],
 ) -> dict[str, str]:
-    """field → the row's text (a multi-column field's cells joined with ';')."""
+    """field → the row's text (a multi-column field's cells joined with ';'; a fallback field's
+    first non-empty cell)."""
     cells = {name: row[col] for name, col in single}
     for name, cols in multi:
         cells[name] = ";".join(row[c] for c in cols)
+    for name, cols in fallback:
+        cells[name] = next((row[c] for c in cols if not is_missing(row[c])), "")
     return cells
 
 
@@ -209,7 +213,8 @@ def _records(
     width = len(headers)
     report = read.report
     single = [(n, cols[0]) for n, cols in columns.positions.items() if len(cols) == 1]
-    multi = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1]
+    multi = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n in MULTI]
+    fallback = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n not in MULTI]
     for line, cells, error in rows:
         report.rows_read += 1
         if cells is None:
@@ -218,7 +223,7 @@ def _records(
         if len(cells) < width or any(c.strip() for c in cells[width:]):
             report.skipped.append(RowProblem(line, f"expected {width} fields, found {len(cells)}"))
             continue
-        result = row_to_record(_cells(cells, single, multi), line, ctx)
+        result = row_to_record(_cells(cells, single, multi, fallback), line, ctx)
         report.warnings.extend(result.warnings)
         if result.record is not None:
             read.records.append(result.record)

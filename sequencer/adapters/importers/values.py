@@ -308,11 +308,13 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     uris = _first(values, "artist_uris")
     expected = len([u for u in uris.split(",") if u.strip()]) if uris else None
     artists = split_artists(artist_text, commas=ctx.artist_commas, expected=expected)
-    duration_text = _first(values, "duration")
+    duration_text, unit = _first(values, "duration_ms"), "ms"
+    if duration_text is None:
+        duration_text, unit = _first(values, "duration"), ctx.duration_unit
     duration = 0.0
     if duration_text is not None:
         try:
-            duration = parse_duration(duration_text, ctx.duration_unit)
+            duration = parse_duration(duration_text, unit)
         except ValueError as error:
             result.skip = RowProblem(line, str(error))
             return result

@@ -1,0 +1,284 @@
+"""CSV/TSV/JSON imports: dialects, column detection, bad input, the shared catalogs' counts."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sequencer.adapters.importers.columns import detect_columns, parse_map_options
+from sequencer.adapters.importers.records import ImportReport
+from sequencer.adapters.importers.tabular import import_table, read_table
+from sequencer.adapters.importers.values import parse_duration, parse_key, split_artists
+from sequencer.adapters.store import Store
+from sequencer.errors import InputFileError
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty library."""
+    with Store.open(tmp_path / "library.db") as opened:
+        yield opened
+
+
+def test_exportify_classic_columns_and_artist_splitting(store: Store) -> None:
+    """Exportify's classic export: URIs, ISRCs, durations; artists split by their URI count."""
+    report = import_table(store, DATA / "exportify_classic.csv")
+    assert (report.rows_read, report.added, report.duplicates) == (4, 3, 1)
+    assert any("Exportify CSV" in note for note in report.notes)
+    nightcall = store.find("spotify:track:73bDvrmSBh2fr53tLDH9oA")
+    assert (nightcall.title, nightcall.duration_s, nightcall.isrc) == ("Nightcall", 257.32, "FR6V81200001")
+    assert nightcall.explicit is False and nightcall.album == "OutRun"
+    assert store.find("Tyler, The Creator - See You Again (feat. Kali Uchis)").artists == ("Tyler, The Creator",)
+    assert store.find("Daft Punk - Get Lucky").artists == ("Daft Punk", "Pharrell Williams")
+
+
+def test_exportify_current_with_features_bom_and_crlf(store: Store) -> None:
+    """The newer Exportify export (BOM, CRLF, audio features, genres) imports its features."""
+    import_table(store, DATA / "exportify_current.csv")
+    track = store.find("Vangelis - Tears in Rain")
+    assert (track.tempo, track.key, track.mode, track.energy) == (70.0, 9, 0, 0.1)
+    assert track.genres == ("ambient", "soundtrack")
+    assert store.tags_bulk(source="file")[track.id] == {"ambient": 1.0, "soundtrack": 1.0}
+    assert track.uri == "spotify:track:5555555555555555555555"
+
+
+def test_reimporting_the_same_file_changes_nothing(store: Store) -> None:
+    """A second import of the same file reports every track unchanged and writes no track row."""
+    import_table(store, DATA / "exportify_current.csv")
+    before = store.tracks()
+    report = import_table(store, DATA / "exportify_current.csv")
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 2)
+    assert store.tracks() == before
+
+
+def test_gzip_is_accepted_by_content(tmp_path: Path, store: Store) -> None:
+    """A gzip-compressed CSV is read whatever its name."""
+    target = tmp_path / "songs.csv.gz"
+    target.write_bytes(gzip.compress((DATA / "exportify_current.csv").read_bytes()))
+    assert import_table(store, target).added == 2
+
+
+def test_cp1252_file_is_decoded_with_a_note(store: Store) -> None:
+    """A Windows-1252 file (not UTF-8) is decoded correctly, semicolons detected, and the
+    guess is reported."""
+    report = import_table(store, DATA / "cp1252.csv")
+    assert report.added == 2
+    assert any("Windows-1252" in note for note in report.notes)
+    assert any("semicolon" in note for note in report.notes)
+    assert store.find("Energy 52 - Café del Mar").duration_s == 420.0
+    assert store.find("Motörhead - It’s Over").title == "It’s Over"
+
+
+def test_missing_required_columns_is_one_clear_error() -> None:
+    """Missing title/artist columns: one error naming the missing fields and the columns found."""
+    message = r"missing required column artist .*columns found: name, singer_name, length"
+    with pytest.raises(InputFileError, match=message) as info:
+        read_table(DATA / "no_artist.csv")
+    assert "--map artist=COLUMN" in (info.value.hint or "")
+
+
+def test_map_override_fixes_missing_columns(store: Store) -> None:
+    """--map names a column detection missed; m:ss and h:mm:ss durations and mood tags work."""
+    report = import_table(store, DATA / "tracks.tsv", overrides=parse_map_options(["artist=singer"]))
+    assert report.added == 2
+    nightcall = store.find("Kavinsky - Nightcall")
+    assert nightcall.duration_s == 257.0 and nightcall.tempo == 91.0
+    assert dict(nightcall.moods) == {"night-driving": 0.9, "brooding": 1.0}
+    road = store.find("Thomas Newman - Road to Perdition")
+    assert road.duration_s == 3723.0 and road.tempo is None
+
+
+def test_map_to_unknown_column_or_field_is_an_error() -> None:
+    """--map with a column the file lacks or an unknown field names the problem."""
+    with pytest.raises(InputFileError, match="no column 'nope'"):
+        read_table(DATA / "tracks.tsv", overrides={"artist": "nope"})
+    with pytest.raises(InputFileError, match="unknown field 'singer'"):
+        parse_map_options(["singer=artist"])
+    with pytest.raises(InputFileError, match="FIELD=COLUMN"):
+        parse_map_options(["title"])
+
+
+def test_malformed_rows_are_skipped_with_line_numbers(store: Store) -> None:
+    """Bad rows are skipped and listed with their line; absurd values are dropped; the rest
+    is imported, and nothing of a skipped row is stored."""
+    report = import_table(store, DATA / "malformed.csv")
+    skipped = {p.line: p.message for p in report.skipped}
+    assert skipped == {
+        3: "expected 5 fields, found 6",
+        4: "expected 5 fields, found 2",
+        5: "duration -5000 is negative",
+        6: "duration 'abc' is not a number",
+        7: "no title",
+        12: "duration 999999999999 is longer than a day",
+    }
+    warnings = {p.line: p.message for p in report.warnings}
+    assert warnings[8] == "tempo 0 is outside [1, 300]; left unknown"
+    assert warnings[9] == "energy 7 is outside [0, 1]; left unknown"
+    assert report.duplicates == 1
+    assert sorted(t.title for t in store.tracks()) == ["Good One", "Good Two", "Hot Energy", "Zero Tempo"]
+    assert store.find("Artist G - Zero Tempo").tempo is None
+    assert store.find("Artist H - Hot Energy").energy is None
+
+
+def test_json_in_spotify_api_shape_and_plain_objects(store: Store) -> None:
+    """JSON items (Spotify's saved-track shape or flat objects) import; a non-object is skipped."""
+    report = import_table(store, DATA / "tracks.json")
+    assert report.added == 2
+    assert [str(p) for p in report.skipped] == ["line 3: item 3: not an object"]
+    blush = store.find("Vangelis - Blush Response")
+    assert (blush.isrc, blush.album) == ("GBAAA9400001", "Blade Runner")
+    assert blush.uri == "spotify:track:7777777777777777777777"
+    paris = store.find("Ry Cooder - Paris, Texas")
+    assert paris.duration_s == 175.0 and paris.moods == {"brooding": 1.0}
+    assert store.tags_bulk()[paris.id] == {"slide guitar": 1.0, "soundtrack": 1.0}
+
+
+def test_empty_and_header_only_files(store: Store) -> None:
+    """An empty file is an error; a header without rows imports nothing and says so."""
+    with pytest.raises(InputFileError, match="is empty"):
+        read_table(DATA / "empty.csv")
+    report = import_table(store, DATA / "header_only.csv")
+    assert report.rows_read == 0 and store.count() == 0
+    assert any("no rows" in note for note in report.notes)
+
+
+def test_binary_and_missing_files_are_clear_errors(tmp_path: Path) -> None:
+    """A binary file or a missing path gives InputFileError with a hint."""
+    binary = tmp_path / "song.mp3"
+    binary.write_bytes(b"ID3\x00\x00\x00" + bytes(range(256)))
+    with pytest.raises(InputFileError, match="not a text file"):
+        read_table(binary)
+    with pytest.raises(InputFileError, match="does not exist"):
+        read_table(tmp_path / "missing.csv")
+
+
+def test_truncated_gzip_is_a_clear_error(tmp_path: Path) -> None:
+    """A cut-off gzip download is reported as such."""
+    target = tmp_path / "cut.csv.gz"
+    target.write_bytes(gzip.compress(b"title,artist\n" * 1000)[:40])
+    with pytest.raises(InputFileError, match="cannot be decompressed"):
+        read_table(target)
+
+
+def test_detect_columns_prefers_specific_names() -> None:
+    """track_name beats playlist_name; both genre columns are used; ids come from track_id."""
+    headers = ["track_id", "track_name", "track_artist", "playlist_name", "playlist_genre",
+               "playlist_subgenre", "duration_ms"]
+    columns = detect_columns(headers)
+    assert columns.positions["title"] == (1,)
+    assert columns.positions["genre"] == (4, 5)
+    assert columns.positions["id"] == (0,)
+
+
+@given(st.integers(min_value=0, max_value=10 * 3600))
+def test_duration_text_forms_agree(seconds: int) -> None:
+    """h:mm:ss, m:ss, plain seconds and milliseconds give the same duration."""
+    minutes, sec = divmod(seconds, 60)
+    assert parse_duration(f"{minutes}:{sec:02d}", "s") == seconds
+    assert parse_duration(str(seconds), "s") == seconds
+    assert parse_duration(str(seconds * 1000), "ms") == seconds
+
+
+@given(st.text(min_size=1).filter(lambda s: s.strip() != ""))
+def test_parse_duration_never_crashes(text: str) -> None:
+    """Any text is a duration or a ValueError with a message (never another exception)."""
+    try:
+        value = parse_duration(text, "ms")
+    except ValueError as error:
+        assert str(error)
+    else:
+        assert 0 <= value <= 24 * 3600
+
+
+def test_parse_key_forms() -> None:
+    """Key numbers, names and Camelot codes map to (pitch class, mode)."""
+    assert parse_key("Am") == (9, 0)
+    assert parse_key("8A") == (9, 0)
+    assert parse_key("8B") == (0, 1)
+    assert parse_key("F#m") == (6, 0)
+    assert parse_key("Bb") == (10, 1)
+    assert parse_key("11") == (11, None)
+    assert parse_key("13") is None and parse_key("H") is None
+
+
+@given(st.lists(st.text(alphabet="abcdefgh XYZ", min_size=1).map(str.strip).filter(bool), min_size=1, max_size=4))
+def test_split_artists_round_trips_semicolons(names: list[str]) -> None:
+    """Names joined by '; ' split back into the same names."""
+    assert split_artists("; ".join(names)) == tuple(names)
+
+
+def test_split_artists_list_literal_and_commas() -> None:
+    """Python-list cells split; commas split only when told or when the URI count agrees."""
+    assert split_artists("['A', 'B']") == ("A", "B")
+    assert split_artists("Crosby, Stills & Nash") == ("Crosby, Stills & Nash",)
+    assert split_artists("A, B", commas=True) == ("A", "B")
+    assert split_artists("Tyler, The Creator", commas=True, expected=1) == ("Tyler, The Creator",)
+
+
+def test_summary_line() -> None:
+    """The report summary states rows, tracks and extras."""
+    report = ImportReport(rows_read=10, added=7, unchanged=1, duplicates=2)
+    assert report.summary() == "10 rows → 8 tracks (7 new, 0 updated, 1 unchanged); 2 duplicate rows merged"
+
+
+# -- the shared catalogs -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tidy_library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, ImportReport, ImportReport]:
+    """The TidyTuesday catalog imported twice into one library."""
+    shared = Path(__file__).resolve().parents[3] / "shared"
+    source = shared / "data" / "spotify_songs_tidytuesday" / "spotify_songs.csv.gz"
+    if not source.is_file():
+        pytest.skip("../shared is not beside the repository")
+    store = Store.open(tmp_path_factory.mktemp("tidy") / "library.db")
+    first = import_table(store, source)
+    second = import_table(store, source)
+    return store, first, second
+
+
+def test_tidytuesday_counts(tidy_library: tuple[Store, ImportReport, ImportReport]) -> None:
+    """32,833 rows → 28,356 distinct tracks (one per Spotify id); the re-import changes nothing."""
+    store, first, second = tidy_library
+    assert (first.rows_read, first.added, first.duplicates) == (32_833, 28_356, 4_477)
+    assert not first.skipped
+    assert store.count() == 28_356
+    assert (second.added, second.updated, second.unchanged) == (0, 0, 28_356)
+
+
+def test_tidytuesday_rows_without_names_keep_their_ids(tidy_library: tuple[Store, ImportReport, ImportReport]) -> None:
+    """Rows with NA title/artist but a Spotify id are kept under a placeholder name, with a warning."""
+    store, first, _ = tidy_library
+    track = store.find("spotify:track:69gRFGOWY9OMpFJgFol1u0")
+    assert (track.title, track.artists) == ("Unknown title", ("Unknown artist",))
+    assert any("placeholder" in p.message for p in first.warnings)
+
+
+def test_tidytuesday_feature_table(tidy_library: tuple[Store, ImportReport, ImportReport]) -> None:
+    """The feature table covers every track with its tempo (the one tempo-0 row left unknown)."""
+    store, _, _ = tidy_library
+    table = store.feature_table()
+    assert len(table) == 28_356
+    tempo = table.column("tempo")
+    assert int((tempo != tempo).sum()) == 1  # exactly one NaN
+
+
+def test_ten_thousand_playlist_counts(shared_dir: Path, store: Store, tmp_path: Path) -> None:
+    """9,961 rows: 1 empty row skipped, 529 rows merged as the same recording (same artist and
+    title within 3 s; the rest of its 560 repeated names are other recordings), 9,431 tracks;
+    a re-import changes nothing."""
+    source = shared_dir / "data" / "spotify_10k_playlist" / "spotify_songs.csv"
+    copy = tmp_path / "songs.csv"
+    shutil.copy(source, copy)
+    first = import_table(store, copy)
+    assert (first.rows_read, len(first.skipped), first.duplicates, first.added) == (9_961, 1, 529, 9_431)
+    second = import_table(store, copy)
+    assert (second.added, second.updated, second.unchanged) == (0, 0, 9_431)

@@ -1,0 +1,120 @@
+"""`moodseq import csv|files|spotify` end to end: output, errors, exit codes, the library file."""
+
+from __future__ import annotations
+
+import sys
+import wave
+from pathlib import Path
+from typing import Any
+
+import mutagen.id3
+import mutagen.wave
+import pytest
+from click.testing import CliRunner
+
+from sequencer.adapters.store import Store
+from sequencer.cli.main import cli
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _invoke(library: Path, *args: str) -> Any:
+    return CliRunner().invoke(cli, ["--library", str(library), *args])
+
+
+def test_import_csv_reports_counts_and_problems(tmp_path: Path) -> None:
+    """A CSV import prints its summary on stdout and the first skipped rows with line numbers
+    on stderr; the library holds the good rows."""
+    library = tmp_path / "lib.db"
+    result = _invoke(library, "import", "csv", str(DATA / "malformed.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Imported malformed.csv: 11 rows → 4 tracks (4 new, 0 updated, 0 unchanged)")
+    assert "skipped line 3: expected 5 fields, found 6" in result.stderr
+    assert "dropped line 8: tempo 0 is outside [1, 300]; left unknown" in result.stderr
+    assert "… and 1 more skipped" in result.stderr
+    with Store.open(library) as store:
+        assert store.count() == 4
+
+
+def test_import_csv_with_map_and_rerun(tmp_path: Path) -> None:
+    """--map picks a column; the same import again changes nothing."""
+    library = tmp_path / "lib.db"
+    args = ["import", "csv", str(DATA / "tracks.tsv"), "--map", "artist=singer"]
+    first = _invoke(library, *args)
+    assert first.exit_code == 0, first.stderr
+    assert "2 rows → 2 tracks (2 new" in first.stdout
+    second = _invoke(library, *args)
+    assert "(0 new, 0 updated, 2 unchanged)" in second.stdout
+
+
+def test_missing_columns_is_one_error_line_with_a_hint(tmp_path: Path) -> None:
+    """Missing required columns: Error naming them and the columns found, a --map hint, exit 2."""
+    result = _invoke(tmp_path / "lib.db", "import", "csv", str(DATA / "no_artist.csv"))
+    assert result.exit_code == 2
+    assert "Error: " in result.stderr and "missing required column artist" in result.stderr
+    assert "columns found: name, singer_name, length" in result.stderr
+    assert "hint: name the columns with --map, e.g. --map artist=COLUMN" in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_map_option_is_an_error(tmp_path: Path) -> None:
+    """A --map without '=' is refused before anything is read."""
+    result = _invoke(tmp_path / "lib.db", "import", "csv", str(DATA / "tracks.tsv"), "--map", "artist")
+    assert result.exit_code == 2
+    assert "--map 'artist' must look like FIELD=COLUMN" in result.stderr
+
+
+def test_import_files(tmp_path: Path) -> None:
+    """`import files DIR` reads the tags of the audio files and lists unreadable ones."""
+    folder = tmp_path / "music"
+    folder.mkdir()
+    with wave.open(str(folder / "a.wav"), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x00" * 16000)
+    id3: Any = mutagen.id3  # mutagen is untyped
+    audio: Any = mutagen.wave.WAVE(folder / "a.wav")  # type: ignore[no-untyped-call]
+    audio.add_tags()
+    audio.tags.add(id3.TIT2(encoding=3, text="Blush Response"))
+    audio.tags.add(id3.TPE1(encoding=3, text="Vangelis"))
+    audio.save()
+    (folder / "bad.flac").write_bytes(b"nope" * 10)
+    result = _invoke(tmp_path / "lib.db", "import", "files", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert "Imported 2 files from" in result.stdout and "1 new" in result.stdout
+    assert "bad.flac: not a readable audio file" in result.stderr
+
+
+def test_corrupt_library_is_a_clear_error(tmp_path: Path) -> None:
+    """A damaged library file gives one Error line and a hint, exit 2, no traceback."""
+    library = tmp_path / "lib.db"
+    library.write_bytes(b"garbage" * 1000)
+    result = _invoke(library, "import", "csv", str(DATA / "tracks.tsv"), "--map", "artist=singer")
+    assert result.exit_code == 2
+    assert "is damaged or is not a moodseq library" in result.stderr
+    assert "hint: restore a backup" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_spotify_subcommand_is_listed_and_lazy(tmp_path: Path) -> None:
+    """`import --help` lists spotify; `import csv` does not import the Spotify module."""
+    sys.modules.pop("sequencer.cli.commands._import_spotify", None)
+    result = _invoke(tmp_path / "lib.db", "import", "csv", str(DATA / "tracks.tsv"), "--map", "artist=singer")
+    assert result.exit_code == 0
+    assert "sequencer.cli.commands._import_spotify" not in sys.modules
+    listing = CliRunner().invoke(cli, ["import", "--help"])
+    assert "spotify" in listing.stdout and "csv" in listing.stdout and "files" in listing.stdout
+
+
+def test_spotify_subcommand_says_when_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the Spotify import module is missing, `import spotify` says it is unavailable (exit 2)."""
+    from sequencer.cli.commands.import_ import ImportGroup
+
+    monkeypatch.setitem(ImportGroup.lazy, "spotify",
+                        ("sequencer.cli.commands._no_such_module", "Import from Spotify."))
+    result = CliRunner().invoke(cli, ["import", "spotify", "--liked"])
+    assert result.exit_code == 2
+    assert "Error: Spotify import is unavailable in this installation" in result.stderr
+    listing = CliRunner().invoke(cli, ["import", "--help"])
+    assert "(unavailable)" in listing.stdout

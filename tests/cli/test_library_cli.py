@@ -1,0 +1,93 @@
+"""`moodseq library stats|list|show|tag|tags import` end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from sequencer.adapters.store import Store
+from sequencer.cli.main import cli
+from sequencer.core.track import Track
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A small library: Blush Response (imported brooding 0.5) and Nightcall."""
+    path = tmp_path / "lib.db"
+    with Store.open(path) as store:
+        store.upsert_tracks([
+            Track(id="", title="Blush Response", artists=("Vangelis",), duration_s=340.0, moods={"brooding": 0.5}),
+            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=257.0, tempo=91.0,
+                  uri="spotify:track:73bDvrmSBh2fr53tLDH9oA"),
+        ])
+    return path
+
+
+def _run(library: Path, *args: str) -> Any:
+    return CliRunner().invoke(cli, ["--library", str(library), "library", *args])
+
+
+def test_stats_text_and_json(library: Path) -> None:
+    """stats shows counts and coverage; --json gives the same numbers as JSON."""
+    text = _run(library, "stats")
+    assert text.exit_code == 0, text.stderr
+    assert "tracks      2 (2 songs, 2 artists, 0 albums)" in text.stdout
+    assert "spotify     1 (50%) with a Spotify URI" in text.stdout
+    data = json.loads(_run(library, "stats", "--json").stdout)
+    assert data["tracks"] == 2 and data["with_moods"] == 1 and data["attributes"]["tempo"] == 1
+
+
+def test_stats_without_a_library_says_how_to_start(tmp_path: Path) -> None:
+    """Reading commands never create an empty library: they say how to import, exit 2."""
+    result = _run(tmp_path / "none.db", "stats")
+    assert result.exit_code == 2
+    assert "no library at" in result.stderr and "moodseq import csv" in result.stderr
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_tag_then_list_by_mood_and_artist(library: Path) -> None:
+    """Hand tags are stored, win over imported moods, and list finds them."""
+    result = _run(library, "tag", "Vangelis - Blush Response", "brooding=0.9", "atmospheric=1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "Vangelis - Blush Response: brooding 0.9 (hand), atmospheric 1 (hand)"
+    listed = _run(library, "list", "--mood", "dark", "--artist", "Vangelis")
+    assert listed.stdout.splitlines() == ["Vangelis - Blush Response  [5:40]  atmospheric 1, brooding 0.9"]
+    shown = _run(library, "show", "Vangelis - Blush Response")
+    assert "brooding: 0.9 ← hand 0.9, import 0.5" in shown.stdout
+
+
+def test_tag_unknown_mood_suggests(library: Path) -> None:
+    """An unknown mood is UnknownMoodError with the closest names; nothing is stored."""
+    result = _run(library, "tag", "Vangelis - Blush Response", "broodin=0.9")
+    assert result.exit_code == 2
+    assert "Error: unknown mood 'broodin'" in result.stderr
+    assert "hint: did you mean 'brooding'?" in result.stderr
+    with Store.open(library) as store:
+        assert store.mood_sources(store.find("Vangelis - Blush Response").id) == {"brooding": [("import", 0.5)]}
+
+
+def test_tag_unknown_track_and_bad_weight(library: Path) -> None:
+    """A track that is not there suggests close names; a weight outside [0, 1] is refused."""
+    missing = _run(library, "tag", "Vangelis - Blush Responze", "brooding")
+    assert missing.exit_code == 2 and "did you mean 'Vangelis - Blush Response'?" in missing.stderr
+    bad = _run(library, "tag", "Kavinsky - Nightcall", "brooding=2")
+    assert bad.exit_code == 2 and "weight must be in [0, 1]" in bad.stderr
+
+
+def test_tags_import_applies_good_rows_and_lists_bad_ones(library: Path) -> None:
+    """A hand-tags file: good rows applied as hand moods, bad rows listed with their lines."""
+    result = _run(library, "tags", "import", str(DATA / "hand_tags.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert "5 rows, 2 tracks tagged, 4 moods set by hand" in result.stdout
+    assert "skipped line 4: no track 'Nobody - Nothing' in the library" in result.stderr
+    assert "skipped line 5: unknown mood 'broodin' (did you mean 'brooding'?)" in result.stderr
+    assert "skipped line 6: angsty weight 1.5 must be in [0, 1]" in result.stderr
+    with Store.open(library) as store:
+        assert store.find("Vangelis - Blush Response").moods == {"brooding": 0.9, "atmospheric": 1.0}
+        assert store.find("Kavinsky - Nightcall").moods == {"night-driving": 1.0, "study": 0.2}
