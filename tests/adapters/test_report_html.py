@@ -33,10 +33,16 @@ PROFILE = Profile(
 )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def sequence() -> Sequence:
     """Three tracks, one with hostile markup in its title and artist."""
     return make_sequence(TRACKS, PROFILE, seed=7, warnings=("library is small",))
+
+
+@pytest.fixture(scope="module")
+def report(sequence: Sequence) -> str:
+    """The rendered page (rendered once: drawing the plot takes a moment)."""
+    return render_report(sequence)
 
 
 class _Page(HTMLParser):
@@ -82,9 +88,9 @@ def _parse(text: str) -> _Page:
     return page
 
 
-def test_no_external_resources(sequence: Sequence) -> None:
+def test_no_external_resources(report: str) -> None:
     """No script, link, img, iframe, @import or url() beyond the page; no http(s) address anywhere."""
-    text = render_report(sequence)
+    text = report
     page = _parse(text)
     names = {tag for tag, _ in page.tags}
     assert not names & {"script", "link", "img", "iframe", "object", "embed", "video", "audio"}
@@ -97,17 +103,17 @@ def test_no_external_resources(sequence: Sequence) -> None:
     assert not re.search(r"https?://", text)
 
 
-def test_plot_is_inline_svg(sequence: Sequence) -> None:
+def test_plot_is_inline_svg(report: str) -> None:
     """One inline <svg> inside the plot figure, labelled by its caption; no XML prolog in the page."""
-    text = render_report(sequence)
+    text = report
     assert text.count("<svg") == 1 and "<?xml" not in text and "<!DOCTYPE svg" not in text
     figure = text[text.index('<figure id="plot">'):text.index("</figure>")]
     assert '<svg width="792pt"' in figure and 'aria-labelledby="plot-caption"' in figure
 
 
-def test_tracks_table_has_every_track(sequence: Sequence) -> None:
+def test_tracks_table_has_every_track(sequence: Sequence, report: str) -> None:
     """One row per track: number, start, title with artist, length, energy (~ estimated), target."""
-    rows = _parse(render_report(sequence)).rows["tracks"]
+    rows = _parse(report).rows["tracks"]
     assert rows[0] == ["#", "start", "track", "length", "energy", "target", "fit", "moods"]
     body = rows[1:]
     assert [r[0] for r in body] == ["1", "2", "3"]
@@ -118,18 +124,18 @@ def test_tracks_table_has_every_track(sequence: Sequence) -> None:
     assert body[1][7] == "brooding 0.90, night-driving 0.90"
 
 
-def test_hostile_text_is_escaped(sequence: Sequence) -> None:
+def test_hostile_text_is_escaped(report: str) -> None:
     """Markup in track names is shown as text, never parsed as elements."""
-    text = render_report(sequence)
+    text = report
     page = _parse(text)
     assert not any(tag in ("script", "b") for tag, _ in page.tags)
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;Tears&quot;" in text
     assert "Evil <b>Band</b>" in "".join(page.text)
 
 
-def test_transitions_table_matches_explain(sequence: Sequence) -> None:
+def test_transitions_table_matches_explain(sequence: Sequence, report: str) -> None:
     """One row per join with the explanation's cost, verdict and each term's value → share."""
-    rows = _parse(render_report(sequence)).rows["transitions"]
+    rows = _parse(report).rows["transitions"]
     expl = explain(sequence)
     assert rows[0][-4:] == ["mood", "energy", "tempo", "key"]
     assert len(rows) - 1 == len(expl.transitions) == 2
@@ -142,9 +148,9 @@ def test_transitions_table_matches_explain(sequence: Sequence) -> None:
             assert cell == expected
 
 
-def test_reasons_summary_and_warnings(sequence: Sequence) -> None:
+def test_reasons_summary_and_warnings(sequence: Sequence, report: str) -> None:
     """Every track's reasons, the score numbers and the sequence's warnings are on the page."""
-    text = " ".join(_parse(render_report(sequence)).text)
+    text = " ".join(_parse(report).text)
     for track in explain(sequence).tracks:
         for reason in track.reasons:
             assert reason in text
@@ -154,9 +160,9 @@ def test_reasons_summary_and_warnings(sequence: Sequence) -> None:
     assert "library is small" in text and "Dark, steady, for the motorway at night" in text
 
 
-def test_profile_section_round_trips(sequence: Sequence) -> None:
+def test_profile_section_round_trips(report: str) -> None:
     """The profile shown is TOML that reads back into the same profile."""
-    text = render_report(sequence)
+    text = report
     block = re.search(r'<pre id="profile"><code>(.*?)</code></pre>', text, re.S)
     assert block is not None
     import html
@@ -172,12 +178,12 @@ def test_profile_toml_quotes_what_it_must() -> None:
     assert tomllib.loads(text) == {"name": 'a "b"', "moods": {"night driving": 1.0}, "ok": True}
 
 
-def test_write_is_atomic(sequence: Sequence, tmp_path: Path) -> None:
+def test_write_is_atomic(sequence: Sequence, report: str, tmp_path: Path) -> None:
     """The file is the rendered page; a missing folder is a user error and writes nothing."""
     path = tmp_path / "night.html"
     path.write_text("old", encoding="utf-8")
     write_report(sequence, path)
-    assert path.read_text(encoding="utf-8") == render_report(sequence)
+    assert path.read_text(encoding="utf-8") == report
     assert [p.name for p in tmp_path.iterdir()] == ["night.html"]
     with pytest.raises(OutputFileError, match="does not exist"):
         write_report(sequence, tmp_path / "missing" / "r.html")
