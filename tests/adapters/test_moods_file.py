@@ -7,8 +7,16 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sequencer.adapters.moods_file import builtin_moods, builtin_moods_path, load_moods, load_vocabulary
+from sequencer.adapters.moods_file import (
+    apply_moods_mapping,
+    builtin_moods,
+    builtin_moods_path,
+    load_moods,
+    load_vocabulary,
+)
 from sequencer.core.moods import AttributeRule, normalise_name
 from sequencer.errors import InputFileError, MoodsFileError
 
@@ -136,3 +144,39 @@ def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         load_moods(path)
     assert caught.value.source == f"{path}:2"
+
+
+values = st.one_of(st.floats(-2, 400, allow_nan=False), st.integers(-5, 5), st.booleans(),
+                   st.text(max_size=5), st.lists(st.text(max_size=3), max_size=2))
+rule_specs = st.dictionaries(st.sampled_from(["min", "max", "soft", "weight", "floor", "mn"]),
+                             values, max_size=4)
+mood_tables = st.fixed_dictionaries({}, optional={
+    "description": values,
+    "aliases": values,
+    "tags": st.dictionaries(st.text(max_size=8), values, max_size=3) | values,
+    "region": st.dictionaries(st.sampled_from(["energy", "tempo", "mode", "valance", "loudness"]),
+                              rule_specs | values, max_size=3) | values,
+})
+
+
+@given(moods=st.dictionaries(st.sampled_from(["brooding", "dark", "new-mood", "x"]),
+                             mood_tables | values, max_size=3),
+       inference=st.dictionaries(st.sampled_from(["tag_share", "min_weight", "oops"]), values,
+                                 max_size=2))
+def test_any_parsed_file_either_validates_or_raises_moods_file_error(
+    moods: dict[str, object], inference: dict[str, object]
+) -> None:
+    """Whatever a user writes, the result is a valid vocabulary whose rules and weights are in
+    range, or a MoodsFileError listing problems: never another exception."""
+    data = {"moods": moods, "inference": inference}
+    try:
+        config = apply_moods_mapping(builtin_moods(), data, "moods.toml", lambda path: 1)
+    except MoodsFileError as error:
+        assert error.problems and all(p.source == "moods.toml:1" for p in error.problems)
+        return
+    for mood in config.vocabulary.moods.values():
+        assert all(0 < w <= 1 for w in mood.tags.values())
+        for rule in mood.rules:
+            assert rule.weight > 0 and rule.soft >= 0 and 0 <= rule.floor <= 1
+            assert rule.low is not None or rule.high is not None
+    assert 0 <= config.settings.tag_share <= 1

@@ -239,3 +239,22 @@ def test_analyze_stores_attributes_and_reports_unreadable_files(
     assert f"skipped {music / 'broken.flac'}:" in err
     with Store.open(library) as store:
         assert store.find("clk").tempo == pytest.approx(120, rel=0.01)
+
+
+def test_starter_examples_are_valid_when_uncommented(tmp_path: Path) -> None:
+    """Every example in the starter moods file parses and validates once uncommented."""
+    import re
+
+    from sequencer.adapters.moods_file import load_moods
+    from sequencer.cli.commands.moods import STARTER
+
+    text = STARTER.format(builtin="x")
+    examples = [line[2:] for line in text.splitlines()
+                if re.match(r"^# (\[|[\w\"]+ *=)", line)]
+    path = tmp_path / "moods.toml"
+    path.write_text("\n".join(examples) + "\n")
+    config = load_moods(path)
+    assert config.settings.tag_share == 0.7
+    assert "dreamy" in config.vocabulary.names
+    assert not any(r.attribute == "instrumentalness" for r in config.vocabulary.moods["study"].rules)
+    assert "sad" not in config.vocabulary.moods["brooding"].tags
