@@ -45,6 +45,8 @@ MOOD_HATCHES: tuple[str, ...] = ("", "///", "...", "\\\\\\", "xxx", "---", "ooo"
 #: How many moods the ribbon names; the rest are summed as "other".
 MAX_MOODS = 6
 ENERGY_COLOUR = "#0072B2"
+#: At most this many evenly spaced track numbers fit along the top axis.
+MAX_TRACK_LABELS = 36
 #: Joins up to this many get their cost written above the bar.
 MAX_COST_LABELS = 40
 ARC_COLOUR = "#000000"
@@ -105,8 +107,9 @@ def _draw_energy(ax: Axes, sequence: Sequence) -> None:
             ax.plot([_minutes(start)] * 2, [previous[1], energy], color=ENERGY_COLOUR,
                     linewidth=0.8, alpha=0.6)
         previous = (end, energy)
+    separator = 0.5 if len(sequence.steps) <= 60 else 0.25
     for step in sequence.steps[1:]:
-        ax.axvline(_minutes(step.start_s), color="#bbbbbb", linewidth=0.5, zorder=0)
+        ax.axvline(_minutes(step.start_s), color="#bbbbbb", linewidth=separator, zorder=0)
     if unknown:
         ax.plot([], [], linestyle="none", marker="$?$", color="#555555", label="energy unknown")
     ax.set_ylim(0, 1.02)
@@ -116,10 +119,17 @@ def _draw_energy(ax: Axes, sequence: Sequence) -> None:
 
 
 def _track_numbers(ax: Axes, sequence: Sequence) -> None:
-    """Track numbers on a top axis, at each track's middle."""
+    """Track numbers on a top axis at each track's middle, thinned so that none overlap."""
     top = ax.secondary_xaxis("top")
-    mids = [_minutes(s.start_s + s.track.duration_s / 2) for s in sequence.steps]
-    top.set_xticks(mids, [str(i) for i in range(1, len(mids) + 1)], fontsize=7)
+    gap = _minutes(sequence.duration_s) / MAX_TRACK_LABELS
+    ticks: list[float] = []
+    labels: list[str] = []
+    for number, step in enumerate(sequence.steps, start=1):
+        middle = _minutes(step.start_s + step.track.duration_s / 2)
+        if not ticks or middle - ticks[-1] >= gap:
+            ticks.append(middle)
+            labels.append(str(number))
+    top.set_xticks(ticks, labels, fontsize=7)
     top.tick_params(length=2, pad=1)
     top.set_xlabel("track", fontsize=8, labelpad=2)
 

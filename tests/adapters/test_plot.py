@@ -144,3 +144,18 @@ def test_importing_the_module_does_not_import_matplotlib() -> None:
     code = "import sys, sequencer.adapters.plot; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_track_numbers_never_crowd() -> None:
+    """With many tracks the top axis names a spaced subset (always track 1); with few, every one."""
+    many = [Track(f"m{i}", f"S{i}", (f"A{i}",), 60.0 + (i % 3) * 20, energy=0.5) for i in range(150)]
+    figure = figure_for(make_sequence(many, PROFILE))
+    (top,) = figure.axes[0].child_axes  # the secondary x axis of the energy panel
+    ticks = list(top.get_xticks())
+    labels = [label.get_text() for label in top.get_xticklabels()]
+    assert labels[0] == "1" and 10 < len(labels) <= 36
+    gap = sum(t.duration_s for t in many) / 60 / 36
+    assert all(b - a >= gap - 1e-9 for a, b in zip(ticks, ticks[1:], strict=False))
+    few = figure_for(make_sequence(TRACKS, PROFILE))
+    (few_top,) = few.axes[0].child_axes
+    assert [label.get_text() for label in few_top.get_xticklabels()] == ["1", "2", "3", "4"]
