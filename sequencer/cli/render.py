@@ -38,6 +38,8 @@ SPARK_LABEL = "energy "
 ESTIMATE_NOTE = "~ energy estimated from the track's moods"
 #: Widest the moods column gets ("night-driving, atmospheric" is 26).
 MOODS_WIDTH = 26
+#: The artist - title column never gets narrower than this.
+MIN_TITLE_WIDTH = 16
 #: How many moods the table shows per track.
 TOP_MOODS = 2
 
@@ -89,8 +91,21 @@ def _energy_style(step: Step) -> str:
     return style.strip()
 
 
-def _table(sequence: Sequence, fancy: bool) -> Table:
-    """The rich table of steps; box lines and colour only when ``fancy``."""
+def _moods_width(sequence: Sequence, width: int) -> int:
+    """The moods column: its longest pair (up to MOODS_WIDTH) if the names keep 16 columns."""
+    steps = sequence.steps
+    widest = max((len(_moods_cell(step)) for step in steps), default=5)
+    fixed = len(str(len(steps))) + max((len(clock(s.start_s)) for s in steps), default=5) + 6
+    columns = 5
+    if sequence.profile.arc is not None:
+        fixed += 4
+        columns += 1
+    room = width - fixed - (columns - 1) - MIN_TITLE_WIDTH
+    return min(widest, max(14, min(MOODS_WIDTH, room)))  # 14 = "night-driving,"
+
+
+def _table(sequence: Sequence, fancy: bool, width: int) -> Table:
+    """The rich table of steps for a ``width``-column screen; box lines and colour when ``fancy``."""
     from rich import box
     from rich.table import Table
 
@@ -105,14 +120,13 @@ def _table(sequence: Sequence, fancy: bool) -> Table:
     )
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("start", justify="right", no_wrap=True)
-    table.add_column("artist - title", overflow="fold", ratio=1, min_width=16)
+    table.add_column("artist - title", overflow="fold", ratio=1, min_width=MIN_TITLE_WIDTH)
     # left-justified so that the decimals align whether or not the estimate mark follows
     table.add_column("energy", no_wrap=True)
     if has_arc:
         table.add_column("arc", no_wrap=True)  # the arc's target: a short header leaves room for names
-    # as wide as the longest mood pair (up to MOODS_WIDTH): names wrap before moods do
-    widest = max((len(_moods_cell(step)) for step in sequence.steps), default=5)
-    table.add_column("moods", overflow="fold", width=max(5, min(MOODS_WIDTH, widest)))
+    # a set width: rich would otherwise give every spare column to the names and wrap the moods
+    table.add_column("moods", overflow="fold", width=_moods_width(sequence, width))
     for number, step in enumerate(sequence.steps, start=1):
         cells: list[Any] = [str(number), clock(step.start_s), step.track.name]
         energy = _energy_cell(step)
@@ -174,7 +188,7 @@ def _plain_table_lines(sequence: Sequence) -> list[str]:
         file=buffer, width=PLAIN_WIDTH, color_system=None, force_terminal=False,
         no_color=True, highlight=False, emoji=False, markup=False,
     )
-    console.print(_table(sequence, fancy=False))
+    console.print(_table(sequence, fancy=False, width=PLAIN_WIDTH))
     return [line.rstrip() for line in buffer.getvalue().splitlines()]
 
 
@@ -201,7 +215,7 @@ def _print_fancy(sequence: Sequence, *, explain: bool, note: str | None) -> None
     if note:
         console.print(note, style="dim", markup=False)
     console.print(_heading(sequence), style="bold", markup=False)
-    console.print(_table(sequence, fancy=True))
+    console.print(_table(sequence, fancy=True, width=console.width))
     for line in _sparkline_lines(sequence, min(console.width, 100)):
         style = "magenta" if line.startswith("target") else "green" if line.startswith("energy") else None
         console.print(line, style=style, markup=False, overflow="crop", no_wrap=True)

@@ -198,3 +198,19 @@ def test_time_axis_fits_its_width(total: float, width: int) -> None:
     assert len(axis) <= width
     if width >= 24:
         assert axis.startswith("0:00") and axis.endswith(clock(total))
+
+
+def test_narrow_terminal_wraps_without_losing_words(
+    sequence: Sequence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 60-column terminal: no line wider than 60, no word of a name or a mood dropped."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "60")
+    out = _capture(monkeypatch, tty=True)
+    print_sequence(AppContext(), sequence)
+    plain = ANSI.sub("", out.getvalue())
+    assert all(cell_len(line) <= 60 for line in plain.splitlines())
+    words = set(plain.replace(",", " ").split())
+    for track in TRACKS:
+        assert set(track.name.replace(",", " ").split()) <= words
+    assert {"atmospheric", "brooding", "night-driving", "study"} <= words
