@@ -5,7 +5,7 @@ What is printed, in order (all on stdout):
 1. the optional ``note`` (e.g. which library was used) and a heading naming the profile and seed;
 2. a table that fits 80 columns and wraps long names: #, start time, ``Artist - Title``,
    energy (``~`` marks an estimate from moods), the arc's target, the top moods;
-3. two sparkline rows, achieved energy over the arc's target, with a time axis;
+3. two sparkline rows, the arc's target with the achieved energy under it, and a time axis;
 4. one summary line: tracks, minutes, flow cost, arc error, mood fit;
 5. with ``explain=True``, why each track was chosen and what each transition costs.
 
@@ -147,15 +147,14 @@ def _styled(text: str, style: str) -> Any:
 
 
 def _sparkline_lines(sequence: Sequence, width: int) -> list[str]:
-    """The achieved-energy row, the target row (with an arc) and a time axis."""
+    """The arc's target row (with an arc), the achieved energy under it, and a time axis."""
     room = max(10, width - len(SPARK_LABEL))
     energy = sample_energy(sequence, room)
     if not energy or all(value is None for value in energy):
         return []
-    lines = [SPARK_LABEL + spark(energy).rstrip()]
     target = sample_target(sequence, room)
-    if target is not None:
-        lines.append("target ".ljust(len(SPARK_LABEL)) + spark(target))
+    lines = [] if target is None else ["target ".ljust(len(SPARK_LABEL)) + spark(target)]
+    lines.append(SPARK_LABEL + spark(energy).rstrip())
     lines.append(" " * len(SPARK_LABEL) + time_axis(sequence.duration_s, room))
     return lines
 

@@ -2,8 +2,8 @@
 
 A DJ judges a set by its shape; two aligned rows show it in the terminal::
 
-    energy ▃▃▃▄▄▅▅▅▆▆▆▇▇▆▆▅▄▄▃▃
     target ▃▃▄▄▄▅▅▅▆▆▆▆▆▅▅▅▄▄▃▃
+    energy ▃▃▃▄▄▅▅▅▆▆▆▇▇▆▆▅▄▄▃▃
 
 Each character is one slice of playlist time (not one track), so long tracks take more room,
 as they do in the listening.  Values are energies in [0, 1] mapped to the eight block heights

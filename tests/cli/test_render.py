@@ -145,12 +145,13 @@ def test_explain_adds_reasons_and_transitions(sequence: Sequence) -> None:
 
 
 def test_sparkline_rows_show_energy_over_target(sequence: Sequence) -> None:
-    """Two aligned rows (energy, target) and a time axis ending at the total length."""
+    """Two aligned rows (target, then energy under it) and a time axis ending at the total length."""
     lines = plain_lines(sequence)
     energy = next(line for line in lines if line.startswith("energy "))
     target = next(line for line in lines if line.startswith("target "))
-    axis = lines[lines.index(target) + 1]
-    assert len(target) == 80
+    axis = lines[lines.index(energy) + 1]
+    assert lines.index(target) + 1 == lines.index(energy), "energy runs under the target"
+    assert len(target) == 80 and len(energy) <= 80
     assert set(energy[7:]) <= set(BLOCKS) | {" "}
     assert " " in energy[7:].rstrip(), "the track with unknown energy leaves a gap"
     assert axis.strip().startswith("0:00") and axis.endswith(clock(sequence.duration_s))
