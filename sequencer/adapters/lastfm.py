@@ -71,7 +71,10 @@ def _transport(api_url: str | None, timeout: float) -> Any:
     and applies ``timeout``; it survives pylast closing its client after every request."""
     import pylast
 
-    httpx: Any = pylast.httpx  # type: ignore[attr-defined]  # why: pylast's own httpx (httpx or httpx2)
+    httpx: Any = getattr(pylast, "httpx", None)  # pylast's own httpx (httpx or httpx2)
+    if httpx is None or not hasattr(httpx, "BaseTransport"):
+        raise RemoteServiceError(f"pylast {getattr(pylast, '__version__', '?')} is too old for moodseq",
+                                 hint="upgrade it: pip install -U 'pylast>=7'")
     target = httpx.URL(api_url) if api_url else None
 
     class Redirect(httpx.BaseTransport):  # type: ignore[misc]  # why: httpx is untyped here (Any)
