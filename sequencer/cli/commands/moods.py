@@ -174,6 +174,24 @@ def infer(app: AppContext, dry_run: bool) -> None:
         app.say(f"{hand:,} tracks have hand tags: they were left alone and win over inferred weights")
 
 
+PITCHES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def _attribute_text(attrs: Mapping[str, float | None]) -> str:
+    """Known attributes as ``name value``; key and mode also in words (``key 9 (A)``)."""
+    parts = []
+    for name, value in attrs.items():
+        if value is None:
+            continue
+        text = f"{name} {value:g}"
+        if name == "key" and 0 <= value <= 11:
+            text += f" ({PITCHES[int(value)]})"
+        elif name == "mode":
+            text += " (major)" if value == 1 else " (minor)"
+        parts.append(text)
+    return ", ".join(parts)
+
+
 def _evidence_lines(evidence: MoodEvidence, stored: list[tuple[str, float]], full: bool) -> list[str]:
     """A mood's weight, its formula, and (when it matters) every tag and rule behind it."""
     head = f"{evidence.mood} {evidence.weight:.2f} = {evidence.formula()}"
@@ -210,8 +228,7 @@ def explain(app: AppContext, ref: str, only: str | None, full: bool) -> None:
     attrs = {name: track.attribute(name) for name in ATTRIBUTES}
     evidence = explain_track(compile_model(config.vocabulary, config.settings), attrs, tags)
     click.echo(track.name)
-    known = ", ".join(f"{k} {v:g}" for k, v in attrs.items() if v is not None)
-    click.echo(f"  attributes: {known or 'none known'}")
+    click.echo(f"  attributes: {_attribute_text(attrs) or 'none known'}")
     tag_text = ", ".join(f"{t} {w:.2f}" for t, w in sorted(tags.items(), key=lambda kv: -kv[1])[:12])
     click.echo(f"  tags: {tag_text or 'none (`moodseq enrich lastfm` fetches crowd tags)'}")
     in_use = {m: s[0] for m, s in stored.items() if s}
