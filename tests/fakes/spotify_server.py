@@ -123,6 +123,8 @@ class Faults:
     expire_token: float = 0.0
     after_share: float = 0.5
     """Share of 5xx/drop faults on mutations that fire after the change was applied."""
+    mutation_factor: float = 1.0
+    """5xx/drop/slow are this many times likelier on writes (the interesting case)."""
     slow_s: float = 0.3
     max_retry_after: int = 3
 
@@ -319,9 +321,10 @@ class FakeSpotify:
                     del self.script[i]
                     return kind, after
             roll = r.random()
+            k = f.mutation_factor if mutation else 1.0
             for kind, p in (("rate_limit", f.rate_limit), ("quota", f.quota),
-                            ("expire_token", f.expire_token), ("server_error", f.server_error),
-                            ("drop", f.drop), ("slow", f.slow)):
+                            ("expire_token", f.expire_token), ("server_error", f.server_error * k),
+                            ("drop", f.drop * k), ("slow", f.slow * k)):
                 if roll < p:
                     after = mutation and kind in ("server_error", "drop", "slow") and r.random() < f.after_share
                     if kind == "slow":
@@ -486,6 +489,13 @@ class FakeSpotify:
                 return self._violation("more than 40 URIs in /me/library/contains")
             return _ok([u.startswith("spotify:playlist:") and u.split(":")[2] in self.follows[user]
                         for u in uris])
+        if route == ("DELETE", "me", "library"):
+            uris = query["uris"].split(",")
+            if len(uris) > 40:
+                return self._violation("more than 40 URIs in DELETE /me/library")
+            gone = {u.split(":")[2] for u in uris if u.startswith("spotify:playlist:")}
+            self.follows[user] = [p for p in self.follows[user] if p not in gone]
+            return 200, {}, b""
         if route == ("GET", "me", "tracks"):
             items = [{"added_at": "2026-01-01T00:00:00Z", "track": self.catalog[t]} for t in self.saved[user]]
             return _ok(self._page(path, query, items))

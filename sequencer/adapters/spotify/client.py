@@ -265,6 +265,11 @@ class SpotifyClient:
         )
         return result
 
+    def unfollow(self, playlist_id: str) -> None:
+        """Remove a playlist from the user's library (what "delete" does in Spotify's apps);
+        repeating it changes nothing more, so it is safe to retry."""
+        self.request("DELETE", "me/library", params={"uris": f"spotify:playlist:{playlist_id}"}, safe=True)
+
     def change_details(self, playlist_id: str, name: str, description: str) -> None:
         """Set name and description (a PUT of the whole state: safe to repeat)."""
         self.request("PUT", f"playlists/{playlist_id}", payload={"name": name, "description": description})

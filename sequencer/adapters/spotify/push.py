@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sequencer.adapters.spotify.client import MAX_URIS, SpotifyClient
-from sequencer.adapters.spotify.errors import NotFoundError, UncertainWriteError
+from sequencer.adapters.spotify.errors import ForbiddenError, NotFoundError, UncertainWriteError
 from sequencer.errors import RemoteServiceError
 
 Progress = Callable[[int, int], None]
@@ -107,6 +107,8 @@ class PushResult:
     """Write-and-verify rounds (1 when nothing went wrong)."""
     recoveries: int
     """Lost answers that were checked by reading back."""
+    duplicates_removed: int = 0
+    """Extra playlists with our marker (from a create applied too late) that were removed."""
 
     @property
     def url(self) -> str:
@@ -133,7 +135,7 @@ def _alive(client: SpotifyClient, playlist_id: str, user_id: str) -> dict[str, A
     """The playlist if it still exists, is the user's and is followed; else None."""
     try:
         details = client.playlist(playlist_id)
-    except NotFoundError:
+    except (NotFoundError, ForbiddenError):
         return None
     owner = (details.get("owner") or {}).get("id")
     if owner not in (None, user_id) or not client.follows(playlist_id):
@@ -141,50 +143,90 @@ def _alive(client: SpotifyClient, playlist_id: str, user_id: str) -> dict[str, A
     return details
 
 
-def _by_marker(client: SpotifyClient, target: PushTarget, user_id: str) -> dict[str, Any] | None:
-    """One of the user's playlists whose description carries the target's marker."""
+def _marked(client: SpotifyClient, target: PushTarget, user_id: str) -> list[dict[str, Any]]:
+    """The user's playlists whose description carries the target's marker (normally ≤ 1)."""
+    found = []
     for playlist in client.my_playlists():
         if not playlist:
             continue
         owner = (playlist.get("owner") or {}).get("id")
         if target.marker in (playlist.get("description") or "") and owner in (None, user_id):
-            return playlist
-    return None
+            found.append(playlist)
+    return found
+
+
+@dataclass
+class _Found:
+    """The playlist a push writes, and any other playlists carrying our marker."""
+
+    playlist: dict[str, Any]
+    created: bool
+    others: list[str]
+    uncertain_create: bool = False
 
 
 def find_playlist(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
                   user_id: str, *, forget_dead: bool = True) -> dict[str, Any] | None:
     """Our existing playlist for ``target`` (remembered, or found by marker), or None."""
+    found = _find(client, memory, target, user_id, forget_dead=forget_dead)
+    return None if found is None else found.playlist
+
+
+def _find(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, user_id: str,
+          *, forget_dead: bool = True) -> _Found | None:
     remembered = link_id(memory.playlist_link(target.key))
     if remembered:
         details = _alive(client, remembered, user_id)
         if details is not None:
-            return details
+            return _Found(details, created=False, others=[])
         if forget_dead:
             memory.delete_playlist_link(target.key)
-    return _by_marker(client, target, user_id)
+    marked = _marked(client, target, user_id)
+    if not marked:
+        return None
+    return _Found(marked[0], created=False, others=[str(p["id"]) for p in marked[1:]])
 
 
 def _ensure_playlist(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
-                     user_id: str, counters: dict[str, int]) -> tuple[dict[str, Any], bool]:
+                     user_id: str, counters: dict[str, int]) -> _Found:
     """Find or create the playlist; a lost create answer never leads to a second playlist."""
-    found = find_playlist(client, memory, target, user_id)
+    found = _find(client, memory, target, user_id)
     if found is not None:
-        return found, False
+        return found
+    uncertain = False
     for _ in range(CREATE_TRIES):
         try:
             created = client.create_playlist(target.name, target.description)
         except UncertainWriteError:
             counters["recoveries"] += 1
-            found = _by_marker(client, target, user_id)
-            if found is not None:
-                return found, True
+            uncertain = True
+            marked = _marked(client, target, user_id)
+            if marked:
+                return _Found(marked[0], True, [str(p["id"]) for p in marked[1:]], uncertain)
             continue
-        return created, True
+        return _Found(created, True, [], uncertain)
     raise RemoteServiceError(
         f"could not create the Spotify playlist {target.name!r}: Spotify kept failing",
         hint="run the same command again in a few minutes",
     )
+
+
+def _remove_others(client: SpotifyClient, found: _Found, target: PushTarget, user_id: str) -> int:
+    """Remove (unfollow) extra playlists with our marker — left by a create that was applied
+    after we had given up on it.  Only playlists carrying this target's marker are touched."""
+    keep = str(found.playlist["id"])
+    others = set(found.others)
+    if found.uncertain_create:
+        others |= {str(p["id"]) for p in _marked(client, target, user_id)}
+    others.discard(keep)
+    removed = 0
+    for playlist_id in sorted(others):
+        try:
+            client.unfollow(playlist_id)
+        except ForbiddenError:
+            continue
+        removed += 1
+    return removed
 
 
 def _append(client: SpotifyClient, playlist_id: str, uris: list[str], done: int,
@@ -235,7 +277,8 @@ def push_uris(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
     """Make ``target``'s playlist hold exactly ``uris``, in order; verified by reading back."""
     user = user_id or str(client.me()["id"])
     counters = {"recoveries": 0}
-    playlist, created = _ensure_playlist(client, memory, target, user, counters)
+    found = _ensure_playlist(client, memory, target, user, counters)
+    playlist, created = found.playlist, found.created
     playlist_id = str(playlist["id"])
     memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name,
                              snapshot_id=playlist.get("snapshot_id"))
@@ -245,12 +288,13 @@ def push_uris(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
     for rounds in range(1, REPAIR_ROUNDS + 1):
         _write(client, playlist_id, uris, counters, progress)
         if client.playlist_uris(playlist_id) == uris:
+            removed = _remove_others(client, found, target, user)
             snapshot = client.playlist(playlist_id).get("snapshot_id")
             memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name,
                                      snapshot_id=snapshot)
             return PushResult(playlist_id=playlist_id, name=target.name, created=created,
                               tracks=len(uris), snapshot_id=snapshot, rounds=rounds,
-                              recoveries=counters["recoveries"])
+                              recoveries=counters["recoveries"], duplicates_removed=removed)
     raise RemoteServiceError(
         f"the Spotify playlist {target.name!r} did not match the sequence after {REPAIR_ROUNDS} tries",
         hint="make sure nothing else edits the playlist, then push again",

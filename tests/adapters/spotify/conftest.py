@@ -5,6 +5,7 @@ Every test using ``fake_spotify`` fails if the fake saw a request the real API w
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,16 @@ class MemoryResolutions:
         """Cache an answer (or a miss)."""
         self.cache[track_id] = (uri, confidence)
         self.saved.append((track_id, uri, confidence, query))
+
+
+@pytest.fixture(autouse=True)
+def quick_thread_switches() -> Iterator[None]:
+    """Client and fake share one GIL: hand it over quickly (the default 5 ms switch interval
+    otherwise dominates every request's time)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    yield
+    sys.setswitchinterval(before)
 
 
 @pytest.fixture

@@ -98,13 +98,27 @@ def test_other_names_and_profiles_get_their_own_playlists(client: SpotifyClient,
 def test_lost_create_answer_never_makes_a_second_playlist(client: SpotifyClient, fake_spotify: FakeSpotify,
                                                           kind: str) -> None:
     """Create applied but the answer lost: the playlist is found by marker, not created twice."""
-    client.sp.requests_timeout = 0.2
-    fake_spotify.faults.slow_s = 0.3
+    client.sp.requests_timeout = 0.5
+    fake_spotify.faults.slow_s = 0.7
     fake_spotify.force(kind, after=True, method="POST", path="/v1/me/playlists")
     result = push_uris(client, MemoryLinks(), TARGET, uris(fake_spotify, 7))
     assert result.recoveries == 1
     assert len(fake_spotify.calls("POST", "/v1/me/playlists")) == 1
     assert [p.items for p in fake_spotify.user_playlists()] == [uris(fake_spotify, 7)]
+
+
+def test_a_late_duplicate_is_removed(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """Two playlists with our marker (a create applied after we gave up on it): the push keeps
+    one, removes the other, and leaves other playlists alone."""
+    first = push_uris(client, MemoryLinks(), TARGET, uris(fake_spotify, 3))
+    late = fake_spotify._create("alice", {"name": TARGET.name, "description": TARGET.description})
+    other = push_uris(client, MemoryLinks(), push_target("alice", "study", None), uris(fake_spotify, 2))
+    assert len(fake_spotify.user_playlists()) == 3 and late[0] == 201
+    result = push_uris(client, MemoryLinks(), TARGET, uris(fake_spotify, 5))
+    assert result.duplicates_removed == 1
+    remaining = {p.id for p in fake_spotify.user_playlists()}
+    assert remaining == {result.playlist_id, other.playlist_id}
+    assert result.playlist_id in {first.playlist_id, json.loads(late[2])["id"]}
 
 
 def test_create_not_applied_is_retried(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
