@@ -57,10 +57,19 @@ from sequencer.core.arcs import target_at
 from sequencer.core.optimise import solve_path
 
 Order = list[int]
+F64 = npt.NDArray[np.float64]
 Value = tuple[float, float]
 Progress = Callable[[int, int], None]
 
 _LUT_STEPS = 1024
+#: Annealing heat at the start, as a share of the first valid objective, and the share of that
+#: left at the end.
+ANNEAL_START = 0.03
+#: Greedy chains built at once; the best ``restarts`` of them start the local search.
+CHAINS = 128
+#: Seeded per-track bias (see :func:`_variety_bias`), relative to typical transition costs.
+VARIETY = 0.1
+ANNEAL_END = 0.001
 _UNKNOWN_ENERGY_COST = 0.25
 
 
@@ -148,18 +157,23 @@ class WalkResult:
 def default_iterations(problem: WalkProblem) -> int:
     """Random moves per restart: more for longer playlists, bounded total work."""
     slots = max(1.0, problem.target_s / max(1.0, float(np.median(problem.durations))))
-    return int(min(6000, max(1200, 120 * slots)))
+    return int(min(3000, max(600, 60 * slots)))
 
 
 class _Evaluator:
     """Computes (violation, objective) of an order in O(n); the walk's inner loop."""
 
-    def __init__(self, p: WalkProblem) -> None:
+    def __init__(self, p: WalkProblem, bias: Sequence[float] | None = None) -> None:
         self.p = p
         self.dur = list(p.durations)
         self.energy = [float(e) for e in p.energies]
         self.fit = list(p.fits)
-        self.dur_fit = [d * f for d, f in zip(self.dur, self.fit, strict=True)]
+        # the fit part and the seeded per-track bias (variety) in one duration-weighted sum:
+        # w_fit·(1 − fit)/2 + bias  ==  w_fit/2 − (w_fit/2·fit − bias)
+        self.bias = list(bias) if bias is not None else [0.0] * len(self.dur)
+        self.dur_fit = [
+            d * (0.5 * p.w_fit * f - b) for d, f, b in zip(self.dur, self.fit, self.bias, strict=True)
+        ]
         self.cost = p.cost.tolist()
         self.artists = list(p.artists)
         self.masks = [sum(1 << a for a in set(arts)) for arts in p.artists]
@@ -186,7 +200,7 @@ class _Evaluator:
             flow = sum(map(list.__getitem__, rows, order[1:])) / (n - 1)
         inv = 1.0 / total if total > 0 else 0.0
         fit_sum = sum(map(self.dur_fit.__getitem__, order))
-        value = p.w_flow * flow + p.w_fit * (1.0 - fit_sum * inv) * 0.5
+        value = p.w_flow * flow + 0.5 * p.w_fit - fit_sum * inv
         lut, journey = self.lut, self.journey
         if lut is None and journey is None:
             return value
@@ -247,6 +261,21 @@ class _Evaluator:
         return (self.violations(order, total).total, self.objective(order, total))
 
 
+def _variety_bias(p: WalkProblem, rng: random.Random) -> list[float]:
+    """A small seeded cost per candidate, so that another seed prefers other near-equal tracks.
+
+    Uniform in [0, scale) with scale = (:data:`VARIETY` + temperature) × the median cost of a
+    candidate's cheapest transitions: large enough to tip ties between near-equivalent
+    playlists, small against real differences in flow.
+    """
+    if p.size < 2:
+        return [0.0] * p.size
+    k = min(5, p.size - 1)
+    masked = p.cost + np.diag(np.full(p.size, np.inf))
+    scale = (VARIETY + p.temperature) * float(np.median(np.partition(masked, k - 1, axis=1)[:, :k]))
+    return [scale * rng.random() for _ in range(p.size)]
+
+
 def _better(a: Value, b: Value) -> bool:
     """Whether ``a`` beats ``b``: less violation, or as little and a lower objective."""
     if a[0] < b[0] - 1e-9:
@@ -260,7 +289,7 @@ class _Search:
     def __init__(self, p: WalkProblem, rng: random.Random) -> None:
         self.p = p
         self.rng = rng
-        self.ev = _Evaluator(p)
+        self.ev = _Evaluator(p, _variety_bias(p, rng))
         self.fixed = {i for i in (p.start, p.end) if i is not None}
         self.free = [i for i in range(p.size) if i not in self.fixed]
         self.by_energy = sorted(
@@ -322,10 +351,126 @@ class _Search:
             order.append(p.end)
         return order
 
+    def construct_batch(self, chains: int) -> list[Order]:
+        """Many greedy chains at once (numpy), each from a different first track.
+
+        Every chain repeatedly appends the unused candidate with the best step score
+        (transition from the last track, distance to the arc's target, journey target, fit),
+        skipping tracks that would break a rule (song repeat, artist within the gap — primary
+        artists only —, caps, the window's upper bound), until the duration reaches the window.
+        With a fixed start all chains begin there and differ by a little seeded noise.
+        Returns the chains, each ending with the fixed end if any.
+        """
+        p, ev = self.p, self.ev
+        m = p.size
+        free = np.asarray(self.free, dtype=np.int64)
+        if free.size == 0:
+            return [self.construct()]
+        gen = np.random.default_rng(self.rng.randrange(2**32))
+        cost = p.cost
+        dur = np.asarray(ev.dur, dtype=np.float64)
+        energy = np.asarray(ev.energy, dtype=np.float64)
+        static = p.w_fit * (1.0 - np.asarray(ev.fit, dtype=np.float64)) * 0.5 + np.asarray(ev.bias)
+        primary = np.asarray([a[0] if a else -1 - i for i, a in enumerate(ev.artists)], dtype=np.int64)
+        songs = np.asarray(ev.songs, dtype=np.int64)
+        albums = np.asarray(ev.albums, dtype=np.int64)
+        reserve = 0.0 if p.end is None else ev.dur[p.end]
+        low, high = p.window
+        goal = max(low, p.target_s - self.typical / 2)
+        if p.start is not None:
+            firsts = np.full(chains, p.start, dtype=np.int64)
+        else:
+            tau0 = min(1.0, self.typical / 2 / max(1.0, p.target_s))
+            first_score = static[free] + self._target_cost(tau0, free)
+            ranked = free[np.argsort(first_score, kind="stable")]
+            top = ranked[: max(1, chains // 2)]
+            rest = gen.choice(ranked, size=min(ranked.size, chains - top.size), replace=False)
+            firsts = np.concatenate((top, rest))
+        b = firsts.size
+        rows = np.arange(b)
+        used = np.zeros((b, m), dtype=bool)
+        used[:, list(self.fixed)] = True
+        used[rows, firsts] = True
+        song_used = np.zeros((b, int(songs.max()) + 1), dtype=bool)
+        for i in self.fixed:
+            song_used[:, songs[i]] = True
+        song_used[rows, songs[firsts]] = True
+        n_art = int(primary.max()) + 1 if (primary >= 0).any() else 1
+        art_count = np.zeros((b, max(1, n_art)), dtype=np.int64)
+        alb_count = np.zeros((b, int(albums.max()) + 1 if albums.size and albums.max() >= 0 else 1), dtype=np.int64)
+        chains_list: list[list[int]] = [[int(f)] for f in firsts]
+        for k, f in enumerate(firsts.tolist()):
+            for i in [f] + ([p.end] if p.end is not None else []):
+                if primary[i] >= 0:
+                    art_count[k, primary[i]] += 1
+                if albums[i] >= 0:
+                    alb_count[k, albums[i]] += 1
+        elapsed = dur[firsts].copy()
+        active = elapsed + reserve < goal
+        noise = 1e-3 + 0.02 * p.temperature
+        recent: list[npt.NDArray[np.int64]] = [primary[firsts]]
+        while active.any():
+            last = np.asarray([c[-1] for c in chains_list], dtype=np.int64)
+            tau = np.minimum(1.0, (elapsed + self.typical / 2) / max(1.0, p.target_s))
+            score = p.w_flow * cost[last] + static[None, :]
+            score = score + self._target_cost_batch(energy, tau)
+            score += noise * gen.random(score.shape)
+            bad = used | song_used[:, songs] | (elapsed[:, None] + reserve + dur[None, :] > high)
+            for prev in recent[-p.artist_gap:] if p.artist_gap else []:
+                bad |= primary[None, :] == prev[:, None]
+            if p.max_per_artist is not None:
+                bad |= art_count[:, np.maximum(primary, 0)] >= p.max_per_artist
+            if p.max_per_album is not None:
+                bad |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+            score[bad] = np.inf
+            pick = np.argmin(score, axis=1)
+            ok = active & np.isfinite(score[rows, pick])
+            if not ok.any():
+                break
+            for k in np.flatnonzero(ok).tolist():
+                i = int(pick[k])
+                chains_list[k].append(i)
+                used[k, i] = True
+                song_used[k, songs[i]] = True
+                if primary[i] >= 0:
+                    art_count[k, primary[i]] += 1
+                if albums[i] >= 0:
+                    alb_count[k, albums[i]] += 1
+                elapsed[k] += dur[i]
+            recent.append(np.where(ok, primary[pick], -(10**9)))
+            active = ok & (elapsed + reserve < goal)
+        if p.end is not None:
+            for c in chains_list:
+                c.append(p.end)
+        return chains_list
+
+    def _target_cost(self, tau: float, idx: npt.NDArray[np.int64]) -> F64:
+        """Arc and journey part of the step score for candidates ``idx`` at one ``tau``."""
+        row: F64 = self._target_cost_batch(np.asarray(self.ev.energy), np.asarray([tau]))[0, idx]
+        return row
+
+    def _target_cost_batch(self, energy: F64, tau: F64) -> F64:
+        """Arc and journey part of the step score: one row per chain (its ``tau``)."""
+        p, ev = self.p, self.ev
+        out = np.zeros((tau.size, energy.size), dtype=np.float64)
+        if ev.lut is not None:
+            lut = np.asarray(ev.lut)
+            target = lut[np.minimum(_LUT_STEPS, (tau * _LUT_STEPS + 0.5).astype(np.int64))]
+            gap = np.abs(energy[None, :] - target[:, None])
+            out += p.w_arc * np.where(np.isnan(gap), _UNKNOWN_ENERGY_COST, gap)
+        if p.journey is not None:
+            j = p.journey
+            t = tau[:, None]
+            norm = np.sqrt((1 - t) ** 2 + t * t + 2 * t * (1 - t) * j.dot_ab)
+            norm = np.where(norm > 0, norm, 1.0)
+            cos = ((1 - t) * np.asarray(j.dot_a)[None, :] + t * np.asarray(j.dot_b)[None, :]) / norm
+            out += j.weight * (1.0 - cos) * 0.5
+        return out
+
     def _step_score(self, order: Order, i: int, tau: float) -> float:
         """How good ``i`` looks as the next track at relative time ``tau`` (lower = better)."""
         p, ev = self.p, self.ev
-        score = p.w_fit * (1.0 - ev.fit[i]) * 0.5
+        score = p.w_fit * (1.0 - ev.fit[i]) * 0.5 + ev.bias[i]
         if order:
             score += p.w_flow * ev.cost[order[-1]][i]
         target = ev.target(min(1.0, tau))
@@ -425,21 +570,36 @@ class _Search:
     # --- search ---------------------------------------------------------------------------
 
     def improve(self, order: Order, iterations: int, tick: Callable[[int], None]) -> tuple[Order, Value]:
-        """Random-move local search; returns the best state seen."""
+        """Simulated annealing over the random moves; returns the best state seen.
+
+        The heat starts at :data:`ANNEAL_START` of the first valid objective and cools
+        geometrically to almost nothing, so early moves may climb out of a poor selection and
+        late ones only descend.  The profile's temperature adds a floor of extra heat (more
+        adventurous, more varied playlists).  Violation is never traded: a move that adds
+        violation is refused, one that removes it is always taken.
+        """
         ev, rng = self.ev, self.rng
         current, cur_val = order, ev(order)
         best, best_val = current, cur_val
-        heat = 0.02 * self.p.temperature
+        floor = 0.02 * self.p.temperature
+        start_heat: float | None = None
+        cooling = ANNEAL_END ** (1.0 / max(1, iterations))
+        factor = 1.0
         for it in range(iterations):
             if it % 250 == 0:
                 tick(it)
+            factor *= cooling
             new = self.propose(current)
             if new is None:
                 continue
             val = ev(new)
             accept = _better(val, cur_val)
-            if not accept and heat > 0 and abs(val[0] - cur_val[0]) <= 1e-9:
-                accept = rng.random() < math.exp(-(val[1] - cur_val[1]) / heat)
+            if not accept and abs(val[0] - cur_val[0]) <= 1e-9:
+                if start_heat is None and cur_val[0] <= 1e-9:
+                    start_heat = ANNEAL_START * cur_val[1]
+                heat = floor + (start_heat or 0.0) * factor
+                if heat > 0:
+                    accept = rng.random() < math.exp(-(val[1] - cur_val[1]) / heat)
             if accept:
                 current, cur_val = new, val
                 if _better(val, best_val):
@@ -512,7 +672,9 @@ def walk(
     """
     search = _Search(problem, rng)
     per_run = iterations if iterations is not None else default_iterations(problem)
-    starts: list[Order] = [search.construct() for _ in range(max(1, restarts))]
+    chains = search.construct_batch(CHAINS)
+    ranked = sorted(range(len(chains)), key=lambda k: search.ev(chains[k]))
+    starts: list[Order] = [chains[k] for k in ranked[: max(1, restarts)]]
     if problem.backbone is not None:
         starts[-1] = search.from_backbone(problem.backbone)
     total_work = per_run * len(starts)
