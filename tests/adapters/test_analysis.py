@@ -133,6 +133,10 @@ def audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
         "a_minor": _write_wav(folder / "a_minor.wav", chord([57, 60, 64])),
         "e_flat_major": _write_wav(folder / "e_flat_major.wav", chord([63, 67, 70])),
     }
+    soundfile = pytest.importorskip("soundfile")
+    flac = folder / "click120.flac"
+    soundfile.write(str(flac), click_track(120), SR)
+    files["click120_flac"] = flac
     bad = folder / "broken.mp3"
     bad.write_bytes(b"this is not audio at all")
     files["broken"] = bad
@@ -140,10 +144,12 @@ def audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
 
 
 def test_click_tracks_give_their_tempo_within_one_percent(audio: dict[str, Path]) -> None:
-    """A click track at 120 BPM reads 120 ± 1 %, one at 93 BPM reads 93 ± 1 %."""
-    results = analysis.analyse_files([str(audio["click120"]), str(audio["click93"])], workers=1)
+    """A click track at 120 BPM reads 120 ± 1 % (as WAV and as FLAC), one at 93 BPM 93 ± 1 %."""
+    paths = [str(audio[n]) for n in ("click120", "click93", "click120_flac")]
+    results = analysis.analyse_files(paths, workers=1)
     tempos = [r.tempo for r in results if isinstance(r, Analysis)]
-    assert tempos == [pytest.approx(120, rel=0.01), pytest.approx(93, rel=0.01)]
+    assert tempos == [pytest.approx(120, rel=0.01), pytest.approx(93, rel=0.01),
+                      pytest.approx(120, rel=0.01)]
 
 
 def test_chords_give_their_key_and_louder_is_more_energetic(audio: dict[str, Path]) -> None:
@@ -187,7 +193,7 @@ def test_analyse_library_stores_attributes_for_library_files_only(
         ])
         report = analysis.analyse_library(store, audio["click120"].parent, workers=1)
         assert report.analysed == 1 and [f.path for f in report.failures] == [str(audio["broken"])]
-        assert len(report.not_in_library) == 4
+        assert len(report.not_in_library) == 5
         track = store.find("c")
         assert track.tempo == pytest.approx(120, rel=0.01) and track.energy is not None
         assert track.key is not None and track.mode is not None

@@ -206,3 +206,14 @@ def test_missing_key_is_a_credentials_error() -> None:
     with pytest.raises(CredentialsError, match="LASTFM_API_KEY") as caught:
         make_client({"LASTFM_API_KEY": "  "})
     assert "last.fm/api" in (caught.value.hint or "")
+
+
+def test_names_with_accents_and_symbols_reach_last_fm_intact(fake: FakeLastfm, tmp_path: Path) -> None:
+    """Artist and title are sent as UTF-8 form data: "Sigur Rós - Hoppípolla" finds its tags."""
+    fake.tracks[("Sigur Rós", "Hoppípolla & Co")] = [("Post-Rock", 100)]
+    with Store.open(tmp_path / "accents.db") as store:
+        store.upsert_tracks([Track("s1", "Hoppípolla & Co", ("Sigur Rós",), 270.0)])
+        clock = FakeClock()
+        report = enrich_lastfm(store, store.tracks(), _client(fake, clock), now=_noon, sleep=clock.sleep)
+        assert report.tagged == 1
+        assert store.tags_bulk(source="lastfm") == {"s1": {"post-rock": 1.0}}
