@@ -228,7 +228,7 @@ def _check_capacity(cands: CandidateSet, profile: Profile) -> None:
     low, high = profile.window_s
     unique, capped = _capacity(cands.tracks, profile)
     want = f"{_minutes(low)}–{_minutes(high)} minutes"
-    if unique < low:
+    if unique < low or not cands.tracks:
         raise ImpossibleConstraintsError(
             f"only {_minutes(unique)} of {_minutes(profile.minutes * 60)} minutes available "
             f"(need {want}): {cands.summary()}",
@@ -349,7 +349,7 @@ def build_playlist(
     _check_capacity(cands, profile)
     problem = _problem(cands, profile, first, last, journey)
     result = walk(problem, random.Random(seed), progress=progress)
-    if result.violations.total > 0:
+    if result.violations.total > 0 or not result.order:
         raise _impossible(result.violations, result.duration_s, profile, cands)
     chosen = [cands.tracks[i] for i in result.order]
     sequence = make_sequence(chosen, profile, seed=seed, mode="journey" if journey else "build")

@@ -19,19 +19,25 @@ never traded for an invalid one.
 
 Search
 ------
-1. Construction: from the fixed start (if any), repeatedly append one of the few best next
-   tracks (transition + distance to the arc's target + fit), drawn with the seeded rng, until
-   the duration reaches the window; then the fixed end.  A journey also tries the graph's path
-   of small steps from A to B as a start.
+1. Construction: :data:`CHAINS` greedy chains built side by side with numpy, each from a
+   different first track (the best-placed ones and random others; all from the fixed start
+   when there is one): each repeatedly appends the unused candidate with the best step score
+   (transition from the last track + distance to the arc's or journey's target + fit), skipping
+   rule breakers, until the duration reaches the window; then the fixed end.  The best
+   ``restarts`` chains go on (a journey also tries the graph's path of small steps from A to B).
 2. Local search on selection and order together, a fixed number of random moves: move a
    segment of 1–3 tracks (or-opt), reverse a stretch (2-opt), swap two tracks, replace a track
    by an unused candidate (proposed from the graph neighbours of its neighbours, or from
    tracks near the arc's target energy), insert an unused candidate, remove a track.
-   Improvements are kept; with a temperature > 0 a worse move is sometimes kept too
-   (simulated-annealing style), and the best state seen is what counts.
-3. Polish: full passes of 2-opt and or-opt until none improves; when the order only changes
-   the flow cost (no arc, a flat arc, or arc weight 0), the order is also solved as a path
-   problem with :func:`sequencer.core.optimise.solve_path` and kept if it is better and valid.
+   Acceptance is simulated annealing with a cooling schedule (plus the profile's temperature
+   as extra heat); the best state seen is what counts.
+3. Polish: full passes of 2-opt and or-opt on the best state until none improves; the
+   flow-optimal order of the chosen tracks (:func:`sequencer.core.optimise.solve_path`,
+   polished on the full objective when an arc or journey depends on the order) replaces it
+   when better.
+
+Variety: every candidate gets a small seeded extra cost (:func:`_variety_bias`), so another
+seed prefers other near-equal tracks and gives another, equally valid playlist.
 
 Determinism: all randomness comes from the ``random.Random`` passed in; work is counted in
 moves, never timed.

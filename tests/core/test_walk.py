@@ -125,6 +125,14 @@ def test_library_too_small_names_minutes_and_how_close() -> None:
     assert "6 candidates" in info.value.message
 
 
+def test_no_track_at_all_is_never_an_empty_success() -> None:
+    """A 1-minute profile (window starts at 0) over tracks that are all too long: an error, not
+    an empty playlist."""
+    library = [dataclasses.replace(t, duration_s=600.0) for t in synthetic_library(5, seed=1)]
+    with pytest.raises(ImpossibleConstraintsError, match=r"0 candidates after excluding 5"):
+        build_playlist(library, Profile(name="x", minutes=1.0), seed=1)
+
+
 def test_exclusions_that_empty_the_library_are_counted_in_the_error() -> None:
     """When exclusions remove the music, the error says which exclusion removed how many."""
     library = [dataclasses.replace(t, explicit=True) for t in synthetic_library(40, seed=2)]
