@@ -19,7 +19,7 @@ The amount of work is a number of kicks, never a clock, so the same seed gives t
 Asymmetric matrices are handled (reversal costs are computed from both directions).
 
 Public: :data:`EXACT_LIMIT`, :func:`path_cost`, :func:`solve_path`, :func:`held_karp_path`,
-:func:`nearest_neighbour_path`, :func:`two_opt_path`.
+:func:`nearest_neighbour_path`, :func:`two_opt_path`, :func:`default_kicks`.
 """
 
 from __future__ import annotations
@@ -237,6 +237,12 @@ def two_opt_path(cost: Matrix, start: int | None = None, end: int | None = None)
     return _strip(path, cost.shape[0])
 
 
+def default_kicks(n: int) -> int:
+    """ILS rounds for ``n`` nodes: 40 + 2n, tapering for long paths (each round's local search
+    costs O(n²) per move there), at least 30."""
+    return max(30, min(40 + 2 * n, 12_000 // max(1, n)))
+
+
 def solve_path(
     cost: Matrix,
     *,
@@ -253,7 +259,7 @@ def solve_path(
     cost : n × n matrix, ``cost[i, j]`` = cost of ``j`` right after ``i``.
     start, end : nodes that must come first / last (None = free).
     seed : seeds the kicks; same seed and matrix → same order.
-    kicks : iterated-local-search rounds (default grows with n: 40 + 2n, capped at 400).
+    kicks : iterated-local-search rounds (default :func:`default_kicks`).
     initial : an order to start from as well (e.g. the current one); it is never made worse.
 
     Returns
@@ -276,7 +282,7 @@ def solve_path(
         starts.append(np.asarray([head, *[v for v in initial if v in set(free)], tail], dtype=np.int64))
     best = min((_local_search(aug, p, symmetric) for p in starts), key=lambda p: path_cost(p, aug))
     best_cost = path_cost(best, aug)
-    rounds = kicks if kicks is not None else min(400, 40 + 2 * n)
+    rounds = kicks if kicks is not None else default_kicks(n)
     current, current_cost = best, best_cost
     for _ in range(rounds):
         trial = _local_search(aug, _double_bridge(current, rng), symmetric)
