@@ -82,9 +82,9 @@ def compare(a: Sequence, b: Sequence) -> Comparison:
     )
 
 
-def _better(value_a: float, value_b: float, *, higher: bool) -> str:
-    """"A", "B" or "=" for the better of two values."""
-    if abs(value_a - value_b) < 5e-4:
+def _better(value_a: float, value_b: float, *, higher: bool, fmt: str) -> str:
+    """"A", "B" or "=" for the better of two values ("=" when they print the same)."""
+    if fmt.format(value_a) == fmt.format(value_b):
         return "="
     return "A" if (value_a > value_b) == higher else "B"
 
@@ -112,7 +112,7 @@ def comparison_lines(result: Comparison, label_a: str, label_b: str) -> list[str
         ("objective", a.score.total, b.score.total, False, "{:.3f}"),
     )
     for name, value_a, value_b, higher, fmt in metrics:
-        rows.append((name, fmt.format(value_a), fmt.format(value_b), _better(value_a, value_b, higher=higher)))
+        rows.append((name, fmt.format(value_a), fmt.format(value_b), _better(value_a, value_b, higher=higher, fmt=fmt)))
     lines = [
         f"{label:<10} {left[:width - 1]:<{width}} {right[:width - 1]:<{width}} {verdict}".rstrip()
         for label, left, right, verdict in rows

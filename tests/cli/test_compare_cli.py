@@ -140,3 +140,14 @@ def test_kendall_tau_matches_its_definition(order: list[int]) -> None:
     assert tau == pytest.approx((2 * concordant - len(pairs)) / len(pairs))
     assert (tau == 1) == (order == sorted(order))
     assert kendall_tau(order[::-1]) == pytest.approx(-tau)
+
+
+def test_equal_looking_values_are_a_tie(tmp_path: Path) -> None:
+    """When both values print the same, the verdict is "=", never a winner the reader cannot see."""
+    a = _save(tmp_path / "a.json", TRACKS[:4], NIGHT)
+    b = _save(tmp_path / "b.json", [*TRACKS[:3], TRACKS[4]], NIGHT)
+    code, out, _ = _run("compare", str(a), str(b))
+    assert code == 0
+    for label in ("flow cost", "arc error", "mood fit", "objective"):
+        left, right, verdict = _row(out, label)
+        assert (verdict == "=") == (left == right), label
