@@ -16,7 +16,7 @@ from typing import Any
 from sequencer.adapters.spotify.client import MAX_URIS, SpotifyClient
 from sequencer.adapters.spotify.errors import ForbiddenError, NotFoundError
 from sequencer.core.track import ATTRIBUTES, Track
-from sequencer.errors import InputFileError
+from sequencer.errors import InputFileError, RemoteServiceError
 
 Progress = Callable[[int, int], None]
 
@@ -116,7 +116,15 @@ def import_spotify(client: SpotifyClient, *, liked: bool, playlists: Iterable[st
         if progress is not None:
             progress(len(result.tracks), 0)
     for pid in ids:
-        result.playlists[pid] = _take(client.playlist_entries(pid), result, seen)
+        try:
+            result.playlists[pid] = _take(client.playlist_entries(pid), result, seen)
+        except ForbiddenError:
+            raise RemoteServiceError(
+                f"Spotify refused to list the items of playlist {pid} (403)",
+                hint="Spotify lets apps read only playlists you own or collaborate on: add its "
+                "tracks to a playlist of your own and import that (or check the login's scopes "
+                "with `moodseq spotify login`)",
+            ) from None
         if progress is not None:
             progress(len(result.tracks), 0)
     if features and result.tracks:

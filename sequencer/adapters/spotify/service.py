@@ -7,7 +7,8 @@ a result object; printing is the command's job.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,21 @@ class PushOutcome:
     resolution: Resolution
     result: PushResult | None = None
     plan: PushPlan | None = None
+
+
+@contextmanager
+def library_links(library_path: Path, data_dir: Path) -> Iterator[tuple[PlaylistMemory, ResolutionCache | None]]:
+    """(playlist links, resolution cache): the library when it exists, else a JSON file of
+    links and no cache — pushing the demo must not create an empty library."""
+    if library_path.exists():
+        from sequencer.adapters.store import Store
+
+        with Store.open(library_path) as store:
+            yield store, store
+        return
+    from sequencer.adapters.spotify.links import JsonLinks
+
+    yield JsonLinks(data_dir / "spotify-playlists.json"), None
 
 
 def push_tracks(client: SpotifyClient, tracks: Sequence[Track], *, profile_name: str | None,

@@ -1,7 +1,7 @@
 """`moodseq push SEQUENCE.json [--name N] [--dry-run]`: a saved sequence becomes a Spotify playlist.
 
-Also home of :func:`push_sequence_cli` (what `moodseq build --push` calls) and the small
-helpers the Spotify commands share: the rate-limit countdown and where playlist links live.
+Also home of :func:`push_sequence_cli` (what `moodseq build --push` calls) and the two small
+helpers the Spotify commands share: the rate-limit countdown and :func:`connect`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from collections.abc import Sequence as Seq
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -53,17 +53,9 @@ def connect(app: AppContext) -> SpotifyClient:
     return _connect(app.env, app.config_dir, on_wait=countdown(app))
 
 
-def with_links(app: AppContext, work: Callable[[Any, Any], Any]) -> Any:
-    """Run ``work(links, resolution_cache)`` with the library if one exists, else a JSON file."""
-    path = app.library_path
-    if path.exists():
-        from sequencer.adapters.store import Store
-
-        with Store.open(path) as store:
-            return work(store, store)
-    from sequencer.adapters.spotify.links import JsonLinks
-
-    return work(JsonLinks(app.data_dir / "spotify-playlists.json"), None)
+def _tracks(n: int) -> str:
+    """``1 track`` / ``2 tracks``."""
+    return f"{n} track{'' if n == 1 else 's'}"
 
 
 def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
@@ -79,36 +71,34 @@ def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     plan, result = outcome.plan, outcome.result
     if plan is not None:
         if plan.action == "create":
-            click.echo(f"would create the playlist {plan.name!r} with {plan.target} tracks")
+            click.echo(f"would create the playlist {plan.name!r} with {_tracks(plan.target)}")
         elif plan.action == "unchanged":
-            click.echo(f"the playlist {plan.name!r} already holds these {plan.target} tracks: nothing to do")
+            click.echo(f"the playlist {plan.name!r} already holds these {_tracks(plan.target)}: nothing to do")
         else:
             order = ", order changes" if plan.reordered else ""
             click.echo(
                 f"would update the playlist {plan.name!r} ({plan.playlist_id}): {plan.current} → "
-                f"{plan.target} tracks, {plan.added} added, {plan.removed} removed{order}"
+                f"{_tracks(plan.target)}, {plan.added} added, {plan.removed} removed{order}"
             )
         return
     assert result is not None
     verb = "created" if result.created else "updated"
     left_out = f" ({len(resolution.unresolved)} of {total} not found)" if resolution.unresolved else ""
-    click.echo(f"{verb} the playlist {result.name!r} with {result.tracks} tracks{left_out}: {result.url}")
+    click.echo(f"{verb} the playlist {result.name!r} with {_tracks(result.tracks)}{left_out}: {result.url}")
 
 
 def push_tracks_cli(app: AppContext, tracks: Seq[Track], *, profile_name: str | None,
                     name: str | None, dry_run: bool) -> None:
     """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
-    from sequencer.adapters.spotify.service import push_tracks
+    from sequencer.adapters.spotify.service import library_links, push_tracks
     from sequencer.cli.progress import progress_bar
 
     client = connect(app)
-
-    def work(links: Any, cache: Any) -> PushOutcome:
-        with progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance:
-            return push_tracks(client, tracks, profile_name=profile_name, name=name, links=links,
-                               cache=cache, dry_run=dry_run, progress=advance)
-
-    _report(app, with_links(app, work), len(tracks))
+    with library_links(app.library_path, app.data_dir) as (links, cache), \
+            progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance:
+        outcome = push_tracks(client, tracks, profile_name=profile_name, name=name, links=links,
+                              cache=cache, dry_run=dry_run, progress=advance)
+    _report(app, outcome, len(tracks))
 
 
 def push_sequence_cli(app: AppContext, sequence: Sequence, *, name: str | None, dry_run: bool) -> None:

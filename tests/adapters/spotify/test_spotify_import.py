@@ -10,7 +10,7 @@ from sequencer.adapters.spotify.client import SpotifyClient
 from sequencer.adapters.spotify.importer import import_spotify, playlist_id, track_from_object
 from sequencer.adapters.spotify.service import import_into
 from sequencer.adapters.store import Store
-from sequencer.errors import InputFileError
+from sequencer.errors import InputFileError, RemoteServiceError
 from tests.fakes.spotify_server import FakeSpotify, Playlist
 
 
@@ -51,6 +51,15 @@ def test_playlists_by_link_uri_or_id_deduplicated(client: SpotifyClient, fake_sp
                            playlists=[f"https://open.spotify.com/playlist/{pid}?si=abc"])
     assert found.playlists == {pid: 65}
     assert [t.id for t in found.tracks] == liked + extra
+
+
+def test_someone_elses_playlist_is_explained(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """Spotify lists items only of the user's own playlists: the 403 says what to do."""
+    fake_spotify.add_user("bob", "Bob")
+    pid = playlist(fake_spotify, list(fake_spotify.catalog)[:3], owner="bob")
+    with pytest.raises(RemoteServiceError, match=f"items of playlist {pid}") as caught:
+        import_spotify(client, liked=False, playlists=[pid], features=False)
+    assert "playlists you own or collaborate on" in (caught.value.hint or "")
 
 
 def test_features_403_is_normal(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
