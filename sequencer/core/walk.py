@@ -71,6 +71,9 @@ _LUT_STEPS = 1024
 #: Annealing heat at the start, as a share of the first valid objective, and the share of that
 #: left at the end.
 ANNEAL_START = 0.03
+#: Widest move (in positions) and most states evaluated by one polish.
+POLISH_WINDOW = 16
+POLISH_BUDGET = 8_000
 #: Greedy chains built at once; the best ``restarts`` of them start the local search.
 CHAINS = 128
 #: Seeded per-track bias (see :func:`_variety_bias`), relative to typical transition costs.
@@ -613,30 +616,43 @@ class _Search:
         return best, best_val
 
     def polish(self, order: Order, value: Value, max_passes: int = 6) -> tuple[Order, Value]:
-        """Full 2-opt and or-opt passes (first improvement) until none helps."""
+        """2-opt and or-opt passes (first improvement) until none helps.
+
+        Moves span at most :data:`POLISH_WINDOW` positions and a call evaluates at most
+        :data:`POLISH_BUDGET` states, so long playlists (hours) stay fast; a one-hour playlist
+        gets full passes.
+        """
         ev = self.ev
+        budget = POLISH_BUDGET
+        w = POLISH_WINDOW
         for _ in range(max_passes):
             improved = False
             lo, hi = self._bounds(order)
             for i in range(lo, hi - 1):
-                for j in range(i + 1, hi):
+                if budget <= 0:
+                    break
+                for j in range(i + 1, min(hi, i + w + 1)):
                     new = order[:i] + order[i : j + 1][::-1] + order[j + 1 :]
                     val = ev(new)
+                    budget -= 1
                     if _better(val, value):
                         order, value, improved = new, val, True
             for length in (1, 2, 3):
                 for i in range(lo, hi - length + 1):
+                    if budget <= 0:
+                        break
                     segment = order[i : i + length]
                     rest = order[:i] + order[i + length :]
-                    for j in range(lo, hi - length + 1):
+                    for j in range(max(lo, i - w), min(hi - length + 1, i + w + 1)):
                         if j == i:
                             continue
                         new = rest[:j] + segment + rest[j:]
                         val = ev(new)
+                        budget -= 1
                         if _better(val, value):
                             order, value, improved = new, val, True
                             break
-            if not improved:
+            if not improved or budget <= 0:
                 break
         return order, value
 
