@@ -105,6 +105,7 @@ class Store:
     """An open library database.  Use :meth:`open`; close it (or use ``with``)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        """Wrap an open, migrated connection (use :meth:`open` instead)."""
         self._conn = conn
         self.path = path
         self._depth = 0
@@ -112,8 +113,12 @@ class Store:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) the library at ``path`` and bring its schema up to date."""
+    def open(cls, path: Path | str, *, timeout: float = 10.0) -> Store:
+        """Open (creating if needed) the library at ``path`` and bring its schema up to date.
+
+        ``timeout`` is how long to wait for another process's write to finish before giving
+        up with "library is busy".
+        """
         path = Path(path).expanduser()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +131,7 @@ class Store:
             raise LibraryError(f"library path {path} is a folder", hint="give a file name, e.g. library.db")
         conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=timeout)
             conn.execute("PRAGMA foreign_keys = ON")
             cls._check_is_library(conn, path)
             conn.execute("PRAGMA journal_mode = WAL")
@@ -164,6 +169,7 @@ class Store:
         self._conn.close()
 
     def __enter__(self) -> Store:
+        """The store itself; it is closed when the block ends."""
         return self
 
     def __exit__(
@@ -172,6 +178,7 @@ class Store:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Close the database."""
         self.close()
 
     # -- transactions ----------------------------------------------------------------------

@@ -227,3 +227,24 @@ def test_reimport_is_a_no_op_whatever_the_duration_chains(durations: list[float]
         shuffled = rows[:]
         rng.shuffle(shuffled)
         assert s.upsert_tracks(shuffled).added == 0
+
+
+def test_busy_library_is_a_library_error(tmp_path: Path) -> None:
+    """While another process holds the write lock, a write fails with 'busy' and a hint."""
+    path = tmp_path / "library.db"
+    Store.open(path).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with Store.open(path, timeout=0.05) as s, pytest.raises(LibraryError, match="is busy") as info:
+            s.set_meta("x", 1)
+        assert "wait for the other import" in (info.value.hint or "")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_folder_as_library_path_is_refused(tmp_path: Path) -> None:
+    """A folder given as the library path is a clear error."""
+    with pytest.raises(LibraryError, match="is a folder"):
+        Store.open(tmp_path)

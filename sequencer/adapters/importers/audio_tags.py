@@ -119,6 +119,7 @@ def _energy_level(tags: dict[str, list[str]]) -> str | None:
 def _values(path: Path, audio: Any, tags: dict[str, list[str]]) -> dict[str, str]:
     """The row cells (as a CSV would have them) for one file."""
     def first(*names: str) -> str | None:
+        """The first value of the first of ``names`` that the file has."""
         for name in names:
             if tags.get(name):
                 return tags[name][0]

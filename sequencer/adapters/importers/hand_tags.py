@@ -62,6 +62,7 @@ def _layout(headers: Sequence[str], vocabulary: MoodVocabulary, source: str) -> 
     keys = [header_key(h) for h in headers]
 
     def find(names: Sequence[str]) -> int | None:
+        """Position of the first header among ``names``."""
         return next((keys.index(n) for n in names if n in keys), None)
 
     ref, artist, title, moods = find(REF_HEADERS), find(("artist",)), find(("title", "name")), find(MOODS_HEADERS)
@@ -128,6 +129,7 @@ def _row_moods(
 def _ref(cells: Sequence[str], layout: _Layout) -> str:
     """The row's track reference text."""
     def cell(index: int | None) -> str:
+        """The stripped cell at ``index`` ('' when absent)."""
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
     if layout.ref is not None and cell(layout.ref):

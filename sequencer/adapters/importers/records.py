@@ -39,6 +39,7 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
+        """``line 12: message`` (or the bare message when the line is unknown)."""
         return f"line {self.line}: {self.message}" if self.line else self.message
 
 

@@ -78,7 +78,10 @@ class RowResult:
 
 def is_missing(text: str | None) -> bool:
     """Whether a cell is empty or one of the usual "no value" spellings (NA, null, …)."""
-    return text is None or text.strip().casefold() in MISSING
+    if text is None:
+        return True
+    stripped = text.strip()
+    return len(stripped) <= 4 and stripped.casefold() in MISSING  # every spelling is short
 
 
 def parse_key(text: str) -> tuple[int, int | None] | None:

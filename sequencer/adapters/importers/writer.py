@@ -131,15 +131,24 @@ def plan(records: Sequence[ImportRecord], known: Known, report: ImportReport) ->
             creators[found] = record
         index.add(found, uri, isrc, key, track.duration_s)
         first_pass.append(found)
-    groups: dict[str, list[ImportRecord]] = {}
-    for record, (uri, isrc, key), fallback in zip(records, idents, first_pass, strict=True):
-        track = record.track
-        found = index.find(track.id or None, uri, isrc, key, track.duration_s) or fallback
-        groups.setdefault(found, []).append(record)
+    groups: dict[str, list[int]] = {}
+    for position, (record, (uri, isrc, key), found) in enumerate(
+        zip(records, idents, first_pass, strict=True)
+    ):
+        if key and len(index.by_key.get(key, ())) > 1:  # only name matches can change
+            track = record.track
+            found = index.find(track.id or None, uri, isrc, key, track.duration_s) or found
+        groups.setdefault(found, []).append(position)
     report.duplicates += len(records) - len(groups)
     result = Plan()
-    for track_id, members in groups.items():
-        record = _merge_group(track_id, members, creators, known)
+    for track_id, positions in groups.items():
+        if len(positions) == 1:
+            record, identities = records[positions[0]], idents[positions[0]]
+            if track_id in known.tids:  # align its duration with the stored one
+                record = _merge_group(track_id, [record], creators, known)
+        else:
+            record = _merge_group(track_id, [records[i] for i in positions], creators, known)
+            identities = _identities(record.track)
         digest = content_hash(record)
         is_new = track_id not in known.tids
         if not is_new and known.hashes.get(track_id) == digest:
@@ -149,8 +158,7 @@ def plan(records: Sequence[ImportRecord], known: Known, report: ImportReport) ->
             report.added += 1
         else:
             report.updated += 1
-        uri, isrc, key = _identities(record.track)
-        result.writes.append(Write(track_id, record, digest, is_new, uri, isrc, key))
+        result.writes.append(Write(track_id, record, digest, is_new, *identities))
     return result
 
 
@@ -163,6 +171,7 @@ def _merge_group(
     reference = creator.track.duration_s if creator else known.durations.get(track_id, 0.0)
 
     def gap(record: ImportRecord) -> float:
+        """Distance of the record's duration from the recording's (0 when one is unknown)."""
         duration = record.track.duration_s
         return abs(duration - reference) if duration > 0 and reference > 0 else 0.0
 

@@ -56,6 +56,7 @@ def _unavailable(name: str, short_help: str, reason: str) -> click.Command:
     @click.command(name, short_help=short_help + " (unavailable)", context_settings={"ignore_unknown_options": True})
     @click.argument("args", nargs=-1, type=click.UNPROCESSED)
     def stub(args: tuple[str, ...]) -> None:
+        """Say that the feature is unavailable."""
         raise MoodseqError(
             "Spotify import is unavailable in this installation",
             hint=f"reinstall moodseq with its Spotify support ({reason})",
