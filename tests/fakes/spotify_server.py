@@ -8,6 +8,10 @@ encode (at most 100 URIs per add/replace, no endpoints Spotify answers 403 for, 
 on every call).  A request the real API would reject is answered 400 *and* recorded in
 :attr:`FakeSpotify.violations`; the test fixture fails the test when that list is not empty.
 
+Responses can be checked too (:func:`validate_response_against_spec`, used by the fake's own
+tests); for that one spec defect is patched on load: the playlist item's TrackObject|EpisodeObject
+discriminator gets the mapping ``track``/``episode`` it lacks.
+
 Known normalisation, on purpose: spotipy's ``current_user()`` requests ``GET /v1/me/`` (a
 trailing slash the spec has no path for, which the real API accepts); the fake treats exactly
 that one path as ``/v1/me``.
@@ -65,6 +69,13 @@ def openapi() -> Any:
             with SPEC_PATH.open(encoding="utf-8") as handle:
                 spec = yaml.load(handle, Loader=yaml.CSafeLoader)
             spec.pop("security", None)
+            # The spec's TrackObject|EpisodeObject discriminator has no mapping, so the real
+            # API's `"type": "track"` would resolve to a schema named "track" and fail; map it.
+            mapping = {"track": "#/components/schemas/TrackObject",
+                       "episode": "#/components/schemas/EpisodeObject"}
+            for prop in ("item", "track"):
+                spec["components"]["schemas"]["PlaylistTrackObject"]["properties"][prop][
+                    "discriminator"]["mapping"] = mapping
             for item in spec["paths"].values():
                 for operation in item.values():
                     if isinstance(operation, dict):
@@ -99,6 +110,31 @@ def validate_against_spec(method: str, path: str, query: list[tuple[str, str]], 
     except Exception as error:  # why: every openapi-core error is a rejection
         cause = getattr(error, "__cause__", None)
         return f"{type(error).__name__}: {error}" + (f" ({cause})" if cause else "")
+    return None
+
+
+class _SpecResponse:
+    """An outgoing answer in the shape openapi-core validates."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        from werkzeug.datastructures import Headers
+
+        self.status_code = status
+        self.headers = Headers(headers)
+        self.data = body
+        self.content_type = headers.get("Content-Type", "")
+
+
+def validate_response_against_spec(method: str, path: str, query: list[tuple[str, str]],
+                                   status: int, headers: dict[str, str], body: bytes) -> str | None:
+    """None when the spec accepts the answer to ``method path``, else why not."""
+    request = _SpecRequest(method, path, query, b"", "", {})
+    try:
+        openapi().validate_response(request, _SpecResponse(status, headers, body))
+    except Exception as error:  # why: every openapi-core error is a rejection
+        cause = getattr(error, "__cause__", None)
+        details = [getattr(e, "message", str(e))[-200:] for e in getattr(cause, "schema_errors", [])]
+        return f"{type(error).__name__}: {details or cause}"
     return None
 
 
@@ -205,17 +241,31 @@ class FakeSpotify:
                   isrc: str | None = None, album: str = "Album") -> dict[str, Any]:
         """A catalog track; returns its track object."""
         track_id = new_id(self.rng)
+        album_id = new_id(self.rng)
+        people = [self._artist(a) for a in artists]
         track = {
             "id": track_id, "name": title, "type": "track", "uri": f"spotify:track:{track_id}",
+            "href": f"https://api.spotify.com/v1/tracks/{track_id}",
             "duration_ms": duration_ms, "explicit": False, "popularity": 50, "is_local": False,
-            "artists": [{"id": new_id(self.rng), "name": a, "type": "artist",
-                         "uri": "spotify:artist:x"} for a in artists],
-            "album": {"id": new_id(self.rng), "name": album, "type": "album", "album_type": "album"},
+            "disc_number": 1, "track_number": 1, "artists": people,
+            "album": {
+                "id": album_id, "name": album, "type": "album", "album_type": "album",
+                "uri": f"spotify:album:{album_id}", "href": f"https://api.spotify.com/v1/albums/{album_id}",
+                "external_urls": {"spotify": f"https://open.spotify.com/album/{album_id}"},
+                "images": [], "release_date": "1982", "release_date_precision": "year",
+                "total_tracks": 12, "available_markets": ["DE"], "artists": people,
+            },
             "external_ids": {"isrc": isrc} if isrc else {},
             "external_urls": {"spotify": f"https://open.spotify.com/track/{track_id}"},
         }
         self.catalog[track_id] = track
         return track
+
+    def _artist(self, name: str) -> dict[str, Any]:
+        artist_id = new_id(self.rng)
+        return {"id": artist_id, "name": name, "type": "artist", "uri": f"spotify:artist:{artist_id}",
+                "href": f"https://api.spotify.com/v1/artists/{artist_id}",
+                "external_urls": {"spotify": f"https://open.spotify.com/artist/{artist_id}"}}
 
     def issue_token(self, user_id: str = "alice", client_id: str = "test-client",
                     scope: str = "playlist-modify-private playlist-modify-public "

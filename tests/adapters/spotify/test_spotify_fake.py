@@ -9,7 +9,7 @@ import pytest
 import requests
 import spotipy
 
-from tests.fakes.spotify_server import FakeSpotify
+from tests.fakes.spotify_server import FakeSpotify, validate_response_against_spec
 
 
 @pytest.fixture
@@ -106,3 +106,35 @@ def test_faults_are_seeded(fake: FakeSpotify) -> None:
 
     first = run()
     assert first == run() and {200} < set(first)
+
+
+def test_answers_have_the_shape_the_spec_describes(fake: FakeSpotify) -> None:
+    """The fake's answers to the calls moodseq makes validate as responses against the spec, so
+    the client is tested against realistic shapes."""
+    pid = playlist_id(fake)
+    track = next(iter(fake.catalog.values()))
+    fake.saved["alice"] = [track["id"]]
+    fake.audio_features_allowed = True
+    calls: list[tuple[str, str, dict[str, Any]]] = [
+        ("GET", "/me", {}),
+        ("POST", "/me/playlists", {"json": {"name": "x", "public": False}}),
+        ("PUT", f"/playlists/{pid}/items", {"json": {"uris": [track["uri"]] * 3}}),
+        ("POST", f"/playlists/{pid}/items", {"json": {"uris": [track["uri"]]}}),
+        ("GET", f"/playlists/{pid}/items", {"params": {"limit": 50, "offset": 0}}),
+        ("GET", f"/playlists/{pid}", {"params": {"fields": "id,name"}}),
+        ("PUT", f"/playlists/{pid}", {"json": {"name": "y", "description": "d"}}),
+        ("GET", "/me/playlists", {"params": {"limit": 50}}),
+        ("GET", "/me/tracks", {"params": {"limit": 50}}),
+        ("GET", "/search", {"params": {"q": "track:Song artist:Artist", "type": "track", "limit": 10}}),
+        ("GET", "/me/library/contains", {"params": {"uris": f"spotify:playlist:{pid}"}}),
+        ("GET", f"/tracks/{track['id']}", {}),
+        ("GET", "/audio-features", {"params": {"ids": track["id"]}}),
+        ("DELETE", "/me/library", {"params": {"uris": f"spotify:playlist:{pid}"}}),
+    ]
+    for method, path, kwargs in calls:
+        response = call(fake, method, path, **kwargs)
+        query = [(k, str(v)) for k, v in kwargs.get("params", {}).items()]
+        problem = validate_response_against_spec(
+            method, "/v1" + path, query, response.status_code, dict(response.headers), response.content)
+        assert problem is None, f"{method} {path}: {problem}"
+    assert fake.violations == []
