@@ -339,11 +339,13 @@ def build_playlist(
             line = ((0.0, float(first.energy)), (1.0, float(last.energy)))
         else:
             line = None
-        profile = dataclasses.replace(
-            profile,
-            arc=line,
-            constraints=dataclasses.replace(profile.constraints, start=first.name, end=last.name),
-        )
+        profile = dataclasses.replace(profile, arc=line)
+    if first is not None or last is not None:
+        profile = dataclasses.replace(profile, constraints=dataclasses.replace(
+            profile.constraints,
+            start=first.name if first is not None else None,
+            end=last.name if last is not None else None,
+        ))
     pinned = [t for t in (first, last) if t is not None]
     cands = select_candidates(library, profile, pinned=pinned)
     _check_capacity(cands, profile)
