@@ -425,7 +425,7 @@ class Store:
             )
             params.append(f"%{normalise_text(artist)}%")
         if text:
-            conditions.append("(t.match_key LIKE ? OR t.id = ?)")
+            conditions.append("(replace(t.match_key, '|', ' ') LIKE ? OR t.id = ?)")
             params.extend([f"%{normalise_text(text)}%", text])
         where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
         sql = f"SELECT t.tid FROM tracks t {' '.join(joins)} {where} ORDER BY {order}"
@@ -689,7 +689,8 @@ class Store:
         with self.transaction(write=False) as conn, writer.gc_paused():
             known = writer.load_known(conn)
             plan = writer.plan(records, known, report)
-        iid = self._start_import(report.source or kind, kind, report.rows_read)
+        report.source = report.source or kind
+        iid = self._start_import(report.source, kind, report.rows_read)
         total = len(plan.writes)
         done = 0
         for start in range(0, total, batch_size):
@@ -722,6 +723,10 @@ class Store:
                 "UPDATE imports SET finished_at = ?, added = ?, updated = ?, skipped = ?, "
                 "status = 'done' WHERE iid = ?",
                 (_now(), report.added, report.updated, len(report.skipped), iid),
+            )
+            conn.execute(  # an earlier interrupted run of the same input is now complete
+                "UPDATE imports SET status = 'resumed' WHERE status = 'running' AND source = ? AND iid < ?",
+                (report.source or "", iid),
             )
 
     # -- statistics ------------------------------------------------------------------------

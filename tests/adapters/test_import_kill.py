@@ -97,3 +97,4 @@ def test_killed_import_is_consistent_and_resumable(tmp_path: Path) -> None:
         assert len(set(ids)) == ROWS
         again = store.upsert_records(read_table(source).records)
         assert (again.added, again.updated, again.unchanged) == (0, 0, ROWS)
+        assert store.stats()["interrupted_imports"] == []

@@ -132,7 +132,7 @@ def test_json_in_spotify_api_shape_and_plain_objects(store: Store) -> None:
     """JSON items (Spotify's saved-track shape or flat objects) import; a non-object is skipped."""
     report = import_table(store, DATA / "tracks.json")
     assert report.added == 2
-    assert [str(p) for p in report.skipped] == ["line 3: item 3: not an object"]
+    assert [str(p) for p in report.skipped] == ["item 3: not an object"]
     blush = store.find("Vangelis - Blush Response")
     assert (blush.isrc, blush.album) == ("GBAAA9400001", "Blade Runner")
     assert blush.uri == "spotify:track:7777777777777777777777"
@@ -282,3 +282,15 @@ def test_ten_thousand_playlist_counts(shared_dir: Path, store: Store, tmp_path: 
     assert (first.rows_read, len(first.skipped), first.duplicates, first.added) == (9_961, 1, 529, 9_431)
     second = import_table(store, copy)
     assert (second.added, second.updated, second.unchanged) == (0, 0, 9_431)
+
+
+def test_json_lines_count_lines(tmp_path: Path, store: Store) -> None:
+    """JSON Lines: one object per line; a broken line is skipped with its line number."""
+    source = tmp_path / "tracks.jsonl"
+    source.write_text('{"title": "A", "artist": "X", "duration": 100}\n{"title": "B", "artist": \n'
+                      '{"title": "C", "artist": "Y", "duration_ms": 200000, "tempo": 0}\n', encoding="utf-8")
+    report = import_table(store, source)
+    assert report.added == 2
+    assert str(report.skipped[0]).startswith("line 2: not valid JSON")
+    assert [str(w) for w in report.warnings] == ["line 3: tempo 0 is outside [1, 300]; left unknown"]
+    assert store.find("Y - C").duration_s == 200.0

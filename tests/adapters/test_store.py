@@ -151,6 +151,7 @@ def test_search_filters(store: Store) -> None:
     assert [t.title for t in store.search(mood="brooding")] == ["Blush Response"]
     assert [t.title for t in store.search(artist="kavin")] == ["Nightcall"]
     assert [t.title for t in store.search(text="blush")] == ["Blush Response"]
+    assert [t.title for t in store.search(text="Kavinsky - Night")] == ["Nightcall"]
     assert store.search(mood="brooding", artist="kavinsky") == []
     assert len(store.search(limit=1)) == 1
 

@@ -37,10 +37,12 @@ class RowProblem:
 
     line: int
     message: str
+    unit: str = "line"
+    """What ``line`` counts: "line" in text files, "item" in JSON arrays."""
 
     def __str__(self) -> str:
         """``line 12: message`` (or the bare message when the line is unknown)."""
-        return f"line {self.line}: {self.message}" if self.line else self.message
+        return f"{self.unit} {self.line}: {self.message}" if self.line else self.message
 
 
 @dataclass

@@ -113,15 +113,16 @@ def _json_item(item: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): _flatten(v) for k, v in merged.items()}
 
 
-def _json_items(text: str, source: str) -> list[tuple[int, Any]]:
-    """(item number, item) from a JSON array, an object holding one, or JSON Lines."""
+def _json_items(text: str, source: str) -> tuple[list[tuple[int, Any]], str]:
+    """(item number, item) from a JSON array or an object holding one ("item" numbering), or
+    from JSON Lines ("line" numbering)."""
     stripped = text.lstrip()
     try:
         data = json.loads(stripped)
     except json.JSONDecodeError as error:
         lines = [ln for ln in stripped.splitlines() if ln.strip()]
         if len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines[:5]):
-            return _json_lines(text)
+            return _json_lines(text), "line"
         raise InputFileError(
             f"not valid JSON: {error.msg}", hint="check the file, or export it as CSV",
             source=f"{source}:{error.lineno}",
@@ -139,7 +140,7 @@ def _json_items(text: str, source: str) -> list[tuple[int, Any]]:
     if not isinstance(data, list):
         raise InputFileError("JSON must be a list of track objects", hint='e.g. [{"title": …, "artist": …}]',
                              source=source)
-    return list(enumerate(data, start=1))
+    return list(enumerate(data, start=1)), "item"
 
 
 def _json_lines(text: str) -> list[tuple[int, Any]]:
@@ -199,8 +200,9 @@ def _records(
     ctx_args: Mapping[str, Any],
     overrides: Mapping[str, str] | None,
     source: str,
+    unit: str = "line",
 ) -> None:
-    """Fill ``read`` from parsed rows (cells aligned with ``headers``)."""
+    """Fill ``read`` from parsed rows (cells aligned with ``headers``; positions count ``unit``)."""
     columns = detect_columns(headers, overrides, source=source)
     read.columns = columns
     good_rows = [cells for _, cells, _ in rows if cells is not None]
@@ -211,7 +213,7 @@ def _records(
         **ctx_args,
     )
     width = len(headers)
-    report = read.report
+    report = TableRead().report if unit != "line" else read.report
     single = [(n, cols[0]) for n, cols in columns.positions.items() if len(cols) == 1]
     multi = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n in MULTI]
     fallback = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n not in MULTI]
@@ -229,6 +231,10 @@ def _records(
             read.records.append(result.record)
         elif result.skip is not None:
             report.skipped.append(result.skip)
+    if report is not read.report:  # JSON: positions are items, not lines
+        read.report.rows_read += report.rows_read
+        read.report.skipped.extend(RowProblem(p.line, p.message, unit) for p in report.skipped)
+        read.report.warnings.extend(RowProblem(p.line, p.message, unit) for p in report.warnings)
 
 
 def read_table(
@@ -277,7 +283,7 @@ def _read_json(
     overrides: Mapping[str, str] | None,
 ) -> None:
     """JSON: objects become rows over the union of their keys."""
-    items = _json_items(text, str(path))
+    items, unit = _json_items(text, str(path))
     flat: list[tuple[int, dict[str, str] | None, str | None]] = []
     headers: dict[str, None] = {}
     for number, item in items:
@@ -287,11 +293,11 @@ def _read_json(
             flat.append((number, cells, None))
         else:
             message = item if isinstance(item, str) and item.startswith("not valid") else "not an object"
-            flat.append((number, None, f"item {number}: {message}"))
+            flat.append((number, None, message))
     order = list(headers)
     rows = [(n, [c.get(h, "") for h in order] if c is not None else None, e) for n, c, e in flat]
     read.report.notes.append(f"{path.name}: JSON, {len(items)} items")
-    _records(rows, order, read, ctx_args, overrides, str(path))
+    _records(rows, order, read, ctx_args, overrides, str(path), unit)
 
 
 def import_table(
