@@ -17,8 +17,8 @@ Public: :class:`LibraryInput`, :func:`load_for_build`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,9 @@ class LibraryInput:
     """Tracks in the whole library (``tracks`` may be a pre-selected part of it)."""
     description: str
     is_demo: bool
+    refs: Mapping[str, str] = field(default_factory=dict)
+    """Each ``include_refs`` entry → the id of the track the library resolved it to (pass the id
+    on to ``build_playlist(start=…, end=…)`` so both sides agree on the track)."""
 
 
 def load_for_build(app: AppContext, profile: Profile, *, include_refs: Sequence[str] = ()) -> LibraryInput:
@@ -87,8 +90,10 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
         if len(table) == 0:
             return None
         pinned: list[Track] = []
+        refs: dict[str, str] = {}
         for ref in dict.fromkeys(include_refs):
             track = store.find(ref)
+            refs[ref] = track.id
             if all(track.id != p.id for p in pinned):
                 pinned.append(track)
         anchors = [int(np.flatnonzero(table.ids == p.id)[0]) for p in pinned if (table.ids == p.id).any()]
@@ -98,5 +103,5 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
         tracks = pinned + store.tracks_by_ids(ids)
     return LibraryInput(
         tracks=tracks, library_size=len(table),
-        description=f"your library {path} ({len(table):,} tracks)", is_demo=False,
+        description=f"your library {path} ({len(table):,} tracks)", is_demo=False, refs=refs,
     )

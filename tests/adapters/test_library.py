@@ -35,6 +35,7 @@ def test_store_library_yields_few_candidates_with_the_refs_first(tmp_path: Path)
     assert 300 <= len(loaded.tracks) < 1200
     assert loaded.tracks[0].id == "s77"
     assert "1,200 tracks" in loaded.description
+    assert loaded.refs == {"s77": "s77"}
     sequence = build_playlist(loaded.tracks, PROFILE, seed=1, start="s77")
     assert sequence.tracks[0].id == "s77"
 
