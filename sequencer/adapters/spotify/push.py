@@ -188,7 +188,7 @@ def _find(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, use
 
 
 def _ensure_playlist(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
-                     user_id: str, counters: dict[str, int]) -> _Found:
+                     user_id: str, counters: dict[str, Any]) -> _Found:
     """Find or create the playlist; a lost create answer never leads to a second playlist."""
     found = _find(client, memory, target, user_id)
     if found is not None:
@@ -230,15 +230,16 @@ def _remove_others(client: SpotifyClient, found: _Found, target: PushTarget, use
 
 
 def _append(client: SpotifyClient, playlist_id: str, uris: list[str], done: int,
-            counters: dict[str, int]) -> int:
+            counters: dict[str, Any]) -> int:
     """Append ``uris[done:done+100]``; return how many of ``uris`` are now in place.
 
     When the answer is lost, the tail is read back: 0 means "start over from the PUT".
     """
     chunk = uris[done:done + MAX_URIS]
     try:
-        client.add_items(playlist_id, chunk)
+        counters["snapshot"] = client.add_items(playlist_id, chunk)
     except UncertainWriteError:
+        counters["snapshot"] = None
         counters["recoveries"] += 1
         tail = client.playlist_uris(playlist_id, offset=done)
         if not tail:
@@ -249,14 +250,14 @@ def _append(client: SpotifyClient, playlist_id: str, uris: list[str], done: int,
     return done + len(chunk)
 
 
-def _write(client: SpotifyClient, playlist_id: str, uris: list[str], counters: dict[str, int],
+def _write(client: SpotifyClient, playlist_id: str, uris: list[str], counters: dict[str, Any],
            progress: Progress | None) -> None:
     """PUT the first ≤ 100, then append the rest in chunks of ≤ 100, checking lost answers."""
     done = 0
     restarts = 0
     while True:
         if done == 0:
-            client.replace_items(playlist_id, uris[:MAX_URIS])
+            counters["snapshot"] = client.replace_items(playlist_id, uris[:MAX_URIS])
             done = min(MAX_URIS, len(uris))
         if progress is not None:
             progress(done, len(uris))
@@ -276,7 +277,7 @@ def push_uris(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
               *, user_id: str | None = None, progress: Progress | None = None) -> PushResult:
     """Make ``target``'s playlist hold exactly ``uris``, in order; verified by reading back."""
     user = user_id or str(client.me()["id"])
-    counters = {"recoveries": 0}
+    counters: dict[str, Any] = {"recoveries": 0, "snapshot": None}
     found = _ensure_playlist(client, memory, target, user, counters)
     playlist, created = found.playlist, found.created
     playlist_id = str(playlist["id"])
@@ -289,7 +290,7 @@ def push_uris(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
         _write(client, playlist_id, uris, counters, progress)
         if client.playlist_uris(playlist_id) == uris:
             removed = _remove_others(client, found, target, user)
-            snapshot = client.playlist(playlist_id).get("snapshot_id")
+            snapshot = counters["snapshot"] or client.playlist(playlist_id).get("snapshot_id")
             memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name,
                                      snapshot_id=snapshot)
             return PushResult(playlist_id=playlist_id, name=target.name, created=created,
