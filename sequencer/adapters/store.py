@@ -71,6 +71,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+_ENVIRONMENTAL = ("locked", "busy", "readonly", "read-only", "disk", "full", "unable to open",
+                  "not a database", "malformed", "corrupt", "permission")
+
+
+def _is_environmental(error: sqlite3.Error) -> bool:
+    """Whether a SQLite error comes from the file or the machine (a user can fix it), not from
+    a bug in a query (which must stay a traceback)."""
+    text = str(error).lower()
+    return any(word in text for word in _ENVIRONMENTAL)
+
+
 def _library_error(path: Path, error: sqlite3.Error) -> LibraryError:
     """Translate a SQLite error into advice about the library file."""
     text = str(error).lower()
@@ -146,6 +157,10 @@ class Store:
             if conn is not None:
                 conn.close()
             raise _library_error(path, error) from None
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
 
     @staticmethod
     def _check_is_library(conn: sqlite3.Connection, path: Path) -> None:
@@ -223,7 +238,7 @@ class Store:
         except BaseException as error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(error, sqlite3.OperationalError):
+            if isinstance(error, sqlite3.OperationalError) and _is_environmental(error):
                 raise _library_error(self.path, error) from None
             raise
         finally:

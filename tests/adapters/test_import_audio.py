@@ -168,3 +168,15 @@ def test_missing_folder_is_an_error(tmp_path: Path) -> None:
     """A folder that does not exist is a clear error."""
     with pytest.raises(InputFileError, match="does not exist"):
         find_audio_files(tmp_path / "nope")
+
+
+def test_untagged_file_names(tmp_path: Path) -> None:
+    """Without tags, 'Artist - Title' names give both; '01 - Title' gives no artist (skipped)."""
+    folder = tmp_path / "untagged"
+    folder.mkdir()
+    write_wav(folder / "05 Kavinsky - Nightcall.wav", 1.0, "", "")
+    write_wav(folder / "01 - Intro.wav", 1.0, "", "")
+    with Store.open(tmp_path / "library.db") as store:
+        report = import_audio_files(store, folder)
+        assert [t.name for t in store.tracks()] == ["Kavinsky - Nightcall"]
+    assert len(report.skipped) == 1 and report.skipped[0].message.endswith("01 - Intro.wav: no artist")

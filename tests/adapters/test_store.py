@@ -249,3 +249,9 @@ def test_folder_as_library_path_is_refused(tmp_path: Path) -> None:
     """A folder given as the library path is a clear error."""
     with pytest.raises(LibraryError, match="is a folder"):
         Store.open(tmp_path)
+
+
+def test_a_query_bug_is_not_disguised_as_a_user_error(store: Store) -> None:
+    """A broken query inside a transaction stays a sqlite3 error (a bug shows its traceback)."""
+    with pytest.raises(sqlite3.OperationalError, match="no such table"), store.transaction() as conn:
+        conn.execute("SELECT * FROM no_such_table")

@@ -128,7 +128,7 @@ def _values(path: Path, audio: Any, tags: dict[str, list[str]]) -> dict[str, str
     title, artist = first("title"), first("artist", "albumartist", "album artist")
     if title is None:
         guessed = _NAME_SPLIT.match(path.stem)
-        if guessed and artist is None:
+        if guessed and artist is None and not guessed.group(1).strip().isdigit():
             artist, title = guessed.group(1), guessed.group(2)
         else:
             title = path.stem
