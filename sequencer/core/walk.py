@@ -54,6 +54,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import and_
 
 import numpy as np
@@ -249,13 +250,17 @@ class _Evaluator:
             pairs = list(map(and_, masks, masks[d:]))
             gap_breaks += len(pairs) - pairs.count(0)
         over_artist = over_album = 0
-        if p.max_per_artist is not None:
-            counts = Counter(a for i in order for a in self.artists[i])
-            over_artist = sum(max(0, c - p.max_per_artist) for c in counts.values())
-        if p.max_per_album is not None:
-            albums = Counter(self.albums[i] for i in order)
+        cap = p.max_per_artist
+        if cap is not None and len(order) > cap:
+            counts = Counter(chain.from_iterable(map(self.artists.__getitem__, order)))
+            if max(counts.values()) > cap:
+                over_artist = sum(c - cap for c in counts.values() if c > cap)
+        cap = p.max_per_album
+        if cap is not None and len(order) > cap:
+            albums = Counter(map(self.albums.__getitem__, order))
             albums.pop(-1, None)
-            over_album = sum(max(0, c - p.max_per_album) for c in albums.values())
+            if albums and max(albums.values()) > cap:
+                over_album = sum(c - cap for c in albums.values() if c > cap)
         songs = len(order) - len({self.songs[i] for i in order})
         return Violations(
             short_s=max(0.0, low - total), over_s=max(0.0, total - high), artist_gap=gap_breaks,
