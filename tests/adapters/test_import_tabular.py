@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sequencer.adapters.importers.columns import detect_columns, parse_map_options
@@ -294,3 +294,32 @@ def test_json_lines_count_lines(tmp_path: Path, store: Store) -> None:
     assert str(report.skipped[0]).startswith("line 2: not valid JSON")
     assert [str(w) for w in report.warnings] == ["line 3: tempo 0 is outside [1, 300]; left unknown"]
     assert store.find("Y - C").duration_s == 200.0
+
+
+_letters = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n")
+_names = st.text(alphabet=_letters, min_size=1, max_size=30).filter(
+    lambda s: s.strip() == s and s.casefold() not in {"na", "n/a", "nan", "null", "none", "-", "?"}
+    and ";" not in s and not (s.startswith("[") and s.endswith("]"))
+)
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(_names, _names, st.integers(min_value=1000, max_value=3_600_000)), min_size=1, max_size=8),
+    st.sampled_from([",", "\t", ";"]),
+)
+def test_csv_round_trip(tmp_path: Path, rows: list[tuple[str, str, int]], delimiter: str) -> None:
+    """Any titles and artists written by the csv module (quotes, commas, newlines, accents)
+    read back exactly, whatever the delimiter."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(["track_name", "track_artist", "duration_ms"])
+    writer.writerows(rows)
+    path = tmp_path / "round.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    read = read_table(path)
+    assert not read.report.skipped
+    assert [(r.track.title, r.track.artists[0], round(r.track.duration_s * 1000)) for r in read.records] == rows

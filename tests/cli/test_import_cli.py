@@ -30,7 +30,7 @@ def test_import_csv_reports_counts_and_problems(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Imported malformed.csv: 11 rows → 4 tracks (4 new, 0 updated, 0 unchanged)")
     assert "skipped line 3: expected 5 fields, found 6" in result.stderr
-    assert "dropped line 8: tempo 0 is outside [1, 300]; left unknown" in result.stderr
+    assert "warning line 8: tempo 0 is outside [1, 300]; left unknown" in result.stderr
     assert "… and 1 more skipped" in result.stderr
     with Store.open(library) as store:
         assert store.count() == 4

@@ -59,7 +59,7 @@ class ImportReport:
     skipped: list[RowProblem] = field(default_factory=list)
     """Rows not imported (malformed, missing title/artist, absurd duration)."""
     warnings: list[RowProblem] = field(default_factory=list)
-    """Rows imported with a value dropped (tempo 0, energy 7, …)."""
+    """Rows imported with a remark: a value dropped (tempo 0, energy 7, …) or a placeholder name."""
     notes: list[str] = field(default_factory=list)
     """One-off remarks about the whole input (encoding guessed, dialect detected)."""
 
@@ -80,7 +80,7 @@ class ImportReport:
         if self.skipped:
             extras.append(f"{len(self.skipped):,} rows skipped")
         if self.warnings:
-            extras.append(f"{len(self.warnings):,} values dropped")
+            extras.append(f"{len(self.warnings):,} warning{'s' if len(self.warnings) != 1 else ''}")
         return text + ("; " + ", ".join(extras) if extras else "")
 
     def merge(self, other: ImportReport) -> None:

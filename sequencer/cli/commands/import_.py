@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sequencer.adapters.importers.records import ImportReport
 
 SHOWN = 5
-"""How many skipped rows / dropped values are listed before "… and N more"."""
+"""How many skipped rows / warnings are listed before "… and N more"."""
 
 
 class ImportGroup(click.Group):
@@ -71,15 +71,16 @@ def cli() -> None:
 
 
 def _print_report(app: AppContext, report: ImportReport, what: str) -> None:
-    """The summary on stdout; notes, skipped rows and dropped values (first few) on stderr."""
+    """The summary on stdout; notes, skipped rows and warnings (first few) on stderr."""
     for note in report.notes:
         app.say(note)
     click.echo(f"Imported {what}: {report.summary()}")
-    for label, problems in (("skipped", report.skipped), ("dropped", report.warnings)):
+    for label, problems in (("skipped", report.skipped), ("warning", report.warnings)):
         for problem in problems[:SHOWN]:
             click.echo(f"  {label} {problem}", err=True)
         if len(problems) > SHOWN:
-            click.echo(f"  … and {len(problems) - SHOWN} more {label}", err=True)
+            more = len(problems) - SHOWN
+            click.echo(f"  … and {more} more {label}{'s' if label == 'warning' and more != 1 else ''}", err=True)
 
 
 @cli.command("csv")
