@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sequencer.adapters.importers.records import ImportRecord, RowProblem
-from sequencer.core.identity import clean_isrc, spotify_id, spotify_uri
+from sequencer.core.identity import clean_isrc, spotify_uri
 from sequencer.core.moods import MoodVocabulary
 from sequencer.core.track import Track
 
@@ -65,6 +65,14 @@ class RowContext:
     artist_commas: bool = False
     """Whether commas separate artists in the artist column (plural headers)."""
     tag_source: str = "file"
+    resolved: dict[str, str | None] = field(default_factory=dict)
+    """Memo of tag word → canonical mood (or None), filled while reading."""
+
+    def mood(self, word: str) -> str | None:
+        """The canonical mood a tag word names, or None (memoised: imports repeat words)."""
+        if word not in self.resolved:
+            self.resolved[word] = self.vocabulary.resolve(word)
+        return self.resolved[word]
 
 
 @dataclass
@@ -243,9 +251,7 @@ def _energy_level(values: Mapping[str, str], line: int) -> tuple[float | None, R
     return (number - 1) / 9, None
 
 
-def _tags(
-    values: Mapping[str, str], vocabulary: MoodVocabulary
-) -> tuple[dict[str, float], dict[str, float], tuple[str, ...]]:
+def _tags(values: Mapping[str, str], ctx: RowContext) -> tuple[dict[str, float], dict[str, float], tuple[str, ...]]:
     """(moods, crowd tags, genres) from the tags and genre columns."""
     moods: dict[str, float] = {}
     tags: dict[str, float] = {}
@@ -264,7 +270,7 @@ def _tags(
             weighted = _WEIGHTED.match(item)
             name, weight = (weighted.group(1), float(weighted.group(2))) if weighted else (item, 1.0)
             weight = min(1.0, max(0.0, weight))
-            mood = vocabulary.resolve(name)
+            mood = ctx.mood(name)
             if mood is not None:
                 moods[mood] = max(weight, moods.get(mood, 0.0))
             elif name.strip():
@@ -332,9 +338,9 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     isrc = clean_isrc(isrc_text)
     if isrc_text and isrc is None:
         result.warnings.append(RowProblem(line, f"ISRC {isrc_text!r} is not valid; left out"))
-    moods, tags, genres = _tags(values, ctx.vocabulary)
+    moods, tags, genres = _tags(values, ctx)
     track = Track(
-        id=spotify_id(uri) or "",
+        id=uri[len("spotify:track:"):] if uri else "",
         title=title,
         artists=artists,
         duration_s=duration,
