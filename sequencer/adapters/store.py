@@ -199,13 +199,14 @@ class Store:
     # -- transactions ----------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, write: bool = True, bump: bool = True) -> Iterator[sqlite3.Connection]:
         """A unit of work: committed at the end, rolled back on any error.
 
         ``write=False`` takes a consistent read snapshot without locking writers out.
         Nested calls join the outer transaction (a savepoint, so an inner failure rolls back
         only the inner work when caught).  A transaction that changed rows bumps the
-        library's change counter (used by the feature cache).
+        library's change counter, which the feature cache is stamped with; ``bump=False`` is
+        for bookkeeping that cannot change the feature table (import records, caches, tags).
         """
         conn = self._conn
         if self._depth:
@@ -230,7 +231,7 @@ class Store:
         self._depth = 1
         try:
             yield conn
-            if conn.total_changes != before:
+            if bump and conn.total_changes != before:
                 conn.execute(
                     "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'"
                 )
@@ -256,7 +257,7 @@ class Store:
         """Store ``value`` (JSON-serialisable) under ``key``."""
         if key == "changes":
             raise ValueError("'changes' is the library's change counter and cannot be set")
-        with self.transaction() as conn:
+        with self.transaction(bump=False) as conn:
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -264,7 +265,7 @@ class Store:
             )
 
     def changes(self) -> int:
-        """The change counter: grows whenever a transaction changed the library."""
+        """The change counter: grows whenever tracks, moods or attributes changed."""
         with self.transaction(write=False) as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone()
         return int(row[0])
@@ -583,7 +584,7 @@ class Store:
         self, track_id: str, tags: Mapping[str, float], *, source: str, fetched_at: str
     ) -> None:
         """Replace ``source``'s crowd tags of a track and remember when they were fetched."""
-        with self.transaction() as conn:
+        with self.transaction(bump=False) as conn:
             tid = self._tid(conn, track_id)
             conn.execute("DELETE FROM tags WHERE tid = ? AND source = ?", (tid, source))
             conn.executemany(
@@ -635,7 +636,7 @@ class Store:
         self, key: str, *, playlist_id: str, name: str, snapshot_id: str | None
     ) -> None:
         """Remember which Spotify playlist belongs to ``key``."""
-        with self.transaction() as conn:
+        with self.transaction(bump=False) as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO playlist_links (key, playlist_id, name, snapshot_id, updated_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -644,7 +645,7 @@ class Store:
 
     def delete_playlist_link(self, key: str) -> None:
         """Forget the playlist stored for ``key`` (no error if none)."""
-        with self.transaction() as conn:
+        with self.transaction(bump=False) as conn:
             conn.execute("DELETE FROM playlist_links WHERE key = ?", (key,))
 
     def resolution(self, track_id: str) -> tuple[str | None, float] | None:
@@ -658,7 +659,7 @@ class Store:
 
     def set_resolution(self, track_id: str, uri: str | None, confidence: float, query: str) -> None:
         """Cache a Spotify search result for a track (``uri=None`` records a miss)."""
-        with self.transaction() as conn:
+        with self.transaction(bump=False) as conn:
             tid = self._tid(conn, track_id)
             conn.execute(
                 "INSERT OR REPLACE INTO resolutions (tid, uri, confidence, query, resolved_at) "
@@ -723,7 +724,7 @@ class Store:
 
     def _start_import(self, source: str, kind: str, rows: int) -> int:
         """Record that an import started (an interrupted one stays 'running')."""
-        with self.transaction() as conn:
+        with self.transaction(bump=False) as conn:
             cursor = conn.execute(
                 "INSERT INTO imports (source, kind, started_at, rows_read, status) "
                 "VALUES (?, ?, ?, ?, 'running')",
@@ -733,7 +734,7 @@ class Store:
 
     def _finish_import(self, iid: int, report: ImportReport) -> None:
         """Record an import's outcome."""
-        with self.transaction() as conn:
+        with self.transaction(bump=False) as conn:
             conn.execute(
                 "UPDATE imports SET finished_at = ?, added = ?, updated = ?, skipped = ?, "
                 "status = 'done' WHERE iid = ?",
