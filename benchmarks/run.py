@@ -19,7 +19,8 @@ flow costs (``flow.md``) over LKH-3's and over the random median; violations cou
 constraints (artist gap, caps, repeats, duration window).  "× LKH-3" lets LKH choose both ends;
 "same ends" fixes them to the playlist's own first and last track (``flow.md``: same tracks, same
 fixed endpoints) — the fair yardstick for an arc, whose ends are set by the arc.  Wall time is affected by other load
-on the machine; cpu is this process's CPU time for the same span.
+on the machine; cpu is this process's CPU time for the same span.  "seeds" builds the same
+profile with 5 more seeds: how many playlists differ, and the worst objective over the best.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def _lkh_order(cost: object, fixed_ends: bool = False) -> list[int]:
     return order
 
 
-def child(size: str, cache: Path, samples: int) -> dict[str, object]:
+def child(size: str, cache: Path, samples: int, spread_seeds: int = 5) -> dict[str, object]:
     """Run one size (in its own process) and return its rows as plain data."""
     import random
     import resource
@@ -145,6 +146,9 @@ def child(size: str, cache: Path, samples: int) -> dict[str, object]:
         sequence = build_playlist(tracks, profile, seed=1)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         peak = max(peak, peak_mb())
+        others = [build_playlist(tracks, profile, seed=seed) for seed in range(2, 2 + spread_seeds)]
+        totals = [s.score.total for s in (sequence, *others)]
+        distinct = len({tuple(t.id for t in s.tracks) for s in (sequence, *others)})
         ref = measure(sequence.tracks, profile)
         flow_sum = sequence.score.flow_cost * (len(sequence.tracks) - 1)
         rows.append({
@@ -153,6 +157,7 @@ def child(size: str, cache: Path, samples: int) -> dict[str, object]:
             "x_random": flow_sum / ref["random"], "arc": sequence.score.arc_error, "fit": sequence.score.mood_fit,
             "violations": check_sequence(sequence).total, "seconds": elapsed, "cpu": cpu, "peak_mb": peak,
             "minutes": sequence.duration_s / 60,
+            "spread": f"{distinct}/{len(totals)} differ, objective +{max(totals) / min(totals) - 1:.1%}",
         })
         if label == "flat":
             flat_tracks = sequence.tracks
@@ -180,7 +185,7 @@ def child(size: str, cache: Path, samples: int) -> dict[str, object]:
             "x_lkh": total / ref["lkh"], "x_lkh_ends": None, "x_random": total / ref["random"],
             "arc": seq.score.arc_error,
             "fit": seq.score.mood_fit, "violations": check_sequence(seq).total, "seconds": elapsed, "cpu": cpu,
-            "peak_mb": None, "minutes": seq.duration_s / 60,
+            "peak_mb": None, "minutes": seq.duration_s / 60, "spread": "",
         })
     return {"size": size, "library": library_size, "rows": rows}
 
@@ -188,8 +193,8 @@ def child(size: str, cache: Path, samples: int) -> dict[str, object]:
 def _table(results: list[dict[str, object]]) -> str:
     """One Markdown table for every size and method."""
     head = ("| library | method | tracks | flow cost | × LKH-3 | × LKH-3 same ends | × random | arc error "
-            "| mood fit | violations | wall (s) | cpu (s) | peak MB |")
-    lines = [head, "|" + "---|" * 13]
+            "| mood fit | violations | wall (s) | cpu (s) | peak MB | seeds |")
+    lines = [head, "|" + "---|" * 14]
     for result in results:
         for row in result["rows"]:  # type: ignore[attr-defined]
             peak = "" if row["peak_mb"] is None else f"{row['peak_mb']:.0f}"
@@ -197,7 +202,7 @@ def _table(results: list[dict[str, object]]) -> str:
             lines.append(
                 f"| {result['size']} ({result['library']:,}) | {row['method']} | {row['n']} "
                 f"| {row['flow']:.4f} | {row['x_lkh']:.3f} | {ends} | {row['x_random']:.3f} | {row['arc']:.3f} "
-                f"| {row['fit']:.3f} | {row['violations']:g} | {row['seconds']:.3f} | {row['cpu']:.3f} | {peak} |"
+                f"| {row['fit']:.3f} | {row['violations']:g} | {row['seconds']:.3f} | {row['cpu']:.3f} | {peak} | {row['spread']} |"
             )
     return "\n".join(lines)
 
