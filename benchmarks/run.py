@@ -202,7 +202,8 @@ def _table(results: list[dict[str, object]]) -> str:
             lines.append(
                 f"| {result['size']} ({result['library']:,}) | {row['method']} | {row['n']} "
                 f"| {row['flow']:.4f} | {row['x_lkh']:.3f} | {ends} | {row['x_random']:.3f} | {row['arc']:.3f} "
-                f"| {row['fit']:.3f} | {row['violations']:g} | {row['seconds']:.3f} | {row['cpu']:.3f} | {peak} | {row['spread']} |"
+                f"| {row['fit']:.3f} | {row['violations']:g} | {row['seconds']:.3f} | {row['cpu']:.3f} | {peak} "
+                f"| {row['spread']} |"
             )
     return "\n".join(lines)
 
