@@ -44,6 +44,7 @@ def test_login_no_browser_end_to_end(fake: FakeSpotify, token_path: Path,
     shown = spotify_cmd._show_url
 
     def user_opens_link(url: str) -> None:
+        """Print the link as the command does, then open it as the user would."""
         shown(url)
         threading.Thread(target=requests.get, args=(url,), kwargs={"timeout": 5}, daemon=True).start()
 

@@ -323,7 +323,7 @@ class FakeSpotify:
         fake = self
 
         class Handler(_Handler):
-            pass
+            """A handler class bound to this fake."""
 
         Handler.fake = fake
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -36,9 +36,11 @@ class _NoPrompt:
     scope: str | None
 
     def _get_auth_response(self, open_browser: bool | None = None) -> str:
+        """PKCE's prompt hook: never prompt, say how to log in."""
         raise not_logged_in()
 
     def get_auth_response(self, open_browser: bool | None = None) -> str:
+        """The authorization-code manager's prompt hook: never prompt either."""
         raise not_logged_in()
 
     def _add_custom_values_to_token_info(self, token_info: dict[str, Any]) -> dict[str, Any]:

@@ -68,6 +68,7 @@ class _Redact(logging.Filter):
     """Rewrite spotipy's log records without secrets (it logs headers and token bodies)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Replace the message by its redacted text; keep the record."""
         record.msg = redact(record.getMessage())
         record.args = ()
         return True

@@ -31,6 +31,7 @@ def countdown(app: AppContext) -> Callable[[int, str], None]:
     state = {"last": 0}
 
     def show(left: int, why: str) -> None:
+        """Draw (TTY) or announce (otherwise) the wait."""
         if app.quiet:
             return
         starting = left > state["last"] or state["last"] == 0

@@ -23,6 +23,7 @@ from tests.fakes.spotify_server import FakeSpotify
 def browser(seen: list[str], *, tamper: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """A simulated browser: GET the authorize URL (in a thread), following the redirect."""
     def open_url(url: str) -> None:
+        """Record the link, then "click" it (optionally tampered) without waiting."""
         seen.append(url)
         if tamper:
             parts = urlsplit(url)

@@ -84,6 +84,7 @@ def test_pkce_refresh_tokens_are_single_use(fake: FakeSpotify) -> None:
     first = fake.issue_token()
 
     def refresh(token: str) -> requests.Response:
+        """One refresh_token grant."""
         return requests.post(fake.url + "/api/token", timeout=5, data={
             "grant_type": "refresh_token", "refresh_token": token, "client_id": "test-client"})
 
@@ -96,6 +97,7 @@ def test_pkce_refresh_tokens_are_single_use(fake: FakeSpotify) -> None:
 def test_faults_are_seeded(fake: FakeSpotify) -> None:
     """The same seed injects the same faults in the same order."""
     def run() -> list[int]:
+        """Twenty calls on a fresh seeded fake: their status codes."""
         server = FakeSpotify(seed=11, catalog_size=5).start()
         server.faults.server_error = 0.5
         token = server.issue_token()["access_token"]

@@ -150,6 +150,7 @@ def test_someone_else_editing_midway_is_repaired(client: SpotifyClient, fake_spo
     original = fake_spotify._api
 
     def meddle(method: str, path: str, query: dict[str, str], body: bytes, user: str) -> Any:
+        """Apply the request, then let another app add a track and lose our answer (once)."""
         answer = original(method, path, query, body, user)
         if method == "POST" and path.endswith("/items"):
             playlist.items.append(uris(fake_spotify, 1, start=900)[0])  # another app adds a track
@@ -158,6 +159,7 @@ def test_someone_else_editing_midway_is_repaired(client: SpotifyClient, fake_spo
         return answer
 
     def raise_drop() -> None:
+        """Drop the connection."""
         from tests.fakes.spotify_server import _Drop
         raise _Drop()
 
@@ -176,6 +178,7 @@ def dies_after(real: Any, n: int) -> Any:
     count = {"calls": 0}
 
     def dying(*args: Any, **kwargs: Any) -> Any:
+        """The real call, then death on the n-th."""
         answer = real(*args, **kwargs)
         count["calls"] += 1
         if count["calls"] == n:
