@@ -711,10 +711,16 @@ class Store:
         done = 0
         for start in range(0, total, batch_size):
             batch = plan.writes[start:start + batch_size]
-            with self.transaction() as conn, writer.gc_paused():
-                writer.write_batch(conn, batch, known)
-                done += len(batch)
-                conn.execute("UPDATE imports SET rows_done = ? WHERE iid = ?", (done, iid))
+            try:
+                with self.transaction() as conn, writer.gc_paused():
+                    writer.write_batch(conn, batch, known)
+                    done += len(batch)
+                    conn.execute("UPDATE imports SET rows_done = ? WHERE iid = ?", (done, iid))
+            except sqlite3.IntegrityError as error:
+                raise LibraryError(
+                    f"the library changed while importing ({error}): another import ran at the same time",
+                    hint="run this import again: it keeps what was written and adds the rest",
+                ) from None
             if progress is not None:
                 progress(done, total)
         if progress is not None and total == 0:

@@ -255,3 +255,29 @@ def test_a_query_bug_is_not_disguised_as_a_user_error(store: Store) -> None:
     """A broken query inside a transaction stays a sqlite3 error (a bug shows its traceback)."""
     with pytest.raises(sqlite3.OperationalError, match="no such table"), store.transaction() as conn:
         conn.execute("SELECT * FROM no_such_table")
+
+
+def test_concurrent_import_collision_is_a_library_error(tmp_path: Path) -> None:
+    """When another process added the same tracks between planning and writing, the import
+    stops with a LibraryError telling the user to rerun (and the rerun completes)."""
+    from sequencer.adapters.importers import writer
+
+    path = tmp_path / "library.db"
+    rows = [_track(f"Song {i}", "Artist", 200.0 + i) for i in range(3)]
+    with Store.open(path) as first, Store.open(path) as second:
+        original = writer.plan
+
+        def plan_then_other_import(*args: object, **kwargs: object) -> writer.Plan:
+            planned = original(*args, **kwargs)  # type: ignore[arg-type]
+            writer.plan = original
+            first.upsert_tracks(rows)  # the "other process" writes the same tracks now
+            return planned
+
+        writer.plan = plan_then_other_import  # type: ignore[assignment]
+        try:
+            with pytest.raises(LibraryError, match="changed while importing"):
+                second.upsert_tracks(rows)
+        finally:
+            writer.plan = original
+        assert second.upsert_tracks(rows).unchanged == 3
+        assert second.count() == 3
