@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import wave
 from pathlib import Path
@@ -180,3 +181,16 @@ def test_untagged_file_names(tmp_path: Path) -> None:
         report = import_audio_files(store, folder)
         assert [t.name for t in store.tracks()] == ["Kavinsky - Nightcall"]
     assert len(report.skipped) == 1 and report.skipped[0].message.endswith("01 - Intro.wav: no artist")
+
+
+def test_undecodable_file_name_is_skipped(tmp_path: Path) -> None:
+    """A file whose name is not valid UTF-8 is skipped with a hint instead of breaking the batch."""
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    write_wav(folder / "good.wav", 1.0, "Blush Response", "Vangelis")
+    odd = Path(os.fsdecode(bytes(folder) + b"/bad\xff.wav"))
+    write_wav(odd, 1.0, "Other", "Someone")
+    with Store.open(tmp_path / "library.db") as store:
+        report = import_audio_files(store, folder)
+        assert store.count() == 1
+    assert "not valid UTF-8" in report.skipped[0].message

@@ -153,6 +153,11 @@ def read_audio_file(path: Path, ctx: RowContext) -> tuple[ImportRecord | None, l
     import mutagen
 
     try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = str(path).encode("utf-8", "replace").decode("utf-8")
+        return None, [RowProblem(0, f"{shown}: the file name is not valid UTF-8 (rename the file)")]
+    try:
         audio = mutagen.File(path)
     except (mutagen.MutagenError, OSError, ValueError, EOFError) as error:
         return None, [RowProblem(0, f"{path}: not a readable audio file ({error})")]
