@@ -323,3 +323,11 @@ def test_csv_round_trip(tmp_path: Path, rows: list[tuple[str, str, int]], delimi
     read = read_table(path)
     assert not read.report.skipped
     assert [(r.track.title, r.track.artists[0], round(r.track.duration_s * 1000)) for r in read.records] == rows
+
+
+def test_json_lone_surrogates_are_replaced(tmp_path: Path, store: Store) -> None:
+    """A JSON escape for half a character does not break the batch: it becomes U+FFFD."""
+    source = tmp_path / "odd.json"
+    source.write_text('[{"title": "Bad \\ud800 Name?", "artist": "X"}]', encoding="utf-8")
+    assert import_table(store, source).added == 1
+    assert store.tracks()[0].title == "Bad \ufffd Name?"

@@ -110,7 +110,16 @@ def _json_item(item: Mapping[str, Any]) -> dict[str, str]:
         merged.setdefault("isrc", external["isrc"])
     if isinstance(merged.get("uri"), str) and "id" in merged:
         merged.pop("id")  # the URI says the same and is unambiguous
-    return {str(k): _flatten(v) for k, v in merged.items()}
+    return {str(k): _clean(_flatten(v)) for k, v in merged.items()}
+
+
+def _clean(text: str) -> str:
+    """Text SQLite can store: JSON's ``\\ud800``-style lone surrogates become U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+    return text
 
 
 def _json_items(text: str, source: str) -> tuple[list[tuple[int, Any]], str]:
