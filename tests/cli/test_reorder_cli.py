@@ -67,3 +67,13 @@ def test_reorder_unknown_output_suffix_asks_for_a_format(tmp_path: Path) -> None
     result = CliRunner().invoke(cli, ["reorder", str(path), "-o", str(tmp_path / "out.txt")])
     assert result.exit_code == 2
     assert "cannot tell the format of out.txt" in result.stderr and "--format" in result.stderr
+
+
+def test_reorder_format_without_output_prints_the_export(tmp_path: Path) -> None:
+    """--format without -o: the export goes to stdout (parseable), the costs to stderr."""
+    path, ids = _shuffled_sequence_file(tmp_path)
+    result = CliRunner().invoke(cli, ["reorder", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["mode"] == "reorder" and len(data["tracks"]) == len(ids)
+    assert "flow cost before:" in result.stderr

@@ -16,7 +16,7 @@ FORMATS = ("m3u8", "xspf", "json", "csv")
 @click.option("--seed", type=int, help="Seed of the order search (default 0: same file, same order).")
 @click.option("--keep-ends", is_flag=True, help="Keep the first and last track where they are.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False),
-              help="Output format (default: from the -o suffix).")
+              help="Output format (default: from the -o suffix; without -o, to stdout).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the reordered playlist to this file, atomically.")
 @pass_app
@@ -36,14 +36,19 @@ def cli(app: AppContext, /, sequence_file: Path, seed: int | None, keep_ends: bo
     after = reorder_tracks(before.tracks, before.profile, seed=seed, keep_ends=keep_ends)
     change = after.score.flow_cost - before.score.flow_cost
     share = f" ({change / before.score.flow_cost:+.1%})" if before.score.flow_cost > 0 else ""
-    click.echo(f"flow cost before: {before.score.flow_cost:.4f}  after: {after.score.flow_cost:.4f}{share}")
-    for position, track in enumerate(after.tracks, start=1):
-        click.echo(f"{position:>3}. {track.name}")
+    to_stdout = fmt is not None and output is None
+    report = app.say if to_stdout else click.echo
+    report(f"flow cost before: {before.score.flow_cost:.4f}  after: {after.score.flow_cost:.4f}{share}")
+    if not to_stdout:
+        for position, track in enumerate(after.tracks, start=1):
+            click.echo(f"{position:>3}. {track.name}")
     for warning in after.warnings:
         app.say(f"warning: {warning}")
+    if to_stdout:
+        assert fmt is not None
+        click.echo(exporters.render(after, fmt, name=loaded.name), nl=False)
+        return
     if output is None:
-        if fmt is not None:
-            raise InputFileError("--format needs -o FILE", hint="add -o with the file to write")
         return
     fmt = fmt or exporters.format_for_path(output)
     if fmt is None:
