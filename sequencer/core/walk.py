@@ -433,7 +433,7 @@ class _Search:
             for prev in recent[-p.artist_gap:] if p.artist_gap else []:
                 bad |= primary[None, :] == prev[:, None]
             if p.max_per_artist is not None:
-                bad |= art_count[:, np.maximum(primary, 0)] >= p.max_per_artist
+                bad |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
             if p.max_per_album is not None:
                 bad |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
             score[bad] = np.inf
