@@ -67,7 +67,7 @@ def _unavailable(name: str, short_help: str, reason: str) -> click.Command:
 
 @click.group(cls=ImportGroup)
 def cli() -> None:
-    """Import tracks into your library (Exportify CSV, any CSV/TSV/JSON, audio files, Spotify)."""
+    """Import tracks: Exportify CSV, any CSV/TSV/JSON, audio files, Spotify."""
 
 
 def _print_report(app: AppContext, report: ImportReport, what: str) -> None:

@@ -89,7 +89,10 @@ def _line(track: Track) -> str:
 @click.option("--ids", is_flag=True, help="Show track ids.")
 @pass_app
 def list_(app: AppContext, mood: str | None, artist: str | None, text: str | None, limit: int, ids: bool) -> None:
-    """Find tracks, e.g. `moodseq library list --mood brooding --artist Vangelis`."""
+    """Find tracks by mood, artist or text.
+
+    Example: moodseq library list --mood brooding --artist Vangelis
+    """
     canonical = app.vocabulary().canonical(mood) if mood else None
     with _open(app) as store:
         found = store.search(mood=canonical, artist=artist, text=text, limit=limit)
