@@ -257,7 +257,7 @@ def test_a_query_bug_is_not_disguised_as_a_user_error(store: Store) -> None:
         conn.execute("SELECT * FROM no_such_table")
 
 
-def test_concurrent_import_collision_is_a_library_error(tmp_path: Path) -> None:
+def test_concurrent_import_collision_is_a_library_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """When another process added the same tracks between planning and writing, the import
     stops with a LibraryError telling the user to rerun (and the rerun completes)."""
     from sequencer.adapters.importers import writer
@@ -269,15 +269,12 @@ def test_concurrent_import_collision_is_a_library_error(tmp_path: Path) -> None:
 
         def plan_then_other_import(*args: object, **kwargs: object) -> writer.Plan:
             planned = original(*args, **kwargs)  # type: ignore[arg-type]
-            writer.plan = original
+            monkeypatch.setattr(writer, "plan", original)
             first.upsert_tracks(rows)  # the "other process" writes the same tracks now
             return planned
 
-        writer.plan = plan_then_other_import  # type: ignore[assignment]
-        try:
-            with pytest.raises(LibraryError, match="changed while importing"):
-                second.upsert_tracks(rows)
-        finally:
-            writer.plan = original
+        monkeypatch.setattr(writer, "plan", plan_then_other_import)
+        with pytest.raises(LibraryError, match="changed while importing"):
+            second.upsert_tracks(rows)
         assert second.upsert_tracks(rows).unchanged == 3
         assert second.count() == 3
