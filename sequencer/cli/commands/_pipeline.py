@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,35 +61,50 @@ def choose_seed(options: BuildOptions, profile: Profile) -> int:
     return random.SystemRandom().randrange(1, 100_000)
 
 
-def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[list[Track], str]:
+@dataclass(frozen=True)
+class _Source:
+    """The tracks a build starts from, the note saying where they came from, and the ids the
+    library resolved track references to."""
+
+    tracks: list[Track]
+    note: str
+    refs: Mapping[str, str]
+
+
+def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _Source:
     refs = [r for r in (options.start, options.end, profile.constraints.start, profile.constraints.end) if r]
     if options.demo:
         from sequencer.adapters.demo import load_demo_tracks
 
         tracks = load_demo_tracks()
-        return tracks, f"the built-in demo library ({len(tracks)} tracks)"
+        return _Source(tracks, f"the built-in demo library ({len(tracks)} tracks)", {})
     from sequencer.adapters.library import load_for_build
 
     loaded = load_for_build(app, profile, include_refs=refs)
     note = loaded.description
     if loaded.is_demo:
         note += "; import your own music with `moodseq import csv FILE`"
-    return loaded.tracks, note
+    return _Source(loaded.tracks, note, loaded.refs)
 
 
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     """Build a sequence as ``options`` say, then show, write and push it."""
     profile = load_profile_for(app, options.profile, options.minutes)
     seed = choose_seed(options, profile)
-    tracks, note = _tracks_for(app, options, profile)
+    source = _tracks_for(app, options, profile)
     from sequencer.cli.progress import progress_bar
     from sequencer.core.build import build_playlist
 
+    start = source.refs.get(options.start, options.start) if options.start else None
+    end = source.refs.get(options.end, options.end) if options.end else None
     with progress_bar(app, "Sequencing") as progress:
-        sequence = build_playlist(
-            tracks, profile, seed=seed, start=options.start, end=options.end, progress=progress
+        sequence = build_playlist(source.tracks, profile, seed=seed, start=start, end=end, progress=progress)
+    _emit(app, sequence, options, source.note)
+    if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
+        app.say(
+            "note: none of these tracks has moods yet, so the profile's moods could not guide the choice; "
+            "run `moodseq moods infer` (and `moodseq enrich lastfm` for crowd tags)"
         )
-    _emit(app, sequence, options, note)
     return sequence
 
 
