@@ -98,6 +98,25 @@ class LazyGroup(click.Group):
             raise UserError(error) from None
 
 
+def _install_completion(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--install-completion``: install tab completion for the shell named in $SHELL, then exit."""
+    if not value or ctx.resilient_parsing:
+        return
+    import os
+
+    from sequencer.cli.commands.completion import SHELLS, completion_script, install_script
+
+    shell = Path(os.environ.get("SHELL", "")).name
+    if shell not in SHELLS:
+        raise UserError(MoodseqError(
+            f"cannot tell your shell from SHELL={os.environ.get('SHELL', '')!r}",
+            hint="run `moodseq completion bash|zsh|fish --install` naming it",
+        ))
+    target = install_script(shell, completion_script(ctx.command, shell), Path.home(), os.environ)
+    click.echo(f"installed {shell} completion in {target}; open a new shell to use it")
+    ctx.exit(0)
+
+
 @click.group(cls=LazyGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
@@ -111,6 +130,8 @@ class LazyGroup(click.Group):
 @click.option("--debug", is_flag=True, help="Show tracebacks and where settings came from.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and requested output.")
 @click.option("--plain", is_flag=True, help="Plain text output: no colour, no boxes (for scripts).")
+@click.option("--install-completion", is_flag=True, expose_value=False, is_eager=True,
+              callback=_install_completion, help="Install tab completion for your shell ($SHELL) and exit.")
 @click.version_option(__version__, prog_name="moodseq")
 @click.pass_context
 def cli(ctx: click.Context, library: Path | None, debug: bool, quiet: bool, plain: bool) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
 from sequencer.cli.main import cli
@@ -45,3 +48,24 @@ def test_unknown_command_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["biuld"])
     assert result.exit_code == 2
     assert "No such command 'biuld'" in result.stderr
+
+
+def test_install_completion_uses_the_shell_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`moodseq --install-completion` writes the completion block for $SHELL into its rc file."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("SHELL", "/bin/bash")
+    result = CliRunner().invoke(cli, ["--install-completion"])
+    assert result.exit_code == 0, result.output
+    rc = (tmp_path / ".bashrc").read_text()
+    assert "_MOODSEQ_COMPLETE" in rc and "moodseq completion" in rc
+    again = CliRunner().invoke(cli, ["--install-completion"])
+    assert again.exit_code == 0
+    assert (tmp_path / ".bashrc").read_text() == rc  # replaced in place, not appended twice
+
+
+def test_install_completion_unknown_shell_is_a_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unknown $SHELL gives exit 2 and a hint naming the explicit command."""
+    monkeypatch.setenv("SHELL", "/bin/tcsh")
+    result = CliRunner().invoke(cli, ["--install-completion"])
+    assert result.exit_code == 2
+    assert "hint: run `moodseq completion bash|zsh|fish --install`" in result.stderr
