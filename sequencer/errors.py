@@ -105,3 +105,7 @@ class CredentialsError(MoodseqError):
 
 class RemoteServiceError(MoodseqError):
     """An online service (Spotify, Last.fm) refused or failed in a way the user must act on."""
+
+
+class OutputFileError(MoodseqError):
+    """An output file cannot be written (missing folder, no permission, disk full…)."""

@@ -4,7 +4,8 @@ The text goes to a temporary file in the target's own folder (same file system, 
 :func:`os.replace` is atomic), is flushed to disk, then replaces the target.  When anything
 fails the temporary file is removed and the old file is left exactly as it was.
 
-Public: :class:`OutputFileError`, :func:`atomic_write_text`.
+Public: :func:`atomic_write_text` (and :class:`~sequencer.errors.OutputFileError`, re-exported
+here where exporters and the plot have always imported it).
 """
 
 from __future__ import annotations
@@ -14,11 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from sequencer.errors import MoodseqError
-
-
-class OutputFileError(MoodseqError):
-    """An output file cannot be written (missing folder, no permission, disk full…)."""
+from sequencer.errors import OutputFileError
 
 
 def _mode_for(path: Path) -> int:
@@ -69,3 +66,6 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
         if temp_path is not None:
             with contextlib.suppress(OSError):
                 temp_path.unlink()
+
+
+__all__ = ["OutputFileError", "atomic_write_text"]
