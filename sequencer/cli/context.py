@@ -18,7 +18,11 @@ import click
 from sequencer.adapters import paths
 
 if TYPE_CHECKING:
+    from sequencer.adapters.store import Store
     from sequencer.core.moods import MoodVocabulary
+
+NO_LIBRARY_HINT = "import music first: moodseq import csv FILE"
+"""What to do when a command needs a library that does not exist yet."""
 
 
 @dataclass
@@ -70,6 +74,21 @@ class AppContext:
 
             self._vocabulary = load_vocabulary(self.moods_file)
         return self._vocabulary
+
+    def open_library(self, *, create: bool = False) -> Store:
+        """Open the library at :attr:`library_path` (close it, or use ``with``).
+
+        Reading commands pass ``create=False`` (the default): a missing library is a
+        :class:`~sequencer.errors.LibraryError` saying how to make one, never a new empty
+        file.  Importing commands pass ``create=True``.
+        """
+        from sequencer.adapters.store import Store
+        from sequencer.errors import LibraryError
+
+        path = self.library_path
+        if not create and not path.is_file():
+            raise LibraryError(f"no library at {path}", hint=NO_LIBRARY_HINT)
+        return Store.open(path)
 
     def say(self, message: str) -> None:
         """A note for the user on stderr (silent with --quiet)."""

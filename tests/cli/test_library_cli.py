@@ -91,3 +91,33 @@ def test_tags_import_applies_good_rows_and_lists_bad_ones(library: Path) -> None
     with Store.open(library) as store:
         assert store.find("Vangelis - Blush Response").moods == {"brooding": 0.9, "atmospheric": 1.0}
         assert store.find("Kavinsky - Nightcall").moods == {"night-driving": 1.0, "study": 0.2}
+
+
+def test_open_library_refuses_a_missing_library_unless_asked_to_create(tmp_path: Path) -> None:
+    """AppContext.open_library: a missing library is a LibraryError with the import hint and
+    no file is made; create=True makes a new empty library at the same path."""
+    from sequencer.cli.context import AppContext
+    from sequencer.errors import LibraryError
+
+    path = tmp_path / "new.db"
+    app = AppContext(library_option=path, env={})
+    with pytest.raises(LibraryError, match="no library at") as info:
+        app.open_library()
+    assert info.value.hint == "import music first: moodseq import csv FILE"
+    assert not path.exists()
+    with app.open_library(create=True) as store:
+        assert store.path == path and store.count() == 0
+    with app.open_library() as store:
+        assert store.count() == 0
+
+
+@pytest.mark.parametrize("command", [["enrich", "lastfm"], ["moods", "infer"], ["library", "show", "x"]])
+def test_reading_commands_share_the_missing_library_error(tmp_path: Path, command: list[str]) -> None:
+    """Every command that reads the library reports a missing one the same way, exit 2."""
+    missing = tmp_path / "none.db"
+    result = CliRunner().invoke(cli, ["--library", str(missing), *command],
+                                env={"LASTFM_API_KEY": "k"})
+    assert result.exit_code == 2, result.output
+    assert f"Error: no library at {missing}" in result.stderr
+    assert "hint: import music first: moodseq import csv FILE" in result.stderr
+    assert not missing.exists()

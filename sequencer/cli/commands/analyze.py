@@ -25,11 +25,10 @@ SHOWN = 10
 def cli(app: AppContext, folder: Path, workers: int | None, redo: bool) -> None:
     """Measure tempo, key and energy of the audio files under FOLDER."""
     from sequencer.adapters.analysis import analyse_library, require_librosa
-    from sequencer.cli.commands.moods import open_library
     from sequencer.cli.progress import progress_bar
 
     require_librosa()
-    with open_library(app) as store, progress_bar(app, "Analysing", total=None) as advance:
+    with app.open_library() as store, progress_bar(app, "Analysing", total=None) as advance:
         report = analyse_library(store, folder.expanduser(), redo=redo, workers=workers,
                                  progress=advance)
     click.echo(f"Analysed {report.analysed:,} of {report.files:,} audio files "

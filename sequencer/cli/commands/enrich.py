@@ -24,12 +24,11 @@ def cli() -> None:
 def lastfm(app: AppContext, limit: int | None, refresh: bool) -> None:
     """Fetch Last.fm top tags (track, else artist) for tracks that have none yet."""
     from sequencer.adapters.lastfm import enrich_lastfm, make_client
-    from sequencer.cli.commands.moods import open_library
     from sequencer.cli.progress import progress_bar
 
     client = make_client(app.env)
     try:
-        with open_library(app) as store:
+        with app.open_library() as store:
             tracks = store.tracks()
             with progress_bar(app, "Last.fm tags", total=None) as advance:
                 report = enrich_lastfm(store, tracks, client, limit=limit, refresh=refresh,

@@ -98,14 +98,13 @@ def csv_(app: AppContext, file: Path, maps: tuple[str, ...]) -> None:
     """
     from sequencer.adapters.importers.columns import parse_map_options
     from sequencer.adapters.importers.tabular import read_table
-    from sequencer.adapters.store import Store
     from sequencer.cli.progress import progress_bar
 
     overrides = parse_map_options(maps)
     read = read_table(file, overrides=overrides, vocabulary=app.vocabulary())
     if app.debug and read.columns is not None:
         app.say(f"columns: {read.columns.describe()}")
-    with Store.open(app.library_path) as store, progress_bar(app, "Importing", len(read.records)) as advance:
+    with app.open_library(create=True) as store, progress_bar(app, "Importing", len(read.records)) as advance:
         report = store.upsert_records(read.records, report=read.report, kind="csv", progress=advance)
         total = store.count()
     _print_report(app, report, file.name)
@@ -118,11 +117,10 @@ def csv_(app: AppContext, file: Path, maps: tuple[str, ...]) -> None:
 def files(app: AppContext, folder: Path) -> None:
     """Import the tags of every audio file under FOLDER (MP3, FLAC, Ogg, M4A, WAV, …)."""
     from sequencer.adapters.importers.audio_tags import find_audio_files, import_audio_files
-    from sequencer.adapters.store import Store
     from sequencer.cli.progress import progress_bar
 
     count = len(find_audio_files(folder))
-    with Store.open(app.library_path) as store, progress_bar(app, "Reading tags", count) as advance:
+    with app.open_library(create=True) as store, progress_bar(app, "Reading tags", count) as advance:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
         total = store.count()
     _print_report(app, report, f"{count:,} files from {folder}")

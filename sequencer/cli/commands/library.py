@@ -9,23 +9,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sequencer.cli.context import AppContext, pass_app
-from sequencer.errors import InputFileError, LibraryError
+from sequencer.errors import InputFileError
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Store
     from sequencer.core.track import Track
-
-
-def _open(app: AppContext) -> Store:
-    """The library, which must exist (reading commands never create an empty one)."""
-    from sequencer.adapters.store import Store
-
-    if not app.library_path.is_file():
-        raise LibraryError(
-            f"no library at {app.library_path}",
-            hint="import some music first: `moodseq import csv FILE` or `moodseq import files DIR`",
-        )
-    return Store.open(app.library_path)
 
 
 @click.group()
@@ -38,7 +25,7 @@ def cli() -> None:
 @pass_app
 def stats(app: AppContext, as_json: bool) -> None:
     """Counts, mood coverage and attribute coverage."""
-    with _open(app) as store:
+    with app.open_library() as store:
         data = store.stats()
     data["library"] = str(app.library_path)
     if as_json:
@@ -94,7 +81,7 @@ def list_(app: AppContext, mood: str | None, artist: str | None, text: str | Non
     Example: moodseq library list --mood brooding --artist Vangelis
     """
     canonical = app.vocabulary().canonical(mood) if mood else None
-    with _open(app) as store:
+    with app.open_library() as store:
         found = store.search(mood=canonical, artist=artist, text=text, limit=limit)
     for track in found:
         click.echo((f"{track.id}  " if ids else "") + _line(track))
@@ -107,7 +94,7 @@ def list_(app: AppContext, mood: str | None, artist: str | None, text: str | Non
 @pass_app
 def show(app: AppContext, ref: str) -> None:
     """Show one track: its attributes and each mood with the source it came from."""
-    with _open(app) as store:
+    with app.open_library() as store:
         track = store.find(ref)
         sources = store.mood_sources(track.id)
     click.echo(f"{track.name}  ({track.id})")
@@ -143,7 +130,7 @@ def tag(app: AppContext, ref: str, moods: tuple[str, ...]) -> None:
         if not 0.0 <= weight <= 1.0:
             raise InputFileError(f"{item}: weight must be in [0, 1]", hint="e.g. brooding=0.9")
         weights[mood] = weight
-    with _open(app) as store:
+    with app.open_library() as store:
         track = store.find(ref)
         store.set_moods(track.id, weights, source="hand", replace=False)
         track = store.find(track.id)
@@ -162,7 +149,7 @@ def tags_import(app: AppContext, file: Path) -> None:
     """Apply FILE of hand tags (columns: track or artist+title; moods, or one column per mood)."""
     from sequencer.adapters.importers.hand_tags import import_hand_tags
 
-    with _open(app) as store:
+    with app.open_library() as store:
         report = import_hand_tags(file, store, app.vocabulary())
     click.echo(f"{file.name}: {report.rows_read:,} rows, {report.tracks_tagged:,} tracks tagged, "
                f"{report.moods_set:,} moods set by hand")

@@ -50,18 +50,6 @@ def cli() -> None:
     """Moods: the vocabulary, and weights inferred from attributes and crowd tags."""
 
 
-def open_library(app: AppContext) -> Store:
-    """Open the existing library (a missing one is an error with the import command)."""
-    from sequencer.adapters.store import Store
-    from sequencer.errors import LibraryError
-
-    path = app.library_path
-    if not path.is_file():
-        raise LibraryError(f"no library at {path}",
-                           hint="import music first: moodseq import csv FILE (or import files DIR)")
-    return Store.open(path)
-
-
 def load_config(app: AppContext) -> MoodsConfig:
     """Built-in moods merged with the user's moods file."""
     from sequencer.adapters.moods_file import load_moods
@@ -151,7 +139,7 @@ def infer(app: AppContext, dry_run: bool) -> None:
 
     config = load_config(app)
     start = time.perf_counter()
-    with open_library(app) as store:
+    with app.open_library() as store:
         result = infer_library(store, config, write=not dry_run)
         hand = store.stats()["mood_sources"].get("hand", 0)
     seconds = time.perf_counter() - start
@@ -221,7 +209,7 @@ def explain(app: AppContext, ref: str, only: str | None, full: bool) -> None:
 
     config = load_config(app)
     wanted = config.vocabulary.canonical(only) if only else None
-    with open_library(app) as store:
+    with app.open_library() as store:
         track = store.find(ref)
         tags: Mapping[str, float] = store.tags_bulk().get(track.id, {})
         stored = store.mood_sources(track.id)
