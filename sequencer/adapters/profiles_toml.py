@@ -32,7 +32,10 @@ def builtin_profiles_dir() -> Path:
     """The folder of the built-in profiles: package data when installed, else the source tree's
     ``profiles/`` (running from a checkout without installing)."""
     try:
-        return Path(str(resources.files("sequencer.builtin_profiles")))
+        # A data-only package is a namespace package: files() gives a MultiplexedPath, whose
+        # str() is not a path; a file inside it is a real Path, so take that file's folder.
+        readme = resources.files("sequencer.builtin_profiles").joinpath("README.md")
+        return Path(str(readme)).parent
     except ModuleNotFoundError:
         return Path(__file__).resolve().parents[2] / "profiles"
 
