@@ -4,7 +4,11 @@
 (standardised, derived from crowd tags; Delbouys et al., ISMIR 2018) joined to Spotify-style
 audio features.  We infer moods from the audio features alone (no tags: the labels were made
 from tags, so using tags here would be circular) with the built-in moods file and compare the
-tracks inferred to have a mood (any stored weight, i.e. weight ≥ ``min_weight``) with the rest.
+tracks inferred to have a mood with the rest.  "Inferred to have a mood" = an attribute score of
+at least :data:`BAR` (0.25): the bar the regions were first tuned at, when it was also the
+storage threshold ``min_weight``.  The storage threshold has since been raised to 0.35 (weak
+evidence is not stored, see docs/moods.md); the test keeps the fixed bar so that it keeps
+measuring the same thing, and also prints the figures for the stored weights.
 
 The built-in regions were written from what the moods mean and adjusted on the ``train`` split
 only; the assertions below run on the ``validation`` split, which was not used for tuning.
@@ -32,6 +36,9 @@ FEATURES = ("energy", "valence", "acousticness", "instrumentalness", "speechines
 
 Floats = npt.NDArray[np.float64]
 
+BAR = 0.25
+"""Least attribute score that counts as "inferred to have the mood" here (see the docstring)."""
+
 
 @dataclass(frozen=True)
 class Split:
@@ -42,7 +49,12 @@ class Split:
     inference: Inference
 
     def group(self, mood: str) -> npt.NDArray[np.bool_]:
-        """Tracks that got any weight for ``mood``."""
+        """Tracks whose attribute score for ``mood`` reaches :data:`BAR`."""
+        scores = self.inference.attribute_scores[:, self.inference.moods.index(mood)]
+        return np.nan_to_num(scores, nan=0.0) >= BAR
+
+    def stored(self, mood: str) -> npt.NDArray[np.bool_]:
+        """Tracks that got a stored weight (≥ ``min_weight``) for ``mood``."""
         return self.inference.weights[:, self.inference.moods.index(mood)] > 0.0
 
 
@@ -123,6 +135,9 @@ def test_inferred_moods_agree_with_human_labels(
     share = float(np.mean(group < median) if sign < 0 else np.mean(group > median))
     print(f"\n{mood} {label}: n={inside.sum()} of {len(values)}, d={d:+.2f}, "
           f"rank-biserial={rb:+.2f}, {share:.0%} {'below' if sign < 0 else 'above'} the median")
+    stored = validation.stored(mood)
+    if 2 <= stored.sum() < len(values) - 1:
+        print(f"  stored weights: n={stored.sum()}, d={cohens_d(values[stored], values[~stored]):+.2f}")
     assert sign * d >= least_d, f"{mood} {label}: Cohen's d = {d:+.2f}"
     assert sign * rb > 0.0, f"{mood} {label}: rank-biserial = {rb:+.2f}"
     assert share >= least_share, f"{mood} {label}: only {share:.0%} on the expected side of the median"

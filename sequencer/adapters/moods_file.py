@@ -9,7 +9,7 @@ the one before:
 - ``[inference]``: each key given replaces the setting;
 - ``[moods.NAME]``: a new name adds a mood; a known name (or alias) extends it:
   ``description`` replaces, ``aliases`` are added, each ``tags`` entry replaces that tag's
-  weight (0 removes the tag), each ``region`` entry replaces that attribute's rule
+  weight (0 removes the tag; a negative weight counts against the mood), each ``region`` entry replaces that attribute's rule
   (``weight = 0`` removes it).
 
 Format (TOML)::
@@ -132,7 +132,7 @@ def _tags(name: str, raw: Any, base: Mapping[str, float], check: _Checker) -> di
                   'e.g. tags = { "dark ambient" = 0.6, noir = 0.8 }')
         return tags
     for tag, value in raw.items():
-        weight = check.number((*path, tag), value, 0.0, 1.0)
+        weight = check.number((*path, tag), value, -1.0, 1.0)  # negative: evidence against
         if weight is None:
             continue
         key = normalise_name(tag)

@@ -14,16 +14,22 @@ Conventions
   ``dark-ambient``); a tag's *strength* on a track is in [0, 1] (Last.fm's count / 100; an
   imported genre counts 1).  A mood's own name is a tag of weight 1 unless its table says
   otherwise.
-- **Tag score** ``T`` of a mood: noisy-or over the track's matching tags,
-  ``T = 1 − Π (1 − strength · synonym weight)``.  It is *known* (possibly 0) only for tracks
-  with at least one tag the vocabulary knows; a track tagged only "pop" has no tag evidence.
+- **Tag score** ``T`` of a mood: noisy-or over the track's matching tags with a positive
+  synonym weight, ``T = 1 − Π (1 − strength · synonym weight)``.  It is *known* (possibly 0)
+  only for tracks with at least one tag that supports some mood; a track tagged only "pop" (or
+  only with tags that merely count against moods) has no tag evidence.
+- **Tag veto** ``V`` of a mood: a *negative* synonym weight is evidence against the mood
+  ("reggaeton" = −0.9 under ``night-driving``).  ``V = 1 − Π (1 − strength · |weight|)`` over
+  the track's negative matches (0 without any); the weight is multiplied by ``1 − V``, whatever
+  the other evidence says, so a track the crowd files under a contrary genre cannot get the mood
+  from its attributes alone.
 - **Attribute score** ``A`` of a mood: the product of its rules' factors
   ``(floor + (1 − floor) · membership) ** weight``.  Rules whose attribute is unknown (NaN) are
   left out and the known factors are extrapolated to the full rule weight
   (``log A · W_all / W_known``), so a missing value never looks better than a known one; with
   less than ``min_coverage`` of the rule weight known, ``A`` is unknown.
-- **Weight**: ``tag_share · T + (1 − tag_share) · A`` when both are known, else whichever is
-  known, else no weight.  Weights below ``min_weight`` are dropped (0).
+- **Weight**: ``(tag_share · T + (1 − tag_share) · A) · (1 − V)`` when both are known, else
+  whichever is known times ``1 − V``, else no weight.  Weights below ``min_weight`` are dropped.
 - :attr:`Inference.basis` records the evidence behind every weight: :data:`BASIS_ATTRIBUTES`,
   :data:`BASIS_TAGS`, both (``3``) or none (``0``).
 
@@ -32,7 +38,7 @@ caller stores the result under the source ``inferred`` and the store lets hand t
 
 Public: :class:`InferenceSettings`, :class:`MoodModel`, :func:`compile_model`,
 :class:`TagTable`, :func:`tag_table`, :class:`Inference`, :func:`infer_moods`,
-:class:`RuleEvidence`, :class:`TagEvidence`, :class:`MoodEvidence`, :func:`explain_track`,
+:func:`tag_scores`, :func:`tag_vetoes`, :class:`RuleEvidence`, :class:`TagEvidence`, :class:`MoodEvidence`, :func:`explain_track`,
 :data:`BASIS_NONE`, :data:`BASIS_ATTRIBUTES`, :data:`BASIS_TAGS`, :data:`BASIS_BOTH`,
 :func:`basis_name`.
 """
@@ -73,7 +79,8 @@ class MoodModel:
     """Normalised tag name → row of :attr:`tag_weights`."""
     tag_names: tuple[str, ...]
     tag_weights: FloatArray
-    """Synonym weights, shape (number of tags, number of moods)."""
+    """Signed synonym weights in [−1, 1], shape (number of tags, number of moods); negative =
+    evidence against the mood (a veto of that strength)."""
     rules: tuple[tuple[AttributeRule, ...], ...]
     """Each mood's attribute rules, in :attr:`moods` order."""
     settings: InferenceSettings
@@ -88,8 +95,8 @@ def compile_model(vocabulary: MoodVocabulary, settings: InferenceSettings | None
         own = {normalise_name(tag): float(w) for tag, w in mood.tags.items()}
         own.setdefault(normalise_name(name), 1.0)
         for tag, weight in own.items():
-            if weight > 0.0:
-                synonyms.setdefault(tag, {})[col] = weight
+            if weight != 0.0:
+                synonyms.setdefault(tag, {})[col] = max(-1.0, min(1.0, weight))
     tag_names = tuple(sorted(synonyms))
     weights = np.zeros((len(tag_names), len(moods)), dtype=np.float64)
     for row, tag in enumerate(tag_names):
@@ -149,6 +156,9 @@ class Inference:
     """Tag score per mood, NaN where the track has no known tag."""
     basis: npt.NDArray[np.uint8]
     """Evidence behind each weight (``BASIS_*`` codes)."""
+    tag_vetoes: FloatArray
+    """Tag veto per mood in [0, 1] (0 = no tag counts against it); the weight was scaled by
+    ``1 − veto``."""
 
     def __len__(self) -> int:
         return int(self.weights.shape[0])
@@ -209,36 +219,61 @@ def attribute_scores(
     return scores
 
 
-def tag_scores(model: MoodModel, tags: TagTable) -> FloatArray:
-    """Tag score (noisy-or) of every mood for the tracks of ``tags`` (NaN without known tags)."""
-    n, m = tags.n, len(model.moods)
+def _tag_matches(model: MoodModel, tags: TagTable) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
+    """(track row, model tag row, strength) of every entry of ``tags`` naming a tag of the model."""
     if not tags.tags or not model.tag_names:
-        return np.full((n, m), np.nan, dtype=np.float64)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
     unique, inverse = np.unique(np.asarray(tags.tags, dtype=np.str_), return_inverse=True)
     lookup = np.array(
         [model.tag_index.get(normalise_name(str(t)), -1) for t in unique], dtype=np.int64
     )
     tag_rows = lookup[inverse.reshape(-1)]
     hit = tag_rows >= 0
-    rows = tags.rows[hit]
-    contributions = tags.strengths[hit, None] * model.tag_weights[tag_rows[hit]]
+    return tags.rows[hit], tag_rows[hit], tags.strengths[hit]
+
+
+def _noisy_or(rows: npt.NDArray[np.int64], contributions: FloatArray, n: int) -> FloatArray:
+    """Per track and mood, ``1 − Π (1 − c)`` over the contributions ``c`` of its rows."""
     log_miss = np.log1p(-np.clip(contributions, 0.0, 1.0 - 1e-9))
-    scores = np.empty((n, m), dtype=np.float64)
-    for col in range(m):
+    scores = np.empty((n, contributions.shape[1]), dtype=np.float64)
+    for col in range(contributions.shape[1]):
         scores[:, col] = -np.expm1(np.bincount(rows, weights=log_miss[:, col], minlength=n))
-    has_known = np.bincount(rows, minlength=n) > 0
-    scores[~has_known] = np.nan
     return scores
 
 
-def combine(model: MoodModel, attrs: FloatArray, tags: FloatArray) -> tuple[FloatArray, npt.NDArray[np.uint8]]:
-    """Final weights and basis codes from attribute and tag scores (see the module docstring)."""
+def tag_scores(model: MoodModel, tags: TagTable) -> FloatArray:
+    """Tag score (noisy-or of the positive synonyms) of every mood for the tracks of ``tags``;
+    NaN for tracks without a tag that supports some mood."""
+    rows, tag_rows, strengths = _tag_matches(model, tags)
+    supports = (model.tag_weights[tag_rows] > 0.0).any(axis=1)
+    rows, tag_rows, strengths = rows[supports], tag_rows[supports], strengths[supports]
+    positive = np.maximum(model.tag_weights[tag_rows], 0.0)
+    scores = _noisy_or(rows, strengths[:, None] * positive, tags.n)
+    scores[np.bincount(rows, minlength=tags.n) == 0] = np.nan
+    return scores
+
+
+def tag_vetoes(model: MoodModel, tags: TagTable) -> FloatArray:
+    """Tag veto (noisy-or of the negative synonyms) of every mood for the tracks of ``tags``;
+    0 where no tag of the track counts against the mood."""
+    rows, tag_rows, strengths = _tag_matches(model, tags)
+    against = np.maximum(-model.tag_weights[tag_rows], 0.0)
+    return _noisy_or(rows, strengths[:, None] * against, tags.n)
+
+
+def combine(
+    model: MoodModel, attrs: FloatArray, tags: FloatArray, vetoes: FloatArray | None = None
+) -> tuple[FloatArray, npt.NDArray[np.uint8]]:
+    """Final weights and basis codes from attribute scores, tag scores and tag vetoes (see the
+    module docstring)."""
     share = model.settings.tag_share
     has_a = ~np.isnan(attrs)
     has_t = ~np.isnan(tags)
     a = np.where(has_a, attrs, 0.0)
     t = np.where(has_t, tags, 0.0)
     weights = np.where(has_a & has_t, share * t + (1.0 - share) * a, np.where(has_t, t, a))
+    if vetoes is not None:
+        weights = weights * (1.0 - vetoes)
     weights = np.clip(weights, 0.0, 1.0)
     weights = np.where(weights >= model.settings.min_weight, weights, 0.0)
     basis = (has_a.astype(np.uint8) * BASIS_ATTRIBUTES) | (has_t.astype(np.uint8) * BASIS_TAGS)
@@ -275,8 +310,9 @@ def infer_moods(
     """
     attrs = attribute_scores(model, attributes, n)
     tag_part = tag_scores(model, tags) if tags is not None else np.full_like(attrs, np.nan)
-    weights, basis = combine(model, attrs, tag_part)
-    return Inference(model.moods, weights, attrs, tag_part, basis)
+    vetoes = tag_vetoes(model, tags) if tags is not None else np.zeros_like(attrs)
+    weights, basis = combine(model, attrs, tag_part, vetoes)
+    return Inference(model.moods, weights, attrs, tag_part, basis, vetoes)
 
 
 @dataclass(frozen=True)
@@ -320,12 +356,13 @@ class TagEvidence:
 
     @property
     def contribution(self) -> float:
-        """strength × synonym weight: this tag's share of the noisy-or."""
-        return min(1.0, self.strength * self.synonym_weight)
+        """strength × synonym weight: this tag's share of the noisy-or (negative: of the veto)."""
+        return max(-1.0, min(1.0, self.strength * self.synonym_weight))
 
     def describe(self) -> str:
-        """E.g. ``"dark ambient" 1.00 × 0.6 = 0.60``."""
-        return f"{self.tag!r} {self.strength:.2f} × {self.synonym_weight:g} = {self.contribution:.2f}"
+        """E.g. ``"dark ambient" 1.00 × 0.6 = 0.60`` or ``'reggaeton' 1.00 × −0.9 = −0.90 (against)``."""
+        text = f"{self.tag!r} {self.strength:.2f} × {self.synonym_weight:g} = {self.contribution:.2f}"
+        return text + " (against)" if self.synonym_weight < 0.0 else text
 
 
 @dataclass(frozen=True)
@@ -340,6 +377,8 @@ class MoodEvidence:
     rules: tuple[RuleEvidence, ...]
     tags: tuple[TagEvidence, ...]
     tag_share: float
+    veto: float = 0.0
+    """Tag veto in [0, 1]: the tags against the mood scaled the weight by ``1 − veto``."""
 
     def formula(self) -> str:
         """How the weight was put together, with the numbers."""
@@ -354,6 +393,9 @@ class MoodEvidence:
             raw, text = a, f"attributes {a:.2f}"
         else:
             return "no evidence (no known tags, too few attributes)"
+        if self.veto > 0.0:
+            raw *= 1.0 - self.veto
+            text += f" × (1 − veto {self.veto:.2f}) = {raw:.2f}"
         if self.weight > 0.0 or round(raw, 2) == 0.0:
             return text
         return f"{text}, below the minimum weight → 0"
@@ -388,7 +430,7 @@ def explain_track(
         matched = []
         for tag, strength in (tags or {}).items():
             row = model.tag_index.get(normalise_name(tag))
-            if row is not None and model.tag_weights[row, col] > 0.0:
+            if row is not None and model.tag_weights[row, col] != 0.0:
                 matched.append(TagEvidence(tag, float(strength), float(model.tag_weights[row, col])))
         matched.sort(key=lambda e: -e.contribution)
         found.append(MoodEvidence(
@@ -400,5 +442,6 @@ def explain_track(
             rules=tuple(rules),
             tags=tuple(matched),
             tag_share=model.settings.tag_share,
+            veto=float(result.tag_vetoes[0, col]),
         ))
     return found

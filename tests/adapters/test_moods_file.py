@@ -128,7 +128,7 @@ colour = "blue"
     where = str(path)
     assert problems == [
         f"{where}:2: unknown key 'tag_shares' in [inference] (did you mean 'tag_share'?)",
-        f"{where}:4: moods.brooding.tags.noir = 1.5 must be in [0, 1]",
+        f"{where}:4: moods.brooding.tags.noir = 1.5 must be in [-1, 1]",
         f"{where}:6: unknown attribute 'valance' in moods.brooding.region (did you mean 'valence'?)",
         f"{where}:7: moods.brooding.region.energy: min 0.8 is above max 0.2 (swap them)",
         f"{where}:8: moods.brooding.region.tempo needs min or max (e.g. tempo = {{ max = 300 }})",
@@ -175,7 +175,7 @@ def test_any_parsed_file_either_validates_or_raises_moods_file_error(
         assert error.problems and all(p.source == "moods.toml:1" for p in error.problems)
         return
     for mood in config.vocabulary.moods.values():
-        assert all(0 < w <= 1 for w in mood.tags.values())
+        assert all(-1 <= w <= 1 and w != 0 for w in mood.tags.values())  # negative: against
         for rule in mood.rules:
             assert rule.weight > 0 and rule.soft >= 0 and 0 <= rule.floor <= 1
             assert rule.low is not None or rule.high is not None
