@@ -1,0 +1,138 @@
+"""Writing imports into the library: batches, resumable runs, stable ids for new recordings.
+
+:func:`upsert_records` plans the whole input against what the library holds (one read
+transaction, :mod:`sequencer.adapters.importers.writer`), then writes it in batches of one
+transaction each, recording in the ``imports`` table how far it got: an import killed halfway
+leaves whole batches, and running it again finds those unchanged and writes the rest.
+
+Public: :func:`upsert_tracks`, :func:`upsert_records`, :func:`content_hash`, :func:`new_track_id`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from sequencer.adapters.importers.records import ImportRecord, ImportReport
+from sequencer.adapters.store_rows import MOOD_SOURCES, Progress, now
+from sequencer.core.identity import clean_isrc, match_key, spotify_id
+from sequencer.core.track import Track, normalise_text
+from sequencer.errors import LibraryError
+
+if TYPE_CHECKING:
+    from sequencer.adapters.store import Store
+
+
+def upsert_tracks(
+    store: Store, tracks: Iterable[Track], *, source: str = "import", progress: Progress | None = None
+) -> ImportReport:
+    """Add or update tracks by identity (see :mod:`sequencer.core.identity`).
+
+    Moods on the tracks are stored under ``source`` when it is a mood source (else as
+    "import"); "hand" is refused: hand tags come only from :meth:`Store.set_moods`.
+    """
+    mood_source = source if source in MOOD_SOURCES else "import"
+    records = [ImportRecord(t, mood_source=mood_source, line=i + 1) for i, t in enumerate(tracks)]
+    report = ImportReport(source=source, rows_read=len(records))
+    return upsert_records(store, records, report=report, kind=source, progress=progress)
+
+
+def upsert_records(
+    store: Store,
+    records: Sequence[ImportRecord],
+    *,
+    report: ImportReport | None = None,
+    kind: str = "import",
+    progress: Progress | None = None,
+    batch_size: int = 5000,
+) -> ImportReport:
+    """Write validated import records in batches (one transaction each); see the module doc.
+
+    Records for the same recording are merged first, so a rerun after an interrupted
+    import and a re-import of the same input find every track unchanged.
+    """
+    from sequencer.adapters.importers import writer
+
+    report = report if report is not None else ImportReport(rows_read=len(records))
+    for record in records:
+        if record.mood_source == "hand" and record.track.moods:
+            raise ValueError("imports cannot write hand moods; use Store.set_moods")
+    with store.transaction(write=False) as conn, writer.gc_paused():
+        known = writer.load_known(conn)
+        plan = writer.plan(records, known, report)
+    report.source = report.source or kind
+    iid = _start_import(store, report.source, kind, report.rows_read)
+    total = len(plan.writes)
+    done = 0
+    for start in range(0, total, batch_size):
+        batch = plan.writes[start:start + batch_size]
+        try:
+            with store.transaction() as conn, writer.gc_paused():
+                writer.write_batch(conn, batch, known)
+                done += len(batch)
+                conn.execute("UPDATE imports SET rows_done = ? WHERE iid = ?", (done, iid))
+        except sqlite3.IntegrityError as error:
+            raise LibraryError(
+                f"the library changed while importing ({error}): another import ran at the same time",
+                hint="run this import again: it keeps what was written and adds the rest",
+            ) from None
+        if progress is not None:
+            progress(done, total)
+    if progress is not None and total == 0:
+        progress(0, 0)
+    _finish_import(store, iid, report)
+    return report
+
+
+def _start_import(store: Store, source: str, kind: str, rows: int) -> int:
+    """Record that an import started (an interrupted one stays 'running')."""
+    with store.transaction(bump=False) as conn:
+        cursor = conn.execute(
+            "INSERT INTO imports (source, kind, started_at, rows_read, status) "
+            "VALUES (?, ?, ?, ?, 'running')",
+            (source, kind, now(), rows),
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def _finish_import(store: Store, iid: int, report: ImportReport) -> None:
+    """Record an import's outcome."""
+    with store.transaction(bump=False) as conn:
+        conn.execute(
+            "UPDATE imports SET finished_at = ?, added = ?, updated = ?, skipped = ?, "
+            "status = 'done' WHERE iid = ?",
+            (now(), report.added, report.updated, len(report.skipped), iid),
+        )
+        conn.execute(  # an earlier interrupted run of the same input is now complete
+            "UPDATE imports SET status = 'resumed' WHERE status = 'running' AND source = ? AND iid < ?",
+            (report.source or "", iid),
+        )
+
+
+def content_hash(record: ImportRecord) -> str:
+    """A digest of everything an import record would store (to skip unchanged re-imports)."""
+    payload = (
+        f"{record.track!r}|{record.mood_source}|{sorted(record.tags.items())!r}|{record.tag_source}"
+    )
+    return hashlib.blake2b(payload.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def new_track_id(record: ImportRecord, taken: set[str]) -> str:
+    """A stable id for a new recording: its Spotify id, else a digest of its identity."""
+    t = record.track
+    wanted = t.id or spotify_id(t.uri) or ""
+    if wanted and wanted not in taken:
+        return wanted
+    basis = "|".join([
+        match_key(t.artists, t.title), str(round(t.duration_s)), normalise_text(t.album),
+        clean_isrc(t.isrc) or "", t.path or "",
+    ])
+    digest = hashlib.blake2b(basis.encode("utf-8"), digest_size=8).hexdigest()
+    candidate = f"x{digest}"
+    suffix = 2
+    while candidate in taken:
+        candidate = f"x{digest}-{suffix}"
+        suffix += 1
+    return candidate

@@ -1,0 +1,111 @@
+"""Moods and audio attributes per source: the writes behind hand tags, inference and analysis.
+
+Each value is stored with its source and the source's rank (see :mod:`sequencer.adapters.store_rows`),
+so reading merges them by precedence without rewriting anything: a ``hand`` weight wins over an
+``inferred`` one, an ``analysis`` tempo over an imported one.  Every function validates first
+and then writes in one transaction of ``store`` (these writes bump the change counter: they
+change the feature table).
+
+Public: :func:`set_moods`, :func:`set_moods_bulk`, :func:`mood_sources`, :func:`set_attributes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from sequencer.adapters.store_rows import ATTRIBUTE_SOURCES, ATTRS, MOOD_SOURCES, rank, tid_of, tids_for
+
+if TYPE_CHECKING:
+    from sequencer.adapters.store import Store
+
+
+def set_moods(
+    store: Store, track_id: str, moods: Mapping[str, float], *, source: str, replace: bool = True
+) -> None:
+    """Set ``track_id``'s moods from ``source``.
+
+    ``replace=True`` (default) makes ``moods`` the source's whole set for the track;
+    ``replace=False`` adds to or changes only the named moods (hand-tuning one mood).
+    """
+    _check_mood_source(source)
+    rows = _mood_rows(moods)
+    with store.transaction() as conn:
+        tid = tid_of(conn, track_id)
+        if replace:
+            conn.execute("DELETE FROM moods WHERE tid = ? AND source = ?", (tid, source))
+        conn.executemany(
+            "INSERT OR REPLACE INTO moods (tid, mood, source, rank, weight) VALUES (?, ?, ?, ?, ?)",
+            [(tid, mood, source, rank(source, MOOD_SOURCES), w) for mood, w in rows],
+        )
+
+
+def set_moods_bulk(store: Store, rows: Iterable[tuple[str, Mapping[str, float]]], *, source: str) -> int:
+    """Replace ``source``'s moods for many tracks at once; returns the number of tracks set.
+
+    Ids not in the library are skipped (counted out of the result).
+    """
+    _check_mood_source(source)
+    source_rank = rank(source, MOOD_SOURCES)
+    items = [(track_id, _mood_rows(moods)) for track_id, moods in rows]
+    with store.transaction() as conn:
+        tids = tids_for(conn, [track_id for track_id, _ in items])
+        present = [(tids[i], m) for i, m in items if i in tids]
+        conn.executemany(
+            "DELETE FROM moods WHERE tid = ? AND source = ?", [(t, source) for t, _ in present]
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO moods (tid, mood, source, rank, weight) VALUES (?, ?, ?, ?, ?)",
+            [(t, mood, source, source_rank, w) for t, m in present for mood, w in m],
+        )
+        return len(present)
+
+
+def mood_sources(store: Store, track_id: str) -> dict[str, list[tuple[str, float]]]:
+    """mood → [(source, weight)], strongest source first (what ``library show`` prints)."""
+    with store.transaction(write=False) as conn:
+        tid = tid_of(conn, track_id)
+        rows = conn.execute(
+            "SELECT mood, source, weight FROM moods WHERE tid = ? ORDER BY mood, rank", (tid,)
+        ).fetchall()
+    found: dict[str, list[tuple[str, float]]] = {}
+    for mood, source, weight in rows:
+        found.setdefault(mood, []).append((source, float(weight)))
+    return found
+
+
+def set_attributes(store: Store, track_id: str, attrs: Mapping[str, float], *, source: str) -> None:
+    """Store attribute values from ``source`` (e.g. "analysis"); unknown names are refused."""
+    unknown = [name for name in attrs if name not in ATTRS]
+    if unknown:
+        raise ValueError(f"unknown attributes {unknown}; known: {', '.join(ATTRS)}")
+    names = list(attrs)
+    with store.transaction() as conn:
+        tid = tid_of(conn, track_id)
+        if not names:
+            return
+        cols = ", ".join(f'"{n}"' for n in names)
+        sets = ", ".join(f'"{n}" = excluded."{n}"' for n in names)
+        conn.execute(
+            f"INSERT INTO attributes (tid, source, rank, {cols}) "
+            f"VALUES (?, ?, ?, {', '.join('?' * len(names))}) "
+            f"ON CONFLICT (tid, source) DO UPDATE SET {sets}",
+            (tid, source, rank(source, ATTRIBUTE_SOURCES), *(float(attrs[n]) for n in names)),
+        )
+
+
+def _check_mood_source(source: str) -> None:
+    """Refuse a mood source outside :data:`MOOD_SOURCES`."""
+    if source not in MOOD_SOURCES:
+        raise ValueError(f"mood source {source!r} must be one of {', '.join(MOOD_SOURCES)}")
+
+
+def _mood_rows(moods: Mapping[str, float]) -> list[tuple[str, float]]:
+    """Validated (mood, weight) pairs: weights must lie in [0, 1]."""
+    rows = []
+    for mood, weight in moods.items():
+        value = float(weight)
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"mood weight {mood}={weight} must be in [0, 1]")
+        rows.append((mood, value))
+    return rows

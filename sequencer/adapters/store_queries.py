@@ -1,0 +1,158 @@
+"""Finding tracks in the library: by id, by a user's reference, by filters.
+
+Every function takes the connection of a transaction opened by
+:meth:`sequencer.adapters.store.Store.transaction` (the Store methods of the same names open it).
+
+- :func:`tracks_by_ids`: exact ids, in order; a missing one is a TrackNotFoundError;
+- :func:`find`: what a user typed (id, Spotify URI/link, ``Artist - Title``, a title), with
+  "did you mean …" suggestions when nothing matches;
+- :func:`search`: mood / artist / text filters for ``library list``.
+
+Public: :func:`tracks_by_ids`, :func:`find`, :func:`search`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from sequencer.adapters.store_rows import SEP, ids_of, load_tracks, tids_for
+from sequencer.core.identity import spotify_uri
+from sequencer.core.track import Track, normalise_text, parse_track_ref, song_key
+from sequencer.errors import TrackNotFoundError
+
+
+def tracks_by_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Track]:
+    """The tracks with these ids, in the same order; TrackNotFoundError names a missing one."""
+    tids = tids_for(conn, ids)
+    missing = [i for i in ids if i not in tids]
+    if missing:
+        raise TrackNotFoundError(
+            f"no track with id {missing[0]!r} in the library"
+            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+            hint="the library changed since the ids were taken; run the command again",
+        )
+    loaded = {t.id: t for t in load_tracks(conn, list(tids.values()))}
+    return [loaded[i] for i in ids]
+
+
+def find(conn: sqlite3.Connection, ref: str) -> Track:
+    """The track ``ref`` names: an id, a Spotify URI/link, ``Artist - Title`` or a title."""
+    tid = _find_tid(conn, ref)
+    if tid is None:
+        raise TrackNotFoundError(f"no track {ref!r} in the library", hint=_closest_hint(conn, ref))
+    return load_tracks(conn, [tid])[0]
+
+
+def _find_tid(conn: sqlite3.Connection, ref: str) -> int | None:
+    """The tid ``ref`` names, or None."""
+    ref = ref.strip()
+    row = conn.execute("SELECT tid FROM tracks WHERE id = ?", (ref,)).fetchone()
+    uri = spotify_uri(ref) if row is None else None
+    if row is None and uri:
+        row = conn.execute("SELECT tid FROM tracks WHERE uri = ?", (uri,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    artist, title = parse_track_ref(ref)
+    candidates: list[tuple[str | None, str]] = [(artist, title)] if artist else []
+    candidates.append((None, ref))
+    for cand_artist, cand_title in candidates:
+        found = _find_by_name(conn, cand_artist, cand_title)
+        if found is not None:
+            return found
+    return None
+
+
+def _find_by_name(conn: sqlite3.Connection, artist: str | None, title: str) -> int | None:
+    """A track by normalised title (full, then without suffixes), optionally by artist."""
+    norm_title = normalise_text(title)
+    if artist is not None:
+        exact = conn.execute(
+            "SELECT tid FROM tracks WHERE match_key = ? ORDER BY tid LIMIT 1",
+            (f"{normalise_text(artist)}|{norm_title}",),
+        ).fetchone()
+        if exact:
+            return int(exact[0])
+        song = conn.execute(
+            "SELECT tid FROM tracks WHERE song_key = ? ORDER BY tid LIMIT 1",
+            (song_key((artist,), title),),
+        ).fetchone()
+        if song:
+            return int(song[0])
+        # a later artist of a multi-artist track
+        rows = conn.execute(
+            "SELECT t.tid, t.title FROM tracks t JOIN track_artists ta ON ta.tid = t.tid "
+            "JOIN artists a ON a.arid = ta.arid WHERE a.norm = ? ORDER BY t.tid",
+            (normalise_text(artist),),
+        ).fetchall()
+        for tid, stored_title in rows:
+            if normalise_text(stored_title) == norm_title:
+                return int(tid)
+        return None
+    rows = conn.execute(
+        "SELECT tid FROM tracks WHERE substr(match_key, instr(match_key, '|') + 1) = ? "
+        "ORDER BY tid LIMIT 1",
+        (norm_title,),
+    ).fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+def _closest_hint(conn: sqlite3.Connection, ref: str) -> str:
+    """'did you mean …' with the closest "Artist - Title" names, or how to list tracks."""
+    artist = parse_track_ref(ref)[0]
+    if artist:
+        rows = conn.execute(
+            "SELECT artists, title FROM tracks WHERE artist_norm LIKE ? LIMIT 2000",
+            (f"%{normalise_text(artist)}%",),
+        ).fetchall()
+    else:
+        rows = []
+    if not rows:
+        rows = conn.execute("SELECT artists, title FROM tracks LIMIT 50000").fetchall()
+    names = {f"{', '.join(a.split(SEP))} - {t}": None for a, t in rows}
+    close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return "list tracks with `moodseq library list --artist NAME`"
+
+
+def search(
+    conn: sqlite3.Connection,
+    *,
+    mood: str | None = None,
+    artist: str | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+) -> list[Track]:
+    """Tracks matching every given filter (mood: merged weight > 0, strongest first)."""
+    joins: list[str] = []
+    conditions: list[str] = []
+    params: list[Any] = []
+    order = "t.tid"
+    if mood:
+        joins.append(
+            "JOIN (SELECT tid, weight, MIN(rank) FROM moods WHERE mood = ? GROUP BY tid) m "
+            "ON m.tid = t.tid"
+        )
+        params.append(mood)
+        conditions.append("m.weight > 0")
+        order = "m.weight DESC, t.tid"
+    if artist:
+        conditions.append(
+            "t.tid IN (SELECT ta.tid FROM track_artists ta JOIN artists a ON a.arid = ta.arid "
+            "WHERE a.norm LIKE ?)"
+        )
+        params.append(f"%{normalise_text(artist)}%")
+    if text:
+        conditions.append("(replace(t.match_key, '|', ' ') LIKE ? OR t.id = ?)")
+        params.extend([f"%{normalise_text(text)}%", text])
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    sql = f"SELECT t.tid FROM tracks t {' '.join(joins)} {where} ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    tids = [int(r[0]) for r in conn.execute(sql, params)]
+    loaded = {t.id: t for t in load_tracks(conn, sorted(tids))}
+    id_of = ids_of(conn, tids)
+    return [loaded[id_of[tid]] for tid in tids]

@@ -1,0 +1,161 @@
+"""Library rows ↔ :class:`~sequencer.core.track.Track`: the shared vocabulary of the store modules.
+
+Every ``store_*`` module reads and writes through the helpers here, with the connection of a
+transaction opened by :meth:`sequencer.adapters.store.Store.transaction`:
+
+- the source precedence (:data:`MOOD_SOURCES`, :data:`ATTRIBUTE_SOURCES`, :func:`rank`);
+- track loading: :func:`load_tracks` builds Tracks with three queries per :data:`CHUNK` of ids,
+  moods and attributes merged by precedence;
+- id lookups: :func:`tid_of` (one id, or TrackNotFoundError), :func:`tids_for`, :func:`ids_of`.
+
+Public: the names above, plus :data:`ATTRS`, :data:`SEP`, :data:`Progress`, :func:`now`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sequencer.adapters import migrations
+from sequencer.core.track import Track
+from sequencer.errors import TrackNotFoundError
+
+#: Mood sources, strongest first.
+MOOD_SOURCES: tuple[str, ...] = ("hand", "tag", "inferred", "import")
+#: Attribute sources, strongest first.
+ATTRIBUTE_SOURCES: tuple[str, ...] = ("hand", "analysis", "tag", "import")
+
+ATTRS = migrations.ATTRIBUTE_COLUMNS
+SEP = "\x1f"
+"""Separator of multi-valued text columns (artists, genres): never typed by users."""
+CHUNK = 500
+"""Ids per ``IN (…)`` query (below SQLite's variable limit)."""
+
+Progress = Callable[[int, int], None]
+
+_ATTR_LIST = ", ".join(f'"{a}"' for a in ATTRS)
+_TRACK_COLUMNS = (
+    "t.tid, t.id, t.title, t.artists, t.duration_s, COALESCE(al.name, ''), t.isrc, t.uri, "
+    "t.path, t.explicit, t.genres"
+)
+
+
+def rank(source: str, order: tuple[str, ...]) -> int:
+    """Precedence rank of ``source`` in ``order`` (0 = strongest; unknown = weakest)."""
+    return order.index(source) if source in order else len(order)
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601 to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def load_tracks(conn: sqlite3.Connection, tids: list[int] | None) -> list[Track]:
+    """Build Tracks for ``tids`` (None = all) with three queries per chunk."""
+    if tids is None:
+        return _load_where(conn, "", [])
+    result: list[Track] = []
+    for start in range(0, len(tids), CHUNK):
+        chunk = tids[start:start + CHUNK]
+        result.extend(_load_where(conn, f"IN ({','.join('?' * len(chunk))})", chunk))
+    return result
+
+
+def _load_where(conn: sqlite3.Connection, condition: str, params: list[int]) -> list[Track]:
+    """Tracks whose tid satisfies ``tid <condition>`` (empty = all)."""
+    where = f"WHERE t.tid {condition}" if condition else ""
+    rows = conn.execute(
+        f"SELECT {_TRACK_COLUMNS} FROM tracks t LEFT JOIN albums al ON al.aid = t.album_id "
+        f"{where} ORDER BY t.tid",
+        params,
+    ).fetchall()
+    sub = f"WHERE tid {condition}" if condition else ""
+    attrs = _merge_attribute_rows(conn.execute(
+        f"SELECT tid, {_ATTR_LIST} FROM attributes {sub} "
+        "ORDER BY tid, rank DESC",
+        params,
+    ))
+    moods: dict[int, dict[str, float]] = {}
+    for tid, mood, weight, _ in conn.execute(
+        f"SELECT tid, mood, weight, MIN(rank) FROM moods {sub} GROUP BY tid, mood", params
+    ):
+        if weight > 0:
+            moods.setdefault(tid, {})[mood] = weight
+    return [_track_from_row(row, attrs.get(row[0]), moods.get(row[0], {})) for row in rows]
+
+
+def _merge_attribute_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[float | None]]:
+    """tid → attribute values; rows come weakest source first, stronger values overwrite."""
+    merged: dict[int, list[float | None]] = {}
+    for row in rows:
+        tid = row[0]
+        values = list(row[1:])
+        current = merged.get(tid)
+        if current is None:
+            merged[tid] = values
+        else:
+            for i, value in enumerate(values):
+                if value is not None:
+                    current[i] = value
+    return merged
+
+
+def _track_from_row(
+    row: tuple[Any, ...], attrs: list[float | None] | None, moods: dict[str, float]
+) -> Track:
+    """A Track from a ``_TRACK_COLUMNS`` row plus merged attributes and moods."""
+    _tid, track_id, title, artists, duration, album, isrc, uri, path, explicit, genres = row
+    values: dict[str, Any] = {}
+    if attrs is not None:
+        for name, value in zip(ATTRS, attrs, strict=True):
+            if value is not None:
+                values[name] = int(value) if name in ("key", "mode") else float(value)
+    return Track(
+        id=track_id,
+        title=title,
+        artists=tuple(artists.split(SEP)) if artists else (),
+        duration_s=float(duration),
+        album=album,
+        isrc=isrc,
+        uri=uri,
+        moods=moods,
+        explicit=None if explicit is None else bool(explicit),
+        genres=tuple(genres.split(SEP)) if genres else (),
+        path=path,
+        **values,
+    )
+
+
+def tid_of(conn: sqlite3.Connection, track_id: str) -> int:
+    """The tid of ``track_id``; TrackNotFoundError if unknown."""
+    row = conn.execute("SELECT tid FROM tracks WHERE id = ?", (track_id,)).fetchone()
+    if row is None:
+        raise TrackNotFoundError(
+            f"no track with id {track_id!r} in the library",
+            hint="find ids with `moodseq library list`",
+        )
+    return int(row[0])
+
+
+def tids_for(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:
+    """track id → tid for the ids that exist."""
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start:start + CHUNK])
+        found.update(conn.execute(
+            f"SELECT id, tid FROM tracks WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        ))
+    return found
+
+
+def ids_of(conn: sqlite3.Connection, tids: list[int]) -> dict[int, str]:
+    """tid → track id for ``tids``."""
+    found: dict[int, str] = {}
+    for start in range(0, len(tids), CHUNK):
+        chunk = tids[start:start + CHUNK]
+        found.update(conn.execute(
+            f"SELECT tid, id FROM tracks WHERE tid IN ({','.join('?' * len(chunk))})", chunk
+        ))
+    return found
