@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from sequencer.adapters.store import Store
 from sequencer.cli.main import cli
+from sequencer.core.track import Track
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -84,6 +85,35 @@ def test_import_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Imported 2 files from" in result.stdout and "1 new" in result.stdout
     assert "bad.flac: not a readable audio file" in result.stderr
+    assert "1 track has no moods yet: run `moodseq moods infer`" in result.stderr
+
+
+def test_import_names_the_next_step_for_tracks_without_moods(tmp_path: Path) -> None:
+    """After an import, tracks with no moods are counted on stderr with the command that fills
+    them; stdout keeps only the summary."""
+    result = _invoke(tmp_path / "lib.db", "import", "csv", str(DATA / "malformed.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert "4 tracks have no moods yet: run `moodseq moods infer`" in result.stderr
+    assert "no moods yet" not in result.stdout
+
+
+def test_import_says_nothing_more_when_every_track_has_moods(tmp_path: Path) -> None:
+    """When every track in the library has a mood, the import does not suggest inferring;
+    once a moodless track is added, the count covers the library's tracks without moods."""
+    library = tmp_path / "lib.db"
+    with Store.open(library) as store:
+        store.upsert_tracks([Track(id="", title="Blush Response", artists=("Vangelis",),
+                                   duration_s=340.0, moods={"brooding": 0.5})])
+    moody = tmp_path / "moody.csv"
+    moody.write_text("title,artist,duration_ms,mood\nNightcall,Kavinsky,257000,brooding\n", encoding="utf-8")
+    result = _invoke(library, "import", "csv", str(moody))
+    assert result.exit_code == 0, result.stderr
+    assert "1 new" in result.stdout
+    assert "no moods yet" not in result.stderr
+    plain = tmp_path / "plain.csv"
+    plain.write_text("title,artist,duration_ms\nTeardrop,Massive Attack,330000\n", encoding="utf-8")
+    again = _invoke(library, "import", "csv", str(plain))
+    assert "1 track has no moods yet: run `moodseq moods infer`" in again.stderr
 
 
 def test_corrupt_library_is_a_clear_error(tmp_path: Path) -> None:

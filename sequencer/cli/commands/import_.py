@@ -83,6 +83,14 @@ def _print_report(app: AppContext, report: ImportReport, what: str) -> None:
             click.echo(f"  … and {more} more {label}{'s' if label == 'warning' and more != 1 else ''}", err=True)
 
 
+def _print_library(app: AppContext, total: int, moodless: int) -> None:
+    """The library's size on stderr, and the next step when some tracks have no moods yet."""
+    app.say(f"library {app.library_path}: {total:,} tracks")
+    if moodless:
+        have = "track has" if moodless == 1 else "tracks have"
+        app.say(f"{moodless:,} {have} no moods yet: run `moodseq moods infer`")
+
+
 @cli.command("csv")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
@@ -106,9 +114,9 @@ def csv_(app: AppContext, file: Path, maps: tuple[str, ...]) -> None:
         app.say(f"columns: {read.columns.describe()}")
     with app.open_library(create=True) as store, progress_bar(app, "Importing", len(read.records)) as advance:
         report = store.upsert_records(read.records, report=read.report, kind="csv", progress=advance)
-        total = store.count()
+        total, moodless = store.count(), store.count_without_moods()
     _print_report(app, report, file.name)
-    app.say(f"library {app.library_path}: {total:,} tracks")
+    _print_library(app, total, moodless)
 
 
 @cli.command("files")
@@ -122,6 +130,6 @@ def files(app: AppContext, folder: Path) -> None:
     count = len(find_audio_files(folder))
     with app.open_library(create=True) as store, progress_bar(app, "Reading tags", count) as advance:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
-        total = store.count()
+        total, moodless = store.count(), store.count_without_moods()
     _print_report(app, report, f"{count:,} files from {folder}")
-    app.say(f"library {app.library_path}: {total:,} tracks")
+    _print_library(app, total, moodless)
