@@ -246,7 +246,7 @@ def test_starter_examples_are_valid_when_uncommented(tmp_path: Path) -> None:
     import re
 
     from sequencer.adapters.moods_file import load_moods
-    from sequencer.cli.commands.moods import STARTER
+    from sequencer.adapters.moods_starter import STARTER
 
     text = STARTER.format(builtin="x")
     examples = [line[2:] for line in text.splitlines()

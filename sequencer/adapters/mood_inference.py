@@ -1,0 +1,103 @@
+"""The glue between the library and :mod:`sequencer.core.infer`: infer and explain moods.
+
+:func:`infer_library` reads the store's feature table and crowd tags, runs the pure inference
+and stores the weights under the source ``inferred`` (replacing earlier inferred weights; hand
+tags are never touched and still win when moods are read).  :func:`summarise_inference` turns
+the result into the counts ``moods infer`` prints, and :func:`explain_library_track` gathers
+everything ``moods explain REF`` shows about one track.
+
+Public: :func:`infer_library`, :class:`InferenceSummary`, :func:`summarise_inference`,
+:class:`TrackMoodEvidence`, :func:`explain_library_track`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sequencer.adapters.moods_file import MoodsConfig
+    from sequencer.adapters.store import Store
+    from sequencer.core.infer import Inference, MoodEvidence
+    from sequencer.core.track import Track
+
+
+def infer_library(store: Store, config: MoodsConfig, *, write: bool = True) -> Inference:
+    """Infer moods for every track of ``store`` from its attributes and tags; store them
+    under the source ``inferred`` (replacing earlier inferred weights) unless ``write`` is off."""
+    from sequencer.core.features import COLUMNS
+    from sequencer.core.infer import compile_model, infer_moods, tag_table
+
+    table = store.feature_table()
+    attrs = {name: table.attrs[:, i] for i, name in enumerate(COLUMNS)}
+    tags = store.tags_bulk()
+    ids = [str(i) for i in table.ids]
+    model = compile_model(config.vocabulary, config.settings)
+    result = infer_moods(model, attrs, len(ids), tag_table([tags.get(i) for i in ids]))
+    if write:
+        store.set_moods_bulk(zip(ids, result.rows(), strict=True), source="inferred")
+    return result
+
+
+@dataclass(frozen=True)
+class InferenceSummary:
+    """What an inference run found, in numbers (what ``moods infer`` prints)."""
+
+    tracks: int
+    from_attributes: int
+    """Tracks whose weights rest (partly) on audio attributes."""
+    from_tags: int
+    """Tracks whose weights rest (partly) on crowd tags."""
+    per_mood: tuple[tuple[str, int, float], ...]
+    """(mood, tracks with weight > 0, their mean weight), in the vocabulary's order."""
+    untouched: int
+    """Tracks that fit no mood at all."""
+
+
+def summarise_inference(result: Inference) -> InferenceSummary:
+    """Count the evidence and the tracks per mood of an inference ``result``."""
+    from sequencer.core.infer import BASIS_ATTRIBUTES, BASIS_TAGS
+
+    n = len(result)
+    from_attrs = int(((result.basis & BASIS_ATTRIBUTES) > 0).any(axis=1).sum())
+    from_tags = int(((result.basis & BASIS_TAGS) > 0).any(axis=1).sum())
+    per_mood = []
+    for col, mood in enumerate(result.moods):
+        weights = result.weights[:, col]
+        count = int((weights > 0).sum())
+        mean = float(weights[weights > 0].mean()) if count else 0.0
+        per_mood.append((mood, count, mean))
+    untouched = int((~(result.weights > 0).any(axis=1)).sum()) if n else 0
+    return InferenceSummary(tracks=n, from_attributes=from_attrs, from_tags=from_tags,
+                            per_mood=tuple(per_mood), untouched=untouched)
+
+
+@dataclass(frozen=True)
+class TrackMoodEvidence:
+    """Everything behind one library track's moods: its data and the inference's reasons."""
+
+    track: Track
+    attributes: dict[str, float | None]
+    """Every attribute name → the track's value (None = unknown)."""
+    tags: Mapping[str, float]
+    """The track's crowd tags (highest weight per tag over all sources)."""
+    stored: dict[str, list[tuple[str, float]]]
+    """mood → [(source, weight)] as stored, strongest source first."""
+    evidence: list[MoodEvidence]
+    """Per mood: the weight the inference gives now, with its tags and rules."""
+
+
+def explain_library_track(store: Store, config: MoodsConfig, ref: str) -> TrackMoodEvidence:
+    """Find ``ref`` in the library and explain, with numbers, which tags and rules give it
+    which mood weights under ``config`` (nothing is stored)."""
+    from sequencer.core.infer import compile_model, explain_track
+    from sequencer.core.track import ATTRIBUTES
+
+    track = store.find(ref)
+    tags: Mapping[str, float] = store.tags_bulk().get(track.id, {})
+    stored = store.mood_sources(track.id)
+    attrs = {name: track.attribute(name) for name in ATTRIBUTES}
+    evidence = explain_track(compile_model(config.vocabulary, config.settings), attrs, tags)
+    return TrackMoodEvidence(track=track, attributes=attrs, tags=tags, stored=stored,
+                             evidence=evidence)
