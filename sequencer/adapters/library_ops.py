@@ -1,0 +1,52 @@
+"""Hand-tuning the library's moods: parse ``MOOD=WEIGHT`` words and store them as hand tags.
+
+Hand tags are the strongest mood source (see :mod:`sequencer.adapters.store`): they win over
+every other source and survive re-imports.  A bare mood name means weight 1; weight 0 hides a
+mood other sources gave.
+
+Public: :func:`parse_mood_weights`, :func:`hand_tag`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sequencer.errors import InputFileError
+
+if TYPE_CHECKING:
+    from sequencer.adapters.store import Store
+    from sequencer.core.moods import MoodVocabulary
+    from sequencer.core.track import Track
+
+
+def parse_mood_weights(items: Iterable[str], vocabulary: MoodVocabulary) -> dict[str, float]:
+    """``["brooding=0.9", "dark"]`` → canonical mood → weight in [0, 1].
+
+    Raises
+    ------
+    UnknownMoodError
+        when a name is not in ``vocabulary`` (the hint lists the closest names).
+    InputFileError
+        when a weight is not a number in [0, 1].
+    """
+    weights: dict[str, float] = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        mood = vocabulary.canonical(name)
+        try:
+            weight = float(value) if value else 1.0
+        except ValueError:
+            raise InputFileError(f"{item}: weight {value!r} is not a number", hint="e.g. brooding=0.9") from None
+        if not 0.0 <= weight <= 1.0:
+            raise InputFileError(f"{item}: weight must be in [0, 1]", hint="e.g. brooding=0.9")
+        weights[mood] = weight
+    return weights
+
+
+def hand_tag(store: Store, ref: str, weights: dict[str, float]) -> Track:
+    """Set ``weights`` as hand moods of the track ``ref`` names (other moods kept); returns
+    the track as it reads now."""
+    track = store.find(ref)
+    store.set_moods(track.id, weights, source="hand", replace=False)
+    return store.find(track.id)

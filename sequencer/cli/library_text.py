@@ -1,0 +1,61 @@
+"""Text for ``moodseq library``: statistics, list lines and one track's details.
+
+Pure formatting (no I/O): each function returns text that the command prints.
+
+Public: :func:`stats_text`, :func:`track_line`, :func:`track_details`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sequencer.core.track import Track
+
+
+def _pct(part: int, whole: int) -> str:
+    """``"1,234 (45%)"``."""
+    return f"{part:,} ({part / whole:.0%})" if whole else f"{part:,}"
+
+
+def stats_text(data: dict[str, Any]) -> str:
+    """The human-readable statistics."""
+    n = data["tracks"]
+    lines = [
+        f"library     {data['library']}",
+        f"tracks      {n:,} ({data['songs']:,} songs, {data['artists']:,} artists, {data['albums']:,} albums)",
+        f"spotify     {_pct(data['with_spotify_uri'], n)} with a Spotify URI",
+        f"moods       {_pct(data['with_moods'], n)} with moods"
+        + (f"; by source: {', '.join(f'{s} {c:,}' for s, c in data['mood_sources'].items())}"
+           if data["mood_sources"] else ""),
+    ]
+    if data["moods"]:
+        lines.append("            " + ", ".join(f"{m} {c:,}" for m, c in data["moods"].items()))
+    covered = ", ".join(f"{a} {c / n:.0%}" for a, c in data["attributes"].items() if n and c)
+    lines.append(f"attributes  {covered or 'none'}")
+    lines.append(f"tags        {_pct(data['tags'], n)} with crowd tags")
+    for run in data["interrupted_imports"]:
+        lines.append(f"interrupted import of {run['source']} ({run['started_at']}, "
+                     f"{run['rows_done']:,} written): run it again to complete it")
+    return "\n".join(lines)
+
+
+def track_line(track: Track) -> str:
+    """One track as a list line: name, duration, moods."""
+    minutes, seconds = divmod(round(track.duration_s), 60)
+    moods = ", ".join(f"{m} {w:.2g}" for m, w in sorted(track.moods.items(), key=lambda x: -x[1]))
+    return f"{track.name}  [{minutes}:{seconds:02d}]" + (f"  {moods}" if moods else "")
+
+
+def track_details(track: Track, sources: dict[str, list[tuple[str, float]]]) -> list[str]:
+    """``library show``: name and id, album/duration/uri, attributes, each mood with its sources."""
+    lines = [f"{track.name}  ({track.id})",
+             f"  album {track.album or '-'}; {track.duration_s:.0f} s; uri {track.uri or '-'}"]
+    attrs = ", ".join(f"{a} {track.attribute(a):g}" for a in ("tempo", "key", "mode", "energy", "valence")
+                      if track.attribute(a) is not None)
+    lines.append(f"  {attrs or 'no audio attributes'}")
+    for mood, entries in sources.items():
+        used = track.moods.get(mood)
+        lines.append(f"  {mood}: {used if used is not None else 0:g} ← "
+                     + ", ".join(f"{s} {w:g}" for s, w in entries))
+    return lines
