@@ -23,21 +23,29 @@ Search
    different first track (the best-placed ones and random others; all from the fixed start
    when there is one): each repeatedly appends the unused candidate with the best step score
    (transition from the last track + distance to the arc's or journey's target + fit), skipping
-   rule breakers, until the duration reaches the window; then the fixed end.  The best
-   ``restarts`` chains go on (a journey also tries the graph's path of small steps from A to B).
-2. Local search on selection and order together, a fixed number of random moves: move a
+   rule breakers, until the duration reaches the window; then the fixed end.
+2. Scouts: :data:`SCOUTS` of the best chains that share at most half their tracks with each
+   other (different regions of the library; a journey also tries the graph's path of small
+   steps from A to B) each get a short annealing run and a descent; the best ``restarts`` of
+   them go on.
+3. Annealing on selection and order together, a fixed number of random moves: move a
    segment of 1–3 tracks (or-opt), reverse a stretch (2-opt), swap two tracks, replace a track
-   by an unused candidate (proposed from the graph neighbours of its neighbours, or from
-   tracks near the arc's target energy), insert an unused candidate, remove a track.
-   Acceptance is simulated annealing with a cooling schedule (plus the profile's temperature
-   as extra heat); the best state seen is what counts.
-3. Polish: full passes of 2-opt and or-opt on the best state until none improves; the
-   flow-optimal order of the chosen tracks (:func:`sequencer.core.optimise.solve_path`,
-   polished on the full objective when an arc or journey depends on the order) replaces it
-   when better.
+   by an unused candidate (in place or where it joins best; proposed from the graph neighbours
+   of its neighbours or from tracks near the arc's target energy, preferring durations that keep
+   the window), insert or remove a track (optionally together with a replacement, so the number
+   of tracks can change inside the window).  Acceptance is simulated annealing with a cooling
+   schedule (plus the profile's temperature as extra heat); the best state seen is what counts.
+4. Descent: every unused graph neighbour of every position is tried systematically, then
+   polish (2-opt and or-opt passes), the flow-optimal order of the chosen tracks
+   (:func:`sequencer.core.optimise.solve_path`, polished on the full objective when an arc or
+   journey depends on the order), and a last descent that also collects near-best alternatives.
 
-Variety: every candidate gets a small seeded extra cost (:func:`_variety_bias`), so another
-seed prefers other near-equal tracks and gives another, equally valid playlist.
+Variety: at temperature 0 the search above runs on a fixed seed, so every seed reaches the
+same best playlist; the seed then picks (:func:`_pick`) one of the distinct valid playlists
+found whose objective is within :data:`SEED_TOLERANCE` of the best and whose flow cost is
+within :data:`SEED_FLOW_TOLERANCE` of the best's.  Seeds therefore differ without any seed
+being much worse.  A temperature > 0 seeds the search itself, adds a small seeded per-track
+cost (:func:`_variety_bias`) and widens both tolerances: more adventurous, more varied.
 
 Determinism: all randomness comes from the ``random.Random`` passed in; work is counted in
 moves, never timed.
@@ -77,6 +85,24 @@ POLISH_WINDOW = 16
 POLISH_BUDGET = 8_000
 #: Greedy chains built at once; the best ``restarts`` of them start the local search.
 CHAINS = 128
+#: Candidates tried per neighbouring track, and most states evaluated, by one descent.
+DESCENT_WIDTH = 12
+DESCENT_BUDGET = 4_000
+#: The seed picks among distinct playlists whose objective is within this share of the best
+#: found and whose flow cost is within SEED_FLOW_TOLERANCE of the best's; the profile's
+#: temperature widens both by SEED_TOLERANCE_PER_HEAT per unit.
+SEED_TOLERANCE = 0.04
+SEED_FLOW_TOLERANCE = 0.06
+SEED_TOLERANCE_PER_HEAT = 0.2
+#: Alternatives polished and considered by the seed's pick.
+SEED_OPTIONS = 8
+#: Near-best alternatives kept at most; the fixed seed of the search at temperature 0.
+POOL_SIZE = 2_000
+SEARCH_SEED = 0x5EED
+#: Order-search rounds for a scout's quick ordering.
+SCOUT_KICKS = 8
+#: Diverse chains that get a short search each; the best ``restarts`` of them get a full one.
+SCOUTS = 6
 #: Seeded per-track bias (see :func:`_variety_bias`), relative to typical transition costs.
 VARIETY = 0.1
 ANNEAL_END = 0.001
@@ -286,6 +312,8 @@ def _variety_bias(p: WalkProblem, rng: random.Random) -> list[float]:
         return [0.0] * p.size
     k = min(5, p.size - 1)
     masked = p.cost + np.diag(np.full(p.size, np.inf))
+    if p.temperature <= 0:
+        return [0.0] * p.size
     scale = (VARIETY + p.temperature) * float(np.median(np.partition(masked, k - 1, axis=1)[:, :k]))
     return [scale * rng.random() for _ in range(p.size)]
 
@@ -515,14 +543,34 @@ class _Search:
         hi = len(order) - (1 if self.p.end is not None else 0)
         return lo, hi
 
-    def _propose_track(self, order: Order, pos: int, in_use: set[int]) -> int | None:
-        """An unused candidate that could sit at ``pos``: a graph neighbour, an arc match or any."""
-        rng, p = self.rng, self.p
+    def _span(self, order: Order, pos: int | None) -> tuple[float, float] | None:
+        """The durations a track replacing ``order[pos]`` (None: added) may have so that the
+        playlist stays in the duration window (None when it is not in the window now)."""
+        dur = self.ev.dur
+        low, high = self.p.window
+        total = sum(map(dur.__getitem__, order))
+        if pos is None:
+            return (low - total, high - total)
+        if not low <= total <= high:
+            return None
+        base = total - dur[order[pos]]
+        return (low - base, high - base)
+
+    def _propose_track(self, order: Order, pos: int, in_use: set[int],
+                       span: tuple[float, float] | None = None) -> int | None:
+        """An unused candidate that could sit at ``pos``: a graph neighbour, an arc match or any;
+        with ``span``, only one whose duration lies in it (a move that stays in the window)."""
+        rng, p, dur = self.rng, self.p, self.ev.dur
+
+        def ok(i: int) -> bool:
+            return i not in in_use and (span is None or span[0] <= dur[i] <= span[1])
+
+        width = 10 if span is None else 30
         roll = rng.random()
         if roll < 0.5 and p.neighbours:
             anchors = [order[k] for k in (pos - 1, pos, pos + 1) if 0 <= k < len(order)]
             if anchors:
-                options = [v for v in p.neighbours[rng.choice(anchors)][:10] if v not in in_use]
+                options = [v for v in p.neighbours[rng.choice(anchors)][:width] if ok(v)]
                 if options:
                     return rng.choice(options)
         if roll < 0.8 and self.ev.lut is not None and self.by_energy:
@@ -531,11 +579,12 @@ class _Search:
             target = self.ev.target(min(1.0, (elapsed + self.typical / 2) / total))
             assert target is not None
             k = bisect.bisect_left(self.energy_keys, target)
-            lo, hi = max(0, k - 6), min(len(self.by_energy), k + 6)
-            options = [i for _, i in self.by_energy[lo:hi] if i not in in_use]
+            lo, hi = max(0, k - width // 2 - 1), min(len(self.by_energy), k + width // 2 + 1)
+            options = [i for _, i in self.by_energy[lo:hi] if ok(i)]
             if options:
                 return rng.choice(options)
-        options = [i for i in (rng.choice(self.free) for _ in range(4)) if i not in in_use] if self.free else []
+        tries = 4 if span is None else 16
+        options = [i for i in (rng.choice(self.free) for _ in range(tries)) if ok(i)] if self.free else []
         return options[0] if options else None
 
     def propose(self, order: Order) -> Order | None:
@@ -566,20 +615,59 @@ class _Search:
         in_use = set(order)
         if roll < 0.82 and n_free >= 1:  # replace a track by an unused one
             pos = rng.randrange(lo, hi)
-            u = self._propose_track(order, pos, in_use)
+            u = self._propose_track(order, pos, in_use, self._span(order, pos) if rng.random() < 0.7 else None)
             if u is None:
                 return None
+            if rng.random() < 0.5:  # ... where it joins best, not necessarily in the same place
+                rest = order[:pos] + order[pos + 1 :]
+                where = self._cheapest_insertion(rest, u, (lo, hi - 1))
+                return [*rest[:where], u, *rest[where:]]
             new = order[:]
             new[pos] = u
             return new
-        if roll < 0.91:  # insert an unused track
+        if roll < 0.91:  # insert an unused track (half the time also replacing another)
             pos = rng.randrange(lo, hi + 1)
             u = self._propose_track(order, pos, in_use)
-            return None if u is None else [*order[:pos], u, *order[pos:]]
-        if n_free >= 1:  # remove a track
+            if u is None:
+                return None
+            new = [*order[:pos], u, *order[pos:]]
+            return self._and_replace(new, (lo, hi + 1), in_use | {u}, skip=pos) if rng.random() < 0.5 else new
+        if n_free >= 1:  # remove a track (half the time also replacing another)
             pos = rng.randrange(lo, hi)
-            return order[:pos] + order[pos + 1 :]
+            new = order[:pos] + order[pos + 1 :]
+            if rng.random() < 0.5 and n_free >= 2:
+                return self._and_replace(new, (lo, hi - 1), in_use, skip=None)
+            return new
         return None
+
+    def _cheapest_insertion(self, order: Order, u: int, bounds: tuple[int, int]) -> int:
+        """The position in ``[lo, hi]`` where inserting ``u`` adds the least transition cost."""
+        cost = self.ev.cost
+        best_pos, best = bounds[0], math.inf
+        for k in range(bounds[0], bounds[1] + 1):
+            added = (cost[order[k - 1]][u] if k > 0 else 0.0) + (cost[u][order[k]] if k < len(order) else 0.0)
+            if 0 < k < len(order):
+                added -= cost[order[k - 1]][order[k]]
+            if added < best:
+                best_pos, best = k, added
+        return best_pos
+
+    def _and_replace(self, order: Order, bounds: tuple[int, int], in_use: set[int],
+                     skip: int | None) -> Order | None:
+        """``order`` with one more track (not at ``skip``) replaced by an unused candidate: with
+        an insert or a remove, a move that changes the number of tracks while the duration
+        stays in the window (e.g. two short tracks become one long one)."""
+        lo, hi = bounds
+        positions = [k for k in range(lo, hi) if k != skip]
+        if not positions:
+            return None
+        pos = self.rng.choice(positions)
+        u = self._propose_track(order, pos, in_use, self._span(order, pos))
+        if u is None:
+            return None
+        new = order[:]
+        new[pos] = u
+        return new
 
     # --- search ---------------------------------------------------------------------------
 
@@ -619,6 +707,63 @@ class _Search:
                 if _better(val, best_val):
                     best, best_val = new, val
         return best, best_val
+
+    def descend(self, order: Order, value: Value, budget: int = DESCENT_BUDGET,
+                pool: dict[frozenset[int], tuple[Order, Value]] | None = None) -> tuple[Order, Value]:
+        """Systematic selection descent: for every position, try each unused graph neighbour of
+        the tracks around it (in the same place and where it joins best), take the first that
+        improves, until a full pass finds none or ``budget`` states were evaluated.
+
+        With ``pool``, every state tried that is as valid as the current one is kept there
+        (distinct track sets): the near-best alternatives a seed may pick from.
+
+        Annealing proposes one random neighbour at a time and misses most of these; trying them
+        all is what lets different starts end at near-equal playlists.
+        """
+        p, ev = self.p, self.ev
+        if not p.neighbours:
+            return order, value
+        improved = True
+        while improved and budget > 0:
+            improved = False
+            lo, hi = self._bounds(order)
+            positions = list(range(lo, hi))
+            self.rng.shuffle(positions)
+            for pos in positions:
+                if budget <= 0 or pos >= self._bounds(order)[1]:
+                    break
+                in_use = set(order)
+                span = self._span(order, pos)
+                seen: set[int] = set()
+                for k in (pos - 1, pos, pos + 1):
+                    if not 0 <= k < len(order):
+                        continue
+                    for u in p.neighbours[order[k]][:DESCENT_WIDTH]:
+                        if u in in_use or u in seen or (span is not None and not span[0] <= ev.dur[u] <= span[1]):
+                            continue
+                        seen.add(u)
+                        rest = order[:pos] + order[pos + 1 :]
+                        where = self._cheapest_insertion(rest, u, (lo, hi - 1))
+                        trials = [[*order[:pos], u, *order[pos + 1 :]]]
+                        if where != pos:
+                            trials.append([*rest[:where], u, *rest[where:]])
+                        for new in trials:
+                            val = ev(new)
+                            budget -= 1
+                            if pool is not None and val[0] <= value[0] + 1e-9 and len(pool) < POOL_SIZE:
+                                key = frozenset(new)
+                                if key not in pool or val[1] < pool[key][1][1]:
+                                    pool[key] = (new, val)
+                            if _better(val, value):
+                                order, value, improved = new, val, True
+                                break
+                        if improved:
+                            break
+                    if improved:
+                        break
+                if improved:
+                    break
+        return order, value
 
     def polish(self, order: Order, value: Value, max_passes: int = 6) -> tuple[Order, Value]:
         """2-opt and or-opt passes (first improvement) until none helps.
@@ -661,15 +806,16 @@ class _Search:
                 break
         return order, value
 
-    def solve_order(self, order: Order, value: Value, seed: int) -> tuple[Order, Value]:
+    def solve_order(self, order: Order, value: Value, seed: int, kicks: int | None = None) -> tuple[Order, Value]:
         """Try the flow-optimal order of the chosen tracks (polished on the full objective when
-        the arc or a journey also depends on the order); keep it if it is better."""
+        the arc or a journey also depends on the order); keep it if it is better.  ``kicks``
+        bounds the order search (None: its default)."""
         if len(order) < 4:
             return order, value
         sub = self.p.cost[np.ix_(order, order)]
         start = 0 if self.p.start is not None else None
         end = len(order) - 1 if self.p.end is not None else None
-        solved = [order[k] for k in solve_path(sub, start=start, end=end, seed=seed)]
+        solved = [order[k] for k in solve_path(sub, start=start, end=end, seed=seed, kicks=kicks)]
         val = self.ev(solved)
         if not self.p.order_only_flow():
             solved, val = self.polish(solved, val, max_passes=3)
@@ -684,6 +830,70 @@ def violations(problem: WalkProblem, order: Sequence[int]) -> Violations:
     return ev.violations(list(order), sum(ev.dur[i] for i in order))
 
 
+def _diverse_starts(search: _Search, chains: list[Order], count: int) -> list[Order]:
+    """Up to ``count`` of the best chains, each sharing at most half its tracks with every
+    chain taken before it (then the next best, if too few differ): starts in different
+    regions of the library, since annealing rarely crosses from one well-matched group of
+    tracks to another."""
+    ranked = sorted(chains, key=search.ev)
+    taken: list[Order] = []
+    sets: list[set[int]] = []
+    for candidate in ranked:
+        tracks = set(candidate)
+        if all(len(tracks & other) * 2 <= min(len(tracks), len(other)) for other in sets):
+            taken.append(candidate)
+            sets.append(tracks)
+            if len(taken) == count:
+                return taken
+    for candidate in ranked:
+        if len(taken) >= count:
+            break
+        if all(candidate is not t for t in taken):
+            taken.append(candidate)
+    return taken
+
+
+def _flow(problem: WalkProblem, order: Order) -> float:
+    """Mean transition cost of ``order`` (the flow cost of flow.md)."""
+    if len(order) < 2:
+        return 0.0
+    return float(problem.cost[order[:-1], order[1:]].mean())
+
+
+def _pick(search: _Search, best: tuple[Order, Value], pool: dict[frozenset[int], tuple[Order, Value]],
+          rng: random.Random) -> tuple[Order, Value]:
+    """The seed's playlist: one of the distinct valid playlists found whose objective is within
+    :data:`SEED_TOLERANCE` (widened by the temperature) of the best and whose flow cost is within
+    :data:`SEED_FLOW_TOLERANCE` of the best's, chosen uniformly by ``rng``.
+
+    The most promising alternatives (up to :data:`SEED_OPTIONS`, within three times the
+    tolerance) have their order polished first: most were found as one-track changes of a
+    good playlist and flow better once reordered.
+    """
+    problem = search.p
+    heat = problem.temperature
+    tolerance = SEED_TOLERANCE + heat * SEED_TOLERANCE_PER_HEAT
+    flow_tolerance = SEED_FLOW_TOLERANCE + heat * SEED_TOLERANCE_PER_HEAT
+    best_order, best_value = best
+    best_flow = _flow(problem, best_order)
+    best_key = frozenset(best_order)
+
+    def near(value: Value, factor: float) -> bool:
+        return value[1] <= best_value[1] + factor * tolerance * abs(best_value[1]) + 1e-12
+
+    ranked = sorted(
+        (state for key, state in pool.items()
+         if key != best_key and state[1][0] <= best_value[0] + 1e-9 and near(state[1], 3.0)),
+        key=lambda state: state[1][1],
+    )
+    options = [best]
+    for order, value in ranked[:SEED_OPTIONS]:
+        order, value = search.polish(order, value, max_passes=1)
+        if near(value, 1.0) and _flow(problem, order) <= best_flow * (1 + flow_tolerance) + 1e-12:
+            options.append((order, value))
+    return options[rng.randrange(len(options))]
+
+
 def walk(
     problem: WalkProblem,
     rng: random.Random,
@@ -694,36 +904,54 @@ def walk(
 ) -> WalkResult:
     """Search for the best valid playlist of ``problem`` (see the module docstring).
 
+    At temperature 0 the search itself does not depend on ``rng`` (every seed finds the same
+    best playlist and the same near-best alternatives); ``rng`` then picks one of them
+    (:func:`_pick`).  With a temperature the search is seeded too and wanders more.
+
     Returns the best state found even when it is invalid: the caller checks
     ``result.violations.total`` and explains what binds.
     """
-    search = _Search(problem, rng)
+    seeded = problem.temperature > 0
+    search = _Search(problem, rng if seeded else random.Random(SEARCH_SEED))
+    srng = search.rng
     per_run = iterations if iterations is not None else default_iterations(problem)
     chains = search.construct_batch(CHAINS)
-    ranked = sorted(range(len(chains)), key=lambda k: search.ev(chains[k]))
-    starts: list[Order] = [chains[k] for k in ranked[: max(1, restarts)]]
+    starts = _diverse_starts(search, chains, SCOUTS)
     if problem.backbone is not None:
-        starts[-1] = search.from_backbone(problem.backbone)
-    total_work = per_run * len(starts)
+        starts.append(search.from_backbone(problem.backbone))
+    scout_work = max(100, per_run // 3)
+    finalists = max(1, min(restarts, len(starts)))
+    total_work = scout_work * len(starts) + per_run * finalists
+    done = 0
 
-    def tick_for(run: int) -> Callable[[int], None]:
-        def tick(done: int) -> None:
+    def tick_from(offset: int) -> Callable[[int], None]:
+        def tick(step: int) -> None:
             if progress is not None:
-                progress(run * per_run + done, total_work)
+                progress(offset + step, total_work)
 
         return tick
 
+    pool: dict[frozenset[int], tuple[Order, Value]] = {}
+    scouted: list[tuple[Order, Value]] = []
+    for start in starts:
+        state = search.descend(*search.improve(start, scout_work, tick_from(done)))
+        done += scout_work
+        scouted.append(state)
+        pool.setdefault(frozenset(state[0]), state)
+    scouted.sort(key=lambda state: state[1])
     best: tuple[Order, Value] | None = None
-    for run, start in enumerate(starts):
-        order, value = search.improve(start, per_run, tick_for(run))
-        if best is None or _better(value, best[1]):
-            best = (order, value)
+    for order, _ in scouted[:finalists]:
+        state = search.descend(*search.improve(order, per_run, tick_from(done)))
+        done += per_run
+        state = search.solve_order(*search.polish(*state), seed=srng.randrange(2**31))
+        state = search.descend(*state, pool=pool)
+        pool[frozenset(state[0])] = state
+        if best is None or _better(state[1], best[1]):
+            best = state
     assert best is not None
-    order, value = search.polish(*best)
-    best = search.solve_order(order, value, seed=rng.randrange(2**31))
+    order, value = _pick(search, best, pool, rng)
     if progress is not None:
         progress(total_work, total_work)
-    order, value = best
     total = sum(problem.durations[i] for i in order)
     return WalkResult(
         order=order, objective=value[1], violations=violations(problem, order), duration_s=total
