@@ -14,15 +14,17 @@ Conventions
   ``dark-ambient``); a tag's *strength* on a track is in [0, 1] (Last.fm's count / 100; an
   imported genre counts 1).  A mood's own name is a tag of weight 1 unless its table says
   otherwise.
-- **Tag score** ``T`` of a mood: noisy-or over the track's matching tags with a positive
-  synonym weight, ``T = 1 − Π (1 − strength · synonym weight)``.  It is *known* (possibly 0)
-  only for tracks with at least one tag that supports some mood; a track tagged only "pop" (or
-  only with tags that merely count against moods) has no tag evidence.
+- **Tag score** ``T`` of a mood: noisy-or over the track's tags that are positive synonyms of
+  that mood, ``T = 1 − Π (1 − strength · synonym weight)``.  It is *known* only for tracks with
+  at least one such tag: a tag is evidence about the moods whose tables name it, and says
+  nothing about the others (a track tagged "grunge" has an angsty tag score, and its study
+  weight rests on its attributes; a moods file says "grunge counts against study" with a
+  negative weight, below).
 - **Tag veto** ``V`` of a mood: a *negative* synonym weight is evidence against the mood
   ("reggaeton" = −0.9 under ``night-driving``).  ``V = 1 − Π (1 − strength · |weight|)`` over
   the track's negative matches (0 without any); the weight is multiplied by ``1 − V``, whatever
   the other evidence says, so a track the crowd files under a contrary genre cannot get the mood
-  from its attributes alone.
+  from its attributes alone.  Negative synonyms do not make ``T`` known.
 - **Attribute score** ``A`` of a mood: the product of its rules' factors
   ``(floor + (1 − floor) · membership) ** weight``.  Rules whose attribute is unknown (NaN) are
   left out and the known factors are extrapolated to the full rule weight
@@ -243,13 +245,14 @@ def _noisy_or(rows: npt.NDArray[np.int64], contributions: FloatArray, n: int) ->
 
 def tag_scores(model: MoodModel, tags: TagTable) -> FloatArray:
     """Tag score (noisy-or of the positive synonyms) of every mood for the tracks of ``tags``;
-    NaN for tracks without a tag that supports some mood."""
+    NaN where no tag of the track supports that mood (the tags say nothing about it)."""
     rows, tag_rows, strengths = _tag_matches(model, tags)
-    supports = (model.tag_weights[tag_rows] > 0.0).any(axis=1)
-    rows, tag_rows, strengths = rows[supports], tag_rows[supports], strengths[supports]
     positive = np.maximum(model.tag_weights[tag_rows], 0.0)
     scores = _noisy_or(rows, strengths[:, None] * positive, tags.n)
-    scores[np.bincount(rows, minlength=tags.n) == 0] = np.nan
+    for col in range(scores.shape[1]):
+        supported = np.bincount(rows, weights=(positive[:, col] > 0.0).astype(np.float64),
+                                minlength=tags.n) > 0
+        scores[~supported, col] = np.nan
     return scores
 
 
