@@ -2,67 +2,25 @@
 
 `csv` reads Exportify exports and any CSV/TSV/JSON (gzip too) with detected columns and
 `--map FIELD=COLUMN` overrides; `files` reads local audio files' tags; `spotify` lives in
-`_import_spotify.py` and is imported only when run (it needs spotipy).
+`_import_spotify.py` and is imported only when run (it needs spotipy; see
+:class:`sequencer.cli.import_group.ImportGroup`).
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import click
 
 from sequencer.cli.context import AppContext, pass_app
-from sequencer.errors import MoodseqError
+from sequencer.cli.import_group import ImportGroup
 
 if TYPE_CHECKING:
     from sequencer.adapters.importers.records import ImportReport
 
 SHOWN = 5
 """How many skipped rows / warnings are listed before "… and N more"."""
-
-
-class ImportGroup(click.Group):
-    """The `import` group: csv and files here, `spotify` loaded on demand."""
-
-    lazy: ClassVar[dict[str, tuple[str, str]]] = {
-        "spotify": ("sequencer.cli.commands._import_spotify", "Import liked songs and playlists from Spotify."),
-    }
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        """Eager commands plus the lazy ones, sorted."""
-        return sorted({*super().list_commands(ctx), *self.lazy})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        """Import a lazy subcommand's module only when it is asked for."""
-        command = super().get_command(ctx, cmd_name)
-        if command is not None or cmd_name not in self.lazy:
-            return command
-        module_name, short_help = self.lazy[cmd_name]
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name not in (module_name, "spotipy"):
-                raise
-            return _unavailable(cmd_name, short_help, str(error))
-        found: click.Command = module.cli
-        return found
-
-
-def _unavailable(name: str, short_help: str, reason: str) -> click.Command:
-    """A stand-in command saying the feature is not installed."""
-
-    @click.command(name, short_help=short_help + " (unavailable)", context_settings={"ignore_unknown_options": True})
-    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-    def stub(args: tuple[str, ...]) -> None:
-        """Say that the feature is unavailable."""
-        raise MoodseqError(
-            "Spotify import is unavailable in this installation",
-            hint=f"reinstall moodseq with its Spotify support ({reason})",
-        )
-
-    return stub
 
 
 @click.group(cls=ImportGroup)
