@@ -20,6 +20,7 @@ import collections
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -54,7 +55,7 @@ class Catalog:
     moods: tuple[str, ...]
     weights: npt.NDArray[np.float64]
     tags: Mapping[str, Mapping[str, float]]
-    attrs: Mapping[str, npt.NDArray[np.float64]]
+    attrs: Mapping[str, npt.NDArray[np.floating[Any]]]
 
     def weight(self, mood: str) -> npt.NDArray[np.float64]:
         """Every track's weight for ``mood``."""

@@ -9,8 +9,8 @@ the one before:
 - ``[inference]``: each key given replaces the setting;
 - ``[moods.NAME]``: a new name adds a mood; a known name (or alias) extends it:
   ``description`` replaces, ``aliases`` are added, each ``tags`` entry replaces that tag's
-  weight (0 removes the tag; a negative weight counts against the mood), each ``region`` entry replaces that attribute's rule
-  (``weight = 0`` removes it).
+  weight (0 removes the tag; a negative weight counts against the mood), each ``region``
+  entry replaces that attribute's rule (``weight = 0`` removes it).
 
 Format (TOML)::
 

@@ -40,7 +40,8 @@ caller stores the result under the source ``inferred`` and the store lets hand t
 
 Public: :class:`InferenceSettings`, :class:`MoodModel`, :func:`compile_model`,
 :class:`TagTable`, :func:`tag_table`, :class:`Inference`, :func:`infer_moods`,
-:func:`tag_scores`, :func:`tag_vetoes`, :class:`RuleEvidence`, :class:`TagEvidence`, :class:`MoodEvidence`, :func:`explain_track`,
+:func:`tag_scores`, :func:`tag_vetoes`, :class:`RuleEvidence`, :class:`TagEvidence`,
+:class:`MoodEvidence`, :func:`explain_track`,
 :data:`BASIS_NONE`, :data:`BASIS_ATTRIBUTES`, :data:`BASIS_TAGS`, :data:`BASIS_BOTH`,
 :func:`basis_name`.
 """

@@ -121,8 +121,62 @@ def test_both_kinds_of_evidence_mix_by_tag_share() -> None:
     result = infer_moods(MODEL, {"valence": [0.1], "energy": [0.4]}, 1, tag_table([{"noir": 0.5}]))
     assert result.weights[0, 0] == pytest.approx(0.6 * 0.4 + 0.4 * 1.0)
     assert result.basis[0, 0] == BASIS_BOTH
-    assert result.weights[0, 1] == 0.0  # atmospheric: tags known, none matching: T = 0
+    assert result.weights[0, 1] == 0.0  # atmospheric: no tag of it, no rules: no evidence
     assert result.row(0) == {"brooding": pytest.approx(0.64)}
+
+
+NIGHT = MoodDef(
+    "night-driving",
+    tags=MappingProxyType({"synthwave": 1.0, "electropop": 0.5, "reggaeton": -0.9, "trap": -0.5}),
+    rules=(AttributeRule("valence", high=0.5, soft=0.2),),
+)
+NIGHT_MODEL = compile_model(_vocab(NIGHT, BROODING), SETTINGS)
+
+
+def test_a_negative_tag_vetoes_the_mood_whatever_the_attributes_say() -> None:
+    """A tag with a negative weight multiplies the weight by 1 − strength × |weight|; vetoes
+    combine by noisy-or; a half-strength tag vetoes half as hard."""
+    dark = {"valence": [0.2] * 4}
+    tags = tag_table([None, {"reggaeton": 1.0}, {"reggaeton": 1.0, "trap": 1.0}, {"Reggaeton": 0.5}])
+    result = infer_moods(NIGHT_MODEL, dark, 4, tags)
+    night = result.weights[:, 0]
+    assert night[0] == pytest.approx(1.0)
+    assert night[1] == 0.0  # 1.0 × (1 − 0.9) = 0.1: under min_weight
+    assert result.tag_vetoes[2, 0] == pytest.approx(1 - 0.1 * 0.5)
+    assert night[3] == pytest.approx(1 - 0.45)
+    assert (result.tag_vetoes[:, 1] == 0).all()  # brooding does not name these tags
+
+
+def test_a_tag_is_evidence_only_about_the_moods_that_name_it() -> None:
+    """A positive tag gives a tag score to its own moods only; the other moods rest on their
+    attributes; a track whose only tags count against moods has no tag score at all."""
+    attrs = {"valence": [0.2, 0.2], "energy": [0.4, 0.4]}
+    result = infer_moods(NIGHT_MODEL, attrs, 2, tag_table([{"electropop": 1.0}, {"trap": 1.0}]))
+    assert result.tag_scores[0, 0] == pytest.approx(0.5)
+    assert result.weights[0, 0] == pytest.approx(0.6 * 0.5 + 0.4 * 1.0)
+    assert math.isnan(result.tag_scores[0, 1]) and result.weights[0, 1] == pytest.approx(1.0)
+    assert result.basis[0, 0] == BASIS_BOTH and result.basis[0, 1] == BASIS_ATTRIBUTES
+    assert np.isnan(result.tag_scores[1]).all()
+    assert result.weights[1, 0] == pytest.approx(0.5)  # attributes 1.0 × (1 − 0.5)
+
+
+@given(strength=st.floats(0, 1), valence=st.floats(0, 1))
+def test_a_veto_never_raises_a_weight(strength: float, valence: float) -> None:
+    """Adding a tag that counts against a mood never raises that mood's weight."""
+    attrs = {"valence": [valence, valence]}
+    tags = tag_table([{"electropop": 1.0}, {"electropop": 1.0, "trap": strength}])
+    result = infer_moods(NIGHT_MODEL, attrs, 2, tags)
+    assert result.weights[1, 0] <= result.weights[0, 0] + 1e-12
+
+
+def test_explanation_shows_the_veto() -> None:
+    """explain_track lists a tag against the mood and the veto in the formula, with the same
+    weight as infer_moods."""
+    evidence = {e.mood: e for e in explain_track(NIGHT_MODEL, {"valence": 0.2}, {"trap": 1.0})}
+    night = evidence["night-driving"]
+    assert night.weight == pytest.approx(0.5) and night.veto == pytest.approx(0.5)
+    assert night.tags[0].describe() == "'trap' 1.00 × -0.5 = -0.50 (against)"
+    assert night.formula() == "attributes 1.00 × (1 − veto 0.50) = 0.50"
 
 
 def test_weights_below_the_minimum_are_dropped() -> None:
