@@ -278,3 +278,21 @@ def test_concurrent_import_collision_is_a_library_error(tmp_path: Path, monkeypa
             second.upsert_tracks(rows)
         assert second.upsert_tracks(rows).unchanged == 3
         assert second.count() == 3
+
+
+def test_count_without_moods_agrees_with_stats(store: Store) -> None:
+    """count_without_moods counts tracks with no mood weight above 0 from any source: a hand 0
+    alone leaves a track moodless, a hand mood gives it one; it always equals
+    stats' tracks − with_moods."""
+    def check(expected: int) -> None:
+        data = store.stats()
+        assert store.count_without_moods() == expected == data["tracks"] - data["with_moods"]
+
+    nightcall = store.find("Kavinsky - Nightcall").id
+    check(1)
+    store.set_moods(nightcall, {"dark": 0.0}, source="hand")
+    check(1)
+    store.set_moods(nightcall, {"dark": 0.7}, source="hand")
+    check(0)
+    store.upsert_tracks([_track("Teardrop", "Massive Attack", 330.0)])
+    check(1)
