@@ -1,18 +1,29 @@
-"""`moodseq reorder SEQUENCE.json`: keep a playlist's tracks, find the order that flows best."""
+"""`moodseq reorder SEQUENCE.json | --playlist URI`: keep a playlist's tracks, find the order that
+flows best; with ``--playlist … --push`` write it back into that same Spotify playlist."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sequencer.cli.context import AppContext, pass_app
 
+if TYPE_CHECKING:
+    from sequencer.core.sequence import Sequence
+
 FORMATS = ("m3u8", "xspf", "json", "csv")
 
 
 @click.command()
-@click.argument("sequence_file", metavar="SEQUENCE.json", type=click.Path(path_type=Path))
+@click.argument("sequence_file", metavar="[SEQUENCE.json]", required=False, type=click.Path(path_type=Path))
+@click.option("--playlist", "playlist_ref", metavar="URI",
+              help="Reorder this Spotify playlist instead (link, spotify:playlist:ID or id).")
+@click.option("--push", is_flag=True, help="With --playlist: write the new order back into that playlist.")
+@click.option("--dry-run", is_flag=True, help="With --playlist: show what --push would change; write nothing.")
+@click.option("--profile", "profile_ref", metavar="NAME",
+              help="With --playlist: score transitions with this profile's weights (default: built-in).")
 @click.option("--seed", type=int, help="Seed of the order search (default 0: same file, same order).")
 @click.option("--keep-ends", is_flag=True, help="Keep the first and last track where they are.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False),
@@ -20,20 +31,42 @@ FORMATS = ("m3u8", "xspf", "json", "csv")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the reordered playlist to this file, atomically.")
 @pass_app
-def cli(app: AppContext, /, sequence_file: Path, seed: int | None, keep_ends: bool, fmt: str | None,
-        output: Path | None) -> None:
-    """Reorder SEQUENCE.json (from `moodseq build --format json`) for the smoothest flow.
+def cli(app: AppContext, /, sequence_file: Path | None, playlist_ref: str | None, push: bool, dry_run: bool,
+        profile_ref: str | None, seed: int | None, keep_ends: bool, fmt: str | None, output: Path | None) -> None:
+    """Reorder SEQUENCE.json (from `moodseq build --format json`) or a Spotify playlist for the
+    smoothest flow.
 
-    Prints the flow cost before and after (0 = seamless). Example:
+    Prints the flow cost before and after (0 = seamless). Examples:
     moodseq reorder night.json --keep-ends -o night-smooth.json
+    moodseq reorder --playlist https://open.spotify.com/playlist/ID --push
     """
-    from sequencer.adapters import exporters
+    from sequencer.errors import InputFileError
+
+    if (sequence_file is None) == (playlist_ref is None):
+        raise InputFileError("give either a SEQUENCE.json file or --playlist URI",
+                             hint="moodseq reorder night.json  or  moodseq reorder --playlist spotify:playlist:ID")
+    if playlist_ref is None and (push or dry_run or profile_ref):
+        raise InputFileError("--push, --dry-run and --profile work with --playlist only",
+                             hint="to send a saved sequence to Spotify use: moodseq push SEQUENCE.json")
+    if playlist_ref is not None:
+        _reorder_playlist(app, playlist_ref, push=push, dry_run=dry_run, profile_ref=profile_ref, seed=seed,
+                          keep_ends=keep_ends, fmt=fmt, output=output)
+        return
+    assert sequence_file is not None
     from sequencer.adapters.exporters.json import load_sequence
     from sequencer.core.build import reorder_tracks
-    from sequencer.errors import InputFileError
 
     before, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
     after = reorder_tracks(before.tracks, before.profile, seed=seed, keep_ends=keep_ends)
+    _show(app, before, after, fmt=fmt, output=output, name=loaded.name)
+
+
+def _show(app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None, output: Path | None,
+          name: str | None) -> None:
+    """Print before/after flow cost and the new order (or the export), write -o."""
+    from sequencer.adapters import exporters
+    from sequencer.errors import InputFileError
+
     change = after.score.flow_cost - before.score.flow_cost
     share = f" ({change / before.score.flow_cost:+.1%})" if before.score.flow_cost > 0 else ""
     to_stdout = fmt is not None and output is None
@@ -46,7 +79,7 @@ def cli(app: AppContext, /, sequence_file: Path, seed: int | None, keep_ends: bo
         app.say(f"warning: {warning}")
     if to_stdout:
         assert fmt is not None
-        click.echo(exporters.render(after, fmt, name=loaded.name), nl=False)
+        click.echo(exporters.render(after, fmt, name=name), nl=False)
         return
     if output is None:
         return
@@ -54,5 +87,53 @@ def cli(app: AppContext, /, sequence_file: Path, seed: int | None, keep_ends: bo
     if fmt is None:
         raise InputFileError(f"cannot tell the format of {output.name} from its suffix",
                              hint="add --format m3u8|xspf|json|csv, or an -o name ending in one")
-    exporters.write_export(after, fmt, output, name=loaded.name)
+    exporters.write_export(after, fmt, output, name=name)
     app.say(f"wrote {output} ({exporters.check_format(fmt)}, {len(after.steps)} tracks)")
+
+
+def _reorder_playlist(app: AppContext, ref: str, *, push: bool, dry_run: bool, profile_ref: str | None,
+                      seed: int | None, keep_ends: bool, fmt: str | None, output: Path | None) -> None:
+    """Read the Spotify playlist, reorder it, show it, and push or plan the new order."""
+    from sequencer.adapters.spotify.playlist_reorder import push_reorder, reorder_playlist
+    from sequencer.adapters.spotify.playlist_rewrite import Journal, RewritePlan
+    from sequencer.cli.commands.push import connect
+    from sequencer.cli.progress import progress_bar
+    from sequencer.core.profile import Profile
+
+    if profile_ref is not None:
+        from sequencer.adapters.profiles_toml import load_profile
+
+        profile = load_profile(profile_ref, app.user_profiles_dir, app.vocabulary())
+    else:
+        profile = Profile(name="reorder")
+    client = connect(app)
+    journal = Journal(app.data_dir / "spotify-reorder")
+    found = reorder_playlist(client, ref, profile, seed=seed, keep_ends=keep_ends,
+                             library_path=app.library_path, journal=journal)
+    remote = found.playlist
+    app.say(f"read {remote.name!r}: {len(remote.tracks)} tracks"
+            + (f", {remote.skipped} items skipped (local files, episodes, unavailable)" if remote.skipped else "")
+            + (f"; moods/attributes from your library for {found.from_library}" if found.from_library else ""))
+    if found.unknown:
+        app.say(f"{found.unknown} of {len(remote.tracks)} tracks have unknown moods and attributes "
+                "(import them into your library for a better order)")
+    if found.pending is not None:
+        app.say(f"an earlier --push of this playlist was interrupted: {len(remote.uris)} of "
+                f"{len(found.pending)} tracks are on Spotify; --push finishes that order")
+    _show(app, found.before, found.after, fmt=fmt, output=output, name=remote.name)
+    if not (push or dry_run):
+        return
+    with progress_bar(app, "Writing the new order", total=len(found.uris)) as advance:
+        outcome = push_reorder(client, found, journal, dry_run=dry_run, progress=advance)
+    target = f"the playlist {remote.name!r} ({remote.id})"
+    to_err = fmt is not None and output is None  # the export itself is on stdout
+    if isinstance(outcome, RewritePlan):
+        if outcome.unchanged:
+            click.echo(f"{target} already has this order: nothing to do", err=to_err)
+        else:
+            click.echo(f"would reorder {target}: {outcome.moved} of {outcome.tracks} tracks move", err=to_err)
+    elif not outcome.written:
+        click.echo(f"{target} already has this order: nothing written", err=to_err)
+    else:
+        click.echo(f"reordered {target}: {outcome.moved} of {outcome.tracks} tracks moved, "
+                   f"verified: {remote.url}", err=to_err)
