@@ -79,6 +79,13 @@ def _is_environmental(error: sqlite3.Error) -> bool:
 def _library_error(path: Path, error: sqlite3.Error) -> LibraryError:
     """Translate a SQLite error into advice about the library file."""
     text = str(error).lower()
+    track_list = {".csv", ".tsv", ".json", ".jsonl", ".gz", ".txt"}
+    if "not a database" in text and path.suffix.lower() in track_list:
+        return LibraryError(
+            f"{path} is a track list, not a moodseq library",
+            hint=f"import it into a library first: moodseq import csv {path} "
+            "(then build without --library, or with --library NEW.db on both commands)",
+        )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return LibraryError(
             f"library {path} is damaged or is not a moodseq library ({error})",

@@ -54,6 +54,16 @@ def test_corrupt_file_is_a_library_error_with_a_fix(tmp_path: Path) -> None:
     assert info.value.hint is not None and "bak" in info.value.hint
 
 
+def test_track_list_given_as_library_says_to_import_it(tmp_path: Path) -> None:
+    """A CSV passed where the library belongs is recognised, and the hint is the import command."""
+    path = tmp_path / "songs.csv"
+    path.write_text("title,artist\nNightcall,Kavinsky\n" * 200)
+    with pytest.raises(LibraryError, match="is a track list, not a moodseq library") as info:
+        Store.open(path)
+    assert info.value.hint is not None and f"moodseq import csv {path}" in info.value.hint
+    assert path.read_text().startswith("title,artist")  # the user's file is untouched
+
+
 def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     """Another program's SQLite database is not silently turned into a library."""
     path = tmp_path / "other.db"
