@@ -20,7 +20,8 @@ constraints (artist gap, caps, repeats, duration window).  "× LKH-3" lets LKH c
 "same ends" fixes them to the playlist's own first and last track (``flow.md``: same tracks, same
 fixed endpoints) — the fair yardstick for an arc, whose ends are set by the arc.  Wall time is affected by other load
 on the machine; cpu is this process's CPU time for the same span.  "seeds" builds the same
-profile with 5 more seeds: how many playlists differ, and the worst objective over the best.
+profile with 5 more seeds: how many playlists differ (and how many distinct track selections),
+and the worst objective and flow cost over the best of the six (temperature 0).
 """
 
 from __future__ import annotations
@@ -148,7 +149,9 @@ def child(size: str, cache: Path, samples: int, spread_seeds: int = 5) -> dict[s
         peak = max(peak, peak_mb())
         others = [build_playlist(tracks, profile, seed=seed) for seed in range(2, 2 + spread_seeds)]
         totals = [s.score.total for s in (sequence, *others)]
+        flows = [s.score.flow_cost for s in (sequence, *others)]
         distinct = len({tuple(t.id for t in s.tracks) for s in (sequence, *others)})
+        selections = len({frozenset(t.id for t in s.tracks) for s in (sequence, *others)})
         ref = measure(sequence.tracks, profile)
         flow_sum = sequence.score.flow_cost * (len(sequence.tracks) - 1)
         rows.append({
@@ -157,7 +160,8 @@ def child(size: str, cache: Path, samples: int, spread_seeds: int = 5) -> dict[s
             "x_random": flow_sum / ref["random"], "arc": sequence.score.arc_error, "fit": sequence.score.mood_fit,
             "violations": check_sequence(sequence).total, "seconds": elapsed, "cpu": cpu, "peak_mb": peak,
             "minutes": sequence.duration_s / 60,
-            "spread": f"{distinct}/{len(totals)} differ, objective +{max(totals) / min(totals) - 1:.1%}",
+            "spread": f"{distinct}/{len(totals)} differ ({selections} selections), objective "
+                      f"+{max(totals) / min(totals) - 1:.1%}, flow +{max(flows) / min(flows) - 1:.1%}",
         })
         if label == "flat":
             flat_tracks = sequence.tracks

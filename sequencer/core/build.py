@@ -350,7 +350,7 @@ def build_playlist(
     cands = select_candidates(library, profile, pinned=pinned)
     _check_capacity(cands, profile)
     problem = _problem(cands, profile, first, last, journey)
-    result = walk(problem, random.Random(seed), progress=progress)
+    result = walk(problem, random.Random(seed), progress=progress, choice=seed)
     if result.violations.total > 0 or not result.order:
         raise _impossible(result.violations, result.duration_s, profile, cands)
     chosen = [cands.tracks[i] for i in result.order]

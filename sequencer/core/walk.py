@@ -41,10 +41,13 @@ Search
    journey depends on the order), and a last descent that also collects near-best alternatives.
 
 Variety: at temperature 0 the search above runs on a fixed seed, so every seed reaches the
-same best playlist; the seed then picks (:func:`_pick`) one of the distinct valid playlists
-found whose objective is within :data:`SEED_TOLERANCE` of the best and whose flow cost is
-within :data:`SEED_FLOW_TOLERANCE` of the best's.  Seeds therefore differ without any seed
-being much worse.  A temperature > 0 seeds the search itself, adds a small seeded per-track
+same best playlist and the same near-best alternatives (the best playlists lacking one of its
+tracks, and others met on the way); the seed then picks (:func:`_pick`) one of the distinct
+valid playlists whose objective is within :data:`SEED_TOLERANCE` of the best and whose flow
+cost is within :data:`SEED_FLOW_TOLERANCE` of the best's — seed ``k`` the ``k mod count``-th,
+so consecutive seeds give different playlists as long as that many exist, and none is much
+worse than the best.  A small library may have only one or two such playlists: then seeds
+repeat rather than get worse.  A temperature > 0 seeds the search itself, adds a small seeded per-track
 cost (:func:`_variety_bias`) and widens both tolerances: more adventurous, more varied.
 
 Determinism: all randomness comes from the ``random.Random`` passed in; work is counted in
@@ -92,10 +95,13 @@ DESCENT_BUDGET = 4_000
 #: found and whose flow cost is within SEED_FLOW_TOLERANCE of the best's; the profile's
 #: temperature widens both by SEED_TOLERANCE_PER_HEAT per unit.
 SEED_TOLERANCE = 0.04
-SEED_FLOW_TOLERANCE = 0.06
+SEED_FLOW_TOLERANCE = 0.03
 SEED_TOLERANCE_PER_HEAT = 0.2
+#: Best playlists without one of the best's tracks searched for, and the descent budget of each.
+ALTERNATIVES = 8
+ALTERNATIVE_BUDGET = 1_500
 #: Alternatives polished and considered by the seed's pick.
-SEED_OPTIONS = 8
+SEED_OPTIONS = 10
 #: Near-best alternatives kept at most; the fixed seed of the search at temperature 0.
 POOL_SIZE = 2_000
 SEARCH_SEED = 0x5EED
@@ -709,13 +715,15 @@ class _Search:
         return best, best_val
 
     def descend(self, order: Order, value: Value, budget: int = DESCENT_BUDGET,
-                pool: dict[frozenset[int], tuple[Order, Value]] | None = None) -> tuple[Order, Value]:
+                pool: dict[frozenset[int], tuple[Order, Value]] | None = None,
+                banned: frozenset[int] = frozenset()) -> tuple[Order, Value]:
         """Systematic selection descent: for every position, try each unused graph neighbour of
         the tracks around it (in the same place and where it joins best), take the first that
         improves, until a full pass finds none or ``budget`` states were evaluated.
 
         With ``pool``, every state tried that is as valid as the current one is kept there
-        (distinct track sets): the near-best alternatives a seed may pick from.
+        (distinct track sets): the near-best alternatives a seed may pick from.  Tracks in
+        ``banned`` are never brought in.
 
         Annealing proposes one random neighbour at a time and misses most of these; trying them
         all is what lets different starts end at near-equal playlists.
@@ -739,7 +747,9 @@ class _Search:
                     if not 0 <= k < len(order):
                         continue
                     for u in p.neighbours[order[k]][:DESCENT_WIDTH]:
-                        if u in in_use or u in seen or (span is not None and not span[0] <= ev.dur[u] <= span[1]):
+                        if u in in_use or u in seen or u in banned:
+                            continue
+                        if span is not None and not span[0] <= ev.dur[u] <= span[1]:
                             continue
                         seen.add(u)
                         rest = order[:pos] + order[pos + 1 :]
@@ -853,6 +863,26 @@ def _diverse_starts(search: _Search, chains: list[Order], count: int) -> list[Or
     return taken
 
 
+def _alternatives(search: _Search, best: tuple[Order, Value],
+                  pool: dict[frozenset[int], tuple[Order, Value]]) -> None:
+    """Add to ``pool`` the best playlists found *without* one of the best playlist's tracks
+    (up to :data:`ALTERNATIVES` of them): from the best pool entry lacking the track, a
+    descent that may not bring it back, then a polish.  These are the natural near-best
+    alternatives, each optimised rather than a mere one-track change."""
+    movable = [i for i in best[0] if i not in search.fixed]
+    for track in search.rng.sample(movable, min(ALTERNATIVES, len(movable))):
+        starts = [state for key, state in pool.items()
+                  if track not in key and state[1][0] <= best[1][0] + 1e-9]
+        if not starts:
+            continue
+        start = min(starts, key=lambda state: state[1][1])
+        state = search.descend(*start, budget=ALTERNATIVE_BUDGET, pool=pool, banned=frozenset((track,)))
+        state = search.polish(*state, max_passes=1)
+        key = frozenset(state[0])
+        if key not in pool or state[1][1] < pool[key][1][1]:
+            pool[key] = state
+
+
 def _flow(problem: WalkProblem, order: Order) -> float:
     """Mean transition cost of ``order`` (the flow cost of flow.md)."""
     if len(order) < 2:
@@ -861,16 +891,21 @@ def _flow(problem: WalkProblem, order: Order) -> float:
 
 
 def _pick(search: _Search, best: tuple[Order, Value], pool: dict[frozenset[int], tuple[Order, Value]],
-          rng: random.Random) -> tuple[Order, Value]:
+          rng: random.Random, choice: int | None) -> tuple[Order, Value]:
     """The seed's playlist: one of the distinct valid playlists found whose objective is within
-    :data:`SEED_TOLERANCE` (widened by the temperature) of the best and whose flow cost is within
-    :data:`SEED_FLOW_TOLERANCE` of the best's, chosen uniformly by ``rng``.
+    :data:`SEED_TOLERANCE` (widened by the temperature) of the best and whose flow cost differs
+    from the best's by at most :data:`SEED_FLOW_TOLERANCE` either way (an alternative may flow
+    better and fit worse).  They are ranked best first; ``choice`` (the build's seed) takes
+    number ``choice mod count``, so consecutive seeds run through different playlists (without
+    ``choice``, ``rng`` picks uniformly).
 
-    The most promising alternatives (up to :data:`SEED_OPTIONS`, within three times the
-    tolerance) have their order polished first: most were found as one-track changes of a
-    good playlist and flow better once reordered.
+    The most promising alternatives (up to :data:`SEED_OPTIONS`, within twice the tolerance)
+    have their order polished first: many were found as one-track changes of a good playlist
+    and flow better once reordered.
     """
     problem = search.p
+    if best[1][0] > 1e-9:
+        return best  # not valid: the caller explains what binds; no alternatives to offer
     heat = problem.temperature
     tolerance = SEED_TOLERANCE + heat * SEED_TOLERANCE_PER_HEAT
     flow_tolerance = SEED_FLOW_TOLERANCE + heat * SEED_TOLERANCE_PER_HEAT
@@ -883,15 +918,17 @@ def _pick(search: _Search, best: tuple[Order, Value], pool: dict[frozenset[int],
 
     ranked = sorted(
         (state for key, state in pool.items()
-         if key != best_key and state[1][0] <= best_value[0] + 1e-9 and near(state[1], 3.0)),
+         if key != best_key and state[1][0] <= best_value[0] + 1e-9 and near(state[1], 2.0)),
         key=lambda state: state[1][1],
     )
     options = [best]
     for order, value in ranked[:SEED_OPTIONS]:
         order, value = search.polish(order, value, max_passes=1)
-        if near(value, 1.0) and _flow(problem, order) <= best_flow * (1 + flow_tolerance) + 1e-12:
+        if near(value, 1.0) and abs(_flow(problem, order) - best_flow) <= flow_tolerance * best_flow + 1e-12:
             options.append((order, value))
-    return options[rng.randrange(len(options))]
+    options[1:] = sorted(options[1:], key=lambda state: state[1][1])
+    index = choice % len(options) if choice is not None else rng.randrange(len(options))
+    return options[index]
 
 
 def walk(
@@ -901,12 +938,13 @@ def walk(
     iterations: int | None = None,
     restarts: int = 2,
     progress: Progress | None = None,
+    choice: int | None = None,
 ) -> WalkResult:
     """Search for the best valid playlist of ``problem`` (see the module docstring).
 
     At temperature 0 the search itself does not depend on ``rng`` (every seed finds the same
-    best playlist and the same near-best alternatives); ``rng`` then picks one of them
-    (:func:`_pick`).  With a temperature the search is seeded too and wanders more.
+    best playlist and the same near-best alternatives); ``choice`` (or else ``rng``) then picks
+    one of them (:func:`_pick`).  With a temperature the search is seeded too and wanders more.
 
     Returns the best state found even when it is invalid: the caller checks
     ``result.violations.total`` and explains what binds.
@@ -934,10 +972,10 @@ def walk(
     pool: dict[frozenset[int], tuple[Order, Value]] = {}
     scouted: list[tuple[Order, Value]] = []
     for start in starts:
-        state = search.descend(*search.improve(start, scout_work, tick_from(done)))
+        state = search.descend(*search.improve(start, scout_work, tick_from(done)), pool=pool)
         done += scout_work
         scouted.append(state)
-        pool.setdefault(frozenset(state[0]), state)
+        pool[frozenset(state[0])] = state
     scouted.sort(key=lambda state: state[1])
     best: tuple[Order, Value] | None = None
     for order, _ in scouted[:finalists]:
@@ -949,7 +987,8 @@ def walk(
         if best is None or _better(state[1], best[1]):
             best = state
     assert best is not None
-    order, value = _pick(search, best, pool, rng)
+    _alternatives(search, best, pool)
+    order, value = _pick(search, best, pool, rng, choice)
     if progress is not None:
         progress(total_work, total_work)
     total = sum(problem.durations[i] for i in order)
