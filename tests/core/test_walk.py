@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sequencer.core.build import build_playlist
 from sequencer.core.candidates import exclusion_reason
-from sequencer.core.profile import Constraints, Profile
+from sequencer.core.profile import Constraints, Profile, Variety
 from sequencer.core.sequence import Sequence
 from sequencer.core.track import Track, normalise_text, song_key
 from sequencer.core.walk import WalkProblem, violations, walk
@@ -105,16 +105,45 @@ def test_fixed_ends_stay_at_the_ends(library: list[Track], seed: int, data: st.D
     assert_valid(sequence, sequence.profile, library)
 
 
-def test_different_seeds_give_different_valid_playlists() -> None:
-    """Another seed gives another playlist, each valid, with flow costs within a few percent."""
-    library = synthetic_library(300, seed=4)
-    profile = Profile(name="seeds", minutes=60.0, moods=MappingProxyType({"night-driving": 1.0}))
-    results = [build_playlist(library, profile, seed=s) for s in range(4)]
+NIGHT = MappingProxyType({"night-driving": 1.0, "brooding": 0.4})
+NIGHT_ARC = ((0.0, 0.45), (0.6, 0.7), (1.0, 0.4))
+
+
+@pytest.mark.parametrize("arc", [None, NIGHT_ARC], ids=["flat", "arc"])
+def test_different_seeds_give_different_near_best_playlists(arc: tuple[tuple[float, float], ...] | None) -> None:
+    """Five seeds on a 1,000-track library: at least three different valid playlists, with
+    objectives within 4 % of the best seed's and flow costs within 6.5 %.
+
+    Bounds from the design (SEED_TOLERANCE 4 %, flow ±3 % of the best's, so at most
+    1.03 / 0.97 − 1 ≈ 6.2 % between two seeds) and measured on 18 synthetic libraries of 300–1,000
+    tracks: at most +3.7 % objective and +6.0 % flow (before: +8–12 % objective, +12–48 % flow).
+    Small libraries may offer fewer near-best playlists (seeds then repeat); this one offers 5+.
+    """
+    library = synthetic_library(1000, seed=1)
+    profile = Profile(name="seeds", minutes=60.0, moods=NIGHT, arc=arc)
+    results = [build_playlist(library, profile, seed=s) for s in range(5)]
     assert len({tuple(t.id for t in r.tracks) for r in results}) >= 3
+    assert len({frozenset(t.id for t in r.tracks) for r in results}) >= 3, "only the order differs"
     for r in results:
         assert_valid(r, profile, library)
+    totals = [r.score.total for r in results]
     flows = [r.score.flow_cost for r in results]
-    assert max(flows) <= 1.15 * min(flows)
+    assert max(totals) <= 1.04 * min(totals) + 1e-9
+    assert max(flows) <= 1.065 * min(flows) + 1e-9
+
+
+def test_temperature_widens_variety() -> None:
+    """On a small library where temperature 0 offers one near-best playlist (every seed gives
+    it), a temperature of 0.5 gives different valid playlists for different seeds."""
+    library = synthetic_library(300, seed=1)
+    cold = Profile(name="cold", minutes=60.0, moods=NIGHT)
+    warm = dataclasses.replace(cold, variety=Variety(temperature=0.5))
+    cold_runs = {tuple(t.id for t in build_playlist(library, cold, seed=s).tracks) for s in range(3)}
+    warm_results = [build_playlist(library, warm, seed=s) for s in range(3)]
+    assert len(cold_runs) == 1
+    assert len({tuple(t.id for t in r.tracks) for r in warm_results}) == 3
+    for r in warm_results:
+        assert_valid(r, warm, library)
 
 
 def test_library_too_small_names_minutes_and_how_close() -> None:
