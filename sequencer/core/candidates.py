@@ -17,7 +17,7 @@ Fit is ``flow.md``'s mood fit: the cosine between the profile's mood weights and
 vector (0 when either is empty).  Energies unknown in the table are estimated from the moods as
 :func:`sequencer.core.energy.estimate_energy` does.
 
-Public: :class:`CandidateSet`, :func:`candidate_budget`, :func:`table_fit`,
+Public: :class:`CandidateSet`, :func:`candidate_budget`, :func:`table_fit`, :func:`table_rank`,
 :func:`table_energy`, :func:`candidate_rows`, :func:`exclusion_reason`,
 :func:`select_candidates`.
 """
@@ -96,6 +96,23 @@ def table_fit(table: FeatureTable, profile_moods: Mapping[str, float]) -> Floats
     with np.errstate(invalid="ignore", divide="ignore"):
         fit = np.where(norms > 0, dots / (norms * pnorm), 0.0)
     return np.clip(fit.astype(np.float64), -1.0, 1.0)
+
+
+def table_rank(table: FeatureTable, profile_moods: Mapping[str, float], fit: Floats) -> Floats:
+    """How strongly each row is worth keeping: its fit, discounted when the evidence is weak.
+
+    The fit is a cosine, so a track tagged night-driving 0.4 fits a night-driving profile as
+    well as one tagged 0.95.  For *choosing candidates* the strength of the evidence should
+    count: the rank is ``fit × (0.5 + 0.5 × s)`` where ``s`` (clipped to [0, 1]) is the length
+    of the track's mood vector along the profile's direction.  The objective the walk optimises
+    is untouched (flow.md's mood fit); only which tracks reach the walk changes.
+    """
+    vec = _profile_vector(profile_moods, table.mood_names)
+    pnorm = float(np.sqrt(sum(w * w for w in profile_moods.values())))
+    if pnorm == 0.0 or table.moods.shape[1] == 0:
+        return fit
+    strength = np.clip((table.moods @ vec.astype(np.float32)) / pnorm, 0.0, 1.0).astype(np.float64)
+    return np.where(fit > 0, fit * (0.5 + 0.5 * strength), fit)
 
 
 def table_energy(table: FeatureTable) -> Floats:
@@ -189,9 +206,10 @@ def candidate_rows(
     if len(table) == 0:
         return np.zeros(0, dtype=np.int64)
     fit = table_fit(table, profile.moods)
+    rank = table_rank(table, profile.moods, fit)
     energy = table_energy(table)
     allowed = ~_excluded_rows(table, profile)
-    chosen = [_top(fit, allowed, budget // 2), np.asarray(anchors, dtype=np.int64)]
+    chosen = [_top(rank, allowed, budget // 2), np.asarray(anchors, dtype=np.int64)]
     low, high = _arc_range(profile)
     edges = np.linspace(low, high, ENERGY_BANDS + 1)
     share = max(1, (budget - budget // 2) // (ENERGY_BANDS * (2 if len(anchors) >= 2 else 1)))
@@ -199,7 +217,7 @@ def candidate_rows(
     filled = np.where(known, energy, -1.0)
     for lo, hi in itertools.pairwise(edges):
         band = allowed & known & (filled >= lo) & (filled <= hi)
-        chosen.append(_top(fit, band, share))
+        chosen.append(_top(rank, band, share))
     if len(anchors) >= 2:
         per_step = max(1, (budget - budget // 2) // (2 * 7 * (len(anchors) - 1)))
         chosen.extend(_anchor_rows(table, fit, energy, allowed, anchors, per_step))

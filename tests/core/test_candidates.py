@@ -117,3 +117,19 @@ def test_candidate_rows_applies_column_exclusions() -> None:
     rows = set(candidate_rows(table, profile, keep=300).tolist())
     assert not rows & {0, 1, 2}
     assert len(rows) == sum(1 for t in library[3:] if t.moods.get("angsty", 0.0) < 0.8)
+
+
+def test_strong_evidence_outranks_weak_evidence_of_the_same_direction() -> None:
+    """Two tracks with the same mood direction fit equally (cosine), but the one with the
+    stronger weights is kept first: weak inferred moods do not crowd out clear ones."""
+    from sequencer.core.candidates import candidate_rows, table_fit, table_rank
+
+    weak = Track("weak", "W", ("A",), 240, moods={"night-driving": 0.4}, energy=0.5)
+    strong = Track("strong", "S", ("B",), 240, moods={"night-driving": 0.95}, energy=0.5)
+    profile = Profile(name="p", moods=MappingProxyType({"night-driving": 1.0}))
+    table = feature_table([weak, strong])
+    fit = table_fit(table, profile.moods)
+    assert fit[0] == pytest.approx(fit[1]) == pytest.approx(1.0)
+    rank = table_rank(table, profile.moods, fit)
+    assert rank[1] > rank[0]
+    assert candidate_rows(table, profile, keep=2).tolist() == [1]
