@@ -90,7 +90,10 @@ POLISH_BUDGET = 8_000
 CHAINS = 128
 #: Candidates tried per neighbouring track, and most states evaluated, by one descent.
 DESCENT_WIDTH = 12
-DESCENT_BUDGET = 4_000
+DESCENT_BUDGET = 2_000
+SCOUT_DESCENT_BUDGET = 500
+#: States evaluated by the quick polish of an alternative.
+QUICK_POLISH = 300
 #: The seed picks among distinct playlists whose objective is within this share of the best
 #: found and whose flow cost is within SEED_FLOW_TOLERANCE of the best's; the profile's
 #: temperature widens both by SEED_TOLERANCE_PER_HEAT per unit.
@@ -98,17 +101,17 @@ SEED_TOLERANCE = 0.04
 SEED_FLOW_TOLERANCE = 0.03
 SEED_TOLERANCE_PER_HEAT = 0.2
 #: Best playlists without one of the best's tracks searched for, and the descent budget of each.
-ALTERNATIVES = 8
-ALTERNATIVE_BUDGET = 1_500
+ALTERNATIVES = 6
+ALTERNATIVE_BUDGET = 600
 #: Alternatives polished and considered by the seed's pick.
-SEED_OPTIONS = 10
+SEED_OPTIONS = 8
 #: Near-best alternatives kept at most; the fixed seed of the search at temperature 0.
 POOL_SIZE = 2_000
 SEARCH_SEED = 0x5EED
 #: Order-search rounds for a scout's quick ordering.
 SCOUT_KICKS = 8
 #: Diverse chains that get a short search each; the best ``restarts`` of them get a full one.
-SCOUTS = 6
+SCOUTS = 4
 #: Seeded per-track bias (see :func:`_variety_bias`), relative to typical transition costs.
 VARIETY = 0.1
 ANNEAL_END = 0.001
@@ -775,15 +778,15 @@ class _Search:
                     break
         return order, value
 
-    def polish(self, order: Order, value: Value, max_passes: int = 6) -> tuple[Order, Value]:
+    def polish(self, order: Order, value: Value, max_passes: int = 6,
+               budget: int = POLISH_BUDGET) -> tuple[Order, Value]:
         """2-opt and or-opt passes (first improvement) until none helps.
 
         Moves span at most :data:`POLISH_WINDOW` positions and a call evaluates at most
-        :data:`POLISH_BUDGET` states, so long playlists (hours) stay fast; a one-hour playlist
+        ``budget`` (default :data:`POLISH_BUDGET`) states, so long playlists (hours) stay fast; a one-hour playlist
         gets full passes.
         """
         ev = self.ev
-        budget = POLISH_BUDGET
         w = POLISH_WINDOW
         for _ in range(max_passes):
             improved = False
@@ -877,7 +880,7 @@ def _alternatives(search: _Search, best: tuple[Order, Value],
             continue
         start = min(starts, key=lambda state: state[1][1])
         state = search.descend(*start, budget=ALTERNATIVE_BUDGET, pool=pool, banned=frozenset((track,)))
-        state = search.polish(*state, max_passes=1)
+        state = search.polish(*state, max_passes=1, budget=QUICK_POLISH)
         key = frozenset(state[0])
         if key not in pool or state[1][1] < pool[key][1][1]:
             pool[key] = state
@@ -923,7 +926,7 @@ def _pick(search: _Search, best: tuple[Order, Value], pool: dict[frozenset[int],
     )
     options = [best]
     for order, value in ranked[:SEED_OPTIONS]:
-        order, value = search.polish(order, value, max_passes=1)
+        order, value = search.polish(order, value, max_passes=1, budget=QUICK_POLISH)
         if near(value, 1.0) and abs(_flow(problem, order) - best_flow) <= flow_tolerance * best_flow + 1e-12:
             options.append((order, value))
     options[1:] = sorted(options[1:], key=lambda state: state[1][1])
@@ -972,21 +975,25 @@ def walk(
     pool: dict[frozenset[int], tuple[Order, Value]] = {}
     scouted: list[tuple[Order, Value]] = []
     for start in starts:
-        state = search.descend(*search.improve(start, scout_work, tick_from(done)), pool=pool)
+        state = search.improve(start, scout_work, tick_from(done))
+        state = search.descend(*state, budget=SCOUT_DESCENT_BUDGET, pool=pool)
         done += scout_work
         scouted.append(state)
         pool[frozenset(state[0])] = state
     scouted.sort(key=lambda state: state[1])
     best: tuple[Order, Value] | None = None
     for order, _ in scouted[:finalists]:
-        state = search.descend(*search.improve(order, per_run, tick_from(done)))
+        state = search.descend(*search.improve(order, per_run, tick_from(done)), pool=pool)
         done += per_run
-        state = search.solve_order(*search.polish(*state), seed=srng.randrange(2**31))
-        state = search.descend(*state, pool=pool)
         pool[frozenset(state[0])] = state
         if best is None or _better(state[1], best[1]):
             best = state
     assert best is not None
+    if not problem.order_only_flow():  # else the flow-optimal order below makes polishing moot
+        best = search.polish(*best)
+    best = search.solve_order(*best, seed=srng.randrange(2**31))
+    best = search.descend(*best, pool=pool)
+    pool[frozenset(best[0])] = best
     _alternatives(search, best, pool)
     order, value = _pick(search, best, pool, rng, choice)
     if progress is not None:
