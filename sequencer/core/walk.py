@@ -996,6 +996,8 @@ def walk(
     pool[frozenset(best[0])] = best
     _alternatives(search, best, pool)
     order, value = _pick(search, best, pool, rng, choice)
+    if order is not best[0]:  # an alternative: as well ordered as the best was
+        order, value = search.solve_order(order, value, seed=srng.randrange(2**31))
     if progress is not None:
         progress(total_work, total_work)
     total = sum(problem.durations[i] for i in order)
