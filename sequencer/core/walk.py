@@ -90,10 +90,10 @@ POLISH_BUDGET = 8_000
 CHAINS = 128
 #: Candidates tried per neighbouring track, and most states evaluated, by one descent.
 DESCENT_WIDTH = 12
-DESCENT_BUDGET = 2_000
-SCOUT_DESCENT_BUDGET = 500
+DESCENT_BUDGET = 1_200
+SCOUT_DESCENT_BUDGET = 300
 #: States evaluated by the quick polish of an alternative.
-QUICK_POLISH = 300
+QUICK_POLISH = 150
 #: The seed picks among distinct playlists whose objective is within this share of the best
 #: found and whose flow cost is within SEED_FLOW_TOLERANCE of the best's; the profile's
 #: temperature widens both by SEED_TOLERANCE_PER_HEAT per unit.
@@ -101,21 +101,21 @@ SEED_TOLERANCE = 0.04
 SEED_FLOW_TOLERANCE = 0.03
 SEED_TOLERANCE_PER_HEAT = 0.2
 #: Best playlists without one of the best's tracks searched for, and the descent budget of each.
-ALTERNATIVES = 6
-ALTERNATIVE_BUDGET = 600
+ALTERNATIVES = 5
+ALTERNATIVE_BUDGET = 300
 #: Alternatives polished and considered by the seed's pick.
-SEED_OPTIONS = 8
+SEED_OPTIONS = 6
 #: Near-best alternatives kept at most; the fixed seed of the search at temperature 0.
 POOL_SIZE = 2_000
 SEARCH_SEED = 0x5EED
-#: Order-search rounds for a scout's quick ordering.
-SCOUT_KICKS = 8
 #: Diverse chains that get a short search each; the best ``restarts`` of them get a full one.
-SCOUTS = 4
+SCOUTS = 3
 #: Seeded per-track bias (see :func:`_variety_bias`), relative to typical transition costs.
 VARIETY = 0.1
 ANNEAL_END = 0.001
 _UNKNOWN_ENERGY_COST = 0.25
+#: States whose value the evaluator remembers (then it starts afresh).
+_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -228,6 +228,7 @@ class _Evaluator:
         if p.arc is not None and p.w_arc > 0:
             self.lut = [target_at(p.arc, k / _LUT_STEPS) for k in range(_LUT_STEPS + 1)]
         self.journey = p.journey
+        self.memo: dict[tuple[int, ...], Value] = {}
 
     def target(self, tau: float) -> float | None:
         """The arc's target at relative time ``tau`` (None without an arc)."""
@@ -303,11 +304,19 @@ class _Evaluator:
         )
 
     def __call__(self, order: Order) -> Value:
-        """(violation, objective) of ``order``."""
+        """(violation, objective) of ``order``, remembered (the search meets many states twice)."""
         if not order:
             return (self.p.window[0] / 60.0, 1e9)
+        key = tuple(order)
+        known = self.memo.get(key)
+        if known is not None:
+            return known
+        if len(self.memo) >= _MEMO_SIZE:
+            self.memo.clear()
         total = sum(map(self.dur.__getitem__, order))
-        return (self.violations(order, total).total, self.objective(order, total))
+        value = (self.violations(order, total).total, self.objective(order, total))
+        self.memo[key] = value
+        return value
 
 
 def _variety_bias(p: WalkProblem, rng: random.Random) -> list[float]:
@@ -960,7 +969,7 @@ def walk(
     starts = _diverse_starts(search, chains, SCOUTS)
     if problem.backbone is not None:
         starts.append(search.from_backbone(problem.backbone))
-    scout_work = max(100, per_run // 3)
+    scout_work = max(100, per_run // 5)
     finalists = max(1, min(restarts, len(starts)))
     total_work = scout_work * len(starts) + per_run * finalists
     done = 0
