@@ -36,9 +36,13 @@ def cli(app: AppContext, /, sequence_file: Path | None, playlist_ref: str | None
     """Reorder SEQUENCE.json (from `moodseq build --format json`) or a Spotify playlist for the
     smoothest flow.
 
-    Prints the flow cost before and after (0 = seamless). Examples:
+    Prints the flow cost before and after (0 = seamless). With --playlist --push the new order
+    is written back into that same playlist and read back to verify it. Examples:
+
+    \b
     moodseq reorder night.json --keep-ends -o night-smooth.json
-    moodseq reorder --playlist https://open.spotify.com/playlist/ID --push
+    moodseq reorder --playlist https://open.spotify.com/playlist/ID --dry-run
+    moodseq reorder --playlist spotify:playlist:ID --push
     """
     from sequencer.errors import InputFileError
 
