@@ -280,6 +280,11 @@ class Store:
         with self.transaction(write=False) as conn:
             return store_queries.tracks_by_ids(conn, ids)
 
+    def tracks_by_uris(self, uris: Sequence[str]) -> dict[str, Track]:
+        """The tracks whose Spotify URI is one of ``uris``, by URI (exact matches only)."""
+        with self.transaction(write=False) as conn:
+            return store_queries.tracks_by_uris(conn, uris)
+
     def find(self, ref: str) -> Track:
         """The track ``ref`` names: an id, a Spotify URI/link, ``Artist - Title`` or a title."""
         with self.transaction(write=False) as conn:

@@ -8,7 +8,9 @@ Every function takes the connection of a transaction opened by
   "did you mean …" suggestions when nothing matches;
 - :func:`search`: mood / artist / text filters for ``library list``.
 
-Public: :func:`tracks_by_ids`, :func:`find`, :func:`search`.
+- :func:`tracks_by_uris`: exact Spotify URIs (a name match could pick another recording).
+
+Public: :func:`tracks_by_ids`, :func:`tracks_by_uris`, :func:`find`, :func:`search`.
 """
 
 from __future__ import annotations
@@ -36,6 +38,22 @@ def tracks_by_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Track]:
         )
     loaded = {t.id: t for t in load_tracks(conn, list(tids.values()))}
     return [loaded[i] for i in ids]
+
+
+_URI_CHUNK = 500
+
+
+def tracks_by_uris(conn: sqlite3.Connection, uris: Sequence[str]) -> dict[str, Track]:
+    """The library's tracks whose Spotify URI is one of ``uris``, by URI (absent ones left out)."""
+    wanted = list(dict.fromkeys(u for u in uris if u))
+    ids: dict[str, str] = {}
+    for start in range(0, len(wanted), _URI_CHUNK):
+        chunk = wanted[start:start + _URI_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for uri, track_id in conn.execute(f"SELECT uri, id FROM tracks WHERE uri IN ({marks})", chunk):
+            ids.setdefault(str(uri), str(track_id))
+    loaded = {t.id: t for t in tracks_by_ids(conn, list(dict.fromkeys(ids.values())))} if ids else {}
+    return {uri: loaded[track_id] for uri, track_id in ids.items()}
 
 
 def find(conn: sqlite3.Connection, ref: str) -> Track:

@@ -306,3 +306,13 @@ def test_count_without_moods_agrees_with_stats(store: Store) -> None:
     check(0)
     store.upsert_tracks([_track("Teardrop", "Massive Attack", 330.0)])
     check(1)
+
+
+def test_tracks_by_uris_matches_exact_uris_only(store: Store) -> None:
+    """Known URIs map to their library tracks (with stored attributes); unknown ones are absent."""
+    unknown = "spotify:track:0000000000000000000000"
+    found = store.tracks_by_uris([NIGHTCALL_URI, unknown, NIGHTCALL_URI])
+    assert list(found) == [NIGHTCALL_URI]
+    assert found[NIGHTCALL_URI].title == "Nightcall"
+    assert found[NIGHTCALL_URI].tempo == 91.0
+    assert store.tracks_by_uris([]) == {}

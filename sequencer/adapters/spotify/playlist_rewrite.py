@@ -30,7 +30,7 @@ from typing import Any
 
 from sequencer.adapters.spotify.client import SpotifyClient
 from sequencer.adapters.spotify.push import REPAIR_ROUNDS
-from sequencer.adapters.spotify.push import _write as write_chunks  # why: reuse, not a copy
+from sequencer.adapters.spotify.push import write_items as write_chunks
 from sequencer.errors import RemoteServiceError
 
 Progress = Callable[[int, int], None]

@@ -26,7 +26,6 @@ from sequencer.core.track import ATTRIBUTES, Track
 from sequencer.errors import RemoteServiceError
 
 #: URIs per SQL query (well under SQLite's host-parameter limit).
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -101,17 +100,8 @@ def has_attributes(track: Track) -> bool:
 def library_tracks_by_uri(store: Any, uris: Sequence[str]) -> dict[str, Track]:
     """The library's tracks whose Spotify URI is one of ``uris`` (exact URI match only: a
     name match could pick another recording).  ``store`` is a :class:`~sequencer.adapters.store.Store`."""
-    wanted = list(dict.fromkeys(u for u in uris if u))
-    ids: dict[str, str] = {}
-    with store.transaction(write=False) as conn:
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start:start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for uri, track_id in conn.execute(f"SELECT uri, id FROM tracks WHERE uri IN ({marks})", chunk):
-                ids.setdefault(str(uri), str(track_id))
-    found = store.tracks_by_ids(list(ids.values())) if ids else []
-    by_id = {t.id: t for t in found}
-    return {uri: by_id[track_id] for uri, track_id in ids.items() if track_id in by_id}
+    found: dict[str, Track] = store.tracks_by_uris(uris)
+    return found
 
 
 def with_library_attributes(tracks: Sequence[Track], known: Mapping[str, Track]) -> tuple[list[Track], int]:

@@ -250,8 +250,8 @@ def _append(client: SpotifyClient, playlist_id: str, uris: list[str], done: int,
     return done + len(chunk)
 
 
-def _write(client: SpotifyClient, playlist_id: str, uris: list[str], counters: dict[str, Any],
-           progress: Progress | None) -> None:
+def write_items(client: SpotifyClient, playlist_id: str, uris: list[str], counters: dict[str, Any],
+                progress: Progress | None) -> None:
     """PUT the first ≤ 100, then append the rest in chunks of ≤ 100, checking lost answers."""
     done = 0
     restarts = 0
@@ -287,7 +287,7 @@ def push_uris(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
                         or playlist.get("description") != target.description):
         client.change_details(playlist_id, target.name, target.description)
     for rounds in range(1, REPAIR_ROUNDS + 1):
-        _write(client, playlist_id, uris, counters, progress)
+        write_items(client, playlist_id, uris, counters, progress)
         if client.playlist_uris(playlist_id) == uris:
             removed = _remove_others(client, found, target, user)
             snapshot = counters["snapshot"] or client.playlist(playlist_id).get("snapshot_id")
