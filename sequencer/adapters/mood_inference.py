@@ -12,7 +12,7 @@ Public: :func:`infer_library`, :class:`InferenceSummary`, :func:`summarise_infer
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,20 +23,27 @@ if TYPE_CHECKING:
     from sequencer.core.track import Track
 
 
-def infer_library(store: Store, config: MoodsConfig, *, write: bool = True) -> Inference:
+def infer_library(
+    store: Store, config: MoodsConfig, *, write: bool = True, progress: Callable[[int, int], None] | None = None
+) -> Inference:
     """Infer moods for every track of ``store`` from its attributes and tags; store them
-    under the source ``inferred`` (replacing earlier inferred weights) unless ``write`` is off."""
+    under the source ``inferred`` (replacing earlier inferred weights) unless ``write`` is off.
+    ``progress(done, 3)`` is told as each stage (read, infer, write) finishes."""
     from sequencer.core.features import COLUMNS
     from sequencer.core.infer import compile_model, infer_moods, tag_table
 
+    step = progress or (lambda done, total: None)
     table = store.feature_table()
     attrs = {name: table.attrs[:, i] for i, name in enumerate(COLUMNS)}
     tags = store.tags_bulk()
     ids = [str(i) for i in table.ids]
     model = compile_model(config.vocabulary, config.settings)
+    step(1, 3)
     result = infer_moods(model, attrs, len(ids), tag_table([tags.get(i) for i in ids]))
+    step(2, 3)
     if write:
         store.set_moods_bulk(zip(ids, result.rows(), strict=True), source="inferred")
+    step(3, 3)
     return result
 
 

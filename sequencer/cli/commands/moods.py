@@ -77,8 +77,10 @@ def infer(app: AppContext, dry_run: bool) -> None:
 
     config = load_config(app)
     start = time.perf_counter()
-    with app.open_library() as store:
-        result = infer_library(store, config, write=not dry_run)
+    from sequencer.cli.progress import progress_bar
+
+    with app.open_library() as store, progress_bar(app, "Inferring moods", total=3) as progress:
+        result = infer_library(store, config, write=not dry_run, progress=progress)
         hand = store.stats()["mood_sources"].get("hand", 0)
     seconds = time.perf_counter() - start
     for line in inference_lines(summarise_inference(result), seconds=seconds, dry_run=dry_run):

@@ -1,0 +1,29 @@
+"""Inferring a library's moods: stored as 'inferred', hand tags untouched, progress reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sequencer.adapters.mood_inference import infer_library
+from sequencer.adapters.moods_file import load_moods
+from sequencer.adapters.store import Store
+from sequencer.core.track import Track
+
+
+def test_infer_library_stores_inferred_moods_and_reports_each_stage(tmp_path: Path) -> None:
+    """A dark, minor, mid-energy instrumental gets moods; a hand tag on another track survives;
+    the progress callback hears each of the three stages in order."""
+    dark = Track("a", "Dark", ("X",), 240, energy=0.3, valence=0.1, mode=0, tempo=90,
+                 acousticness=0.6, instrumentalness=0.9, speechiness=0.03, danceability=0.3)
+    tagged = Track("b", "Tagged", ("Y",), 240, energy=0.9, valence=0.2)
+    seen: list[tuple[int, int]] = []
+    with Store.open(tmp_path / "library.db") as store:
+        store.upsert_tracks([dark, tagged])
+        store.set_moods("b", {"study": 0.9}, source="hand")
+        infer_library(store, load_moods(None), progress=lambda done, total: seen.append((done, total)))
+        by_id = {t.id: t for t in store.tracks()}
+        sources = store.mood_sources("b")
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert by_id["a"].moods, "the dark instrumental should get at least one mood"
+    assert by_id["b"].moods["study"] == 0.9
+    assert ("hand", 0.9) in sources["study"]
