@@ -52,6 +52,20 @@ class AppContext:
         """The library database in use: --library, else MOODSEQ_LIBRARY, else the default."""
         return self.library_option or paths.default_library_path(self.env)
 
+    def settings_sources(self) -> list[tuple[str, str, str]]:
+        """(setting, value, where it came from) for --debug: flag, environment or default."""
+
+        def origin(variable: str) -> str:
+            return f"environment {variable}" if self.env.get(variable) else "default"
+
+        library = "flag --library" if self.library_option is not None else origin("MOODSEQ_LIBRARY")
+        return [
+            ("library", str(self.library_path), library),
+            ("config dir", str(self.config_dir), origin("MOODSEQ_CONFIG_DIR")),
+            ("data dir", str(self.data_dir), origin("MOODSEQ_DATA_DIR")),
+            ("moods file", str(self.moods_file), "found" if self.moods_file.is_file() else "absent: built-in moods"),
+        ]
+
     @property
     def library_explicit(self) -> bool:
         """Whether the user named a library (flag or environment) rather than the default."""

@@ -140,6 +140,9 @@ def cli(ctx: click.Context, library: Path | None, debug: bool, quiet: bool, plai
     Run `moodseq demo` for a first playlist from the built-in library, no account needed.
     """
     ctx.obj = AppContext(library_option=library, debug=debug, quiet=quiet, plain=plain)
+    if debug:
+        for name, value, origin in ctx.obj.settings_sources():
+            click.echo(f"debug: {name} = {value} ({origin})", err=True)
     if ctx.invoked_subcommand is None:
         click.echo(FIRST_STEPS)
 

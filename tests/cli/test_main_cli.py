@@ -69,3 +69,14 @@ def test_install_completion_unknown_shell_is_a_user_error(monkeypatch: pytest.Mo
     result = CliRunner().invoke(cli, ["--install-completion"])
     assert result.exit_code == 2
     assert "hint: run `moodseq completion bash|zsh|fish --install`" in result.stderr
+
+
+def test_debug_says_where_each_setting_came_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--debug prints each path setting with its origin: flag, environment or default."""
+    monkeypatch.setenv("MOODSEQ_LIBRARY", str(tmp_path / "env.db"))
+    result = CliRunner().invoke(cli, ["--debug", "--library", str(tmp_path / "flag.db"), "profiles", "list"])
+    assert result.exit_code == 0, result.stderr
+    assert f"debug: library = {tmp_path / 'flag.db'} (flag --library)" in result.stderr
+    assert "debug: config dir = " in result.stderr and "(environment MOODSEQ_CONFIG_DIR)" in result.stderr
+    without_flag = CliRunner().invoke(cli, ["--debug", "profiles", "list"])
+    assert f"debug: library = {tmp_path / 'env.db'} (environment MOODSEQ_LIBRARY)" in without_flag.stderr
