@@ -65,3 +65,17 @@ def write_export(sequence: Sequence, fmt: str, path: Path, *, name: str | None =
 def format_for_path(path: Path | str) -> str | None:
     """The format a file name asks for by its suffix (case-insensitive), or None."""
     return SUFFIXES.get(Path(path).suffix.lower())
+
+
+def output_format(fmt: str | None, path: Path) -> str:
+    """The format to write ``path`` in: ``fmt`` when given, else from its suffix, else an
+    InputFileError saying how to name it."""
+    if fmt is not None:
+        return check_format(fmt)
+    found = format_for_path(path)
+    if found is None:
+        raise InputFileError(
+            f"cannot tell the format of {path.name} from its suffix",
+            hint=f"add --format {'|'.join(FORMATS)} or use a name ending in .m3u8, .xspf, .json or .csv",
+        )
+    return found

@@ -124,12 +124,7 @@ def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str)
     for warning in sequence.warnings:
         app.say(f"warning: {warning}")
     if options.output is not None:
-        fmt = options.fmt or exporters.format_for_path(options.output)
-        if fmt is None:
-            raise InputFileError(
-                f"cannot tell the format of {options.output.name} from its suffix",
-                hint="add --format " + "|".join(exporters.FORMATS) + " or use a known suffix",
-            )
+        fmt = exporters.output_format(options.fmt, options.output)
         exporters.write_export(sequence, fmt, options.output)
         app.say(f"wrote {options.output} ({fmt}, {len(sequence.steps)} tracks)")
     if options.plot is not None:

@@ -69,7 +69,6 @@ def _show(app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None
           name: str | None) -> None:
     """Print before/after flow cost and the new order (or the export), write -o."""
     from sequencer.adapters import exporters
-    from sequencer.errors import InputFileError
 
     change = after.score.flow_cost - before.score.flow_cost
     share = f" ({change / before.score.flow_cost:+.1%})" if before.score.flow_cost > 0 else ""
@@ -87,10 +86,7 @@ def _show(app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None
         return
     if output is None:
         return
-    fmt = fmt or exporters.format_for_path(output)
-    if fmt is None:
-        raise InputFileError(f"cannot tell the format of {output.name} from its suffix",
-                             hint="add --format m3u8|xspf|json|csv, or an -o name ending in one")
+    fmt = exporters.output_format(fmt, output)
     exporters.write_export(after, fmt, output, name=name)
     app.say(f"wrote {output} ({exporters.check_format(fmt)}, {len(after.steps)} tracks)")
 

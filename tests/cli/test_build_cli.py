@@ -1,0 +1,145 @@
+"""`moodseq demo` and `moodseq build` end to end through the CLI: output, files, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sequencer.cli.main import cli
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_demo_prints_a_night_drive_table_and_summary() -> None:
+    """`moodseq demo`: a night-drive table from the demo library, a summary, the seed to reuse."""
+    code, out, err = run("--plain", "demo")
+    assert code == 0, err
+    assert out.startswith("the built-in demo library (216 tracks)\nnight-drive (60 min target), seed 7")
+    summary = [line for line in out.splitlines() if " tracks, " in line and "flow cost" in line]
+    assert len(summary) == 1
+    minutes = float(summary[0].split(", ")[1].split(" min")[0])
+    assert 58.0 <= minutes <= 62.0
+    assert "`--seed 7` builds this playlist again" in err
+
+
+def test_demo_other_profile_and_same_seed_same_playlist() -> None:
+    """`moodseq demo train-ride` builds that profile; the same seed gives the same output."""
+    first = run("--plain", "demo", "train-ride", "--seed", "3")
+    again = run("--plain", "demo", "train-ride", "--seed", "3")
+    assert first[0] == 0, first[2]
+    assert "train-ride (90 min target), seed 3" in first[1]
+    assert first[1] == again[1]
+
+
+def test_build_writes_m3u8_with_the_requested_length(tmp_path: Path) -> None:
+    """build --minutes 50 --format m3u8 -o: an M3U8 whose durations add up to ~50 minutes."""
+    target = tmp_path / "night.m3u8"
+    code, _out, err = run("build", "night-drive", "--minutes", "50", "--seed", "7", "--format", "m3u8",
+                          "-o", str(target))
+    assert code == 0, err
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("#EXTM3U")
+    seconds = [int(line.split(":")[1].split(",")[0]) for line in text.splitlines() if line.startswith("#EXTINF")]
+    assert 48 * 60 <= sum(seconds) <= 52 * 60
+    assert f"wrote {target} (m3u8," in err
+
+
+def test_build_json_with_explain_carries_reasons(tmp_path: Path) -> None:
+    """build study --format json -o --explain: the JSON has ordered tracks with reasons and target
+    energies, and the terminal shows the explanation."""
+    target = tmp_path / "study.json"
+    code, out, err = run("--plain", "build", "study", "--seed", "1", "--format", "json", "-o", str(target),
+                         "--explain")
+    assert code == 0, err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["schema"] == "moodseq.sequence/1"
+    assert data["profile"]["name"] == "study"
+    assert [t["position"] for t in data["tracks"]] == list(range(1, len(data["tracks"]) + 1))
+    assert all(t["reasons"] and t["target_energy"] is not None for t in data["tracks"])
+    assert "Why these tracks" in out
+
+
+def test_build_json_to_stdout_is_only_json() -> None:
+    """--format without -o prints the export alone on stdout (notes go to stderr)."""
+    code, out, err = run("build", "night-drive", "--seed", "2", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["summary"]["tracks"] >= 10
+
+
+def test_unknown_suffix_is_a_user_error(tmp_path: Path) -> None:
+    """-o with a suffix of no known format: exit 2, nothing written, the fix named."""
+    target = tmp_path / "night.txt"
+    code, _out, err = run("build", "night-drive", "-o", str(target))
+    assert code == 2
+    assert "Error: cannot tell the format of night.txt" in err and "hint: add --format" in err
+    assert not target.exists()
+
+
+def test_impossible_length_names_the_binding_constraint() -> None:
+    """A study session longer than the library can fill: exit 2, how close it got, a fix."""
+    code, out, err = run("build", "study", "--minutes", "900")
+    assert code == 2
+    assert out == ""
+    assert "Error: only " in err and "of 900 minutes available" in err
+    assert "hint: " in err
+
+
+def test_missing_named_library_does_not_fall_back_to_the_demo(tmp_path: Path) -> None:
+    """--library naming a missing file is an error with the import command, not a demo build."""
+    code, _out, err = run("--library", str(tmp_path / "nope.db"), "build", "night-drive")
+    assert code == 2
+    assert f"Error: no library at {tmp_path / 'nope.db'}" in err
+    assert "moodseq import csv" in err
+
+
+def test_build_uses_an_imported_library(tmp_path: Path) -> None:
+    """After importing a CSV, build walks that library (and says so), not the demo."""
+    rows = ["title,artist,duration_ms,energy,valence,tempo,key,mode,tags"]
+    for i in range(40):
+        rows.append(f"Drive {i},Artist {i % 13},{200000 + 1000 * i},{0.3 + (i % 10) / 20:.2f},0.2,"
+                    f"{90 + i % 7},{i % 12},0,synthwave")
+    source = tmp_path / "songs.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    library = tmp_path / "lib.db"
+    code, _out, err = run("--library", str(library), "import", "csv", str(source))
+    assert code == 0, err
+    code, _out, err = run("--library", str(library), "moods", "infer")
+    assert code == 0, err
+    code, out, err = run("--plain", "--library", str(library), "build", "night-drive", "--minutes", "30",
+                         "--seed", "1")
+    assert code == 0, err
+    assert out.startswith(f"your library {library} (40 tracks)")
+    assert "Drive " in out
+
+
+def test_journey_pins_both_ends() -> None:
+    """--from/--to: the first and last tracks are the ones named."""
+    code, out, err = run("build", "night-drive", "--from", "Vangelis - Blush Response", "--to",
+                         "Kavinsky - Nightcall", "--minutes", "40", "--seed", "2", "--format", "json")
+    assert code == 0, err
+    tracks = json.loads(out)["tracks"]
+    assert (tracks[0]["title"], tracks[-1]["title"]) == ("Blush Response", "Nightcall")
+    assert json.loads(out)["mode"] == "journey"
+
+
+def test_push_without_credentials_says_how_to_log_in() -> None:
+    """build --push with no Spotify login: exit 2 and a hint to set the client id and log in."""
+    code, _out, err = run("build", "night-drive", "--seed", "1", "--push")
+    assert code == 2
+    assert "Error: " in err and "hint: " in err
+    assert "SPOTIPY_CLIENT_ID" in err or "moodseq spotify login" in err
+
+
+def test_plot_and_report_files_are_written(tmp_path: Path) -> None:
+    """--plot and --report write a PNG and a self-contained HTML file."""
+    png, html = tmp_path / "night.png", tmp_path / "night.html"
+    code, _out, err = run("build", "night-drive", "--seed", "1", "--plot", str(png), "--report", str(html))
+    assert code == 0, err
+    assert png.read_bytes().startswith(b"\x89PNG")
+    page = html.read_text(encoding="utf-8")
+    assert "<svg" in page and "night-drive" in page
