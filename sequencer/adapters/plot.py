@@ -21,12 +21,10 @@ Public: :func:`plot_sequence`, :func:`plot_svg`, :func:`figure_for`, :data:`OKAB
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sequencer.adapters.exporters.write import OutputFileError
+from sequencer.adapters.exporters.write import OutputFileError, atomic_write_bytes
 from sequencer.core.arcs import target_at
 from sequencer.core.explain import ROUGH, SMOOTH
 from sequencer.core.sequence import Sequence
@@ -237,7 +235,7 @@ def figure_for(sequence: Sequence) -> Figure:
 
 
 def _save_atomically(figure: Figure, path: Path, **options: Any) -> None:
-    """Save to a temporary file beside ``path``, then move it into place."""
+    """Render to memory, then write ``path`` atomically (permissions as for any export)."""
     if not path.parent.is_dir():
         raise OutputFileError(
             f"cannot write {path}: the folder {path.parent} does not exist",
@@ -251,14 +249,9 @@ def _save_atomically(figure: Figure, path: Path, **options: Any) -> None:
             f"cannot write a plot as {path.name}: {suffix} is not an image format matplotlib knows",
             hint="use a .png (or .svg, .pdf) file name",
         )
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            figure.savefig(handle, format=kind, **options)
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=kind, **options)
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 def plot_sequence(sequence: Sequence, path: Path) -> None:

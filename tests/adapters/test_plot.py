@@ -160,3 +160,16 @@ def test_track_numbers_never_crowd() -> None:
     few = figure_for(make_sequence(TRACKS, PROFILE))
     (few_top,) = few.axes[0].child_axes
     assert [label.get_text() for label in few_top.get_xticklabels()] == ["1", "2", "3", "4"]
+
+
+def test_plot_file_gets_ordinary_permissions(sequence: Sequence, tmp_path: Path) -> None:
+    """The PNG is readable like any export (umask), not left with a temp file's 0600."""
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        target = tmp_path / "p.png"
+        plot_sequence(sequence, target)
+    finally:
+        os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o644

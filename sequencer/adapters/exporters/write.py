@@ -4,8 +4,9 @@ The text goes to a temporary file in the target's own folder (same file system, 
 :func:`os.replace` is atomic), is flushed to disk, then replaces the target.  When anything
 fails the temporary file is removed and the old file is left exactly as it was.
 
-Public: :func:`atomic_write_text` (and :class:`~sequencer.errors.OutputFileError`, re-exported
-here where exporters and the plot have always imported it).
+Public: :func:`atomic_write_text`, :func:`atomic_write_bytes` (and
+:class:`~sequencer.errors.OutputFileError`, re-exported here where exporters and the plot have always
+imported it).
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
     OutputFileError
         When the folder does not exist or the file cannot be written; ``path`` is unchanged.
     """
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, flushed to
+    disk, given the old file's permissions (or the umask's), then moved into place.
+
+    Raises
+    ------
+    OutputFileError
+        When the folder does not exist or the file cannot be written; ``path`` is unchanged.
+    """
     path = Path(path)
     folder = path.parent
     if not folder.is_dir():
@@ -45,7 +58,6 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
         )
     if path.is_dir():
         raise OutputFileError(f"cannot write {path}: it is a folder", hint="give a file name, e.g. -o playlist.m3u8")
-    data = text.encode(encoding)
     temp_path: Path | None = None
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -68,4 +80,4 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
                 temp_path.unlink()
 
 
-__all__ = ["OutputFileError", "atomic_write_text"]
+__all__ = ["OutputFileError", "atomic_write_bytes", "atomic_write_text"]
