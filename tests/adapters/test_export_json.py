@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_exporters import sample_sequence, sample_tracks
 
 from sequencer.adapters.exporters import json as json_export
 from sequencer.adapters.exporters.json import (
@@ -24,6 +23,7 @@ from sequencer.core.profile import Constraints, Profile, Variety
 from sequencer.core.sequence import make_sequence
 from sequencer.core.track import Track
 from sequencer.errors import InputFileError, ProfileError
+from tests.adapters.test_exporters import sample_sequence, sample_tracks
 
 
 def _write(tmp_path: Path, data: Any, name: str = "seq.json") -> Path:
@@ -43,6 +43,7 @@ def test_sample_round_trips(tmp_path: Path) -> None:
     assert loaded.profile == sequence.profile
     assert (loaded.name, loaded.seed) == ("night-drive", 7)
     assert loaded.data["mode"] == "build"
+    assert loaded.profile is not None
     again = make_sequence(loaded.tracks, loaded.profile, seed=loaded.seed,
                           warnings=loaded.data["warnings"])
     assert json_export.render(again) == json_export.render(sequence)

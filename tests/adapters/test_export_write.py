@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from test_exporters import sample_sequence
 
 from sequencer.adapters import exporters
 from sequencer.adapters.exporters.write import OutputFileError, atomic_write_text
+from tests.adapters.test_exporters import sample_sequence
 
 
 def _listing(folder: Path) -> list[str]:

@@ -139,7 +139,7 @@ def test_spotify_subcommand_is_listed_and_lazy(tmp_path: Path) -> None:
 
 def test_spotify_subcommand_says_when_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the Spotify import module is missing, `import spotify` says it is unavailable (exit 2)."""
-    from sequencer.cli.commands.import_ import ImportGroup
+    from sequencer.cli.import_group import ImportGroup
 
     monkeypatch.setitem(ImportGroup.lazy, "spotify",
                         ("sequencer.cli.commands._no_such_module", "Import from Spotify."))
