@@ -57,21 +57,10 @@ def _profiles() -> dict[str, object]:
 
 
 def _lkh_order(cost: object, fixed_ends: bool = False) -> list[int]:
-    """LKH-3's best path over all nodes, open or from node 0 to node n−1 (a dummy node closes
-    the tour: free to every node, or only to the two fixed ends)."""
-    import elkai
-    import numpy as np
+    """LKH-3's best order of the candidates (see benchmarks/lkh.py)."""
+    from benchmarks.lkh import lkh_path
 
-    matrix = np.asarray(cost)
-    n = matrix.shape[0]
-    aug = np.zeros((n + 1, n + 1))
-    aug[:n, :n] = matrix
-    if fixed_ends:
-        aug[n, 1 : n - 1] = aug[1 : n - 1, n] = 20.0
-    tour = elkai.DistanceMatrix((aug * 1e6).round().astype(int).tolist()).solve_tsp(runs=10)[:-1]
-    k = tour.index(n)
-    order: list[int] = tour[k + 1 :] + tour[:k]
-    return order
+    return lkh_path(cost, fixed_ends=fixed_ends, runs=10)
 
 
 def child(size: str, cache: Path, samples: int, spread_seeds: int = 5) -> dict[str, object]:

@@ -32,17 +32,11 @@ NIGHT_ARC = ((0.0, 0.45), (0.6, 0.7), (1.0, 0.4))
 
 
 def lkh_path(cost: np.ndarray, fixed_ends: bool) -> list[int]:
-    """The LKH-3 path over all nodes (first and last fixed when asked), via a dummy node."""
-    elkai = pytest.importorskip("elkai")
-    n = cost.shape[0]
-    aug = np.zeros((n + 1, n + 1))
-    aug[:n, :n] = cost
-    if fixed_ends:
-        aug[n, 1 : n - 1] = aug[1 : n - 1, n] = 20.0
-    tour = elkai.DistanceMatrix((aug * 1e6).round().astype(int).tolist()).solve_tsp(runs=5)[:-1]
-    k = tour.index(n)
-    path: list[int] = tour[k + 1 :] + tour[:k]
-    return path
+    """The LKH-3 path over all nodes (first and last fixed when asked); skipped without elkai."""
+    pytest.importorskip("elkai")
+    from benchmarks.lkh import lkh_path as solve
+
+    return solve(cost, fixed_ends=fixed_ends, runs=5)
 
 
 def ratio_to_lkh(tracks: list[Track], fixed_ends: bool) -> float:
