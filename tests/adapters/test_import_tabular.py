@@ -331,3 +331,29 @@ def test_json_lone_surrogates_are_replaced(tmp_path: Path, store: Store) -> None
     source.write_text('[{"title": "Bad \\ud800 Name?", "artist": "X"}]', encoding="utf-8")
     assert import_table(store, source).added == 1
     assert store.tracks()[0].title == "Bad \ufffd Name?"
+
+
+def test_excel_semicolon_csv_reads_decimal_commas(tmp_path: Path, store: Store) -> None:
+    """A European Excel export (semicolons, decimal commas) keeps its numbers: '0,62' is 0.62
+    and a '3,5' duration is 3.5 s, instead of dropping the attributes or skipping the row."""
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        "Track Name;Artist;Energy;Tempo;Duration\n"
+        "Semi;Kraftwerk;0,62;120,5;245,5\n"
+        "Plain;Kraftwerk;0.5;99;200\n",
+        encoding="utf-8",
+    )
+    report = import_table(store, path)
+    assert (report.added, report.skipped, report.warnings) == (2, [], [])
+    semi = store.find("Kraftwerk - Semi")
+    assert (semi.energy, semi.tempo, semi.duration_s) == (0.62, 120.5, 245.5)
+    assert store.find("Kraftwerk - Plain").energy == 0.5
+
+
+def test_decimal_commas_are_not_guessed_in_comma_separated_files(tmp_path: Path, store: Store) -> None:
+    """In a comma-separated file a quoted '0,62' stays unreadable (a warning), never a guess."""
+    path = tmp_path / "plain.csv"
+    path.write_text('title,artist,energy\nA,B,"0,62"\n', encoding="utf-8")
+    report = import_table(store, path)
+    assert store.find("B - A").energy is None
+    assert [w.message for w in report.warnings] == ["energy '0,62' is not a number; left unknown"]

@@ -210,8 +210,10 @@ def _records(
     overrides: Mapping[str, str] | None,
     source: str,
     unit: str = "line",
+    decimal_comma: bool = False,
 ) -> None:
-    """Fill ``read`` from parsed rows (cells aligned with ``headers``; positions count ``unit``)."""
+    """Fill ``read`` from parsed rows (cells aligned with ``headers``; positions count ``unit``;
+    ``decimal_comma`` when numbers may be written "0,62")."""
     columns = detect_columns(headers, overrides, source=source)
     read.columns = columns
     good_rows = [cells for _, cells, _ in rows if cells is not None]
@@ -219,6 +221,7 @@ def _records(
     ctx = RowContext(
         duration_unit=_duration_unit(columns, good_rows),
         artist_commas=header_key(headers[artist_cols[0]]) in PLURAL_ARTIST_HEADERS,
+        decimal_comma=decimal_comma,
         **ctx_args,
     )
     width = len(headers)
@@ -284,7 +287,8 @@ def _read_delimited(
     kind = "Exportify CSV" if exportify.is_exportify(headers) else "CSV"
     name = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}[delimiter]
     read.report.notes.append(f"{path.name}: {kind}, {name}-separated")
-    _records(rows[1:], headers, read, ctx_args, overrides, str(path))
+    # A spreadsheet that separates with ';' or tabs may write decimals with a comma ("0,62").
+    _records(rows[1:], headers, read, ctx_args, overrides, str(path), decimal_comma=delimiter != ",")
 
 
 def _read_json(

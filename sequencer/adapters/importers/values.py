@@ -53,6 +53,9 @@ _CAMELOT = re.compile(r"^(\d{1,2})\s*([ab])$", re.IGNORECASE)
 _CAMELOT_MAJOR = {1: 11, 2: 6, 3: 1, 4: 8, 5: 3, 6: 10, 7: 5, 8: 0, 9: 7, 10: 2, 11: 9, 12: 4}
 _LIST_SPLIT = re.compile(r"\s*[;,|]\s*")
 _WEIGHTED = re.compile(r"^(.*?)\s*[=:]\s*([0-9.]+)$")
+_DECIMAL_COMMA = re.compile(r"^\s*([+-]?\d*),(\d+)\s*$")
+#: Fields holding numbers, the ones a decimal comma may be used in.
+NUMERIC_FIELDS = frozenset({*RANGES, "duration", "duration_ms", "energy_level"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class RowContext:
     artist_commas: bool = False
     """Whether commas separate artists in the artist column (plural headers)."""
     tag_source: str = "file"
+    decimal_comma: bool = False
+    """Whether numbers may be written "0,62" (European spreadsheets: semicolon or tab files)."""
     resolved: dict[str, str | None] = field(default_factory=dict)
     """Memo of tag word → canonical mood (or None), filled while reading."""
 
@@ -300,9 +305,22 @@ def _first(values: Mapping[str, str], name: str) -> str | None:
     return cell.strip()
 
 
+def with_decimal_points(values: Mapping[str, str]) -> dict[str, str]:
+    """The cells with "0,62"-style numbers (one comma, digits only) written "0.62"; other
+    text, such as "1,234.5" or a title, is left alone."""
+    fixed = dict(values)
+    for name in NUMERIC_FIELDS & fixed.keys():
+        match = _DECIMAL_COMMA.match(fixed[name])
+        if match:
+            fixed[name] = f"{match.group(1) or '0'}.{match.group(2)}"
+    return fixed
+
+
 def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowResult:
     """Validate one row's cells (field → text; a multi-column field's cells joined by ';')."""
     result = RowResult()
+    if ctx.decimal_comma:
+        values = with_decimal_points(values)
     uri = spotify_uri(_first(values, "id"))
     title = _first(values, "title")
     artist_text = _first(values, "artist")
