@@ -55,6 +55,11 @@ def discover(user_dir: Path) -> dict[str, ProfileFile]:
 def resolve(name_or_path: str, user_dir: Path) -> Path:
     """The file for a profile name, or the path itself when it is a file."""
     candidate = Path(name_or_path).expanduser()
+    looks_like_path = candidate.suffix == ".toml" or "/" in name_or_path
+    if looks_like_path and candidate.is_dir():  # a folder named like a name is not in the way
+        raise UnknownProfileError(
+            f"{candidate} is a folder, not a profile file", hint="give the path of a .toml file (or a profile name)"
+        )
     if candidate.suffix == ".toml" or candidate.is_file():
         if candidate.is_file():
             return candidate

@@ -96,6 +96,8 @@ def read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputFileError(f"no such file: {path}", hint="check the path") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path} is a folder, not a file", hint="give the path of a file in it") from None
     except UnicodeDecodeError as exc:
         raise InputFileError(
             f"{path} is not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"

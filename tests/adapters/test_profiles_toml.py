@@ -143,3 +143,20 @@ def test_unknown_profile_name_suggests(tmp_path: Path) -> None:
     with pytest.raises(UnknownProfileError, match="no profile named 'night-driv'") as info:
         resolve("night-driv", tmp_path)
     assert info.value.hint == "did you mean 'night-drive'?"
+
+
+def test_a_folder_named_like_a_profile_is_reported_as_a_folder(tmp_path: Path) -> None:
+    """`moodseq build dir.toml` where dir.toml is a folder says so, not "no such file"."""
+    folder = tmp_path / "night.toml"
+    folder.mkdir()
+    with pytest.raises(UnknownProfileError, match="is a folder, not a profile file") as info:
+        resolve(str(folder), tmp_path / "user")
+    assert info.value.hint is not None and ".toml file" in info.value.hint
+
+
+def test_a_folder_named_like_a_profile_name_does_not_hide_the_profile(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder `study` in the working directory does not stop `study` naming the built-in profile."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "study").mkdir()
+    assert resolve("study", tmp_path / "user").name == "study.toml"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sequencer.adapters.toml_lines import key_lines, make_locator
+from sequencer.adapters.toml_lines import key_lines, make_locator, read_text
+from sequencer.errors import InputFileError
 
 TEXT = """\
 # comment
@@ -56,3 +60,10 @@ def test_generated_documents_locate_every_key(doc: dict[str, dict[str, int]]) ->
         assert text_lines[lines[(table,)] - 1] == f"[{table}]"
         for key in values:
             assert text_lines[lines[(table, key)] - 1].startswith(f"{key} =")
+
+
+def test_reading_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
+    """read_text on a folder names the folder and asks for a file (not "check permissions")."""
+    with pytest.raises(InputFileError, match="is a folder, not a file") as info:
+        read_text(tmp_path)
+    assert info.value.hint is not None and "permissions" not in info.value.hint
