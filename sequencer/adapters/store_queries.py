@@ -110,11 +110,33 @@ def _find_by_name(conn: sqlite3.Connection, artist: str | None, title: str) -> i
                 return int(tid)
         return None
     rows = conn.execute(
-        "SELECT tid FROM tracks WHERE substr(match_key, instr(match_key, '|') + 1) = ? "
-        "ORDER BY tid LIMIT 1",
-        (norm_title,),
+        "SELECT tid, artists, title, match_key FROM tracks "
+        "WHERE substr(match_key, instr(match_key, '|') + 1) = ? ORDER BY tid LIMIT ?",
+        (norm_title, _AMBIGUOUS_SHOWN + 1),
     ).fetchall()
+    if len({row[3] for row in rows}) > 1:  # several artists' songs, not recordings of one song
+        _raise_ambiguous(conn, title, norm_title, rows)
     return int(rows[0][0]) if rows else None
+
+
+_AMBIGUOUS_SHOWN = 5
+
+
+def _raise_ambiguous(
+    conn: sqlite3.Connection, title: str, norm_title: str, rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """A bare title several tracks share: an error naming them, so that a hand tag or a
+    journey's start never lands on a track picked silently."""
+    count = int(conn.execute(
+        "SELECT COUNT(*) FROM tracks WHERE substr(match_key, instr(match_key, '|') + 1) = ?", (norm_title,),
+    ).fetchone()[0])
+    names = list(dict.fromkeys(f"{', '.join(a.split(SEP))} - {t}" for _, a, t, _ in rows[:_AMBIGUOUS_SHOWN]))
+    more = f" (and {count - _AMBIGUOUS_SHOWN} more)" if count > _AMBIGUOUS_SHOWN else ""
+    raise TrackNotFoundError(
+        f"{title!r} names {count} tracks in the library",
+        hint="say which, with its artist: " + " or ".join(repr(n) for n in names) + more
+        + f"; or use an id from `moodseq library list --text {title!r} --ids`",
+    )
 
 
 def _closest_hint(conn: sqlite3.Connection, ref: str) -> str:

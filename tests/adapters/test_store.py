@@ -316,3 +316,23 @@ def test_tracks_by_uris_matches_exact_uris_only(store: Store) -> None:
     assert found[NIGHTCALL_URI].title == "Nightcall"
     assert found[NIGHTCALL_URI].tempo == 91.0
     assert store.tracks_by_uris([]) == {}
+
+
+def test_a_title_shared_by_several_tracks_is_ambiguous(store: Store) -> None:
+    """A bare title that several tracks share is an error naming them (never a silent pick of
+    one), while the title with its artist, or a unique title, still finds its track."""
+    store.upsert_tracks([_track("Nightcall", "London Grammar", 250.0)])
+    with pytest.raises(TrackNotFoundError) as raised:
+        store.find("nightcall")
+    assert "2 tracks" in raised.value.message
+    assert "'Kavinsky - Nightcall'" in str(raised.value.hint)
+    assert "'London Grammar - Nightcall'" in str(raised.value.hint)
+    assert store.find("London Grammar - Nightcall").artists == ("London Grammar",)
+    assert store.find("Blush Response").artists == ("Vangelis",)
+
+
+def test_a_bare_title_of_one_song_in_two_recordings_still_finds_it(store: Store) -> None:
+    """Two recordings of one artist's song (a live take) are not ambiguous by title: the bare
+    title finds the first, as 'Artist - Title' does."""
+    store.upsert_tracks([_track("Blush Response", "Vangelis", 370.0)])
+    assert store.find("Blush Response").id == store.find("Vangelis - Blush Response").id
