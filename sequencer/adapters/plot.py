@@ -24,7 +24,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sequencer.adapters.exporters.write import OutputFileError, atomic_write_bytes
+from sequencer.adapters.exporters.write import OutputFileError, atomic_write_bytes, check_target
 from sequencer.core.arcs import target_at
 from sequencer.core.explain import ROUGH, SMOOTH
 from sequencer.core.sequence import Sequence
@@ -236,11 +236,7 @@ def figure_for(sequence: Sequence) -> Figure:
 
 def _save_atomically(figure: Figure, path: Path, **options: Any) -> None:
     """Render to memory, then write ``path`` atomically (permissions as for any export)."""
-    if not path.parent.is_dir():
-        raise OutputFileError(
-            f"cannot write {path}: the folder {path.parent} does not exist",
-            hint="create the folder first or choose another path",
-        )
+    check_target(path)
     suffix = path.suffix or ".png"
     kind = suffix.lstrip(".").lower()
     supported = figure.canvas.get_supported_filetypes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sequencer.cli.main import cli
@@ -143,3 +144,40 @@ def test_plot_and_report_files_are_written(tmp_path: Path) -> None:
     assert png.read_bytes().startswith(b"\x89PNG")
     page = html.read_text(encoding="utf-8")
     assert "<svg" in page and "night-drive" in page
+
+
+def test_output_targets_are_checked_before_the_build(tmp_path: Path) -> None:
+    """A bad -o (missing folder, unknown suffix) or --plot/--report folder fails at once: exit 2,
+    nothing on stdout (no table of a playlist that was then not written), the same hint for all."""
+    for args in (["-o", str(tmp_path / "missing" / "night.m3u8")],
+                 ["--plot", str(tmp_path / "missing" / "night.png")],
+                 ["--report", str(tmp_path / "missing" / "night.html")]):
+        code, out, err = run("--plain", "demo", *args)
+        assert code == 2, args
+        assert out == "", args
+        assert f"the folder {tmp_path / 'missing'} does not exist" in err
+        assert f"hint: create it first (mkdir -p {tmp_path / 'missing'})" in err
+    code, out, err = run("--plain", "demo", "-o", str(tmp_path / "night.weird"))
+    assert code == 2 and out == ""
+    assert "cannot tell the format of night.weird" in err
+
+
+def test_dash_output_means_standard_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-o - --format json` prints the JSON on stdout (no file named "-"); `-o -` alone asks for
+    a format."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("demo", "--format", "json", "-o", "-")
+    assert code == 0, err
+    assert json.loads(out)["schema"] == "moodseq.sequence/1"
+    assert not (tmp_path / "-").exists()
+    code, out, err = run("demo", "-o", "-")
+    assert code == 2 and out == ""
+    assert "hint: add --format" in err
+    assert not (tmp_path / "-").exists()
+
+
+def test_seed_must_be_a_whole_number_from_zero() -> None:
+    """--seed -3 is refused like `seed = -3` in a profile (Python would treat it as seed 3)."""
+    code, _, err = run("--plain", "demo", "--seed", "-3")
+    assert code == 2
+    assert "--seed" in err and "-3" in err

@@ -43,7 +43,7 @@ def test_export_to_each_format_by_suffix(saved: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["export", str(saved), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert f"Wrote {out} (xspf, 3 tracks)" in result.stderr
+    assert f"wrote {out} (xspf, 3 tracks)" in result.stderr
     root = ET.fromstring(out.read_bytes())
     titles = [t.text for t in root.iter("{http://xspf.org/ns/0/}title")]
     assert titles == ["night-drive", "Nightcall", "A Real Hero", 'Rain, "Tears"']
@@ -77,7 +77,7 @@ def test_export_needs_a_format(saved: Path, tmp_path: Path) -> None:
     """An output name without a known suffix and no --format is exit 2 with a hint."""
     result = CliRunner().invoke(cli, ["export", str(saved), "-o", str(tmp_path / "out.txt")])
     assert result.exit_code == 2
-    assert "Error: cannot tell which format to write from the name" in result.stderr
+    assert "Error: cannot tell the format of out.txt from its suffix" in result.stderr
     assert "hint: add --format m3u8|xspf|json|csv" in result.stderr
     assert not (tmp_path / "out.txt").exists()
 
@@ -141,3 +141,22 @@ def test_explain_of_a_bad_file_is_a_user_error(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"Error: {bad}:2: not valid JSON")
     assert "\nhint: " in result.stderr
     assert result.stdout == ""
+
+
+def test_export_dash_output_is_stdout_and_messages_agree(saved: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-o - --format csv` prints CSV on stdout; a written file is reported as `wrote …`, with
+    "1 track" in the singular; a missing folder fails before the file is read."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["export", str(saved), "--format", "csv", "-o", "-"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Track URI,") or "Track Name" in result.stdout.splitlines()[0]
+    assert not (tmp_path / "-").exists()
+    one = tmp_path / "one.json"
+    one.write_text(json_export.render(make_sequence(TRACKS[:1], PROFILE, seed=7)), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", str(one), "-o", str(tmp_path / "one.xspf")])
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {tmp_path / 'one.xspf'} (xspf, 1 track)\n" in result.stderr
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "nope.json"), "-o", str(tmp_path / "no" / "x.csv")])
+    assert result.exit_code == 2
+    assert "the folder" in result.stderr and "does not exist" in result.stderr

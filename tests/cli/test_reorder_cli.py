@@ -7,6 +7,7 @@ import random
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sequencer.adapters.exporters import render
@@ -77,3 +78,13 @@ def test_reorder_format_without_output_prints_the_export(tmp_path: Path) -> None
     data = json.loads(result.stdout)
     assert data["mode"] == "reorder" and len(data["tracks"]) == len(ids)
     assert "flow cost before:" in result.stderr
+
+
+def test_reorder_dash_output_is_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-o - --format json` prints the reordered JSON on stdout, creating no file "-"."""
+    path, ids = _shuffled_sequence_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["reorder", str(path), "--format", "json", "-o", "-"])
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)["tracks"]) == len(ids)
+    assert not (tmp_path / "-").exists()

@@ -5,7 +5,7 @@ Every format is one module with the same function, ``render(sequence, *, name=No
 and writes files atomically (:mod:`.write`), so an interrupted export never leaves half a file.
 
 Public: :data:`FORMATS`, :data:`SUFFIXES`, :func:`render`, :func:`write_export`,
-:func:`format_for_path`, :func:`check_format`.
+:func:`format_for_path`, :func:`check_format`, :func:`output_format`, :func:`output_target`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sequencer.adapters.exporters import csv, json, m3u8, xspf
-from sequencer.adapters.exporters.write import atomic_write_text
+from sequencer.adapters.exporters.write import atomic_write_text, check_target
 from sequencer.core.sequence import Sequence
 from sequencer.errors import InputFileError
 
@@ -79,3 +79,29 @@ def output_format(fmt: str | None, path: Path) -> str:
             hint=f"add --format {'|'.join(FORMATS)} or use a name ending in .m3u8, .xspf, .json or .csv",
         )
     return found
+
+
+#: The ``-o`` name that means standard output.
+STDOUT = "-"
+
+
+def output_target(fmt: str | None, path: Path | None) -> tuple[str | None, Path | None]:
+    """The (format, file) a ``--format``/``-o`` pair asks for, checked before any work is done.
+
+    ``-o -`` means standard output: the file is None and ``--format`` is required.  A real file
+    gets its format from ``fmt`` or its suffix and must be writable (its folder exists), so a
+    typo fails at once rather than after a long build.  Without ``-o`` the file is None and the
+    format is ``fmt`` (checked) or None.
+    """
+    if path is None:
+        return (check_format(fmt) if fmt is not None else None), None
+    if str(path) == STDOUT:
+        if fmt is None:
+            raise InputFileError(
+                "-o - writes to standard output, but in which format?",
+                hint=f"add --format {'|'.join(FORMATS)}",
+            )
+        return check_format(fmt), None
+    resolved = output_format(fmt, path)
+    check_target(path)
+    return resolved, path

@@ -4,7 +4,7 @@ The text goes to a temporary file in the target's own folder (same file system, 
 :func:`os.replace` is atomic), is flushed to disk, then replaces the target.  When anything
 fails the temporary file is removed and the old file is left exactly as it was.
 
-Public: :func:`atomic_write_text`, :func:`atomic_write_bytes` (and
+Public: :func:`atomic_write_text`, :func:`atomic_write_bytes`, :func:`check_target` (and
 :class:`~sequencer.errors.OutputFileError`, re-exported here where exporters and the plot have always
 imported it).
 """
@@ -29,6 +29,26 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def check_target(path: Path) -> None:
+    """Raise OutputFileError unless ``path`` can be written: its folder exists and it is not a
+    folder itself.  Commands call it before long work, so a typo fails at once, not after it.
+
+    Raises
+    ------
+    OutputFileError
+        Naming the missing folder (with the ``mkdir -p`` that fixes it) or the folder in the way.
+    """
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputFileError(
+            f"cannot write {path}: the folder {folder} does not exist",
+            hint=f"create it first (mkdir -p {folder}) or choose another output path",
+        )
+    if path.is_dir():
+        raise OutputFileError(f"cannot write {path}: it is a folder", hint="give a file name, e.g. -o playlist.m3u8")
+
+
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically (no newline translation: ``text`` is written as is).
 
@@ -50,14 +70,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         When the folder does not exist or the file cannot be written; ``path`` is unchanged.
     """
     path = Path(path)
+    check_target(path)
     folder = path.parent
-    if not folder.is_dir():
-        raise OutputFileError(
-            f"cannot write {path}: the folder {folder} does not exist",
-            hint=f"create it first (mkdir -p {folder}) or choose another output path",
-        )
-    if path.is_dir():
-        raise OutputFileError(f"cannot write {path}: it is a folder", hint="give a file name, e.g. -o playlist.m3u8")
     temp_path: Path | None = None
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -80,4 +94,4 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
                 temp_path.unlink()
 
 
-__all__ = ["OutputFileError", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["OutputFileError", "atomic_write_bytes", "atomic_write_text", "check_target"]

@@ -90,6 +90,7 @@ def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _So
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     """Build a sequence as ``options`` say, then show, write and push it."""
     profile = load_profile_for(app, options.profile, options.minutes)
+    options = _checked_outputs(options)
     seed = choose_seed(options, profile)
     source = _tracks_for(app, options, profile)
     from sequencer.cli.progress import progress_bar
@@ -106,6 +107,24 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
             "run `moodseq moods infer` (and `moodseq enrich lastfm` for crowd tags)"
         )
     return sequence
+
+
+def _checked_outputs(options: BuildOptions) -> BuildOptions:
+    """``options`` with ``-o -`` turned into standard output, after checking that every file
+    asked for (-o, --plot, --report) can be written: a typo fails before the build, not after."""
+    from sequencer.adapters.exporters import output_target
+    from sequencer.adapters.exporters.write import check_target
+
+    fmt, output = output_target(options.fmt, options.output)
+    for path in (options.plot, options.report):
+        if path is not None:
+            check_target(path)
+    return dataclasses.replace(options, fmt=fmt, output=output)
+
+
+def tracks_phrase(count: int) -> str:
+    """``1 track``, ``13 tracks``."""
+    return f"{count} track{'' if count == 1 else 's'}"
 
 
 def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str) -> None:
@@ -126,7 +145,7 @@ def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str)
     if options.output is not None:
         fmt = exporters.output_format(options.fmt, options.output)
         exporters.write_export(sequence, fmt, options.output)
-        app.say(f"wrote {options.output} ({fmt}, {len(sequence.steps)} tracks)")
+        app.say(f"wrote {options.output} ({fmt}, {tracks_phrase(len(sequence.steps))})")
     if options.plot is not None:
         from sequencer.adapters.plot import plot_sequence
 

@@ -9,17 +9,20 @@ import click
 from sequencer.cli.context import AppContext, pass_app
 
 FORMATS = ("m3u8", "xspf", "json", "csv")
+#: Seeds as a profile's `variety.seed` allows them: whole numbers from 0 (Python's random would
+#: quietly treat -7 as 7).
+SEED = click.IntRange(0, 2**63 - 1)
 
 
 def build_options(func: click.decorators.FC) -> click.decorators.FC:
     """The options `build` and `demo` share."""
     decorators = [
         click.option("--minutes", type=float, help="Target length (overrides the profile)."),
-        click.option("--seed", type=int, help="Same seed, same playlist (default: a fresh one)."),
+        click.option("--seed", type=SEED, help="Same seed, same playlist (default: a fresh one)."),
         click.option("--format", "fmt", type=click.Choice(FORMATS),
                      help="Export format (default: from the -o suffix; without -o, to stdout)."),
         click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Write the playlist to this file."),
+                     help="Write the playlist to this file (- for standard output)."),
         click.option("--explain", is_flag=True, help="Say why each track and transition."),
         click.option("--plot", type=click.Path(path_type=Path, dir_okay=False),
                      help="Save a PNG of the energy arc, moods and transitions."),

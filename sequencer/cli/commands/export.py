@@ -16,7 +16,7 @@ FORMATS = ("m3u8", "xspf", "json", "csv")
 @click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False),
               help="Output format (default: from the -o suffix).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="File to write, atomically (default: standard output).")
+              help="File to write, atomically (default, or -: standard output).")
 @click.option("--name", help="Playlist title (default: the sequence's name).")
 @pass_app
 def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path | None,
@@ -29,12 +29,13 @@ def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path |
     from sequencer.adapters import exporters
     from sequencer.adapters.exporters.json import load_sequence
     from sequencer.adapters.exporters.m3u8 import missing_locations
+    from sequencer.cli.commands._pipeline import tracks_phrase
     from sequencer.errors import InputFileError
 
-    fmt = fmt or (exporters.format_for_path(output) if output else None)
+    fmt, output = exporters.output_target(fmt, output)
     if fmt is None:
         raise InputFileError(
-            "cannot tell which format to write" + (f" from the name {output}" if output else ""),
+            "cannot tell which format to write",
             hint="add --format m3u8|xspf|json|csv, or an -o name ending in "
                  ".m3u8, .xspf, .json or .csv",
         )
@@ -50,4 +51,4 @@ def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path |
         click.echo(exporters.render(sequence, fmt, name=title), nl=False)
         return
     exporters.write_export(sequence, fmt, output, name=title)
-    app.say(f"Wrote {output} ({exporters.check_format(fmt)}, {len(sequence.steps)} tracks)")
+    app.say(f"wrote {output} ({fmt}, {tracks_phrase(len(sequence.steps))})")

@@ -24,12 +24,13 @@ FORMATS = ("m3u8", "xspf", "json", "csv")
 @click.option("--dry-run", is_flag=True, help="With --playlist: show what --push would change; write nothing.")
 @click.option("--profile", "profile_ref", metavar="NAME",
               help="With --playlist: score transitions with this profile's weights (default: built-in).")
-@click.option("--seed", type=int, help="Seed of the order search (default 0: same file, same order).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1),
+              help="Seed of the order search (default 0: same file, same order).")
 @click.option("--keep-ends", is_flag=True, help="Keep the first and last track where they are.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False),
               help="Output format (default: from the -o suffix; without -o, to stdout).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the reordered playlist to this file, atomically.")
+              help="Write the reordered playlist to this file, atomically (- for standard output).")
 @pass_app
 def cli(app: AppContext, /, sequence_file: Path | None, playlist_ref: str | None, push: bool, dry_run: bool,
         profile_ref: str | None, seed: int | None, keep_ends: bool, fmt: str | None, output: Path | None) -> None:
@@ -52,6 +53,9 @@ def cli(app: AppContext, /, sequence_file: Path | None, playlist_ref: str | None
     if playlist_ref is None and (push or dry_run or profile_ref):
         raise InputFileError("--push, --dry-run and --profile work with --playlist only",
                              hint="to send a saved sequence to Spotify use: moodseq push SEQUENCE.json")
+    from sequencer.adapters.exporters import output_target
+
+    fmt, output = output_target(fmt, output)
     if playlist_ref is not None:
         _reorder_playlist(app, playlist_ref, push=push, dry_run=dry_run, profile_ref=profile_ref, seed=seed,
                           keep_ends=keep_ends, fmt=fmt, output=output)
@@ -88,7 +92,9 @@ def _show(app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None
         return
     fmt = exporters.output_format(fmt, output)
     exporters.write_export(after, fmt, output, name=name)
-    app.say(f"wrote {output} ({exporters.check_format(fmt)}, {len(after.steps)} tracks)")
+    from sequencer.cli.commands._pipeline import tracks_phrase
+
+    app.say(f"wrote {output} ({exporters.check_format(fmt)}, {tracks_phrase(len(after.steps))})")
 
 
 def _reorder_playlist(app: AppContext, ref: str, *, push: bool, dry_run: bool, profile_ref: str | None,
