@@ -54,3 +54,24 @@ def test_show_prints_the_resolved_profile() -> None:
     assert result.stdout.startswith("# ")
     assert "night-drive.toml" in result.stdout.splitlines()[0]
     assert "minutes (accepts" in result.stdout
+
+
+def test_check_accepts_profile_names_like_every_other_command(isolated_dirs: Path) -> None:
+    """`profiles check study` checks the profile named study (build, show and demo take names
+    too); a misspelt name gets "did you mean"."""
+    result = CliRunner().invoke(cli, ["profiles", "check", "study", "night-drive"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("study: OK (study, ")
+    assert "night-drive: OK (night-drive, 60 minutes)" in result.stdout
+    result = CliRunner().invoke(cli, ["profiles", "check", "stuyd"])
+    assert result.exit_code == 2
+    assert "no profile named 'stuyd'" in result.stderr and "did you mean 'study'?" in result.stderr
+
+
+def test_new_says_when_the_copy_overrides_a_builtin(isolated_dirs: Path) -> None:
+    """`profiles new study` makes a user study.toml that hides the built-in one: it says so."""
+    result = CliRunner().invoke(cli, ["profiles", "new", "study", "--from", "study"])
+    assert result.exit_code == 0, result.stderr
+    assert "overrides the built-in profile study" in result.stdout
+    plain = CliRunner().invoke(cli, ["profiles", "new", "late"])
+    assert plain.exit_code == 0 and "overrides" not in plain.stdout

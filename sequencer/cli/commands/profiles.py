@@ -54,17 +54,18 @@ def show(app: AppContext, name: str) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, metavar="FILES_OR_NAMES...", type=click.Path(path_type=Path))
 @pass_app
 def check(app: AppContext, files: tuple[Path, ...]) -> None:
-    """Validate profile FILES: OK, or every problem with file:line and a fix."""
-    from sequencer.adapters.profiles_toml import load_profile_file
+    """Validate profile FILES (or profile names): OK, or every problem with file:line and a fix."""
+    from sequencer.adapters.profiles_toml import load_profile_file, resolve
     from sequencer.errors import FileProblemsError
 
     failures: list[MoodseqError] = []
     for path in files:
         try:
-            profile = load_profile_file(path, app.vocabulary())
+            found = path if path.exists() else resolve(str(path), app.user_profiles_dir)
+            profile = load_profile_file(found, app.vocabulary())
         except MoodseqError as error:
             failures.append(error)
             lines = error.lines()
@@ -104,4 +105,8 @@ def new(app: AppContext, name: str, source: str, force: bool) -> None:
         text = f'name = "{name}"\n' + text
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(target, text)
-    click.echo(f"created {target} (from {source}); check it with `moodseq profiles check {target}`")
+    from sequencer.adapters.profiles_toml import discover
+
+    entry = discover(app.user_profiles_dir).get(name)
+    overrides = f"; it overrides the built-in profile {name}" if entry is not None and entry.overrides_builtin else ""
+    click.echo(f"created {target} (from {source}{overrides}); check it with `moodseq profiles check {target}`")
