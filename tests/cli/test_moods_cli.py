@@ -258,3 +258,28 @@ def test_starter_examples_are_valid_when_uncommented(tmp_path: Path) -> None:
     assert "dreamy" in config.vocabulary.names
     assert not any(r.attribute == "instrumentalness" for r in config.vocabulary.moods["study"].rules)
     assert "sad" not in config.vocabulary.moods["brooding"].tags
+
+
+def test_edit_without_an_editor_says_how_to_edit_the_file(isolated_dirs: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`moods edit` with no $EDITOR and no terminal launches nothing: it creates the starter
+    and says where it is and how to set an editor (exit 2, Error + hint), never click's bare
+    "Editing failed" with exit 1."""
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    code, out, err = _run("moods", "edit")
+    path = isolated_dirs / "config" / "moods.toml"
+    assert code == 2, err
+    assert path.is_file() and "Error: no editor to open" in err
+    assert f"hint: set $EDITOR (e.g. `export EDITOR=nano`), or edit {path} yourself" in err
+    assert "moods edit --check" in err and "Traceback" not in err
+
+
+def test_edit_with_a_missing_editor_is_an_error_with_a_hint(isolated_dirs: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An $EDITOR that cannot be run is an `Error:` naming it, with the same hint, exit 2."""
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor")
+    code, out, err = _run("moods", "edit")
+    assert code == 2, err
+    assert "Error: could not run the editor '/nonexistent/editor'" in err
+    assert "hint: set $EDITOR" in err

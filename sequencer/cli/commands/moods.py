@@ -18,6 +18,8 @@ import click
 from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sequencer.adapters.moods_file import MoodsConfig
 
 
@@ -61,10 +63,29 @@ def edit(app: AppContext, show_path: bool, check: bool) -> None:
     if not check:
         if create_starter(path, builtin_moods_path()):
             app.say(f"created {path} from a commented starter")
-        click.edit(filename=str(path), editor=app.env.get("VISUAL") or app.env.get("EDITOR") or None)
+        _open_editor(app, path)
     config = load_config(app)
     changed = ", ".join(sorted(config.user_moods)) or "no moods changed"
     click.echo(f"{path}: OK ({changed}; {len(config.vocabulary.names)} moods in all)")
+
+
+def _open_editor(app: AppContext, path: Path) -> None:
+    """Run $VISUAL/$EDITOR on ``path``; a MoodseqError (not click's bare "Editing failed")
+    when there is none and no terminal to guess one for, or when it cannot be run."""
+    import sys
+
+    from sequencer.errors import MoodseqError
+
+    editor = app.env.get("VISUAL") or app.env.get("EDITOR") or None
+    hint = (f"set $EDITOR (e.g. `export EDITOR=nano`), or edit {path} yourself "
+            "and run `moodseq moods edit --check`")
+    if editor is None and not sys.stdin.isatty():
+        raise MoodseqError("no editor to open the moods file with ($EDITOR is not set)", hint=hint)
+    try:
+        click.edit(filename=str(path), editor=editor)
+    except click.ClickException as error:
+        name = f"the editor {editor!r}" if editor else "the default editor"
+        raise MoodseqError(f"could not run {name} ({error.format_message()})", hint=hint) from None
 
 
 @cli.command()
