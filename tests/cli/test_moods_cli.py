@@ -267,7 +267,7 @@ def test_edit_without_an_editor_says_how_to_edit_the_file(isolated_dirs: Path,
     "Editing failed" with exit 1."""
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
-    code, out, err = _run("moods", "edit")
+    code, _out, err = _run("moods", "edit")
     path = isolated_dirs / "config" / "moods.toml"
     assert code == 2, err
     assert path.is_file() and "Error: no editor to open" in err
@@ -279,7 +279,7 @@ def test_edit_with_a_missing_editor_is_an_error_with_a_hint(isolated_dirs: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """An $EDITOR that cannot be run is an `Error:` naming it, with the same hint, exit 2."""
     monkeypatch.setenv("EDITOR", "/nonexistent/editor")
-    code, out, err = _run("moods", "edit")
+    code, _out, err = _run("moods", "edit")
     assert code == 2, err
     assert "Error: could not run the editor '/nonexistent/editor'" in err
     assert "hint: set $EDITOR" in err
