@@ -145,10 +145,24 @@ def _mood_matches(
     return tuple(wanted), tuple(avoided)
 
 
-def _fit_reason(fit: float, track: Track, wanted: tuple[tuple[str, float], ...]) -> str:
-    """The mood-fit sentence."""
+def _fit_reason(
+    fit: float,
+    track: Track,
+    wanted: tuple[tuple[str, float], ...],
+    avoided: tuple[tuple[str, float], ...],
+    profile_moods: Mapping[str, float],
+) -> str:
+    """The mood-fit sentence, true to the profile's kind: one that asks for moods, one that
+    only avoids some, or one without moods."""
     if not track.moods:
         return "no moods known: mood fit counts as 0"
+    if not profile_moods:
+        return f"mood fit {_num(fit)}: the profile asks for no moods"
+    if not wanted and all(weight <= 0 for weight in profile_moods.values()):
+        if avoided:
+            return f"mood fit {_num(fit)}: lowered by moods the profile avoids"
+        names = ", ".join(sorted(m for m, w in profile_moods.items() if w < 0))
+        return f"mood fit {_num(fit)}: clear of the moods the profile avoids ({names})"
     if not wanted:
         return f"mood fit {_num(fit)}: none of its moods is one the profile asks for"
     named = ", ".join(f"{mood} {_num(weight)}" for mood, weight in wanted[:MAX_MOODS])
@@ -212,7 +226,7 @@ def _explain_track(sequence: Sequence, index: int) -> TrackExplanation:
     track = step.track
     wanted, avoided = _mood_matches(sequence.profile.moods, track)
     reasons = _position_reasons(sequence.profile, sequence.mode, index, len(sequence.steps), track)
-    reasons.append(_fit_reason(step.fit, track, wanted))
+    reasons.append(_fit_reason(step.fit, track, wanted, avoided, sequence.profile.moods))
     if avoided:
         named = ", ".join(f"{mood} {_num(weight)}" for mood, weight in avoided[:MAX_MOODS])
         reasons.append(f"carries moods the profile avoids: {named}")
@@ -392,7 +406,8 @@ def summary_line(summary: Summary) -> str:
     """One line: tracks, minutes, flow cost, arc error, mood fit and the objective's parts."""
     parts = ", ".join(f"{term} {value:.3f}" for term, value in summary.items)
     return (
-        f"{summary.tracks} tracks, {summary.minutes:.1f} min; flow cost {summary.flow_cost:.3f}, "
+        f"{summary.tracks} track{'' if summary.tracks == 1 else 's'}, {summary.minutes:.1f} min; "
+        f"flow cost {summary.flow_cost:.3f}, "
         f"arc error {summary.arc_error:.3f}, mood fit {summary.mood_fit:.2f}; "
         f"objective {summary.total:.3f} ({parts})"
     )

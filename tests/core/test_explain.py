@@ -212,3 +212,22 @@ def test_without_an_arc_energy_is_only_reported() -> None:
     assert expl.tracks[0].reasons[-1] == "energy 0.30, no arc to follow"
     assert expl.tracks[1].reasons[-1] == "energy 0.30 (estimated from moods), no arc to follow"
     assert expl.tracks[0].target_energy is None
+
+
+def test_summary_of_one_track_is_singular() -> None:
+    """The summary line of a one-track sequence says "1 track", not "1 tracks"."""
+    lines = explanation_lines(explain(make_sequence([NIGHTCALL], PROFILE)))
+    assert lines[-1].startswith("Summary: 1 track, ")
+
+
+def test_fit_reason_fits_profiles_that_only_avoid_or_want_nothing() -> None:
+    """A profile with only negative moods: a track clear of them is "clear of the moods the
+    profile avoids" (not "none of its moods is one the profile asks for"); a profile without
+    moods says it asks for none."""
+    avoid_only = Profile(name="calm", moods={"angsty": -1.0, "brooding": -0.5})
+    first, second = explain(make_sequence([HERO, TEARS], avoid_only)).tracks
+    assert first.reasons[0] == "mood fit 0.00: clear of the moods the profile avoids (angsty, brooding)"
+    assert "carries moods the profile avoids: angsty 0.20" in second.reasons
+    assert "asks for" not in second.reasons[0]
+    no_moods = explain(make_sequence([HERO], Profile(name="any"))).tracks[0]
+    assert no_moods.reasons[0] == "mood fit 0.00: the profile asks for no moods"
