@@ -176,6 +176,15 @@ def _wrapped(line: str, width: int) -> list[str]:
     ) or [line]
 
 
+def _summary_parts(line: str, width: int) -> list[str]:
+    """The summary as one line, or broken at its "; " (length | scores) when wider than ``width``,
+    so a narrow terminal never splits a "mood fit 0.95" pair."""
+    if len(line) <= width or "; " not in line:
+        return [line]
+    head, rest = line.split("; ", 1)
+    return [head + ";", *_wrapped("  " + rest, width)]
+
+
 def _plain_table_lines(sequence: Sequence) -> list[str]:
     """The table as plain text lines, :data:`PLAIN_WIDTH` wide at most, no trailing blanks."""
     import io
@@ -218,7 +227,8 @@ def _print_fancy(sequence: Sequence, *, explain: bool, note: str | None) -> None
     for line in _sparkline_lines(sequence, min(console.width, 100)):
         style = "magenta" if line.startswith("target") else "green" if line.startswith("energy") else None
         console.print(line, style=style, markup=False, overflow="crop", no_wrap=True)
-    console.print(summary_line(sequence), style="bold", markup=False)
+    for part in _summary_parts(summary_line(sequence), console.width):
+        console.print(part, style="bold", markup=False)
     if any(step.track.energy_estimated for step in sequence.steps):
         console.print(ESTIMATE_NOTE, style="dim", markup=False)
     if explain:

@@ -215,3 +215,18 @@ def test_narrow_terminal_wraps_without_losing_words(
     for track in TRACKS:
         assert set(track.name.replace(",", " ").split()) <= words
     assert {"atmospheric", "brooding", "night-driving", "study"} <= words
+
+
+def test_narrow_terminal_breaks_the_summary_between_its_parts(
+    sequence: Sequence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 60 columns the summary line breaks at its "; " (length | scores), never inside a
+    "mood fit 0.95" pair."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "60")
+    out = _capture(monkeypatch, tty=True)
+    print_sequence(AppContext(), sequence)
+    lines = [line.rstrip() for line in ANSI.sub("", out.getvalue()).splitlines()]
+    head, scores = summary_line(sequence).split("; ")
+    assert head + ";" in lines
+    assert scores in [line.strip() for line in lines]
