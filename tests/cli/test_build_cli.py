@@ -181,3 +181,20 @@ def test_seed_must_be_a_whole_number_from_zero() -> None:
     code, _, err = run("--plain", "demo", "--seed", "-3")
     assert code == 2
     assert "--seed" in err and "-3" in err
+
+
+def test_moodless_library_note_holds_after_moods_infer(tmp_path: Path) -> None:
+    """Tracks with nothing to infer moods from: after `moods infer` the build's note does not
+    just say to run `moods infer` again; it names where moods come from (crowd tags, hand tags)."""
+    rows = ["title,artist,duration_ms"] + [f"Song {i},Artist {i % 9},{180000 + 1000 * i}" for i in range(30)]
+    source = tmp_path / "songs.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    library = tmp_path / "lib.db"
+    assert run("--library", str(library), "import", "csv", str(source))[0] == 0
+    assert run("--library", str(library), "moods", "infer")[0] == 0
+    code, _out, err = run("--plain", "--library", str(library), "build", "night-drive", "--minutes", "20",
+                          "--seed", "1")
+    assert code == 0, err
+    note = next(line for line in err.splitlines() if line.startswith("note: none of these tracks"))
+    assert "yet" not in note
+    assert "moodseq enrich lastfm" in note and "moodseq library tag" in note

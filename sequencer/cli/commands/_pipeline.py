@@ -103,8 +103,10 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     _emit(app, sequence, options, source.note)
     if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
         app.say(
-            "note: none of these tracks has moods yet, so the profile's moods could not guide the choice; "
-            "run `moodseq moods infer` (and `moodseq enrich lastfm` for crowd tags)"
+            "note: none of these tracks has moods, so the profile's moods could not guide the choice; "
+            "moods come from tags and audio attributes: add crowd tags with `moodseq enrich lastfm` "
+            "(or attributes with `moodseq analyze DIR`), then run `moodseq moods infer`; "
+            "or tag by hand with `moodseq library tag`"
         )
     return sequence
 
