@@ -22,6 +22,7 @@ from sequencer.core.track import Track, normalise_text
 from sequencer.errors import LibraryError
 
 if TYPE_CHECKING:
+    from sequencer.adapters.importers.writer import Known, Write
     from sequencer.adapters.store import Store
 
 
@@ -60,30 +61,68 @@ def upsert_records(
         if record.mood_source == "hand" and record.track.moods:
             raise ValueError("imports cannot write hand moods; use Store.set_moods")
     with store.transaction(write=False) as conn, writer.gc_paused():
+        stamp = _change_count(conn)
         known = writer.load_known(conn)
         plan = writer.plan(records, known, report)
     report.source = report.source or kind
     iid = _start_import(store, report.source, kind, report.rows_read)
-    total = len(plan.writes)
+    writes = plan.writes
     done = 0
-    for start in range(0, total, batch_size):
-        batch = plan.writes[start:start + batch_size]
+    while done < len(writes):
         try:
-            with store.transaction() as conn, writer.gc_paused():
-                writer.write_batch(conn, batch, known)
-                done += len(batch)
-                conn.execute("UPDATE imports SET rows_done = ? WHERE iid = ?", (done, iid))
+            with store.transaction(bump=False) as conn, writer.gc_paused():
+                if _change_count(conn) != stamp:  # another process wrote since the plan
+                    writes, known = _replan(conn, writes, done, report)
+                batch = writes[done:done + batch_size]
+                if batch:
+                    writer.write_batch(conn, batch, known)
+                    done += len(batch)
+                    conn.execute("UPDATE imports SET rows_done = ? WHERE iid = ?", (done, iid))
+                    stamp = _bump_change_count(conn)
         except sqlite3.IntegrityError as error:
             raise LibraryError(
                 f"the library changed while importing ({error}): another import ran at the same time",
                 hint="run this import again: it keeps what was written and adds the rest",
             ) from None
         if progress is not None:
-            progress(done, total)
+            progress(done, len(writes))
+    total = len(writes)
     if progress is not None and total == 0:
         progress(0, 0)
     _finish_import(store, iid, report)
     return report
+
+
+def _change_count(conn: sqlite3.Connection) -> int:
+    """The library's change counter (bumped by every transaction that changes tracks)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _bump_change_count(conn: sqlite3.Connection) -> int:
+    """Bump the change counter inside this import's write transaction; its new value."""
+    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'")
+    return _change_count(conn)
+
+
+def _replan(
+    conn: sqlite3.Connection, writes: list[Write], done: int, report: ImportReport
+) -> tuple[list[Write], Known]:
+    """Plan the writes not done yet again, against the library as it is now.
+
+    Another import (another process) wrote tracks after this one planned; writing the stale
+    plan would add the same songs a second time.  Runs inside the write transaction, so the
+    library cannot change again before the next batch.  The report's counts for the
+    remaining writes are replaced by the new plan's.
+    """
+    from sequencer.adapters.importers import writer
+
+    remaining = writes[done:]
+    report.added -= sum(1 for w in remaining if w.new)
+    report.updated -= sum(1 for w in remaining if not w.new)
+    known = writer.load_known(conn)
+    replanned = writer.plan([w.record for w in remaining], known, report)
+    return writes[:done] + replanned.writes, known
 
 
 def _start_import(store: Store, source: str, kind: str, rows: int) -> int:

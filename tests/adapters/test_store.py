@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sequencer.adapters.importers.records import ImportRecord
 from sequencer.adapters.store import Store
 from sequencer.core.track import Track
 from sequencer.errors import LibraryError, TrackNotFoundError
@@ -267,9 +268,11 @@ def test_a_query_bug_is_not_disguised_as_a_user_error(store: Store) -> None:
         conn.execute("SELECT * FROM no_such_table")
 
 
-def test_concurrent_import_collision_is_a_library_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_import_of_the_same_tracks_completes_without_duplicates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When another process added the same tracks between planning and writing, the import
-    stops with a LibraryError telling the user to rerun (and the rerun completes)."""
+    plans again against the library as it now is: no error, no duplicate, all unchanged."""
     from sequencer.adapters.importers import writer
 
     path = tmp_path / "library.db"
@@ -284,10 +287,10 @@ def test_concurrent_import_collision_is_a_library_error(tmp_path: Path, monkeypa
             return planned
 
         monkeypatch.setattr(writer, "plan", plan_then_other_import)
-        with pytest.raises(LibraryError, match="changed while importing"):
-            second.upsert_tracks(rows)
-        assert second.upsert_tracks(rows).unchanged == 3
+        report = second.upsert_tracks(rows)
+        assert (report.added, report.updated, report.unchanged) == (0, 0, 3)
         assert second.count() == 3
+        assert second.upsert_tracks(rows).unchanged == 3
 
 
 def test_count_without_moods_agrees_with_stats(store: Store) -> None:
@@ -336,3 +339,27 @@ def test_a_bare_title_of_one_song_in_two_recordings_still_finds_it(store: Store)
     title finds the first, as 'Artist - Title' does."""
     store.upsert_tracks([_track("Blush Response", "Vangelis", 370.0)])
     assert store.find("Blush Response").id == store.find("Vangelis - Blush Response").id
+
+
+def test_an_import_running_beside_another_does_not_duplicate_its_tracks(tmp_path: Path) -> None:
+    """Two imports at once (two processes, here two connections): tracks the other import
+    wrote after this one planned are matched, not added a second time, and the report counts
+    them as updates."""
+    path = tmp_path / "both.db"
+    mine = [_track("Alpha", "A", 200.0), _track("Beta", "B", 210.0), _track("Gamma", "C", 220.0)]
+    with Store.open(path) as first, Store.open(path) as other:
+        calls: list[int] = []
+
+        def other_import_meanwhile(done: int, total: int) -> None:
+            """After this import's first batch, another process imports Beta and Gamma."""
+            calls.append(done)
+            if len(calls) == 1:
+                other.upsert_tracks([_track("Beta", "B", 211.0, uri=NIGHTCALL_URI), _track("Gamma", "C", 219.0)])
+
+        report = first.upsert_records(
+            [ImportRecord(t, line=i + 1) for i, t in enumerate(mine)], batch_size=1,
+            progress=other_import_meanwhile,
+        )
+        assert first.count() == 3
+        assert report.added == 1 and report.updated + report.unchanged == 2
+        assert first.find("B - Beta").uri == NIGHTCALL_URI
