@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import confirm
 
 SHOWN = 10
 
@@ -31,9 +32,9 @@ def cli(app: AppContext, folder: Path, workers: int | None, redo: bool) -> None:
     with app.open_library() as store, progress_bar(app, "Analysing", total=None) as advance:
         report = analyse_library(store, folder.expanduser(), redo=redo, workers=workers,
                                  progress=advance)
-    click.echo(f"Analysed {report.analysed:,} of {report.files:,} audio files "
-               f"({report.already:,} done before, {len(report.failures):,} unreadable, "
-               f"{len(report.not_in_library):,} not in the library).")
+    confirm(app, f"Analysed {report.analysed:,} of {report.files:,} audio files "
+                 f"({report.already:,} done before, {len(report.failures):,} unreadable, "
+                 f"{len(report.not_in_library):,} not in the library).")
     for failure in report.failures[:SHOWN]:
         click.echo(f"  skipped {failure.path}: {failure.reason}", err=True)
     if len(report.failures) > SHOWN:

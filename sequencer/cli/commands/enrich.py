@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import confirm
 
 
 @click.group()
@@ -36,9 +37,9 @@ def lastfm(app: AppContext, limit: int | None, refresh: bool) -> None:
     finally:
         client.close()
     if report.candidates == 0:
-        click.echo("Every track has been asked about already (`--refresh` asks again).")
+        confirm(app, "Every track has been asked about already (`--refresh` asks again).")
         return
-    click.echo(f"Tagged {report.tagged:,} of {report.candidates:,} tracks "
-               f"({report.from_artist:,} with their artist's tags); "
-               f"{report.untagged:,} unknown to Last.fm; {report.requests:,} requests.")
+    confirm(app, f"Tagged {report.tagged:,} of {report.candidates:,} tracks "
+                 f"({report.from_artist:,} with their artist's tags); "
+                 f"{report.untagged:,} unknown to Last.fm; {report.requests:,} requests.")
     app.say("next: `moodseq moods infer` turns the tags into mood weights")

@@ -15,6 +15,7 @@ import click
 
 from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.import_group import ImportGroup
+from sequencer.cli.output import confirm
 
 if TYPE_CHECKING:
     from sequencer.adapters.importers.records import ImportReport
@@ -32,7 +33,7 @@ def _print_report(app: AppContext, report: ImportReport, what: str) -> None:
     """The summary on stdout; notes, skipped rows and warnings (first few) on stderr."""
     for note in report.notes:
         app.say(note)
-    click.echo(f"Imported {what}: {report.summary()}")
+    confirm(app, f"Imported {what}: {report.summary()}")
     for label, problems in (("skipped", report.skipped), ("warning", report.warnings)):
         for problem in problems[:SHOWN]:
             click.echo(f"  {label} {problem}", err=True)

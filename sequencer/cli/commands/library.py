@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import confirm
 
 
 @click.group()
@@ -87,7 +88,7 @@ def tag(app: AppContext, ref: str, moods: tuple[str, ...]) -> None:
     weights = parse_mood_weights(moods, app.vocabulary())
     with app.open_library() as store:
         track = hand_tag(store, ref, weights)
-    click.echo(f"{track.name}: " + ", ".join(f"{m} {w:g} (hand)" for m, w in weights.items()))
+    confirm(app, f"{track.name}: " + ", ".join(f"{m} {w:g} (hand)" for m, w in weights.items()))
 
 
 @cli.group()
@@ -104,8 +105,8 @@ def tags_import(app: AppContext, file: Path) -> None:
 
     with app.open_library() as store:
         report = import_hand_tags(file, store, app.vocabulary())
-    click.echo(f"{file.name}: {report.rows_read:,} rows, {report.tracks_tagged:,} tracks tagged, "
-               f"{report.moods_set:,} moods set by hand")
+    confirm(app, f"{file.name}: {report.rows_read:,} rows, {report.tracks_tagged:,} tracks tagged, "
+                 f"{report.moods_set:,} moods set by hand")
     for problem in report.problems[:10]:
         click.echo(f"  skipped {problem}", err=True)
     if len(report.problems) > 10:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import confirm
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -105,7 +106,10 @@ def infer(app: AppContext, dry_run: bool) -> None:
         hand = store.stats()["mood_sources"].get("hand", 0)
     seconds = time.perf_counter() - start
     for line in inference_lines(summarise_inference(result), seconds=seconds, dry_run=dry_run):
-        click.echo(line)
+        if dry_run:  # the lines are what --dry-run asked for
+            click.echo(line)
+        else:
+            confirm(app, line)
     if hand:
         app.say(f"{hand:,} tracks have hand tags: they were left alone and win over inferred weights")
 

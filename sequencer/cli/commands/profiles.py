@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import confirm
 from sequencer.errors import InputFileError, MoodseqError
 
 
@@ -109,4 +110,4 @@ def new(app: AppContext, name: str, source: str, force: bool) -> None:
 
     entry = discover(app.user_profiles_dir).get(name)
     overrides = f"; it overrides the built-in profile {name}" if entry is not None and entry.overrides_builtin else ""
-    click.echo(f"created {target} (from {source}{overrides}); check it with `moodseq profiles check {target}`")
+    confirm(app, f"created {target} (from {source}{overrides}); check it with `moodseq profiles check {target}`")
