@@ -15,12 +15,16 @@ hatching).  The title names the profile, the length and the seed.
 matplotlib is imported inside the functions (the Agg canvas, no pyplot and no global backend
 switch), so importing this module costs nothing.
 
-Public: :func:`plot_sequence`, :func:`plot_svg`, :func:`figure_for`, :data:`OKABE_ITO`.
+Public: :func:`plot_sequence`, :func:`plot_svg`, :func:`figure_for`, :func:`check_plot_path`,
+:data:`OKABE_ITO`.
 """
 
 from __future__ import annotations
 
 import io
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -234,19 +238,38 @@ def figure_for(sequence: Sequence) -> Figure:
     return figure
 
 
-def _save_atomically(figure: Figure, path: Path, **options: Any) -> None:
-    """Render to memory, then write ``path`` atomically (permissions as for any export)."""
+def check_plot_path(path: Path) -> str:
+    """The image format ``path`` asks for (``png`` without a suffix), or OutputFileError when its
+    folder is missing or matplotlib cannot write its suffix: callers check before long work."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    path = Path(path)
     check_target(path)
     suffix = path.suffix or ".png"
     kind = suffix.lstrip(".").lower()
-    supported = figure.canvas.get_supported_filetypes()
-    if kind not in supported:
+    if kind not in FigureCanvasBase.get_supported_filetypes():
         raise OutputFileError(
             f"cannot write a plot as {path.name}: {suffix} is not an image format matplotlib knows",
             hint="use a .png (or .svg, .pdf) file name",
         )
+    return kind
+
+
+@contextmanager
+def _missing_glyphs_allowed() -> Iterator[None]:
+    """Render names in scripts the font lacks (CJK…) as boxes, without a warning per glyph on
+    the user's terminal: the table, JSON and report carry the names in full."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        yield
+
+
+def _save_atomically(figure: Figure, path: Path, **options: Any) -> None:
+    """Render to memory, then write ``path`` atomically (permissions as for any export)."""
+    kind = check_plot_path(path)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=kind, **options)
+    with _missing_glyphs_allowed():
+        figure.savefig(buffer, format=kind, **options)
     atomic_write_bytes(path, buffer.getvalue())
 
 
@@ -275,7 +298,7 @@ def plot_svg(sequence: Sequence) -> str:
 
     figure = figure_for(sequence)
     buffer = io.StringIO()
-    with rc_context({"svg.fonttype": "path", "svg.hashsalt": "moodseq"}):
+    with rc_context({"svg.fonttype": "path", "svg.hashsalt": "moodseq"}), _missing_glyphs_allowed():
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None,
                                                          "Format": None, "Type": None})
     text = buffer.getvalue()

@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from sequencer.adapters.exporters.write import OutputFileError
-from sequencer.adapters.plot import figure_for, plot_sequence, plot_svg
+from sequencer.adapters.plot import check_plot_path, figure_for, plot_sequence, plot_svg
 from sequencer.core.arcs import target_at
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence, make_sequence
@@ -173,3 +173,24 @@ def test_plot_file_gets_ordinary_permissions(sequence: Sequence, tmp_path: Path)
     finally:
         os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_names_beyond_the_font_plot_without_warnings(tmp_path: Path) -> None:
+    """A profile or track name in a script the plot font lacks (CJK) still plots, PNG and SVG,
+    without a matplotlib warning reaching the user (pytest turns warnings into errors)."""
+    tracks = [Track("k", "夜の街", ("東京",), 240.0, moods={"night-driving": 0.9}, energy=0.5)]
+    sequence = make_sequence(tracks, Profile(name="夜 drive", minutes=4), seed=1)
+    plot_sequence(sequence, tmp_path / "night.png")
+    assert (tmp_path / "night.png").stat().st_size > 0
+    assert plot_svg(sequence).startswith("<svg")
+
+
+def test_plot_path_can_be_checked_before_the_build(tmp_path: Path) -> None:
+    """check_plot_path refuses what plot_sequence would refuse (missing folder, unknown suffix)
+    without a sequence, so the CLI can fail before building; good names pass."""
+    with pytest.raises(OutputFileError, match="does not exist"):
+        check_plot_path(tmp_path / "nope" / "x.png")
+    with pytest.raises(OutputFileError, match=r"\.txt is not an image format"):
+        check_plot_path(tmp_path / "x.txt")
+    for name in ("x.png", "x.svg", "x.pdf", "x.PNG"):
+        check_plot_path(tmp_path / name)

@@ -198,3 +198,10 @@ def test_moodless_library_note_holds_after_moods_infer(tmp_path: Path) -> None:
     note = next(line for line in err.splitlines() if line.startswith("note: none of these tracks"))
     assert "yet" not in note
     assert "moodseq enrich lastfm" in note and "moodseq library tag" in note
+
+
+def test_plot_with_an_unknown_image_suffix_fails_before_the_build(tmp_path: Path) -> None:
+    """--plot x.txt: exit 2 at once, nothing on stdout, the image formats in the hint."""
+    code, out, err = run("--plain", "demo", "--plot", str(tmp_path / "x.txt"))
+    assert code == 2 and out == ""
+    assert ".txt is not an image format" in err and "hint: use a .png" in err

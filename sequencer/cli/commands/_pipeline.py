@@ -118,9 +118,12 @@ def _checked_outputs(options: BuildOptions) -> BuildOptions:
     from sequencer.adapters.exporters.write import check_target
 
     fmt, output = output_target(options.fmt, options.output)
-    for path in (options.plot, options.report):
-        if path is not None:
-            check_target(path)
+    if options.plot is not None:
+        from sequencer.adapters.plot import check_plot_path
+
+        check_plot_path(options.plot)
+    if options.report is not None:
+        check_target(options.report)
     return dataclasses.replace(options, fmt=fmt, output=output)
 
 
