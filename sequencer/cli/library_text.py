@@ -18,6 +18,21 @@ def _pct(part: int, whole: int) -> str:
     return f"{part:,} ({part / whole:.0%})" if whole else f"{part:,}"
 
 
+#: Width the statistics wrap to, and the indent of their values.
+WIDTH = 80
+INDENT = " " * 12
+
+
+def _field(label: str, text: str) -> list[str]:
+    """``label`` padded to the values' column, then ``text`` wrapped to :data:`WIDTH` with
+    continuation lines under the values (never inside a name: lists break after commas)."""
+    import textwrap
+
+    return textwrap.wrap(text, width=WIDTH, initial_indent=label.ljust(len(INDENT)),
+                         subsequent_indent=INDENT, break_long_words=False,
+                         break_on_hyphens=False) or [label]
+
+
 def stats_text(data: dict[str, Any]) -> str:
     """The human-readable statistics."""
     n = data["tracks"]
@@ -30,9 +45,9 @@ def stats_text(data: dict[str, Any]) -> str:
            if data["mood_sources"] else ""),
     ]
     if data["moods"]:
-        lines.append("            " + ", ".join(f"{m} {c:,}" for m, c in data["moods"].items()))
+        lines.extend(_field("", ", ".join(f"{m} {c:,}" for m, c in data["moods"].items())))
     covered = ", ".join(f"{a} {c / n:.0%}" for a, c in data["attributes"].items() if n and c)
-    lines.append(f"attributes  {covered or 'none'}")
+    lines.extend(_field("attributes", covered or "none"))
     lines.append(f"tags        {_pct(data['tags'], n)} with crowd tags")
     for run in data["interrupted_imports"]:
         lines.append(f"interrupted import of {run['source']} ({run['started_at']}, "
