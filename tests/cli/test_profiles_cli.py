@@ -75,3 +75,25 @@ def test_new_says_when_the_copy_overrides_a_builtin(isolated_dirs: Path) -> None
     assert "overrides the built-in profile study" in result.stdout
     plain = CliRunner().invoke(cli, ["profiles", "new", "late"])
     assert plain.exit_code == 0 and "overrides" not in plain.stdout
+
+
+def test_new_with_a_builtin_name_copies_that_builtin(isolated_dirs: Path) -> None:
+    """`profiles new study` (no --from) copies the built-in study — not night-drive under the
+    name study, which would silently replace the study profile with a night drive."""
+    result = CliRunner().invoke(cli, ["profiles", "new", "study"])
+    assert result.exit_code == 0, result.stderr
+    assert "(from study; it overrides the built-in profile study)" in result.stdout
+    text = (isolated_dirs / "config" / "profiles" / "study.toml").read_text(encoding="utf-8")
+    assert "\nstudy = 1.0 " in text and "\nnight-driving = " not in text
+    other = CliRunner().invoke(cli, ["profiles", "new", "late"])
+    assert "(from night-drive)" in other.stdout
+
+
+def test_new_force_over_an_override_starts_again_from_the_builtin(isolated_dirs: Path) -> None:
+    """`profiles new study --force` over an edited user study copies the built-in study again."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["profiles", "new", "study", "--from", "night-drive"]).exit_code == 0
+    result = runner.invoke(cli, ["profiles", "new", "study", "--force"])
+    assert result.exit_code == 0, result.stderr
+    text = (isolated_dirs / "config" / "profiles" / "study.toml").read_text(encoding="utf-8")
+    assert "\nstudy = 1.0 " in text and "\nnight-driving = " not in text

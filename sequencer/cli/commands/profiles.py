@@ -87,27 +87,32 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("name")
-@click.option("--from", "source", default="night-drive", show_default=True, help="Profile to copy.")
+@click.option("--from", "source", default=None,
+              help="Profile to copy (default: the built-in profile NAME if there is one, else night-drive).")
 @click.option("--force", is_flag=True, help="Replace an existing user profile of that name.")
 @pass_app
-def new(app: AppContext, name: str, source: str, force: bool) -> None:
+def new(app: AppContext, name: str, source: str | None, force: bool) -> None:
     """Create a user profile NAME by copying another, ready to edit."""
     from sequencer.adapters.exporters.write import atomic_write_text
-    from sequencer.adapters.profiles_toml import resolve
+    from sequencer.adapters.profiles_toml import builtin_profiles_dir, discover, resolve
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
         raise InputFileError(f"invalid profile name {name!r}", hint="use lower-case letters, digits, - and _")
     target = app.user_profiles_dir / f"{name}.toml"
     if target.exists() and not force:
         raise InputFileError(f"{target} exists already", hint="edit it, or add --force to replace it")
-    text = resolve(source, app.user_profiles_dir).read_text(encoding="utf-8")
+    builtin = builtin_profiles_dir() / f"{name}.toml"
+    if source is None and builtin.is_file():  # tuning a built-in starts from that built-in
+        source, source_path = name, builtin
+    else:
+        source = source or "night-drive"
+        source_path = resolve(source, app.user_profiles_dir)
+    text = source_path.read_text(encoding="utf-8")
     text, count = re.subn(r'(?m)^name\s*=\s*".*"', f'name = "{name}"', text, count=1)
     if count == 0:
         text = f'name = "{name}"\n' + text
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(target, text)
-    from sequencer.adapters.profiles_toml import discover
-
     entry = discover(app.user_profiles_dir).get(name)
     overrides = f"; it overrides the built-in profile {name}" if entry is not None and entry.overrides_builtin else ""
     confirm(app, f"created {target} (from {source}{overrides}); check it with `moodseq profiles check {target}`")
