@@ -357,3 +357,13 @@ def test_decimal_commas_are_not_guessed_in_comma_separated_files(tmp_path: Path,
     report = import_table(store, path)
     assert store.find("B - A").energy is None
     assert [w.message for w in report.warnings] == ["energy '0,62' is not a number; left unknown"]
+
+
+def test_line_breaks_in_names_become_spaces(tmp_path: Path, store: Store) -> None:
+    """A quoted title, artist or album holding a line break or tab (spreadsheet cells do) is
+    stored on one line, so lists and playlist files (M3U8 lines) stay intact."""
+    path = tmp_path / "breaks.csv"
+    path.write_text('title,artist,album\n"Multi\nLine","Band\r\nName","Al\tbum"\n', encoding="utf-8")
+    import_table(store, path)
+    track = store.tracks()[0]
+    assert (track.title, track.artists, track.album) == ("Multi Line", ("Band Name",), "Al bum")

@@ -297,12 +297,25 @@ def _explicit(values: Mapping[str, str]) -> bool | None:
     return None
 
 
+_CONTROL = re.compile(r"\s*[\x00-\x1f\x7f]+\s*")
+
+
 def _first(values: Mapping[str, str], name: str) -> str | None:
     """The field's cell, stripped, or None when absent or missing."""
     cell = values.get(name)
     if cell is None or is_missing(cell):
         return None
     return cell.strip()
+
+
+def _name(values: Mapping[str, str], name: str) -> str | None:
+    """A name field (title, artist, album) on one line: line breaks and other control
+    characters become one space (a quoted spreadsheet cell may hold them; a playlist file's
+    line may not)."""
+    cell = _first(values, name)
+    if cell is None:
+        return None
+    return _CONTROL.sub(" ", cell).strip() or None
 
 
 def with_decimal_points(values: Mapping[str, str]) -> dict[str, str]:
@@ -322,8 +335,8 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     if ctx.decimal_comma:
         values = with_decimal_points(values)
     uri = spotify_uri(_first(values, "id"))
-    title = _first(values, "title")
-    artist_text = _first(values, "artist")
+    title = _name(values, "title")
+    artist_text = _name(values, "artist")
     if title is None or artist_text is None:
         missing = " and ".join(n for n, v in (("title", title), ("artist", artist_text)) if v is None)
         if uri is None:
@@ -362,7 +375,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         title=title,
         artists=artists,
         duration_s=duration,
-        album=_first(values, "album") or "",
+        album=_name(values, "album") or "",
         isrc=isrc,
         uri=uri,
         moods=moods,
