@@ -56,16 +56,19 @@ def stats_text(data: dict[str, Any]) -> str:
 
 
 def track_line(track: Track) -> str:
-    """One track as a list line: name, duration, moods."""
+    """One track as a list line: name, duration ('-:--' when unknown), moods."""
     minutes, seconds = divmod(round(track.duration_s), 60)
+    length = f"{minutes}:{seconds:02d}" if track.duration_s > 0 else "-:--"
     moods = ", ".join(f"{m} {w:.2g}" for m, w in sorted(track.moods.items(), key=lambda x: -x[1]))
-    return f"{track.name}  [{minutes}:{seconds:02d}]" + (f"  {moods}" if moods else "")
+    return f"{track.name}  [{length}]" + (f"  {moods}" if moods else "")
 
 
 def track_details(track: Track, sources: dict[str, list[tuple[str, float]]]) -> list[str]:
     """``library show``: name and id, album/duration/uri, attributes, each mood with its sources."""
     lines = [f"{track.name}  ({track.id})",
-             f"  album {track.album or '-'}; {track.duration_s:.0f} s; uri {track.uri or '-'}"]
+             f"  album {track.album or '-'}; "
+             + (f"{track.duration_s:.0f} s" if track.duration_s > 0 else "duration unknown")
+             + f"; uri {track.uri or '-'}"]
     attrs = ", ".join(f"{a} {track.attribute(a):g}" for a in ("tempo", "key", "mode", "energy", "valence")
                       if track.attribute(a) is not None)
     lines.append(f"  {attrs or 'no audio attributes'}")

@@ -121,3 +121,14 @@ def test_reading_commands_share_the_missing_library_error(tmp_path: Path, comman
     assert f"Error: no library at {missing}" in result.stderr
     assert "hint: import music first: moodseq import csv FILE" in result.stderr
     assert not missing.exists()
+
+
+def test_unknown_duration_is_shown_as_unknown_not_zero() -> None:
+    """A track whose duration no source gave is listed as '[-:--]' and shown as 'duration
+    unknown', never as a 0:00 track."""
+    from sequencer.cli.library_text import track_details, track_line
+
+    bare = Track("x1", "Untimed", ("Nobody",), 0.0)
+    assert track_line(bare) == "Nobody - Untimed  [-:--]"
+    assert "duration unknown" in track_details(bare, {})[1]
+    assert track_line(Track("x2", "Timed", ("Nobody",), 61.4)) == "Nobody - Timed  [1:01]"
