@@ -4,10 +4,15 @@ A command's requested output (a table, a listing, an export) is printed with ``c
 a line that only confirms what a command did ("created …", "Imported …: 12 tracks") is
 printed through :func:`confirm`, so ``--quiet`` leaves nothing but errors and requested output.
 
-Public: :func:`confirm`.
+It also resolves ``--format``/``-o`` pairs the same way for every command that exports
+(:func:`output_target`), noting when ``--format`` overrides what the file name says.
+
+Public: :func:`confirm`, :func:`output_target`.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -18,3 +23,15 @@ def confirm(app: AppContext, message: str) -> None:
     """Print ``message`` on stdout unless ``--quiet`` was given."""
     if not app.quiet:
         click.echo(message)
+
+
+def output_target(app: AppContext, fmt: str | None, output: Path | None) -> tuple[str | None, Path | None]:
+    """:func:`sequencer.adapters.exporters.output_target` (``-o -`` is stdout; the file checked
+    before any work), plus a note when ``--format`` disagrees with the file's suffix."""
+    from sequencer.adapters import exporters
+
+    fmt, output = exporters.output_target(fmt, output)
+    named = exporters.format_for_path(output) if output is not None else None
+    if fmt is not None and named is not None and named != fmt:
+        app.say(f"note: writing {fmt} into {output}, whose suffix says {named} (--format wins)")
+    return fmt, output

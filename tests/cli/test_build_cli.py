@@ -205,3 +205,14 @@ def test_plot_with_an_unknown_image_suffix_fails_before_the_build(tmp_path: Path
     code, out, err = run("--plain", "demo", "--plot", str(tmp_path / "x.txt"))
     assert code == 2 and out == ""
     assert ".txt is not an image format" in err and "hint: use a .png" in err
+
+
+def test_format_against_the_suffix_is_noted(tmp_path: Path) -> None:
+    """--format m3u8 -o night.xspf writes M3U8 as asked, and says the name's suffix disagrees."""
+    out = tmp_path / "night.xspf"
+    code, _out, err = run("--plain", "demo", "--format", "m3u8", "-o", str(out))
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8").startswith("#EXTM3U")
+    assert f"note: writing m3u8 into {out}, whose suffix says xspf" in err
+    code, _out, err = run("--plain", "demo", "--format", "m3u8", "-o", str(tmp_path / "night.m3u"))
+    assert code == 0 and "suffix says" not in err

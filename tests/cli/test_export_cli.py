@@ -160,3 +160,11 @@ def test_export_dash_output_is_stdout_and_messages_agree(saved: Path, tmp_path: 
     result = CliRunner().invoke(cli, ["export", str(tmp_path / "nope.json"), "-o", str(tmp_path / "no" / "x.csv")])
     assert result.exit_code == 2
     assert "the folder" in result.stderr and "does not exist" in result.stderr
+
+
+def test_export_format_against_the_suffix_is_noted(saved: Path, tmp_path: Path) -> None:
+    """export --format csv -o x.json: CSV is written, with a note that the suffix disagrees."""
+    out = tmp_path / "x.json"
+    result = CliRunner().invoke(cli, ["export", str(saved), "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "whose suffix says json" in result.stderr

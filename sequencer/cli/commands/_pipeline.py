@@ -90,7 +90,7 @@ def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _So
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     """Build a sequence as ``options`` say, then show, write and push it."""
     profile = load_profile_for(app, options.profile, options.minutes)
-    options = _checked_outputs(options)
+    options = _checked_outputs(app, options)
     seed = choose_seed(options, profile)
     source = _tracks_for(app, options, profile)
     from sequencer.cli.progress import progress_bar
@@ -111,13 +111,13 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     return sequence
 
 
-def _checked_outputs(options: BuildOptions) -> BuildOptions:
+def _checked_outputs(app: AppContext, options: BuildOptions) -> BuildOptions:
     """``options`` with ``-o -`` turned into standard output, after checking that every file
     asked for (-o, --plot, --report) can be written: a typo fails before the build, not after."""
-    from sequencer.adapters.exporters import output_target
     from sequencer.adapters.exporters.write import check_target
+    from sequencer.cli.output import output_target
 
-    fmt, output = output_target(options.fmt, options.output)
+    fmt, output = output_target(app, options.fmt, options.output)
     if options.plot is not None:
         from sequencer.adapters.plot import check_plot_path
 

@@ -30,9 +30,10 @@ def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path |
     from sequencer.adapters.exporters.json import load_sequence
     from sequencer.adapters.exporters.m3u8 import missing_locations
     from sequencer.cli.commands._pipeline import tracks_phrase
+    from sequencer.cli.output import output_target
     from sequencer.errors import InputFileError
 
-    fmt, output = exporters.output_target(fmt, output)
+    fmt, output = output_target(app, fmt, output)
     if fmt is None:
         raise InputFileError(
             "cannot tell which format to write",

@@ -53,9 +53,9 @@ def cli(app: AppContext, /, sequence_file: Path | None, playlist_ref: str | None
     if playlist_ref is None and (push or dry_run or profile_ref):
         raise InputFileError("--push, --dry-run and --profile work with --playlist only",
                              hint="to send a saved sequence to Spotify use: moodseq push SEQUENCE.json")
-    from sequencer.adapters.exporters import output_target
+    from sequencer.cli.output import output_target
 
-    fmt, output = output_target(fmt, output)
+    fmt, output = output_target(app, fmt, output)
     if playlist_ref is not None:
         _reorder_playlist(app, playlist_ref, push=push, dry_run=dry_run, profile_ref=profile_ref, seed=seed,
                           keep_ends=keep_ends, fmt=fmt, output=output)
