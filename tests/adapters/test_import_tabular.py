@@ -310,9 +310,14 @@ _names = st.text(alphabet=_letters, min_size=1, max_size=30).filter(
 )
 def test_csv_round_trip(tmp_path: Path, rows: list[tuple[str, str, int]], delimiter: str) -> None:
     """Any titles and artists written by the csv module (quotes, commas, newlines, accents)
-    read back exactly, whatever the delimiter."""
+    read back exactly, whatever the delimiter, except that a line break inside a name reads
+    as one space."""
     import csv
     import io
+    import re
+
+    def one_line(name: str) -> str:
+        return re.sub(r"\s*\n\s*", " ", name)
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
@@ -322,7 +327,8 @@ def test_csv_round_trip(tmp_path: Path, rows: list[tuple[str, str, int]], delimi
     path.write_text(buffer.getvalue(), encoding="utf-8")
     read = read_table(path)
     assert not read.report.skipped
-    assert [(r.track.title, r.track.artists[0], round(r.track.duration_s * 1000)) for r in read.records] == rows
+    expected = [(one_line(title), one_line(artist), ms) for title, artist, ms in rows]
+    assert [(r.track.title, r.track.artists[0], round(r.track.duration_s * 1000)) for r in read.records] == expected
 
 
 def test_json_lone_surrogates_are_replaced(tmp_path: Path, store: Store) -> None:
