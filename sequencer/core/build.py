@@ -89,7 +89,13 @@ def _spotify_uri(ref: str) -> str | None:
 
 
 def _suggest(tracks: Sequence[Track], ref: str) -> str:
-    """"did you mean …" for the closest track names, or how to look."""
+    """"did you mean …" for the closest track names, the artist's own tracks when ``ref`` is an
+    artist's name, or how to look."""
+    wanted = normalise_text(ref)
+    by_artist = [t.name for t in tracks if wanted in {normalise_text(a) for a in t.artists}]
+    if by_artist:
+        examples = " or ".join(repr(n) for n in list(dict.fromkeys(by_artist))[:2])
+        return f"{ref!r} is an artist: name one of their tracks, e.g. {examples}"
     names = {normalise_text(t.name): t.name for t in tracks}
     names.update({normalise_text(t.title): t.name for t in tracks})
     close = difflib.get_close_matches(normalise_text(ref), list(names), n=3, cutoff=0.5)

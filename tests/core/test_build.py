@@ -38,6 +38,15 @@ def test_find_track_by_id_name_title_and_remaster_suffix() -> None:
     assert find_track(SMALL, "https://open.spotify.com/track/0U0ldCRmgCqhVvD6ksG63j?si=x") is SMALL[1]
 
 
+def test_find_track_of_an_artist_name_suggests_their_tracks() -> None:
+    """An artist's name alone ("Kavinsky") is not a track: the hint names that artist's tracks,
+    not tracks whose titles merely look alike."""
+    with pytest.raises(TrackNotFoundError, match="no track matches 'kavinsky'") as info:
+        find_track(SMALL, "kavinsky")
+    assert info.value.hint == ("'kavinsky' is an artist: name one of their tracks, "
+                               "e.g. 'Kavinsky, Lovefoxxx - Nightcall - 2011 Remaster'")
+
+
 def test_find_track_miss_suggests_the_closest_name() -> None:
     """A near miss raises TrackNotFoundError whose hint names the track the user meant."""
     with pytest.raises(TrackNotFoundError, match="no track matches 'Vangelis - Blush Respons'") as info:
