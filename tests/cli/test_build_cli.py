@@ -216,3 +216,11 @@ def test_format_against_the_suffix_is_noted(tmp_path: Path) -> None:
     assert f"note: writing m3u8 into {out}, whose suffix says xspf" in err
     code, _out, err = run("--plain", "demo", "--format", "m3u8", "-o", str(tmp_path / "night.m3u"))
     assert code == 0 and "suffix says" not in err
+
+
+def test_empty_journey_end_is_an_error_not_ignored() -> None:
+    """--from "" (an empty shell variable, say) is refused, not silently dropped into a plain build."""
+    for option in ("--from", "--to"):
+        code, out, err = run("--plain", "build", "night-drive", option, "  ")
+        assert code == 2 and out == "", option
+        assert f"Error: {option} is empty" in err and "hint:" in err

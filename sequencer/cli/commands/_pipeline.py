@@ -89,6 +89,9 @@ def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _So
 
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     """Build a sequence as ``options`` say, then show, write and push it."""
+    for option, ref in (("--from", options.start), ("--to", options.end)):
+        if ref is not None and not ref.strip():
+            raise InputFileError(f"{option} is empty", hint=f'give a track, e.g. {option} "Kavinsky - Nightcall"')
     profile = load_profile_for(app, options.profile, options.minutes)
     options = _checked_outputs(app, options)
     seed = choose_seed(options, profile)
