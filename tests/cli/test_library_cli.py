@@ -132,3 +132,17 @@ def test_unknown_duration_is_shown_as_unknown_not_zero() -> None:
     assert track_line(bare) == "Nobody - Untimed  [-:--]"
     assert "duration unknown" in track_details(bare, {})[1]
     assert track_line(Track("x2", "Timed", ("Nobody",), 61.4)) == "Nobody - Timed  [1:01]"
+
+
+def test_tags_import_names_rows_without_a_track_or_without_moods(library: Path, tmp_path: Path) -> None:
+    """A row with an empty track cell or no mood at all is listed as skipped with its line
+    and why (not silently dropped, nor reported as the track ' - ')."""
+    path = tmp_path / "tags.csv"
+    path.write_text("artist,title,moods\n,,brooding=1\nKavinsky,Nightcall,\nVangelis,Blush Response,study\n",
+                    encoding="utf-8")
+    result = _run(library, "tags", "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "3 rows, 1 tracks tagged, 1 moods set by hand" in result.stdout
+    assert "skipped line 2: no track named (the track, artist and title cells are empty)" in result.stderr
+    assert "skipped line 3: no moods for Kavinsky - Nightcall (e.g. brooding=0.9; atmospheric)" in result.stderr
+    assert "' - '" not in result.stderr

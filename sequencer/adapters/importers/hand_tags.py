@@ -156,17 +156,22 @@ def read_hand_tags(
         if cells is None:
             report.problems.append(RowProblem(line, error or "unreadable row"))
             continue
-        moods, problems = _row_moods(cells, layout, vocabulary, line)
         ref = _ref(cells, layout)
+        if not ref.strip(" -"):
+            report.problems.append(RowProblem(line, "no track named (the track, artist and title cells are empty)"))
+            continue
+        moods, problems = _row_moods(cells, layout, vocabulary, line)
         try:
-            track_id = store.find(ref).id
+            track = store.find(ref)
         except MoodseqError as missing:
             problems.insert(0, RowProblem(line, f"{missing.message} ({missing.hint})"))
+        else:
+            if not moods and not problems:
+                problems.append(RowProblem(line, f"no moods for {track.name} (e.g. brooding=0.9; atmospheric)"))
         if problems:
             report.problems.extend(problems)
             continue
-        if moods:
-            good.append((track_id, moods))
+        good.append((track.id, moods))
     return good, report
 
 
