@@ -29,7 +29,7 @@ from sequencer.core.costs import cost_matrix
 from sequencer.core.energy import with_estimated_energy
 from sequencer.core.graph import build_graph, journey_path, neighbour_lists
 from sequencer.core.moods import cosine
-from sequencer.core.optimise import solve_path
+from sequencer.core.optimise import path_cost, solve_path
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence as PlaylistSequence
 from sequencer.core.sequence import make_sequence
@@ -38,6 +38,9 @@ from sequencer.core.walk import JourneyTarget, Violations, WalkProblem, violatio
 from sequencer.errors import ImpossibleConstraintsError, TrackNotFoundError
 
 Progress = Callable[[int, int], None]
+
+#: Smallest summed flow-cost gain for which reorder changes the given order.
+REORDER_GAIN = 1e-9
 
 #: Arc error above which the build warns that the library lacks the energies the arc asks for.
 ARC_WARNING = 0.12
@@ -382,8 +385,10 @@ def reorder_tracks(
     cost = cost_matrix(items, profile.transition)
     first = 0 if keep_ends else None
     last = len(items) - 1 if keep_ends else None
-    order = solve_path(cost, start=first, end=last, seed=0 if seed is None else seed,
-                       initial=list(range(len(items))))
+    given = list(range(len(items)))
+    order = solve_path(cost, start=first, end=last, seed=0 if seed is None else seed, initial=given)
+    if path_cost(order, cost) >= path_cost(given, cost) - REORDER_GAIN:
+        order = given  # no real gain: keep the user's order rather than an equal-cost mirror of it
     ordered = [items[i] for i in order]
     warnings = _gap_warnings(ordered, profile.constraints.artist_gap)
     return make_sequence(ordered, profile, seed=seed, mode="reorder", warnings=warnings)

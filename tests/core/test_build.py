@@ -147,6 +147,17 @@ def test_reorder_keeps_the_tracks_and_lowers_the_flow_cost() -> None:
     assert free.score.flow_cost <= result.score.flow_cost + 1e-12
 
 
+def test_reorder_leaves_an_order_it_cannot_improve_alone() -> None:
+    """An already smoothest order comes back unchanged — not reversed or reshuffled at the same
+    cost, which would look like a change for +0.0 %."""
+    tracks = [Track(f"t{i}", f"Song {i}", (f"Artist {i}",), 200.0, energy=0.1 * i) for i in range(1, 8)]
+    assert [t.id for t in reorder_tracks(tracks, Profile(name="p")).tracks] == [t.id for t in tracks]
+    mirrored = list(reversed(tracks))
+    assert [t.id for t in reorder_tracks(mirrored, Profile(name="p")).tracks] == [t.id for t in mirrored]
+    three = list(reversed(tracks[:3]))
+    assert [t.id for t in reorder_tracks(three, Profile(name="p")).tracks] == ["t3", "t2", "t1"]
+
+
 def test_reorder_warns_about_artist_repeats_it_could_not_avoid() -> None:
     """Reordering three tracks by one artist cannot keep a gap: a warning names the artist."""
     tracks = [dataclasses.replace(t, artists=("Same",)) for t in synthetic_library(10, seed=8)[:4]]
