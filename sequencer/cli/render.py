@@ -40,6 +40,9 @@ ESTIMATE_NOTE = "~ energy estimated from the track's moods"
 MOODS_WIDTH = 26
 #: The artist - title column never gets narrower than this.
 MIN_TITLE_WIDTH = 16
+#: The names keep this much room before the moods column grows past its narrowest (14): on a
+#: narrow terminal moods fold onto a second line before names wrap onto a third.
+TITLE_ROOM = 24
 #: How many moods the table shows per track.
 TOP_MOODS = 2
 
@@ -92,7 +95,7 @@ def _energy_style(step: Step) -> str:
 
 
 def _moods_width(sequence: Sequence, width: int) -> int:
-    """The moods column: its longest pair (up to MOODS_WIDTH) if the names keep 16 columns."""
+    """The moods column: its longest pair (up to MOODS_WIDTH) if the names keep TITLE_ROOM columns."""
     steps = sequence.steps
     widest = max((len(_moods_cell(step)) for step in steps), default=5)
     fixed = len(str(len(steps))) + max((len(clock(s.start_s)) for s in steps), default=5) + 6
@@ -100,7 +103,7 @@ def _moods_width(sequence: Sequence, width: int) -> int:
     if sequence.profile.arc is not None:
         fixed += 4
         columns += 1
-    room = width - fixed - (columns - 1) - MIN_TITLE_WIDTH
+    room = width - fixed - (columns - 1) - TITLE_ROOM
     return min(widest, max(14, min(MOODS_WIDTH, room)))  # 14 = "night-driving,"
 
 

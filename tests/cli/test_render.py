@@ -230,3 +230,16 @@ def test_narrow_terminal_breaks_the_summary_between_its_parts(
     head, scores = summary_line(sequence).split("; ")
     assert head + ";" in lines
     assert scores in [line.strip() for line in lines]
+
+
+def test_narrow_terminal_gives_names_room_before_moods(
+    sequence: Sequence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 60 columns the names keep at least 24 columns (moods fold first): names wrapped to
+    16 columns broke most rows into three lines."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "60")
+    out = _capture(monkeypatch, tty=True)
+    print_sequence(AppContext(), sequence)
+    header = next(line for line in ANSI.sub("", out.getvalue()).splitlines() if "artist - title" in line)
+    assert header.index("energy") - header.index("artist - title") >= 24 + 1
