@@ -224,3 +224,13 @@ def test_empty_journey_end_is_an_error_not_ignored() -> None:
         code, out, err = run("--plain", "build", "night-drive", option, "  ")
         assert code == 2 and out == "", option
         assert f"Error: {option} is empty" in err and "hint:" in err
+
+
+def test_seed_help_is_true_for_each_command() -> None:
+    """demo's --seed help says its default is 7 (it is), build's says a fresh one; neither
+    prints the 19-digit upper bound."""
+    demo_help = CliRunner().invoke(cli, ["demo", "--help"]).stdout
+    build_help = CliRunner().invoke(cli, ["build", "--help"]).stdout
+    assert "default: 7" in " ".join(demo_help.split())
+    assert "default: a fresh one" in " ".join(build_help.split())
+    assert "9223372036854775807" not in demo_help + build_help

@@ -9,16 +9,24 @@ import click
 from sequencer.cli.context import AppContext, pass_app
 
 FORMATS = ("m3u8", "xspf", "json", "csv")
-#: Seeds as a profile's `variety.seed` allows them: whole numbers from 0 (Python's random would
-#: quietly treat -7 as 7).
-SEED = click.IntRange(0, 2**63 - 1)
+#: The largest seed, as a profile's `variety.seed` allows.
+MAX_SEED = 2**63 - 1
 
 
-def build_options(func: click.decorators.FC) -> click.decorators.FC:
-    """The options `build` and `demo` share."""
+def check_seed(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """--seed as a profile's `variety.seed` allows it: a whole number from 0 (Python's random
+    would quietly treat -7 as 7)."""
+    if value is not None and not 0 <= value <= MAX_SEED:
+        raise click.BadParameter(f"{value} is not a seed: use a whole number from 0 (like `seed` in a profile)")
+    return value
+
+
+def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one") -> click.decorators.FC:
+    """The options `build` and `demo` share (``seed_default`` says what no --seed means)."""
     decorators = [
         click.option("--minutes", type=float, help="Target length (overrides the profile)."),
-        click.option("--seed", type=SEED, help="Same seed, same playlist (default: a fresh one)."),
+        click.option("--seed", type=int, metavar="N", callback=check_seed,
+                     help=f"Same seed, same playlist (default: {seed_default})."),
         click.option("--format", "fmt", type=click.Choice(FORMATS),
                      help="Export format (default: from the -o suffix; without -o, to stdout)."),
         click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),

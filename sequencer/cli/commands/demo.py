@@ -10,9 +10,14 @@ from sequencer.cli.context import AppContext, pass_app
 DEMO_SEED = 7
 
 
+def _demo_options(func: click.decorators.FC) -> click.decorators.FC:
+    """build's options, with the demo's fixed default seed in --seed's help."""
+    return build_options(func, seed_default=f"{DEMO_SEED}, so the demo is the same every time")
+
+
 @click.command()
 @click.argument("profile", default="night-drive")
-@build_options
+@_demo_options
 @pass_app
 def cli(app: AppContext, /, profile: str, seed: int | None, **options: object) -> None:
     """Build PROFILE (default: night-drive) from the built-in demo library."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sequencer.cli.commands.build import check_seed
 from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ FORMATS = ("m3u8", "xspf", "json", "csv")
 @click.option("--dry-run", is_flag=True, help="With --playlist: show what --push would change; write nothing.")
 @click.option("--profile", "profile_ref", metavar="NAME",
               help="With --playlist: score transitions with this profile's weights (default: built-in).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1),
+@click.option("--seed", type=int, metavar="N", callback=check_seed,
               help="Seed of the order search (default 0: same file, same order).")
 @click.option("--keep-ends", is_flag=True, help="Keep the first and last track where they are.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False),
