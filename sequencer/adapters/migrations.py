@@ -204,17 +204,24 @@ def apply_pending(
         backup_database(conn, path, todo[0].name)
     names: list[str] = []
     for migration in todo:
-        _apply_one(conn, migration)
-        names.append(migration.name)
+        if _apply_one(conn, migration):
+            names.append(migration.name)
     return names
 
 
-def _apply_one(conn: sqlite3.Connection, migration: Migration) -> None:
-    """Run one migration and its record atomically (statement by statement, one transaction)."""
+def _apply_one(conn: sqlite3.Connection, migration: Migration) -> bool:
+    """Run one migration and its record atomically (statement by statement, one transaction).
+
+    False when it turns out to be recorded already: another process opening the same new
+    library applied it between our look at the pending list and our write lock.
+    """
     statements = [s.strip() for s in migration.sql.split(";") if s.strip()]
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(_RECORD_TABLE)
+        if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (migration.name,)).fetchone():
+            conn.execute("ROLLBACK")
+            return False
         for statement in statements:
             conn.execute(statement)
         conn.execute(
@@ -225,3 +232,4 @@ def _apply_one(conn: sqlite3.Connection, migration: Migration) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+    return True

@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -106,6 +107,22 @@ def _library_error(path: Path, error: sqlite3.Error) -> LibraryError:
     return LibraryError(f"library {path}: {error}", hint="run with --debug and report this")
 
 
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch the database to WAL, retrying for up to ``timeout`` seconds: while another
+    connection is switching the same new file, SQLite answers "locked" at once instead of
+    waiting (its busy handler is not used there)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            text = str(error).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Store:
     """An open library database.  Use :meth:`open`; close it (or use ``with``)."""
 
@@ -139,7 +156,7 @@ class Store:
             conn = sqlite3.connect(path, isolation_level=None, timeout=timeout)
             conn.execute("PRAGMA foreign_keys = ON")
             cls._check_is_library(conn, path)
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn, timeout)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports touch many index pages
             migrations.apply_pending(conn, path)

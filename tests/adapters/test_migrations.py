@@ -65,3 +65,46 @@ def test_library_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(LibraryError, match="newer moodseq"):
         Store.open(path)
+
+
+def test_a_migration_another_process_applied_meanwhile_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes opening a new library at once both see every migration pending; the one
+    that gets the write lock second finds them recorded and skips them (it used to fail with
+    "table meta already exists")."""
+    path = tmp_path / "library.db"
+    first, second = _connect(path), _connect(path)
+    stale = migrations.pending(second)  # what the second process saw before the first wrote
+    assert apply_pending(first, path) == [m.name for m in migrations.MIGRATIONS]
+    monkeypatch.setattr(migrations, "pending", lambda conn, ms=migrations.MIGRATIONS: stale)
+    assert apply_pending(second, None) == []
+    assert applied(second) == [m.name for m in migrations.MIGRATIONS]
+
+
+def test_stores_opened_at_the_same_moment_all_open(tmp_path: Path) -> None:
+    """Several threads opening one new library at the same moment all succeed: no "table
+    already exists" from a migration applied twice, no "busy" from the switch to WAL (which
+    SQLite may refuse at once, without waiting, while another connection is mid-switch).
+    Repeated, since the race is a matter of timing."""
+    import threading
+
+    errors: list[BaseException] = []
+    for attempt in range(25):
+        path = tmp_path / f"new{attempt}.db"
+        start = threading.Barrier(4)
+
+        def open_it(path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                Store.open(path).close()
+            except BaseException as error:  # collected for the assertion
+                errors.append(error)
+
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+
