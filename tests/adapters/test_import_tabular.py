@@ -373,3 +373,27 @@ def test_line_breaks_in_names_become_spaces(tmp_path: Path, store: Store) -> Non
     import_table(store, path)
     track = store.tracks()[0]
     assert (track.title, track.artists, track.album) == ("Multi Line", ("Band Name",), "Al bum")
+
+
+def test_exportify_app_generation_with_spotify_ids_and_artist_ids(tmp_path: Path, store: Store) -> None:
+    """exportify.app's export ("Spotify ID", "Artist IDs", …, features) is recognised as
+    Exportify, and its artist ids keep "Tyler, The Creator" one artist while "Kavinsky,
+    Lovefoxxx" (two ids) is two."""
+    path = tmp_path / "Liked_Songs.csv"
+    path.write_text(
+        "\ufeffSpotify ID,Artist IDs,Track Name,Album Name,Artist Name(s),Release Date,Duration (ms),"
+        "Popularity,Added By,Added At,Genres,Danceability,Energy,Key,Loudness,Mode,Speechiness,"
+        "Acousticness,Instrumentalness,Liveness,Valence,Tempo,Time Signature\n"
+        '7KA4W4McWYRpgf0fWsJZWB,"4V8LLVI7PbaPR0K2TGSxFF","See You Again","Flower Boy","Tyler, The Creator",'
+        '2017-07-21,180386,80,spotify:user:x,2020-01-01T00:00:00Z,"hip hop,rap",0.558,0.559,6,-9.2,1,'
+        "0.0959,0.371,0,0.109,0.62,78.558,4\n"
+        '0nJW01T7XtvILxQgC5J7Wh,"0LyfQWJT6nXafLPZqxe9Of,4f7KfxeHq9BiylGmyXepGt","Nightcall","OutRun",'
+        '"Kavinsky,Lovefoxxx",2013-02-22,258000,60,spotify:user:x,2020-01-01T00:00:00Z,"synthwave",'
+        "0.5,0.8,9,-5,0,0.05,0.01,0.01,0.1,0.4,91,4\n",
+        encoding="utf-8",
+    )
+    report = import_table(store, path)
+    assert any("Exportify CSV" in note for note in report.notes)
+    tyler = store.find("spotify:track:7KA4W4McWYRpgf0fWsJZWB")
+    assert tyler.artists == ("Tyler, The Creator",) and tyler.tempo == 78.558
+    assert store.find("spotify:track:0nJW01T7XtvILxQgC5J7Wh").artists == ("Kavinsky", "Lovefoxxx")

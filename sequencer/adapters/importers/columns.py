@@ -44,7 +44,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "tags": ("tags", "tag", "moods", "mood", "labels"),
     "energy_level": ("energy level", "mik energy", "energylevel"),
-    "artist_uris": ("artist uri(s)", "artist uris"),
+    "artist_uris": ("artist uri(s)", "artist uris", "artist ids"),
     **{name: (name,) for name in ATTRIBUTES},
 }
 ALIASES["tempo"] = ("tempo", "bpm")

@@ -1,13 +1,14 @@
 """Exportify's CSV dialect: its exact column names and how to recognise an export.
 
 Exportify (exportify.net, watsonbox/exportify and its pavelkomarov fork) writes one CSV per
-playlist with quoted, comma-separated fields.  Two generations of headers exist; both are
-recognised, and the audio-feature columns of the newer one are optional.  Artist names are
-joined with commas (or semicolons).  When artist URIs are beside them (older exports), a name
+playlist with quoted, comma-separated fields.  Three generations of headers are recognised:
+watsonbox's classic one, the newer one with optional audio-feature columns, and one of the
+pavelkomarov fork that has "Spotify ID" (a bare id) and "Artist IDs" instead of URIs, then
+the same names, genres and features.  Artist names are joined with commas (or semicolons).  When artist URIs are beside them (older exports), a name
 such as "Tyler, The Creator" is split only if the number of parts equals the number of URIs;
 without URIs every comma separates artists (a known limit for names containing commas).
 
-Public: :data:`CLASSIC_COLUMNS`, :data:`CURRENT_COLUMNS`, :data:`FEATURE_COLUMNS`,
+Public: :data:`CLASSIC_COLUMNS`, :data:`CURRENT_COLUMNS`, :data:`APP_COLUMNS`, :data:`FEATURE_COLUMNS`,
 :func:`is_exportify`.
 """
 
@@ -29,15 +30,24 @@ CURRENT_COLUMNS: tuple[str, ...] = (
     "Track URI", "Track Name", "Album Name", "Artist Name(s)", "Release Date", "Duration (ms)",
     "Popularity", "Explicit", "Added By", "Added At", "Genres", "Record Label",
 )
+#: exportify.app's columns (ids instead of URIs), before the optional audio features.
+APP_COLUMNS: tuple[str, ...] = (
+    "Spotify ID", "Artist IDs", "Track Name", "Album Name", "Artist Name(s)", "Release Date",
+    "Duration (ms)", "Popularity", "Added By", "Added At", "Genres",
+)
 #: Optional audio-feature columns (Spotify's names, capitalised).
 FEATURE_COLUMNS: tuple[str, ...] = (
     "Danceability", "Energy", "Key", "Loudness", "Mode", "Speechiness", "Acousticness",
     "Instrumentalness", "Liveness", "Valence", "Tempo", "Time Signature",
 )
 
-_SIGNATURE = frozenset({"track uri", "track name", "artist name(s)"})
+_SIGNATURES = (
+    frozenset({"track uri", "track name", "artist name(s)"}),
+    frozenset({"spotify id", "artist ids", "track name", "artist name(s)"}),
+)
 
 
 def is_exportify(headers: Sequence[str]) -> bool:
-    """Whether a header row is an Exportify export's (either generation)."""
-    return {header_key(h) for h in headers} >= _SIGNATURE
+    """Whether a header row is an Exportify export's (any generation)."""
+    keys = {header_key(h) for h in headers}
+    return any(keys >= signature for signature in _SIGNATURES)
