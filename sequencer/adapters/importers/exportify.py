@@ -4,9 +4,10 @@ Exportify (exportify.net, watsonbox/exportify and its pavelkomarov fork) writes 
 playlist with quoted, comma-separated fields.  Three generations of headers are recognised:
 watsonbox's classic one, the newer one with optional audio-feature columns, and one of the
 pavelkomarov fork that has "Spotify ID" (a bare id) and "Artist IDs" instead of URIs, then
-the same names, genres and features.  Artist names are joined with commas (or semicolons).  When artist URIs are beside them (older exports), a name
-such as "Tyler, The Creator" is split only if the number of parts equals the number of URIs;
-without URIs every comma separates artists (a known limit for names containing commas).
+the same names, genres and features.  Artist names are joined with commas (or semicolons).
+When artist URIs or ids are beside them, a name such as "Tyler, The Creator" is split only if
+the number of parts equals the number of URIs/ids; without them every comma separates
+artists (a known limit for names containing commas).
 
 Public: :data:`CLASSIC_COLUMNS`, :data:`CURRENT_COLUMNS`, :data:`APP_COLUMNS`, :data:`FEATURE_COLUMNS`,
 :func:`is_exportify`.
