@@ -397,3 +397,13 @@ def test_exportify_app_generation_with_spotify_ids_and_artist_ids(tmp_path: Path
     tyler = store.find("spotify:track:7KA4W4McWYRpgf0fWsJZWB")
     assert tyler.artists == ("Tyler, The Creator",) and tyler.tempo == 78.558
     assert store.find("spotify:track:0nJW01T7XtvILxQgC5J7Wh").artists == ("Kavinsky", "Lovefoxxx")
+
+
+def test_a_repeated_column_name_is_noted(tmp_path: Path, store: Store) -> None:
+    """Two columns with the same name: the first is used and a note says so, naming both
+    positions (a spreadsheet join often leaves such a pair)."""
+    path = tmp_path / "dup.csv"
+    path.write_text("title,artist,Title\nFirst,A,Second\n", encoding="utf-8")
+    report = import_table(store, path)
+    assert store.find("A - First").title == "First"
+    assert "dup.csv: column 'title' appears 2 times (columns 1, 3); the first is used" in report.notes

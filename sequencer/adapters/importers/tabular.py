@@ -274,6 +274,19 @@ def read_table(
     return read
 
 
+def repeated_columns(headers: Sequence[str]) -> list[str]:
+    """A note for each column name used more than once (only the first of them is read)."""
+    positions: dict[str, list[int]] = {}
+    for number, header in enumerate(headers, start=1):
+        if header.strip():
+            positions.setdefault(header_key(header), []).append(number)
+    return [
+        f"column {headers[where[0] - 1]!r} appears {len(where)} times "
+        f"(columns {', '.join(map(str, where))}); the first is used"
+        for where in positions.values() if len(where) > 1
+    ]
+
+
 def _read_delimited(
     text: str, path: Path, read: TableRead, ctx_args: Mapping[str, Any],
     overrides: Mapping[str, str] | None,
@@ -287,6 +300,7 @@ def _read_delimited(
     kind = "Exportify CSV" if exportify.is_exportify(headers) else "CSV"
     name = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}[delimiter]
     read.report.notes.append(f"{path.name}: {kind}, {name}-separated")
+    read.report.notes.extend(f"{path.name}: {note}" for note in repeated_columns(headers))
     # A spreadsheet that separates with ';' or tabs may write decimals with a comma ("0,62").
     _records(rows[1:], headers, read, ctx_args, overrides, str(path), decimal_comma=delimiter != ",")
 
