@@ -167,7 +167,8 @@ def _fit_reason(
         return f"mood fit {_num(fit)}: none of its moods is one the profile asks for"
     named = ", ".join(f"{mood} {_num(weight)}" for mood, weight in wanted[:MAX_MOODS])
     more = f" (+{len(wanted) - MAX_MOODS} more)" if len(wanted) > MAX_MOODS else ""
-    return f"mood fit {_num(fit)}: {named}{more} match the profile"
+    verb = "matches" if len(wanted) == 1 else "match"
+    return f"mood fit {_num(fit)}: {named}{more} {verb} the profile"
 
 
 def _energy_reason(step: Step) -> str:

@@ -44,6 +44,7 @@ def test_reasons_name_the_matching_and_avoided_moods() -> None:
     assert first.matching_moods == (("night-driving", 0.9), ("brooding", 0.5))
     assert any("night-driving 0.90, brooding 0.50 match the profile" in r for r in first.reasons)
     assert second.matching_moods == (("night-driving", 0.8),)
+    assert any(r.endswith("night-driving 0.80 matches the profile") for r in second.reasons)
     assert not any("atmospheric" in r for r in second.reasons)
     assert third.avoided_moods == (("angsty", 0.2),)
     assert "carries moods the profile avoids: angsty 0.20" in third.reasons
