@@ -93,7 +93,7 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
 def read_text(path: Path) -> str:
     """Read a user's text file as UTF-8, with a clear error when it cannot be read."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # -sig: a BOM from Windows editors is dropped
     except FileNotFoundError:
         raise InputFileError(f"no such file: {path}", hint="check the path") from None
     except IsADirectoryError:

@@ -248,3 +248,10 @@ def test_round_trip_property(tracks: list[Track], profile: Profile, seed: int | 
     assert loaded.tracks == tracks
     assert loaded.profile == profile
     assert loaded.seed == seed and loaded.name == profile.name
+
+
+def test_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    """A file saved "UTF-8 with BOM" (Windows editors) reads like one without."""
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"title": "A", "artists": ["B"], "duration_ms": 1000}]).encode())
+    assert [t.title for t in load_sequence_json(path).tracks] == ["A"]

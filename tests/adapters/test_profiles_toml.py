@@ -160,3 +160,14 @@ def test_a_folder_named_like_a_profile_name_does_not_hide_the_profile(tmp_path: 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "study").mkdir()
     assert resolve("study", tmp_path / "user").name == "study.toml"
+
+
+def test_a_byte_order_mark_and_crlf_are_ignored(tmp_path: Path) -> None:
+    """A profile saved "UTF-8 with BOM" and Windows line ends loads, with the right lines."""
+    path = tmp_path / "win.toml"
+    path.write_bytes(b"\xef\xbb\xbfminutes = 30\r\n[moods]\r\nstudy = 1\r\n")
+    assert load_profile_file(path).minutes == 30
+    path.write_bytes(b"\xef\xbb\xbfminutes = 30\r\n[moods]\r\nstdy = 1\r\n")
+    with pytest.raises(ProfileError) as info:
+        load_profile_file(path)
+    assert str(info.value.problems[0]).startswith(f"{path}:3: unknown mood 'stdy'")

@@ -460,7 +460,7 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # -sig: a BOM from Windows editors is dropped
     except FileNotFoundError:
         raise InputFileError(f"no such file: {source}", hint="check the path") from None
     except IsADirectoryError:
