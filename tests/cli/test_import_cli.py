@@ -148,3 +148,28 @@ def test_spotify_subcommand_says_when_unavailable(monkeypatch: pytest.MonkeyPatc
     assert "Error: Spotify import is unavailable in this installation" in result.stderr
     listing = CliRunner().invoke(cli, ["import", "--help"])
     assert "(unavailable)" in listing.stdout
+
+
+def test_import_csv_takes_several_files(tmp_path: Path) -> None:
+    """`import csv a.csv b.json` (Exportify's "Export All" gives one CSV per playlist) imports
+    each, with a summary line per file; one unreadable file stops the run before anything is
+    written, naming it."""
+    library = tmp_path / "lib.db"
+    first, second = tmp_path / "a.csv", tmp_path / "b.json"
+    first.write_text("title,artist\nOne,A\nTwo,B\n", encoding="utf-8")
+    second.write_text('[{"title": "Two", "artist": "B"}, {"title": "Three", "artist": "C"}]', encoding="utf-8")
+    result = _invoke(library, "import", "csv", str(first), str(second))
+    assert result.exit_code == 0, result.stderr
+    assert "Imported a.csv: 2 rows → 2 tracks (2 new" in result.stdout
+    assert "Imported b.json: 2 rows → 2 tracks (1 new, 0 updated, 1 unchanged)" in result.stdout
+    with Store.open(library) as store:
+        assert store.count() == 3
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    third = tmp_path / "c.csv"
+    third.write_text("title,artist\nFour,D\n", encoding="utf-8")
+    result = _invoke(library, "import", "csv", str(third), str(empty))
+    assert result.exit_code == 2
+    assert "Error: " in result.stderr and "empty.csv is empty" in result.stderr
+    with Store.open(library) as store:
+        assert store.count() == 3

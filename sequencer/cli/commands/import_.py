@@ -1,6 +1,6 @@
 """`moodseq import csv|files|spotify`: bring a user's music into the library.
 
-`csv` reads Exportify exports and any CSV/TSV/JSON (gzip too) with detected columns and
+`csv` reads Exportify exports and any CSV/TSV/JSON (gzip too; several files at once) with detected columns and
 `--map FIELD=COLUMN` overrides; `files` reads local audio files' tags; `spotify` lives in
 `_import_spotify.py` and is imported only when run (it needs spotipy; see
 :class:`sequencer.cli.import_group.ImportGroup`).
@@ -51,30 +51,39 @@ def _print_library(app: AppContext, total: int, moodless: int) -> None:
 
 
 @cli.command("csv")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="Use COLUMN for FIELD (title, artist, album, duration, id, isrc, genre, tags, "
                    "tempo, energy, …); repeatable.")
 @pass_app
-def csv_(app: AppContext, file: Path, maps: tuple[str, ...]) -> None:
-    """Import FILE: an Exportify export or any CSV/TSV/JSON track list (.gz accepted).
+def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...]) -> None:
+    """Import FILES: Exportify exports or any CSV/TSV/JSON track lists (.gz accepted).
 
     Columns are detected by their usual names (track_name/name/song/title,
     track_artist/artist/artists, duration_ms/length/duration, track_id/id/uri, genre, tags,
-    the Spotify audio-feature names).  Example: moodseq import csv songs.csv --map title=song
+    the Spotify audio-feature names).  Every file is read before anything is written, so one
+    unreadable file stops the run with nothing imported.
+
+    \b
+    Examples:
+      moodseq import csv songs.csv --map title=song
+      moodseq import csv exports/*.csv
     """
     from sequencer.adapters.importers.columns import parse_map_options
     from sequencer.adapters.importers.tabular import read_table
     from sequencer.cli.progress import progress_bar
 
     overrides = parse_map_options(maps)
-    read = read_table(file, overrides=overrides, vocabulary=app.vocabulary())
-    if app.debug and read.columns is not None:
-        app.say(f"columns: {read.columns.describe()}")
-    with app.open_library(create=True) as store, progress_bar(app, "Importing", len(read.records)) as advance:
-        report = store.upsert_records(read.records, report=read.report, kind="csv", progress=advance)
+    reads = [(file, read_table(file, overrides=overrides, vocabulary=app.vocabulary())) for file in files]
+    for file, read in reads:
+        if app.debug and read.columns is not None:
+            app.say(f"{file.name}: columns: {read.columns.describe()}")
+    with app.open_library(create=True) as store:
+        for file, read in reads:
+            with progress_bar(app, f"Importing {file.name}", len(read.records)) as advance:
+                report = store.upsert_records(read.records, report=read.report, kind="csv", progress=advance)
+            _print_report(app, report, file.name)
         total, moodless = store.count(), store.count_without_moods()
-    _print_report(app, report, file.name)
     _print_library(app, total, moodless)
 
 
