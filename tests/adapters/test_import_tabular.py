@@ -407,3 +407,18 @@ def test_a_repeated_column_name_is_noted(tmp_path: Path, store: Store) -> None:
     report = import_table(store, path)
     assert store.find("A - First").title == "First"
     assert "dup.csv: column 'title' appears 2 times (columns 1, 3); the first is used" in report.notes
+
+
+def test_a_zip_archive_says_to_unzip_it(tmp_path: Path) -> None:
+    """Exportify's "Export All" zip given as is: an error that names the archive and says how
+    to import its CSVs, not "contains NUL bytes"."""
+    import zipfile
+
+    path = tmp_path / "spotify_playlists.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Liked_Songs.csv", "title,artist\nA,B\n")
+    with pytest.raises(InputFileError) as raised:
+        read_table(path)
+    assert raised.value.message == f"{path} is a zip archive"
+    folder = tmp_path / "spotify_playlists"
+    assert raised.value.hint == f"unzip it, then import its files: moodseq import csv {folder}/*.csv"

@@ -18,6 +18,7 @@ from pathlib import Path
 from sequencer.errors import InputFileError
 
 GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ def _read_bytes(path: Path) -> tuple[bytes, bool]:
         ) from None
     except OSError as error:
         raise InputFileError(f"cannot read {path}: {error.strerror}", hint="check permissions") from None
+    if raw.startswith(ZIP_MAGIC):
+        raise InputFileError(
+            f"{path} is a zip archive",
+            hint=f"unzip it, then import its files: moodseq import csv {path.with_suffix('')}/*.csv",
+        )
     if not raw.startswith(GZIP_MAGIC):
         return raw, False
     try:
