@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -118,11 +119,15 @@ class Key:
     high: float | None = None
     choices: tuple[str, ...] = ()
     doc: str = ""
+    #: str only: the text is shown in headings, tables and exports, so one line, no control characters
+    one_line: bool = False
+    #: str only: the text may not be empty (or only spaces)
+    non_empty: bool = False
 
 
 SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
-    "name": Key("str", doc="profile name (defaults to the file name)"),
-    "description": Key("str", doc="one line shown in `profiles list`"),
+    "name": Key("str", doc="profile name (defaults to the file name)", one_line=True, non_empty=True),
+    "description": Key("str", doc="one line shown in `profiles list`", one_line=True),
     "minutes": Key("float", 1, 24 * 60, doc="target length in minutes"),
     "tolerance_minutes": Key("float", 0, 600, doc="allowed distance from the target"),
     "moods": Key("moodmap", -1, 1, doc="mood weights; negative = avoid"),
@@ -218,6 +223,18 @@ def _num(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+def _check_text(c: _Collector, path: tuple[str, ...], value: str, key: Key) -> str | None:
+    """A str value against the key's one-line and non-empty rules; None after a problem."""
+    if key.non_empty and not value.strip():
+        c.add(path, f"{_dotted(path)} = {value!r} must not be empty", f'e.g. {path[-1]} = "late drive"')
+        return None
+    if key.one_line and any(unicodedata.category(ch) == "Cc" for ch in value):
+        c.add(path, f"{_dotted(path)} = {value!r} must be one line of text",
+              "remove the line breaks, tabs and control characters")
+        return None
+    return value
+
+
 def _check_value(c: _Collector, path: tuple[str, ...], value: Any, key: Key) -> Any:
     """Type- and range-check one value; returns the cleaned value or None after a problem."""
     bad = f"{_dotted(path)} = {value!r} must be {_kind_name(key.kind)}"
@@ -234,7 +251,7 @@ def _check_value(c: _Collector, path: tuple[str, ...], value: Any, key: Key) -> 
                 hint or f"use one of {', '.join(key.choices)}",
             )
             return None
-        return value
+        return _check_text(c, path, value, key)
     if key.kind == "bool":
         if not isinstance(value, bool):
             c.add(path, bad, f"write {path[-1]} = true or {path[-1]} = false (no quotes)")

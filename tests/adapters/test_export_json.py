@@ -227,7 +227,7 @@ def _tracks(draw: st.DrawFn) -> list[Track]:
 def _profiles(draw: st.DrawFn) -> Profile:
     """A valid profile with random name, moods, arc, constraints and variety."""
     return Profile(
-        name=draw(st.text(min_size=1).filter(str.strip)),
+        name=draw(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1).filter(str.strip)),
         minutes=float(draw(st.integers(1, 600))),
         moods=draw(st.dictionaries(st.sampled_from(_MOODS), st.floats(-1, 1), max_size=5)),
         arc=draw(st.none() | st.just(((0.0, 0.3), (0.5, 0.8), (1.0, 0.4)))),

@@ -21,7 +21,8 @@ def arcs(draw: st.DrawFn) -> list[list[float]]:
 @st.composite
 def profile_dicts(draw: st.DrawFn) -> dict[str, object]:
     data: dict[str, object] = {
-        "name": draw(st.text(min_size=1, max_size=20)),
+        "name": draw(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20)
+                     .filter(str.strip)),
         "minutes": draw(st.integers(5, 300)) * 1.0,
         "moods": draw(moods),
         "constraints": {
@@ -59,3 +60,20 @@ def test_named_shapes_are_arcs() -> None:
     assert profile.arc == arc_points("peak", 0.2, 0.8)
     assert target_at(profile.arc, 0.3) == 0.5
     assert target_at(profile.arc, 1.5) == 0.2
+
+
+def test_name_and_description_must_be_one_printable_line() -> None:
+    """An empty name or a name/description with a line break or control character is a problem
+    (it broke the heading, the table and the exports), reported with the fix."""
+    import pytest
+
+    from sequencer.errors import ProfileError
+
+    for data, expected in (({"name": ""}, "name = '' must not be empty"),
+                           ({"name": "   "}, "name = '   ' must not be empty"),
+                           ({"name": "a\nb"}, "name = 'a\\nb' must be one line of text"),
+                           ({"description": "x\ty\x07"}, "description = 'x\\ty\\x07' must be one line of text")):
+        with pytest.raises(ProfileError) as info:
+            profile_from_mapping(data, "p.toml")
+        assert expected in str(info.value.problems[0]), str(info.value.problems[0])
+    assert profile_from_mapping({"name": "夜 drive — café"}, "p.toml").name == "夜 drive — café"
