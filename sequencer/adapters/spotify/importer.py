@@ -84,6 +84,23 @@ def _take(entries: Iterable[dict[str, Any]], into: SpotifyImport, seen: set[str]
     return taken
 
 
+def known_features(row: dict[str, Any]) -> dict[str, Any]:
+    """The audio features of a Spotify row that say something, by the CSV import's ranges
+    (:data:`~sequencer.adapters.importers.values.RANGES`): Spotify writes "no key detected"
+    as -1 and an unmeasured tempo as 0, which mean unknown, never a key or 0 BPM."""
+    from sequencer.adapters.importers.values import RANGES
+
+    values: dict[str, Any] = {}
+    for name in ATTRIBUTES:
+        value = row.get(name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        low, high = RANGES.get(name, (float("-inf"), float("inf")))
+        if low <= value <= high:
+            values[name] = int(value) if name in ("key", "mode") else value
+    return values
+
+
 def _with_features(client: SpotifyClient, result: SpotifyImport, progress: Progress | None) -> None:
     """Add audio features where the app still gets them; a 403 stops asking."""
     tracks = result.tracks
@@ -98,8 +115,7 @@ def _with_features(client: SpotifyClient, result: SpotifyImport, progress: Progr
         for i, track in enumerate(chunk):
             row = by_id.get(track.id)
             if row:
-                values = {a: row[a] for a in ATTRIBUTES if row.get(a) is not None}
-                tracks[start + i] = track.evolve(**values)
+                tracks[start + i] = track.evolve(**known_features(row))
         result.features = True
         if progress is not None:
             progress(min(start + MAX_URIS, len(tracks)), len(tracks))

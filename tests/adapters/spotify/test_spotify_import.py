@@ -111,3 +111,26 @@ def test_into_a_real_library_twice(client: SpotifyClient, fake_spotify: FakeSpot
         assert again.added == 0
         assert sorted(t.id for t in store.tracks()) == sorted(ids)
         assert all(t.uri == f"spotify:track:{t.id}" for t in store.tracks())
+
+
+def test_features_spotify_marks_unknown_are_left_unknown(
+    client: SpotifyClient, fake_spotify: FakeSpotify, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spotify's "no key detected" (-1) and a tempo of 0 mean unknown, as in a CSV import:
+    they are left out (None), not stored as key -1 / tempo 0; valid values are kept."""
+    fake_spotify.audio_features_allowed = True
+    ids = like(fake_spotify, 2)
+    original = fake_spotify._features
+
+    def silent_first(track_id: str) -> dict[str, object] | None:
+        row = original(track_id)
+        if row is not None and track_id == ids[0]:
+            row.update(key=-1, tempo=0.0, energy=0.0001)
+        return row
+
+    monkeypatch.setattr(fake_spotify, "_features", silent_first)
+    found = import_spotify(client, liked=True)
+    silent = next(t for t in found.tracks if t.id == ids[0])
+    assert (silent.key, silent.tempo, silent.energy) == (None, None, 0.0001)
+    other = next(t for t in found.tracks if t.id == ids[1])
+    assert other.key is not None and other.tempo is not None and other.tempo > 0
