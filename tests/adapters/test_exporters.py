@@ -220,3 +220,11 @@ def test_format_for_path_and_unknown_formats() -> None:
     with pytest.raises(InputFileError, match="unknown export format 'xpsf'") as info:
         exporters.render(sample_sequence(), "xpsf")
     assert info.value.hint == "did you mean 'xspf'? use one of: m3u8, xspf, json, csv"
+
+
+def test_m3u8_header_counts_one_track_in_the_singular() -> None:
+    """The M3U8 comment header says "1 track" (and "1 of 1 track has …"), not "1 tracks"."""
+    one = make_sequence([Track("x", "Alone", ("Solo",), 100.0)], Profile(name="p"), seed=1)
+    text = m3u8.render(one)
+    assert " · 1 track · " in text
+    assert "1 of 1 track has no known file" in text

@@ -70,7 +70,7 @@ def test_export_m3u8_to_stdout_with_note(saved: Path) -> None:
     assert lines[:2] == ["#EXTM3U", "#PLAYLIST:Late"]
     assert "#EXTINF:258,Kavinsky - Nightcall" in lines
     assert lines[lines.index("#EXTINF:267,College, Electric Youth - A Real Hero") + 1] == "/music/hero.mp3"
-    assert "1 of 3 tracks have no file or Spotify URI; the M3U8 gives them placeholder" in result.stderr
+    assert "1 of 3 tracks has no file or Spotify URI; the M3U8 gives them placeholder" in result.stderr
 
 
 def test_export_needs_a_format(saved: Path, tmp_path: Path) -> None:

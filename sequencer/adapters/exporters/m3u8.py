@@ -78,7 +78,9 @@ def placeholder(track: Track) -> str:
 
 def render(sequence: Sequence, *, name: str | None = None) -> str:
     """The sequence as an extended M3U playlist (``\\n`` line ends, a final newline)."""
-    header = [generator(), f"{len(sequence.steps)} tracks", _clock(sequence.duration_s)]
+    count = len(sequence.steps)
+    tracks = "track" if count == 1 else "tracks"
+    header = [generator(), f"{count} {tracks}", _clock(sequence.duration_s)]
     if sequence.seed is not None:
         header.append(f"seed {sequence.seed}")
     lines = ["#EXTM3U", f"#PLAYLIST:{one_line(playlist_name(sequence, name))}",
@@ -86,7 +88,7 @@ def render(sequence: Sequence, *, name: str | None = None) -> str:
     missing = missing_locations(sequence)
     if missing:
         lines.append(
-            f"# {missing} of {len(sequence.steps)} tracks have no known file or Spotify URI: "
+            f"# {missing} of {count} {tracks} {'has' if missing == 1 else 'have'} no known file or Spotify URI: "
             'their location is a placeholder "Artists - Title" (players skip it as missing; '
             "converters match the #EXTINF)"
         )

@@ -45,8 +45,9 @@ def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path |
         app.say(f"note: {sequence_file} has no profile; mood fit and arc use an empty profile")
     title = name or loaded.name
     if exporters.check_format(fmt) == "m3u8" and missing_locations(sequence):
-        app.say(f"note: {missing_locations(sequence)} of {len(sequence.steps)} tracks have no "
-                "file or Spotify URI; the M3U8 gives them placeholder locations (XSPF suits "
+        missing = missing_locations(sequence)
+        app.say(f"note: {missing} of {tracks_phrase(len(sequence.steps))} {'has' if missing == 1 else 'have'} "
+                "no file or Spotify URI; the M3U8 gives them placeholder locations (XSPF suits "
                 "them better)")
     if output is None:
         click.echo(exporters.render(sequence, fmt, name=title), nl=False)
