@@ -158,6 +158,12 @@ def _closest_hint(conn: sqlite3.Connection, ref: str) -> str:
     return "list tracks with `moodseq library list --artist NAME`"
 
 
+def _contains(norm: str) -> str:
+    """A LIKE pattern for "contains ``norm``" with ``%``, ``_`` and ``\\`` taken literally."""
+    escaped = norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def search(
     conn: sqlite3.Connection,
     *,
@@ -180,14 +186,23 @@ def search(
         conditions.append("m.weight > 0")
         order = "m.weight DESC, t.tid"
     if artist:
+        norm = normalise_text(artist)
+        match = "a.norm LIKE ? ESCAPE '\\'" if norm else "instr(lower(a.name), lower(?)) > 0"
         conditions.append(
             "t.tid IN (SELECT ta.tid FROM track_artists ta JOIN artists a ON a.arid = ta.arid "
-            "WHERE a.norm LIKE ?)"
+            f"WHERE {match})"
         )
-        params.append(f"%{normalise_text(artist)}%")
+        params.append(_contains(norm) if norm else artist.strip())
     if text:
-        conditions.append("(replace(t.match_key, '|', ' ') LIKE ? OR t.id = ?)")
-        params.extend([f"%{normalise_text(text)}%", text])
+        norm = normalise_text(text)
+        if norm:
+            conditions.append("(replace(t.match_key, '|', ' ') LIKE ? ESCAPE '\\' OR t.id = ?)")
+            params.extend([_contains(norm), text])
+        else:  # punctuation only ("!!!"): look for it as typed
+            conditions.append(
+                "(instr(lower(t.title), lower(?)) > 0 OR instr(lower(t.artists), lower(?)) > 0 OR t.id = ?)"
+            )
+            params.extend([text.strip(), text.strip(), text])
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     sql = f"SELECT t.tid FROM tracks t {' '.join(joins)} {where} ORDER BY {order}"
     if limit is not None:

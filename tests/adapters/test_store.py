@@ -363,3 +363,24 @@ def test_an_import_running_beside_another_does_not_duplicate_its_tracks(tmp_path
         assert first.count() == 3
         assert report.added == 1 and report.updated + report.unchanged == 2
         assert first.find("B - Beta").uri == NIGHTCALL_URI
+
+
+def test_search_text_is_literal_and_never_empty_matches_all(tmp_path: Path) -> None:
+    """`library list --text/--artist` match what was typed: SQL LIKE wildcards (% and _) are
+    plain characters, and a filter of punctuation only ("!!!", "%") matches names holding it
+    rather than every track."""
+    with Store.open(tmp_path / "lib.db") as store:
+        store.upsert_tracks([
+            _track("Heart of Hearts", "!!!"), _track("Back In Black", "AC/DC"),
+            _track("Baz", "Foo_Bar"), _track("100% Pure", "Band"), _track("100 Years", "Band"),
+        ])
+
+        def titles(**filters: str) -> list[str]:
+            return sorted(t.title for t in store.search(**filters))
+
+        assert titles(text="_") == ["Baz"]
+        assert titles(text="%") == ["100% Pure"]
+        assert titles(artist="!!!") == ["Heart of Hearts"]
+        assert titles(artist="ac/dc") == ["Back In Black"]
+        assert titles(text="100") == ["100 Years", "100% Pure"]
+        assert titles(text="?!?") == []
