@@ -375,8 +375,8 @@ def test_search_text_is_literal_and_never_empty_matches_all(tmp_path: Path) -> N
             _track("Baz", "Foo_Bar"), _track("100% Pure", "Band"), _track("100 Years", "Band"),
         ])
 
-        def titles(**filters: str) -> list[str]:
-            return sorted(t.title for t in store.search(**filters))
+        def titles(*, text: str | None = None, artist: str | None = None) -> list[str]:
+            return sorted(t.title for t in store.search(text=text, artist=artist))
 
         assert titles(text="_") == ["Baz"]
         assert titles(text="%") == ["100% Pure"]
