@@ -32,7 +32,7 @@ from sequencer.core.moods import cosine
 from sequencer.core.optimise import path_cost, solve_path
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence as PlaylistSequence
-from sequencer.core.sequence import make_sequence
+from sequencer.core.sequence import Step, make_sequence
 from sequencer.core.track import Track, base_title, normalise_text, parse_track_ref, song_key
 from sequencer.core.walk import JourneyTarget, Violations, WalkProblem, violations, walk
 from sequencer.errors import ImpossibleConstraintsError, TrackNotFoundError
@@ -287,8 +287,10 @@ def _impossible(v: Violations, duration: float, profile: Profile, cands: Candida
     )
 
 
-def _warnings(tracks: Sequence[Track], profile: Profile, arc_error: float, journey_note: str | None) -> list[str]:
-    """Things the user should know about a successful build."""
+def _warnings(sequence: PlaylistSequence, pinned: tuple[bool, bool], journey_note: str | None) -> list[str]:
+    """Things the user should know about a successful build (``pinned``: start, end fixed)."""
+    tracks, profile, arc_error = sequence.tracks, sequence.profile, sequence.score.arc_error
+    steps = sequence.steps
     out: list[str] = []
     if journey_note:
         out.append(journey_note)
@@ -296,11 +298,18 @@ def _warnings(tracks: Sequence[Track], profile: Profile, arc_error: float, journ
     if profile.arc is not None and estimated:
         out.append(f"energy estimated from moods for {estimated} of {len(tracks)} tracks")
     if profile.arc is not None and arc_error > ARC_WARNING:
-        out.append(
-            f"the arc is followed only loosely (arc error {arc_error:.2f}): the library has few "
-            "tracks at the energies it asks for"
-        )
+        out.append(f"the arc is followed only loosely (arc error {arc_error:.2f}): {_arc_cause(steps, pinned)}")
     return out
+
+
+def _arc_cause(steps: Sequence[Step], pinned: tuple[bool, bool]) -> str:
+    """Why the arc is missed: a fixed start/end track far from its target, else the library."""
+    ends = (("start", steps[0], pinned[0]), ("end", steps[-1], pinned[1])) if steps else ()
+    for label, step, fixed in ends:
+        energy, target = step.track.energy, step.target_energy
+        if fixed and energy is not None and target is not None and abs(energy - target) > ARC_WARNING:
+            return f"the fixed {label} track's energy {energy:.2f} is far from the arc's {target:.2f} there"
+    return "the library has few tracks at the energies it asks for"
 
 
 def build_playlist(
@@ -364,7 +373,7 @@ def build_playlist(
         raise _impossible(result.violations, result.duration_s, profile, cands)
     chosen = [cands.tracks[i] for i in result.order]
     sequence = make_sequence(chosen, profile, seed=seed, mode="journey" if journey else "build")
-    warnings = _warnings(chosen, profile, sequence.score.arc_error, note)
+    warnings = _warnings(sequence, (first is not None, last is not None), note)
     return dataclasses.replace(sequence, warnings=tuple(warnings))
 
 

@@ -163,3 +163,20 @@ def test_reorder_warns_about_artist_repeats_it_could_not_avoid() -> None:
     tracks = [dataclasses.replace(t, artists=("Same",)) for t in synthetic_library(10, seed=8)[:4]]
     result = reorder_tracks(tracks, Profile(name="p"))
     assert "Same plays twice within 3 tracks" in result.warnings
+
+
+def _energy_ladder(n: int = 40) -> list[Track]:
+    """Tracks of 5 minutes with energies spread evenly over 0.1–0.9, one artist each."""
+    return [Track(f"e{i}", f"Level {i}", (f"Artist {i}",), 300.0, moods={"study": 1.0},
+                  energy=round(0.1 + 0.8 * i / (n - 1), 3)) for i in range(n)]
+
+
+def test_loose_arc_warning_names_a_fixed_start_far_from_the_arc() -> None:
+    """A fixed start far above a low flat arc: the warning names the start track, not the library."""
+    tracks = _energy_ladder()
+    profile = Profile(name="p", minutes=10, tolerance_minutes=1, moods={"study": 1.0},
+                      arc=((0.0, 0.15), (1.0, 0.15)))
+    result = build_playlist(tracks, profile, seed=1, start="Artist 39 - Level 39")
+    loose = [w for w in result.warnings if "followed only loosely" in w]
+    assert loose, (result.score.arc_error, result.warnings)
+    assert "the fixed start track's energy 0.90 is far from the arc's" in loose[0]
