@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def parse_mood_weights(items: Iterable[str], vocabulary: MoodVocabulary) -> dict[str, float]:
-    """``["brooding=0.9", "dark"]`` → canonical mood → weight in [0, 1].
+    """``["brooding=0.9", "study:0.5", "dark"]`` → canonical mood → weight in [0, 1].
 
     Raises
     ------
@@ -33,6 +33,8 @@ def parse_mood_weights(items: Iterable[str], vocabulary: MoodVocabulary) -> dict
     weights: dict[str, float] = {}
     for item in items:
         name, _, value = item.partition("=")
+        if not value and ":" in item:  # "night-driving:0.7", as a hand-tags file may say
+            name, _, value = item.partition(":")
         mood = vocabulary.canonical(name)
         try:
             weight = float(value) if value else 1.0

@@ -146,3 +146,17 @@ def test_tags_import_names_rows_without_a_track_or_without_moods(library: Path, 
     assert "skipped line 2: no track named (the track, artist and title cells are empty)" in result.stderr
     assert "skipped line 3: no moods for Kavinsky - Nightcall (e.g. brooding=0.9; atmospheric)" in result.stderr
     assert "' - '" not in result.stderr
+
+
+def test_tag_accepts_mood_colon_weight_like_the_tags_file() -> None:
+    """`library tag REF night-driving:0.7` reads like `=` (as a hand-tags file does), and
+    a weight after either separator is checked the same way."""
+    from sequencer.adapters.library_ops import parse_mood_weights
+    from sequencer.core.moods import default_vocabulary
+
+    vocabulary = default_vocabulary()
+    assert parse_mood_weights(["Night-Driving:0.7", "brooding=0.5", "study"], vocabulary) == {
+        "night-driving": 0.7, "brooding": 0.5, "study": 1.0,
+    }
+    with pytest.raises(Exception, match="weight must be in"):
+        parse_mood_weights(["study:2"], vocabulary)
