@@ -86,6 +86,7 @@ def test_import_files(tmp_path: Path) -> None:
     assert "Imported 2 files from" in result.stdout and "1 new" in result.stdout
     assert "bad.flac: not a readable audio file" in result.stderr
     assert "1 track has no moods yet: run `moodseq moods infer`" in result.stderr
+    assert f"library {tmp_path / 'lib.db'}: 1 track\n" in result.stderr
 
 
 def test_import_names_the_next_step_for_tracks_without_moods(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def _print_report(app: AppContext, report: ImportReport, what: str) -> None:
 
 def _print_library(app: AppContext, total: int, moodless: int) -> None:
     """The library's size on stderr, and the next step when some tracks have no moods yet."""
-    app.say(f"library {app.library_path}: {total:,} tracks")
+    app.say(f"library {app.library_path}: {total:,} track{'' if total == 1 else 's'}")
     if moodless:
         have = "track has" if moodless == 1 else "tracks have"
         app.say(f"{moodless:,} {have} no moods yet: run `moodseq moods infer`")
