@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from sequencer.core.identity import spotify_uri
 from sequencer.errors import InputFileError
 
 if TYPE_CHECKING:
@@ -46,9 +47,18 @@ def parse_mood_weights(items: Iterable[str], vocabulary: MoodVocabulary) -> dict
     return weights
 
 
-def hand_tag(store: Store, ref: str, weights: dict[str, float]) -> Track:
+def hand_tag(store: Store, ref: str, weights: dict[str, float]) -> tuple[Track, int]:
     """Set ``weights`` as hand moods of the track ``ref`` names (other moods kept); returns
-    the track as it reads now."""
+    the track as it reads now and how many recordings were tagged.
+
+    A name ("Artist - Title") reaches every recording of exactly that name (an album version
+    and a radio edit, or one song from two sources), so a build cannot pick an untagged twin;
+    an id or Spotify URI/link reaches only the recording it names.
+    """
     track = store.find(ref)
-    store.set_moods(track.id, weights, source="hand", replace=False)
-    return store.find(track.id)
+    by_identity = ref.strip() == track.id or (spotify_uri(ref) is not None and spotify_uri(ref) == track.uri)
+    ids = [track.id] if by_identity else store.same_name_ids(track.id)
+    with store.transaction():
+        for track_id in ids:
+            store.set_moods(track_id, weights, source="hand", replace=False)
+    return store.find(track.id), len(ids)

@@ -297,6 +297,11 @@ class Store:
         with self.transaction(write=False) as conn:
             return store_queries.tracks_by_ids(conn, ids)
 
+    def same_name_ids(self, track_id: str) -> list[str]:
+        """Ids of every recording with exactly this track's artist and title (itself included)."""
+        with self.transaction(write=False) as conn:
+            return store_queries.same_name_ids(conn, track_id)
+
     def tracks_by_uris(self, uris: Sequence[str]) -> dict[str, Track]:
         """The tracks whose Spotify URI is one of ``uris``, by URI (exact matches only)."""
         with self.transaction(write=False) as conn:

@@ -9,8 +9,10 @@ Every function takes the connection of a transaction opened by
 - :func:`search`: mood / artist / text filters for ``library list``.
 
 - :func:`tracks_by_uris`: exact Spotify URIs (a name match could pick another recording).
+- :func:`same_name_ids`: every recording with a track's exact artist and title.
 
-Public: :func:`tracks_by_ids`, :func:`tracks_by_uris`, :func:`find`, :func:`search`.
+Public: :func:`tracks_by_ids`, :func:`tracks_by_uris`, :func:`same_name_ids`, :func:`find`,
+:func:`search`.
 """
 
 from __future__ import annotations
@@ -54,6 +56,15 @@ def tracks_by_uris(conn: sqlite3.Connection, uris: Sequence[str]) -> dict[str, T
             ids.setdefault(str(uri), str(track_id))
     loaded = {t.id: t for t in tracks_by_ids(conn, list(dict.fromkeys(ids.values())))} if ids else {}
     return {uri: loaded[track_id] for uri, track_id in ids.items()}
+
+
+def same_name_ids(conn: sqlite3.Connection, track_id: str) -> list[str]:
+    """Ids of the recordings sharing ``track_id``'s match key (same artists and title, version
+    suffixes included), in the order they were added."""
+    return [str(row[0]) for row in conn.execute(
+        "SELECT id FROM tracks WHERE match_key = (SELECT match_key FROM tracks WHERE id = ?) ORDER BY tid",
+        (track_id,),
+    )]
 
 
 def find(conn: sqlite3.Connection, ref: str) -> Track:

@@ -160,3 +160,27 @@ def test_tag_accepts_mood_colon_weight_like_the_tags_file() -> None:
     }
     with pytest.raises(Exception, match="weight must be in"):
         parse_mood_weights(["study:2"], vocabulary)
+
+
+def test_tag_by_name_tags_every_recording_of_that_name(tmp_path: Path) -> None:
+    """Two recordings with the very same artist and title (album version and radio edit, or
+    two sources): a tag by name reaches both, so a build cannot pick the untagged one; a tag
+    by id reaches only that recording; a remaster (another title) is left alone."""
+    path = tmp_path / "lib.db"
+    with Store.open(path) as store:
+        store.upsert_tracks([
+            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=258.0),
+            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=212.0),
+            Track(id="", title="Nightcall - 2022 Remaster", artists=("Kavinsky",), duration_s=258.0),
+        ])
+        ids = [t.id for t in store.tracks()]
+    result = _run(path, "tag", "Kavinsky - Nightcall", "night-driving=0.9")
+    assert result.exit_code == 0, result.stderr
+    assert "Kavinsky - Nightcall: night-driving 0.9 (hand; 2 recordings of that name)" in result.stdout
+    result = _run(path, "tag", ids[1], "study=0.3")
+    assert result.exit_code == 0 and "recordings" not in result.stdout
+    with Store.open(path) as store:
+        moods = {t.id: dict(t.moods) for t in store.tracks()}
+    assert moods[ids[0]] == {"night-driving": 0.9}
+    assert moods[ids[1]] == {"night-driving": 0.9, "study": 0.3}
+    assert moods[ids[2]] == {}

@@ -87,8 +87,9 @@ def tag(app: AppContext, ref: str, moods: tuple[str, ...]) -> None:
 
     weights = parse_mood_weights(moods, app.vocabulary())
     with app.open_library() as store:
-        track = hand_tag(store, ref, weights)
-    confirm(app, f"{track.name}: " + ", ".join(f"{m} {w:g} (hand)" for m, w in weights.items()))
+        track, recordings = hand_tag(store, ref, weights)
+    how = f"hand; {recordings} recordings of that name" if recordings > 1 else "hand"
+    confirm(app, f"{track.name}: " + ", ".join(f"{m} {w:g} ({how})" for m, w in weights.items()))
 
 
 @cli.group()
