@@ -177,7 +177,7 @@ def test_dash_output_means_standard_output(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_seed_must_be_a_whole_number_from_zero() -> None:
-    """--seed -3 is refused like `seed = -3` in a profile (Python would treat it as seed 3)."""
+    """--seed -3 is refused like `seed = -3` in a profile."""
     code, _, err = run("--plain", "demo", "--seed", "-3")
     assert code == 2
     assert "--seed" in err and "-3" in err

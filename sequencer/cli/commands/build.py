@@ -14,8 +14,8 @@ MAX_SEED = 2**63 - 1
 
 
 def check_seed(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
-    """--seed as a profile's `variety.seed` allows it: a whole number from 0 (Python's random
-    would quietly treat -7 as 7)."""
+    """--seed as a profile's `variety.seed` allows it: a whole number from 0 (negative seeds
+    would not be distinct seeds: Python's random.Random folds -7 onto 7)."""
     if value is not None and not 0 <= value <= MAX_SEED:
         raise click.BadParameter(f"{value} is not a seed: use a whole number from 0 (like `seed` in a profile)")
     return value
