@@ -47,6 +47,15 @@ def parse_mood_weights(items: Iterable[str], vocabulary: MoodVocabulary) -> dict
     return weights
 
 
+def recordings_named(store: Store, ref: str, track: Track) -> list[str]:
+    """The recordings a hand tag for ``ref`` (which found ``track``) reaches: just that one
+    for an id or Spotify URI/link, every recording of exactly that name for a name."""
+    uri = spotify_uri(ref)
+    if ref.strip() == track.id or (uri is not None and uri == track.uri):
+        return [track.id]
+    return store.same_name_ids(track.id)
+
+
 def hand_tag(store: Store, ref: str, weights: dict[str, float]) -> tuple[Track, int]:
     """Set ``weights`` as hand moods of the track ``ref`` names (other moods kept); returns
     the track as it reads now and how many recordings were tagged.
@@ -56,8 +65,7 @@ def hand_tag(store: Store, ref: str, weights: dict[str, float]) -> tuple[Track, 
     an id or Spotify URI/link reaches only the recording it names.
     """
     track = store.find(ref)
-    by_identity = ref.strip() == track.id or (spotify_uri(ref) is not None and spotify_uri(ref) == track.uri)
-    ids = [track.id] if by_identity else store.same_name_ids(track.id)
+    ids = recordings_named(store, ref, track)
     with store.transaction():
         for track_id in ids:
             store.set_moods(track_id, weights, source="hand", replace=False)

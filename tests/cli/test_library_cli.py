@@ -184,3 +184,21 @@ def test_tag_by_name_tags_every_recording_of_that_name(tmp_path: Path) -> None:
     assert moods[ids[0]] == {"night-driving": 0.9}
     assert moods[ids[1]] == {"night-driving": 0.9, "study": 0.3}
     assert moods[ids[2]] == {}
+
+
+def test_tags_import_by_name_reaches_every_recording_of_that_name(tmp_path: Path) -> None:
+    """A hand-tags file row naming a song tags each of its same-name recordings, as
+    `library tag` does."""
+    path = tmp_path / "lib.db"
+    with Store.open(path) as store:
+        store.upsert_tracks([
+            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=258.0),
+            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=212.0),
+        ])
+    tags = tmp_path / "tags.csv"
+    tags.write_text("track,moods\nKavinsky - Nightcall,brooding=0.6\n", encoding="utf-8")
+    result = _run(path, "tags", "import", str(tags))
+    assert result.exit_code == 0, result.stderr
+    assert "1 rows, 2 tracks tagged" in result.stdout
+    with Store.open(path) as store:
+        assert [dict(t.moods) for t in store.tracks()] == [{"brooding": 0.6}, {"brooding": 0.6}]

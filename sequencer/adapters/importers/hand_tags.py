@@ -26,6 +26,7 @@ from sequencer.adapters.importers.records import RowProblem
 from sequencer.adapters.importers.source import read_source
 from sequencer.adapters.importers.tabular import csv_rows, guess_delimiter
 from sequencer.adapters.importers.values import is_missing, split_list
+from sequencer.adapters.library_ops import recordings_named
 from sequencer.core.moods import MoodVocabulary
 from sequencer.errors import InputFileError, MoodseqError
 
@@ -171,7 +172,7 @@ def read_hand_tags(
         if problems:
             report.problems.extend(problems)
             continue
-        good.append((track.id, moods))
+        good.extend((track_id, moods) for track_id in recordings_named(store, ref, track))
     return good, report
 
 
