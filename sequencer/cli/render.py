@@ -43,6 +43,8 @@ MIN_TITLE_WIDTH = 16
 #: The names keep this much room before the moods column grows past its narrowest (14): on a
 #: narrow terminal moods fold onto a second line before names wrap onto a third.
 TITLE_ROOM = 24
+#: Screens narrower than this get no moods column (the names need the room more).
+MIN_MOODS_SCREEN = 50
 #: How many moods the table shows per track.
 TOP_MOODS = 2
 
@@ -129,15 +131,18 @@ def _table(sequence: Sequence, fancy: bool, width: int) -> Table:
     if has_arc:
         table.add_column("arc", no_wrap=True)  # the arc's target: a short header leaves room for names
     # a set width: rich would otherwise give every spare column to the names and wrap the moods
-    table.add_column("moods", overflow="fold", width=_moods_width(sequence, width))
+    show_moods = width >= MIN_MOODS_SCREEN  # narrower, the moods would be cut to "nig…"
+    if show_moods:
+        table.add_column("moods", overflow="fold", width=_moods_width(sequence, width))
     for number, step in enumerate(sequence.steps, start=1):
         cells: list[Any] = [str(number), clock(step.start_s), step.track.name]
         energy = _energy_cell(step)
         cells.append(_styled(energy, _energy_style(step)) if fancy else energy)
         if has_arc:
             cells.append("-" if step.target_energy is None else f"{step.target_energy:.2f}")
-        moods = _moods_cell(step)
-        cells.append(_styled(moods, "cyan") if fancy else moods)
+        if show_moods:
+            moods = _moods_cell(step)
+            cells.append(_styled(moods, "cyan") if fancy else moods)
         table.add_row(*cells)
     return table
 

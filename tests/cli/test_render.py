@@ -243,3 +243,20 @@ def test_narrow_terminal_gives_names_room_before_moods(
     print_sequence(AppContext(), sequence)
     header = next(line for line in ANSI.sub("", out.getvalue()).splitlines() if "artist - title" in line)
     assert header.index("energy") - header.index("artist - title") >= 24 + 1
+
+
+def test_very_narrow_terminal_drops_the_moods_column_not_the_names(
+    sequence: Sequence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under 50 columns the moods column (cut to "nig…") is left out so the names keep their
+    room; every word of every name is still on screen."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "44")
+    out = _capture(monkeypatch, tty=True)
+    print_sequence(AppContext(), sequence)
+    plain = ANSI.sub("", out.getvalue())
+    header = next(line for line in plain.splitlines() if "artist - title" in line)
+    assert "moods" not in header and "moo" not in header
+    words = set(plain.replace(",", " ").split())
+    for track in TRACKS:
+        assert set(track.name.replace(",", " ").split()) <= words
