@@ -4,7 +4,7 @@ What is printed, in order (all on stdout):
 
 1. the optional ``note`` (e.g. which library was used) and a heading naming the profile and seed;
 2. a table that fits 80 columns and wraps long names: #, start time, ``Artist - Title``,
-   energy (``~`` marks an estimate from moods), the arc's target, the top moods;
+   energy (``~`` marks an estimate from moods), the arc's target, the top moods (left out under 50 columns);
 3. two sparkline rows, the arc's target with the achieved energy under it, and a time axis;
 4. one summary line: tracks, minutes, flow cost, arc error, mood fit;
 5. with ``explain=True``, why each track was chosen and what each transition costs.
