@@ -234,3 +234,13 @@ def test_seed_help_is_true_for_each_command() -> None:
     assert "default: 7" in " ".join(demo_help.split())
     assert "default: a fresh one" in " ".join(build_help.split())
     assert "9223372036854775807" not in demo_help + build_help
+
+
+def test_plain_and_quiet_also_work_after_the_command() -> None:
+    """`moodseq demo --plain` equals `moodseq --plain demo`; `demo --quiet` prints nothing."""
+    after = run("demo", "--plain", "--seed", "4")
+    before = run("--plain", "demo", "--seed", "4")
+    assert after[0] == 0, after[2]
+    assert after[1] == before[1]
+    quiet = run("demo", "-q")
+    assert quiet[0] == 0 and quiet[1] == "" and quiet[2] == ""

@@ -21,6 +21,13 @@ def check_seed(_ctx: click.Context, _param: click.Parameter, value: int | None) 
     return value
 
 
+def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--plain / --quiet after the command name: the same as before it (moodseq --plain demo)."""
+    app = ctx.find_object(AppContext)
+    if value and app is not None and param.name is not None:
+        setattr(app, param.name, True)
+
+
 def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one") -> click.decorators.FC:
     """The options `build` and `demo` share (``seed_default`` says what no --seed means)."""
     decorators = [
@@ -36,6 +43,10 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
                      help="Save a PNG of the energy arc, moods and transitions."),
         click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
                      help="Save a self-contained HTML report."),
+        click.option("--plain", is_flag=True, expose_value=False, callback=_set_flag,
+                     help="Plain text output (as `moodseq --plain`)."),
+        click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_flag,
+                     help="Only errors and requested output (as `moodseq --quiet`)."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
