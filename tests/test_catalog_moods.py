@@ -87,7 +87,9 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
     if not CATALOG.is_file():
         pytest.skip("../shared is not beside the repository")
     home = tmp_path_factory.mktemp("catalog")
-    env = {"MOODSEQ_CONFIG_DIR": str(home / "config"), "MOODSEQ_DATA_DIR": str(home / "data")}
+    env = {"MOODSEQ_CONFIG_DIR": str(home / "config"), "MOODSEQ_DATA_DIR": str(home / "data"),
+           # explicit, so a MOODSEQ_LIBRARY in the developer's shell cannot redirect the import
+           "MOODSEQ_LIBRARY": str(home / "data" / "library.db")}
     result = CliRunner(env=env).invoke(cli, ["--quiet", "import", "csv", str(CATALOG)])
     assert result.exit_code == 0, result.output
     config = load_moods(None)
