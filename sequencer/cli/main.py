@@ -147,6 +147,20 @@ def cli(ctx: click.Context, library: Path | None, debug: bool, quiet: bool, plai
         click.echo(FIRST_STEPS)
 
 
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="moodseq")
+#: Exit code for an interrupt (Ctrl-C), as shells report a process ended by SIGINT.
+INTERRUPTED = 130
+
+
+def main(args: list[str] | None = None) -> None:
+    """Console-script entry point: click's standalone handling, except that Ctrl-C exits 130
+    with one line (click's own handling says "Aborted!" and exits 1)."""
+    try:
+        code = cli.main(args=args, prog_name="moodseq", standalone_mode=False)
+    except click.Abort:
+        click.echo("Interrupted. Files are written whole or not at all; imports and pushes resume when run again.",
+                   err=True)
+        raise SystemExit(INTERRUPTED) from None
+    except click.ClickException as error:
+        error.show()
+        raise SystemExit(error.exit_code) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

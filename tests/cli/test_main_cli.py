@@ -98,3 +98,24 @@ def test_quiet_silences_confirmations_of_work_done(tmp_path: Path, isolated_dirs
     assert (isolated_dirs / "config" / "profiles" / "late.toml").is_file()
     shown = runner.invoke(cli, ["--quiet", "--library", str(library), "library", "show", "Kavinsky - Drive"])
     assert "brooding: 0.5" in shown.stdout
+
+
+def test_entry_point_exit_codes(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The console script: 0 on success, 2 on a user error, 130 with one line on Ctrl-C."""
+    from sequencer.cli import main as entry
+
+    def exit_code(args: list[str]) -> int:
+        with pytest.raises(SystemExit) as info:
+            entry.main(args)
+        return int(info.value.code or 0)
+
+    assert exit_code(["profiles", "list"]) == 0
+    assert exit_code(["build", "no-such-profile"]) == 2
+    assert "Error: no profile named 'no-such-profile'" in capsys.readouterr().err
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sequencer.cli.commands._pipeline.run_build", interrupted)
+    assert exit_code(["demo"]) == 130
+    assert capsys.readouterr().err.strip().startswith("Interrupted:")
