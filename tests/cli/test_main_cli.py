@@ -118,4 +118,4 @@ def test_entry_point_exit_codes(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
 
     monkeypatch.setattr("sequencer.cli.commands._pipeline.run_build", interrupted)
     assert exit_code(["demo"]) == 130
-    assert capsys.readouterr().err.strip().startswith("Interrupted:")
+    assert capsys.readouterr().err.strip().startswith("Interrupted.")
