@@ -24,10 +24,7 @@ from tests.fakes.spotify_server import FakeSpotify
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch, isolated_dirs: Path) -> Iterator[FakeSpotify]:
     """A fake Spotify the commands are pointed at, with alice logged in."""
-    server = FakeSpotify(seed=5, catalog_size=300).start()
-    for key, value in server.env().items():
-        monkeypatch.setenv(key, value)
-    server.save_login(isolated_dirs / "config" / "spotify-token.json")
+    server = FakeSpotify(seed=5, catalog_size=300).serve_logged_in(monkeypatch, isolated_dirs / "config")
     yield server
     server.stop()
     assert server.violations == []

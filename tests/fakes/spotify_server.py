@@ -309,6 +309,15 @@ class FakeSpotify:
         TokenCache(token_path, "test-client").save_token_to_cache(info)
         return info
 
+    def serve_logged_in(self, monkeypatch: Any, config_dir: Path) -> FakeSpotify:
+        """Start, point moodseq's environment at this fake (``monkeypatch.setenv``) and leave
+        alice's saved login in ``config_dir``, as the CLI tests need."""
+        self.start()
+        for key, value in self.env().items():
+            monkeypatch.setenv(key, value)
+        self.save_login(config_dir / "spotify-token.json")
+        return self
+
     def calls(self, method: str, pattern: str) -> list[tuple[str, str, str, bytes]]:
         """The requests seen with ``method`` whose path matches the regex ``pattern``."""
         with self.lock:

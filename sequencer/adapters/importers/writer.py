@@ -117,7 +117,7 @@ def plan(records: Sequence[ImportRecord], known: Known, report: ImportReport) ->
     "update" a track.)  A new recording keeps the duration of the record that created it, a
     known one its stored duration, so a re-import finds the very same recordings.
     """
-    from sequencer.adapters.store import content_hash, new_track_id
+    from sequencer.adapters.store_imports import content_hash, new_track_id
 
     index = known.index
     idents = [_identities(record.track) for record in records]

@@ -33,10 +33,7 @@ PID = "R" * 22
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch, isolated_dirs: Path) -> Iterator[FakeSpotify]:
     """A fake Spotify the commands are pointed at, alice logged in, no real sleeping."""
-    server = FakeSpotify(seed=3, catalog_size=300).start()
-    for key, value in server.env().items():
-        monkeypatch.setenv(key, value)
-    server.save_login(isolated_dirs / "config" / "spotify-token.json")
+    server = FakeSpotify(seed=3, catalog_size=300).serve_logged_in(monkeypatch, isolated_dirs / "config")
     monkeypatch.setattr("sequencer.adapters.spotify.service._sleep", lambda seconds: None)
     yield server
     server.stop()
