@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from sequencer.adapters.importers.records import ImportReport  # noqa: E402
 from sequencer.adapters.importers.tabular import import_table  # noqa: E402
-from sequencer.adapters.store import Store  # noqa: E402
+from sequencer.adapters.library.store import Store  # noqa: E402
 
 Run = tuple[float, float]
 """(wall seconds, CPU seconds of this process) of one measurement."""
@@ -114,8 +114,17 @@ def bench_cli(repeat: int, rows: list[tuple[str, str, str]]) -> None:
     for _ in range(repeat):
         folder = Path(tempfile.mkdtemp(prefix="moodseq-bench-"))
         env = {**os.environ, "PYTHONPATH": str(REPO), "MOODSEQ_DATA_DIR": str(folder)}
-        command = [sys.executable, "-m", "sequencer", "-q", "--library", str(folder / "lib.db"),
-                   "import", "csv", str(TIDY)]
+        command = [
+            sys.executable,
+            "-m",
+            "sequencer",
+            "-q",
+            "--library",
+            str(folder / "lib.db"),
+            "import",
+            "csv",
+            str(TIDY),
+        ]
         before, start = os.times(), time.perf_counter()
         subprocess.run(command, env=env, check=True, capture_output=True)
         wall, after = time.perf_counter() - start, os.times()
@@ -128,7 +137,7 @@ def bench_million(rows: list[tuple[str, str, str]]) -> None:
     """Loading a cached FeatureTable of a million synthetic tracks."""
     import numpy as np
 
-    from sequencer.adapters.store import _load_feature_cache, _save_feature_cache
+    from sequencer.adapters.library.store import _load_feature_cache, _save_feature_cache
     from sequencer.core.features import COLUMNS, FeatureTable
 
     n = 1_000_000

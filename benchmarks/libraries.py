@@ -27,10 +27,25 @@ from sequencer.core.features import COLUMNS
 from sequencer.core.moods import BUILTIN_MOODS
 
 Floats = npt.NDArray[Any]
-CATALOG = (Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-           / "spotify_songs_tidytuesday" / "spotify_songs.csv.gz")
-_ATTRS = ("tempo", "key", "mode", "energy", "valence", "acousticness", "instrumentalness",
-          "speechiness", "danceability", "loudness")
+CATALOG = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared"
+    / "data"
+    / "spotify_songs_tidytuesday"
+    / "spotify_songs.csv.gz"
+)
+_ATTRS = (
+    "tempo",
+    "key",
+    "mode",
+    "energy",
+    "valence",
+    "acousticness",
+    "instrumentalness",
+    "speechiness",
+    "danceability",
+    "loudness",
+)
 
 
 def derive_moods(a: dict[str, Floats]) -> Floats:
@@ -38,13 +53,16 @@ def derive_moods(a: dict[str, Floats]) -> Floats:
     e, v, ac, ins = a["energy"], a["valence"], a["acousticness"], a["instrumentalness"]
     sp, loud, tempo = a["speechiness"], a["loudness"], a["tempo"]
     loud01 = np.clip((loud + 30.0) / 30.0, 0.0, 1.0)
-    moods = np.stack([
-        0.5 * ac + 0.5 * ins + 0.4 * (1 - e) - 0.2,
-        0.9 * (1 - v) - 0.6 * np.abs(e - 0.5),
-        1.1 * e - 0.5 * v + 0.3 * loud01 - 0.45,
-        1.0 - 2.2 * np.abs(e - 0.65) - np.abs(tempo - 112.0) / 120.0 + 0.2 * (1 - ac) - 0.1,
-        0.7 * ins + 0.3 * (1 - sp * 3) + 0.5 * (1 - e) - 0.45,
-    ], axis=1)
+    moods = np.stack(
+        [
+            0.5 * ac + 0.5 * ins + 0.4 * (1 - e) - 0.2,
+            0.9 * (1 - v) - 0.6 * np.abs(e - 0.5),
+            1.1 * e - 0.5 * v + 0.3 * loud01 - 0.45,
+            1.0 - 2.2 * np.abs(e - 0.65) - np.abs(tempo - 112.0) / 120.0 + 0.2 * (1 - ac) - 0.1,
+            0.7 * ins + 0.3 * (1 - sp * 3) + 0.5 * (1 - e) - 0.45,
+        ],
+        axis=1,
+    )
     return np.clip(moods, 0.0, 1.0).astype(np.float32)
 
 
@@ -97,8 +115,9 @@ def catalog_columns(path: Path = CATALOG) -> tuple[dict[str, Floats], npt.NDArra
     a = {name: col(name) for name in _ATTRS}
     a["duration_s"] = col("duration_ms") / 1000.0
     ids = np.array([f"spotify:{r['track_id']}" for r in rows], dtype=np.str_)
-    names = [np.array([r[k] or "?" for r in rows], dtype=np.str_)
-             for k in ("track_name", "track_artist", "track_album_name")]
+    names = [
+        np.array([r[k] or "?" for r in rows], dtype=np.str_) for k in ("track_name", "track_artist", "track_album_name")
+    ]
     return a, ids, names
 
 
@@ -115,8 +134,15 @@ def write_library(folder: Path, size: str, n: int, seed: int = 0) -> Path:
             table[:, i] = attrs[name]
     moods = derive_moods({k: np.nan_to_num(v, nan=120.0 if k == "tempo" else 0.0) for k, v in attrs.items()})
     temp = folder / f"{size}.tmp.npz"
-    np.savez(temp, stamp=np.array("bench"), ids=ids, mood_names=np.array(BUILTIN_MOODS),
-             moods=moods, attrs=table, explicit=np.zeros(ids.size, dtype=bool))
+    np.savez(
+        temp,
+        stamp=np.array("bench"),
+        ids=ids,
+        mood_names=np.array(BUILTIN_MOODS),
+        moods=moods,
+        attrs=table,
+        explicit=np.zeros(ids.size, dtype=bool),
+    )
     for label, column in zip(("titles", "artists", "albums"), names, strict=True):
         np.save(folder / f"{size}.{label}.npy", column)
     temp.replace(target)

@@ -50,8 +50,9 @@ def _profiles() -> dict[str, object]:
 
     moods = MappingProxyType({"night-driving": 1.0, "brooding": 0.5, "atmospheric": 0.3})
     return {
-        "night-drive": Profile(name="night-drive", minutes=60.0, moods=moods,
-                               arc=((0.0, 0.45), (0.6, 0.7), (1.0, 0.4))),
+        "night-drive": Profile(
+            name="night-drive", minutes=60.0, moods=moods, arc=((0.0, 0.45), (0.6, 0.7), (1.0, 0.4))
+        ),
         "flat": Profile(name="flat", minutes=60.0, moods=moods),
     }
 
@@ -83,26 +84,51 @@ def child(size: str, cache: Path, samples: int, spread_seeds: int = 5) -> dict[s
 
     def load_tracks(profile: Profile) -> tuple[list[Track], int]:
         with np.load(cache / f"{size}.features.npz", allow_pickle=False) as data:
-            table = FeatureTable(ids=data["ids"], mood_names=tuple(str(m) for m in data["mood_names"]),
-                                 moods=data["moods"], attrs=data["attrs"], explicit=data["explicit"])
+            table = FeatureTable(
+                ids=data["ids"],
+                mood_names=tuple(str(m) for m in data["mood_names"]),
+                moods=data["moods"],
+                attrs=data["attrs"],
+                explicit=data["explicit"],
+            )
         rows = candidate_rows(table, profile, keep=int(1.5 * candidate_budget(profile)))
-        names = [np.load(cache / f"{size}.{label}.npy", mmap_mode="r")[rows]
-                 for label in ("titles", "artists", "albums")]
+        names = [
+            np.load(cache / f"{size}.{label}.npy", mmap_mode="r")[rows] for label in ("titles", "artists", "albums")
+        ]
         attrs = table.attrs[rows].astype(float)
         moods = table.moods[rows].astype(float)
         tracks = []
         for k, row in enumerate(rows.tolist()):
-            values = {name: None if np.isnan(attrs[k, i]) else float(attrs[k, i])
-                      for i, name in enumerate(("tempo", "key", "mode", "energy", "valence", "acousticness",
-                                                "instrumentalness", "speechiness", "danceability", "loudness"))}
+            values = {
+                name: None if np.isnan(attrs[k, i]) else float(attrs[k, i])
+                for i, name in enumerate(
+                    (
+                        "tempo",
+                        "key",
+                        "mode",
+                        "energy",
+                        "valence",
+                        "acousticness",
+                        "instrumentalness",
+                        "speechiness",
+                        "danceability",
+                        "loudness",
+                    )
+                )
+            }
             for name in ("key", "mode"):
                 values[name] = None if values[name] is None else int(values[name])  # type: ignore[arg-type]
-            tracks.append(Track(
-                id=str(table.ids[row]), title=str(names[0][k]), artists=(str(names[1][k]),),
-                album=str(names[2][k]), duration_s=float(attrs[k, -1]),
-                moods={m: float(w) for m, w in zip(table.mood_names, moods[k], strict=True) if w > 0},
-                **values,  # type: ignore[arg-type]
-            ))
+            tracks.append(
+                Track(
+                    id=str(table.ids[row]),
+                    title=str(names[0][k]),
+                    artists=(str(names[1][k]),),
+                    album=str(names[2][k]),
+                    duration_s=float(attrs[k, -1]),
+                    moods={m: float(w) for m, w in zip(table.mood_names, moods[k], strict=True) if w > 0},
+                    **values,  # type: ignore[arg-type]
+                )
+            )
         return tracks, len(table)
 
     def peak_mb() -> float:
@@ -143,15 +169,25 @@ def child(size: str, cache: Path, samples: int, spread_seeds: int = 5) -> dict[s
         selections = len({frozenset(t.id for t in s.tracks) for s in (sequence, *others)})
         ref = measure(sequence.tracks, profile)
         flow_sum = sequence.score.flow_cost * (len(sequence.tracks) - 1)
-        rows.append({
-            "method": f"moodseq ({label})", "n": len(sequence.tracks), "flow": sequence.score.flow_cost,
-            "x_lkh": flow_sum / ref["lkh"], "x_lkh_ends": flow_sum / ref["lkh_ends"],
-            "x_random": flow_sum / ref["random"], "arc": sequence.score.arc_error, "fit": sequence.score.mood_fit,
-            "violations": check_sequence(sequence).total, "seconds": elapsed, "cpu": cpu, "peak_mb": peak,
-            "minutes": sequence.duration_s / 60,
-            "spread": f"{distinct}/{len(totals)} differ ({selections} selections), objective "
-                      f"+{max(totals) / min(totals) - 1:.1%}, flow +{max(flows) / min(flows) - 1:.1%}",
-        })
+        rows.append(
+            {
+                "method": f"moodseq ({label})",
+                "n": len(sequence.tracks),
+                "flow": sequence.score.flow_cost,
+                "x_lkh": flow_sum / ref["lkh"],
+                "x_lkh_ends": flow_sum / ref["lkh_ends"],
+                "x_random": flow_sum / ref["random"],
+                "arc": sequence.score.arc_error,
+                "fit": sequence.score.mood_fit,
+                "violations": check_sequence(sequence).total,
+                "seconds": elapsed,
+                "cpu": cpu,
+                "peak_mb": peak,
+                "minutes": sequence.duration_s / 60,
+                "spread": f"{distinct}/{len(totals)} differ ({selections} selections), objective "
+                f"+{max(totals) / min(totals) - 1:.1%}, flow +{max(flows) / min(flows) - 1:.1%}",
+            }
+        )
         if label == "flat":
             flat_tracks = sequence.tracks
     profile = _profiles()["flat"]
@@ -173,20 +209,33 @@ def child(size: str, cache: Path, samples: int, spread_seeds: int = 5) -> dict[s
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         seq = make_sequence([flat_tracks[i] for i in order], profile)
         total = path_cost(order, cost) if name != "random order" else ref["random"]
-        rows.append({
-            "method": name, "n": len(order), "flow": total / (len(order) - 1),
-            "x_lkh": total / ref["lkh"], "x_lkh_ends": None, "x_random": total / ref["random"],
-            "arc": seq.score.arc_error,
-            "fit": seq.score.mood_fit, "violations": check_sequence(seq).total, "seconds": elapsed, "cpu": cpu,
-            "peak_mb": None, "minutes": seq.duration_s / 60, "spread": "",
-        })
+        rows.append(
+            {
+                "method": name,
+                "n": len(order),
+                "flow": total / (len(order) - 1),
+                "x_lkh": total / ref["lkh"],
+                "x_lkh_ends": None,
+                "x_random": total / ref["random"],
+                "arc": seq.score.arc_error,
+                "fit": seq.score.mood_fit,
+                "violations": check_sequence(seq).total,
+                "seconds": elapsed,
+                "cpu": cpu,
+                "peak_mb": None,
+                "minutes": seq.duration_s / 60,
+                "spread": "",
+            }
+        )
     return {"size": size, "library": library_size, "rows": rows}
 
 
 def _table(results: list[dict[str, object]]) -> str:
     """One Markdown table for every size and method."""
-    head = ("| library | method | tracks | flow cost | × LKH-3 | × LKH-3 same ends | × random | arc error "
-            "| mood fit | violations | wall (s) | cpu (s) | peak MB | seeds |")
+    head = (
+        "| library | method | tracks | flow cost | × LKH-3 | × LKH-3 same ends | × random | arc error "
+        "| mood fit | violations | wall (s) | cpu (s) | peak MB | seeds |"
+    )
     lines = [head, "|" + "---|" * 14]
     for result in results:
         for row in result["rows"]:  # type: ignore[attr-defined]
@@ -225,9 +274,20 @@ def main(argv: list[str] | None = None) -> None:
     for size in sizes:
         write_library(args.cache, size, SIZES[size])
         out = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--child", size, "--cache", str(args.cache),
-             "--samples", str(samples)],
-            capture_output=True, text=True, check=True, cwd=ROOT,
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child",
+                size,
+                "--cache",
+                str(args.cache),
+                "--samples",
+                str(samples),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
         )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"done {size}", file=sys.stderr)

@@ -17,12 +17,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile(
-    "default", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "ci", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("default", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,9 +54,15 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     home = tmp_path / "moodseq-home"
     monkeypatch.setenv("MOODSEQ_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("MOODSEQ_DATA_DIR", str(home / "data"))
-    for name in ("MOODSEQ_LIBRARY", "MOODSEQ_SPOTIFY_TOKEN", "SPOTIPY_CLIENT_ID",
-                 "SPOTIPY_CLIENT_SECRET", "LASTFM_API_KEY", "MOODSEQ_SPOTIFY_API_URL",
-                 "MOODSEQ_SPOTIFY_ACCOUNTS_URL"):
+    for name in (
+        "MOODSEQ_LIBRARY",
+        "MOODSEQ_SPOTIFY_TOKEN",
+        "SPOTIPY_CLIENT_ID",
+        "SPOTIPY_CLIENT_SECRET",
+        "LASTFM_API_KEY",
+        "MOODSEQ_SPOTIFY_API_URL",
+        "MOODSEQ_SPOTIFY_ACCOUNTS_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     yield home
 

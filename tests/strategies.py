@@ -66,9 +66,7 @@ def libraries(draw: st.DrawFn, min_size: int = 3, max_size: int = 40, artists: i
 def profiles(draw: st.DrawFn, max_minutes: int = 40) -> Profile:
     """A profile with a short target, optional arc and a random mix of constraints."""
     minutes = float(draw(st.integers(5, max_minutes)))
-    arc = draw(
-        st.sampled_from([None, ((0.0, 0.45), (0.6, 0.7), (1.0, 0.4)), ((0.0, 0.3), (1.0, 0.8))])
-    )
+    arc = draw(st.sampled_from([None, ((0.0, 0.45), (0.6, 0.7), (1.0, 0.4)), ((0.0, 0.3), (1.0, 0.8))]))
     constraints = Constraints(
         artist_gap=draw(st.integers(0, 3)),
         max_per_artist=draw(st.none() | st.integers(1, 5)),
@@ -92,6 +90,7 @@ def profiles(draw: st.DrawFn, max_minutes: int = 40) -> Profile:
 
 
 # --- seeded generators (not strategies) --------------------------------------------------------
+
 
 def synthetic_track(rng: random.Random, i: int, artists: int = 60) -> Track:
     """A plausible track: correlated moods and energy, tempo, key, 2.5–7 minutes."""

@@ -13,9 +13,27 @@ REPO = Path(__file__).resolve().parent.parent
 CORE = REPO / "sequencer" / "core"
 
 FORBIDDEN_IN_CORE = {
-    "click", "spotipy", "requests", "sqlite3", "rich", "matplotlib", "pylast", "mutagen",
-    "sequencer.adapters", "sequencer.cli", "os", "subprocess", "socket", "urllib", "http",
-    "pathlib", "shutil", "tempfile", "time", "datetime", "platformdirs",
+    "click",
+    "spotipy",
+    "requests",
+    "sqlite3",
+    "rich",
+    "matplotlib",
+    "pylast",
+    "mutagen",
+    "sequencer.adapters",
+    "sequencer.cli",
+    "os",
+    "subprocess",
+    "socket",
+    "urllib",
+    "http",
+    "pathlib",
+    "shutil",
+    "tempfile",
+    "time",
+    "datetime",
+    "platformdirs",
 }
 
 
@@ -30,11 +48,12 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(CORE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: str(p.relative_to(CORE)))
 def test_core_module_does_no_io(path: Path) -> None:
     """No core module imports an adapter, the CLI, or a module that does I/O or reads the clock."""
     bad = {
-        name for name in _imports(path)
+        name
+        for name in _imports(path)
         for forbidden in FORBIDDEN_IN_CORE
         if name == forbidden or name.startswith(forbidden + ".")
     }
@@ -56,3 +75,26 @@ def test_help_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"--help imported {out.stdout.strip()}"
+
+
+LIBRARY_PACKAGE = REPO / "sequencer" / "adapters" / "library"
+
+
+def test_only_the_library_package_speaks_sql() -> None:
+    """Every SQL statement lives in ``sequencer/adapters/library/``: nothing else imports sqlite3."""
+    outside = [
+        str(path.relative_to(REPO))
+        for path in sorted((REPO / "sequencer").rglob("*.py"))
+        if LIBRARY_PACKAGE not in path.parents and "sqlite3" in _imports(path)
+    ]
+    assert outside == []
+
+
+def test_no_adapter_imports_the_cli() -> None:
+    """Data flows one way: an adapter never imports the CLI (not even for type checking)."""
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in sorted((REPO / "sequencer" / "adapters").rglob("*.py"))
+        if any(name == "sequencer.cli" or name.startswith("sequencer.cli.") for name in _imports(path))
+    ]
+    assert offenders == []

@@ -27,11 +27,11 @@ import numpy.typing as npt
 import pytest
 from click.testing import CliRunner
 
-from sequencer.adapters.library import load_for_build
+from sequencer.adapters.library.build_input import load_for_build
+from sequencer.adapters.library.store import Store
 from sequencer.adapters.mood_inference import infer_library
 from sequencer.adapters.moods_file import load_moods
 from sequencer.adapters.profiles_toml import load_profile
-from sequencer.adapters.store import Store
 from sequencer.cli.context import AppContext
 from sequencer.cli.main import cli
 from sequencer.core.build import build_playlist
@@ -75,7 +75,7 @@ class Catalog:
         """The tracks of a built-in profile's playlist built from the library (store path)."""
         app = AppContext(env=dict(self.env))
         profile = load_profile(profile_name, app.config_dir / "profiles")
-        loaded = load_for_build(app, profile)
+        loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit)
         assert not loaded.is_demo
         return build_playlist(loaded.tracks, profile, seed=seed).tracks
 
@@ -87,9 +87,12 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
     if not CATALOG.is_file():
         pytest.skip("../shared is not beside the repository")
     home = tmp_path_factory.mktemp("catalog")
-    env = {"MOODSEQ_CONFIG_DIR": str(home / "config"), "MOODSEQ_DATA_DIR": str(home / "data"),
-           # explicit, so a MOODSEQ_LIBRARY in the developer's shell cannot redirect the import
-           "MOODSEQ_LIBRARY": str(home / "data" / "library.db")}
+    env = {
+        "MOODSEQ_CONFIG_DIR": str(home / "config"),
+        "MOODSEQ_DATA_DIR": str(home / "data"),
+        # explicit, so a MOODSEQ_LIBRARY in the developer's shell cannot redirect the import
+        "MOODSEQ_LIBRARY": str(home / "data" / "library.db"),
+    }
     result = CliRunner(env=env).invoke(cli, ["--quiet", "import", "csv", str(CATALOG)])
     assert result.exit_code == 0, result.output
     config = load_moods(None)
@@ -129,8 +132,7 @@ def test_night_driving_is_a_minority_led_by_synth_and_new_wave_genres(catalog: C
 def test_contrary_genres_veto_night_driving_and_brooding(catalog: Catalog) -> None:
     """No track filed under reggaeton, tropical or latin pop is night-driving or brooding
     ≥ 0.5, whatever its attributes (a negative tag weight is a veto)."""
-    contrary = np.array([bool(catalog.subgenres(t) & {"reggaeton", "tropical", "latin pop"})
-                         for t in catalog.ids])
+    contrary = np.array([bool(catalog.subgenres(t) & {"reggaeton", "tropical", "latin pop"}) for t in catalog.ids])
     assert contrary.sum() > 2_000
     for mood in ("night-driving", "brooding"):
         assert int((catalog.weight(mood)[contrary] >= 0.5).sum()) == 0, mood

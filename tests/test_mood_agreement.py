@@ -31,8 +31,18 @@ import pytest
 from sequencer.adapters.moods_file import load_moods
 from sequencer.core.infer import Inference, compile_model, infer_moods
 
-FEATURES = ("energy", "valence", "acousticness", "instrumentalness", "speechiness",
-            "danceability", "tempo", "mode", "loudness", "key")
+FEATURES = (
+    "energy",
+    "valence",
+    "acousticness",
+    "instrumentalness",
+    "speechiness",
+    "danceability",
+    "tempo",
+    "mode",
+    "loudness",
+    "key",
+)
 
 Floats = npt.NDArray[np.float64]
 
@@ -63,9 +73,7 @@ def _read(path: Path, split: str) -> Split:
     """Labels and inferred moods of one split of the dataset."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["split"] == split]
-    attrs: Mapping[str, Floats] = {
-        name: np.array([float(r[f"sp_{name}"]) for r in rows]) for name in FEATURES
-    }
+    attrs: Mapping[str, Floats] = {name: np.array([float(r[f"sp_{name}"]) for r in rows]) for name in FEATURES}
     config = load_moods(None)
     inference = infer_moods(compile_model(config.vocabulary, config.settings), attrs, len(rows))
     return Split(
@@ -118,8 +126,9 @@ EXPECTATIONS = [
 ]
 
 
-@pytest.mark.parametrize(("mood", "label", "sign", "least_d", "least_share"), EXPECTATIONS,
-                         ids=[f"{m}-{lab}" for m, lab, *_ in EXPECTATIONS])
+@pytest.mark.parametrize(
+    ("mood", "label", "sign", "least_d", "least_share"), EXPECTATIONS, ids=[f"{m}-{lab}" for m, lab, *_ in EXPECTATIONS]
+)
 def test_inferred_moods_agree_with_human_labels(
     validation: Split, mood: str, label: str, sign: int, least_d: float, least_share: float
 ) -> None:
@@ -133,8 +142,10 @@ def test_inferred_moods_agree_with_human_labels(
     rb = rank_biserial(group, rest)
     median = float(np.median(values))
     share = float(np.mean(group < median) if sign < 0 else np.mean(group > median))
-    print(f"\n{mood} {label}: n={inside.sum()} of {len(values)}, d={d:+.2f}, "
-          f"rank-biserial={rb:+.2f}, {share:.0%} {'below' if sign < 0 else 'above'} the median")
+    print(
+        f"\n{mood} {label}: n={inside.sum()} of {len(values)}, d={d:+.2f}, "
+        f"rank-biserial={rb:+.2f}, {share:.0%} {'below' if sign < 0 else 'above'} the median"
+    )
     stored = validation.stored(mood)
     if 2 <= stored.sum() < len(values) - 1:
         print(f"  stored weights: n={stored.sum()}, d={cohens_d(values[stored], values[~stored]):+.2f}")

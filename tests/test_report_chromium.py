@@ -19,27 +19,42 @@ from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence, make_sequence
 from sequencer.core.track import Track
 
-CHROMIUM = next(
-    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
-)
+CHROMIUM = next((found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--mute-audio",
 )
 
 
 def _sequence() -> Sequence:
     tracks = [
-        Track(f"t{i}", f"Song {i}", (f"Artist {i}",), 200.0 + 10 * i,
-              moods={"night-driving": 0.5 + i / 20, "brooding": 0.9 - i / 20},
-              energy=0.3 + i / 20, tempo=90.0 + i, key=i % 12, mode=i % 2)
+        Track(
+            f"t{i}",
+            f"Song {i}",
+            (f"Artist {i}",),
+            200.0 + 10 * i,
+            moods={"night-driving": 0.5 + i / 20, "brooding": 0.9 - i / 20},
+            energy=0.3 + i / 20,
+            tempo=90.0 + i,
+            key=i % 12,
+            mode=i % 2,
+        )
         for i in range(8)
     ]
-    profile = Profile(name="night-drive", minutes=30, moods={"night-driving": 1.0},
-                      arc=((0.0, 0.4), (0.6, 0.7), (1.0, 0.4)))
+    profile = Profile(
+        name="night-drive", minutes=30, moods={"night-driving": 1.0}, arc=((0.0, 0.4), (0.6, 0.7), (1.0, 0.4))
+    )
     return make_sequence(tracks, profile, seed=3)
 
 
@@ -82,7 +97,7 @@ def test_screenshot_shows_the_plot(report: Path, tmp_path: Path) -> None:
     with Image.open(shot) as image:
         rgb = image.convert("RGB")
         assert rgb.size == (1200, 1000)
-        wanted = tuple(int(ENERGY_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+        wanted = tuple(int(ENERGY_COLOUR[i : i + 2], 16) for i in (1, 3, 5))
         colours = rgb.getcolors(maxcolors=1_000_000) or []
     close = 0
     for count, colour in colours:

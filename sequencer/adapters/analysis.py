@@ -51,8 +51,9 @@ KS_MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66,
 KS_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 
 PITCH_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-AUDIO_EXTENSIONS = frozenset({".mp3", ".flac", ".ogg", ".oga", ".opus", ".wav", ".aif", ".aiff",
-                              ".m4a", ".mp4", ".aac", ".wma", ".wv"})
+AUDIO_EXTENSIONS = frozenset(
+    {".mp3", ".flac", ".ogg", ".oga", ".opus", ".wav", ".aif", ".aiff", ".m4a", ".mp4", ".aac", ".wma", ".wv"}
+)
 SAMPLE_RATE = 22050
 MAX_SECONDS = 180.0
 """Seconds of each file analysed (from the start): enough for tempo and key, bounded time."""
@@ -139,8 +140,13 @@ class Analysis:
 
     def attributes(self) -> dict[str, float]:
         """The values to store (unknown ones left out)."""
-        values = {"tempo": self.tempo, "key": self.key, "mode": self.mode,
-                  "loudness": self.loudness, "energy": self.energy}
+        values = {
+            "tempo": self.tempo,
+            "key": self.key,
+            "mode": self.mode,
+            "loudness": self.loudness,
+            "energy": self.energy,
+        }
         return {name: float(v) for name, v in values.items() if v is not None}
 
 
@@ -204,8 +210,7 @@ def _analyse_safely(path: str, max_seconds: float) -> Analysis | Failure:
 
 
 #: Modules the fork server imports once, so each worker starts with librosa loaded.
-PRELOAD = ["sequencer.adapters.analysis", "librosa.core.audio", "librosa.onset", "librosa.beat",
-           "librosa.feature"]
+PRELOAD = ["sequencer.adapters.analysis", "librosa.core.audio", "librosa.onset", "librosa.beat", "librosa.feature"]
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -305,8 +310,7 @@ def analyse_library(
             report.already += 1
         else:
             todo.append((str(path), track))
-    results = analyse_files([p for p, _ in todo], workers=workers, max_seconds=max_seconds,
-                            progress=progress)
+    results = analyse_files([p for p, _ in todo], workers=workers, max_seconds=max_seconds, progress=progress)
     for (_, track), result in zip(todo, results, strict=True):
         if isinstance(result, Failure):
             report.failures.append(result)
@@ -319,6 +323,7 @@ def analyse_library(
 
 def describe(result: Analysis) -> Mapping[str, Any]:
     """A result as plain values for printing."""
-    key = (f"{PITCH_NAMES[result.key]} {'major' if result.mode == 1 else 'minor'}"
-           if result.key is not None else "unknown")
+    key = (
+        f"{PITCH_NAMES[result.key]} {'major' if result.mode == 1 else 'minor'}" if result.key is not None else "unknown"
+    )
     return {"tempo": result.tempo, "key": key, "loudness": result.loudness, "energy": result.energy}

@@ -42,8 +42,9 @@ MIN_COUNT = 5
 MAX_TAGS = 20
 RETRIES = 3
 DEFAULT_TIMEOUT = 10.0
-KEY_HINT = ("get a free API key at https://www.last.fm/api/account/create, then "
-            "`export LASTFM_API_KEY=...` and run this again")
+KEY_HINT = (
+    "get a free API key at https://www.last.fm/api/account/create, then `export LASTFM_API_KEY=...` and run this again"
+)
 
 _BAD_KEY = {"4", "10", "26"}  # authentication failed, invalid key, key suspended
 _NOT_FOUND = {"6", "7"}  # "Track not found", invalid resource
@@ -53,7 +54,7 @@ Progress = Callable[[int, int], None]
 
 
 class TagStore(Protocol):
-    """What enrichment needs of the library (``sequencer.adapters.store.Store`` has it)."""
+    """What enrichment needs of the library (``sequencer.adapters.library.store.Store`` has it)."""
 
     def tags_bulk(self, *, source: str | None = None) -> dict[str, dict[str, float]]:
         """track id → {tag: weight}."""
@@ -61,8 +62,7 @@ class TagStore(Protocol):
     def tag_fetched_at(self, track_id: str, source: str) -> str | None:
         """When the track's tags were fetched from ``source`` (None = never)."""
 
-    def set_tags(self, track_id: str, tags: Mapping[str, float], *, source: str,
-                 fetched_at: str) -> None:
+    def set_tags(self, track_id: str, tags: Mapping[str, float], *, source: str, fetched_at: str) -> None:
         """Replace the track's tags from ``source``."""
 
 
@@ -73,27 +73,29 @@ def _transport(api_url: str | None, timeout: float) -> Any:
 
     httpx: Any = getattr(pylast, "httpx", None)  # pylast's own httpx (httpx or httpx2)
     if httpx is None or not hasattr(httpx, "BaseTransport"):
-        raise RemoteServiceError(f"pylast {getattr(pylast, '__version__', '?')} is too old for moodseq",
-                                 hint="upgrade it: pip install -U 'pylast>=7'")
+        raise RemoteServiceError(
+            f"pylast {getattr(pylast, '__version__', '?')} is too old for moodseq",
+            hint="upgrade it: pip install -U 'pylast>=7'",
+        )
     target = httpx.URL(api_url) if api_url else None
 
     class Redirect(httpx.BaseTransport):  # type: ignore[misc]  # why: httpx is untyped here (Any)
         """Send each request to the configured server with our timeout."""
 
         def __init__(self) -> None:
-            self.inner = httpx.HTTPTransport(verify=pylast.SSL_CONTEXT) if target is None or \
-                target.scheme == "https" else httpx.HTTPTransport()
+            self.inner = (
+                httpx.HTTPTransport(verify=pylast.SSL_CONTEXT)
+                if target is None or target.scheme == "https"
+                else httpx.HTTPTransport()
+            )
 
         def handle_request(self, request: Any) -> Any:
             """Rewrite the URL, set the timeout, forward."""
             if target is not None:
                 path = target.path.rstrip("/") + "/" + request.url.path.lstrip("/").removeprefix("2.0/")
-                request.url = request.url.copy_with(
-                    scheme=target.scheme, host=target.host, port=target.port, path=path
-                )
+                request.url = request.url.copy_with(scheme=target.scheme, host=target.host, port=target.port, path=path)
                 request.headers["Host"] = target.netloc.decode("ascii")
-            request.extensions["timeout"] = {"connect": timeout, "read": timeout,
-                                             "write": timeout, "pool": timeout}
+            request.extensions["timeout"] = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
             return self.inner.handle_request(request)
 
         def __exit__(self, *args: object) -> None:
@@ -220,8 +222,9 @@ def _status(error: Exception) -> str | None:
 class _Fetcher:
     """Calls with retries and error translation; counts for the report."""
 
-    def __init__(self, client: LastfmClient, report: EnrichReport, sleep: Callable[[float], None],
-                 backoff: float) -> None:
+    def __init__(
+        self, client: LastfmClient, report: EnrichReport, sleep: Callable[[float], None], backoff: float
+    ) -> None:
         self.client = client
         self.report = report
         self.sleep = sleep
@@ -243,11 +246,12 @@ class _Fetcher:
                 if status in _NOT_FOUND:
                     return None
                 if status in _BAD_KEY:
-                    raise CredentialsError(f"Last.fm refused the API key: {error.details}",
-                                           hint=KEY_HINT) from None
+                    raise CredentialsError(f"Last.fm refused the API key: {error.details}", hint=KEY_HINT) from None
                 if status not in _TRANSIENT:
-                    raise RemoteServiceError(f"Last.fm error {status} for {what}: {error.details}",
-                                             hint="run again later; tags fetched so far are saved") from None
+                    raise RemoteServiceError(
+                        f"Last.fm error {status} for {what}: {error.details}",
+                        hint="run again later; tags fetched so far are saved",
+                    ) from None
                 last = error
             except (pylast.NetworkError, pylast.MalformedResponseError) as error:
                 last = error
@@ -258,12 +262,14 @@ class _Fetcher:
         done = self.report.done
         saved = f"{done} track{'s' if done != 1 else ''} tagged in this run are saved; rerun to resume"
         if _status(error or Exception()) == "29":
-            return RemoteServiceError(f"Last.fm keeps rate-limiting us (error 29) at {what}",
-                                      hint=f"wait a few minutes; {saved}")
+            return RemoteServiceError(
+                f"Last.fm keeps rate-limiting us (error 29) at {what}", hint=f"wait a few minutes; {saved}"
+            )
         if error is not None and type(error).__name__ == "NetworkError":
             reason = getattr(error, "underlying_error", error)
-            return RemoteServiceError(f"cannot reach Last.fm ({type(reason).__name__}: {reason})",
-                                      hint=f"check your connection; {saved}")
+            return RemoteServiceError(
+                f"cannot reach Last.fm ({type(reason).__name__}: {reason})", hint=f"check your connection; {saved}"
+            )
         return RemoteServiceError(f"Last.fm failed at {what}: {error}", hint=f"try later; {saved}")
 
 
@@ -294,17 +300,16 @@ def enrich_lastfm(
     try:
         for index, track in enumerate(todo):
             artist = track.artists[0]
-            tags = fetcher.call(functools.partial(client.track_tags, artist, track.title),
-                                f'"{track.name}"')
+            tags = fetcher.call(functools.partial(client.track_tags, artist, track.title), f'"{track.name}"')
             from_artist = False
             if not tags:
                 if artist not in artist_cache:
                     artist_cache[artist] = fetcher.call(
-                        functools.partial(client.artist_tags, artist), f"artist {artist!r}")
+                        functools.partial(client.artist_tags, artist), f"artist {artist!r}"
+                    )
                 tags = artist_cache[artist]
                 from_artist = bool(tags)
-            store.set_tags(track.id, tags or {}, source=SOURCE,
-                           fetched_at=clock().isoformat(timespec="seconds"))
+            store.set_tags(track.id, tags or {}, source=SOURCE, fetched_at=clock().isoformat(timespec="seconds"))
             if tags:
                 report.tagged += 1
                 report.from_artist += from_artist

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sequencer.adapters.library.store import Store
     from sequencer.adapters.moods_file import MoodsConfig
-    from sequencer.adapters.store import Store
     from sequencer.core.infer import Inference, MoodEvidence
     from sequencer.core.track import Track
 
@@ -76,8 +76,9 @@ def summarise_inference(result: Inference) -> InferenceSummary:
         mean = float(weights[weights > 0].mean()) if count else 0.0
         per_mood.append((mood, count, mean))
     untouched = int((~(result.weights > 0).any(axis=1)).sum()) if n else 0
-    return InferenceSummary(tracks=n, from_attributes=from_attrs, from_tags=from_tags,
-                            per_mood=tuple(per_mood), untouched=untouched)
+    return InferenceSummary(
+        tracks=n, from_attributes=from_attrs, from_tags=from_tags, per_mood=tuple(per_mood), untouched=untouched
+    )
 
 
 @dataclass(frozen=True)
@@ -106,5 +107,4 @@ def explain_library_track(store: Store, config: MoodsConfig, ref: str) -> TrackM
     stored = store.mood_sources(track.id)
     attrs = {name: track.attribute(name) for name in ATTRIBUTES}
     evidence = explain_track(compile_model(config.vocabulary, config.settings), attrs, tags)
-    return TrackMoodEvidence(track=track, attributes=attrs, tags=tags, stored=stored,
-                             evidence=evidence)
+    return TrackMoodEvidence(track=track, attributes=attrs, tags=tags, stored=stored, evidence=evidence)

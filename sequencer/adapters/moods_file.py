@@ -59,12 +59,14 @@ REGION_KEYS = ("min", "max", "soft", "weight", "floor")
 INFERENCE_KEYS = ("tag_share", "min_weight", "min_coverage")
 
 #: Allowed range of each attribute's values (bounds of a region must lie inside).
-ATTRIBUTE_RANGES: Mapping[str, tuple[float, float]] = MappingProxyType({
-    **dict.fromkeys(ATTRIBUTES, (0.0, 1.0)),
-    "tempo": (0.0, 300.0),
-    "key": (0.0, 11.0),
-    "loudness": (-60.0, 5.0),
-})
+ATTRIBUTE_RANGES: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        **dict.fromkeys(ATTRIBUTES, (0.0, 1.0)),
+        "tempo": (0.0, 300.0),
+        "key": (0.0, 11.0),
+        "loudness": (-60.0, 5.0),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,11 @@ def _tags(name: str, raw: Any, base: Mapping[str, float], check: _Checker) -> di
     path = ("moods", name, "tags")
     tags = dict(base)
     if not isinstance(raw, Mapping):
-        check.add(path, f"moods.{name}.tags must be a table of tag = weight",
-                  'e.g. tags = { "dark ambient" = 0.6, noir = 0.8 }')
+        check.add(
+            path,
+            f"moods.{name}.tags must be a table of tag = weight",
+            'e.g. tags = { "dark ambient" = 0.6, noir = 0.8 }',
+        )
         return tags
     for tag, value in raw.items():
         weight = check.number((*path, tag), value, -1.0, 1.0)  # negative: evidence against
@@ -157,8 +162,13 @@ def _rule(name: str, attribute: str, raw: Any, check: _Checker) -> AttributeRule
         check.add(path, f"{where} must be a table", f"e.g. {attribute} = {{ min = 0.2, max = 0.6, soft = 0.1 }}")
         return None
     low, high = ATTRIBUTE_RANGES[attribute]
-    limits = {"min": (low, high), "max": (low, high), "soft": (0.0, high - low),
-              "weight": (0.0, 10.0), "floor": (0.0, 1.0)}
+    limits = {
+        "min": (low, high),
+        "max": (low, high),
+        "soft": (0.0, high - low),
+        "weight": (0.0, 10.0),
+        "floor": (0.0, 1.0),
+    }
     values: dict[str, float] = {}
     for key, value in raw.items():
         if key not in REGION_KEYS:
@@ -178,16 +188,24 @@ def _rule(name: str, attribute: str, raw: Any, check: _Checker) -> AttributeRule
         check.add(path, f"{where}: min {values['min']:g} is above max {values['max']:g}", "swap them")
         return None
     soft_default = 0.1 * (high - low)
-    return AttributeRule(attribute, values.get("min"), values.get("max"),
-                         values.get("soft", soft_default), values.get("weight", 1.0),
-                         values.get("floor", 0.0))
+    return AttributeRule(
+        attribute,
+        values.get("min"),
+        values.get("max"),
+        values.get("soft", soft_default),
+        values.get("weight", 1.0),
+        values.get("floor", 0.0),
+    )
 
 
 def _region(name: str, raw: Any, base: tuple[AttributeRule, ...], check: _Checker) -> tuple[AttributeRule, ...]:
     rules = {rule.attribute: rule for rule in base}
     if not isinstance(raw, Mapping):
-        check.add(("moods", name, "region"), f"moods.{name}.region must be a table of attribute rules",
-                  f"write it as [moods.{name}.region] with lines like energy = {{ max = 0.5 }}")
+        check.add(
+            ("moods", name, "region"),
+            f"moods.{name}.region must be a table of attribute rules",
+            f"write it as [moods.{name}.region] with lines like energy = {{ max = 0.5 }}",
+        )
         return base
     for attribute, spec in raw.items():
         rule = _rule(name, attribute, spec, check)
@@ -234,8 +252,11 @@ def apply_moods_mapping(
     check = _Checker(source, locate)
     for key in data:
         if key not in ("moods", "inference"):
-            check.add((key,), f"unknown top-level key {key!r}",
-                      "put each mood under [moods.NAME] and settings under [inference]")
+            check.add(
+                (key,),
+                f"unknown top-level key {key!r}",
+                "put each mood under [moods.NAME] and settings under [inference]",
+            )
     settings = _settings(data["inference"], base.settings, check) if "inference" in data else base.settings
     moods = data.get("moods", {})
     defs: list[MoodDef] = []

@@ -39,7 +39,14 @@ if TYPE_CHECKING:
 
 #: Okabe & Ito's colour-blind-safe palette (black first, as the arc is drawn in it).
 OKABE_ITO: tuple[str, ...] = (
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
 )
 #: Colours of the mood layers (the palette without black), then hatches to tell them apart in print.
 MOOD_COLOURS: tuple[str, ...] = OKABE_ITO[1:]
@@ -83,8 +90,14 @@ def _draw_energy(ax: Axes, sequence: Sequence) -> None:
     arc = sequence.profile.arc
     if arc is not None:
         xs = [total * i / 200 for i in range(201)]
-        ax.plot([_minutes(x) for x in xs], [target_at(arc, x / total) for x in xs],
-                color=ARC_COLOUR, linestyle=(0, (5, 3)), linewidth=1.8, label="arc target")
+        ax.plot(
+            [_minutes(x) for x in xs],
+            [target_at(arc, x / total) for x in xs],
+            color=ARC_COLOUR,
+            linestyle=(0, (5, 3)),
+            linewidth=1.8,
+            label="arc target",
+        )
     labelled: set[str] = set()
     unknown = False
     previous: tuple[float, float] | None = None
@@ -92,22 +105,32 @@ def _draw_energy(ax: Axes, sequence: Sequence) -> None:
         start, end = step.start_s, step.start_s + step.track.duration_s
         energy = step.track.energy
         if energy is None:
-            ax.annotate("?", (_minutes((start + end) / 2), 0.03), ha="center", fontsize=10,
-                        color="#555555")
+            ax.annotate("?", (_minutes((start + end) / 2), 0.03), ha="center", fontsize=10, color="#555555")
             unknown = True
             previous = None
             continue
         estimated = step.track.energy_estimated
         label = "energy (estimated from moods)" if estimated else "energy"
-        ax.plot([_minutes(start), _minutes(end)], [energy, energy], color=ENERGY_COLOUR,
-                linewidth=2.6, linestyle=":" if estimated else "-", solid_capstyle="butt",
-                label=None if label in labelled else label)
-        ax.plot([_minutes((start + end) / 2)], [energy], marker="o", markersize=5,
-                color=ENERGY_COLOUR, markerfacecolor="white" if estimated else ENERGY_COLOUR)
+        ax.plot(
+            [_minutes(start), _minutes(end)],
+            [energy, energy],
+            color=ENERGY_COLOUR,
+            linewidth=2.6,
+            linestyle=":" if estimated else "-",
+            solid_capstyle="butt",
+            label=None if label in labelled else label,
+        )
+        ax.plot(
+            [_minutes((start + end) / 2)],
+            [energy],
+            marker="o",
+            markersize=5,
+            color=ENERGY_COLOUR,
+            markerfacecolor="white" if estimated else ENERGY_COLOUR,
+        )
         labelled.add(label)
         if previous is not None and previous[0] == start:
-            ax.plot([_minutes(start)] * 2, [previous[1], energy], color=ENERGY_COLOUR,
-                    linewidth=0.8, alpha=0.6)
+            ax.plot([_minutes(start)] * 2, [previous[1], energy], color=ENERGY_COLOUR, linewidth=0.8, alpha=0.6)
         previous = (end, energy)
     separator = 0.5 if len(sequence.steps) <= 60 else 0.25
     for step in sequence.steps[1:]:
@@ -151,16 +174,38 @@ def _draw_transitions(ax: Axes, sequence: Sequence) -> None:
             continue
         cost = step.transition.total
         x = _minutes(step.start_s)
-        ax.bar(x, cost, width=width, color=cmap(norm(cost)), edgecolor="#333333",
-               linewidth=0.4, hatch="////" if cost >= ROUGH else None)
+        ax.bar(
+            x,
+            cost,
+            width=width,
+            color=cmap(norm(cost)),
+            edgecolor="#333333",
+            linewidth=0.4,
+            hatch="////" if cost >= ROUGH else None,
+        )
         if len(costs) <= MAX_COST_LABELS:
-            ax.annotate(f"{cost:.2f}".removeprefix("0"), (x, cost), xytext=(0, 1.5),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
-                        color="#333333")
+            ax.annotate(
+                f"{cost:.2f}".removeprefix("0"),
+                (x, cost),
+                xytext=(0, 1.5),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=6.5,
+                color="#333333",
+            )
     for level, name in ((SMOOTH, "smooth below"), (ROUGH, "rough above")):
         ax.axhline(level, color="#666666", linestyle=":", linewidth=0.8)
-        ax.annotate(name, (1.0, level), xycoords=("axes fraction", "data"), fontsize=7,
-                    color="#444444", xytext=(3, 0), textcoords="offset points", va="center")
+        ax.annotate(
+            name,
+            (1.0, level),
+            xycoords=("axes fraction", "data"),
+            fontsize=7,
+            color="#444444",
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+        )
     ax.set_ylim(0, top)
     ax.set_yticks([0, 0.5, 1] if top > 0.75 else [0, 0.25, 0.5])
     ax.set_ylabel("join cost", fontsize=9)
@@ -206,15 +251,22 @@ def _draw_moods(ax: Axes, sequence: Sequence) -> None:
         values = [v for v in shares[index] for _ in (0, 1)]
         top = [b + v for b, v in zip(base, values, strict=True)]
         colour = "#999999" if name == "other" else MOOD_COLOURS[index % len(MOOD_COLOURS)]
-        ax.fill_between(xs, base, top, facecolor=colour, edgecolor="white", linewidth=0.3,
-                        hatch=MOOD_HATCHES[index % len(MOOD_HATCHES)], label=name)
+        ax.fill_between(
+            xs,
+            base,
+            top,
+            facecolor=colour,
+            edgecolor="white",
+            linewidth=0.3,
+            hatch=MOOD_HATCHES[index % len(MOOD_HATCHES)],
+            label=name,
+        )
         base = top
     ax.set_ylim(0, 1)
     ax.set_yticks([0, 0.5, 1])
     ax.set_ylabel("moods", fontsize=9)
     if layers:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False,
-                  handleheight=1.4)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False, handleheight=1.4)
 
 
 def figure_for(sequence: Sequence) -> Figure:
@@ -224,9 +276,7 @@ def figure_for(sequence: Sequence) -> Figure:
 
     figure = Figure(figsize=(11, 6.6), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
-    energy_ax, cost_ax, mood_ax = figure.subplots(
-        3, 1, sharex=True, gridspec_kw={"height_ratios": [3.2, 1.0, 1.5]}
-    )
+    energy_ax, cost_ax, mood_ax = figure.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3.2, 1.0, 1.5]})
     _draw_energy(energy_ax, sequence)
     _track_numbers(energy_ax, sequence)
     _draw_transitions(cost_ax, sequence)
@@ -299,7 +349,6 @@ def plot_svg(sequence: Sequence) -> str:
     figure = figure_for(sequence)
     buffer = io.StringIO()
     with rc_context({"svg.fonttype": "path", "svg.hashsalt": "moodseq"}), _missing_glyphs_allowed():
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None,
-                                                         "Format": None, "Type": None})
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]

@@ -79,9 +79,7 @@ def resolve(name_or_path: str, user_dir: Path) -> Path:
 def load_profile_file(path: Path, vocabulary: MoodVocabulary | None = None) -> Profile:
     """Read and validate one profile file (raises ProfileError listing every problem)."""
     data, locate = read_toml(path)
-    return profile_from_mapping(
-        data, str(path), default_name=path.stem, vocabulary=vocabulary, locate=locate
-    )
+    return profile_from_mapping(data, str(path), default_name=path.stem, vocabulary=vocabulary, locate=locate)
 
 
 def load_profile(name_or_path: str, user_dir: Path, vocabulary: MoodVocabulary | None = None) -> Profile:

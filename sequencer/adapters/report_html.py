@@ -89,6 +89,7 @@ def _clock(seconds: float) -> str:
 
 # --- the profile as TOML --------------------------------------------------------------------
 
+
 def _toml_value(value: Any) -> str:
     """A TOML literal for a str, bool, number or list of those."""
     if isinstance(value, bool):
@@ -121,6 +122,7 @@ def profile_toml(mapping: Mapping[str, Any]) -> str:
 
 
 # --- page parts -----------------------------------------------------------------------------
+
 
 def _stats(sequence: Sequence) -> str:
     """The summary numbers as a definition list."""
@@ -223,9 +225,7 @@ def _transitions_table(explanation: Explanation) -> str:
     for item in explanation.transitions:
         kind = item.verdict.split(":", 1)[0].strip()
         terms = {t.term: t for t in item.terms}
-        cells = "".join(
-            _term_cell(terms[t]) if t in terms else '<td class="num est">–</td>' for t in TERMS
-        )
+        cells = "".join(_term_cell(terms[t]) if t in terms else '<td class="num est">–</td>' for t in TERMS)
         bar = f'<span class="bar" style="width:{item.total * 4:.2f}rem"></span>'
         rows.append(
             f'<tr><td class="num">{item.position - 1}→{item.position}</td>'
@@ -234,7 +234,7 @@ def _transitions_table(explanation: Explanation) -> str:
             f'<td><span class="verdict {_e(kind)}">{_e(item.verdict)}</span></td>{cells}</tr>'
         )
     note = (
-        "<p class=\"lede\">Each term is shown as raw value (0 = seamless, 1 = jarring) → its "
+        '<p class="lede">Each term is shown as raw value (0 = seamless, 1 = jarring) → its '
         "weighted share of the cost; the shares add up to the cost.</p>"
     )
     return f'{note}<table id="transitions"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
@@ -252,7 +252,7 @@ def _reasons(explanation: Explanation) -> str:
 def _profile(sequence: Sequence) -> str:
     """The profile used, as TOML."""
     profile = sequence.profile
-    intro = f"<p class=\"lede\">Save this as <code>{_e(profile.name)}.toml</code> to build with the same settings.</p>"
+    intro = f'<p class="lede">Save this as <code>{_e(profile.name)}.toml</code> to build with the same settings.</p>'
     return f'{intro}<pre id="profile"><code>{_e(profile_toml(profile_to_mapping(profile)))}</code></pre>'
 
 
@@ -271,17 +271,23 @@ def render_report(sequence: Sequence) -> str:
     mode = "" if sequence.mode == "build" else f" ({sequence.mode})"
     lede = _e(profile.description) if profile.description else f"A {_e(profile.name)} playlist"
     body = (
-        f"<header><h1>{_e(profile.name)}{_e(mode)}</h1><p class=\"lede\">{lede}</p>"
+        f'<header><h1>{_e(profile.name)}{_e(mode)}</h1><p class="lede">{lede}</p>'
         f"{_stats(sequence)}{_warnings(sequence)}</header>"
         f"<main>{_figure(sequence)}"
-        + _sections([
-            ("tracks", "Tracks", _tracks_table(sequence)
-             + '<p class="lede">~ energy estimated from the track\'s moods; fit = cosine between '
-             "the profile's moods and the track's (−1 to 1).</p>"),
-            ("transitions", "Transitions", _transitions_table(explanation)),
-            ("reasons", "Why each track", _reasons(explanation)),
-            ("profile", "Profile used", _profile(sequence)),
-        ])
+        + _sections(
+            [
+                (
+                    "tracks",
+                    "Tracks",
+                    _tracks_table(sequence)
+                    + '<p class="lede">~ energy estimated from the track\'s moods; fit = cosine between '
+                    "the profile's moods and the track's (−1 to 1).</p>",
+                ),
+                ("transitions", "Transitions", _transitions_table(explanation)),
+                ("reasons", "Why each track", _reasons(explanation)),
+                ("profile", "Profile used", _profile(sequence)),
+            ]
+        )
         + f"</main><footer>Made with moodseq {_e(__version__)}. This file needs no network: "
         "everything it shows is inside it.</footer>"
     )

@@ -84,8 +84,7 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         detail = _TOML_ERROR_AT.sub("", message).strip()
         raise InputFileError(
             f"not valid TOML: {detail}",
-            hint="check quotes, brackets and `key = value` syntax on that line "
-            "(strings need quotes, lists need [ ])",
+            hint="check quotes, brackets and `key = value` syntax on that line (strings need quotes, lists need [ ])",
             source=where,
         ) from None
 
@@ -99,9 +98,7 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         raise InputFileError(f"{path} is a folder, not a file", hint="give the path of a file in it") from None
     except UnicodeDecodeError as exc:
-        raise InputFileError(
-            f"{path} is not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
-        ) from None
+        raise InputFileError(f"{path} is not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8") from None
     except OSError as exc:
         raise InputFileError(f"cannot read {path}: {exc.strerror}", hint="check permissions") from None
 

@@ -83,7 +83,7 @@ def compare(a: Sequence, b: Sequence) -> Comparison:
 
 
 def _better(value_a: float, value_b: float, *, higher: bool, fmt: str) -> str:
-    """"A", "B" or "=" for the better of two values ("=" when they print the same)."""
+    """ "A", "B" or "=" for the better of two values ("=" when they print the same)."""
     if fmt.format(value_a) == fmt.format(value_b):
         return "="
     return "A" if (value_a > value_b) == higher else "B"
@@ -114,19 +114,19 @@ def comparison_lines(result: Comparison, label_a: str, label_b: str) -> list[str
     for name, value_a, value_b, higher, fmt in metrics:
         rows.append((name, fmt.format(value_a), fmt.format(value_b), _better(value_a, value_b, higher=higher, fmt=fmt)))
     lines = [
-        f"{label:<10} {left[:width - 1]:<{width}} {right[:width - 1]:<{width}} {verdict}".rstrip()
+        f"{label:<10} {left[: width - 1]:<{width}} {right[: width - 1]:<{width}} {verdict}".rstrip()
         for label, left, right, verdict in rows
     ]
     lines.append(f"both scored against the profile {a.profile.name}; lower cost, error and")
     lines.append("objective are better, higher fit is better")
     lines.append("")
-    lines.append(f"shared songs: {len(result.shared)} of {len(a.steps)} and {len(b.steps)} "
-                 f"(Jaccard {result.jaccard:.2f})")
+    lines.append(
+        f"shared songs: {len(result.shared)} of {len(a.steps)} and {len(b.steps)} (Jaccard {result.jaccard:.2f})"
+    )
     if result.tau is None:
         lines.append("order agreement: needs at least two shared songs")
     else:
-        lines.append(f"order agreement on shared songs: Kendall tau {result.tau:+.2f} "
-                     "(+1 same order, −1 reversed)")
+        lines.append(f"order agreement on shared songs: Kendall tau {result.tau:+.2f} (+1 same order, −1 reversed)")
     if result.only_a:
         lines += _wrap(f"only in A ({len(result.only_a)}): {_names(result.only_a)}")
     if result.only_b:

@@ -18,7 +18,7 @@ import click
 from sequencer.adapters import paths
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
     from sequencer.core.moods import MoodVocabulary
 
 NO_LIBRARY_HINT = "import music first: moodseq import csv FILE"
@@ -96,7 +96,7 @@ class AppContext:
         :class:`~sequencer.errors.LibraryError` saying how to make one, never a new empty
         file.  Importing commands pass ``create=True``.
         """
-        from sequencer.adapters.store import Store
+        from sequencer.adapters.library.store import Store
         from sequencer.errors import LibraryError
 
         path = self.library_path

@@ -28,9 +28,14 @@ def _field(label: str, text: str) -> list[str]:
     continuation lines under the values (never inside a name: lists break after commas)."""
     import textwrap
 
-    return textwrap.wrap(text, width=WIDTH, initial_indent=label.ljust(len(INDENT)),
-                         subsequent_indent=INDENT, break_long_words=False,
-                         break_on_hyphens=False) or [label]
+    return textwrap.wrap(
+        text,
+        width=WIDTH,
+        initial_indent=label.ljust(len(INDENT)),
+        subsequent_indent=INDENT,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [label]
 
 
 def stats_text(data: dict[str, Any]) -> str:
@@ -41,8 +46,11 @@ def stats_text(data: dict[str, Any]) -> str:
         f"tracks      {n:,} ({data['songs']:,} songs, {data['artists']:,} artists, {data['albums']:,} albums)",
         f"spotify     {_pct(data['with_spotify_uri'], n)} with a Spotify URI",
         f"moods       {_pct(data['with_moods'], n)} with moods"
-        + (f"; by source: {', '.join(f'{s} {c:,}' for s, c in data['mood_sources'].items())}"
-           if data["mood_sources"] else ""),
+        + (
+            f"; by source: {', '.join(f'{s} {c:,}' for s, c in data['mood_sources'].items())}"
+            if data["mood_sources"]
+            else ""
+        ),
     ]
     if data["moods"]:
         lines.extend(_field("", ", ".join(f"{m} {c:,}" for m, c in data["moods"].items())))
@@ -50,8 +58,10 @@ def stats_text(data: dict[str, Any]) -> str:
     lines.extend(_field("attributes", covered or "none"))
     lines.append(f"tags        {_pct(data['tags'], n)} with crowd tags")
     for run in data["interrupted_imports"]:
-        lines.append(f"interrupted import of {run['source']} ({run['started_at']}, "
-                     f"{run['rows_done']:,} written): run it again to complete it")
+        lines.append(
+            f"interrupted import of {run['source']} ({run['started_at']}, "
+            f"{run['rows_done']:,} written): run it again to complete it"
+        )
     return "\n".join(lines)
 
 
@@ -65,15 +75,19 @@ def track_line(track: Track) -> str:
 
 def track_details(track: Track, sources: dict[str, list[tuple[str, float]]]) -> list[str]:
     """``library show``: name and id, album/duration/uri, attributes, each mood with its sources."""
-    lines = [f"{track.name}  ({track.id})",
-             f"  album {track.album or '-'}; "
-             + (f"{track.duration_s:.0f} s" if track.duration_s > 0 else "duration unknown")
-             + f"; uri {track.uri or '-'}"]
-    attrs = ", ".join(f"{a} {track.attribute(a):g}" for a in ("tempo", "key", "mode", "energy", "valence")
-                      if track.attribute(a) is not None)
+    lines = [
+        f"{track.name}  ({track.id})",
+        f"  album {track.album or '-'}; "
+        + (f"{track.duration_s:.0f} s" if track.duration_s > 0 else "duration unknown")
+        + f"; uri {track.uri or '-'}",
+    ]
+    attrs = ", ".join(
+        f"{a} {track.attribute(a):g}"
+        for a in ("tempo", "key", "mode", "energy", "valence")
+        if track.attribute(a) is not None
+    )
     lines.append(f"  {attrs or 'no audio attributes'}")
     for mood, entries in sources.items():
         used = track.moods.get(mood)
-        lines.append(f"  {mood}: {used if used is not None else 0:g} ← "
-                     + ", ".join(f"{s} {w:g}" for s, w in entries))
+        lines.append(f"  {mood}: {used if used is not None else 0:g} ← " + ", ".join(f"{s} {w:g}" for s, w in entries))
     return lines

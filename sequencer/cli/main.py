@@ -108,17 +108,18 @@ def _install_completion(ctx: click.Context, _param: click.Parameter, value: bool
 
     shell = Path(os.environ.get("SHELL", "")).name
     if shell not in SHELLS:
-        raise UserError(MoodseqError(
-            f"cannot tell your shell from SHELL={os.environ.get('SHELL', '')!r}",
-            hint="run `moodseq completion bash|zsh|fish --install` naming it",
-        ))
+        raise UserError(
+            MoodseqError(
+                f"cannot tell your shell from SHELL={os.environ.get('SHELL', '')!r}",
+                hint="run `moodseq completion bash|zsh|fish --install` naming it",
+            )
+        )
     target = install_script(shell, completion_script(ctx.command, shell), Path.home(), os.environ)
     click.echo(f"installed {shell} completion in {target}; open a new shell to use it")
     ctx.exit(0)
 
 
-@click.group(cls=LazyGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--library",
     "library",
@@ -130,8 +131,14 @@ def _install_completion(ctx: click.Context, _param: click.Parameter, value: bool
 @click.option("--debug", is_flag=True, help="Show tracebacks and where settings came from.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and requested output.")
 @click.option("--plain", is_flag=True, help="Plain text output: no colour, no boxes (for scripts).")
-@click.option("--install-completion", is_flag=True, expose_value=False, is_eager=True,
-              callback=_install_completion, help="Install tab completion for your shell ($SHELL) and exit.")
+@click.option(
+    "--install-completion",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_install_completion,
+    help="Install tab completion for your shell ($SHELL) and exit.",
+)
 @click.version_option(__version__, prog_name="moodseq")
 @click.pass_context
 def cli(ctx: click.Context, library: Path | None, debug: bool, quiet: bool, plain: bool) -> None:
@@ -157,8 +164,9 @@ def main(args: list[str] | None = None) -> None:
     try:
         code = cli.main(args=args, prog_name="moodseq", standalone_mode=False)
     except click.Abort:
-        click.echo("Interrupted. Files are written whole or not at all; imports and pushes resume when run again.",
-                   err=True)
+        click.echo(
+            "Interrupted. Files are written whole or not at all; imports and pushes resume when run again.", err=True
+        )
         raise SystemExit(INTERRUPTED) from None
     except click.ClickException as error:
         error.show()

@@ -55,14 +55,18 @@ def mood_lines(config: MoodsConfig) -> list[str]:
 def inference_lines(summary: InferenceSummary, *, seconds: float, dry_run: bool) -> list[str]:
     """The ``moods infer`` report: totals and evidence, then tracks and mean weight per mood."""
     verb = "Would infer" if dry_run else "Inferred"
-    lines = [f"{verb} moods for {summary.tracks:,} tracks in {seconds:.2f} s "
-             f"(evidence: attributes for {summary.from_attributes:,}, "
-             f"crowd tags for {summary.from_tags:,})"]
+    lines = [
+        f"{verb} moods for {summary.tracks:,} tracks in {seconds:.2f} s "
+        f"(evidence: attributes for {summary.from_attributes:,}, "
+        f"crowd tags for {summary.from_tags:,})"
+    ]
     for mood, count, mean in summary.per_mood:
         lines.append(f"  {mood:<14} {count:>7,} tracks  mean weight {mean:.2f}")
     if summary.untouched:
-        lines.append(f"  {'(none)':<14} {summary.untouched:>7,} tracks fit no mood "
-                     "(more evidence: `moodseq enrich lastfm`, `moodseq analyze DIR`)")
+        lines.append(
+            f"  {'(none)':<14} {summary.untouched:>7,} tracks fit no mood "
+            "(more evidence: `moodseq enrich lastfm`, `moodseq analyze DIR`)"
+        )
     return lines
 
 

@@ -179,9 +179,7 @@ def _wrapped(line: str, width: int) -> list[str]:
     import textwrap
 
     indent = line[: len(line) - len(line.lstrip())]
-    return textwrap.wrap(
-        line, width=width, subsequent_indent=indent + "    ", break_on_hyphens=False
-    ) or [line]
+    return textwrap.wrap(line, width=width, subsequent_indent=indent + "    ", break_on_hyphens=False) or [line]
 
 
 def _summary_parts(line: str, width: int) -> list[str]:
@@ -201,8 +199,14 @@ def _plain_table_lines(sequence: Sequence) -> list[str]:
 
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=PLAIN_WIDTH, color_system=None, force_terminal=False,
-        no_color=True, highlight=False, emoji=False, markup=False,
+        file=buffer,
+        width=PLAIN_WIDTH,
+        color_system=None,
+        force_terminal=False,
+        no_color=True,
+        highlight=False,
+        emoji=False,
+        markup=False,
     )
     console.print(_table(sequence, fancy=False, width=PLAIN_WIDTH))
     return [line.rstrip() for line in buffer.getvalue().splitlines()]
@@ -246,9 +250,7 @@ def _print_fancy(sequence: Sequence, *, explain: bool, note: str | None) -> None
                 console.print(part, markup=False)
 
 
-def print_sequence(
-    app: AppContext, sequence: Sequence, *, explain: bool = False, note: str | None = None
-) -> None:
+def print_sequence(app: AppContext, sequence: Sequence, *, explain: bool = False, note: str | None = None) -> None:
     """Print the playlist (see the module docstring); nothing with ``app.quiet``."""
     if app.quiet:
         return

@@ -48,6 +48,7 @@ ARC_WARNING = 0.12
 
 # --- finding tracks -------------------------------------------------------------------------
 
+
 def find_track(tracks: Sequence[Track], ref: str) -> Track:
     """The track ``ref`` names: an id, a Spotify URI or link, ``"Artist - Title"`` or a bare
     title (first match).
@@ -73,9 +74,7 @@ def find_track(tracks: Sequence[Track], ref: str) -> Track:
                 have = normalise_text(track.title) if strict else normalise_text(base_title(track.title))
                 if have != (exact if strict else loose):
                     continue
-                if want_artist is None or normalise_text(want_artist) in {
-                    normalise_text(a) for a in track.artists
-                }:
+                if want_artist is None or normalise_text(want_artist) in {normalise_text(a) for a in track.artists}:
                     return track
     raise TrackNotFoundError(f"no track matches {ref!r}", hint=_suggest(tracks, ref))
 
@@ -92,7 +91,7 @@ def _spotify_uri(ref: str) -> str | None:
 
 
 def _suggest(tracks: Sequence[Track], ref: str) -> str:
-    """"did you mean …" for the closest track names, the artist's own tracks when ``ref`` is an
+    """ "did you mean …" for the closest track names, the artist's own tracks when ``ref`` is an
     artist's name, or how to look."""
     wanted = normalise_text(ref)
     by_artist = [t.name for t in tracks if wanted in {normalise_text(a) for a in t.artists}]
@@ -109,6 +108,7 @@ def _suggest(tracks: Sequence[Track], ref: str) -> str:
 
 
 # --- building -------------------------------------------------------------------------------
+
 
 def _pin(
     tracks: Sequence[Track], profile: Profile, start: str | None, end: str | None
@@ -282,9 +282,7 @@ def _impossible(v: Violations, duration: float, profile: Profile, cands: Candida
             f"({got}; tracks are too long for so narrow a window)",
             hint="widen tolerance_minutes or allow shorter tracks",
         )
-    return ImpossibleConstraintsError(
-        f"the same song would repeat ({got})", hint="import more music or lower minutes"
-    )
+    return ImpossibleConstraintsError(f"the same song would repeat ({got})", hint="import more music or lower minutes")
 
 
 def _warnings(sequence: PlaylistSequence, pinned: tuple[bool, bool], journey_note: str | None) -> list[str]:
@@ -359,11 +357,14 @@ def build_playlist(
             line = None
         profile = dataclasses.replace(profile, arc=line)
     if first is not None or last is not None:
-        profile = dataclasses.replace(profile, constraints=dataclasses.replace(
-            profile.constraints,
-            start=first.name if first is not None else None,
-            end=last.name if last is not None else None,
-        ))
+        profile = dataclasses.replace(
+            profile,
+            constraints=dataclasses.replace(
+                profile.constraints,
+                start=first.name if first is not None else None,
+                end=last.name if last is not None else None,
+            ),
+        )
     pinned = [t for t in (first, last) if t is not None]
     cands = select_candidates(library, profile, pinned=pinned)
     _check_capacity(cands, profile)
@@ -378,6 +379,7 @@ def build_playlist(
 
 
 # --- reordering -----------------------------------------------------------------------------
+
 
 def reorder_tracks(
     tracks: Sequence[Track], profile: Profile, *, seed: int | None = None, keep_ends: bool = False

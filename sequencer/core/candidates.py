@@ -168,8 +168,12 @@ def _arc_range(profile: Profile) -> tuple[float, float]:
 
 
 def _anchor_rows(
-    table: FeatureTable, fit: Floats, energy: Floats, allowed: npt.NDArray[np.bool_],
-    anchors: Sequence[int], per_step: int,
+    table: FeatureTable,
+    fit: Floats,
+    energy: Floats,
+    allowed: npt.NDArray[np.bool_],
+    anchors: Sequence[int],
+    per_step: int,
 ) -> list[Rows]:
     """Rows nearest the straight line (mood and energy) between consecutive anchors."""
     out: list[Rows] = []

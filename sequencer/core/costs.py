@@ -102,9 +102,7 @@ def cost_matrix(tracks: Sequence[Track], weights: TransitionWeights | None = Non
     n = len(tracks)
     num = np.zeros((n, n), dtype=np.float64)
     den = np.zeros((n, n), dtype=np.float64)
-    for name, term in (
-        ("mood", _mood_term), ("energy", _energy_term), ("tempo", _tempo_term), ("key", _key_term)
-    ):
+    for name, term in (("mood", _mood_term), ("energy", _energy_term), ("tempo", _tempo_term), ("key", _key_term)):
         if w[name] <= 0:
             continue
         value, known = term(tracks)

@@ -123,6 +123,7 @@ class Explanation:
 
 # --- per track ------------------------------------------------------------------------------
 
+
 def _num(value: float) -> str:
     """A weight or energy for a sentence: two decimals."""
     return f"{value:.2f}"
@@ -132,14 +133,10 @@ def _mood_matches(
     profile_moods: Mapping[str, float], track: Track
 ) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
     """(wanted moods the track has, avoided moods the track has), each strongest first."""
-    wanted = [
-        (mood, weight) for mood, weight in track.moods.items()
-        if weight > 0 and profile_moods.get(mood, 0.0) > 0
-    ]
+    wanted = [(mood, weight) for mood, weight in track.moods.items() if weight > 0 and profile_moods.get(mood, 0.0) > 0]
     wanted.sort(key=lambda item: (-item[1] * profile_moods[item[0]], item[0]))
     avoided = [
-        (mood, weight) for mood, weight in track.moods.items()
-        if weight > 0 and profile_moods.get(mood, 0.0) < 0
+        (mood, weight) for mood, weight in track.moods.items() if weight > 0 and profile_moods.get(mood, 0.0) < 0
     ]
     avoided.sort(key=lambda item: (item[1] * profile_moods[item[0]], item[0]))
     return tuple(wanted), tuple(avoided)
@@ -177,10 +174,7 @@ def _energy_reason(step: Step) -> str:
     if track.energy is None:
         if step.target_energy is None:
             return "energy unknown"
-        return (
-            f"energy unknown (arc target {_num(step.target_energy)}): "
-            "left out of the arc error"
-        )
+        return f"energy unknown (arc target {_num(step.target_energy)}): left out of the arc error"
     energy = _num(track.energy)
     estimated = " (estimated from moods)" if track.energy_estimated else ""
     if step.target_energy is None:
@@ -204,9 +198,7 @@ def _matches_ref(ref: str, track: Track) -> bool:
     )
 
 
-def _position_reasons(
-    profile: Profile, mode: str, index: int, count: int, track: Track
-) -> list[str]:
+def _position_reasons(profile: Profile, mode: str, index: int, count: int, track: Track) -> list[str]:
     """Reasons that come from the track's place: fixed start/end, journey ends."""
     reasons: list[str] = []
     start, end = profile.constraints.start, profile.constraints.end
@@ -248,6 +240,7 @@ def _explain_track(sequence: Sequence, index: int) -> TrackExplanation:
 
 
 # --- per transition -------------------------------------------------------------------------
+
 
 def _term_shares(cost: TransitionCost) -> tuple[TermShare, ...]:
     """Every term with its raw value, weight and share, in TERMS order."""
@@ -361,6 +354,7 @@ def _explain_transition(sequence: Sequence, index: int) -> TransitionExplanation
 
 # --- the whole ------------------------------------------------------------------------------
 
+
 def explain(sequence: Sequence) -> Explanation:
     """Explain ``sequence``: per-track reasons, per-transition terms and a summary.
 
@@ -369,8 +363,7 @@ def explain(sequence: Sequence) -> Explanation:
     """
     tracks = tuple(_explain_track(sequence, i) for i in range(len(sequence.steps)))
     transitions = tuple(
-        t for t in (_explain_transition(sequence, i) for i in range(len(sequence.steps)))
-        if t is not None
+        t for t in (_explain_transition(sequence, i) for i in range(len(sequence.steps))) if t is not None
     )
     weakest: TransitionExplanation | None = None
     for transition in transitions:
@@ -390,9 +383,7 @@ def explain(sequence: Sequence) -> Explanation:
         items=tuple(score.items()),
         weakest=weakest,
     )
-    return Explanation(
-        tracks=tracks, transitions=transitions, summary=summary, warnings=sequence.warnings
-    )
+    return Explanation(tracks=tracks, transitions=transitions, summary=summary, warnings=sequence.warnings)
 
 
 def _clock(seconds: float) -> str:

@@ -71,9 +71,7 @@ def journey_path(graph: nx.DiGraph, source: int, target: int) -> list[int]:
     moves gradually; without any path the two ends alone are returned.
     """
     try:
-        path: list[int] = nx.dijkstra_path(
-            graph, source, target, weight=lambda u, v, d: float(d["weight"]) ** 2
-        )
+        path: list[int] = nx.dijkstra_path(graph, source, target, weight=lambda u, v, d: float(d["weight"]) ** 2)
     except nx.NetworkXNoPath:
         return [source, target]
     return path

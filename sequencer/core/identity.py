@@ -110,9 +110,7 @@ class IdentityIndex:
             if all(existing != track_id for existing, _ in entries):
                 entries.append((track_id, duration_s))
 
-    def find(
-        self, track_id: str | None, uri: str | None, isrc: str | None, key: str, duration_s: float
-    ) -> str | None:
+    def find(self, track_id: str | None, uri: str | None, isrc: str | None, key: str, duration_s: float) -> str | None:
         """The known recording these identities point to (rules in the module docstring)."""
         if track_id and track_id in self.ids:
             return track_id

@@ -64,8 +64,7 @@ BASIS_NONE = 0
 BASIS_ATTRIBUTES = 1
 BASIS_TAGS = 2
 BASIS_BOTH = 3
-_BASIS_NAMES = {BASIS_NONE: "none", BASIS_ATTRIBUTES: "attributes", BASIS_TAGS: "tags",
-                BASIS_BOTH: "tags+attributes"}
+_BASIS_NAMES = {BASIS_NONE: "none", BASIS_ATTRIBUTES: "attributes", BASIS_TAGS: "tags", BASIS_BOTH: "tags+attributes"}
 
 
 def basis_name(code: int) -> str:
@@ -168,11 +167,7 @@ class Inference:
 
     def row(self, index: int) -> dict[str, float]:
         """The non-zero weights of one track, rounded to 3 decimals."""
-        return {
-            mood: round(float(w), 3)
-            for mood, w in zip(self.moods, self.weights[index], strict=True)
-            if w > 0.0
-        }
+        return {mood: round(float(w), 3) for mood, w in zip(self.moods, self.weights[index], strict=True) if w > 0.0}
 
     def rows(self) -> Iterator[dict[str, float]]:
         """:meth:`row` for every track in order."""
@@ -195,9 +190,7 @@ def rule_factors(rule: AttributeRule, values: FloatArray) -> FloatArray:
     return np.where(np.isnan(values), np.nan, factor)
 
 
-def attribute_scores(
-    model: MoodModel, attributes: Mapping[str, npt.ArrayLike], n: int
-) -> FloatArray:
+def attribute_scores(model: MoodModel, attributes: Mapping[str, npt.ArrayLike], n: int) -> FloatArray:
     """Attribute score of every mood for n tracks (NaN where too little is known)."""
     scores = np.full((n, len(model.moods)), np.nan, dtype=np.float64)
     columns = {name: np.asarray(v, dtype=np.float64) for name, v in attributes.items()}
@@ -227,9 +220,7 @@ def _tag_matches(model: MoodModel, tags: TagTable) -> tuple[npt.NDArray[np.int64
     if not tags.tags or not model.tag_names:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
     unique, inverse = np.unique(np.asarray(tags.tags, dtype=np.str_), return_inverse=True)
-    lookup = np.array(
-        [model.tag_index.get(normalise_name(str(t)), -1) for t in unique], dtype=np.int64
-    )
+    lookup = np.array([model.tag_index.get(normalise_name(str(t)), -1) for t in unique], dtype=np.int64)
     tag_rows = lookup[inverse.reshape(-1)]
     hit = tag_rows >= 0
     return tags.rows[hit], tag_rows[hit], tags.strengths[hit]
@@ -251,8 +242,7 @@ def tag_scores(model: MoodModel, tags: TagTable) -> FloatArray:
     positive = np.maximum(model.tag_weights[tag_rows], 0.0)
     scores = _noisy_or(rows, strengths[:, None] * positive, tags.n)
     for col in range(scores.shape[1]):
-        supported = np.bincount(rows, weights=(positive[:, col] > 0.0).astype(np.float64),
-                                minlength=tags.n) > 0
+        supported = np.bincount(rows, weights=(positive[:, col] > 0.0).astype(np.float64), minlength=tags.n) > 0
         scores[~supported, col] = np.nan
     return scores
 
@@ -389,8 +379,7 @@ class MoodEvidence:
         a, t = self.attribute_score, self.tag_score
         if a is not None and t is not None:
             raw = self.tag_share * t + (1 - self.tag_share) * a
-            text = (f"{self.tag_share:g} × tags {t:.2f} + {1 - self.tag_share:g} × "
-                    f"attributes {a:.2f} = {raw:.2f}")
+            text = f"{self.tag_share:g} × tags {t:.2f} + {1 - self.tag_share:g} × attributes {a:.2f} = {raw:.2f}"
         elif t is not None:
             raw, text = t, f"tags {t:.2f}"
         elif a is not None:
@@ -437,15 +426,17 @@ def explain_track(
             if row is not None and model.tag_weights[row, col] != 0.0:
                 matched.append(TagEvidence(tag, float(strength), float(model.tag_weights[row, col])))
         matched.sort(key=lambda e: -e.contribution)
-        found.append(MoodEvidence(
-            mood=mood,
-            weight=float(result.weights[0, col]),
-            basis=basis_name(int(result.basis[0, col])),
-            attribute_score=_optional(float(result.attribute_scores[0, col])),
-            tag_score=_optional(float(result.tag_scores[0, col])),
-            rules=tuple(rules),
-            tags=tuple(matched),
-            tag_share=model.settings.tag_share,
-            veto=float(result.tag_vetoes[0, col]),
-        ))
+        found.append(
+            MoodEvidence(
+                mood=mood,
+                weight=float(result.weights[0, col]),
+                basis=basis_name(int(result.basis[0, col])),
+                attribute_score=_optional(float(result.attribute_scores[0, col])),
+                tag_score=_optional(float(result.tag_scores[0, col])),
+                rules=tuple(rules),
+                tags=tuple(matched),
+                tag_share=model.settings.tag_share,
+                veto=float(result.tag_vetoes[0, col]),
+            )
+        )
     return found

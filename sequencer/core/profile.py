@@ -110,6 +110,7 @@ class Profile:
 
 # --- the schema -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Key:
     """One profile key: its type, allowed range and default (also documents profiles/README)."""
@@ -171,6 +172,7 @@ SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
 
 # --- validation -----------------------------------------------------------------------------
 
+
 class _Collector:
     """Gathers problems with their location so that all are reported at once."""
 
@@ -205,9 +207,7 @@ def _kind_name(kind: str) -> str:
 
 
 def _check_range(c: _Collector, path: tuple[str, ...], value: float, key: Key) -> bool:
-    if math.isnan(value) or (key.low is not None and value < key.low) or (
-        key.high is not None and value > key.high
-    ):
+    if math.isnan(value) or (key.low is not None and value < key.low) or (key.high is not None and value > key.high):
         c.add(
             path,
             f"{_dotted(path)} = {value!r} must be in [{_num(key.low)}, {_num(key.high)}]",
@@ -229,8 +229,11 @@ def _check_text(c: _Collector, path: tuple[str, ...], value: str, key: Key) -> s
         c.add(path, f"{_dotted(path)} = {value!r} must not be empty", f'e.g. {path[-1]} = "late drive"')
         return None
     if key.one_line and any(unicodedata.category(ch) == "Cc" for ch in value):
-        c.add(path, f"{_dotted(path)} = {value!r} must be one line of text",
-              "remove the line breaks, tabs and control characters")
+        c.add(
+            path,
+            f"{_dotted(path)} = {value!r} must be one line of text",
+            "remove the line breaks, tabs and control characters",
+        )
         return None
     return value
 
@@ -349,9 +352,7 @@ def _check_mood_list(
     return tuple(out)
 
 
-def _section(
-    c: _Collector, data: Mapping[str, Any], name: str, vocabulary: MoodVocabulary
-) -> dict[str, Any]:
+def _section(c: _Collector, data: Mapping[str, Any], name: str, vocabulary: MoodVocabulary) -> dict[str, Any]:
     """Validate one [section] table against the schema; returns cleaned key → value."""
     spec = SCHEMA[name]
     assert isinstance(spec, Mapping)
@@ -423,9 +424,7 @@ def profile_from_mapping(
             cleaned = _check_value(c, (key,), value, spec)
             if cleaned is not None:
                 top[key] = cleaned
-    sections = {
-        name: _section(c, data, name, vocab) for name, spec in SCHEMA.items() if isinstance(spec, Mapping)
-    }
+    sections = {name: _section(c, data, name, vocab) for name, spec in SCHEMA.items() if isinstance(spec, Mapping)}
     arc = _arc(c, sections["arc"], "arc" in data)
     cons = sections["constraints"]
     low, high = cons.get("min_track_seconds"), cons.get("max_track_seconds")

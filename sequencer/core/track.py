@@ -36,7 +36,6 @@ ATTRIBUTES: tuple[str, ...] = (
 )
 
 
-
 @dataclass(frozen=True, eq=True)
 class Track:
     """One recording in the library.  Immutable; build changed copies with :meth:`evolve`."""

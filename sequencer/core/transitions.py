@@ -91,9 +91,7 @@ def term_tempo(a: float | None, b: float | None) -> float | None:
     return min(1.0, best / _LOG2_125)
 
 
-def term_key(
-    key_a: int | None, mode_a: int | None, key_b: int | None, mode_b: int | None
-) -> float | None:
+def term_key(key_a: int | None, mode_a: int | None, key_b: int | None, mode_b: int | None) -> float | None:
     """Harmonic distance on the Camelot wheel (see the module table)."""
     if key_a is None or key_b is None or mode_a is None or mode_b is None or key_a < 0 or key_b < 0:
         return None

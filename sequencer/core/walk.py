@@ -216,9 +216,7 @@ class _Evaluator:
         # the fit part and the seeded per-track bias (variety) in one duration-weighted sum:
         # w_fit·(1 − fit)/2 + bias  ==  w_fit/2 − (w_fit/2·fit − bias)
         self.bias = list(bias) if bias is not None else [0.0] * len(self.dur)
-        self.dur_fit = [
-            d * (0.5 * p.w_fit * f - b) for d, f, b in zip(self.dur, self.fit, self.bias, strict=True)
-        ]
+        self.dur_fit = [d * (0.5 * p.w_fit * f - b) for d, f, b in zip(self.dur, self.fit, self.bias, strict=True)]
         self.cost = p.cost.tolist()
         self.artists = list(p.artists)
         self.masks = [sum(1 << a for a in set(arts)) for arts in p.artists]
@@ -265,9 +263,7 @@ class _Evaluator:
                     arc_den += d
             if journey is not None:
                 tau = mid * inv
-                norm = math.sqrt(
-                    (1 - tau) ** 2 + tau * tau + 2 * tau * (1 - tau) * journey.dot_ab
-                ) or 1.0
+                norm = math.sqrt((1 - tau) ** 2 + tau * tau + 2 * tau * (1 - tau) * journey.dot_ab) or 1.0
                 cos = ((1 - tau) * journey.dot_a[i] + tau * journey.dot_b[i]) / norm
                 jour += d * (1.0 - cos) * 0.5
         if arc_den > 0:
@@ -299,8 +295,12 @@ class _Evaluator:
                 over_album = sum(c - cap for c in albums.values() if c > cap)
         songs = len(order) - len({self.songs[i] for i in order})
         return Violations(
-            short_s=max(0.0, low - total), over_s=max(0.0, total - high), artist_gap=gap_breaks,
-            per_artist=over_artist, per_album=over_album, songs=songs,
+            short_s=max(0.0, low - total),
+            over_s=max(0.0, total - high),
+            artist_gap=gap_breaks,
+            per_artist=over_artist,
+            per_album=over_album,
+            songs=songs,
         )
 
     def __call__(self, order: Order) -> Value:
@@ -352,9 +352,7 @@ class _Search:
         self.ev = _Evaluator(p, _variety_bias(p, rng))
         self.fixed = {i for i in (p.start, p.end) if i is not None}
         self.free = [i for i in range(p.size) if i not in self.fixed]
-        self.by_energy = sorted(
-            (e, i) for i, e in enumerate(self.ev.energy) if e == e and i not in self.fixed
-        )
+        self.by_energy = sorted((e, i) for i, e in enumerate(self.ev.energy) if e == e and i not in self.fixed)
         self.energy_keys = [e for e, _ in self.by_energy]
         self.typical = float(np.median(p.durations)) if p.size else 240.0
 
@@ -378,7 +376,7 @@ class _Search:
                 album_count[ev.albums[i]] = album_count.get(ev.albums[i], 0) + 1
         choices = 2 + round(6 * p.temperature)
         while elapsed + reserve < low or elapsed + reserve < p.target_s - self.typical / 2:
-            recent = {a for i in order[-p.artist_gap:] for a in ev.artists[i]} if p.artist_gap else set()
+            recent = {a for i in order[-p.artist_gap :] for a in ev.artists[i]} if p.artist_gap else set()
             tau = (elapsed + self.typical / 2) / max(1.0, p.target_s)
             ranked = []
             for i in self.free:
@@ -387,9 +385,7 @@ class _Search:
                 arts = ev.artists[i]
                 if any(a in recent for a in arts):
                     continue
-                if p.max_per_artist is not None and any(
-                    artist_count.get(a, 0) >= p.max_per_artist for a in arts
-                ):
+                if p.max_per_artist is not None and any(artist_count.get(a, 0) >= p.max_per_artist for a in arts):
                     continue
                 album = ev.albums[i]
                 if p.max_per_album is not None and album >= 0 and album_count.get(album, 0) >= p.max_per_album:
@@ -476,7 +472,7 @@ class _Search:
             score = score + self._target_cost_batch(energy, tau)
             score += noise * gen.random(score.shape)
             bad = used | song_used[:, songs] | (elapsed[:, None] + reserve + dur[None, :] > high)
-            for prev in recent[-p.artist_gap:] if p.artist_gap else []:
+            for prev in recent[-p.artist_gap :] if p.artist_gap else []:
                 bad |= primary[None, :] == prev[:, None]
             if p.max_per_artist is not None:
                 bad |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
@@ -574,8 +570,9 @@ class _Search:
         base = total - dur[order[pos]]
         return (low - base, high - base)
 
-    def _propose_track(self, order: Order, pos: int, in_use: set[int],
-                       span: tuple[float, float] | None = None) -> int | None:
+    def _propose_track(
+        self, order: Order, pos: int, in_use: set[int], span: tuple[float, float] | None = None
+    ) -> int | None:
         """An unused candidate that could sit at ``pos``: a graph neighbour, an arc match or any;
         with ``span``, only one whose duration lies in it (a move that stays in the window)."""
         rng, p, dur = self.rng, self.p, self.ev.dur
@@ -670,8 +667,7 @@ class _Search:
                 best_pos, best = k, added
         return best_pos
 
-    def _and_replace(self, order: Order, bounds: tuple[int, int], in_use: set[int],
-                     skip: int | None) -> Order | None:
+    def _and_replace(self, order: Order, bounds: tuple[int, int], in_use: set[int], skip: int | None) -> Order | None:
         """``order`` with one more track (not at ``skip``) replaced by an unused candidate: with
         an insert or a remove, a move that changes the number of tracks while the duration
         stays in the window (e.g. two short tracks become one long one)."""
@@ -726,9 +722,14 @@ class _Search:
                     best, best_val = new, val
         return best, best_val
 
-    def descend(self, order: Order, value: Value, budget: int = DESCENT_BUDGET,
-                pool: dict[frozenset[int], tuple[Order, Value]] | None = None,
-                banned: frozenset[int] = frozenset()) -> tuple[Order, Value]:
+    def descend(
+        self,
+        order: Order,
+        value: Value,
+        budget: int = DESCENT_BUDGET,
+        pool: dict[frozenset[int], tuple[Order, Value]] | None = None,
+        banned: frozenset[int] = frozenset(),
+    ) -> tuple[Order, Value]:
         """Systematic selection descent: for every position, try each unused graph neighbour of
         the tracks around it (in the same place and where it joins best), take the first that
         improves, until a full pass finds none or ``budget`` states were evaluated.
@@ -787,8 +788,9 @@ class _Search:
                     break
         return order, value
 
-    def polish(self, order: Order, value: Value, max_passes: int = 6,
-               budget: int = POLISH_BUDGET) -> tuple[Order, Value]:
+    def polish(
+        self, order: Order, value: Value, max_passes: int = 6, budget: int = POLISH_BUDGET
+    ) -> tuple[Order, Value]:
         """2-opt and or-opt passes (first improvement) until none helps.
 
         Moves span at most :data:`POLISH_WINDOW` positions and a call evaluates at most
@@ -875,16 +877,14 @@ def _diverse_starts(search: _Search, chains: list[Order], count: int) -> list[Or
     return taken
 
 
-def _alternatives(search: _Search, best: tuple[Order, Value],
-                  pool: dict[frozenset[int], tuple[Order, Value]]) -> None:
+def _alternatives(search: _Search, best: tuple[Order, Value], pool: dict[frozenset[int], tuple[Order, Value]]) -> None:
     """Add to ``pool`` the best playlists found *without* one of the best playlist's tracks
     (up to :data:`ALTERNATIVES` of them): from the best pool entry lacking the track, a
     descent that may not bring it back, then a polish.  These are the natural near-best
     alternatives, each optimised rather than a mere one-track change."""
     movable = [i for i in best[0] if i not in search.fixed]
     for track in search.rng.sample(movable, min(ALTERNATIVES, len(movable))):
-        starts = [state for key, state in pool.items()
-                  if track not in key and state[1][0] <= best[1][0] + 1e-9]
+        starts = [state for key, state in pool.items() if track not in key and state[1][0] <= best[1][0] + 1e-9]
         if not starts:
             continue
         start = min(starts, key=lambda state: state[1][1])
@@ -902,8 +902,13 @@ def _flow(problem: WalkProblem, order: Order) -> float:
     return float(problem.cost[order[:-1], order[1:]].mean())
 
 
-def _pick(search: _Search, best: tuple[Order, Value], pool: dict[frozenset[int], tuple[Order, Value]],
-          rng: random.Random, choice: int | None) -> tuple[Order, Value]:
+def _pick(
+    search: _Search,
+    best: tuple[Order, Value],
+    pool: dict[frozenset[int], tuple[Order, Value]],
+    rng: random.Random,
+    choice: int | None,
+) -> tuple[Order, Value]:
     """The seed's playlist: one of the distinct valid playlists found whose objective is within
     :data:`SEED_TOLERANCE` (widened by the temperature) of the best and whose flow cost differs
     from the best's by at most :data:`SEED_FLOW_TOLERANCE` either way (an alternative may flow
@@ -929,8 +934,11 @@ def _pick(search: _Search, best: tuple[Order, Value], pool: dict[frozenset[int],
         return value[1] <= best_value[1] + factor * tolerance * abs(best_value[1]) + 1e-12
 
     ranked = sorted(
-        (state for key, state in pool.items()
-         if key != best_key and state[1][0] <= best_value[0] + 1e-9 and near(state[1], 2.0)),
+        (
+            state
+            for key, state in pool.items()
+            if key != best_key and state[1][0] <= best_value[0] + 1e-9 and near(state[1], 2.0)
+        ),
         key=lambda state: state[1][1],
     )
     options = [best]
@@ -1010,6 +1018,4 @@ def walk(
     if progress is not None:
         progress(total_work, total_work)
     total = sum(problem.durations[i] for i in order)
-    return WalkResult(
-        order=order, objective=value[1], violations=violations(problem, order), duration_s=total
-    )
+    return WalkResult(order=order, objective=value[1], violations=violations(problem, order), duration_s=total)

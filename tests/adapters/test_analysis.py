@@ -116,8 +116,7 @@ def click_track(bpm: float, seconds: float = 8.0, amplitude: float = 0.8) -> npt
 def chord(midi_notes: list[int], seconds: float = 3.0, amplitude: float = 0.2) -> npt.NDArray[np.float64]:
     """A sustained chord of sine tones."""
     t = np.arange(int(SR * seconds)) / SR
-    return np.asarray(sum(amplitude * np.sin(2 * np.pi * 440 * 2 ** ((m - 69) / 12) * t)
-                          for m in midi_notes))
+    return np.asarray(sum(amplitude * np.sin(2 * np.pi * 440 * 2 ** ((m - 69) / 12) * t) for m in midi_notes))
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +147,7 @@ def test_click_tracks_give_their_tempo_within_one_percent(audio: dict[str, Path]
     paths = [str(audio[n]) for n in ("click120", "click93", "click120_flac")]
     results = analysis.analyse_files(paths, workers=1)
     tempos = [r.tempo for r in results if isinstance(r, Analysis)]
-    assert tempos == [pytest.approx(120, rel=0.01), pytest.approx(93, rel=0.01),
-                      pytest.approx(120, rel=0.01)]
+    assert tempos == [pytest.approx(120, rel=0.01), pytest.approx(93, rel=0.01), pytest.approx(120, rel=0.01)]
 
 
 def test_chords_give_their_key_and_louder_is_more_energetic(audio: dict[str, Path]) -> None:
@@ -178,19 +176,19 @@ def test_parallel_run_keeps_order_and_reports_unreadable_files(audio: dict[str, 
     assert seen[-1] == (3, 3)
 
 
-def test_analyse_library_stores_attributes_for_library_files_only(
-    audio: dict[str, Path], tmp_path: Path
-) -> None:
+def test_analyse_library_stores_attributes_for_library_files_only(audio: dict[str, Path], tmp_path: Path) -> None:
     """Files of library tracks are analysed and stored (source "analysis"); other files are
     listed as not in the library; unreadable ones as failures; a rerun skips analysed tracks."""
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
     from sequencer.core.track import Track
 
     with Store.open(tmp_path / "lib.db") as store:
-        store.upsert_tracks([
-            Track("c", "Clicks", ("Metronome",), 8.0, path=str(audio["click120"])),
-            Track("b", "Broken", ("Nobody",), 8.0, path=str(audio["broken"])),
-        ])
+        store.upsert_tracks(
+            [
+                Track("c", "Clicks", ("Metronome",), 8.0, path=str(audio["click120"])),
+                Track("b", "Broken", ("Nobody",), 8.0, path=str(audio["broken"])),
+            ]
+        )
         report = analysis.analyse_library(store, audio["click120"].parent, workers=1)
         assert report.analysed == 1 and [f.path for f in report.failures] == [str(audio["broken"])]
         assert len(report.not_in_library) == 5

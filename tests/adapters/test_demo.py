@@ -47,6 +47,7 @@ def tracks() -> list[Track]:
 
 # --- the file itself ---------------------------------------------------------------------------
 
+
 def test_demo_loads_with_enough_tracks_and_artists(tracks: list[Track]) -> None:
     """At least 150 tracks by at least 60 distinct (first) artists."""
     assert len(tracks) >= 150
@@ -106,6 +107,7 @@ def test_load_returns_a_fresh_list() -> None:
 
 # --- the five soundtracks ----------------------------------------------------------------------
 
+
 def test_every_shared_soundtrack_is_there_with_its_facts(shared_dir: Path, tracks: list[Track]) -> None:
     """Every track of the shared soundtrack tracklists is in the demo under its album, and where
     the shared file gives a duration, the demo uses exactly it and does not mark it approximate."""
@@ -126,12 +128,12 @@ def test_every_shared_soundtrack_is_there_with_its_facts(shared_dir: Path, track
 
 # --- each built-in profile can be filled -------------------------------------------------------
 
+
 def fitting(tracks: list[Track], profile: Profile) -> list[Track]:
     """Tracks the profile does not exclude whose mood fit is above FIT, best first."""
     high = profile.window_s[1]
     ok = [
-        t for t in tracks
-        if exclusion_reason(t, profile.constraints, high) is None and mood_fit(profile.moods, t) > FIT
+        t for t in tracks if exclusion_reason(t, profile.constraints, high) is None and mood_fit(profile.moods, t) > FIT
     ]
     return sorted(ok, key=lambda t: -mood_fit(profile.moods, t))
 
@@ -190,9 +192,19 @@ def test_parser_reads_a_good_row() -> None:
     """A full row becomes a Track with every field typed; empty cells become None."""
     [track] = parse_demo_csv(f"{HEADER}\n{GOOD}\n")
     assert track == Track(
-        id="demo:a-b", title="B", artists=("A",), album="Album", duration_s=200.0,
-        moods={"brooding": 0.8, "study": 0.2}, tempo=120.0, key=9, mode=0, energy=0.5,
-        valence=0.4, explicit=False, genres=("rock", "pop"),
+        id="demo:a-b",
+        title="B",
+        artists=("A",),
+        album="Album",
+        duration_s=200.0,
+        moods={"brooding": 0.8, "study": 0.2},
+        tempo=120.0,
+        key=9,
+        mode=0,
+        energy=0.5,
+        valence=0.4,
+        explicit=False,
+        genres=("rock", "pop"),
     )
     [bare] = parse_demo_csv(f"{HEADER}\ndemo:x,X,P;Q,,,90,1,,,,,,,atmospheric=1,,\n")
     assert bare.artists == ("P", "Q")
@@ -243,26 +255,37 @@ _unit = st.floats(0, 1, allow_nan=False).map(lambda x: round(x, 3))
     explicit=st.none() | st.booleans(),
 )
 def test_parser_round_trips_written_rows(
-    title: str, artists: list[str], duration: int, energy: float | None,
-    moods: dict[str, float], explicit: bool | None,
+    title: str,
+    artists: list[str],
+    duration: int,
+    energy: float | None,
+    moods: dict[str, float],
+    explicit: bool | None,
 ) -> None:
     """Any row written with csv (quotes, commas, accents in titles) reads back to the same values."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerow({
-        **dict.fromkeys(COLUMNS, ""), "id": "demo:x", "title": title, "artists": ";".join(artists),
-        "duration_s": duration, "duration_approx": 1,
-        "explicit": "" if explicit is None else int(explicit),
-        "energy": "" if energy is None else energy,
-        "moods": ";".join(f"{m}={w}" for m, w in moods.items()),
-    })
+    writer.writerow(
+        {
+            **dict.fromkeys(COLUMNS, ""),
+            "id": "demo:x",
+            "title": title,
+            "artists": ";".join(artists),
+            "duration_s": duration,
+            "duration_approx": 1,
+            "explicit": "" if explicit is None else int(explicit),
+            "energy": "" if energy is None else energy,
+            "moods": ";".join(f"{m}={w}" for m, w in moods.items()),
+        }
+    )
     [track] = parse_demo_csv(buffer.getvalue())
     assert (track.title, track.artists, track.duration_s) == (title, tuple(artists), float(duration))
     assert (track.energy, track.explicit, dict(track.moods)) == (energy, explicit, moods)
 
 
 # --- the engine builds every built-in profile from the demo -----------------------------------
+
 
 @pytest.mark.parametrize("profile", list(profiles()), ids=lambda p: p.name)
 def test_every_builtin_profile_builds_an_hour_from_the_demo(tracks: list[Track], profile: Profile) -> None:
@@ -280,7 +303,7 @@ def test_every_builtin_profile_builds_an_hour_from_the_demo(tracks: list[Track],
     cons = hour.constraints
     for i, track in enumerate(chosen):
         assert exclusion_reason(track, cons, high) is None, track.name
-        recent = chosen[max(0, i - cons.artist_gap):i]
+        recent = chosen[max(0, i - cons.artist_gap) : i]
         assert not set(track.artists) & {a for t in recent for a in t.artists}, track.name
     per_artist = Counter(a for t in chosen for a in t.artists)
     per_album = Counter(t.album for t in chosen)

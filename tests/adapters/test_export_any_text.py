@@ -26,8 +26,11 @@ def _tracks(draw: st.DrawFn) -> list[Track]:
     n = draw(st.integers(1, 4))
     return [
         Track(
-            f"t{i}", draw(_text), tuple(draw(st.lists(_text, min_size=1, max_size=2))),
-            draw(st.integers(1, 10_000_000)) / 1000.0, album=draw(st.text()),
+            f"t{i}",
+            draw(_text),
+            tuple(draw(st.lists(_text, min_size=1, max_size=2))),
+            draw(st.integers(1, 10_000_000)) / 1000.0,
+            album=draw(st.text()),
             path=draw(st.none() | _text),
             uri=draw(st.none() | st.from_regex(r"\Aspotify:track:[0-9A-Za-z]{22}\Z")),
         )

@@ -44,24 +44,39 @@ def test_sample_round_trips(tmp_path: Path) -> None:
     assert (loaded.name, loaded.seed) == ("night-drive", 7)
     assert loaded.data["mode"] == "build"
     assert loaded.profile is not None
-    again = make_sequence(loaded.tracks, loaded.profile, seed=loaded.seed,
-                          warnings=loaded.data["warnings"])
+    again = make_sequence(loaded.tracks, loaded.profile, seed=loaded.seed, warnings=loaded.data["warnings"])
     assert json_export.render(again) == json_export.render(sequence)
 
 
 def test_minimal_hand_written_file(tmp_path: Path) -> None:
     """Only title/artists/duration_ms/uri per track: accepted, ids from the URI or position,
     an open.spotify.com link becomes a URI, a single artist string is one artist."""
-    path = _write(tmp_path, {"tracks": [
-        {"title": "Nightcall", "artists": ["Kavinsky"], "duration_ms": 258000,
-         "uri": "spotify:track:0U0ldCRmgCqhVvD6ksG63j"},
-        {"title": "Wait", "artists": "M83", "duration_ms": 343000.0,
-         "uri": "https://open.spotify.com/track/4yUhkV7Mh4bDzXHXhvlREj?si=abc"},
-        {"title": "Rain", "artists": ["Vangelis"], "duration_ms": 160000},
-    ]}, name="my list.json")
+    path = _write(
+        tmp_path,
+        {
+            "tracks": [
+                {
+                    "title": "Nightcall",
+                    "artists": ["Kavinsky"],
+                    "duration_ms": 258000,
+                    "uri": "spotify:track:0U0ldCRmgCqhVvD6ksG63j",
+                },
+                {
+                    "title": "Wait",
+                    "artists": "M83",
+                    "duration_ms": 343000.0,
+                    "uri": "https://open.spotify.com/track/4yUhkV7Mh4bDzXHXhvlREj?si=abc",
+                },
+                {"title": "Rain", "artists": ["Vangelis"], "duration_ms": 160000},
+            ]
+        },
+        name="my list.json",
+    )
     loaded = load_sequence_json(path)
     assert [t.id for t in loaded.tracks] == [
-        "spotify:track:0U0ldCRmgCqhVvD6ksG63j", "spotify:track:4yUhkV7Mh4bDzXHXhvlREj", "json:3"
+        "spotify:track:0U0ldCRmgCqhVvD6ksG63j",
+        "spotify:track:4yUhkV7Mh4bDzXHXhvlREj",
+        "json:3",
     ]
     assert loaded.tracks[1].artists == ("M83",) and loaded.tracks[1].duration_s == 343.0
     assert loaded.tracks[2].uri is None and loaded.tracks[2].energy is None
@@ -76,12 +91,24 @@ def test_bare_list_is_accepted(tmp_path: Path) -> None:
 
 def test_every_bad_field_is_reported_with_its_fix(tmp_path: Path) -> None:
     """All problems come at once, each naming the field, the bad value and the fix."""
-    path = _write(tmp_path, {"schema": SCHEMA, "tracks": [
-        {"title": "", "artists": [], "duration_ms": "4:18"},
-        {"title": "B", "artists": ["C"], "duration_ms": 1000, "uri": "spotify:album:xyz",
-         "attributes": {"tempo": 0, "energi": 0.5, "key": 12, "energy": 1.5},
-         "moods": {"brooding": 2}, "explicit": "yes"},
-    ]})
+    path = _write(
+        tmp_path,
+        {
+            "schema": SCHEMA,
+            "tracks": [
+                {"title": "", "artists": [], "duration_ms": "4:18"},
+                {
+                    "title": "B",
+                    "artists": ["C"],
+                    "duration_ms": 1000,
+                    "uri": "spotify:album:xyz",
+                    "attributes": {"tempo": 0, "energi": 0.5, "key": 12, "energy": 1.5},
+                    "moods": {"brooding": 2},
+                    "explicit": "yes",
+                },
+            ],
+        },
+    )
     with pytest.raises(SequenceFileError) as info:
         load_sequence_json(path)
     error = info.value
@@ -121,11 +148,15 @@ def test_single_problem_is_one_line_with_source(tmp_path: Path) -> None:
         ("42", "(top level): a int is not a sequence"),
         ('{"tracks": []}', "tracks: missing or empty"),
         ('{"tracks": {"a": 1}}', "tracks: dict is not a list"),
-        ('{"schema": "moodseq.sequence/2", "tracks": []}',
-         "schema: 'moodseq.sequence/2' is not a version this moodseq reads"),
+        (
+            '{"schema": "moodseq.sequence/2", "tracks": []}',
+            "schema: 'moodseq.sequence/2' is not a version this moodseq reads",
+        ),
         ('{"schema": "something/1", "tracks": []}', "schema: 'something/1' is not a moodseq sequence file"),
-        ('{"seed": "x", "tracks": [{"title": "A", "artists": ["B"], "duration_ms": 5}]}',
-         "seed: 'x' must be a whole number or null"),
+        (
+            '{"seed": "x", "tracks": [{"title": "A", "artists": ["B"], "duration_ms": 5}]}',
+            "seed: 'x' must be a whole number or null",
+        ),
     ],
 )
 def test_unusable_files_are_clear_errors(tmp_path: Path, content: str, message: str) -> None:
@@ -156,8 +187,7 @@ def test_duplicate_ids_are_refused() -> None:
 
 def test_bad_embedded_profile_is_a_profile_error() -> None:
     """An invalid embedded profile is reported like a profile file, naming the sequence file."""
-    data = {"tracks": [{"title": "A", "artists": ["B"], "duration_ms": 1000}],
-            "profile": {"name": "p", "minutes": -3}}
+    data = {"tracks": [{"title": "A", "artists": ["B"], "duration_ms": 1000}], "profile": {"name": "p", "minutes": -3}}
     with pytest.raises(ProfileError) as info:
         parse_sequence_data(data, "f.json")
     assert info.value.problems[0].source == "f.json (profile)"
@@ -231,8 +261,9 @@ def _profiles(draw: st.DrawFn) -> Profile:
         minutes=float(draw(st.integers(1, 600))),
         moods=draw(st.dictionaries(st.sampled_from(_MOODS), st.floats(-1, 1), max_size=5)),
         arc=draw(st.none() | st.just(((0.0, 0.3), (0.5, 0.8), (1.0, 0.4)))),
-        constraints=Constraints(artist_gap=draw(st.integers(0, 5)),
-                                exclude_artists=tuple(draw(st.lists(st.text(), max_size=2)))),
+        constraints=Constraints(
+            artist_gap=draw(st.integers(0, 5)), exclude_artists=tuple(draw(st.lists(st.text(), max_size=2)))
+        ),
         variety=Variety(seed=draw(_maybe(st.integers(0, 2**40))), temperature=draw(_unit)),
     )
 

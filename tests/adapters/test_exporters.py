@@ -33,21 +33,45 @@ def sample_tracks() -> list[Track]:
     one with almost nothing known."""
     return [
         Track(
-            "local:nightcall", "Nightcall", ("Kavinsky",), 258.5, album="OutRun",
-            path="/music/Kavinsky/OutRun/03 Nightcall.flac", isrc="FR6V81100001",
-            moods={"night-driving": 0.9, "brooding": 0.5}, tempo=92.0, key=10, mode=0,
-            energy=0.6, valence=0.35, loudness=-7.5, explicit=False, genres=("synthwave",),
+            "local:nightcall",
+            "Nightcall",
+            ("Kavinsky",),
+            258.5,
+            album="OutRun",
+            path="/music/Kavinsky/OutRun/03 Nightcall.flac",
+            isrc="FR6V81100001",
+            moods={"night-driving": 0.9, "brooding": 0.5},
+            tempo=92.0,
+            key=10,
+            mode=0,
+            energy=0.6,
+            valence=0.35,
+            loudness=-7.5,
+            explicit=False,
+            genres=("synthwave",),
         ),
         Track(
-            "spotify:track:2ZiBw9vvGXhbQ5sOYO4hGv", "A Real Hero", ("College", "Electric Youth"),
-            267.0, album="Drive (Original Motion Picture Soundtrack)",
+            "spotify:track:2ZiBw9vvGXhbQ5sOYO4hGv",
+            "A Real Hero",
+            ("College", "Electric Youth"),
+            267.0,
+            album="Drive (Original Motion Picture Soundtrack)",
             uri="spotify:track:2ZiBw9vvGXhbQ5sOYO4hGv",
-            moods={"night-driving": 0.8, "atmospheric": 0.4}, tempo=94.0, key=3, mode=1,
-            energy=0.55, danceability=0.6,
+            moods={"night-driving": 0.8, "atmospheric": 0.4},
+            tempo=94.0,
+            key=3,
+            mode=1,
+            energy=0.55,
+            danceability=0.6,
         ),
         Track(
-            "demo:tears", 'Tears in Rain, "Blade Runner" – ünïcødé 雨', ("Vangelis",), 160.0,
-            album="Blade Runner", moods={"atmospheric": 1.0, "angsty": 0.2}, energy=0.2,
+            "demo:tears",
+            'Tears in Rain, "Blade Runner" – ünïcødé 雨',
+            ("Vangelis",),
+            160.0,
+            album="Blade Runner",
+            moods={"atmospheric": 1.0, "angsty": 0.2},
+            energy=0.2,
             energy_estimated=True,
         ),
         Track("demo:bare", "Untitled #4", ("Nobody; Somebody",), 200.0),
@@ -70,8 +94,7 @@ def _golden(fmt: str, text: str) -> str:
     """The golden text for ``fmt`` (rewritten first when MOODSEQ_UPDATE_GOLDEN is set)."""
     path = GOLDEN / f"sample.{fmt}"
     if os.environ.get("MOODSEQ_UPDATE_GOLDEN"):
-        path.write_text(text.replace(f"moodseq {__version__}", "moodseq @VERSION@"),
-                        encoding="utf-8", newline="")
+        path.write_text(text.replace(f"moodseq {__version__}", "moodseq @VERSION@"), encoding="utf-8", newline="")
     return path.read_text(encoding="utf-8").replace("moodseq @VERSION@", f"moodseq {__version__}")
 
 
@@ -99,7 +122,7 @@ def test_m3u8_every_extinf_is_followed_by_its_location() -> None:
     entries = []
     for i, line in enumerate(lines):
         if line.startswith("#EXTINF:"):
-            seconds, label = line[len("#EXTINF:"):].split(",", 1)
+            seconds, label = line[len("#EXTINF:") :].split(",", 1)
             assert seconds.isdigit()
             location = lines[i + 1]
             assert location and not location.startswith("#")
@@ -107,8 +130,11 @@ def test_m3u8_every_extinf_is_followed_by_its_location() -> None:
     assert entries == [
         (258, "Kavinsky - Nightcall", "/music/Kavinsky/OutRun/03 Nightcall.flac"),
         (267, "College, Electric Youth - A Real Hero", "spotify:track:2ZiBw9vvGXhbQ5sOYO4hGv"),
-        (160, 'Vangelis - Tears in Rain, "Blade Runner" – ünïcødé 雨',
-         "Vangelis - Tears in Rain, _Blade Runner_ – ünïcødé 雨"),
+        (
+            160,
+            'Vangelis - Tears in Rain, "Blade Runner" – ünïcødé 雨',
+            "Vangelis - Tears in Rain, _Blade Runner_ – ünïcødé 雨",
+        ),
         (200, "Nobody; Somebody - Untitled #4", "Nobody; Somebody - Untitled #4"),
     ]
     non_comment = [line for line in lines if not line.startswith("#")]
@@ -142,14 +168,13 @@ def test_xspf_is_valid_xml_that_parses_back() -> None:
     tracks = root.findall("x:trackList/x:track", NS)
     assert [t.findtext("x:title", namespaces=NS) for t in tracks] == [t.title for t in sample_tracks()]
     assert [t.findtext("x:creator", namespaces=NS) for t in tracks] == [
-        "Kavinsky", "College, Electric Youth", "Vangelis", "Nobody; Somebody"
+        "Kavinsky",
+        "College, Electric Youth",
+        "Vangelis",
+        "Nobody; Somebody",
     ]
-    assert [int(t.findtext("x:duration", namespaces=NS) or 0) for t in tracks] == [
-        258500, 267000, 160000, 200000
-    ]
-    assert tracks[0].findtext("x:location", namespaces=NS) == (
-        "file:///music/Kavinsky/OutRun/03%20Nightcall.flac"
-    )
+    assert [int(t.findtext("x:duration", namespaces=NS) or 0) for t in tracks] == [258500, 267000, 160000, 200000]
+    assert tracks[0].findtext("x:location", namespaces=NS) == ("file:///music/Kavinsky/OutRun/03%20Nightcall.flac")
     assert [i.text for i in tracks[0].findall("x:identifier", NS)] == ["isrc:FR6V81100001"]
     assert tracks[1].findtext("x:identifier", namespaces=NS) == "spotify:track:2ZiBw9vvGXhbQ5sOYO4hGv"
     assert tracks[2].find("x:location", NS) is None
@@ -171,10 +196,28 @@ def test_csv_round_trips_through_dictreader() -> None:
     rows = list(csv.DictReader(io.StringIO(exporters.render(sample_sequence(), "csv"), newline="")))
     assert len(rows) == 4
     assert list(rows[0]) == list(exporters.csv.COLUMNS)
-    for column in ("Track URI", "Track Name", "Artist Name(s)", "Album Name", "Duration (ms)",
-                   "Explicit", "Danceability", "Energy", "Key", "Loudness", "Mode", "Speechiness",
-                   "Acousticness", "Instrumentalness", "Valence", "Tempo", "Position",
-                   "Start (ms)", "Moods", "Target Energy"):
+    for column in (
+        "Track URI",
+        "Track Name",
+        "Artist Name(s)",
+        "Album Name",
+        "Duration (ms)",
+        "Explicit",
+        "Danceability",
+        "Energy",
+        "Key",
+        "Loudness",
+        "Mode",
+        "Speechiness",
+        "Acousticness",
+        "Instrumentalness",
+        "Valence",
+        "Tempo",
+        "Position",
+        "Start (ms)",
+        "Moods",
+        "Target Energy",
+    ):
         assert column in rows[0]
     tracks = sample_tracks()
     assert [r["Track Name"] for r in rows] == [t.title for t in tracks]
@@ -194,14 +237,18 @@ def test_json_render_is_the_documented_document() -> None:
     doc = json.loads(exporters.render(sample_sequence(), "json"))
     assert doc["schema"] == "moodseq.sequence/1"
     assert doc["generator"] == f"moodseq {__version__}"
-    assert (doc["name"], doc["mode"], doc["seed"], doc["warnings"]) == (
-        "night-drive", "build", 7, ["library is small"]
-    )
+    assert (doc["name"], doc["mode"], doc["seed"], doc["warnings"]) == ("night-drive", "build", 7, ["library is small"])
     assert set(doc["summary"]) >= {"minutes", "tracks", "flow_cost", "arc_error", "mood_fit", "total", "items"}
     first, second = doc["tracks"][:2]
     assert first["transition"] is None and first["start_ms"] == 0
-    assert first["attributes"] == {"energy": 0.6, "key": 10, "loudness": -7.5, "mode": 0,
-                                   "tempo": 92.0, "valence": 0.35}
+    assert first["attributes"] == {
+        "energy": 0.6,
+        "key": 10,
+        "loudness": -7.5,
+        "mode": 0,
+        "tempo": 92.0,
+        "valence": 0.35,
+    }
     assert second["transition"]["from"] == "local:nightcall"
     assert set(second["transition"]["terms"]) == {"mood", "energy", "tempo", "key"}
     assert "fixed start (constraints.start)" in first["reasons"]

@@ -14,7 +14,7 @@ import mutagen.wave
 import pytest
 
 from sequencer.adapters.importers.audio_tags import find_audio_files, import_audio_files
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 from sequencer.errors import InputFileError
 
 ID3: Any = mutagen.id3  # mutagen's frame classes are untyped
@@ -76,24 +76,39 @@ def music(tmp_path: Path) -> Path:
     (root / "Kavinsky").mkdir(parents=True)
     (root / ".cache").mkdir()
     write_mp3(
-        root / "Kavinsky" / "01 Nightcall.mp3", 40,
-        title=frame("TIT2", text="Nightcall"), artist=frame("TPE1", text="Kavinsky"),
-        album=frame("TALB", text="OutRun"), isrc=frame("TSRC", text="FR6V81200001"),
-        bpm=frame("TBPM", text="91"), key=frame("TKEY", text="Am"),
-        genre=frame("TCON", text="Synthwave"), mood=frame("TMOO", text="Night Driving"),
+        root / "Kavinsky" / "01 Nightcall.mp3",
+        40,
+        title=frame("TIT2", text="Nightcall"),
+        artist=frame("TPE1", text="Kavinsky"),
+        album=frame("TALB", text="OutRun"),
+        isrc=frame("TSRC", text="FR6V81200001"),
+        bpm=frame("TBPM", text="91"),
+        key=frame("TKEY", text="Am"),
+        genre=frame("TCON", text="Synthwave"),
+        mood=frame("TMOO", text="Night Driving"),
         energy=frame("TXXX", desc="EnergyLevel", text="6"),
     )
     write_mp3(
-        root / "Kavinsky" / "02 Roadgame.mp3", 40,
-        title=frame("TIT2", text="Roadgame"), artist=frame("TPE1", text="Kavinsky"),
+        root / "Kavinsky" / "02 Roadgame.mp3",
+        40,
+        title=frame("TIT2", text="Roadgame"),
+        artist=frame("TPE1", text="Kavinsky"),
         comment=frame("COMM", lang="eng", desc="", text="8A - Energy 7"),
         bpm=frame("TBPM", text="0"),
     )
     write_wav(root / "blush.wav", 3.0, "Blush Response", "Vangelis")
-    write_flac(root / "derezzed.flac", 5, {
-        "title": ["Derezzed"], "artist": ["Daft Punk"], "mood": ["brooding", "epic"],
-        "bpm": ["130"], "initialkey": ["8B"], "genre": ["Electronic"],
-    })
+    write_flac(
+        root / "derezzed.flac",
+        5,
+        {
+            "title": ["Derezzed"],
+            "artist": ["Daft Punk"],
+            "mood": ["brooding", "epic"],
+            "bpm": ["130"],
+            "initialkey": ["8B"],
+            "genre": ["Electronic"],
+        },
+    )
     (root / "broken.mp3").write_bytes(b"not really an mp3 at all" * 20)
     write_wav(root / "Ry Cooder - Paris, Texas.wav", 1.0, "", "")
     (root / ".cache" / "hidden.mp3").write_bytes(MP3_FRAME * 10)
@@ -104,8 +119,14 @@ def music(tmp_path: Path) -> Path:
 def test_find_audio_files_skips_hidden_and_other_files(music: Path) -> None:
     """Only audio files are found, hidden folders are skipped, the order is stable."""
     names = [p.name for p in find_audio_files(music)]
-    assert names == ["01 Nightcall.mp3", "02 Roadgame.mp3", "Ry Cooder - Paris, Texas.wav", "blush.wav",
-                     "broken.mp3", "derezzed.flac"]
+    assert names == [
+        "01 Nightcall.mp3",
+        "02 Roadgame.mp3",
+        "Ry Cooder - Paris, Texas.wav",
+        "blush.wav",
+        "broken.mp3",
+        "derezzed.flac",
+    ]
 
 
 def test_tags_become_tracks_moods_and_crowd_tags(music: Path, tmp_path: Path) -> None:
@@ -116,7 +137,12 @@ def test_tags_become_tracks_moods_and_crowd_tags(music: Path, tmp_path: Path) ->
     assert report.rows_read == 6 and report.added == 5
     nightcall = store.find("Kavinsky - Nightcall")
     assert (nightcall.album, nightcall.isrc, nightcall.tempo, nightcall.key, nightcall.mode) == (
-        "OutRun", "FR6V81200001", 91.0, 9, 0)
+        "OutRun",
+        "FR6V81200001",
+        91.0,
+        9,
+        0,
+    )
     assert nightcall.duration_s == pytest.approx(40 * 0.026122, abs=0.05)
     assert nightcall.energy == pytest.approx(5 / 9)
     assert nightcall.moods == {"night-driving": 1.0}

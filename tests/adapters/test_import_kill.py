@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sequencer.adapters.importers.tabular import read_table
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 ROWS = 3000
@@ -25,9 +25,9 @@ BATCH = 500
 CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from sequencer.adapters.importers import writer
+    from sequencer.adapters.library import import_writer as writer
     from sequencer.adapters.importers.tabular import read_table
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
 
     original = writer.write_batch
     calls = 0
@@ -50,8 +50,9 @@ def _write_csv(path: Path) -> None:
     """A catalog of distinct tracks with genres and attributes (every child table used)."""
     lines = ["title,artist,album,duration_ms,tempo,energy,genre,tags"]
     for i in range(ROWS):
-        lines.append(f"Song {i},Artist {i % 97},Album {i % 211},{180000 + i},{90 + i % 60},0.{i % 10},"
-                     f"genre{i % 5},brooding")
+        lines.append(
+            f"Song {i},Artist {i % 97},Album {i % 211},{180000 + i},{90 + i % 60},0.{i % 10},genre{i % 5},brooding"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -64,7 +65,10 @@ def test_killed_import_is_consistent_and_resumable(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with subprocess.Popen(
         [sys.executable, "-c", CHILD, str(library), str(source), str(BATCH)],
-        stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     ) as child:
         assert child.stdout is not None
         for line in child.stdout:

@@ -15,7 +15,7 @@ from sequencer.adapters.importers.columns import detect_columns, parse_map_optio
 from sequencer.adapters.importers.records import ImportReport
 from sequencer.adapters.importers.tabular import import_table, read_table
 from sequencer.adapters.importers.values import parse_duration, parse_key, split_artists
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 from sequencer.errors import InputFileError
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -170,8 +170,15 @@ def test_truncated_gzip_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_detect_columns_prefers_specific_names() -> None:
     """track_name beats playlist_name; both genre columns are used; ids come from track_id."""
-    headers = ["track_id", "track_name", "track_artist", "playlist_name", "playlist_genre",
-               "playlist_subgenre", "duration_ms"]
+    headers = [
+        "track_id",
+        "track_name",
+        "track_artist",
+        "playlist_name",
+        "playlist_genre",
+        "playlist_subgenre",
+        "duration_ms",
+    ]
     columns = detect_columns(headers)
     assert columns.positions["title"] == (1,)
     assert columns.positions["genre"] == (4, 5)
@@ -287,8 +294,11 @@ def test_ten_thousand_playlist_counts(shared_dir: Path, store: Store, tmp_path: 
 def test_json_lines_count_lines(tmp_path: Path, store: Store) -> None:
     """JSON Lines: one object per line; a broken line is skipped with its line number."""
     source = tmp_path / "tracks.jsonl"
-    source.write_text('{"title": "A", "artist": "X", "duration": 100}\n{"title": "B", "artist": \n'
-                      '{"title": "C", "artist": "Y", "duration_ms": 200000, "tempo": 0}\n', encoding="utf-8")
+    source.write_text(
+        '{"title": "A", "artist": "X", "duration": 100}\n{"title": "B", "artist": \n'
+        '{"title": "C", "artist": "Y", "duration_ms": 200000, "tempo": 0}\n',
+        encoding="utf-8",
+    )
     report = import_table(store, source)
     assert report.added == 2
     assert str(report.skipped[0]).startswith("line 2: not valid JSON")
@@ -298,8 +308,12 @@ def test_json_lines_count_lines(tmp_path: Path, store: Store) -> None:
 
 _letters = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n")
 _names = st.text(alphabet=_letters, min_size=1, max_size=30).filter(
-    lambda s: s.strip() == s and s.casefold() not in {"na", "n/a", "nan", "null", "none", "-", "?"}
-    and ";" not in s and not (s.startswith("[") and s.endswith("]"))
+    lambda s: (
+        s.strip() == s
+        and s.casefold() not in {"na", "n/a", "nan", "null", "none", "-", "?"}
+        and ";" not in s
+        and not (s.startswith("[") and s.endswith("]"))
+    )
 )
 
 
@@ -344,9 +358,7 @@ def test_excel_semicolon_csv_reads_decimal_commas(tmp_path: Path, store: Store) 
     and a '3,5' duration is 3.5 s, instead of dropping the attributes or skipping the row."""
     path = tmp_path / "excel.csv"
     path.write_text(
-        "Track Name;Artist;Energy;Tempo;Duration\n"
-        "Semi;Kraftwerk;0,62;120,5;245,5\n"
-        "Plain;Kraftwerk;0.5;99;200\n",
+        "Track Name;Artist;Energy;Tempo;Duration\nSemi;Kraftwerk;0,62;120,5;245,5\nPlain;Kraftwerk;0.5;99;200\n",
         encoding="utf-8",
     )
     report = import_table(store, path)

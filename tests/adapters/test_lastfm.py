@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sequencer.adapters.lastfm import LastfmClient, enrich_lastfm, make_client
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 from sequencer.core.track import Track
 from sequencer.errors import CredentialsError, RemoteServiceError
 from tests.fakes.lastfm_server import FakeLastfm, Fault
@@ -44,8 +44,7 @@ class FakeClock:
 def fake() -> Iterator[FakeLastfm]:
     """A running fake with tags for two tracks and one artist."""
     with FakeLastfm(api_key="k") as server:
-        server.tracks[("Vangelis", "Blush Response")] = [
-            ("Dark Ambient", 100), ("soundtrack", 60), ("vangelis", 3)]
+        server.tracks[("Vangelis", "Blush Response")] = [("Dark Ambient", 100), ("soundtrack", 60), ("vangelis", 3)]
         server.tracks[("Kavinsky", "Nightcall")] = [("synthwave", 100), ("outrun", 55)]
         server.tracks[("Kavinsky", "Unknown B-Side")] = []
         server.artists["Kavinsky"] = [("electro", 100), ("synthwave", 80)]
@@ -68,9 +67,7 @@ def _noon() -> datetime:
     return datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
-def test_tags_are_fetched_with_artist_fallback_and_stored_with_the_date(
-    fake: FakeLastfm, store: Store
-) -> None:
+def test_tags_are_fetched_with_artist_fallback_and_stored_with_the_date(fake: FakeLastfm, store: Store) -> None:
     """Track tags are stored as count/100 (noise under 5 dropped, names lower-cased); a track
     without tags gets its artist's; an unknown track and artist is recorded as fetched."""
     clock = FakeClock()
@@ -82,8 +79,14 @@ def test_tags_are_fetched_with_artist_fallback_and_stored_with_the_date(
     assert "t4" not in tags
     assert store.tag_fetched_at("t4", "lastfm") == "2026-11-22T12:00:00+00:00"
     assert (report.tagged, report.from_artist, report.untagged) == (3, 1, 1)
-    assert fake.methods() == ["track.getTopTags", "track.getTopTags", "track.getTopTags",
-                              "artist.getTopTags", "track.getTopTags", "artist.getTopTags"]
+    assert fake.methods() == [
+        "track.getTopTags",
+        "track.getTopTags",
+        "track.getTopTags",
+        "artist.getTopTags",
+        "track.getTopTags",
+        "artist.getTopTags",
+    ]
     assert report.requests == 6
 
 
@@ -126,8 +129,9 @@ def test_second_run_asks_nothing_and_genre_tags_do_not_count(fake: FakeLastfm, s
     fake.requests.clear()
     report = enrich_lastfm(store, store.tracks(), _client(fake, clock), now=_noon, sleep=clock.sleep)
     assert fake.requests == [] and report.candidates == 0
-    refreshed = enrich_lastfm(store, store.tracks(), _client(fake, clock), now=_noon,
-                              sleep=clock.sleep, refresh=True, limit=1)
+    refreshed = enrich_lastfm(
+        store, store.tracks(), _client(fake, clock), now=_noon, sleep=clock.sleep, refresh=True, limit=1
+    )
     assert refreshed.candidates == 1 and fake.methods() == ["track.getTopTags"]
 
 
@@ -135,15 +139,12 @@ def test_rate_limit_code_29_is_retried_with_backoff(fake: FakeLastfm, store: Sto
     """Error 29 twice, then success: the run completes after two growing pauses."""
     fake.faults.extend([Fault(code=29), Fault(code=29)])
     clock = FakeClock()
-    report = enrich_lastfm(store, store.tracks()[:1], _client(fake, clock), now=_noon,
-                           sleep=clock.sleep, backoff=2.0)
+    report = enrich_lastfm(store, store.tracks()[:1], _client(fake, clock), now=_noon, sleep=clock.sleep, backoff=2.0)
     assert report.tagged == 1 and report.retries == 2
     assert [s for s in clock.sleeps if s >= 1] == [2.0, 4.0]
 
 
-def test_persistent_rate_limit_stops_with_a_clear_message_and_keeps_progress(
-    fake: FakeLastfm, store: Store
-) -> None:
+def test_persistent_rate_limit_stops_with_a_clear_message_and_keeps_progress(fake: FakeLastfm, store: Store) -> None:
     """When Last.fm keeps answering 29, the run stops with advice; tracks done are kept and
     a rerun resumes with the rest."""
     clock = FakeClock()
@@ -158,15 +159,17 @@ def test_persistent_rate_limit_stops_with_a_clear_message_and_keeps_progress(
     assert report.candidates == 3 and set(store.tags_bulk(source="lastfm")) == {"t1", "t2", "t3"}
 
 
-@pytest.mark.parametrize("fault", [Fault(http=503), Fault(code=16), Fault(garbage=True), Fault(drop=True)],
-                         ids=["http-503", "code-16", "garbage", "dropped"])
+@pytest.mark.parametrize(
+    "fault",
+    [Fault(http=503), Fault(code=16), Fault(garbage=True), Fault(drop=True)],
+    ids=["http-503", "code-16", "garbage", "dropped"],
+)
 def test_transient_faults_are_retried(fake: FakeLastfm, store: Store, fault: Fault) -> None:
     """A server error, a temporary-unavailable code, garbage or a dropped connection is
     retried and the track still gets its tags."""
     fake.faults.append(fault)
     clock = FakeClock()
-    report = enrich_lastfm(store, store.tracks()[:1], _client(fake, clock), now=_noon,
-                           sleep=clock.sleep)
+    report = enrich_lastfm(store, store.tracks()[:1], _client(fake, clock), now=_noon, sleep=clock.sleep)
     assert report.tagged == 1 and report.retries == 1
 
 
@@ -176,8 +179,7 @@ def test_timeouts_stop_the_run_with_a_network_message(fake: FakeLastfm, store: S
     fake.faults.extend([Fault(delay=0.6)] * 4)
     clock = FakeClock()
     with pytest.raises(RemoteServiceError, match=r"cannot reach Last\.fm.*Timeout"):
-        enrich_lastfm(store, store.tracks()[:1], _client(fake, clock, timeout=0.2), now=_noon,
-                      sleep=clock.sleep)
+        enrich_lastfm(store, store.tracks()[:1], _client(fake, clock, timeout=0.2), now=_noon, sleep=clock.sleep)
     assert store.tags_bulk(source="lastfm") == {}
     assert store.tag_fetched_at("t1", "lastfm") is None
 
@@ -185,8 +187,7 @@ def test_timeouts_stop_the_run_with_a_network_message(fake: FakeLastfm, store: S
 def test_unreachable_server_is_a_clear_error(store: Store) -> None:
     """Nothing listening on the port: RemoteServiceError with a hint, after the retries."""
     clock = FakeClock()
-    client = LastfmClient("k", api_url="http://127.0.0.1:9/2.0/", timeout=0.5, clock=clock,
-                          sleep=clock.sleep)
+    client = LastfmClient("k", api_url="http://127.0.0.1:9/2.0/", timeout=0.5, clock=clock, sleep=clock.sleep)
     with pytest.raises(RemoteServiceError, match=r"cannot reach Last\.fm") as caught:
         enrich_lastfm(store, store.tracks(), client, now=_noon, sleep=clock.sleep)
     assert "check your connection" in (caught.value.hint or "")
@@ -196,8 +197,7 @@ def test_bad_key_stops_at_once(fake: FakeLastfm, store: Store) -> None:
     """An invalid key (error 10) is a CredentialsError on the first request, no retries."""
     clock = FakeClock()
     with pytest.raises(CredentialsError, match="refused the API key"):
-        enrich_lastfm(store, store.tracks(), _client(fake, clock, key="wrong"), now=_noon,
-                      sleep=clock.sleep)
+        enrich_lastfm(store, store.tracks(), _client(fake, clock, key="wrong"), now=_noon, sleep=clock.sleep)
     assert len(fake.requests) == 1
 
 

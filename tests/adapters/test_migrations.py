@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sequencer.adapters import migrations
-from sequencer.adapters.migrations import Migration, applied, apply_pending
-from sequencer.adapters.store import Store
+from sequencer.adapters.library import migrations
+from sequencer.adapters.library.migrations import Migration, applied, apply_pending
+from sequencer.adapters.library.store import Store
 from sequencer.core.track import Track
 from sequencer.errors import LibraryError
 
@@ -107,4 +107,3 @@ def test_stores_opened_at_the_same_moment_all_open(tmp_path: Path) -> None:
         for thread in threads:
             thread.join()
     assert errors == []
-

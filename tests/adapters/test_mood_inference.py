@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sequencer.adapters.library.store import Store
 from sequencer.adapters.mood_inference import infer_library
 from sequencer.adapters.moods_file import load_moods
-from sequencer.adapters.store import Store
 from sequencer.core.track import Track
 
 
 def test_infer_library_stores_inferred_moods_and_reports_each_stage(tmp_path: Path) -> None:
     """A dark, minor, mid-energy instrumental gets moods; a hand tag on another track survives;
     the progress callback hears each of the three stages in order."""
-    dark = Track("a", "Dark", ("X",), 240, energy=0.3, valence=0.1, mode=0, tempo=90,
-                 acousticness=0.6, instrumentalness=0.9, speechiness=0.03, danceability=0.3)
+    dark = Track(
+        "a",
+        "Dark",
+        ("X",),
+        240,
+        energy=0.3,
+        valence=0.1,
+        mode=0,
+        tempo=90,
+        acousticness=0.6,
+        instrumentalness=0.9,
+        speechiness=0.03,
+        danceability=0.3,
+    )
     tagged = Track("b", "Tagged", ("Y",), 240, energy=0.9, valence=0.2)
     seen: list[tuple[int, int]] = []
     with Store.open(tmp_path / "library.db") as store:

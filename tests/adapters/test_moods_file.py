@@ -37,13 +37,22 @@ def test_builtin_file_defines_the_five_moods_with_tags_and_regions() -> None:
     assert config.user_moods == frozenset()
 
 
-@pytest.mark.parametrize(("tag", "mood", "weight"), [
-    ("dark ambient", "atmospheric", 0.9), ("dark ambient", "brooding", 0.6),
-    ("synthwave", "night-driving", 1.0), ("outrun", "night-driving", 1.0),
-    ("night drive", "night-driving", 1.0), ("grunge", "angsty", 0.9),
-    ("industrial", "angsty", 0.8), ("alt-rock", "angsty", 0.7), ("lo-fi", "study", 0.9),
-    ("instrumental", "study", 0.8), ("post-rock", "study", 0.6),
-])
+@pytest.mark.parametrize(
+    ("tag", "mood", "weight"),
+    [
+        ("dark ambient", "atmospheric", 0.9),
+        ("dark ambient", "brooding", 0.6),
+        ("synthwave", "night-driving", 1.0),
+        ("outrun", "night-driving", 1.0),
+        ("night drive", "night-driving", 1.0),
+        ("grunge", "angsty", 0.9),
+        ("industrial", "angsty", 0.8),
+        ("alt-rock", "angsty", 0.7),
+        ("lo-fi", "study", 0.9),
+        ("instrumental", "study", 0.8),
+        ("post-rock", "study", 0.6),
+    ],
+)
 def test_builtin_tag_synonyms(tag: str, mood: str, weight: float) -> None:
     """The crowd-tag synonyms the project was specified with are in the built-in file."""
     assert builtin_moods().vocabulary.moods[mood].tags[normalise_name(tag)] == weight
@@ -58,9 +67,12 @@ def test_builtin_file_documents_every_setting_and_rule_line() -> None:
         header = re.match(r"^\[(.+)\]", line)
         if header:
             table = header.group(1)
-        elif "=" in line and not line.lstrip().startswith("#") and (
-            table == "inference" or table.endswith(".region")
-        ) and "#" not in line:
+        elif (
+            "=" in line
+            and not line.lstrip().startswith("#")
+            and (table == "inference" or table.endswith(".region"))
+            and "#" not in line
+        ):
             undocumented.append(number)
     assert not undocumented, f"lines without a comment: {undocumented}"
 
@@ -73,7 +85,9 @@ def test_no_user_file_means_the_builtin_vocabulary(tmp_path: Path) -> None:
 def test_user_file_adds_moods_and_extends_builtin_ones(tmp_path: Path) -> None:
     """A new mood is added with its tags and region; a built-in mood (named by an alias too)
     gets tag weights replaced or removed, rules replaced or removed, aliases added."""
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 [inference]
 tag_share = 0.8
 
@@ -91,7 +105,8 @@ sad = 0
 [moods.dark.region]
 mode = { weight = 0 }
 valence = { max = 0.2, soft = 0.1 }
-""")
+""",
+    )
     config = load_moods(path)
     assert config.settings.tag_share == 0.8
     assert config.settings.min_weight == builtin_moods().settings.min_weight
@@ -110,7 +125,9 @@ valence = { max = 0.2, soft = 0.1 }
 
 def test_every_problem_is_reported_with_file_and_line(tmp_path: Path) -> None:
     """All problems come at once, each with path:line, the bad value and a fix."""
-    path = _write(tmp_path, """[inference]
+    path = _write(
+        tmp_path,
+        """[inference]
 tag_shares = 0.5
 [moods.brooding.tags]
 noir = 1.5
@@ -121,7 +138,8 @@ tempo = { soft = 10 }
 mode = { max = "minor" }
 [moods.study]
 colour = "blue"
-""")
+""",
+    )
     with pytest.raises(MoodsFileError) as caught:
         load_moods(path)
     problems = [str(p) for p in caught.value.problems]
@@ -146,23 +164,32 @@ def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert caught.value.source == f"{path}:2"
 
 
-values = st.one_of(st.floats(-2, 400, allow_nan=False), st.integers(-5, 5), st.booleans(),
-                   st.text(max_size=5), st.lists(st.text(max_size=3), max_size=2))
-rule_specs = st.dictionaries(st.sampled_from(["min", "max", "soft", "weight", "floor", "mn"]),
-                             values, max_size=4)
-mood_tables = st.fixed_dictionaries({}, optional={
-    "description": values,
-    "aliases": values,
-    "tags": st.dictionaries(st.text(max_size=8), values, max_size=3) | values,
-    "region": st.dictionaries(st.sampled_from(["energy", "tempo", "mode", "valance", "loudness"]),
-                              rule_specs | values, max_size=3) | values,
-})
+values = st.one_of(
+    st.floats(-2, 400, allow_nan=False),
+    st.integers(-5, 5),
+    st.booleans(),
+    st.text(max_size=5),
+    st.lists(st.text(max_size=3), max_size=2),
+)
+rule_specs = st.dictionaries(st.sampled_from(["min", "max", "soft", "weight", "floor", "mn"]), values, max_size=4)
+mood_tables = st.fixed_dictionaries(
+    {},
+    optional={
+        "description": values,
+        "aliases": values,
+        "tags": st.dictionaries(st.text(max_size=8), values, max_size=3) | values,
+        "region": st.dictionaries(
+            st.sampled_from(["energy", "tempo", "mode", "valance", "loudness"]), rule_specs | values, max_size=3
+        )
+        | values,
+    },
+)
 
 
-@given(moods=st.dictionaries(st.sampled_from(["brooding", "dark", "new-mood", "x"]),
-                             mood_tables | values, max_size=3),
-       inference=st.dictionaries(st.sampled_from(["tag_share", "min_weight", "oops"]), values,
-                                 max_size=2))
+@given(
+    moods=st.dictionaries(st.sampled_from(["brooding", "dark", "new-mood", "x"]), mood_tables | values, max_size=3),
+    inference=st.dictionaries(st.sampled_from(["tag_share", "min_weight", "oops"]), values, max_size=2),
+)
 def test_any_parsed_file_either_validates_or_raises_moods_file_error(
     moods: dict[str, object], inference: dict[str, object]
 ) -> None:

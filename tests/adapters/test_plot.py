@@ -21,15 +21,38 @@ from sequencer.core.sequence import Sequence, make_sequence
 from sequencer.core.track import Track
 
 TRACKS = [
-    Track("a", "Blade Runner Blues", ("Vangelis",), 300.0, moods={"atmospheric": 0.9, "brooding": 0.3},
-          energy=0.3, energy_estimated=True, tempo=80.0, key=9, mode=0),
-    Track("b", "Nightcall", ("Kavinsky",), 240.0, moods={"night-driving": 0.9, "brooding": 0.9},
-          energy=0.6, tempo=92.0, key=10, mode=0),
+    Track(
+        "a",
+        "Blade Runner Blues",
+        ("Vangelis",),
+        300.0,
+        moods={"atmospheric": 0.9, "brooding": 0.3},
+        energy=0.3,
+        energy_estimated=True,
+        tempo=80.0,
+        key=9,
+        mode=0,
+    ),
+    Track(
+        "b",
+        "Nightcall",
+        ("Kavinsky",),
+        240.0,
+        moods={"night-driving": 0.9, "brooding": 0.9},
+        energy=0.6,
+        tempo=92.0,
+        key=10,
+        mode=0,
+    ),
     Track("c", "A Real Hero", ("College", "Electric Youth"), 270.0, moods={"night-driving": 0.8}),
     Track("d", "Love on a Real Train", ("Tangerine Dream",), 390.0, moods={}, energy=0.4),
 ]
-PROFILE = Profile(name="night-drive", minutes=20, moods={"night-driving": 1.0, "brooding": 0.6},
-                  arc=((0.0, 0.45), (0.6, 0.7), (1.0, 0.4)))
+PROFILE = Profile(
+    name="night-drive",
+    minutes=20,
+    moods={"night-driving": 1.0, "brooding": 0.6},
+    arc=((0.0, 0.45), (0.6, 0.7), (1.0, 0.4)),
+)
 
 
 @pytest.fixture
@@ -84,8 +107,7 @@ def test_energy_panel_draws_arc_and_steps(sequence: Sequence) -> None:
         for line in energy_ax.get_lines()
         if len(_xy(line)[0]) == 2 and _xy(line)[1][0] == _xy(line)[1][1] and line.get_linewidth() > 2
     ]
-    assert steps == [([0.0, 5.0], [0.3, 0.3], ":"), ([5.0, 9.0], [0.6, 0.6], "-"),
-                     ([13.5, 20.0], [0.4, 0.4], "-")]
+    assert steps == [([0.0, 5.0], [0.3, 0.3], ":"), ([5.0, 9.0], [0.6, 0.6], "-"), ([13.5, 20.0], [0.4, 0.4], "-")]
     assert "energy unknown" in lines
 
 

@@ -57,34 +57,27 @@ def test_out_of_range_value_names_line_value_and_range(tmp_path: Path) -> None:
     """A value outside its range is reported at its line with the allowed range."""
     text = GOOD.replace("points = [[0.0, 0.4], [0.6, 0.7], [1.0, 0.4]]", 'shape = "peak"\nhigh = 1.4')
     found = problems(tmp_path, text)
-    assert found == [
-        f"{tmp_path / 'p.toml'}:12: arc.high = 1.4 must be in [0, 1] (use a value between 0 and 1)"
-    ]
+    assert found == [f"{tmp_path / 'p.toml'}:12: arc.high = 1.4 must be in [0, 1] (use a value between 0 and 1)"]
 
 
 def test_unknown_key_suggests_the_closest(tmp_path: Path) -> None:
     """A misspelt key gets 'did you mean' with the right key, at its line."""
     found = problems(tmp_path, GOOD.replace("artist_gap = 2", "artist_gapp = 2"))
     assert found == [
-        f"{tmp_path / 'p.toml'}:14: unknown key 'artist_gapp' in [constraints] "
-        "(did you mean 'artist_gap'?)"
+        f"{tmp_path / 'p.toml'}:14: unknown key 'artist_gapp' in [constraints] (did you mean 'artist_gap'?)"
     ]
 
 
 def test_unknown_mood_suggests_the_closest(tmp_path: Path) -> None:
     """An unknown mood is reported at its line with the closest known mood."""
     found = problems(tmp_path, GOOD.replace("brooding = 0.6", "broding = 0.6"))
-    assert found == [
-        f"{tmp_path / 'p.toml'}:7: unknown mood 'broding' (did you mean 'brooding'?)"
-    ]
+    assert found == [f"{tmp_path / 'p.toml'}:7: unknown mood 'broding' (did you mean 'brooding'?)"]
 
 
 def test_wrong_type_says_what_to_write(tmp_path: Path) -> None:
     """A string where a number belongs is reported with the fix."""
     found = problems(tmp_path, GOOD.replace("minutes = 45", 'minutes = "45"'))
-    assert found == [
-        f"{tmp_path / 'p.toml'}:3: minutes = '45' must be a number (write a number without quotes)"
-    ]
+    assert found == [f"{tmp_path / 'p.toml'}:3: minutes = '45' must be a number (write a number without quotes)"]
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
@@ -154,8 +147,9 @@ def test_a_folder_named_like_a_profile_is_reported_as_a_folder(tmp_path: Path) -
     assert info.value.hint is not None and ".toml file" in info.value.hint
 
 
-def test_a_folder_named_like_a_profile_name_does_not_hide_the_profile(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_folder_named_like_a_profile_name_does_not_hide_the_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A folder `study` in the working directory does not stop `study` naming the built-in profile."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "study").mkdir()

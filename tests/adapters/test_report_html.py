@@ -17,19 +17,40 @@ from sequencer.core.sequence import Sequence, make_sequence
 from sequencer.core.track import Track
 
 TRACKS = [
-    Track("a", "Blade Runner Blues", ("Vangelis",), 300.0, album="Blade Runner",
-          moods={"atmospheric": 0.9, "brooding": 0.3}, energy=0.3, energy_estimated=True,
-          tempo=80.0, key=9, mode=0),
-    Track("b", "Nightcall", ("Kavinsky",), 240.0, album="OutRun",
-          moods={"night-driving": 0.9, "brooding": 0.9}, energy=0.6, tempo=92.0, key=10, mode=0),
-    Track("c", "<script>alert('x')</script> & \"Tears\"", ("Evil <b>Band</b>",), 270.0,
-          moods={"night-driving": 0.8}),
+    Track(
+        "a",
+        "Blade Runner Blues",
+        ("Vangelis",),
+        300.0,
+        album="Blade Runner",
+        moods={"atmospheric": 0.9, "brooding": 0.3},
+        energy=0.3,
+        energy_estimated=True,
+        tempo=80.0,
+        key=9,
+        mode=0,
+    ),
+    Track(
+        "b",
+        "Nightcall",
+        ("Kavinsky",),
+        240.0,
+        album="OutRun",
+        moods={"night-driving": 0.9, "brooding": 0.9},
+        energy=0.6,
+        tempo=92.0,
+        key=10,
+        mode=0,
+    ),
+    Track("c", "<script>alert('x')</script> & \"Tears\"", ("Evil <b>Band</b>",), 270.0, moods={"night-driving": 0.8}),
 ]
 PROFILE = Profile(
-    name="night-drive", description="Dark, steady, for the motorway at night", minutes=14,
+    name="night-drive",
+    description="Dark, steady, for the motorway at night",
+    minutes=14,
     moods={"night-driving": 1.0, "brooding": 0.6, "angsty": -0.3},
     arc=((0.0, 0.45), (0.6, 0.7), (1.0, 0.4)),
-    constraints=Constraints(artist_gap=2, exclude_artists=("Nobody \"Quoted\"",)),
+    constraints=Constraints(artist_gap=2, exclude_artists=('Nobody "Quoted"',)),
 )
 
 
@@ -107,7 +128,7 @@ def test_plot_is_inline_svg(report: str) -> None:
     """One inline <svg> inside the plot figure, labelled by its caption; no XML prolog in the page."""
     text = report
     assert text.count("<svg") == 1 and "<?xml" not in text and "<!DOCTYPE svg" not in text
-    figure = text[text.index('<figure id="plot">'):text.index("</figure>")]
+    figure = text[text.index('<figure id="plot">') : text.index("</figure>")]
     assert '<svg width="792pt"' in figure and 'aria-labelledby="plot-caption"' in figure
 
 
@@ -117,8 +138,14 @@ def test_tracks_table_has_every_track(sequence: Sequence, report: str) -> None:
     assert rows[0] == ["#", "start", "track", "length", "energy", "target", "fit", "moods"]
     body = rows[1:]
     assert [r[0] for r in body] == ["1", "2", "3"]
-    assert body[0][:6] == ["1", "0:00", "Blade Runner Blues Vangelis · Blade Runner", "5:00", "0.30~",
-                           f"{sequence.steps[0].target_energy:.2f}"]
+    assert body[0][:6] == [
+        "1",
+        "0:00",
+        "Blade Runner Blues Vangelis · Blade Runner",
+        "5:00",
+        "0.30~",
+        f"{sequence.steps[0].target_energy:.2f}",
+    ]
     assert body[1][1] == "5:00" and body[1][4] == "0.60"
     assert body[2][4] == "–"
     assert body[1][7] == "brooding 0.90, night-driving 0.90"

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sequencer.adapters.importers.records import ImportRecord
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 from sequencer.core.track import Track
 from sequencer.errors import LibraryError, TrackNotFoundError
 
@@ -28,10 +28,12 @@ def _track(title: str, artist: str, duration: float = 200.0, **extra: object) ->
 def store(tmp_path: Path) -> Iterator[Store]:
     """A fresh library with two tracks."""
     with Store.open(tmp_path / "lib" / "library.db") as s:
-        s.upsert_tracks([
-            _track("Nightcall", "Kavinsky", 257.3, album="OutRun", tempo=91.0, energy=0.6, uri=NIGHTCALL_URI),
-            _track("Blush Response", "Vangelis", 340.0, album="Blade Runner", moods={"brooding": 0.5}),
-        ])
+        s.upsert_tracks(
+            [
+                _track("Nightcall", "Kavinsky", 257.3, album="OutRun", tempo=91.0, energy=0.6, uri=NIGHTCALL_URI),
+                _track("Blush Response", "Vangelis", 340.0, album="Blade Runner", moods={"brooding": 0.5}),
+            ]
+        )
         yield s
 
 
@@ -88,9 +90,11 @@ def test_transaction_rolls_back_on_error(store: Store) -> None:
 def test_identity_merges_duplicates_and_reimport_changes_nothing(store: Store) -> None:
     """Same Spotify URI or same artist+title within 3 s is one track; re-import is a no-op."""
     changes = store.changes()
-    report = store.upsert_tracks([
-        _track("Nightcall", "Kavinsky", 257.3, album="OutRun", tempo=91.0, energy=0.6, uri=NIGHTCALL_URI),
-    ])
+    report = store.upsert_tracks(
+        [
+            _track("Nightcall", "Kavinsky", 257.3, album="OutRun", tempo=91.0, energy=0.6, uri=NIGHTCALL_URI),
+        ]
+    )
     assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
     assert store.changes() == changes  # bookkeeping only: the feature cache stays valid
     report = store.upsert_tracks([_track("blush response", "VANGELIS", 341.5, isrc="GB-AAA-82-00001")])
@@ -192,7 +196,9 @@ def test_meta_tags_links_resolutions(store: Store) -> None:
     assert store.tag_fetched_at(track_id, "file") is None
     store.set_playlist_link("night-drive", playlist_id="p1", name="Night drive", snapshot_id=None)
     assert store.playlist_link("night-drive") == {
-        "playlist_id": "p1", "name": "Night drive", "snapshot_id": None,
+        "playlist_id": "p1",
+        "name": "Night drive",
+        "snapshot_id": None,
         "updated_at": store.playlist_link("night-drive")["updated_at"],  # type: ignore[index]
     }
     store.delete_playlist_link("night-drive")
@@ -273,7 +279,7 @@ def test_concurrent_import_of_the_same_tracks_completes_without_duplicates(
 ) -> None:
     """When another process added the same tracks between planning and writing, the import
     plans again against the library as it now is: no error, no duplicate, all unchanged."""
-    from sequencer.adapters.importers import writer
+    from sequencer.adapters.library import import_writer as writer
 
     path = tmp_path / "library.db"
     rows = [_track(f"Song {i}", "Artist", 200.0 + i) for i in range(3)]
@@ -297,6 +303,7 @@ def test_count_without_moods_agrees_with_stats(store: Store) -> None:
     """count_without_moods counts tracks with no mood weight above 0 from any source: a hand 0
     alone leaves a track moodless, a hand mood gives it one; it always equals
     stats' tracks − with_moods."""
+
     def check(expected: int) -> None:
         data = store.stats()
         assert store.count_without_moods() == expected == data["tracks"] - data["with_moods"]
@@ -357,7 +364,8 @@ def test_an_import_running_beside_another_does_not_duplicate_its_tracks(tmp_path
                 other.upsert_tracks([_track("Beta", "B", 211.0, uri=NIGHTCALL_URI), _track("Gamma", "C", 219.0)])
 
         report = first.upsert_records(
-            [ImportRecord(t, line=i + 1) for i, t in enumerate(mine)], batch_size=1,
+            [ImportRecord(t, line=i + 1) for i, t in enumerate(mine)],
+            batch_size=1,
             progress=other_import_meanwhile,
         )
         assert first.count() == 3
@@ -370,10 +378,15 @@ def test_search_text_is_literal_and_never_empty_matches_all(tmp_path: Path) -> N
     plain characters, and a filter of punctuation only ("!!!", "%") matches names holding it
     rather than every track."""
     with Store.open(tmp_path / "lib.db") as store:
-        store.upsert_tracks([
-            _track("Heart of Hearts", "!!!"), _track("Back In Black", "AC/DC"),
-            _track("Baz", "Foo_Bar"), _track("100% Pure", "Band"), _track("100 Years", "Band"),
-        ])
+        store.upsert_tracks(
+            [
+                _track("Heart of Hearts", "!!!"),
+                _track("Back In Black", "AC/DC"),
+                _track("Baz", "Foo_Bar"),
+                _track("100% Pure", "Band"),
+                _track("100 Years", "Band"),
+            ]
+        )
 
         def titles(*, text: str | None = None, artist: str | None = None) -> list[str]:
             return sorted(t.title for t in store.search(text=text, artist=artist))

@@ -33,8 +33,12 @@ def test_fast_song_key_equals_song_key(artist: str, title: str) -> None:
 
 def test_spotify_forms() -> None:
     """Ids, URIs and links (with query strings or locale paths) name the same track."""
-    for form in (ID, f"spotify:track:{ID}", f"https://open.spotify.com/track/{ID}?si=abc",
-                 f"https://open.spotify.com/intl-de/track/{ID}"):
+    for form in (
+        ID,
+        f"spotify:track:{ID}",
+        f"https://open.spotify.com/track/{ID}?si=abc",
+        f"https://open.spotify.com/intl-de/track/{ID}",
+    ):
         assert spotify_id(form) == ID
         assert spotify_uri(form) == f"spotify:track:{ID}"
     assert spotify_id("spotify:album:" + ID) is None

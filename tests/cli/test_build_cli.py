@@ -40,8 +40,9 @@ def test_demo_other_profile_and_same_seed_same_playlist() -> None:
 def test_build_writes_m3u8_with_the_requested_length(tmp_path: Path) -> None:
     """build --minutes 50 --format m3u8 -o: an M3U8 whose durations add up to ~50 minutes."""
     target = tmp_path / "night.m3u8"
-    code, _out, err = run("build", "night-drive", "--minutes", "50", "--seed", "7", "--format", "m3u8",
-                          "-o", str(target))
+    code, _out, err = run(
+        "build", "night-drive", "--minutes", "50", "--seed", "7", "--format", "m3u8", "-o", str(target)
+    )
     assert code == 0, err
     text = target.read_text(encoding="utf-8")
     assert text.startswith("#EXTM3U")
@@ -54,8 +55,7 @@ def test_build_json_with_explain_carries_reasons(tmp_path: Path) -> None:
     """build study --format json -o --explain: the JSON has ordered tracks with reasons and target
     energies, and the terminal shows the explanation."""
     target = tmp_path / "study.json"
-    code, out, err = run("--plain", "build", "study", "--seed", "1", "--format", "json", "-o", str(target),
-                         "--explain")
+    code, out, err = run("--plain", "build", "study", "--seed", "1", "--format", "json", "-o", str(target), "--explain")
     assert code == 0, err
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["schema"] == "moodseq.sequence/1"
@@ -102,8 +102,10 @@ def test_build_uses_an_imported_library(tmp_path: Path) -> None:
     """After importing a CSV, build walks that library (and says so), not the demo."""
     rows = ["title,artist,duration_ms,energy,valence,tempo,key,mode,tags"]
     for i in range(40):
-        rows.append(f"Drive {i},Artist {i % 13},{200000 + 1000 * i},{0.3 + (i % 10) / 20:.2f},0.2,"
-                    f"{90 + i % 7},{i % 12},0,synthwave")
+        rows.append(
+            f"Drive {i},Artist {i % 13},{200000 + 1000 * i},{0.3 + (i % 10) / 20:.2f},0.2,"
+            f"{90 + i % 7},{i % 12},0,synthwave"
+        )
     source = tmp_path / "songs.csv"
     source.write_text("\n".join(rows) + "\n", encoding="utf-8")
     library = tmp_path / "lib.db"
@@ -111,8 +113,7 @@ def test_build_uses_an_imported_library(tmp_path: Path) -> None:
     assert code == 0, err
     code, _out, err = run("--library", str(library), "moods", "infer")
     assert code == 0, err
-    code, out, err = run("--plain", "--library", str(library), "build", "night-drive", "--minutes", "30",
-                         "--seed", "1")
+    code, out, err = run("--plain", "--library", str(library), "build", "night-drive", "--minutes", "30", "--seed", "1")
     assert code == 0, err
     assert out.startswith(f"your library {library} (40 tracks)")
     assert "Drive " in out
@@ -120,8 +121,20 @@ def test_build_uses_an_imported_library(tmp_path: Path) -> None:
 
 def test_journey_pins_both_ends() -> None:
     """--from/--to: the first and last tracks are the ones named."""
-    code, out, err = run("build", "night-drive", "--from", "Vangelis - Blush Response", "--to",
-                         "Kavinsky - Nightcall", "--minutes", "40", "--seed", "2", "--format", "json")
+    code, out, err = run(
+        "build",
+        "night-drive",
+        "--from",
+        "Vangelis - Blush Response",
+        "--to",
+        "Kavinsky - Nightcall",
+        "--minutes",
+        "40",
+        "--seed",
+        "2",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     tracks = json.loads(out)["tracks"]
     assert (tracks[0]["title"], tracks[-1]["title"]) == ("Blush Response", "Nightcall")
@@ -149,9 +162,11 @@ def test_plot_and_report_files_are_written(tmp_path: Path) -> None:
 def test_output_targets_are_checked_before_the_build(tmp_path: Path) -> None:
     """A bad -o (missing folder, unknown suffix) or --plot/--report folder fails at once: exit 2,
     nothing on stdout (no table of a playlist that was then not written), the same hint for all."""
-    for args in (["-o", str(tmp_path / "missing" / "night.m3u8")],
-                 ["--plot", str(tmp_path / "missing" / "night.png")],
-                 ["--report", str(tmp_path / "missing" / "night.html")]):
+    for args in (
+        ["-o", str(tmp_path / "missing" / "night.m3u8")],
+        ["--plot", str(tmp_path / "missing" / "night.png")],
+        ["--report", str(tmp_path / "missing" / "night.html")],
+    ):
         code, out, err = run("--plain", "demo", *args)
         assert code == 2, args
         assert out == "", args
@@ -192,8 +207,9 @@ def test_moodless_library_note_holds_after_moods_infer(tmp_path: Path) -> None:
     library = tmp_path / "lib.db"
     assert run("--library", str(library), "import", "csv", str(source))[0] == 0
     assert run("--library", str(library), "moods", "infer")[0] == 0
-    code, _out, err = run("--plain", "--library", str(library), "build", "night-drive", "--minutes", "20",
-                          "--seed", "1")
+    code, _out, err = run(
+        "--plain", "--library", str(library), "build", "night-drive", "--minutes", "20", "--seed", "1"
+    )
     assert code == 0, err
     note = next(line for line in err.splitlines() if line.startswith("note: none of these tracks"))
     assert "yet" not in note

@@ -19,13 +19,22 @@ from sequencer.core.sequence import make_sequence
 from sequencer.core.track import Track
 
 TRACKS = [
-    Track(f"t{i}", f"Song {i}", (f"Artist {i}",), 200.0 + 5 * i,
-          moods={"night-driving": (i % 4) / 4, "brooding": 1 - (i % 3) / 3},
-          energy=0.2 + 0.07 * i, tempo=85.0 + 3 * i, key=i % 12, mode=i % 2)
+    Track(
+        f"t{i}",
+        f"Song {i}",
+        (f"Artist {i}",),
+        200.0 + 5 * i,
+        moods={"night-driving": (i % 4) / 4, "brooding": 1 - (i % 3) / 3},
+        energy=0.2 + 0.07 * i,
+        tempo=85.0 + 3 * i,
+        key=i % 12,
+        mode=i % 2,
+    )
     for i in range(8)
 ]
-NIGHT = Profile(name="night-drive", minutes=20, moods={"night-driving": 1.0, "brooding": 0.5},
-                arc=((0.0, 0.3), (1.0, 0.8)))
+NIGHT = Profile(
+    name="night-drive", minutes=20, moods={"night-driving": 1.0, "brooding": 0.5}, arc=((0.0, 0.3), (1.0, 0.8))
+)
 STUDY = Profile(name="study", minutes=20, moods={"study": 1.0})
 
 
@@ -48,7 +57,7 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 def _row(stdout: str, label: str) -> list[str]:
     line = next(line for line in stdout.splitlines() if line.startswith(label))
-    return line[len(label):].split()
+    return line[len(label) :].split()
 
 
 def test_side_by_side_scores_and_overlap(tmp_path: Path) -> None:

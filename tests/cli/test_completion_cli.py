@@ -23,11 +23,14 @@ def _run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize(("shell", "marker"), [
-    ("bash", "complete -o nosort -F _moodseq_completion moodseq"),
-    ("zsh", "#compdef moodseq"),
-    ("fish", "complete --no-files --command moodseq"),
-])
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [
+        ("bash", "complete -o nosort -F _moodseq_completion moodseq"),
+        ("zsh", "#compdef moodseq"),
+        ("fish", "complete --no-files --command moodseq"),
+    ],
+)
 def test_prints_the_script(shell: str, marker: str) -> None:
     """Each shell gets click's script for `moodseq`, calling back with _MOODSEQ_COMPLETE."""
     code, out, err = _run("completion", shell)
@@ -68,10 +71,15 @@ def test_bash_really_completes(tmp_path: Path) -> None:
         "COMP_WORDS=(moodseq completion ''); COMP_CWORD=2; _moodseq_completion moodseq\n"
         'echo "${COMPREPLY[*]}"\n'
     )
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-           "PYTHONPATH": str(REPO)}
-    out = subprocess.run(["bash", "--norc", "--noprofile", "-c", program], capture_output=True,
-                         text=True, env=env, timeout=60, check=True)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(REPO)}
+    out = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", program],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
     assert out.stdout.splitlines() == ["compare completion", "bash zsh fish"]
 
 
@@ -94,8 +102,7 @@ def test_install_bash_is_idempotent(tmp_path: Path) -> None:
 def test_install_zsh_uses_zdotdir(tmp_path: Path) -> None:
     """zsh: $ZDOTDIR/.zshrc when ZDOTDIR is set; a note about compinit on stderr."""
     zdot = tmp_path / "zdot"
-    code, _, err = _run("completion", "zsh", "--install",
-                        env={"HOME": str(tmp_path), "ZDOTDIR": str(zdot)})
+    code, _, err = _run("completion", "zsh", "--install", env={"HOME": str(tmp_path), "ZDOTDIR": str(zdot)})
     assert code == 0
     assert (zdot / ".zshrc").read_text(encoding="utf-8").startswith(BEGIN)
     assert "compinit" in err

@@ -18,14 +18,35 @@ from sequencer.core.sequence import make_sequence
 from sequencer.core.track import Track
 
 TRACKS = [
-    Track("a", "Nightcall", ("Kavinsky",), 258.0, uri="spotify:track:0U0ldCRmgCqhVvD6ksG63j",
-          moods={"night-driving": 0.9, "brooding": 0.5}, tempo=92.0, key=10, mode=0, energy=0.6),
-    Track("b", "A Real Hero", ("College", "Electric Youth"), 267.0, path="/music/hero.mp3",
-          moods={"night-driving": 0.8}, tempo=94.0, key=10, mode=0, energy=0.55),
+    Track(
+        "a",
+        "Nightcall",
+        ("Kavinsky",),
+        258.0,
+        uri="spotify:track:0U0ldCRmgCqhVvD6ksG63j",
+        moods={"night-driving": 0.9, "brooding": 0.5},
+        tempo=92.0,
+        key=10,
+        mode=0,
+        energy=0.6,
+    ),
+    Track(
+        "b",
+        "A Real Hero",
+        ("College", "Electric Youth"),
+        267.0,
+        path="/music/hero.mp3",
+        moods={"night-driving": 0.8},
+        tempo=94.0,
+        key=10,
+        mode=0,
+        energy=0.55,
+    ),
     Track("c", 'Rain, "Tears"', ("Vangelis",), 160.0, moods={"atmospheric": 1.0}, energy=0.2),
 ]
-PROFILE = Profile(name="night-drive", moods={"night-driving": 1.0, "brooding": 0.6},
-                  arc=((0.0, 0.45), (0.6, 0.7), (1.0, 0.4)))
+PROFILE = Profile(
+    name="night-drive", moods={"night-driving": 1.0, "brooding": 0.6}, arc=((0.0, 0.45), (0.6, 0.7), (1.0, 0.4))
+)
 
 
 @pytest.fixture
@@ -86,8 +107,7 @@ def test_export_of_a_bad_file_is_a_user_error(tmp_path: Path) -> None:
     """A broken sequence file: exit 2, `Error:` naming file and field, `hint:`, no traceback,
     and the output file is not created."""
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"tracks": [{"title": "A", "artists": ["B"], "duration_ms": -1}]}),
-                   encoding="utf-8")
+    bad.write_text(json.dumps({"tracks": [{"title": "A", "artists": ["B"], "duration_ms": -1}]}), encoding="utf-8")
     out = tmp_path / "out.m3u8"
     result = CliRunner().invoke(cli, ["export", str(bad), "-o", str(out)])
     assert result.exit_code == 2
@@ -121,10 +141,17 @@ def test_explain_minimal_file_uses_a_default_profile(tmp_path: Path) -> None:
     """A hand-written file without profile is explained against an empty profile named after
     the file, and the user is told so."""
     path = tmp_path / "mine.json"
-    path.write_text(json.dumps({"tracks": [
-        {"title": "A", "artists": ["X"], "duration_ms": 120000},
-        {"title": "B", "artists": ["Y"], "duration_ms": 60000},
-    ]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "tracks": [
+                    {"title": "A", "artists": ["X"], "duration_ms": 120000},
+                    {"title": "B", "artists": ["Y"], "duration_ms": 60000},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["explain", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Why these tracks — profile mine (build)\n")
@@ -143,8 +170,9 @@ def test_explain_of_a_bad_file_is_a_user_error(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
-def test_export_dash_output_is_stdout_and_messages_agree(saved: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_dash_output_is_stdout_and_messages_agree(
+    saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`-o - --format csv` prints CSV on stdout; a written file is reported as `wrote …`, with
     "1 track" in the singular; a missing folder fails before the file is read."""
     monkeypatch.chdir(tmp_path)

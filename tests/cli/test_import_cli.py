@@ -12,7 +12,7 @@ import mutagen.wave
 import pytest
 from click.testing import CliRunner
 
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 from sequencer.cli.main import cli
 from sequencer.core.track import Track
 
@@ -103,8 +103,9 @@ def test_import_says_nothing_more_when_every_track_has_moods(tmp_path: Path) -> 
     once a moodless track is added, the count covers the library's tracks without moods."""
     library = tmp_path / "lib.db"
     with Store.open(library) as store:
-        store.upsert_tracks([Track(id="", title="Blush Response", artists=("Vangelis",),
-                                   duration_s=340.0, moods={"brooding": 0.5})])
+        store.upsert_tracks(
+            [Track(id="", title="Blush Response", artists=("Vangelis",), duration_s=340.0, moods={"brooding": 0.5})]
+        )
     moody = tmp_path / "moody.csv"
     moody.write_text("title,artist,duration_ms,mood\nNightcall,Kavinsky,257000,brooding\n", encoding="utf-8")
     result = _invoke(library, "import", "csv", str(moody))
@@ -142,8 +143,7 @@ def test_spotify_subcommand_says_when_unavailable(monkeypatch: pytest.MonkeyPatc
     """When the Spotify import module is missing, `import spotify` says it is unavailable (exit 2)."""
     from sequencer.cli.import_group import ImportGroup
 
-    monkeypatch.setitem(ImportGroup.lazy, "spotify",
-                        ("sequencer.cli.commands._no_such_module", "Import from Spotify."))
+    monkeypatch.setitem(ImportGroup.lazy, "spotify", ("sequencer.cli.commands._no_such_module", "Import from Spotify."))
     result = CliRunner().invoke(cli, ["import", "spotify", "--liked"])
     assert result.exit_code == 2
     assert "Error: Spotify import is unavailable in this installation" in result.stderr

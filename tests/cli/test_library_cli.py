@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 from sequencer.cli.main import cli
 from sequencer.core.track import Track
 
@@ -21,11 +21,19 @@ def library(tmp_path: Path) -> Path:
     """A small library: Blush Response (imported brooding 0.5) and Nightcall."""
     path = tmp_path / "lib.db"
     with Store.open(path) as store:
-        store.upsert_tracks([
-            Track(id="", title="Blush Response", artists=("Vangelis",), duration_s=340.0, moods={"brooding": 0.5}),
-            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=257.0, tempo=91.0,
-                  uri="spotify:track:73bDvrmSBh2fr53tLDH9oA"),
-        ])
+        store.upsert_tracks(
+            [
+                Track(id="", title="Blush Response", artists=("Vangelis",), duration_s=340.0, moods={"brooding": 0.5}),
+                Track(
+                    id="",
+                    title="Nightcall",
+                    artists=("Kavinsky",),
+                    duration_s=257.0,
+                    tempo=91.0,
+                    uri="spotify:track:73bDvrmSBh2fr53tLDH9oA",
+                ),
+            ]
+        )
     return path
 
 
@@ -115,8 +123,7 @@ def test_open_library_refuses_a_missing_library_unless_asked_to_create(tmp_path:
 def test_reading_commands_share_the_missing_library_error(tmp_path: Path, command: list[str]) -> None:
     """Every command that reads the library reports a missing one the same way, exit 2."""
     missing = tmp_path / "none.db"
-    result = CliRunner().invoke(cli, ["--library", str(missing), *command],
-                                env={"LASTFM_API_KEY": "k"})
+    result = CliRunner().invoke(cli, ["--library", str(missing), *command], env={"LASTFM_API_KEY": "k"})
     assert result.exit_code == 2, result.output
     assert f"Error: no library at {missing}" in result.stderr
     assert "hint: import music first: moodseq import csv FILE" in result.stderr
@@ -138,8 +145,9 @@ def test_tags_import_names_rows_without_a_track_or_without_moods(library: Path, 
     """A row with an empty track cell or no mood at all is listed as skipped with its line
     and why (not silently dropped, nor reported as the track ' - ')."""
     path = tmp_path / "tags.csv"
-    path.write_text("artist,title,moods\n,,brooding=1\nKavinsky,Nightcall,\nVangelis,Blush Response,study\n",
-                    encoding="utf-8")
+    path.write_text(
+        "artist,title,moods\n,,brooding=1\nKavinsky,Nightcall,\nVangelis,Blush Response,study\n", encoding="utf-8"
+    )
     result = _run(library, "tags", "import", str(path))
     assert result.exit_code == 0, result.stderr
     assert "3 rows, 1 tracks tagged, 1 moods set by hand" in result.stdout
@@ -151,12 +159,14 @@ def test_tags_import_names_rows_without_a_track_or_without_moods(library: Path, 
 def test_tag_accepts_mood_colon_weight_like_the_tags_file() -> None:
     """`library tag REF night-driving:0.7` reads like `=` (as a hand-tags file does), and
     a weight after either separator is checked the same way."""
-    from sequencer.adapters.library_ops import parse_mood_weights
+    from sequencer.adapters.library.ops import parse_mood_weights
     from sequencer.core.moods import default_vocabulary
 
     vocabulary = default_vocabulary()
     assert parse_mood_weights(["Night-Driving:0.7", "brooding=0.5", "study"], vocabulary) == {
-        "night-driving": 0.7, "brooding": 0.5, "study": 1.0,
+        "night-driving": 0.7,
+        "brooding": 0.5,
+        "study": 1.0,
     }
     with pytest.raises(Exception, match="weight must be in"):
         parse_mood_weights(["study:2"], vocabulary)
@@ -168,11 +178,13 @@ def test_tag_by_name_tags_every_recording_of_that_name(tmp_path: Path) -> None:
     by id reaches only that recording; a remaster (another title) is left alone."""
     path = tmp_path / "lib.db"
     with Store.open(path) as store:
-        store.upsert_tracks([
-            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=258.0),
-            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=212.0),
-            Track(id="", title="Nightcall - 2022 Remaster", artists=("Kavinsky",), duration_s=258.0),
-        ])
+        store.upsert_tracks(
+            [
+                Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=258.0),
+                Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=212.0),
+                Track(id="", title="Nightcall - 2022 Remaster", artists=("Kavinsky",), duration_s=258.0),
+            ]
+        )
         ids = [t.id for t in store.tracks()]
     result = _run(path, "tag", "Kavinsky - Nightcall", "night-driving=0.9")
     assert result.exit_code == 0, result.stderr
@@ -191,10 +203,12 @@ def test_tags_import_by_name_reaches_every_recording_of_that_name(tmp_path: Path
     `library tag` does."""
     path = tmp_path / "lib.db"
     with Store.open(path) as store:
-        store.upsert_tracks([
-            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=258.0),
-            Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=212.0),
-        ])
+        store.upsert_tracks(
+            [
+                Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=258.0),
+                Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=212.0),
+            ]
+        )
     tags = tmp_path / "tags.csv"
     tags.write_text("track,moods\nKavinsky - Nightcall,brooding=0.6\n", encoding="utf-8")
     result = _run(path, "tags", "import", str(tags))

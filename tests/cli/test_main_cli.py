@@ -86,12 +86,15 @@ def test_quiet_silences_confirmations_of_work_done(tmp_path: Path, isolated_dirs
     """--quiet: import, moods infer, library tag and profiles new do their work and print nothing
     on stdout (their one-line confirmations are not requested output)."""
     source = tmp_path / "songs.csv"
-    source.write_text("title,artist,duration_ms,energy,valence\nDrive,Kavinsky,250000,0.6,0.2\n",
-                      encoding="utf-8")
+    source.write_text("title,artist,duration_ms,energy,valence\nDrive,Kavinsky,250000,0.6,0.2\n", encoding="utf-8")
     library = tmp_path / "lib.db"
     runner = CliRunner()
-    for args in (["import", "csv", str(source)], ["moods", "infer"],
-                 ["library", "tag", "Kavinsky - Drive", "brooding=0.5"], ["profiles", "new", "late"]):
+    for args in (
+        ["import", "csv", str(source)],
+        ["moods", "infer"],
+        ["library", "tag", "Kavinsky - Drive", "brooding=0.5"],
+        ["profiles", "new", "late"],
+    ):
         result = runner.invoke(cli, ["--quiet", "--library", str(library), *args])
         assert result.exit_code == 0, (args, result.stderr)
         assert result.stdout == "", args

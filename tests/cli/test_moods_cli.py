@@ -13,18 +13,40 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 from sequencer.cli.main import cli
 from sequencer.core.track import Track
 from tests.fakes.lastfm_server import FakeLastfm, Fault
 
 TRACKS = [
     # low valence, mid energy, minor: brooding by its attributes
-    Track("blush", "Blush Response", ("Vangelis",), 342.0, valence=0.1, energy=0.35, mode=0,
-          speechiness=0.04, tempo=100.0, acousticness=0.3, instrumentalness=0.9, danceability=0.3),
+    Track(
+        "blush",
+        "Blush Response",
+        ("Vangelis",),
+        342.0,
+        valence=0.1,
+        energy=0.35,
+        mode=0,
+        speechiness=0.04,
+        tempo=100.0,
+        acousticness=0.3,
+        instrumentalness=0.9,
+        danceability=0.3,
+    ),
     # loud, dark, electric: angsty
-    Track("crow", "Burn", ("The Cure",), 400.0, valence=0.3, energy=0.95, acousticness=0.01,
-          speechiness=0.05, mode=1, tempo=140.0),
+    Track(
+        "crow",
+        "Burn",
+        ("The Cure",),
+        400.0,
+        valence=0.3,
+        energy=0.95,
+        acousticness=0.01,
+        speechiness=0.05,
+        mode=1,
+        tempo=140.0,
+    ),
     # nothing known
     Track("bare", "Nightcall", ("Kavinsky",), 258.0),
 ]
@@ -56,8 +78,9 @@ def test_list_shows_every_mood_with_tags_and_region() -> None:
     assert "moods.toml (not created yet)" in err
 
 
-def test_edit_creates_a_starter_runs_the_editor_and_checks(tmp_path: Path, isolated_dirs: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edit_creates_a_starter_runs_the_editor_and_checks(
+    tmp_path: Path, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`moods edit` writes a commented starter, opens $EDITOR on it and checks the result;
     the new mood then shows in `moods list` as changed by the user."""
     editor = tmp_path / "editor.sh"
@@ -180,9 +203,7 @@ def test_enrich_fetches_tags_then_infer_uses_them(library: Path, monkeypatch: py
         assert store.find("bare").moods["night-driving"] == 1.0
 
 
-def test_enrich_network_failure_is_one_line_and_keeps_progress(
-    library: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_enrich_network_failure_is_one_line_and_keeps_progress(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server fails after the first track: exit 2, "Error:" + hint on stderr, the first
     track's tags saved."""
     monkeypatch.setattr(time, "sleep", lambda seconds: None)
@@ -201,17 +222,16 @@ def test_enrich_network_failure_is_one_line_and_keeps_progress(
 # -- analyze ------------------------------------------------------------------------------------
 
 
-def test_analyze_without_librosa_says_how_to_install(library: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_analyze_without_librosa_says_how_to_install(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without librosa: exit 2 and the install command for the audio extra."""
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     code, _, err = _run("analyze", str(tmp_path))
     assert code == 2 and "moodseq[audio]" in err
 
 
-def test_analyze_stores_attributes_and_reports_unreadable_files(
-    library: Path, tmp_path: Path
-) -> None:
+def test_analyze_stores_attributes_and_reports_unreadable_files(library: Path, tmp_path: Path) -> None:
     """`analyze DIR`: a click track in the library gets its tempo stored; an unreadable file
     is reported on stderr and skipped; other files are counted as not in the library."""
     pytest.importorskip("librosa")
@@ -221,7 +241,7 @@ def test_analyze_stores_attributes_and_reports_unreadable_files(
     signal = np.zeros(sr * 6)
     for beat in range(12):
         start = round(beat * 60 / bpm * sr)
-        signal[start:start + 400] = 0.8 * np.sin(2 * np.pi * 1000 * np.arange(400) / sr)
+        signal[start : start + 400] = 0.8 * np.sin(2 * np.pi * 1000 * np.arange(400) / sr)
     with wave.open(str(music / "clicks.wav"), "wb") as handle:
         handle.setnchannels(1)
         handle.setsampwidth(2)
@@ -230,12 +250,15 @@ def test_analyze_stores_attributes_and_reports_unreadable_files(
     (music / "broken.flac").write_bytes(b"not flac")
     (music / "other.wav").write_bytes(b"RIFF")
     with Store.open(library) as store:
-        store.upsert_tracks([Track("clk", "Clicks", ("Metronome",), 6.0, path=str(music / "clicks.wav")),
-                             Track("brk", "Broken", ("Nobody",), 6.0, path=str(music / "broken.flac"))])
+        store.upsert_tracks(
+            [
+                Track("clk", "Clicks", ("Metronome",), 6.0, path=str(music / "clicks.wav")),
+                Track("brk", "Broken", ("Nobody",), 6.0, path=str(music / "broken.flac")),
+            ]
+        )
     code, out, err = _run("analyze", str(music), "--workers", "1")
     assert code == 0, err
-    assert out.strip() == ("Analysed 1 of 3 audio files (0 done before, 1 unreadable, "
-                           "1 not in the library).")
+    assert out.strip() == ("Analysed 1 of 3 audio files (0 done before, 1 unreadable, 1 not in the library).")
     assert f"skipped {music / 'broken.flac'}:" in err
     with Store.open(library) as store:
         assert store.find("clk").tempo == pytest.approx(120, rel=0.01)
@@ -249,8 +272,7 @@ def test_starter_examples_are_valid_when_uncommented(tmp_path: Path) -> None:
     from sequencer.adapters.moods_starter import STARTER
 
     text = STARTER.format(builtin="x")
-    examples = [line[2:] for line in text.splitlines()
-                if re.match(r"^# (\[|[\w\"]+ *=)", line)]
+    examples = [line[2:] for line in text.splitlines() if re.match(r"^# (\[|[\w\"]+ *=)", line)]
     path = tmp_path / "moods.toml"
     path.write_text("\n".join(examples) + "\n")
     config = load_moods(path)
@@ -260,8 +282,7 @@ def test_starter_examples_are_valid_when_uncommented(tmp_path: Path) -> None:
     assert "sad" not in config.vocabulary.moods["brooding"].tags
 
 
-def test_edit_without_an_editor_says_how_to_edit_the_file(isolated_dirs: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edit_without_an_editor_says_how_to_edit_the_file(isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`moods edit` with no $EDITOR and no terminal launches nothing: it creates the starter
     and says where it is and how to set an editor (exit 2, Error + hint), never click's bare
     "Editing failed" with exit 1."""
@@ -275,8 +296,9 @@ def test_edit_without_an_editor_says_how_to_edit_the_file(isolated_dirs: Path,
     assert "moods edit --check" in err and "Traceback" not in err
 
 
-def test_edit_with_a_missing_editor_is_an_error_with_a_hint(isolated_dirs: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edit_with_a_missing_editor_is_an_error_with_a_hint(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An $EDITOR that cannot be run is an `Error:` naming it, with the same hint, exit 2."""
     monkeypatch.setenv("EDITOR", "/nonexistent/editor")
     code, _out, err = _run("moods", "edit")

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from sequencer.adapters.exporters import render
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 from sequencer.cli.commands.push import push_sequence_cli
 from sequencer.cli.context import AppContext
 from sequencer.cli.main import cli
@@ -33,10 +33,24 @@ def fake(monkeypatch: pytest.MonkeyPatch, isolated_dirs: Path) -> Iterator[FakeS
 def sequence(fake: FakeSpotify) -> Sequence:
     """Three catalog tracks with URIs, one found by search, one nowhere on Spotify."""
     catalog = list(fake.catalog.values())
-    tracks = [Track(id=t["id"], title=t["name"], artists=(t["artists"][0]["name"],),
-                    duration_s=t["duration_ms"] / 1000, uri=t["uri"]) for t in catalog[:3]]
-    tracks.append(Track(id="csv1", title=catalog[10]["name"], artists=(catalog[10]["artists"][0]["name"],),
-                        duration_s=catalog[10]["duration_ms"] / 1000))
+    tracks = [
+        Track(
+            id=t["id"],
+            title=t["name"],
+            artists=(t["artists"][0]["name"],),
+            duration_s=t["duration_ms"] / 1000,
+            uri=t["uri"],
+        )
+        for t in catalog[:3]
+    ]
+    tracks.append(
+        Track(
+            id="csv1",
+            title=catalog[10]["name"],
+            artists=(catalog[10]["artists"][0]["name"],),
+            duration_s=catalog[10]["duration_ms"] / 1000,
+        )
+    )
     tracks.append(Track(id="csv2", title="Nothing", artists=("Nobody",), duration_s=200))
     return make_sequence(tracks, Profile(name="night-drive"))
 
@@ -65,8 +79,11 @@ def test_dry_run_then_push_then_update(fake: FakeSpotify, tmp_path: Path, isolat
 
     first = CliRunner().invoke(cli, ["push", str(path), "--name", "Night Drive"])
     assert first.exit_code == 0, first.output
-    match = re.fullmatch(r"created the playlist 'Night Drive' with 4 tracks \(1 of 5 not found\): "
-                         r"https://open.spotify.com/playlist/(\w+)\n", first.stdout)
+    match = re.fullmatch(
+        r"created the playlist 'Night Drive' with 4 tracks \(1 of 5 not found\): "
+        r"https://open.spotify.com/playlist/(\w+)\n",
+        first.stdout,
+    )
     assert match, first.stdout
     (playlist,) = fake.user_playlists()
     assert playlist.id == match[1] and len(playlist.items) == 4
@@ -81,8 +98,9 @@ def test_dry_run_then_push_then_update(fake: FakeSpotify, tmp_path: Path, isolat
     assert not (isolated_dirs / "data" / "library.db").exists()
 
 
-def test_with_a_library_links_and_searches_are_kept_there(fake: FakeSpotify, tmp_path: Path,
-                                                          isolated_dirs: Path) -> None:
+def test_with_a_library_links_and_searches_are_kept_there(
+    fake: FakeSpotify, tmp_path: Path, isolated_dirs: Path
+) -> None:
     """With a library, the playlist link is stored in it and a second push searches nothing."""
     library = isolated_dirs / "data" / "library.db"
     seq = sequence(fake)

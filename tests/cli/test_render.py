@@ -21,14 +21,42 @@ from sequencer.core.track import Track
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 TRACKS = [
-    Track("a", "Blade Runner Blues", ("Vangelis",), 300.0, moods={"atmospheric": 0.9, "brooding": 0.6},
-          energy=0.3, energy_estimated=True, tempo=80.0, key=9, mode=0),
-    Track("b", "Nightcall", ("Kavinsky",), 258.0, moods={"night-driving": 0.9, "brooding": 0.5},
-          energy=0.6, tempo=92.0, key=10, mode=0),
-    Track("c", "A Real Hero (Drive Original Soundtrack Version, Extended)", ("College", "Electric Youth"),
-          267.0, moods={"night-driving": 0.8}, tempo=94.0, key=10, mode=0),
-    Track("d", "Love on a Real Train", ("Tangerine Dream",), 360.0,
-          moods={"atmospheric": 0.7, "study": 0.4}, energy=0.4),
+    Track(
+        "a",
+        "Blade Runner Blues",
+        ("Vangelis",),
+        300.0,
+        moods={"atmospheric": 0.9, "brooding": 0.6},
+        energy=0.3,
+        energy_estimated=True,
+        tempo=80.0,
+        key=9,
+        mode=0,
+    ),
+    Track(
+        "b",
+        "Nightcall",
+        ("Kavinsky",),
+        258.0,
+        moods={"night-driving": 0.9, "brooding": 0.5},
+        energy=0.6,
+        tempo=92.0,
+        key=10,
+        mode=0,
+    ),
+    Track(
+        "c",
+        "A Real Hero (Drive Original Soundtrack Version, Extended)",
+        ("College", "Electric Youth"),
+        267.0,
+        moods={"night-driving": 0.8},
+        tempo=94.0,
+        key=10,
+        mode=0,
+    ),
+    Track(
+        "d", "Love on a Real Train", ("Tangerine Dream",), 360.0, moods={"atmospheric": 0.7, "study": 0.4}, energy=0.4
+    ),
 ]
 ARC = ((0.0, 0.45), (0.6, 0.7), (1.0, 0.4))
 PROFILE = Profile(name="night-drive", minutes=20, moods={"night-driving": 1.0, "brooding": 0.6}, arc=ARC)
@@ -80,12 +108,8 @@ def test_table_rows_carry_time_energy_target_and_moods(sequence: Sequence) -> No
     rows = {line.split()[0]: line for line in lines[1:] if re.match(r" ?\d+ ", line)}
     assert set(rows) == {"1", "2", "3", "4"}
     targets = [f"{step.target_energy:.2f}" for step in sequence.steps]
-    assert re.search(
-        rf"\b0:00 Vangelis - Blade Runner Blues +0\.30~ +{targets[0]} +atmospheric, brooding$", rows["1"]
-    )
-    assert re.search(
-        rf"\b5:00 Kavinsky - Nightcall +0\.60 +{targets[1]} +night-driving, brooding$", rows["2"]
-    )
+    assert re.search(rf"\b0:00 Vangelis - Blade Runner Blues +0\.30~ +{targets[0]} +atmospheric, brooding$", rows["1"])
+    assert re.search(rf"\b5:00 Kavinsky - Nightcall +0\.60 +{targets[1]} +night-driving, brooding$", rows["2"])
     assert re.search(rf"\b9:18 College, Electric Youth .* - +{targets[2]} +night-driving$", rows["3"])
     assert "~ energy estimated from the track's moods" in lines
 
@@ -95,8 +119,7 @@ def test_summary_line_states_the_score() -> None:
     seq = make_sequence(TRACKS[:2], PROFILE, seed=1)
     s = seq.score
     assert summary_line(seq) == (
-        f"2 tracks, 9.3 min; flow cost {s.flow_cost:.3f}, arc error {s.arc_error:.3f}, "
-        f"mood fit {s.mood_fit:.2f}"
+        f"2 tracks, 9.3 min; flow cost {s.flow_cost:.3f}, arc error {s.arc_error:.3f}, mood fit {s.mood_fit:.2f}"
     )
 
 
@@ -124,8 +147,9 @@ def test_terminal_gets_colour_and_a_rule(sequence: Sequence, monkeypatch: pytest
     assert "Kavinsky - Nightcall" in plain
 
 
-def test_quiet_prints_nothing(sequence: Sequence, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_quiet_prints_nothing(
+    sequence: Sequence, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """--quiet: not a byte on stdout or stderr."""
     out = _capture(monkeypatch, tty=True)
     print_sequence(AppContext(quiet=True), sequence, explain=True, note="n")
@@ -139,7 +163,7 @@ def test_explain_adds_reasons_and_transitions(sequence: Sequence) -> None:
 
     lines = plain_lines(sequence, explain=True)
     expected = explanation_lines(explain(sequence))
-    assert lines[-len(expected):] == expected
+    assert lines[-len(expected) :] == expected
     assert any("cost" in line for line in expected)
     assert len(plain_lines(sequence)) == len(lines) - len(expected) - 1
 
@@ -186,8 +210,8 @@ def test_spark_is_monotone_and_keeps_length(values: list[float | None]) -> None:
     assert len(line) == len(values)
     known = [(v, BLOCKS.index(c)) for v, c in zip(values, line, strict=True) if v is not None]
     assert all(c == " " for v, c in zip(values, line, strict=True) if v is None)
-    for (a, ia) in known:
-        for (b, ib) in known:
+    for a, ia in known:
+        for b, ib in known:
             if a <= b:
                 assert ia <= ib
 
@@ -201,9 +225,7 @@ def test_time_axis_fits_its_width(total: float, width: int) -> None:
         assert axis.startswith("0:00") and axis.endswith(clock(total))
 
 
-def test_narrow_terminal_wraps_without_losing_words(
-    sequence: Sequence, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_narrow_terminal_wraps_without_losing_words(sequence: Sequence, monkeypatch: pytest.MonkeyPatch) -> None:
     """A 60-column terminal: no line wider than 60, no word of a name or a mood dropped."""
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("COLUMNS", "60")
@@ -232,9 +254,7 @@ def test_narrow_terminal_breaks_the_summary_between_its_parts(
     assert scores in [line.strip() for line in lines]
 
 
-def test_narrow_terminal_gives_names_room_before_moods(
-    sequence: Sequence, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_narrow_terminal_gives_names_room_before_moods(sequence: Sequence, monkeypatch: pytest.MonkeyPatch) -> None:
     """At 60 columns the names keep at least 24 columns (moods fold first): names wrapped to
     16 columns broke most rows into three lines."""
     monkeypatch.setenv("TERM", "xterm-256color")

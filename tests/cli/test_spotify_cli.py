@@ -11,7 +11,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from sequencer.adapters.store import Store
+from sequencer.adapters.library.store import Store
 from sequencer.cli.commands import spotify as spotify_cmd
 from sequencer.cli.commands._import_spotify import cli as import_spotify
 from sequencer.cli.context import AppContext
@@ -37,8 +37,7 @@ def token_path(isolated_dirs: Path) -> Path:
     return isolated_dirs / "config" / "spotify-token.json"
 
 
-def test_login_no_browser_end_to_end(fake: FakeSpotify, token_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_login_no_browser_end_to_end(fake: FakeSpotify, token_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--no-browser prints the link; opening it (simulated) completes the PKCE login; the
     token is saved 0600 and never printed."""
     shown = spotify_cmd._show_url
@@ -105,15 +104,18 @@ def test_import_spotify_liked_and_playlist(fake: FakeSpotify, token_path: Path, 
     fake.saved["alice"] = ids[:70]
     from tests.fakes.spotify_server import Playlist
 
-    fake.playlists["Q" * 22] = Playlist("Q" * 22, "alice", "Mix", "", False, False,
-                                        [f"spotify:track:{i}" for i in ids[60:90]])
+    fake.playlists["Q" * 22] = Playlist(
+        "Q" * 22, "alice", "Mix", "", False, False, [f"spotify:track:{i}" for i in ids[60:90]]
+    )
     result = CliRunner().invoke(
-        import_spotify, ["--liked", "--playlist", f"https://open.spotify.com/playlist/{'Q' * 22}"],
+        import_spotify,
+        ["--liked", "--playlist", f"https://open.spotify.com/playlist/{'Q' * 22}"],
         obj=AppContext(),
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"imported 90 tracks from Spotify (70 liked, 30 from playlist {'Q' * 22}): "
-                             "90 added, 0 updated, 0 unchanged\n")
+    assert result.stdout == (
+        f"imported 90 tracks from Spotify (70 liked, 30 from playlist {'Q' * 22}): 90 added, 0 updated, 0 unchanged\n"
+    )
     assert "audio features: not available to this Spotify app" in result.stderr
     with Store.open(isolated_dirs / "data" / "library.db") as store:
         assert store.count() == 90

@@ -20,8 +20,14 @@ NIGHT = MappingProxyType({"night-driving": 1.0, "brooding": 0.4})
 
 SMALL = [
     Track("v1", "Blush Response", ("Vangelis",), 345.0, moods={"atmospheric": 0.9}),
-    Track("k1", "Nightcall - 2011 Remaster", ("Kavinsky", "Lovefoxxx"), 258.0, moods={"night-driving": 1.0},
-          uri="spotify:track:0U0ldCRmgCqhVvD6ksG63j"),
+    Track(
+        "k1",
+        "Nightcall - 2011 Remaster",
+        ("Kavinsky", "Lovefoxxx"),
+        258.0,
+        moods={"night-driving": 1.0},
+        uri="spotify:track:0U0ldCRmgCqhVvD6ksG63j",
+    ),
     Track("c1", "Paris, Texas", ("Ry Cooder",), 172.0, moods={"brooding": 0.8}),
 ]
 
@@ -43,8 +49,9 @@ def test_find_track_of_an_artist_name_suggests_their_tracks() -> None:
     not tracks whose titles merely look alike."""
     with pytest.raises(TrackNotFoundError, match="no track matches 'kavinsky'") as info:
         find_track(SMALL, "kavinsky")
-    assert info.value.hint == ("'kavinsky' is an artist: name one of their tracks, "
-                               "e.g. 'Kavinsky, Lovefoxxx - Nightcall - 2011 Remaster'")
+    assert info.value.hint == (
+        "'kavinsky' is an artist: name one of their tracks, e.g. 'Kavinsky, Lovefoxxx - Nightcall - 2011 Remaster'"
+    )
 
 
 def test_find_track_miss_suggests_the_closest_name() -> None:
@@ -167,15 +174,23 @@ def test_reorder_warns_about_artist_repeats_it_could_not_avoid() -> None:
 
 def _energy_ladder(n: int = 40) -> list[Track]:
     """Tracks of 5 minutes with energies spread evenly over 0.1–0.9, one artist each."""
-    return [Track(f"e{i}", f"Level {i}", (f"Artist {i}",), 300.0, moods={"study": 1.0},
-                  energy=round(0.1 + 0.8 * i / (n - 1), 3)) for i in range(n)]
+    return [
+        Track(
+            f"e{i}",
+            f"Level {i}",
+            (f"Artist {i}",),
+            300.0,
+            moods={"study": 1.0},
+            energy=round(0.1 + 0.8 * i / (n - 1), 3),
+        )
+        for i in range(n)
+    ]
 
 
 def test_loose_arc_warning_names_a_fixed_start_far_from_the_arc() -> None:
     """A fixed start far above a low flat arc: the warning names the start track, not the library."""
     tracks = _energy_ladder()
-    profile = Profile(name="p", minutes=10, tolerance_minutes=1, moods={"study": 1.0},
-                      arc=((0.0, 0.15), (1.0, 0.15)))
+    profile = Profile(name="p", minutes=10, tolerance_minutes=1, moods={"study": 1.0}, arc=((0.0, 0.15), (1.0, 0.15)))
     result = build_playlist(tracks, profile, seed=1, start="Artist 39 - Level 39")
     loose = [w for w in result.warnings if "followed only loosely" in w]
     assert loose, (result.score.arc_error, result.warnings)

@@ -89,7 +89,9 @@ def test_candidate_rows_keeps_the_budget_and_covers_the_arc_energies() -> None:
     table = FeatureTable(
         ids=np.array([f"r{i}" for i in range(n)]),
         mood_names=("atmospheric", "brooding", "angsty", "night-driving", "study"),
-        moods=moods, attrs=attrs, explicit=np.zeros(n, dtype=bool),
+        moods=moods,
+        attrs=attrs,
+        explicit=np.zeros(n, dtype=bool),
     )
     profile = Profile(name="p", moods={"study": 1.0}, arc=((0.0, 0.2), (1.0, 0.8)))
     rows = candidate_rows(table, profile, keep=300, anchors=[5, 17])
@@ -111,8 +113,9 @@ def test_candidate_rows_applies_column_exclusions() -> None:
     table = feature_table(library, mood_names=("angsty", "night-driving"))
     profile = Profile(
         name="p",
-        constraints=Constraints(exclude_explicit=True, min_track_seconds=60.0, exclude_moods=("angsty",),
-                                exclude_mood_threshold=0.8),
+        constraints=Constraints(
+            exclude_explicit=True, min_track_seconds=60.0, exclude_moods=("angsty",), exclude_mood_threshold=0.8
+        ),
     )
     rows = set(candidate_rows(table, profile, keep=300).tolist())
     assert not rows & {0, 1, 2}

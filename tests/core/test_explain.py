@@ -20,21 +20,38 @@ PROFILE = Profile(
 )
 
 NIGHTCALL = Track(
-    "a", "Nightcall", ("Kavinsky",), 258,
-    moods={"night-driving": 0.9, "brooding": 0.5}, tempo=92, key=10, mode=0, energy=0.6,
+    "a",
+    "Nightcall",
+    ("Kavinsky",),
+    258,
+    moods={"night-driving": 0.9, "brooding": 0.5},
+    tempo=92,
+    key=10,
+    mode=0,
+    energy=0.6,
 )
 HERO = Track(
-    "b", "A Real Hero", ("College", "Electric Youth"), 267,
-    moods={"night-driving": 0.8, "atmospheric": 0.4}, tempo=94, key=10, mode=0, energy=0.55,
+    "b",
+    "A Real Hero",
+    ("College", "Electric Youth"),
+    267,
+    moods={"night-driving": 0.8, "atmospheric": 0.4},
+    tempo=94,
+    key=10,
+    mode=0,
+    energy=0.55,
 )
 TEARS = Track(
-    "c", "Tears in Rain", ("Vangelis",), 160,
-    moods={"atmospheric": 1.0, "angsty": 0.2}, energy=0.2, energy_estimated=True,
+    "c",
+    "Tears in Rain",
+    ("Vangelis",),
+    160,
+    moods={"atmospheric": 1.0, "angsty": 0.2},
+    energy=0.2,
+    energy_estimated=True,
 )
 BARE = Track("d", "Untitled", ("X",), 200)
-BURN = Track(
-    "e", "Burn", ("The Cure",), 300, moods={"angsty": 0.9}, tempo=190, key=3, mode=1, energy=0.95
-)
+BURN = Track("e", "Burn", ("The Cure",), 300, moods={"angsty": 0.9}, tempo=190, key=3, mode=1, energy=0.95)
 
 
 def test_reasons_name_the_matching_and_avoided_moods() -> None:
@@ -129,7 +146,10 @@ def test_summary_reads_the_score() -> None:
     expl = explain(seq)
     s = expl.summary
     assert (s.flow_cost, s.arc_error, s.mood_fit, s.total) == (
-        seq.score.flow_cost, seq.score.arc_error, seq.score.mood_fit, seq.score.total
+        seq.score.flow_cost,
+        seq.score.arc_error,
+        seq.score.mood_fit,
+        seq.score.total,
     )
     assert s.items == tuple(seq.score.items())
     assert s.tracks == 4 and math.isclose(s.minutes, (258 + 267 + 160 + 300) / 60)
@@ -164,7 +184,8 @@ def test_single_track_has_no_transitions() -> None:
 
 _moods = st.dictionaries(
     st.sampled_from(["atmospheric", "brooding", "angsty", "night-driving", "study"]),
-    st.floats(0, 1), max_size=3,
+    st.floats(0, 1),
+    max_size=3,
 )
 _opt = st.none() | st.floats(0, 1)
 
@@ -175,21 +196,31 @@ def _tracks(draw: st.DrawFn) -> list[Track]:
     n = draw(st.integers(1, 6))
     return [
         Track(
-            f"t{i}", f"T{i}", (f"A{i}",), draw(st.floats(30, 600)),
-            moods=draw(_moods), energy=draw(_opt),
+            f"t{i}",
+            f"T{i}",
+            (f"A{i}",),
+            draw(st.floats(30, 600)),
+            moods=draw(_moods),
+            energy=draw(_opt),
             tempo=draw(st.none() | st.floats(60, 200)),
-            key=draw(st.none() | st.integers(0, 11)), mode=draw(st.none() | st.integers(0, 1)),
+            key=draw(st.none() | st.integers(0, 11)),
+            mode=draw(st.none() | st.integers(0, 1)),
         )
         for i in range(n)
     ]
 
 
-@given(_tracks(), st.builds(TransitionWeights, mood=st.floats(0, 1), energy=st.floats(0, 1),
-                            tempo=st.floats(0, 1), key=st.floats(0, 1)))
+@given(
+    _tracks(),
+    st.builds(
+        TransitionWeights, mood=st.floats(0, 1), energy=st.floats(0, 1), tempo=st.floats(0, 1), key=st.floats(0, 1)
+    ),
+)
 def test_explanation_is_consistent_for_any_sequence(tracks: list[Track], weights: TransitionWeights) -> None:
     """For any tracks and weights: one entry per track, n−1 transitions, shares sum to totals."""
-    profile = Profile(name="p", moods={"brooding": 1.0, "angsty": -0.4}, transition=weights,
-                      arc=((0.0, 0.2), (1.0, 0.8)))
+    profile = Profile(
+        name="p", moods={"brooding": 1.0, "angsty": -0.4}, transition=weights, arc=((0.0, 0.2), (1.0, 0.8))
+    )
     seq = make_sequence(tracks, profile)
     expl = explain(seq)
     assert [t.position for t in expl.tracks] == list(range(1, len(tracks) + 1))

@@ -64,8 +64,7 @@ def test_vectorised_rule_factor_equals_the_scalar_one(rule: AttributeRule, value
 def test_rule_factor_is_full_inside_fades_over_soft_and_respects_floor() -> None:
     """Inside the range the factor is 1; it fades linearly over `soft`; never below `floor`."""
     rule = AttributeRule("valence", high=0.3, soft=0.2)
-    assert list(rule_factors(rule, np.array([0.1, 0.3, 0.4, 0.5, 0.9]))) == pytest.approx(
-        [1.0, 1.0, 0.5, 0.0, 0.0])
+    assert list(rule_factors(rule, np.array([0.1, 0.3, 0.4, 0.5, 0.9]))) == pytest.approx([1.0, 1.0, 0.5, 0.0, 0.0])
     floored = AttributeRule("mode", high=0, soft=0, floor=0.75)
     assert list(rule_factors(floored, np.array([0.0, 1.0]))) == pytest.approx([1.0, 0.75])
     assert math.isnan(float(rule_factors(rule, np.array([np.nan]))[0]))
@@ -84,7 +83,7 @@ def test_unknown_attribute_is_extrapolated_never_better_than_known() -> None:
     """With one of two equal rules unknown, the known factor counts for the full weight:
     a missing value gives the same score as a value with the known rule's factor."""
     half_known = infer_moods(MODEL, {"valence": [0.4], "energy": [np.nan]}, 1)
-    assert half_known.attribute_scores[0, 0] == pytest.approx(0.5 ** 2)
+    assert half_known.attribute_scores[0, 0] == pytest.approx(0.5**2)
     both_known = infer_moods(MODEL, {"valence": [0.4], "energy": [0.4]}, 1)
     assert half_known.attribute_scores[0, 0] <= both_known.attribute_scores[0, 0]
 
@@ -187,12 +186,12 @@ def test_weights_below_the_minimum_are_dropped() -> None:
 
 
 attribute_columns = st.lists(st.floats(0, 1) | st.just(float("nan")), min_size=5, max_size=5)
-tag_maps = st.dictionaries(st.sampled_from(["noir", "ambient", "dark ambient", "pop", "x"]),
-                           st.floats(0, 1), max_size=3)
+tag_maps = st.dictionaries(
+    st.sampled_from(["noir", "ambient", "dark ambient", "pop", "x"]), st.floats(0, 1), max_size=3
+)
 
 
-@given(valence=attribute_columns, energy=attribute_columns,
-       tags=st.lists(tag_maps | st.none(), min_size=5, max_size=5))
+@given(valence=attribute_columns, energy=attribute_columns, tags=st.lists(tag_maps | st.none(), min_size=5, max_size=5))
 def test_batch_equals_one_by_one_and_weights_stay_in_unit_range(
     valence: list[float], energy: list[float], tags: list[dict[str, float] | None]
 ) -> None:
@@ -201,8 +200,7 @@ def test_batch_equals_one_by_one_and_weights_stay_in_unit_range(
     batch = infer_moods(MODEL, {"valence": valence, "energy": energy}, 5, tag_table(tags))
     assert ((batch.weights >= 0) & (batch.weights <= 1)).all()
     for i in range(5):
-        alone = infer_moods(MODEL, {"valence": [valence[i]], "energy": [energy[i]]}, 1,
-                            tag_table([tags[i]]))
+        alone = infer_moods(MODEL, {"valence": [valence[i]], "energy": [energy[i]]}, 1, tag_table([tags[i]]))
         assert alone.weights[0] == pytest.approx(batch.weights[i])
         assert (alone.basis[0] == batch.basis[i]).all()
 
@@ -213,8 +211,7 @@ def test_explanation_matches_inference_and_shows_the_numbers() -> None:
     attrs = {"valence": 0.4, "energy": None}
     tags = {"Dark Ambient": 1.0, "pop": 1.0}
     evidence = {e.mood: e for e in explain_track(MODEL, attrs, tags)}
-    result = infer_moods(MODEL, {"valence": [0.4], "energy": [np.nan]}, 1,
-                         tag_table([tags]))
+    result = infer_moods(MODEL, {"valence": [0.4], "energy": [np.nan]}, 1, tag_table([tags]))
     brooding = evidence["brooding"]
     assert brooding.weight == pytest.approx(result.weights[0, 0])
     assert brooding.basis == "tags+attributes"
@@ -236,8 +233,7 @@ def test_28k_tracks_infer_well_under_two_seconds() -> None:
     rng = np.random.default_rng(1)
     n = 28_356
     attrs = {name: rng.random(n) for name in ("valence", "energy", "acousticness")}
-    tags = tag_table([{"noir": 0.5, "pop": 1.0, "ambient": 0.2, f"t{i % 50}": 1.0, "x": 0.1}
-                      for i in range(n)])
+    tags = tag_table([{"noir": 0.5, "pop": 1.0, "ambient": 0.2, f"t{i % 50}": 1.0, "x": 0.1} for i in range(n)])
     start = time.perf_counter()
     result = infer_moods(MODEL, attrs, n, tags)
     assert time.perf_counter() - start < 2.0
@@ -254,8 +250,18 @@ def test_shared_catalog_infers_under_two_seconds(shared_dir: Path) -> None:
     with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             rows.setdefault(row["track_id"], row)
-    names = ("energy", "valence", "acousticness", "instrumentalness", "speechiness",
-             "danceability", "tempo", "mode", "loudness", "key")
+    names = (
+        "energy",
+        "valence",
+        "acousticness",
+        "instrumentalness",
+        "speechiness",
+        "danceability",
+        "tempo",
+        "mode",
+        "loudness",
+        "key",
+    )
     attrs = {n: np.array([float(r[n]) for r in rows.values()]) for n in names}
     genres = [{r["playlist_genre"]: 1.0, r["playlist_subgenre"]: 1.0} for r in rows.values()]
     config = builtin_moods()

@@ -21,8 +21,9 @@ def arcs(draw: st.DrawFn) -> list[list[float]]:
 @st.composite
 def profile_dicts(draw: st.DrawFn) -> dict[str, object]:
     data: dict[str, object] = {
-        "name": draw(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20)
-                     .filter(str.strip)),
+        "name": draw(
+            st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20).filter(str.strip)
+        ),
         "minutes": draw(st.integers(5, 300)) * 1.0,
         "moods": draw(moods),
         "constraints": {
@@ -69,10 +70,12 @@ def test_name_and_description_must_be_one_printable_line() -> None:
 
     from sequencer.errors import ProfileError
 
-    for data, expected in (({"name": ""}, "name = '' must not be empty"),
-                           ({"name": "   "}, "name = '   ' must not be empty"),
-                           ({"name": "a\nb"}, "name = 'a\\nb' must be one line of text"),
-                           ({"description": "x\ty\x07"}, "description = 'x\\ty\\x07' must be one line of text")):
+    for data, expected in (
+        ({"name": ""}, "name = '' must not be empty"),
+        ({"name": "   "}, "name = '   ' must not be empty"),
+        ({"name": "a\nb"}, "name = 'a\\nb' must be one line of text"),
+        ({"description": "x\ty\x07"}, "description = 'x\\ty\\x07' must be one line of text"),
+    ):
         with pytest.raises(ProfileError) as info:
             profile_from_mapping(data, "p.toml")
         assert expected in str(info.value.problems[0]), str(info.value.problems[0])

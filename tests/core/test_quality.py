@@ -70,9 +70,7 @@ def test_cost_matrix_equals_the_reference_transition_cost(library: list[Track]) 
 
 @settings(max_examples=30, deadline=None)
 @given(
-    matrix=st.integers(3, 14).flatmap(
-        lambda n: arrays(np.float64, (n, n), elements=st.floats(0, 1, allow_nan=False))
-    ),
+    matrix=st.integers(3, 14).flatmap(lambda n: arrays(np.float64, (n, n), elements=st.floats(0, 1, allow_nan=False))),
     ends=st.sampled_from([(False, False), (True, False), (False, True), (True, True)]),
     seed=st.integers(0, 100),
 )
@@ -101,9 +99,7 @@ def test_reorder_matches_brute_force_for_small_playlists(seed: int) -> None:
     """n = 9 with fixed ends: reorder finds the optimum that trying all 7! orders finds."""
     tracks = random.Random(seed).sample(synthetic_library(200, seed=seed), 9)
     cost = cost_matrix(tracks)
-    best = min(
-        path_cost([0, *middle, 8], cost) for middle in itertools.permutations(range(1, 8))
-    )
+    best = min(path_cost([0, *middle, 8], cost) for middle in itertools.permutations(range(1, 8)))
     result = reorder_tracks(tracks, Profile(name="r"), keep_ends=True)
     got = path_cost([tracks.index(t) for t in result.tracks], cost)
     assert got <= best * 1.01 + 1e-12

@@ -60,9 +60,7 @@ def assert_valid(sequence: Sequence, profile: Profile, library: list[Track]) -> 
 
 @settings(max_examples=80, deadline=None)
 @given(library=libraries(max_size=40), profile=profiles(max_minutes=40), seed=st.integers(0, 1000))
-def test_built_playlists_keep_every_hard_constraint(
-    library: list[Track], profile: Profile, seed: int
-) -> None:
+def test_built_playlists_keep_every_hard_constraint(library: list[Track], profile: Profile, seed: int) -> None:
     """Any random library and profile: a valid playlist in the duration window, or an
     ImpossibleConstraintsError naming what binds; never a broken playlist."""
     try:
@@ -79,6 +77,7 @@ def test_built_playlists_keep_every_hard_constraint(
 @given(library=libraries(min_size=12, max_size=40), profile=profiles(max_minutes=30), seed=st.integers(0, 1000))
 def test_same_seed_same_playlist(library: list[Track], profile: Profile, seed: int) -> None:
     """Building twice with the same seed and inputs gives the same playlist (or the same error)."""
+
     def ids() -> list[str] | str:
         try:
             return [t.id for t in build_playlist(library, profile, seed=seed).tracks]
@@ -176,9 +175,7 @@ def test_exclusions_that_empty_the_library_are_counted_in_the_error() -> None:
 def test_artist_gap_that_cannot_be_kept_is_named() -> None:
     """Two artists cannot keep a gap of 3 over a long playlist: the error names artist_gap."""
     rng = random.Random(3)
-    library = [
-        dataclasses.replace(t, artists=(f"Duo {rng.randrange(2)}",)) for t in synthetic_library(60, seed=3)
-    ]
+    library = [dataclasses.replace(t, artists=(f"Duo {rng.randrange(2)}",)) for t in synthetic_library(60, seed=3)]
     profile = Profile(name="x", minutes=40.0, constraints=Constraints(artist_gap=3))
     with pytest.raises(ImpossibleConstraintsError, match=r"artist_gap = 3"):
         build_playlist(library, profile, seed=1)
@@ -203,9 +200,15 @@ def test_window_that_no_combination_hits_is_named() -> None:
 def test_walk_reports_violations_instead_of_hiding_them() -> None:
     """The walk returns its best state with the violations it could not remove."""
     problem = WalkProblem(
-        durations=[100.0, 100.0], energies=[0.5, 0.5], fits=[1.0, 1.0],
-        cost=__import__("numpy").zeros((2, 2)), artists=[(0,), (1,)], albums=[-1, -1], songs=[0, 1],
-        window=(500.0, 600.0), target_s=550.0,
+        durations=[100.0, 100.0],
+        energies=[0.5, 0.5],
+        fits=[1.0, 1.0],
+        cost=__import__("numpy").zeros((2, 2)),
+        artists=[(0,), (1,)],
+        albums=[-1, -1],
+        songs=[0, 1],
+        window=(500.0, 600.0),
+        target_s=550.0,
     )
     result = walk(problem, random.Random(0), iterations=50)
     assert result.violations.short_s == pytest.approx(300.0)

@@ -118,12 +118,17 @@ class FakeLastfm:
                     f"<url>https://www.last.fm/tag/{escape(name)}</url></tag>"
                     for name, count in found
                 )
-                self._send(200, f'<?xml version="1.0" encoding="utf-8"?>\n<lfm status="ok">'
-                                f"<toptags>{tags}</toptags></lfm>".encode())
+                self._send(
+                    200,
+                    f'<?xml version="1.0" encoding="utf-8"?>\n<lfm status="ok">'
+                    f"<toptags>{tags}</toptags></lfm>".encode(),
+                )
 
             def _error(self, code: int, message: str) -> None:
-                body = (f'<?xml version="1.0" encoding="utf-8"?>\n<lfm status="failed">'
-                        f'<error code="{code}">{escape(message)}</error></lfm>')
+                body = (
+                    f'<?xml version="1.0" encoding="utf-8"?>\n<lfm status="failed">'
+                    f'<error code="{code}">{escape(message)}</error></lfm>'
+                )
                 self._send(200 if code != 29 else 429, body.encode())
 
             def _send(self, status: int, body: bytes) -> None:
@@ -138,12 +143,12 @@ class FakeLastfm:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                         daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
         assert self._server is not None
         self._server.shutdown()
         self._server.server_close()

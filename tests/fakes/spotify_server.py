@@ -71,11 +71,11 @@ def openapi() -> Any:
             spec.pop("security", None)
             # The spec's TrackObject|EpisodeObject discriminator has no mapping, so the real
             # API's `"type": "track"` would resolve to a schema named "track" and fail; map it.
-            mapping = {"track": "#/components/schemas/TrackObject",
-                       "episode": "#/components/schemas/EpisodeObject"}
+            mapping = {"track": "#/components/schemas/TrackObject", "episode": "#/components/schemas/EpisodeObject"}
             for prop in ("item", "track"):
-                spec["components"]["schemas"]["PlaylistTrackObject"]["properties"][prop][
-                    "discriminator"]["mapping"] = mapping
+                spec["components"]["schemas"]["PlaylistTrackObject"]["properties"][prop]["discriminator"]["mapping"] = (
+                    mapping
+                )
             for item in spec["paths"].values():
                 for operation in item.values():
                     if isinstance(operation, dict):
@@ -87,8 +87,15 @@ def openapi() -> Any:
 class _SpecRequest:
     """An incoming request in the shape openapi-core validates."""
 
-    def __init__(self, method: str, path: str, query: list[tuple[str, str]], body: bytes,
-                 content_type: str, headers: dict[str, str]) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str],
+    ) -> None:
         from openapi_core.datatypes import RequestParameters
         from werkzeug.datastructures import Headers, ImmutableMultiDict
 
@@ -102,8 +109,9 @@ class _SpecRequest:
         )
 
 
-def validate_against_spec(method: str, path: str, query: list[tuple[str, str]], body: bytes,
-                          content_type: str) -> str | None:
+def validate_against_spec(
+    method: str, path: str, query: list[tuple[str, str]], body: bytes, content_type: str
+) -> str | None:
     """None when the spec accepts the request, else why not."""
     try:
         openapi().validate_request(_SpecRequest(method, path, query, body, content_type, {}))
@@ -125,8 +133,9 @@ class _SpecResponse:
         self.content_type = headers.get("Content-Type", "")
 
 
-def validate_response_against_spec(method: str, path: str, query: list[tuple[str, str]],
-                                   status: int, headers: dict[str, str], body: bytes) -> str | None:
+def validate_response_against_spec(
+    method: str, path: str, query: list[tuple[str, str]], status: int, headers: dict[str, str], body: bytes
+) -> str | None:
     """None when the spec accepts the answer to ``method path``, else why not."""
     request = _SpecRequest(method, path, query, b"", "", {})
     try:
@@ -223,8 +232,9 @@ class FakeSpotify:
         self.script: list[tuple[str, bool, str | None, str | None]] = []
         self.add_user("alice", "Alice")
         for i in range(catalog_size):
-            self.add_track(f"Song {i:04d}", [f"Artist {i % 97:02d}"], 150_000 + (i * 7919) % 200_000,
-                           isrc=f"USX{i:09d}")
+            self.add_track(
+                f"Song {i:04d}", [f"Artist {i % 97:02d}"], 150_000 + (i * 7919) % 200_000, isrc=f"USX{i:09d}"
+            )
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -232,28 +242,51 @@ class FakeSpotify:
 
     def add_user(self, user_id: str, name: str) -> None:
         """A Spotify user."""
-        self.users[user_id] = {"id": user_id, "display_name": name, "product": "premium",
-                               "country": "DE", "type": "user", "uri": f"spotify:user:{user_id}"}
+        self.users[user_id] = {
+            "id": user_id,
+            "display_name": name,
+            "product": "premium",
+            "country": "DE",
+            "type": "user",
+            "uri": f"spotify:user:{user_id}",
+        }
         self.follows.setdefault(user_id, [])
         self.saved.setdefault(user_id, [])
 
-    def add_track(self, title: str, artists: list[str], duration_ms: int, *,
-                  isrc: str | None = None, album: str = "Album") -> dict[str, Any]:
+    def add_track(
+        self, title: str, artists: list[str], duration_ms: int, *, isrc: str | None = None, album: str = "Album"
+    ) -> dict[str, Any]:
         """A catalog track; returns its track object."""
         track_id = new_id(self.rng)
         album_id = new_id(self.rng)
         people = [self._artist(a) for a in artists]
         track = {
-            "id": track_id, "name": title, "type": "track", "uri": f"spotify:track:{track_id}",
+            "id": track_id,
+            "name": title,
+            "type": "track",
+            "uri": f"spotify:track:{track_id}",
             "href": f"https://api.spotify.com/v1/tracks/{track_id}",
-            "duration_ms": duration_ms, "explicit": False, "popularity": 50, "is_local": False,
-            "disc_number": 1, "track_number": 1, "artists": people,
+            "duration_ms": duration_ms,
+            "explicit": False,
+            "popularity": 50,
+            "is_local": False,
+            "disc_number": 1,
+            "track_number": 1,
+            "artists": people,
             "album": {
-                "id": album_id, "name": album, "type": "album", "album_type": "album",
-                "uri": f"spotify:album:{album_id}", "href": f"https://api.spotify.com/v1/albums/{album_id}",
+                "id": album_id,
+                "name": album,
+                "type": "album",
+                "album_type": "album",
+                "uri": f"spotify:album:{album_id}",
+                "href": f"https://api.spotify.com/v1/albums/{album_id}",
                 "external_urls": {"spotify": f"https://open.spotify.com/album/{album_id}"},
-                "images": [], "release_date": "1982", "release_date_precision": "year",
-                "total_tracks": 12, "available_markets": ["DE"], "artists": people,
+                "images": [],
+                "release_date": "1982",
+                "release_date_precision": "year",
+                "total_tracks": 12,
+                "available_markets": ["DE"],
+                "artists": people,
             },
             "external_ids": {"isrc": isrc} if isrc else {},
             "external_urls": {"spotify": f"https://open.spotify.com/track/{track_id}"},
@@ -263,21 +296,34 @@ class FakeSpotify:
 
     def _artist(self, name: str) -> dict[str, Any]:
         artist_id = new_id(self.rng)
-        return {"id": artist_id, "name": name, "type": "artist", "uri": f"spotify:artist:{artist_id}",
-                "href": f"https://api.spotify.com/v1/artists/{artist_id}",
-                "external_urls": {"spotify": f"https://open.spotify.com/artist/{artist_id}"}}
+        return {
+            "id": artist_id,
+            "name": name,
+            "type": "artist",
+            "uri": f"spotify:artist:{artist_id}",
+            "href": f"https://api.spotify.com/v1/artists/{artist_id}",
+            "external_urls": {"spotify": f"https://open.spotify.com/artist/{artist_id}"},
+        }
 
-    def issue_token(self, user_id: str = "alice", client_id: str = "test-client",
-                    scope: str = "playlist-modify-private playlist-modify-public "
-                                 "playlist-read-private user-library-read") -> dict[str, Any]:
+    def issue_token(
+        self,
+        user_id: str = "alice",
+        client_id: str = "test-client",
+        scope: str = "playlist-modify-private playlist-modify-public playlist-read-private user-library-read",
+    ) -> dict[str, Any]:
         """Tokens as the token endpoint would hand them out."""
         access = "AT-" + secrets.token_urlsafe(16)
         refresh = "RT-" + secrets.token_urlsafe(16)
         with self.lock:
             self.tokens[access] = (user_id, client_id, scope)
             self.refresh_tokens[refresh] = (user_id, client_id, scope)
-        return {"access_token": access, "token_type": "Bearer", "scope": scope,
-                "expires_in": 3600, "refresh_token": refresh}
+        return {
+            "access_token": access,
+            "token_type": "Bearer",
+            "scope": scope,
+            "expires_in": 3600,
+            "refresh_token": refresh,
+        }
 
     def expire_all_tokens(self) -> None:
         """Every access token stops working (as after an hour)."""
@@ -297,8 +343,12 @@ class FakeSpotify:
 
     def env(self) -> dict[str, str]:
         """Environment variables pointing moodseq at this fake."""
-        return {"MOODSEQ_SPOTIFY_API_URL": self.api_url, "MOODSEQ_SPOTIFY_ACCOUNTS_URL": self.url,
-                "SPOTIPY_CLIENT_ID": "test-client", "MOODSEQ_SPOTIFY_TIMEOUT": "2"}
+        return {
+            "MOODSEQ_SPOTIFY_API_URL": self.api_url,
+            "MOODSEQ_SPOTIFY_ACCOUNTS_URL": self.url,
+            "SPOTIPY_CLIENT_ID": "test-client",
+            "MOODSEQ_SPOTIFY_TIMEOUT": "2",
+        }
 
     def save_login(self, token_path: Path, user_id: str = "alice") -> dict[str, Any]:
         """Leave a saved login for ``user_id`` in ``token_path`` (as `spotify login` would)."""
@@ -337,8 +387,7 @@ class FakeSpotify:
         Handler.fake = fake
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
@@ -364,8 +413,7 @@ class FakeSpotify:
     def _count(self, kind: str) -> None:
         self.fault_counts[kind] = self.fault_counts.get(kind, 0) + 1
 
-    def force(self, kind: str, *, after: bool = False, method: str | None = None,
-              path: str | None = None) -> None:
+    def force(self, kind: str, *, after: bool = False, method: str | None = None, path: str | None = None) -> None:
         """Make the next API request matching ``method``/``path`` (a regex) fail with ``kind``."""
         with self.lock:
             self.script.append((kind, after, method, path))
@@ -381,9 +429,14 @@ class FakeSpotify:
                     return kind, after
             roll = r.random()
             k = f.mutation_factor if mutation else 1.0
-            for kind, p in (("rate_limit", f.rate_limit), ("quota", f.quota),
-                            ("expire_token", f.expire_token), ("server_error", f.server_error * k),
-                            ("drop", f.drop * k), ("slow", f.slow * k)):
+            for kind, p in (
+                ("rate_limit", f.rate_limit),
+                ("quota", f.quota),
+                ("expire_token", f.expire_token),
+                ("server_error", f.server_error * k),
+                ("drop", f.drop * k),
+                ("slow", f.slow * k),
+            ):
                 if roll < p:
                     after = mutation and kind in ("server_error", "drop", "slow") and r.random() < f.after_share
                     if kind == "slow":
@@ -394,8 +447,9 @@ class FakeSpotify:
 
     # --- dispatch --------------------------------------------------------------------------
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes
-               ) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         """Answer one request: (status, headers, body); raises _Drop to drop the connection."""
         parts = urlsplit(raw_path)
         path = parts.path
@@ -483,15 +537,13 @@ class FakeSpotify:
             return self._violation("GET /authorize: " + "; ".join(problems))
         code = "AC-" + secrets.token_urlsafe(12)
         with self.lock:
-            self.codes[code] = _Grant(query["client_id"], redirect, challenge,
-                                      query.get("scope", ""), self.login_user)
+            self.codes[code] = _Grant(query["client_id"], redirect, challenge, query.get("scope", ""), self.login_user)
         params = {"code": code}
         if "state" in query:
             params["state"] = query["state"]
         return 302, {"Location": f"{redirect}?{urlencode(params)}"}, b""
 
-    def _token(self, method: str, headers: dict[str, str], body: bytes
-               ) -> tuple[int, dict[str, str], bytes]:
+    def _token(self, method: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         if method != "POST" or "application/x-www-form-urlencoded" not in headers.get("content-type", ""):
             return self._violation("token endpoint wants a form POST")
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
@@ -531,10 +583,11 @@ class FakeSpotify:
 
     # --- the API ---------------------------------------------------------------------------
 
-    def _api(self, method: str, path: str, query: dict[str, str], body: bytes, user: str
-             ) -> tuple[int, dict[str, str], bytes]:
+    def _api(
+        self, method: str, path: str, query: dict[str, str], body: bytes, user: str
+    ) -> tuple[int, dict[str, str], bytes]:
         data = json.loads(body) if body else {}
-        segments = path[len(API_PREFIX) + 1:].split("/")
+        segments = path[len(API_PREFIX) + 1 :].split("/")
         route = (method, *segments)
         if route == ("GET", "me"):
             return _ok(self.users[user])
@@ -546,8 +599,7 @@ class FakeSpotify:
             uris = query["uris"].split(",")
             if len(uris) > 40:
                 return self._violation("more than 40 URIs in /me/library/contains")
-            return _ok([u.startswith("spotify:playlist:") and u.split(":")[2] in self.follows[user]
-                        for u in uris])
+            return _ok([u.startswith("spotify:playlist:") and u.split(":")[2] in self.follows[user] for u in uris])
         if route == ("DELETE", "me", "library"):
             uris = query["uris"].split(",")
             if len(uris) > 40:
@@ -577,8 +629,9 @@ class FakeSpotify:
             return self._playlist_api(method, segments[2:], query, data, playlist, user, path)
         return self._violation(f"{method} {path}: the fake does not implement this", status=404)
 
-    def _playlist_api(self, method: str, rest: list[str], query: dict[str, str], data: Any,
-                      playlist: Playlist, user: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    def _playlist_api(
+        self, method: str, rest: list[str], query: dict[str, str], data: Any, playlist: Playlist, user: str, path: str
+    ) -> tuple[int, dict[str, str], bytes]:
         if not rest:
             if method == "GET":
                 full = self._simple(playlist)
@@ -619,8 +672,11 @@ class FakeSpotify:
 
     def _create(self, user: str, data: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         playlist = Playlist(
-            id=new_id(self.rng), owner=user, name=data["name"],
-            description=data.get("description", ""), public=data.get("public", True),
+            id=new_id(self.rng),
+            owner=user,
+            name=data["name"],
+            description=data.get("description", ""),
+            public=data.get("public", True),
             collaborative=data.get("collaborative", False),
         )
         self.playlists[playlist.id] = playlist
@@ -631,30 +687,42 @@ class FakeSpotify:
 
     def _simple(self, playlist: Playlist) -> dict[str, Any]:
         return {
-            "id": playlist.id, "name": playlist.name, "description": playlist.description,
-            "public": playlist.public, "collaborative": playlist.collaborative,
-            "snapshot_id": playlist.snapshot_id, "type": "playlist",
+            "id": playlist.id,
+            "name": playlist.name,
+            "description": playlist.description,
+            "public": playlist.public,
+            "collaborative": playlist.collaborative,
+            "snapshot_id": playlist.snapshot_id,
+            "type": "playlist",
             "uri": f"spotify:playlist:{playlist.id}",
-            "owner": {"id": playlist.owner, "type": "user",
-                      "display_name": self.users[playlist.owner]["display_name"]},
-            "items": {"href": f"{self.api_url}/playlists/{playlist.id}/items",
-                      "total": len(playlist.items)},
+            "owner": {"id": playlist.owner, "type": "user", "display_name": self.users[playlist.owner]["display_name"]},
+            "items": {"href": f"{self.api_url}/playlists/{playlist.id}/items", "total": len(playlist.items)},
             "external_urls": {"spotify": f"https://open.spotify.com/playlist/{playlist.id}"},
         }
 
     def _entries(self, playlist: Playlist) -> list[dict[str, Any]]:
-        return [{"added_at": "2026-01-01T00:00:00Z", "is_local": False,
-                 "item": self.catalog[u[14:]], "track": self.catalog[u[14:]]} for u in playlist.items]
+        return [
+            {
+                "added_at": "2026-01-01T00:00:00Z",
+                "is_local": False,
+                "item": self.catalog[u[14:]],
+                "track": self.catalog[u[14:]],
+            }
+            for u in playlist.items
+        ]
 
     def _page(self, path: str, query: dict[str, str], items: list[Any]) -> dict[str, Any]:
         limit = int(query.get("limit", 20))
         offset = int(query.get("offset", 0))
-        chunk = items[offset:offset + limit]
-        base = self.api_url + path[len(API_PREFIX):]
+        chunk = items[offset : offset + limit]
+        base = self.api_url + path[len(API_PREFIX) :]
         after = offset + limit
         return {
-            "href": f"{base}?offset={offset}&limit={limit}", "items": chunk, "limit": limit,
-            "offset": offset, "total": len(items),
+            "href": f"{base}?offset={offset}&limit={limit}",
+            "items": chunk,
+            "limit": limit,
+            "offset": offset,
+            "total": len(items),
             "next": f"{base}?offset={after}&limit={limit}" if after < len(items) else None,
             "previous": f"{base}?offset={max(0, offset - limit)}&limit={limit}" if offset else None,
         }
@@ -663,11 +731,19 @@ class FakeSpotify:
         if track_id not in self.catalog:
             return None
         seed = random.Random(track_id)
-        return {"id": track_id, "tempo": 60 + 100 * seed.random(), "key": seed.randint(0, 11),
-                "mode": seed.randint(0, 1), "energy": seed.random(), "valence": seed.random(),
-                "acousticness": seed.random(), "instrumentalness": seed.random(),
-                "speechiness": seed.random() / 4, "danceability": seed.random(),
-                "loudness": -30 * seed.random()}
+        return {
+            "id": track_id,
+            "tempo": 60 + 100 * seed.random(),
+            "key": seed.randint(0, 11),
+            "mode": seed.randint(0, 1),
+            "energy": seed.random(),
+            "valence": seed.random(),
+            "acousticness": seed.random(),
+            "instrumentalness": seed.random(),
+            "speechiness": seed.random() / 4,
+            "danceability": seed.random(),
+            "loudness": -30 * seed.random(),
+        }
 
     def _search(self, path: str, query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         q = query["q"]
@@ -695,8 +771,9 @@ def _ok(payload: Any, status: int = 200) -> tuple[int, dict[str, str], bytes]:
     return status, {"Content-Type": "application/json"}, json.dumps(payload).encode()
 
 
-def _error(status: int, message: str, *, reason: str | None = None,
-           headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def _error(
+    status: int, message: str, *, reason: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     error: dict[str, Any] = {"status": status, "message": message}
     if reason:
         error["reason"] = reason

@@ -37,14 +37,13 @@ _SCHEMA_FAMILY = "moodseq.sequence/"
 #: Attributes stored as whole numbers.
 _INTEGER_ATTRIBUTES = ("key", "mode")
 #: Attributes in [0, 1].
-_UNIT_ATTRIBUTES = (
-    "energy", "valence", "acousticness", "instrumentalness", "speechiness", "danceability"
-)
+_UNIT_ATTRIBUTES = ("energy", "valence", "acousticness", "instrumentalness", "speechiness", "danceability")
 _SPOTIFY_URI = re.compile(r"^spotify:track:[0-9A-Za-z]{22}$")
 _SPOTIFY_URL = re.compile(r"^https?://open\.spotify\.com/(?:intl-[a-z-]+/)?track/([0-9A-Za-z]{22})")
 
 
 # --- writing --------------------------------------------------------------------------------
+
 
 def _number(value: float | None, integer: bool = False) -> float | int | None:
     """A track attribute as written: exact (not rounded), whole numbers for key and mode."""
@@ -80,9 +79,7 @@ def _transition(expl: TransitionExplanation) -> dict[str, Any]:
     }
 
 
-def _track(
-    step: Step, position: int, expl: Explanation, transition: TransitionExplanation | None
-) -> dict[str, Any]:
+def _track(step: Step, position: int, expl: Explanation, transition: TransitionExplanation | None) -> dict[str, Any]:
     """One entry of ``tracks`` (``transition``: the explanation of arriving here, if any)."""
     track = step.track
     return {
@@ -122,7 +119,9 @@ def _summary(sequence: Sequence, expl: Explanation) -> dict[str, Any]:
         "total": rounded(s.total),
         "weights": {k: rounded(v) for k, v in sorted(sequence.score.weights.items())},
         "items": [{"term": term, "value": rounded(value)} for term, value in s.items],
-        "weakest_transition": None if weakest is None else {
+        "weakest_transition": None
+        if weakest is None
+        else {
             "position": weakest.position,
             "from": weakest.from_id,
             "to": weakest.to_id,
@@ -154,12 +153,11 @@ def sequence_to_dict(sequence: Sequence, *, name: str | None = None) -> dict[str
 
 def render(sequence: Sequence, *, name: str | None = None) -> str:
     """The sequence as a JSON document (UTF-8 text, two-space indents, a final newline)."""
-    return json.dumps(
-        sequence_to_dict(sequence, name=name), indent=2, ensure_ascii=False, allow_nan=False
-    ) + "\n"
+    return json.dumps(sequence_to_dict(sequence, name=name), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 # --- reading --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LoadedSequence:
@@ -182,8 +180,11 @@ class SequenceFileError(InputFileError):
         first = self.problems[0]
         count = len(self.problems)
         message = first.message if count == 1 else f"{count} problems in sequence file {source}"
-        super().__init__(message, hint=first.hint if count == 1 else "fix each field listed above",
-                         source=source if count == 1 else None)
+        super().__init__(
+            message,
+            hint=first.hint if count == 1 else "fix each field listed above",
+            source=source if count == 1 else None,
+        )
 
     def lines(self) -> list[str]:
         """The summary, then one line per problem (a single problem is one line)."""
@@ -229,8 +230,11 @@ def _uri(c: _Checker, value: Any, field: str) -> str | None:
         link = _SPOTIFY_URL.match(value)
         if link:
             return f"spotify:track:{link.group(1)}"
-    c.add(f"{field}.uri", f"{value!r} is not a Spotify track URI",
-          'write "spotify:track:<22-character id>" or remove the field')
+    c.add(
+        f"{field}.uri",
+        f"{value!r} is not a Spotify track URI",
+        'write "spotify:track:<22-character id>" or remove the field',
+    )
     return None
 
 
@@ -240,8 +244,7 @@ def _artists(c: _Checker, value: Any, field: str) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list) and value and all(isinstance(a, str) and a.strip() for a in value):
         return tuple(value)
-    c.add(f"{field}.artists", f"{value!r} must be a non-empty list of artist names",
-          'e.g. "artists": ["Kavinsky"]')
+    c.add(f"{field}.artists", f"{value!r} must be a non-empty list of artist names", 'e.g. "artists": ["Kavinsky"]')
     return ()
 
 
@@ -250,14 +253,12 @@ def _moods(c: _Checker, value: Any, field: str) -> dict[str, float]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        c.add(f"{field}.moods", f"{value!r} must be an object of mood: weight",
-              'e.g. "moods": {"brooding": 0.8}')
+        c.add(f"{field}.moods", f"{value!r} must be an object of mood: weight", 'e.g. "moods": {"brooding": 0.8}')
         return {}
     out: dict[str, float] = {}
     for mood, weight in value.items():
         if not _is_number(weight) or not 0 <= weight <= 1:
-            c.add(f"{field}.moods.{mood}", f"{weight!r} must be a number in [0, 1]",
-                  "use a weight between 0 and 1")
+            c.add(f"{field}.moods.{mood}", f"{weight!r} must be a number in [0, 1]", "use a weight between 0 and 1")
             continue
         out[normalise_name(mood)] = float(weight)
     return out
@@ -274,8 +275,11 @@ def _attribute(c: _Checker, name: str, value: Any, field: str) -> float | int | 
     if name in _INTEGER_ATTRIBUTES:
         low, high = (-1, 11) if name == "key" else (0, 1)
         if not float(value).is_integer() or not low <= value <= high:
-            c.add(where, f"{value!r} must be a whole number in [{low}, {high}]",
-                  "key is a pitch class 0–11 (C = 0, −1 = unknown); mode is 1 major, 0 minor")
+            c.add(
+                where,
+                f"{value!r} must be a whole number in [{low}, {high}]",
+                "key is a pitch class 0–11 (C = 0, −1 = unknown); mode is 1 major, 0 minor",
+            )
             return None
         return None if value == -1 else int(value)
     if name in _UNIT_ATTRIBUTES and not 0 <= value <= 1:
@@ -329,8 +333,11 @@ def _parse_track(c: _Checker, entry: Any, index: int) -> Track | None:
     artists = _artists(c, entry.get("artists"), field)
     duration = entry.get("duration_ms")
     if not _is_number(duration) or duration <= 0:
-        c.add(f"{field}.duration_ms", f"{duration!r} must be a positive number of milliseconds",
-              'e.g. "duration_ms": 258000 for 4:18')
+        c.add(
+            f"{field}.duration_ms",
+            f"{duration!r} must be a positive number of milliseconds",
+            'e.g. "duration_ms": 258000 for 4:18',
+        )
     uri = _uri(c, entry.get("uri"), field)
     genres = entry.get("genres") or []
     if not isinstance(genres, list) or not all(isinstance(g, str) for g in genres):
@@ -373,11 +380,17 @@ def _check_schema(c: _Checker, data: dict[str, Any]) -> bool:
     if schema == SCHEMA:
         return True
     if isinstance(schema, str) and schema.startswith(_SCHEMA_FAMILY):
-        c.add("schema", f"{schema!r} is not a version this moodseq reads (it reads {SCHEMA!r})",
-              "upgrade moodseq, or export the sequence again with this version")
+        c.add(
+            "schema",
+            f"{schema!r} is not a version this moodseq reads (it reads {SCHEMA!r})",
+            "upgrade moodseq, or export the sequence again with this version",
+        )
     else:
-        c.add("schema", f"{schema!r} is not a moodseq sequence file",
-              f'a sequence file has "schema": "{SCHEMA}" and a "tracks" list')
+        c.add(
+            "schema",
+            f"{schema!r} is not a moodseq sequence file",
+            f'a sequence file has "schema": "{SCHEMA}" and a "tracks" list',
+        )
     return False
 
 
@@ -408,22 +421,31 @@ def parse_sequence_data(
     if isinstance(data, list):
         data = {"tracks": data}
     if not isinstance(data, dict):
-        c.add("(top level)", f"a {type(data).__name__} is not a sequence",
-              f'a sequence file is an object with "schema": "{SCHEMA}" and a "tracks" list')
+        c.add(
+            "(top level)",
+            f"a {type(data).__name__} is not a sequence",
+            f'a sequence file is an object with "schema": "{SCHEMA}" and a "tracks" list',
+        )
         raise SequenceFileError(source, c.problems)
     if not _check_schema(c, data):
         raise SequenceFileError(source, c.problems)
     raw_tracks = data.get("tracks")
     if not isinstance(raw_tracks, list) or not raw_tracks:
-        c.add("tracks", "missing or empty" if not raw_tracks else f"{type(raw_tracks).__name__} is not a list",
-              '"tracks" must be a non-empty list of {"title", "artists", "duration_ms"} objects')
+        c.add(
+            "tracks",
+            "missing or empty" if not raw_tracks else f"{type(raw_tracks).__name__} is not a list",
+            '"tracks" must be a non-empty list of {"title", "artists", "duration_ms"} objects',
+        )
         raise SequenceFileError(source, c.problems)
     tracks = [t for t in (_parse_track(c, e, i) for i, e in enumerate(raw_tracks)) if t is not None]
     seen: dict[str, int] = {}
     for i, track in enumerate(tracks):
         if track.id in seen:
-            c.add(f"tracks[{i}].id", f"{track.id!r} repeats tracks[{seen[track.id]}]",
-                  "give each track its own id (or leave ids out)")
+            c.add(
+                f"tracks[{i}].id",
+                f"{track.id!r} repeats tracks[{seen[track.id]}]",
+                "give each track its own id (or leave ids out)",
+            )
         seen.setdefault(track.id, i)
     seed = data.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
@@ -464,11 +486,14 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
     except FileNotFoundError:
         raise InputFileError(f"no such file: {source}", hint="check the path") from None
     except IsADirectoryError:
-        raise InputFileError(f"{source} is a folder, not a sequence file",
-                             hint="give the path of a .json file written by moodseq") from None
+        raise InputFileError(
+            f"{source} is a folder, not a sequence file", hint="give the path of a .json file written by moodseq"
+        ) from None
     except UnicodeDecodeError as error:
-        raise InputFileError(f"{source} is not UTF-8 text ({error.reason} at byte {error.start})",
-                             hint="give a .json file written by `moodseq build --format json`") from None
+        raise InputFileError(
+            f"{source} is not UTF-8 text ({error.reason} at byte {error.start})",
+            hint="give a .json file written by `moodseq build --format json`",
+        ) from None
     except OSError as error:
         raise InputFileError(f"cannot read {source}: {error.strerror}", hint="check the file's permissions") from None
     try:
@@ -482,9 +507,7 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
     return parse_sequence_data(data, source, default_name=path.stem, vocabulary=vocabulary)
 
 
-def load_sequence(
-    path: Path, *, vocabulary: MoodVocabulary | None = None
-) -> tuple[Sequence, LoadedSequence]:
+def load_sequence(path: Path, *, vocabulary: MoodVocabulary | None = None) -> tuple[Sequence, LoadedSequence]:
     """Read a sequence file and rebuild its :class:`Sequence` (every number recomputed by
     :func:`~sequencer.core.sequence.make_sequence` from the tracks and the profile).
 

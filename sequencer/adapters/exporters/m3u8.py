@@ -83,8 +83,7 @@ def render(sequence: Sequence, *, name: str | None = None) -> str:
     header = [generator(), f"{count} {tracks}", _clock(sequence.duration_s)]
     if sequence.seed is not None:
         header.append(f"seed {sequence.seed}")
-    lines = ["#EXTM3U", f"#PLAYLIST:{one_line(playlist_name(sequence, name))}",
-             "# " + " · ".join(header)]
+    lines = ["#EXTM3U", f"#PLAYLIST:{one_line(playlist_name(sequence, name))}", "# " + " · ".join(header)]
     missing = missing_locations(sequence)
     if missing:
         lines.append(

@@ -24,22 +24,43 @@ from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.values import RowContext, row_to_record
-from sequencer.adapters.importers.writer import gc_paused
+from sequencer.adapters.library.import_writer import gc_paused
 from sequencer.core.moods import MoodVocabulary, default_vocabulary
 from sequencer.errors import InputFileError
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Progress, Store
+    from sequencer.adapters.library.store import Progress, Store
 
-AUDIO_EXTENSIONS: frozenset[str] = frozenset({
-    ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".wav", ".aif", ".aiff",
-    ".wma", ".ape", ".wv", ".mpc",
-})
+AUDIO_EXTENSIONS: frozenset[str] = frozenset(
+    {
+        ".mp3",
+        ".flac",
+        ".ogg",
+        ".oga",
+        ".opus",
+        ".m4a",
+        ".mp4",
+        ".aac",
+        ".wav",
+        ".aif",
+        ".aiff",
+        ".wma",
+        ".ape",
+        ".wv",
+        ".mpc",
+    }
+)
 
 #: ID3 frame → our tag name.
 _ID3 = {
-    "TIT2": "title", "TPE1": "artist", "TALB": "album", "TSRC": "isrc", "TBPM": "bpm",
-    "TKEY": "initialkey", "TCON": "genre", "TMOO": "mood",
+    "TIT2": "title",
+    "TPE1": "artist",
+    "TALB": "album",
+    "TSRC": "isrc",
+    "TBPM": "bpm",
+    "TKEY": "initialkey",
+    "TCON": "genre",
+    "TMOO": "mood",
 }
 #: MP4 atom → our tag name.
 _MP4 = {"©nam": "title", "©ART": "artist", "©alb": "album", "tmpo": "bpm", "©gen": "genre", "©cmt": "comment"}
@@ -57,7 +78,8 @@ def find_audio_files(root: Path) -> list[Path]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(
-            Path(folder) / name for name in files
+            Path(folder) / name
+            for name in files
             if Path(name).suffix.lower() in AUDIO_EXTENSIONS and not name.startswith(".")
         )
     return sorted(found)
@@ -118,6 +140,7 @@ def _energy_level(tags: dict[str, list[str]]) -> str | None:
 
 def _values(path: Path, audio: Any, tags: dict[str, list[str]]) -> dict[str, str]:
     """The row cells (as a CSV would have them) for one file."""
+
     def first(*names: str) -> str | None:
         """The first value of the first of ``names`` that the file has."""
         for name in names:
@@ -137,8 +160,11 @@ def _values(path: Path, audio: Any, tags: dict[str, list[str]]) -> dict[str, str
     if length:
         values["duration"] = f"{float(length):.3f}"
     optional = {
-        "album": first("album"), "isrc": first("isrc", "tsrc"), "tempo": first("bpm", "tempo"),
-        "key": first("initialkey", "key", "initial key"), "energy_level": _energy_level(tags),
+        "album": first("album"),
+        "isrc": first("isrc", "tsrc"),
+        "tempo": first("bpm", "tempo"),
+        "key": first("initialkey", "key", "initial key"),
+        "energy_level": _energy_level(tags),
     }
     values.update({k: v for k, v in optional.items() if v})
     if tags.get("genre"):

@@ -30,8 +30,14 @@ REQUIRED: tuple[str, ...] = ("title", "artist")
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("track name", "name", "song", "title", "song name", "track title", "track", "song title"),
     "artist": (
-        "artist name(s)", "track artist", "artist", "artists", "artist name", "artist names",
-        "performer", "artist(s)",
+        "artist name(s)",
+        "track artist",
+        "artist",
+        "artists",
+        "artist name",
+        "artist names",
+        "performer",
+        "artist(s)",
     ),
     "album": ("album name", "track album name", "album", "album title", "release"),
     "duration_ms": ("track duration (ms)", "duration (ms)", "duration ms", "length ms", "length (ms)"),
@@ -40,7 +46,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "isrc": ("isrc",),
     "explicit": ("explicit", "explicit?"),
     "genre": (
-        "genres", "genre", "artist genres", "album genres", "playlist genre", "playlist subgenre",
+        "genres",
+        "genre",
+        "artist genres",
+        "album genres",
+        "playlist genre",
+        "playlist subgenre",
     ),
     "tags": ("tags", "tag", "moods", "mood", "labels"),
     "energy_level": ("energy level", "mik energy", "energylevel"),
@@ -86,9 +97,7 @@ def parse_map_options(options: Sequence[str]) -> dict[str, str]:
         field_name, sep, column = option.partition("=")
         field_name = field_name.strip().casefold()
         if not sep or not column.strip():
-            raise InputFileError(
-                f"--map {option!r} must look like FIELD=COLUMN", hint="e.g. --map title=song"
-            )
+            raise InputFileError(f"--map {option!r} must look like FIELD=COLUMN", hint="e.g. --map title=song")
         if field_name not in ALIASES:
             raise InputFileError(
                 f"--map {option!r}: unknown field {field_name!r}",
@@ -126,9 +135,12 @@ def detect_columns(
     missing = [f for f in REQUIRED if f not in positions]
     if missing:
         raise InputFileError(
-            "missing required column" + ("s" if len(missing) > 1 else "") + " "
+            "missing required column"
+            + ("s" if len(missing) > 1 else "")
+            + " "
             + ", ".join(f"{f} (one of: {', '.join(ALIASES[f][:5])})" for f in missing)
-            + "; columns found: " + (", ".join(headers) if headers else "none"),
+            + "; columns found: "
+            + (", ".join(headers) if headers else "none"),
             hint="name the columns with --map, e.g. " + " ".join(f"--map {f}=COLUMN" for f in missing),
             source=source or None,
         )

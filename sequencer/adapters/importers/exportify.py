@@ -21,25 +21,69 @@ from sequencer.adapters.importers.columns import header_key
 
 #: watsonbox/exportify's columns (2015–2021).
 CLASSIC_COLUMNS: tuple[str, ...] = (
-    "Track URI", "Track Name", "Artist URI(s)", "Artist Name(s)", "Album URI", "Album Name",
-    "Album Artist URI(s)", "Album Artist Name(s)", "Album Release Date", "Album Image URL",
-    "Disc Number", "Track Number", "Track Duration (ms)", "Track Preview URL", "Explicit",
-    "Popularity", "ISRC", "Added By", "Added At",
+    "Track URI",
+    "Track Name",
+    "Artist URI(s)",
+    "Artist Name(s)",
+    "Album URI",
+    "Album Name",
+    "Album Artist URI(s)",
+    "Album Artist Name(s)",
+    "Album Release Date",
+    "Album Image URL",
+    "Disc Number",
+    "Track Number",
+    "Track Duration (ms)",
+    "Track Preview URL",
+    "Explicit",
+    "Popularity",
+    "ISRC",
+    "Added By",
+    "Added At",
 )
 #: exportify.net's columns (pavelkomarov fork), before the optional audio features.
 CURRENT_COLUMNS: tuple[str, ...] = (
-    "Track URI", "Track Name", "Album Name", "Artist Name(s)", "Release Date", "Duration (ms)",
-    "Popularity", "Explicit", "Added By", "Added At", "Genres", "Record Label",
+    "Track URI",
+    "Track Name",
+    "Album Name",
+    "Artist Name(s)",
+    "Release Date",
+    "Duration (ms)",
+    "Popularity",
+    "Explicit",
+    "Added By",
+    "Added At",
+    "Genres",
+    "Record Label",
 )
 #: exportify.app's columns (ids instead of URIs), before the optional audio features.
 APP_COLUMNS: tuple[str, ...] = (
-    "Spotify ID", "Artist IDs", "Track Name", "Album Name", "Artist Name(s)", "Release Date",
-    "Duration (ms)", "Popularity", "Added By", "Added At", "Genres",
+    "Spotify ID",
+    "Artist IDs",
+    "Track Name",
+    "Album Name",
+    "Artist Name(s)",
+    "Release Date",
+    "Duration (ms)",
+    "Popularity",
+    "Added By",
+    "Added At",
+    "Genres",
 )
 #: Optional audio-feature columns (Spotify's names, capitalised).
 FEATURE_COLUMNS: tuple[str, ...] = (
-    "Danceability", "Energy", "Key", "Loudness", "Mode", "Speechiness", "Acousticness",
-    "Instrumentalness", "Liveness", "Valence", "Tempo", "Time Signature",
+    "Danceability",
+    "Energy",
+    "Key",
+    "Loudness",
+    "Mode",
+    "Speechiness",
+    "Acousticness",
+    "Instrumentalness",
+    "Liveness",
+    "Valence",
+    "Tempo",
+    "Time Signature",
 )
 
 _SIGNATURES = (

@@ -26,12 +26,12 @@ from sequencer.adapters.importers.records import RowProblem
 from sequencer.adapters.importers.source import read_source
 from sequencer.adapters.importers.tabular import csv_rows, guess_delimiter
 from sequencer.adapters.importers.values import is_missing, split_list
-from sequencer.adapters.library_ops import recordings_named
+from sequencer.adapters.library.ops import recordings_named
 from sequencer.core.moods import MoodVocabulary
 from sequencer.errors import InputFileError, MoodseqError
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
 
 REF_HEADERS = ("track", "ref", "song", "id", "uri", "track uri", "spotify uri")
 MOODS_HEADERS = ("moods", "mood", "tags")
@@ -76,12 +76,14 @@ def _layout(headers: Sequence[str], vocabulary: MoodVocabulary, source: str) -> 
     if ref is None and (artist is None or title is None):
         raise InputFileError(
             "no track column: need 'track' (Artist - Title, id or URI) or 'artist' and 'title'",
-            hint="columns found: " + ", ".join(headers), source=source,
+            hint="columns found: " + ", ".join(headers),
+            source=source,
         )
     if moods is None and not mood_columns:
         raise InputFileError(
             "no mood column: need 'moods' (e.g. brooding=0.9; atmospheric) or columns named after moods",
-            hint="columns found: " + ", ".join(headers), source=source,
+            hint="columns found: " + ", ".join(headers),
+            source=source,
         )
     return _Layout(ref, artist, title, moods, mood_columns)
 
@@ -129,6 +131,7 @@ def _row_moods(
 
 def _ref(cells: Sequence[str], layout: _Layout) -> str:
     """The row's track reference text."""
+
     def cell(index: int | None) -> str:
         """The stripped cell at ``index`` ('' when absent)."""
         return cells[index].strip() if index is not None and index < len(cells) else ""

@@ -30,12 +30,12 @@ from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_column
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
 from sequencer.adapters.importers.values import RowContext, is_missing, row_to_record
-from sequencer.adapters.importers.writer import gc_paused
+from sequencer.adapters.library.import_writer import gc_paused
 from sequencer.core.moods import MoodVocabulary, default_vocabulary
 from sequencer.errors import InputFileError
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Progress, Store
+    from sequencer.adapters.library.store import Progress, Store
 
 DELIMITERS = (",", "\t", ";", "|")
 PLURAL_ARTIST_HEADERS = frozenset({"artists", "artist names", "artist name(s)", "artist(s)"})
@@ -133,7 +133,8 @@ def _json_items(text: str, source: str) -> tuple[list[tuple[int, Any]], str]:
         if len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines[:5]):
             return _json_lines(text), "line"
         raise InputFileError(
-            f"not valid JSON: {error.msg}", hint="check the file, or export it as CSV",
+            f"not valid JSON: {error.msg}",
+            hint="check the file, or export it as CSV",
             source=f"{source}:{error.lineno}",
         ) from None
     if isinstance(data, dict):
@@ -147,8 +148,9 @@ def _json_items(text: str, source: str) -> tuple[list[tuple[int, Any]], str]:
         else:
             data = [data]
     if not isinstance(data, list):
-        raise InputFileError("JSON must be a list of track objects", hint='e.g. [{"title": …, "artist": …}]',
-                             source=source)
+        raise InputFileError(
+            "JSON must be a list of track objects", hint='e.g. [{"title": …, "artist": …}]', source=source
+        )
     return list(enumerate(data, start=1)), "item"
 
 
@@ -169,7 +171,7 @@ def _json_lines(text: str) -> list[tuple[int, Any]]:
 
 
 def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
-    """"ms" or "s": from the header when it says, else from the values' median (> 10,000 = ms)."""
+    """ "ms" or "s": from the header when it says, else from the values' median (> 10,000 = ms)."""
     cols = columns.positions.get("duration")
     if not cols:
         return "s"
@@ -283,12 +285,16 @@ def repeated_columns(headers: Sequence[str]) -> list[str]:
     return [
         f"column {headers[where[0] - 1]!r} appears {len(where)} times "
         f"(columns {', '.join(map(str, where))}); the first is used"
-        for where in positions.values() if len(where) > 1
+        for where in positions.values()
+        if len(where) > 1
     ]
 
 
 def _read_delimited(
-    text: str, path: Path, read: TableRead, ctx_args: Mapping[str, Any],
+    text: str,
+    path: Path,
+    read: TableRead,
+    ctx_args: Mapping[str, Any],
     overrides: Mapping[str, str] | None,
 ) -> None:
     """Delimited text: header row, then records."""
@@ -306,7 +312,10 @@ def _read_delimited(
 
 
 def _read_json(
-    text: str, path: Path, read: TableRead, ctx_args: Mapping[str, Any],
+    text: str,
+    path: Path,
+    read: TableRead,
+    ctx_args: Mapping[str, Any],
     overrides: Mapping[str, str] | None,
 ) -> None:
     """JSON: objects become rows over the union of their keys."""

@@ -115,7 +115,7 @@ def parse_key(text: str) -> tuple[int, int | None] | None:
         if number not in _CAMELOT_MAJOR:
             return None
         major = _CAMELOT_MAJOR[number]
-        return ((major, 1) if camelot.group(2).lower() == "b" else ((major + 9) % 12, 0))
+        return (major, 1) if camelot.group(2).lower() == "b" else ((major + 9) % 12, 0)
     named = _KEY_NAME.match(value)
     if not named:
         return None
@@ -232,9 +232,7 @@ def _attributes(values: Mapping[str, str], line: int) -> tuple[dict[str, float],
     return found, warnings
 
 
-def _key_from_text(
-    text: str, found: dict[str, float], warnings: list[RowProblem], line: int
-) -> None:
+def _key_from_text(text: str, found: dict[str, float], warnings: list[RowProblem], line: int) -> None:
     """Key (and mode) from a key name such as 'Am' or '8A', or a warning."""
     key = parse_key(text)
     if key is None:
@@ -371,7 +369,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         result.warnings.append(RowProblem(line, f"ISRC {isrc_text!r} is not valid; left out"))
     moods, tags, genres = _tags(values, ctx)
     track = Track(
-        id=uri[len("spotify:track:"):] if uri else "",
+        id=uri[len("spotify:track:") :] if uri else "",
         title=title,
         artists=artists,
         duration_s=duration,

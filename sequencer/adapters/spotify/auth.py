@@ -63,21 +63,34 @@ AuthManager = QuietPKCE | QuietOAuth
 
 
 def _manager(
-    settings: SpotifySettings, client_id: str, redirect_uri: str, cache: TokenCache,
+    settings: SpotifySettings,
+    client_id: str,
+    redirect_uri: str,
+    cache: TokenCache,
     session: requests.Session,
 ) -> AuthManager:
     """Build the manager for this app: with a secret the classic flow, else PKCE."""
     manager: AuthManager
     if settings.client_secret:
         manager = QuietOAuth(
-            client_id=client_id, client_secret=settings.client_secret, redirect_uri=redirect_uri,
-            scope=SCOPE, cache_handler=cache, requests_session=session,
-            requests_timeout=settings.timeout_s, open_browser=False,
+            client_id=client_id,
+            client_secret=settings.client_secret,
+            redirect_uri=redirect_uri,
+            scope=SCOPE,
+            cache_handler=cache,
+            requests_session=session,
+            requests_timeout=settings.timeout_s,
+            open_browser=False,
         )
     else:
         manager = QuietPKCE(
-            client_id=client_id, redirect_uri=redirect_uri, scope=SCOPE, cache_handler=cache,
-            requests_session=session, requests_timeout=settings.timeout_s, open_browser=False,
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            scope=SCOPE,
+            cache_handler=cache,
+            requests_session=session,
+            requests_timeout=settings.timeout_s,
+            open_browser=False,
         )
     manager.OAUTH_AUTHORIZE_URL = settings.authorize_url
     manager.OAUTH_TOKEN_URL = settings.token_url
@@ -109,6 +122,7 @@ def refresh(manager: AuthManager) -> None:
 
 # --- the one-shot loopback redirect --------------------------------------------------------
 
+
 class _CallbackServer(HTTPServer):
     """Accepts one GET on the callback path and remembers its query."""
 
@@ -133,8 +147,8 @@ class _CallbackHandler(BaseHTTPRequestHandler):
         ok = "code" in self.server.query
         body = (
             "<html><body><h1>moodseq is connected to Spotify.</h1>You can close this tab.</body></html>"
-            if ok else
-            "<html><body><h1>Spotify login did not complete.</h1>See the terminal.</body></html>"
+            if ok
+            else "<html><body><h1>Spotify login did not complete.</h1>See the terminal.</body></html>"
         )
         data = body.encode("utf-8")
         self.send_response(200)

@@ -149,16 +149,24 @@ def _never_sent(error: requests.RequestException) -> bool:
 class SpotifyClient:
     """Spotify Web API calls moodseq makes, each under the retry policy."""
 
-    def __init__(self, sp: spotipy.Spotify, *, manager: auth.AuthManager | None = None,
-                 policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self, sp: spotipy.Spotify, *, manager: auth.AuthManager | None = None, policy: RetryPolicy | None = None
+    ) -> None:
         self.sp = sp
         self.manager = manager
         self.policy = policy or RetryPolicy()
 
     # --- the policy ------------------------------------------------------------------------
 
-    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                payload: Any = None, safe: bool | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        payload: Any = None,
+        safe: bool | None = None,
+    ) -> Any:
         """One API call under the retry policy; ``safe`` = may be repeated blindly."""
         repeatable = method in ("GET", "PUT") if safe is None else safe
         what = f"{method} /{path}"
@@ -244,7 +252,8 @@ class SpotifyClient:
     def playlist(self, playlist_id: str) -> dict[str, Any]:
         """One playlist's details (no items)."""
         result: dict[str, Any] = self.request(
-            "GET", f"playlists/{playlist_id}",
+            "GET",
+            f"playlists/{playlist_id}",
             params={"fields": "id,name,description,snapshot_id,owner(id),external_urls"},
         )
         return result
@@ -261,7 +270,8 @@ class SpotifyClient:
     def create_playlist(self, name: str, description: str) -> dict[str, Any]:
         """``POST /me/playlists`` — not safe to repeat: may raise UncertainWriteError."""
         result: dict[str, Any] = self.request(
-            "POST", "me/playlists",
+            "POST",
+            "me/playlists",
             payload={"name": name, "public": False, "collaborative": False, "description": description},
         )
         return result
@@ -291,10 +301,14 @@ class SpotifyClient:
         """A playlist's entries from ``offset`` on, all pages."""
         start = offset
         while True:
-            page = self.request(
-                "GET", f"playlists/{playlist_id}/items",
-                params={"limit": PAGE, "offset": start, "additional_types": "track,episode"},
-            ) or {}
+            page = (
+                self.request(
+                    "GET",
+                    f"playlists/{playlist_id}/items",
+                    params={"limit": PAGE, "offset": start, "additional_types": "track,episode"},
+                )
+                or {}
+            )
             items = page.get("items") or []
             yield from items
             start += len(items)
@@ -318,9 +332,9 @@ class SpotifyClient:
 
     def search_tracks(self, query: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
         """Track search, at most 10 results (Development Mode's limit)."""
-        result = self.request(
-            "GET", "search", params={"q": query, "type": "track", "limit": min(limit, SEARCH_LIMIT)}
-        ) or {}
+        result = (
+            self.request("GET", "search", params={"q": query, "type": "track", "limit": min(limit, SEARCH_LIMIT)}) or {}
+        )
         return list(((result.get("tracks") or {}).get("items")) or [])
 
     def track(self, track_id: str) -> dict[str, Any]:
@@ -349,8 +363,10 @@ def build_client(settings: SpotifySettings, *, policy: RetryPolicy | None = None
     session = _session()
     manager: auth.AuthManager | None = None
     common: dict[str, Any] = {
-        "requests_session": session, "requests_timeout": settings.timeout_s,
-        "retries": 0, "status_retries": 0,
+        "requests_session": session,
+        "requests_timeout": settings.timeout_s,
+        "retries": 0,
+        "status_retries": 0,
     }
     if settings.token:
         sp = spotipy.Spotify(auth=settings.token, **common)

@@ -31,8 +31,7 @@ def playlist_id(ref: str) -> str:
     if not found:
         raise InputFileError(
             f"{ref!r} is not a Spotify playlist",
-            hint="give a link like https://open.spotify.com/playlist/<id>, a URI "
-            "spotify:playlist:<id>, or the bare id",
+            hint="give a link like https://open.spotify.com/playlist/<id>, a URI spotify:playlist:<id>, or the bare id",
         )
     return found.group(1)
 
@@ -105,7 +104,7 @@ def _with_features(client: SpotifyClient, result: SpotifyImport, progress: Progr
     """Add audio features where the app still gets them; a 403 stops asking."""
     tracks = result.tracks
     for start in range(0, len(tracks), MAX_URIS):
-        chunk = tracks[start:start + MAX_URIS]
+        chunk = tracks[start : start + MAX_URIS]
         try:
             rows = client.audio_features([t.id for t in chunk])
         except (ForbiddenError, NotFoundError):
@@ -121,8 +120,14 @@ def _with_features(client: SpotifyClient, result: SpotifyImport, progress: Progr
             progress(min(start + MAX_URIS, len(tracks)), len(tracks))
 
 
-def import_spotify(client: SpotifyClient, *, liked: bool, playlists: Iterable[str] = (),
-                   features: bool = True, progress: Progress | None = None) -> SpotifyImport:
+def import_spotify(
+    client: SpotifyClient,
+    *,
+    liked: bool,
+    playlists: Iterable[str] = (),
+    features: bool = True,
+    progress: Progress | None = None,
+) -> SpotifyImport:
     """Read liked songs and/or playlists (every page) into tracks, deduplicated, in order."""
     result = SpotifyImport()
     seen: set[str] = set()

@@ -2,7 +2,7 @@
 
 Pushing the demo must not create an (empty) library — `build` would then stop using the demo —
 so until a library exists the key → playlist links live in ``<data dir>/spotify-playlists.json``
-(written atomically).  With a library, :class:`~sequencer.adapters.store.Store` keeps them.
+(written atomically).  With a library, :class:`~sequencer.adapters.library.store.Store` keeps them.
 """
 
 from __future__ import annotations

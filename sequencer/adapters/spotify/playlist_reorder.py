@@ -72,6 +72,7 @@ class PlaylistReorder:
 def _canonical(tracks: list[Track], keep_ends: bool) -> list[Track]:
     """The tracks sorted by URI (ends in place with ``keep_ends``): an input order that does
     not depend on the playlist's current order."""
+
     def key(track: Track) -> str:
         return str(track.uri or track.id)
 
@@ -80,15 +81,23 @@ def _canonical(tracks: list[Track], keep_ends: bool) -> list[Track]:
     return sorted(tracks, key=key)
 
 
-def reorder_playlist(client: SpotifyClient, ref: str, profile: Profile, *, seed: int | None,
-                     keep_ends: bool, library_path: Path | None, journal: Journal) -> PlaylistReorder:
+def reorder_playlist(
+    client: SpotifyClient,
+    ref: str,
+    profile: Profile,
+    *,
+    seed: int | None,
+    keep_ends: bool,
+    library_path: Path | None,
+    journal: Journal,
+) -> PlaylistReorder:
     """Read the playlist ``ref`` and find its smoothest order (nothing is written)."""
     from sequencer.core.build import reorder_tracks
 
     remote = fetch_playlist(client, ref)
     known: dict[str, Track] = {}
     if library_path is not None and library_path.is_file():
-        from sequencer.adapters.store import Store
+        from sequencer.adapters.library.store import Store
 
         with Store.open(library_path) as store:
             known = library_tracks_by_uri(store, [t.uri or "" for t in remote.tracks])
@@ -100,8 +109,14 @@ def reorder_playlist(client: SpotifyClient, ref: str, profile: Profile, *, seed:
     pending = journal.pending(remote.id)
     if not resumable(pending, remote.uris) or pending == remote.uris:
         pending = None
-    return PlaylistReorder(playlist=remote, before=before, after=after, unknown=unknown,
-                           from_library=sum(1 for t in remote.tracks if t.uri in known), pending=pending)
+    return PlaylistReorder(
+        playlist=remote,
+        before=before,
+        after=after,
+        unknown=unknown,
+        from_library=sum(1 for t in remote.tracks if t.uri in known),
+        pending=pending,
+    )
 
 
 def _check_writable(found: PlaylistReorder) -> None:
@@ -117,8 +132,9 @@ def _check_writable(found: PlaylistReorder) -> None:
         )
 
 
-def push_reorder(client: SpotifyClient, found: PlaylistReorder, journal: Journal, *, dry_run: bool,
-                 progress: Progress | None = None) -> RewritePlan | RewriteResult:
+def push_reorder(
+    client: SpotifyClient, found: PlaylistReorder, journal: Journal, *, dry_run: bool, progress: Progress | None = None
+) -> RewritePlan | RewriteResult:
     """Write the new order (or, after an interrupted run, the order it was writing) back into
     the same playlist; with ``dry_run`` only say what would change."""
     _check_writable(found)

@@ -112,8 +112,15 @@ def plan_rewrite(current: Sequence[str], uris: Sequence[str]) -> RewritePlan:
     return RewritePlan(tracks=len(uris), moved=moved)
 
 
-def rewrite_playlist(client: SpotifyClient, playlist_id: str, current: Sequence[str], uris: Sequence[str],
-                     journal: Journal, *, progress: Progress | None = None) -> RewriteResult:
+def rewrite_playlist(
+    client: SpotifyClient,
+    playlist_id: str,
+    current: Sequence[str],
+    uris: Sequence[str],
+    journal: Journal,
+    *,
+    progress: Progress | None = None,
+) -> RewriteResult:
     """Make the playlist hold exactly ``uris``, verified by reading back; journaled.
 
     ``current`` is the playlist as just read.  Writing nothing when it already matches keeps a
@@ -130,8 +137,7 @@ def rewrite_playlist(client: SpotifyClient, playlist_id: str, current: Sequence[
         write_chunks(client, playlist_id, wanted, counters, progress)
         if client.playlist_uris(playlist_id) == wanted:
             journal.finish(playlist_id)
-            return RewriteResult(len(wanted), plan.moved, True, rounds, counters["recoveries"],
-                                 counters["snapshot"])
+            return RewriteResult(len(wanted), plan.moved, True, rounds, counters["recoveries"], counters["snapshot"])
     raise RemoteServiceError(
         f"the Spotify playlist {playlist_id} did not hold the new order after {REPAIR_ROUNDS} tries",
         hint="make sure nothing else edits the playlist, then run the same command again "

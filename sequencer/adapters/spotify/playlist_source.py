@@ -86,9 +86,13 @@ def fetch_playlist(client: SpotifyClient, ref: str) -> RemotePlaylist:
         else:
             tracks.append(track)
     return RemotePlaylist(
-        id=pid, name=str(details.get("name") or pid),
-        owner=(details.get("owner") or {}).get("id"), snapshot_id=details.get("snapshot_id"),
-        tracks=tracks, uris=uris, skipped=skipped,
+        id=pid,
+        name=str(details.get("name") or pid),
+        owner=(details.get("owner") or {}).get("id"),
+        snapshot_id=details.get("snapshot_id"),
+        tracks=tracks,
+        uris=uris,
+        skipped=skipped,
     )
 
 
@@ -99,7 +103,7 @@ def has_attributes(track: Track) -> bool:
 
 def library_tracks_by_uri(store: Any, uris: Sequence[str]) -> dict[str, Track]:
     """The library's tracks whose Spotify URI is one of ``uris`` (exact URI match only: a
-    name match could pick another recording).  ``store`` is a :class:`~sequencer.adapters.store.Store`."""
+    name match could pick another recording).  ``store`` is a :class:`~sequencer.adapters.library.store.Store`."""
     found: dict[str, Track] = store.tracks_by_uris(uris)
     return found
 

@@ -44,8 +44,7 @@ class PlaylistMemory(Protocol):
     def playlist_link(self, key: str) -> Any:
         """The remembered link for ``key`` (None when there is none)."""
 
-    def set_playlist_link(self, key: str, *, playlist_id: str, name: str,
-                          snapshot_id: str | None) -> None:
+    def set_playlist_link(self, key: str, *, playlist_id: str, name: str, snapshot_id: str | None) -> None:
         """Remember that ``key``'s playlist is ``playlist_id``."""
 
     def delete_playlist_link(self, key: str) -> None:
@@ -165,15 +164,17 @@ class _Found:
     uncertain_create: bool = False
 
 
-def find_playlist(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
-                  user_id: str, *, forget_dead: bool = True) -> dict[str, Any] | None:
+def find_playlist(
+    client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, user_id: str, *, forget_dead: bool = True
+) -> dict[str, Any] | None:
     """Our existing playlist for ``target`` (remembered, or found by marker), or None."""
     found = _find(client, memory, target, user_id, forget_dead=forget_dead)
     return None if found is None else found.playlist
 
 
-def _find(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, user_id: str,
-          *, forget_dead: bool = True) -> _Found | None:
+def _find(
+    client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, user_id: str, *, forget_dead: bool = True
+) -> _Found | None:
     remembered = link_id(memory.playlist_link(target.key))
     if remembered:
         details = _alive(client, remembered, user_id)
@@ -187,8 +188,9 @@ def _find(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, use
     return _Found(marked[0], created=False, others=[str(p["id"]) for p in marked[1:]])
 
 
-def _ensure_playlist(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
-                     user_id: str, counters: dict[str, Any]) -> _Found:
+def _ensure_playlist(
+    client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, user_id: str, counters: dict[str, Any]
+) -> _Found:
     """Find or create the playlist; a lost create answer never leads to a second playlist."""
     found = _find(client, memory, target, user_id)
     if found is not None:
@@ -229,13 +231,12 @@ def _remove_others(client: SpotifyClient, found: _Found, target: PushTarget, use
     return removed
 
 
-def _append(client: SpotifyClient, playlist_id: str, uris: list[str], done: int,
-            counters: dict[str, Any]) -> int:
+def _append(client: SpotifyClient, playlist_id: str, uris: list[str], done: int, counters: dict[str, Any]) -> int:
     """Append ``uris[done:done+100]``; return how many of ``uris`` are now in place.
 
     When the answer is lost, the tail is read back: 0 means "start over from the PUT".
     """
-    chunk = uris[done:done + MAX_URIS]
+    chunk = uris[done : done + MAX_URIS]
     try:
         counters["snapshot"] = client.add_items(playlist_id, chunk)
     except UncertainWriteError:
@@ -250,8 +251,9 @@ def _append(client: SpotifyClient, playlist_id: str, uris: list[str], done: int,
     return done + len(chunk)
 
 
-def write_items(client: SpotifyClient, playlist_id: str, uris: list[str], counters: dict[str, Any],
-                progress: Progress | None) -> None:
+def write_items(
+    client: SpotifyClient, playlist_id: str, uris: list[str], counters: dict[str, Any], progress: Progress | None
+) -> None:
     """PUT the first ≤ 100, then append the rest in chunks of ≤ 100, checking lost answers."""
     done = 0
     restarts = 0
@@ -273,37 +275,51 @@ def write_items(client: SpotifyClient, playlist_id: str, uris: list[str], counte
                 )
 
 
-def push_uris(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, uris: list[str],
-              *, user_id: str | None = None, progress: Progress | None = None) -> PushResult:
+def push_uris(
+    client: SpotifyClient,
+    memory: PlaylistMemory,
+    target: PushTarget,
+    uris: list[str],
+    *,
+    user_id: str | None = None,
+    progress: Progress | None = None,
+) -> PushResult:
     """Make ``target``'s playlist hold exactly ``uris``, in order; verified by reading back."""
     user = user_id or str(client.me()["id"])
     counters: dict[str, Any] = {"recoveries": 0, "snapshot": None}
     found = _ensure_playlist(client, memory, target, user, counters)
     playlist, created = found.playlist, found.created
     playlist_id = str(playlist["id"])
-    memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name,
-                             snapshot_id=playlist.get("snapshot_id"))
-    if not created and (playlist.get("name") != target.name
-                        or playlist.get("description") != target.description):
+    memory.set_playlist_link(
+        target.key, playlist_id=playlist_id, name=target.name, snapshot_id=playlist.get("snapshot_id")
+    )
+    if not created and (playlist.get("name") != target.name or playlist.get("description") != target.description):
         client.change_details(playlist_id, target.name, target.description)
     for rounds in range(1, REPAIR_ROUNDS + 1):
         write_items(client, playlist_id, uris, counters, progress)
         if client.playlist_uris(playlist_id) == uris:
             removed = _remove_others(client, found, target, user)
             snapshot = counters["snapshot"] or client.playlist(playlist_id).get("snapshot_id")
-            memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name,
-                                     snapshot_id=snapshot)
-            return PushResult(playlist_id=playlist_id, name=target.name, created=created,
-                              tracks=len(uris), snapshot_id=snapshot, rounds=rounds,
-                              recoveries=counters["recoveries"], duplicates_removed=removed)
+            memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name, snapshot_id=snapshot)
+            return PushResult(
+                playlist_id=playlist_id,
+                name=target.name,
+                created=created,
+                tracks=len(uris),
+                snapshot_id=snapshot,
+                rounds=rounds,
+                recoveries=counters["recoveries"],
+                duplicates_removed=removed,
+            )
     raise RemoteServiceError(
         f"the Spotify playlist {target.name!r} did not match the sequence after {REPAIR_ROUNDS} tries",
         hint="make sure nothing else edits the playlist, then push again",
     )
 
 
-def plan_push(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, uris: list[str],
-              *, user_id: str | None = None) -> PushPlan:
+def plan_push(
+    client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, uris: list[str], *, user_id: str | None = None
+) -> PushPlan:
     """What :func:`push_uris` would change, found by reading only."""
     user = user_id or str(client.me()["id"])
     found = find_playlist(client, memory, target, user, forget_dead=False)
@@ -317,5 +333,6 @@ def plan_push(client: SpotifyClient, memory: PlaylistMemory, target: PushTarget,
     common_now = [u for u in current if u in wanted]
     common_new = [u for u in uris if u in have]
     action = "unchanged" if current == uris else "update"
-    return PushPlan(action, target.name, str(found["id"]), len(current), len(uris), added, removed,
-                    common_now != common_new)
+    return PushPlan(
+        action, target.name, str(found["id"]), len(current), len(uris), added, removed, common_now != common_new
+    )

@@ -93,8 +93,11 @@ def match_confidence(track: Track, candidate: dict[str, Any]) -> float:
     """
     title = _title_score(track.title, str(candidate.get("name") or ""))
     artists = [str(a.get("name") or "") for a in candidate.get("artists") or []]
-    score = 0.5 * title + 0.35 * _artist_score(track.artists, artists) \
+    score = (
+        0.5 * title
+        + 0.35 * _artist_score(track.artists, artists)
         + 0.15 * _duration_score(track.duration_s, candidate.get("duration_ms"))
+    )
     theirs = clean_isrc((candidate.get("external_ids") or {}).get("isrc"))
     if theirs and theirs == clean_isrc(track.isrc) and title >= 0.5:
         score = max(score, 0.95)
@@ -140,8 +143,7 @@ def _cached(cache: ResolutionCache | None, track: Track) -> tuple[str | None, fl
         return None  # not in the library (e.g. a sequence file from elsewhere): no cache
 
 
-def _remember(cache: ResolutionCache | None, track: Track, uri: str | None, confidence: float,
-              query: str) -> None:
+def _remember(cache: ResolutionCache | None, track: Track, uri: str | None, confidence: float, query: str) -> None:
     if cache is None:
         return
     try:
@@ -165,9 +167,14 @@ def search_track(client: SpotifyClient, track: Track) -> tuple[str | None, float
     return None, best[1], last, sent
 
 
-def resolve_tracks(client: SpotifyClient | None, tracks: Sequence[Track], *,
-                   cache: ResolutionCache | None = None, save: bool = True,
-                   progress: Progress | None = None) -> Resolution:
+def resolve_tracks(
+    client: SpotifyClient | None,
+    tracks: Sequence[Track],
+    *,
+    cache: ResolutionCache | None = None,
+    save: bool = True,
+    progress: Progress | None = None,
+) -> Resolution:
     """URIs for ``tracks`` in order: own URI, cached answer, or search (``client`` None: no search)."""
     result = Resolution()
     for done, track in enumerate(tracks, start=1):

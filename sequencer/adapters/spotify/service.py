@@ -30,8 +30,13 @@ from sequencer.errors import RemoteServiceError
 Progress = Callable[[int, int], None]
 
 
-def connect(env: Mapping[str, str], config_dir: Path, *, on_wait: Wait | None = None,
-            sleep: Callable[[float], None] | None = None) -> SpotifyClient:
+def connect(
+    env: Mapping[str, str],
+    config_dir: Path,
+    *,
+    on_wait: Wait | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> SpotifyClient:
     """A client for the saved login (or ``MOODSEQ_SPOTIFY_TOKEN``); CredentialsError if none.
 
     ``sleep`` defaults to ``time.sleep`` looked up at call time (tests patch it).
@@ -57,8 +62,7 @@ class Who:
 def whoami(client: SpotifyClient) -> Who:
     """Who the saved login belongs to."""
     me = client.me()
-    return Who(id=str(me.get("id")), name=str(me.get("display_name") or me.get("id")),
-               product=me.get("product"))
+    return Who(id=str(me.get("id")), name=str(me.get("display_name") or me.get("id")), product=me.get("product"))
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def library_links(library_path: Path, data_dir: Path) -> Iterator[tuple[Playlist
     """(playlist links, resolution cache): the library when it exists, else a JSON file of
     links and no cache — pushing the demo must not create an empty library."""
     if library_path.exists():
-        from sequencer.adapters.store import Store
+        from sequencer.adapters.library.store import Store
 
         with Store.open(library_path) as store:
             yield store, store
@@ -85,9 +89,17 @@ def library_links(library_path: Path, data_dir: Path) -> Iterator[tuple[Playlist
     yield JsonLinks(data_dir / "spotify-playlists.json"), None
 
 
-def push_tracks(client: SpotifyClient, tracks: Sequence[Track], *, profile_name: str | None,
-                name: str | None, links: PlaylistMemory, cache: ResolutionCache | None,
-                dry_run: bool = False, progress: Progress | None = None) -> PushOutcome:
+def push_tracks(
+    client: SpotifyClient,
+    tracks: Sequence[Track],
+    *,
+    profile_name: str | None,
+    name: str | None,
+    links: PlaylistMemory,
+    cache: ResolutionCache | None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> PushOutcome:
     """Resolve ``tracks`` to URIs and push them as one playlist (or plan it, with ``dry_run``)."""
     user = str(client.me()["id"])
     resolution = resolve_tracks(client, tracks, cache=cache, save=not dry_run)
@@ -103,8 +115,15 @@ def push_tracks(client: SpotifyClient, tracks: Sequence[Track], *, profile_name:
     return PushOutcome(resolution, result=result)
 
 
-def import_into(store: Any, client: SpotifyClient, *, liked: bool, playlists: Sequence[str],
-                features: bool = True, progress: Progress | None = None) -> tuple[Any, Any]:
+def import_into(
+    store: Any,
+    client: SpotifyClient,
+    *,
+    liked: bool,
+    playlists: Sequence[str],
+    features: bool = True,
+    progress: Progress | None = None,
+) -> tuple[Any, Any]:
     """Import liked songs / playlists into ``store``: (SpotifyImport, the store's ImportReport)."""
     from sequencer.adapters.spotify.importer import import_spotify
 

@@ -96,8 +96,7 @@ def settings_from_env(env: Mapping[str, str], config_dir: Path) -> SpotifySettin
     return SpotifySettings(
         client_id=_env(env, "SPOTIPY_CLIENT_ID", "MOODSEQ_SPOTIFY_CLIENT_ID"),
         client_secret=_env(env, "SPOTIPY_CLIENT_SECRET", "MOODSEQ_SPOTIFY_CLIENT_SECRET"),
-        redirect_uri=_env(env, "MOODSEQ_SPOTIFY_REDIRECT_URI", "SPOTIPY_REDIRECT_URI")
-        or DEFAULT_REDIRECT_URI,
+        redirect_uri=_env(env, "MOODSEQ_SPOTIFY_REDIRECT_URI", "SPOTIPY_REDIRECT_URI") or DEFAULT_REDIRECT_URI,
         token=_env(env, "MOODSEQ_SPOTIFY_TOKEN"),
         api_url=(_env(env, "MOODSEQ_SPOTIFY_API_URL") or API_URL).rstrip("/"),
         accounts_url=(_env(env, "MOODSEQ_SPOTIFY_ACCOUNTS_URL") or ACCOUNTS_URL).rstrip("/"),

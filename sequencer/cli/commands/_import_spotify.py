@@ -12,8 +12,7 @@ from sequencer.cli.context import AppContext, pass_app
 
 @click.command("spotify")
 @click.option("--liked", is_flag=True, help="Import your liked songs.")
-@click.option("--playlist", "playlists", multiple=True, metavar="URL",
-              help="A playlist link, URI or id (repeatable).")
+@click.option("--playlist", "playlists", multiple=True, metavar="URL", help="A playlist link, URI or id (repeatable).")
 @click.option("--no-features", is_flag=True, help="Do not ask Spotify for audio features.")
 @pass_app
 def cli(app: AppContext, /, liked: bool, playlists: tuple[str, ...], no_features: bool) -> None:
@@ -25,9 +24,9 @@ def cli(app: AppContext, /, liked: bool, playlists: tuple[str, ...], no_features
     """
     if not liked and not playlists:
         raise click.UsageError("say what to import: --liked and/or --playlist URL")
+    from sequencer.adapters.library.store import Store
     from sequencer.adapters.spotify.importer import playlist_id
     from sequencer.adapters.spotify.service import import_into
-    from sequencer.adapters.store import Store
     from sequencer.cli.commands.push import connect
     from sequencer.cli.progress import progress_bar
 
@@ -35,8 +34,9 @@ def cli(app: AppContext, /, liked: bool, playlists: tuple[str, ...], no_features
         playlist_id(ref)  # a bad link fails before any request
     client = connect(app)
     with Store.open(app.library_path) as store, progress_bar(app, "Importing from Spotify") as advance:
-        found, report = import_into(store, client, liked=liked, playlists=playlists,
-                                    features=not no_features, progress=advance)
+        found, report = import_into(
+            store, client, liked=liked, playlists=playlists, features=not no_features, progress=advance
+        )
     parts = ([f"{found.liked} liked"] if liked else []) + [
         f"{count} from playlist {pid}" for pid, count in found.playlists.items()
     ]
@@ -47,5 +47,7 @@ def cli(app: AppContext, /, liked: bool, playlists: tuple[str, ...], no_features
     if found.skipped:
         app.say(f"skipped {found.skipped} episodes, local files or unavailable items")
     if found.features is False:
-        app.say("audio features: not available to this Spotify app (normal for apps made after "
-                "2024-11-27); moods come from tags and your own tagging")
+        app.say(
+            "audio features: not available to this Spotify app (normal for apps made after "
+            "2024-11-27); moods come from tags and your own tagging"
+        )

@@ -78,9 +78,9 @@ def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _So
 
         tracks = load_demo_tracks()
         return _Source(tracks, f"the built-in demo library ({len(tracks)} tracks)", {})
-    from sequencer.adapters.library import load_for_build
+    from sequencer.adapters.library.build_input import load_for_build
 
-    loaded = load_for_build(app, profile, include_refs=refs)
+    loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit, include_refs=refs)
     note = loaded.description
     if loaded.is_demo:
         note += "; import your own music with `moodseq import csv FILE`"

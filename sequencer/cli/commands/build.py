@@ -32,21 +32,49 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
     """The options `build` and `demo` share (``seed_default`` says what no --seed means)."""
     decorators = [
         click.option("--minutes", type=float, help="Target length (overrides the profile)."),
-        click.option("--seed", type=int, metavar="N", callback=check_seed,
-                     help=f"Same seed, same playlist (default: {seed_default})."),
-        click.option("--format", "fmt", type=click.Choice(FORMATS),
-                     help="Export format (default: from the -o suffix; without -o, to stdout)."),
-        click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Write the playlist to this file (- for standard output)."),
+        click.option(
+            "--seed",
+            type=int,
+            metavar="N",
+            callback=check_seed,
+            help=f"Same seed, same playlist (default: {seed_default}).",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            help="Export format (default: from the -o suffix; without -o, to stdout).",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Write the playlist to this file (- for standard output).",
+        ),
         click.option("--explain", is_flag=True, help="Say why each track and transition."),
-        click.option("--plot", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Save a PNG of the energy arc, moods and transitions."),
-        click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Save a self-contained HTML report."),
-        click.option("--plain", is_flag=True, expose_value=False, callback=_set_flag,
-                     help="Plain text output (as `moodseq --plain`)."),
-        click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_flag,
-                     help="Only errors and requested output (as `moodseq --quiet`)."),
+        click.option(
+            "--plot",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Save a PNG of the energy arc, moods and transitions.",
+        ),
+        click.option(
+            "--report", type=click.Path(path_type=Path, dir_okay=False), help="Save a self-contained HTML report."
+        ),
+        click.option(
+            "--plain",
+            is_flag=True,
+            expose_value=False,
+            callback=_set_flag,
+            help="Plain text output (as `moodseq --plain`).",
+        ),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            expose_value=False,
+            callback=_set_flag,
+            help="Only errors and requested output (as `moodseq --quiet`).",
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)

@@ -16,8 +16,12 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("file_a", metavar="A.json", type=click.Path(path_type=Path))
 @click.argument("file_b", metavar="B.json", type=click.Path(path_type=Path))
-@click.option("--profile", "profile_ref", metavar="NAME",
-              help="Score both against this profile (default: A's, else B's, else none).")
+@click.option(
+    "--profile",
+    "profile_ref",
+    metavar="NAME",
+    help="Score both against this profile (default: A's, else B's, else none).",
+)
 @pass_app
 def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None) -> None:
     """Compare two saved sequences: flow cost, arc error, mood fit and overlap.
@@ -49,8 +53,11 @@ def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None)
 def _note_profile(app: AppContext, used: Profile, a: Profile | None, b: Profile | None) -> None:
     """Say on stderr when the files disagree on (or lack) a profile."""
     if a is None and b is None:
-        app.say("note: neither file has a profile; mood fit and arc error are 0 "
-                "(use --profile NAME to score against one)")
+        app.say(
+            "note: neither file has a profile; mood fit and arc error are 0 (use --profile NAME to score against one)"
+        )
     elif a is not None and b is not None and a != b:
-        app.say(f"note: the files were built with different profiles ({a.name}, {b.name}); "
-                f"both are scored against {used.name} (choose with --profile NAME)")
+        app.say(
+            f"note: the files were built with different profiles ({a.name}, {b.name}); "
+            f"both are scored against {used.name} (choose with --profile NAME)"
+        )

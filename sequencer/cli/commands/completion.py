@@ -78,7 +78,7 @@ def with_block(existing: str, script: str) -> str:
     block = f"{BEGIN}\n{script.rstrip()}\n{END}\n"
     start, end = existing.find(BEGIN), existing.find(END)
     if start != -1 and end > start:
-        return existing[:start] + block + existing[end + len(END):].lstrip("\n")
+        return existing[:start] + block + existing[end + len(END) :].lstrip("\n")
     separator = "" if not existing or existing.endswith("\n") else "\n"
     return f"{existing}{separator}\n{block}" if existing else block
 

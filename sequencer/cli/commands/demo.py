@@ -25,6 +25,5 @@ def cli(app: AppContext, /, profile: str, seed: int | None, **options: object) -
 
     run_build(
         app,
-        BuildOptions(profile=profile, seed=DEMO_SEED if seed is None else seed, demo=True,
-                     **options),  # type: ignore[arg-type]
+        BuildOptions(profile=profile, seed=DEMO_SEED if seed is None else seed, demo=True, **options),  # type: ignore[arg-type]
     )

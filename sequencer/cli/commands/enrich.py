@@ -18,8 +18,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="Ask about at most this many tracks in this run.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Ask about at most this many tracks in this run."
+)
 @click.option("--refresh", is_flag=True, help="Fetch again for tracks fetched before.")
 @pass_app
 def lastfm(app: AppContext, limit: int | None, refresh: bool) -> None:
@@ -32,14 +33,16 @@ def lastfm(app: AppContext, limit: int | None, refresh: bool) -> None:
         with app.open_library() as store:
             tracks = store.tracks()
             with progress_bar(app, "Last.fm tags", total=None) as advance:
-                report = enrich_lastfm(store, tracks, client, limit=limit, refresh=refresh,
-                                       progress=advance)
+                report = enrich_lastfm(store, tracks, client, limit=limit, refresh=refresh, progress=advance)
     finally:
         client.close()
     if report.candidates == 0:
         confirm(app, "Every track has been asked about already (`--refresh` asks again).")
         return
-    confirm(app, f"Tagged {report.tagged:,} of {report.candidates:,} tracks "
-                 f"({report.from_artist:,} with their artist's tags); "
-                 f"{report.untagged:,} unknown to Last.fm; {report.requests:,} requests.")
+    confirm(
+        app,
+        f"Tagged {report.tagged:,} of {report.candidates:,} tracks "
+        f"({report.from_artist:,} with their artist's tags); "
+        f"{report.untagged:,} unknown to Last.fm; {report.requests:,} requests.",
+    )
     app.say("next: `moodseq moods infer` turns the tags into mood weights")

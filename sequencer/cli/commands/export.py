@@ -13,14 +13,21 @@ FORMATS = ("m3u8", "xspf", "json", "csv")
 
 @click.command()
 @click.argument("sequence_file", metavar="SEQUENCE.json", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False),
-              help="Output format (default: from the -o suffix).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="File to write, atomically (default, or -: standard output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS, case_sensitive=False),
+    help="Output format (default: from the -o suffix).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File to write, atomically (default, or -: standard output).",
+)
 @click.option("--name", help="Playlist title (default: the sequence's name).")
 @pass_app
-def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path | None,
-        name: str | None) -> None:
+def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path | None, name: str | None) -> None:
     """Convert SEQUENCE.json (written by `moodseq build --format json`) to another format.
 
     Every number (start times, targets, costs, reasons) is recomputed from the saved tracks
@@ -37,8 +44,7 @@ def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path |
     if fmt is None:
         raise InputFileError(
             "cannot tell which format to write",
-            hint="add --format m3u8|xspf|json|csv, or an -o name ending in "
-                 ".m3u8, .xspf, .json or .csv",
+            hint="add --format m3u8|xspf|json|csv, or an -o name ending in .m3u8, .xspf, .json or .csv",
         )
     sequence, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
     if loaded.profile is None:
@@ -46,9 +52,11 @@ def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path |
     title = name or loaded.name
     if exporters.check_format(fmt) == "m3u8" and missing_locations(sequence):
         missing = missing_locations(sequence)
-        app.say(f"note: {missing} of {tracks_phrase(len(sequence.steps))} {'has' if missing == 1 else 'have'} "
-                "no file or Spotify URI; the M3U8 gives them placeholder locations (XSPF suits "
-                "them better)")
+        app.say(
+            f"note: {missing} of {tracks_phrase(len(sequence.steps))} {'has' if missing == 1 else 'have'} "
+            "no file or Spotify URI; the M3U8 gives them placeholder locations (XSPF suits "
+            "them better)"
+        )
     if output is None:
         click.echo(exporters.render(sequence, fmt, name=title), nl=False)
         return

@@ -52,9 +52,13 @@ def _print_library(app: AppContext, total: int, moodless: int) -> None:
 
 @cli.command("csv")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
-              help="Use COLUMN for FIELD (title, artist, album, duration, id, isrc, genre, tags, "
-                   "tempo, energy, …); repeatable.")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Use COLUMN for FIELD (title, artist, album, duration, id, isrc, genre, tags, tempo, energy, …); repeatable.",
+)
 @pass_app
 def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...]) -> None:
     """Import FILES: Exportify exports or any CSV/TSV/JSON track lists (.gz accepted).

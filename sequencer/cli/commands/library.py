@@ -1,6 +1,6 @@
 """`moodseq library stats|list|show|tag|tags import`: look into the library and hand-tune moods.
 
-Hand tagging is done by :mod:`sequencer.adapters.library_ops`; the wording lives in
+Hand tagging is done by :mod:`sequencer.adapters.library.ops`; the wording lives in
 :mod:`sequencer.cli.library_text`.
 """
 
@@ -83,7 +83,7 @@ def tag(app: AppContext, ref: str, moods: tuple[str, ...]) -> None:
     A bare mood name means weight 1; weight 0 hides a mood other sources gave.
     Hand tags win over every other source and survive re-imports.
     """
-    from sequencer.adapters.library_ops import hand_tag, parse_mood_weights
+    from sequencer.adapters.library.ops import hand_tag, parse_mood_weights
 
     weights = parse_mood_weights(moods, app.vocabulary())
     with app.open_library() as store:
@@ -106,8 +106,11 @@ def tags_import(app: AppContext, file: Path) -> None:
 
     with app.open_library() as store:
         report = import_hand_tags(file, store, app.vocabulary())
-    confirm(app, f"{file.name}: {report.rows_read:,} rows, {report.tracks_tagged:,} tracks tagged, "
-                 f"{report.moods_set:,} moods set by hand")
+    confirm(
+        app,
+        f"{file.name}: {report.rows_read:,} rows, {report.tracks_tagged:,} tracks tagged, "
+        f"{report.moods_set:,} moods set by hand",
+    )
     for problem in report.problems[:10]:
         click.echo(f"  skipped {problem}", err=True)
     if len(report.problems) > 10:

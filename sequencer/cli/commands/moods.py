@@ -78,8 +78,7 @@ def _open_editor(app: AppContext, path: Path) -> None:
     from sequencer.errors import MoodseqError
 
     editor = app.env.get("VISUAL") or app.env.get("EDITOR") or None
-    hint = (f"set $EDITOR (e.g. `export EDITOR=nano`), or edit {path} yourself "
-            "and run `moodseq moods edit --check`")
+    hint = f"set $EDITOR (e.g. `export EDITOR=nano`), or edit {path} yourself and run `moodseq moods edit --check`"
     if editor is None and not sys.stdin.isatty():
         raise MoodseqError("no editor to open the moods file with ($EDITOR is not set)", hint=hint)
     try:

@@ -47,8 +47,10 @@ def show(app: AppContext, name: str) -> None:
     profile = load_profile_file(path, app.vocabulary())
     low, high = profile.window_s
     click.echo(f"# {path}")
-    click.echo(f"# {profile.minutes:g} minutes (accepts {low / 60:.1f}–{high / 60:.1f}); "
-               f"moods: {', '.join(f'{m} {w:+g}' for m, w in profile.moods.items()) or 'none'}")
+    click.echo(
+        f"# {profile.minutes:g} minutes (accepts {low / 60:.1f}–{high / 60:.1f}); "
+        f"moods: {', '.join(f'{m} {w:+g}' for m, w in profile.moods.items()) or 'none'}"
+    )
     if profile.arc:
         click.echo("# arc: " + " → ".join(f"{t:.0%} {e:.2f}" for t, e in profile.arc))
     click.echo(path.read_text(encoding="utf-8"), nl=False)
@@ -87,8 +89,12 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("name")
-@click.option("--from", "source", default=None,
-              help="Profile to copy (default: the built-in profile NAME if there is one, else night-drive).")
+@click.option(
+    "--from",
+    "source",
+    default=None,
+    help="Profile to copy (default: the built-in profile NAME if there is one, else night-drive).",
+)
 @click.option("--force", is_flag=True, help="Replace an existing user profile of that name.")
 @pass_app
 def new(app: AppContext, name: str, source: str | None, force: bool) -> None:

@@ -88,17 +88,28 @@ def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     click.echo(f"{verb} the playlist {result.name!r} with {_tracks(result.tracks)}{left_out}: {result.url}")
 
 
-def push_tracks_cli(app: AppContext, tracks: Seq[Track], *, profile_name: str | None,
-                    name: str | None, dry_run: bool) -> None:
+def push_tracks_cli(
+    app: AppContext, tracks: Seq[Track], *, profile_name: str | None, name: str | None, dry_run: bool
+) -> None:
     """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
     from sequencer.adapters.spotify.service import library_links, push_tracks
     from sequencer.cli.progress import progress_bar
 
     client = connect(app)
-    with library_links(app.library_path, app.data_dir) as (links, cache), \
-            progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance:
-        outcome = push_tracks(client, tracks, profile_name=profile_name, name=name, links=links,
-                              cache=cache, dry_run=dry_run, progress=advance)
+    with (
+        library_links(app.library_path, app.data_dir) as (links, cache),
+        progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
+    ):
+        outcome = push_tracks(
+            client,
+            tracks,
+            profile_name=profile_name,
+            name=name,
+            links=links,
+            cache=cache,
+            dry_run=dry_run,
+            progress=advance,
+        )
     _report(app, outcome, len(tracks))
 
 
@@ -109,8 +120,11 @@ def push_sequence_cli(app: AppContext, sequence: Sequence, *, name: str | None, 
 
 @click.command()
 @click.argument("sequence_file", metavar="SEQUENCE.json", type=click.Path(path_type=Path))
-@click.option("--name", help="Playlist name on Spotify (default: from the profile, e.g. "
-              "'Night Drive (moodseq)'). Each name is its own playlist, updated on every push.")
+@click.option(
+    "--name",
+    help="Playlist name on Spotify (default: from the profile, e.g. "
+    "'Night Drive (moodseq)'). Each name is its own playlist, updated on every push.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change on Spotify; write nothing.")
 @pass_app
 def cli(app: AppContext, /, sequence_file: Path, name: str | None, dry_run: bool) -> None:

@@ -19,22 +19,54 @@ FORMATS = ("m3u8", "xspf", "json", "csv")
 
 @click.command()
 @click.argument("sequence_file", metavar="[SEQUENCE.json]", required=False, type=click.Path(path_type=Path))
-@click.option("--playlist", "playlist_ref", metavar="URI",
-              help="Reorder this Spotify playlist instead (link, spotify:playlist:ID or id).")
+@click.option(
+    "--playlist",
+    "playlist_ref",
+    metavar="URI",
+    help="Reorder this Spotify playlist instead (link, spotify:playlist:ID or id).",
+)
 @click.option("--push", is_flag=True, help="With --playlist: write the new order back into that playlist.")
 @click.option("--dry-run", is_flag=True, help="With --playlist: show what --push would change; write nothing.")
-@click.option("--profile", "profile_ref", metavar="NAME",
-              help="With --playlist: score transitions with this profile's weights (default: built-in).")
-@click.option("--seed", type=int, metavar="N", callback=check_seed,
-              help="Seed of the order search (default 0: same file, same order).")
+@click.option(
+    "--profile",
+    "profile_ref",
+    metavar="NAME",
+    help="With --playlist: score transitions with this profile's weights (default: built-in).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    metavar="N",
+    callback=check_seed,
+    help="Seed of the order search (default 0: same file, same order).",
+)
 @click.option("--keep-ends", is_flag=True, help="Keep the first and last track where they are.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False),
-              help="Output format (default: from the -o suffix; without -o, to stdout).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the reordered playlist to this file, atomically (- for standard output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS, case_sensitive=False),
+    help="Output format (default: from the -o suffix; without -o, to stdout).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the reordered playlist to this file, atomically (- for standard output).",
+)
 @pass_app
-def cli(app: AppContext, /, sequence_file: Path | None, playlist_ref: str | None, push: bool, dry_run: bool,
-        profile_ref: str | None, seed: int | None, keep_ends: bool, fmt: str | None, output: Path | None) -> None:
+def cli(
+    app: AppContext,
+    /,
+    sequence_file: Path | None,
+    playlist_ref: str | None,
+    push: bool,
+    dry_run: bool,
+    profile_ref: str | None,
+    seed: int | None,
+    keep_ends: bool,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
     """Reorder SEQUENCE.json (from `moodseq build --format json`) or a Spotify playlist for the
     smoothest flow.
 
@@ -49,17 +81,30 @@ def cli(app: AppContext, /, sequence_file: Path | None, playlist_ref: str | None
     from sequencer.errors import InputFileError
 
     if (sequence_file is None) == (playlist_ref is None):
-        raise InputFileError("give either a SEQUENCE.json file or --playlist URI",
-                             hint="moodseq reorder night.json  or  moodseq reorder --playlist spotify:playlist:ID")
+        raise InputFileError(
+            "give either a SEQUENCE.json file or --playlist URI",
+            hint="moodseq reorder night.json  or  moodseq reorder --playlist spotify:playlist:ID",
+        )
     if playlist_ref is None and (push or dry_run or profile_ref):
-        raise InputFileError("--push, --dry-run and --profile work with --playlist only",
-                             hint="to send a saved sequence to Spotify use: moodseq push SEQUENCE.json")
+        raise InputFileError(
+            "--push, --dry-run and --profile work with --playlist only",
+            hint="to send a saved sequence to Spotify use: moodseq push SEQUENCE.json",
+        )
     from sequencer.cli.output import output_target
 
     fmt, output = output_target(app, fmt, output)
     if playlist_ref is not None:
-        _reorder_playlist(app, playlist_ref, push=push, dry_run=dry_run, profile_ref=profile_ref, seed=seed,
-                          keep_ends=keep_ends, fmt=fmt, output=output)
+        _reorder_playlist(
+            app,
+            playlist_ref,
+            push=push,
+            dry_run=dry_run,
+            profile_ref=profile_ref,
+            seed=seed,
+            keep_ends=keep_ends,
+            fmt=fmt,
+            output=output,
+        )
         return
     assert sequence_file is not None
     from sequencer.adapters.exporters.json import load_sequence
@@ -70,8 +115,9 @@ def cli(app: AppContext, /, sequence_file: Path | None, playlist_ref: str | None
     _show(app, before, after, fmt=fmt, output=output, name=loaded.name)
 
 
-def _show(app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None, output: Path | None,
-          name: str | None) -> None:
+def _show(
+    app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None, output: Path | None, name: str | None
+) -> None:
     """Print before/after flow cost and the new order (or the export), write -o."""
     from sequencer.adapters import exporters
 
@@ -98,8 +144,18 @@ def _show(app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None
     app.say(f"wrote {output} ({exporters.check_format(fmt)}, {tracks_phrase(len(after.steps))})")
 
 
-def _reorder_playlist(app: AppContext, ref: str, *, push: bool, dry_run: bool, profile_ref: str | None,
-                      seed: int | None, keep_ends: bool, fmt: str | None, output: Path | None) -> None:
+def _reorder_playlist(
+    app: AppContext,
+    ref: str,
+    *,
+    push: bool,
+    dry_run: bool,
+    profile_ref: str | None,
+    seed: int | None,
+    keep_ends: bool,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
     """Read the Spotify playlist, reorder it, show it, and push or plan the new order."""
     from sequencer.adapters.spotify.playlist_reorder import push_reorder, reorder_playlist
     from sequencer.adapters.spotify.playlist_rewrite import Journal, RewritePlan
@@ -115,18 +171,25 @@ def _reorder_playlist(app: AppContext, ref: str, *, push: bool, dry_run: bool, p
         profile = Profile(name="reorder")
     client = connect(app)
     journal = Journal(app.data_dir / "spotify-reorder")
-    found = reorder_playlist(client, ref, profile, seed=seed, keep_ends=keep_ends,
-                             library_path=app.library_path, journal=journal)
+    found = reorder_playlist(
+        client, ref, profile, seed=seed, keep_ends=keep_ends, library_path=app.library_path, journal=journal
+    )
     remote = found.playlist
-    app.say(f"read {remote.name!r}: {len(remote.tracks)} tracks"
-            + (f", {remote.skipped} items skipped (local files, episodes, unavailable)" if remote.skipped else "")
-            + (f"; moods/attributes from your library for {found.from_library}" if found.from_library else ""))
+    app.say(
+        f"read {remote.name!r}: {len(remote.tracks)} tracks"
+        + (f", {remote.skipped} items skipped (local files, episodes, unavailable)" if remote.skipped else "")
+        + (f"; moods/attributes from your library for {found.from_library}" if found.from_library else "")
+    )
     if found.unknown:
-        app.say(f"{found.unknown} of {len(remote.tracks)} tracks have unknown moods and attributes "
-                "(import them into your library for a better order)")
+        app.say(
+            f"{found.unknown} of {len(remote.tracks)} tracks have unknown moods and attributes "
+            "(import them into your library for a better order)"
+        )
     if found.pending is not None:
-        app.say(f"an earlier --push of this playlist was interrupted: {len(remote.uris)} of "
-                f"{len(found.pending)} tracks are on Spotify; --push finishes that order")
+        app.say(
+            f"an earlier --push of this playlist was interrupted: {len(remote.uris)} of "
+            f"{len(found.pending)} tracks are on Spotify; --push finishes that order"
+        )
     _show(app, found.before, found.after, fmt=fmt, output=output, name=remote.name)
     if not (push or dry_run):
         return
@@ -142,5 +205,6 @@ def _reorder_playlist(app: AppContext, ref: str, *, push: bool, dry_run: bool, p
     elif not outcome.written:
         click.echo(f"{target} already has this order: nothing written", err=to_err)
     else:
-        click.echo(f"reordered {target}: {outcome.moved} of {outcome.tracks} tracks moved, "
-                   f"verified: {remote.url}", err=to_err)
+        click.echo(
+            f"reordered {target}: {outcome.moved} of {outcome.tracks} tracks moved, verified: {remote.url}", err=to_err
+        )

@@ -33,8 +33,13 @@ def _open_browser(url: str) -> None:
 @cli.command()
 @click.option("--no-browser", is_flag=True, help="Print the link instead of opening a browser.")
 @click.option("--client-id", help="Your Spotify app's client id (default: SPOTIPY_CLIENT_ID).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
-              help="Seconds to wait for the browser's answer.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds to wait for the browser's answer.",
+)
 @pass_app
 def login(app: AppContext, /, no_browser: bool, client_id: str | None, timeout: float) -> None:
     """Log in to Spotify in the browser; the token is saved privately (mode 0600)."""

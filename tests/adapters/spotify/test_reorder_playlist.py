@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from sequencer.adapters.exporters.json import load_sequence_json
+from sequencer.adapters.library.store import Store
 from sequencer.adapters.spotify.playlist_reorder import push_reorder, reorder_playlist
 from sequencer.adapters.spotify.playlist_rewrite import Journal
-from sequencer.adapters.store import Store
 from sequencer.cli.main import cli
 from sequencer.core.profile import Profile
 from sequencer.core.track import Track
@@ -46,8 +46,14 @@ def library_tracks(fake: FakeSpotify, n: int) -> list[Track]:
     catalog = list(fake.catalog.values())[:n]
     sounds = synthetic_library(n, seed=9)
     return [
-        sound.evolve(id=obj["id"], title=obj["name"], artists=(obj["artists"][0]["name"],),
-                     duration_s=obj["duration_ms"] / 1000, uri=obj["uri"], album="")
+        sound.evolve(
+            id=obj["id"],
+            title=obj["name"],
+            artists=(obj["artists"][0]["name"],),
+            duration_s=obj["duration_ms"] / 1000,
+            uri=obj["uri"],
+            album="",
+        )
         for obj, sound in zip(catalog, sounds, strict=True)
     ]
 
@@ -79,7 +85,8 @@ def costs(stdout: str) -> tuple[float, float]:
 
 
 def test_reorder_and_push_rewrites_the_same_playlist_over_100_tracks(
-        fake: FakeSpotify, isolated_dirs: Path, tmp_path: Path) -> None:
+    fake: FakeSpotify, isolated_dirs: Path, tmp_path: Path
+) -> None:
     """130 tracks: read in pages of ≤ 50, a lower flow cost, the new order written into the same
     playlist (PUT of the first 100, one POST of 30, no new playlist), identical to -o's file;
     a second run finds nothing better and writes nothing (idempotent)."""
@@ -102,8 +109,9 @@ def test_reorder_and_push_rewrites_the_same_playlist_over_100_tracks(
     assert fake.calls("POST", "/v1/me/playlists") == [] and list(fake.playlists) == [PID]
 
     done = list(playlist.items)
-    again = CliRunner().invoke(cli, ["reorder", "--playlist", f"https://open.spotify.com/playlist/{PID}?si=x",
-                                     "--push"])
+    again = CliRunner().invoke(
+        cli, ["reorder", "--playlist", f"https://open.spotify.com/playlist/{PID}?si=x", "--push"]
+    )
     assert again.exit_code == 0, again.output
     assert "already has this order: nothing written" in again.stdout
     assert len(writes(fake)) == 2 and fake.playlists[PID].items == done
@@ -119,8 +127,9 @@ def test_dry_run_says_what_would_move_and_writes_nothing(fake: FakeSpotify, isol
     assert writes(fake) == []
 
 
-def test_push_under_random_faults_ends_with_exactly_the_new_order(fake: FakeSpotify, isolated_dirs: Path,
-                                                                  tmp_path: Path) -> None:
+def test_push_under_random_faults_ends_with_exactly_the_new_order(
+    fake: FakeSpotify, isolated_dirs: Path, tmp_path: Path
+) -> None:
     """429s with Retry-After, 5xx and dropped connections (some after the write was applied)
     on 250 tracks: the playlist ends exactly as the printed order, no track lost or doubled."""
     before = make_playlist(fake, isolated_dirs, 250)
@@ -136,8 +145,9 @@ def test_push_under_random_faults_ends_with_exactly_the_new_order(fake: FakeSpot
     assert sorted(items) == sorted(before) and items != before
 
 
-def test_an_interrupted_push_is_finished_by_the_next_run(fake: FakeSpotify, isolated_dirs: Path,
-                                                         tmp_path: Path) -> None:
+def test_an_interrupted_push_is_finished_by_the_next_run(
+    fake: FakeSpotify, isolated_dirs: Path, tmp_path: Path
+) -> None:
     """QUOTA_EXCEEDED right after the PUT leaves 100 of 180 tracks on Spotify; the next run
     does not reorder that partial playlist but finishes the order it was writing."""
     before = make_playlist(fake, isolated_dirs, 180)
@@ -192,8 +202,15 @@ def test_push_refuses_a_playlist_with_items_it_would_drop(fake: FakeSpotify, tmp
     but writing back is refused with a hint instead of silently dropping those items."""
     stub = StubClient(fake)
     journal = Journal(tmp_path / "journal")
-    found = reorder_playlist(stub, PID, Profile(name="r"), seed=None, keep_ends=False,  # type: ignore[arg-type]
-                             library_path=None, journal=journal)
+    found = reorder_playlist(
+        stub,  # type: ignore[arg-type]
+        PID,
+        Profile(name="r"),
+        seed=None,
+        keep_ends=False,
+        library_path=None,
+        journal=journal,
+    )
     assert found.playlist.skipped == 3 and len(found.after.tracks) == 3 and found.unknown == 3
     assert found.playlist.uris[3:] == ["spotify:local:A:B:C:200", "spotify:episode:E1", ""]
     with pytest.raises(RemoteServiceError, match=r"3 item.* moodseq cannot reorder") as info:

@@ -22,6 +22,7 @@ from tests.fakes.spotify_server import FakeSpotify
 
 def browser(seen: list[str], *, tamper: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """A simulated browser: GET the authorize URL (in a thread), following the redirect."""
+
     def open_url(url: str) -> None:
         """Record the link, then "click" it (optionally tampered) without waiting."""
         seen.append(url)
@@ -30,6 +31,7 @@ def browser(seen: list[str], *, tamper: dict[str, str] | None = None):  # type: 
             query = {k: v[0] for k, v in parse_qs(parts.query).items()} | tamper
             url = parts._replace(query=urlencode(query)).geturl()
         threading.Thread(target=requests.get, args=(url,), kwargs={"timeout": 5}, daemon=True).start()
+
     return open_url
 
 
@@ -93,8 +95,15 @@ def test_missing_client_id(loopback: SpotifySettings) -> None:
     assert "SPOTIPY_CLIENT_ID" in (caught.value.hint or "")
 
 
-@pytest.mark.parametrize("uri", ["http://localhost:8888/callback", "https://127.0.0.1:8888/callback",
-                                 "http://127.0.0.1/callback", "http://192.168.1.2:8888/callback"])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://localhost:8888/callback",
+        "https://127.0.0.1:8888/callback",
+        "http://127.0.0.1/callback",
+        "http://192.168.1.2:8888/callback",
+    ],
+)
 def test_only_loopback_literals_with_a_port(uri: str) -> None:
     """localhost, https, no port and non-loopback hosts are refused with the right form."""
     with pytest.raises(CredentialsError, match="redirect URI"):

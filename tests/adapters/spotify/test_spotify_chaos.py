@@ -34,9 +34,17 @@ def test_pushes_under_random_faults_end_exact(
     waits: list[float] = []
     policy = RetryPolicy(sleep=waits.append, attempts=6)
     client = build_client(fast, policy=policy)
-    fake_spotify.faults = Faults(rate_limit=0.03, quota=0.004, server_error=0.04, drop=0.04,
-                                 slow=0.003, expire_token=0.01, after_share=0.7, slow_s=0.35,
-                                 mutation_factor=2.5)
+    fake_spotify.faults = Faults(
+        rate_limit=0.03,
+        quota=0.004,
+        server_error=0.04,
+        drop=0.04,
+        slow=0.003,
+        expire_token=0.01,
+        after_share=0.7,
+        slow_s=0.35,
+        mutation_factor=2.5,
+    )
     memory = MemoryLinks()
     rng = random.Random(2026)
     catalog = [t["uri"] for t in fake_spotify.catalog.values()]
@@ -64,9 +72,11 @@ def test_pushes_under_random_faults_end_exact(
         assert ours[0].items == uris
     elapsed = time.perf_counter() - started
     counts = dict(sorted(fake_spotify.fault_counts.items()))
-    print(f"\nchaos: {pushes} pushes, {reruns} reruns, {len(fake_spotify.requests)} requests, "
-          f"faults {counts} ({sum(counts.values())} in all), {elapsed:.1f} s, "
-          f"client saw {dict(sorted(policy.counts.items()))}, waited {sum(waits):.0f} s (virtual)")
+    print(
+        f"\nchaos: {pushes} pushes, {reruns} reruns, {len(fake_spotify.requests)} requests, "
+        f"faults {counts} ({sum(counts.values())} in all), {elapsed:.1f} s, "
+        f"client saw {dict(sorted(policy.counts.items()))}, waited {sum(waits):.0f} s (virtual)"
+    )
     assert pushes >= 200
     assert sum(counts.values()) >= 200
     assert counts.get("drop_after", 0) >= 10 and counts.get("server_error_after", 0) >= 10

@@ -23,8 +23,9 @@ from sequencer.errors import CredentialsError
 from tests.fakes.spotify_server import FakeSpotify
 
 
-def test_client_is_pointed_at_the_fake_and_never_retries_by_itself(client: SpotifyClient,
-                                                                   fake_spotify: FakeSpotify) -> None:
+def test_client_is_pointed_at_the_fake_and_never_retries_by_itself(
+    client: SpotifyClient, fake_spotify: FakeSpotify
+) -> None:
     """spotipy's prefix is the configured API URL and its session's adapters retry nothing."""
     assert isinstance(client.sp, Spotify)
     assert client.sp.prefix == fake_spotify.api_url + "/"
@@ -41,14 +42,14 @@ def test_me_uses_the_spec_path(client: SpotifyClient, fake_spotify: FakeSpotify)
     assert fake_spotify.calls("GET", "/v1/me")
 
 
-def test_spotipy_trailing_slash_me_is_normalised_knowingly(client: SpotifyClient,
-                                                           fake_spotify: FakeSpotify) -> None:
+def test_spotipy_trailing_slash_me_is_normalised_knowingly(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
     """spotipy's own current_user() (`me/`) is accepted by the fake, as by the real API."""
     assert client.sp.current_user()["id"] == "alice"
 
 
-def test_429_waits_retry_after_with_a_countdown(client: SpotifyClient, fake_spotify: FakeSpotify,
-                                                waits: list[float]) -> None:
+def test_429_waits_retry_after_with_a_countdown(
+    client: SpotifyClient, fake_spotify: FakeSpotify, waits: list[float]
+) -> None:
     """A 429 waits Retry-After seconds (counted down each second), then the call succeeds."""
     shown: list[tuple[int, str]] = []
     client.policy.on_wait = lambda left, why: shown.append((left, why))
@@ -71,8 +72,7 @@ def test_endless_429s_stop_with_a_clear_error(client: SpotifyClient, fake_spotif
         client.me()
 
 
-def test_quota_exceeded_stops_at_once(client: SpotifyClient, fake_spotify: FakeSpotify,
-                                      waits: list[float]) -> None:
+def test_quota_exceeded_stops_at_once(client: SpotifyClient, fake_spotify: FakeSpotify, waits: list[float]) -> None:
     """QUOTA_EXCEEDED is not retried: one request, a clear message, no waiting."""
     fake_spotify.force("quota")
     before = len(fake_spotify.requests)
@@ -126,8 +126,9 @@ def test_403_explains_the_likely_causes(client: SpotifyClient) -> None:
 
 
 @pytest.mark.parametrize("kind", ["server_error", "drop"])
-def test_safe_reads_are_retried(client: SpotifyClient, fake_spotify: FakeSpotify, kind: str,
-                                waits: list[float]) -> None:
+def test_safe_reads_are_retried(
+    client: SpotifyClient, fake_spotify: FakeSpotify, kind: str, waits: list[float]
+) -> None:
     """5xx and dropped connections on a GET are retried after a backoff."""
     fake_spotify.force(kind)
     assert client.me()["id"] == "alice"
@@ -153,8 +154,9 @@ def test_posts_are_never_retried_blindly(client: SpotifyClient, fake_spotify: Fa
     assert len(fake_spotify.user_playlists()) == 1  # applied: the answer was lost
 
 
-def test_timeouts_count_as_uncertain_writes(settings: SpotifySettings, logged_in: TokenCache,
-                                            fake_spotify: FakeSpotify) -> None:
+def test_timeouts_count_as_uncertain_writes(
+    settings: SpotifySettings, logged_in: TokenCache, fake_spotify: FakeSpotify
+) -> None:
     """An answer slower than the timeout makes a POST uncertain (the server did apply it)."""
     client = build_client(replace(settings, timeout_s=0.1), policy=RetryPolicy(sleep=lambda s: None))
     fake_spotify.faults.slow_s = 0.3
@@ -163,8 +165,7 @@ def test_timeouts_count_as_uncertain_writes(settings: SpotifySettings, logged_in
         client.create_playlist("X", "d")
 
 
-def test_bearer_token_from_the_environment_is_used_as_is(settings: SpotifySettings,
-                                                         fake_spotify: FakeSpotify) -> None:
+def test_bearer_token_from_the_environment_is_used_as_is(settings: SpotifySettings, fake_spotify: FakeSpotify) -> None:
     """MOODSEQ_SPOTIFY_TOKEN is sent unchanged; a 401 then means: get a new token."""
     token = fake_spotify.issue_token("alice")["access_token"]
     client = build_client(replace(settings, token=token), policy=RetryPolicy(sleep=lambda s: None))
@@ -182,8 +183,9 @@ def test_no_login_is_a_credentials_error(settings: SpotifySettings) -> None:
     assert "moodseq spotify login" in (caught.value.hint or "")
 
 
-def test_spotipy_logs_carry_no_token(client: SpotifyClient, logged_in: TokenCache,
-                                     fake_spotify: FakeSpotify, caplog: pytest.LogCaptureFixture) -> None:
+def test_spotipy_logs_carry_no_token(
+    client: SpotifyClient, logged_in: TokenCache, fake_spotify: FakeSpotify, caplog: pytest.LogCaptureFixture
+) -> None:
     """With spotipy logging at DEBUG, no access or refresh token appears in any record."""
     caplog.set_level(logging.DEBUG, logger="spotipy")
     fake_spotify.expire_all_tokens()  # forces a refresh: token bodies get logged by spotipy

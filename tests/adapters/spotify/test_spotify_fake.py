@@ -45,14 +45,17 @@ def test_valid_requests_pass(fake: FakeSpotify) -> None:
     assert fake.violations == []
 
 
-@pytest.mark.parametrize(("method", "path", "kwargs", "why"), [
-    ("GET", "/search", {"params": {"q": "x", "type": "track", "limit": 11}}, "maximum of 10"),
-    ("GET", "/me/tracks", {"params": {"limit": 51}}, "maximum of 50"),
-    ("POST", "/me/playlists", {"json": {"public": False}}, "'name' is a required property"),
-    ("POST", "/users/alice/playlists", {"json": {"name": "x"}}, "POST /me/playlists"),
-    ("GET", "/nope", {}, "PathNotFound"),
-    ("GET", "/search", {"params": {"q": "x", "type": "song"}}, "type"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "why"),
+    [
+        ("GET", "/search", {"params": {"q": "x", "type": "track", "limit": 11}}, "maximum of 10"),
+        ("GET", "/me/tracks", {"params": {"limit": 51}}, "maximum of 50"),
+        ("POST", "/me/playlists", {"json": {"public": False}}, "'name' is a required property"),
+        ("POST", "/users/alice/playlists", {"json": {"name": "x"}}, "POST /me/playlists"),
+        ("GET", "/nope", {}, "PathNotFound"),
+        ("GET", "/search", {"params": {"q": "x", "type": "song"}}, "type"),
+    ],
+)
 def test_rejected_by_the_spec(fake: FakeSpotify, method: str, path: str, kwargs: dict[str, Any], why: str) -> None:
     """Wrong paths, limits over the maximum, missing fields and retired endpoints are refused."""
     response = call(fake, method, path, **kwargs)
@@ -85,8 +88,11 @@ def test_pkce_refresh_tokens_are_single_use(fake: FakeSpotify) -> None:
 
     def refresh(token: str) -> requests.Response:
         """One refresh_token grant."""
-        return requests.post(fake.url + "/api/token", timeout=5, data={
-            "grant_type": "refresh_token", "refresh_token": token, "client_id": "test-client"})
+        return requests.post(
+            fake.url + "/api/token",
+            timeout=5,
+            data={"grant_type": "refresh_token", "refresh_token": token, "client_id": "test-client"},
+        )
 
     second = refresh(first["refresh_token"])
     assert second.status_code == 200
@@ -96,13 +102,16 @@ def test_pkce_refresh_tokens_are_single_use(fake: FakeSpotify) -> None:
 
 def test_faults_are_seeded(fake: FakeSpotify) -> None:
     """The same seed injects the same faults in the same order."""
+
     def run() -> list[int]:
         """Twenty calls on a fresh seeded fake: their status codes."""
         server = FakeSpotify(seed=11, catalog_size=5).start()
         server.faults.server_error = 0.5
         token = server.issue_token()["access_token"]
-        codes = [requests.get(server.api_url + "/me", headers={"Authorization": f"Bearer {token}"},
-                              timeout=5).status_code for _ in range(20)]
+        codes = [
+            requests.get(server.api_url + "/me", headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code
+            for _ in range(20)
+        ]
         server.stop()
         return codes
 
@@ -137,6 +146,7 @@ def test_answers_have_the_shape_the_spec_describes(fake: FakeSpotify) -> None:
         response = call(fake, method, path, **kwargs)
         query = [(k, str(v)) for k, v in kwargs.get("params", {}).items()]
         problem = validate_response_against_spec(
-            method, "/v1" + path, query, response.status_code, dict(response.headers), response.content)
+            method, "/v1" + path, query, response.status_code, dict(response.headers), response.content
+        )
         assert problem is None, f"{method} {path}: {problem}"
     assert fake.violations == []

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from sequencer.adapters.library.store import Store
 from sequencer.adapters.spotify.client import SpotifyClient
 from sequencer.adapters.spotify.importer import import_spotify, playlist_id, track_from_object
 from sequencer.adapters.spotify.service import import_into
-from sequencer.adapters.store import Store
 from sequencer.errors import InputFileError, RemoteServiceError
 from tests.fakes.spotify_server import FakeSpotify, Playlist
 
@@ -38,7 +38,11 @@ def test_all_liked_songs_in_pages_of_50(client: SpotifyClient, fake_spotify: Fak
     first = found.tracks[0]
     source = fake_spotify.catalog[ids[0]]
     assert (first.title, first.artists, first.uri, first.isrc) == (
-        source["name"], (source["artists"][0]["name"],), source["uri"], source["external_ids"]["isrc"])
+        source["name"],
+        (source["artists"][0]["name"],),
+        source["uri"],
+        source["external_ids"]["isrc"],
+    )
     assert first.duration_s == source["duration_ms"] / 1000
 
 
@@ -47,8 +51,9 @@ def test_playlists_by_link_uri_or_id_deduplicated(client: SpotifyClient, fake_sp
     liked = like(fake_spotify, 10)
     extra = list(fake_spotify.catalog)[100:160]
     pid = playlist(fake_spotify, liked[:5] + extra)
-    found = import_spotify(client, liked=True, features=False,
-                           playlists=[f"https://open.spotify.com/playlist/{pid}?si=abc"])
+    found = import_spotify(
+        client, liked=True, features=False, playlists=[f"https://open.spotify.com/playlist/{pid}?si=abc"]
+    )
     assert found.playlists == {pid: 65}
     assert [t.id for t in found.tracks] == liked + extra
 
@@ -88,8 +93,14 @@ def test_episodes_local_files_and_gaps_are_skipped() -> None:
     assert track_from_object({}) is None
 
 
-@pytest.mark.parametrize("ref", ["spotify:playlist:37i9dQZF1DXcBWIGoYBM5M", "37i9dQZF1DXcBWIGoYBM5M",
-                                 "https://open.spotify.com/intl-de/playlist/37i9dQZF1DXcBWIGoYBM5M?si=1"])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "spotify:playlist:37i9dQZF1DXcBWIGoYBM5M",
+        "37i9dQZF1DXcBWIGoYBM5M",
+        "https://open.spotify.com/intl-de/playlist/37i9dQZF1DXcBWIGoYBM5M?si=1",
+    ],
+)
 def test_playlist_refs(ref: str) -> None:
     """Links, URIs and bare ids all name the playlist."""
     assert playlist_id(ref) == "37i9dQZF1DXcBWIGoYBM5M"

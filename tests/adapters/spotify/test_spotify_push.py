@@ -15,7 +15,7 @@ from tests.fakes.spotify_server import FakeSpotify
 
 def uris(fake: FakeSpotify, n: int, start: int = 0) -> list[str]:
     """``n`` catalog URIs."""
-    return [t["uri"] for t in list(fake.catalog.values())[start:start + n]]
+    return [t["uri"] for t in list(fake.catalog.values())[start : start + n]]
 
 
 def bodies(fake: FakeSpotify, method: str) -> list[list[str]]:
@@ -26,8 +26,7 @@ def bodies(fake: FakeSpotify, method: str) -> list[list[str]]:
 TARGET = push_target("alice", "night-drive", None)
 
 
-def test_first_push_creates_then_updates_the_same_playlist(client: SpotifyClient,
-                                                           fake_spotify: FakeSpotify) -> None:
+def test_first_push_creates_then_updates_the_same_playlist(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
     """One POST /me/playlists ever; later pushes rewrite that playlist to the new order."""
     memory = MemoryLinks()
     first = push_uris(client, memory, TARGET, uris(fake_spotify, 30))
@@ -45,8 +44,9 @@ def test_first_push_creates_then_updates_the_same_playlist(client: SpotifyClient
 
 
 @pytest.mark.parametrize(("n", "posts"), [(0, 0), (1, 0), (100, 0), (101, 1), (250, 2), (1000, 9)])
-def test_put_first_hundred_then_post_chunks(client: SpotifyClient, fake_spotify: FakeSpotify,
-                                            n: int, posts: int) -> None:
+def test_put_first_hundred_then_post_chunks(
+    client: SpotifyClient, fake_spotify: FakeSpotify, n: int, posts: int
+) -> None:
     """PUT carries the first ≤ 100 URIs, then POSTs of ≤ 100 in order; the result is exact."""
     wanted = uris(fake_spotify, n)
     push_uris(client, MemoryLinks(), TARGET, wanted)
@@ -83,8 +83,7 @@ def test_a_forgotten_link_is_found_again_by_marker(client: SpotifyClient, fake_s
     assert len(fake_spotify.user_playlists()) == 1
 
 
-def test_other_names_and_profiles_get_their_own_playlists(client: SpotifyClient,
-                                                          fake_spotify: FakeSpotify) -> None:
+def test_other_names_and_profiles_get_their_own_playlists(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
     """Each (profile, name) is its own playlist; description names the profile."""
     memory = MemoryLinks()
     push_uris(client, memory, push_target("alice", "night-drive", "A"), uris(fake_spotify, 2))
@@ -95,8 +94,9 @@ def test_other_names_and_profiles_get_their_own_playlists(client: SpotifyClient,
 
 
 @pytest.mark.parametrize("kind", ["drop", "server_error", "slow"])
-def test_lost_create_answer_never_makes_a_second_playlist(client: SpotifyClient, fake_spotify: FakeSpotify,
-                                                          kind: str) -> None:
+def test_lost_create_answer_never_makes_a_second_playlist(
+    client: SpotifyClient, fake_spotify: FakeSpotify, kind: str
+) -> None:
     """Create applied but the answer lost: the playlist is found by marker, not created twice."""
     client.sp.requests_timeout = 0.5
     fake_spotify.faults.slow_s = 0.7
@@ -130,8 +130,7 @@ def test_create_not_applied_is_retried(client: SpotifyClient, fake_spotify: Fake
 
 
 @pytest.mark.parametrize("after", [True, False])
-def test_lost_append_answer_never_duplicates(client: SpotifyClient, fake_spotify: FakeSpotify,
-                                             after: bool) -> None:
+def test_lost_append_answer_never_duplicates(client: SpotifyClient, fake_spotify: FakeSpotify, after: bool) -> None:
     """An append whose answer is lost is checked by reading the tail back: no duplicates."""
     wanted = uris(fake_spotify, 250)
     fake_spotify.force("server_error", after=after, method="POST", path=r"/v1/playlists/\w+/items")
@@ -161,6 +160,7 @@ def test_someone_else_editing_midway_is_repaired(client: SpotifyClient, fake_spo
     def raise_drop() -> None:
         """Drop the connection."""
         from tests.fakes.spotify_server import _Drop
+
         raise _Drop()
 
     fake_spotify._api = meddle  # type: ignore[method-assign]
@@ -221,6 +221,12 @@ def test_dry_run_plans_without_writing(client: SpotifyClient, fake_spotify: Fake
     changed = uris(fake_spotify, 15, start=10)[::-1]
     plan = plan_push(client, memory, TARGET, changed)
     assert (plan.action, plan.current, plan.target, plan.added, plan.removed, plan.reordered) == (
-        "update", 20, 15, 5, 10, True)
+        "update",
+        20,
+        15,
+        5,
+        10,
+        True,
+    )
     assert plan_push(client, memory, TARGET, wanted).action == "unchanged"
     assert [r for r in fake_spotify.requests if r[0] in ("POST", "PUT", "DELETE")] == writes

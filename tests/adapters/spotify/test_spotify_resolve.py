@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sequencer.adapters.library.store import Store
 from sequencer.adapters.spotify.client import SpotifyClient
 from sequencer.adapters.spotify.resolve import THRESHOLD, match_confidence, queries, resolve_tracks
-from sequencer.adapters.store import Store
 from sequencer.core.track import Track
 from tests.adapters.spotify.conftest import MemoryResolutions
 from tests.fakes.spotify_server import FakeSpotify
@@ -57,8 +57,9 @@ def test_poor_matches_stay_unresolved_and_are_listed(client: SpotifyClient, fake
     """A different song by the same artist is below the threshold: listed, not pushed."""
     fake_spotify.add_track("Tears in Rain", ["Vangelis"], 200_000)
     track = local("Tears", "Vangelis", 400)
-    result = resolve_tracks(client, [track, Track(id="k", title="x", artists=("y",), duration_s=1,
-                                                  uri=f"spotify:track:{'a' * 22}")])
+    result = resolve_tracks(
+        client, [track, Track(id="k", title="x", artists=("y",), duration_s=1, uri=f"spotify:track:{'a' * 22}")]
+    )
     assert result.unresolved == [track]
     assert result.uris == [f"spotify:track:{'a' * 22}"]
 
@@ -110,10 +111,17 @@ def test_queries_strip_quotes_and_suffixes() -> None:
 words = st.text(alphabet="abcdefghij ", min_size=1, max_size=20).filter(lambda s: s.strip())
 
 
-@given(title=words, artist=words, other_title=words, other_artist=words,
-       seconds=st.floats(min_value=30, max_value=900), ms=st.integers(min_value=0, max_value=900_000))
-def test_confidence_is_bounded_and_self_match_is_certain(title: str, artist: str, other_title: str,
-                                                         other_artist: str, seconds: float, ms: int) -> None:
+@given(
+    title=words,
+    artist=words,
+    other_title=words,
+    other_artist=words,
+    seconds=st.floats(min_value=30, max_value=900),
+    ms=st.integers(min_value=0, max_value=900_000),
+)
+def test_confidence_is_bounded_and_self_match_is_certain(
+    title: str, artist: str, other_title: str, other_artist: str, seconds: float, ms: int
+) -> None:
     """Confidence is in [0, 1]; a candidate with the same title, artist and duration passes."""
     track = Track(id="x", title=title, artists=(artist,), duration_s=seconds)
     same = {"name": title, "artists": [{"name": artist}], "duration_ms": seconds * 1000}

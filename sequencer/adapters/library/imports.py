@@ -1,7 +1,7 @@
 """Writing imports into the library: batches, resumable runs, stable ids for new recordings.
 
 :func:`upsert_records` plans the whole input against what the library holds (one read
-transaction, :mod:`sequencer.adapters.importers.writer`), then writes it in batches of one
+transaction, :mod:`sequencer.adapters.library.import_writer`), then writes it in batches of one
 transaction each, recording in the ``imports`` table how far it got: an import killed halfway
 leaves whole batches, and running it again finds those unchanged and writes the rest.
 
@@ -16,14 +16,14 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from sequencer.adapters.importers.records import ImportRecord, ImportReport
-from sequencer.adapters.store_rows import MOOD_SOURCES, Progress, now
+from sequencer.adapters.library.rows import MOOD_SOURCES, Progress, now
 from sequencer.core.identity import clean_isrc, match_key, spotify_id
 from sequencer.core.track import Track, normalise_text
 from sequencer.errors import LibraryError
 
 if TYPE_CHECKING:
-    from sequencer.adapters.importers.writer import Known, Write
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.import_writer import Known, Write
+    from sequencer.adapters.library.store import Store
 
 
 def upsert_tracks(
@@ -54,7 +54,7 @@ def upsert_records(
     Records for the same recording are merged first, so a rerun after an interrupted
     import and a re-import of the same input find every track unchanged.
     """
-    from sequencer.adapters.importers import writer
+    from sequencer.adapters.library import import_writer as writer
 
     report = report if report is not None else ImportReport(rows_read=len(records))
     for record in records:
@@ -73,7 +73,7 @@ def upsert_records(
             with store.transaction(bump=False) as conn, writer.gc_paused():
                 if _change_count(conn) != stamp:  # another process wrote since the plan
                     writes, known = _replan(conn, writes, done, report)
-                batch = writes[done:done + batch_size]
+                batch = writes[done : done + batch_size]
                 if batch:
                     writer.write_batch(conn, batch, known)
                     done += len(batch)
@@ -115,7 +115,7 @@ def _replan(
     library cannot change again before the next batch.  The report's counts for the
     remaining writes are replaced by the new plan's.
     """
-    from sequencer.adapters.importers import writer
+    from sequencer.adapters.library import import_writer as writer
 
     remaining = writes[done:]
     report.added -= sum(1 for w in remaining if w.new)
@@ -129,8 +129,7 @@ def _start_import(store: Store, source: str, kind: str, rows: int) -> int:
     """Record that an import started (an interrupted one stays 'running')."""
     with store.transaction(bump=False) as conn:
         cursor = conn.execute(
-            "INSERT INTO imports (source, kind, started_at, rows_read, status) "
-            "VALUES (?, ?, ?, ?, 'running')",
+            "INSERT INTO imports (source, kind, started_at, rows_read, status) VALUES (?, ?, ?, ?, 'running')",
             (source, kind, now(), rows),
         )
         return int(cursor.lastrowid or 0)
@@ -140,8 +139,7 @@ def _finish_import(store: Store, iid: int, report: ImportReport) -> None:
     """Record an import's outcome."""
     with store.transaction(bump=False) as conn:
         conn.execute(
-            "UPDATE imports SET finished_at = ?, added = ?, updated = ?, skipped = ?, "
-            "status = 'done' WHERE iid = ?",
+            "UPDATE imports SET finished_at = ?, added = ?, updated = ?, skipped = ?, status = 'done' WHERE iid = ?",
             (now(), report.added, report.updated, len(report.skipped), iid),
         )
         conn.execute(  # an earlier interrupted run of the same input is now complete
@@ -152,9 +150,7 @@ def _finish_import(store: Store, iid: int, report: ImportReport) -> None:
 
 def content_hash(record: ImportRecord) -> str:
     """A digest of everything an import record would store (to skip unchanged re-imports)."""
-    payload = (
-        f"{record.track!r}|{record.mood_source}|{sorted(record.tags.items())!r}|{record.tag_source}"
-    )
+    payload = f"{record.track!r}|{record.mood_source}|{sorted(record.tags.items())!r}|{record.tag_source}"
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -164,10 +160,15 @@ def new_track_id(record: ImportRecord, taken: set[str]) -> str:
     wanted = t.id or spotify_id(t.uri) or ""
     if wanted and wanted not in taken:
         return wanted
-    basis = "|".join([
-        match_key(t.artists, t.title), str(round(t.duration_s)), normalise_text(t.album),
-        clean_isrc(t.isrc) or "", t.path or "",
-    ])
+    basis = "|".join(
+        [
+            match_key(t.artists, t.title),
+            str(round(t.duration_s)),
+            normalise_text(t.album),
+            clean_isrc(t.isrc) or "",
+            t.path or "",
+        ]
+    )
     digest = hashlib.blake2b(basis.encode("utf-8"), digest_size=8).hexdigest()
     candidate = f"x{digest}"
     suffix = 2

@@ -17,11 +17,11 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sequencer.adapters.store_rows import ATTRS
+from sequencer.adapters.library.rows import ATTRS
 from sequencer.core.moods import BUILTIN_MOODS
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
     from sequencer.core.features import FeatureTable
 
 FEATURE_CACHE_FORMAT = 1
@@ -74,9 +74,7 @@ def build_feature_table(conn: sqlite3.Connection) -> FeatureTable:
             values = data[group, 2:].astype(np.float32)
             current = attrs[rows_at, : len(ATTRS)]
             attrs[rows_at, : len(ATTRS)] = np.where(np.isnan(values), current, values)
-    mrows = conn.execute(
-        "SELECT tid, mood, weight, MIN(rank) FROM moods GROUP BY tid, mood"
-    ).fetchall()
+    mrows = conn.execute("SELECT tid, mood, weight, MIN(rank) FROM moods GROUP BY tid, mood").fetchall()
     present = sorted({r[1] for r in mrows} - set(BUILTIN_MOODS))
     mood_names = (*BUILTIN_MOODS, *present)
     moods = np.zeros((n, len(mood_names)), dtype=np.float32)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sequencer.adapters.store_rows import now, tid_of
+from sequencer.adapters.library.rows import now, tid_of
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
 
 
 def playlist_link(store: Store, key: str) -> dict[str, Any] | None:
@@ -30,9 +30,7 @@ def playlist_link(store: Store, key: str) -> dict[str, Any] | None:
     return {"playlist_id": row[0], "name": row[1], "snapshot_id": row[2], "updated_at": row[3]}
 
 
-def set_playlist_link(
-    store: Store, key: str, *, playlist_id: str, name: str, snapshot_id: str | None
-) -> None:
+def set_playlist_link(store: Store, key: str, *, playlist_id: str, name: str, snapshot_id: str | None) -> None:
     """Remember which Spotify playlist belongs to ``key``."""
     with store.transaction(bump=False) as conn:
         conn.execute(
@@ -52,9 +50,7 @@ def resolution(store: Store, track_id: str) -> tuple[str | None, float] | None:
     """The cached Spotify search result (uri or None for a miss, confidence), or None."""
     with store.transaction(write=False) as conn:
         tid = tid_of(conn, track_id)
-        row = conn.execute(
-            "SELECT uri, confidence FROM resolutions WHERE tid = ?", (tid,)
-        ).fetchone()
+        row = conn.execute("SELECT uri, confidence FROM resolutions WHERE tid = ?", (tid,)).fetchone()
     return None if row is None else (row[0], float(row[1]))
 
 
@@ -63,7 +59,6 @@ def set_resolution(store: Store, track_id: str, uri: str | None, confidence: flo
     with store.transaction(bump=False) as conn:
         tid = tid_of(conn, track_id)
         conn.execute(
-            "INSERT OR REPLACE INTO resolutions (tid, uri, confidence, query, resolved_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO resolutions (tid, uri, confidence, query, resolved_at) VALUES (?, ?, ?, ?, ?)",
             (tid, uri, float(confidence), query, now()),
         )

@@ -1,6 +1,6 @@
 """Moods and audio attributes per source: the writes behind hand tags, inference and analysis.
 
-Each value is stored with its source and the source's rank (see :mod:`sequencer.adapters.store_rows`),
+Each value is stored with its source and the source's rank (see :mod:`sequencer.adapters.library.rows`),
 so reading merges them by precedence without rewriting anything: a ``hand`` weight wins over an
 ``inferred`` one, an ``analysis`` tempo over an imported one.  Every function validates first
 and then writes in one transaction of ``store`` (these writes bump the change counter: they
@@ -14,15 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from sequencer.adapters.store_rows import ATTRIBUTE_SOURCES, ATTRS, MOOD_SOURCES, rank, tid_of, tids_for
+from sequencer.adapters.library.rows import ATTRIBUTE_SOURCES, ATTRS, MOOD_SOURCES, rank, tid_of, tids_for
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
 
 
-def set_moods(
-    store: Store, track_id: str, moods: Mapping[str, float], *, source: str, replace: bool = True
-) -> None:
+def set_moods(store: Store, track_id: str, moods: Mapping[str, float], *, source: str, replace: bool = True) -> None:
     """Set ``track_id``'s moods from ``source``.
 
     ``replace=True`` (default) makes ``moods`` the source's whole set for the track;
@@ -51,9 +49,7 @@ def set_moods_bulk(store: Store, rows: Iterable[tuple[str, Mapping[str, float]]]
     with store.transaction() as conn:
         tids = tids_for(conn, [track_id for track_id, _ in items])
         present = [(tids[i], m) for i, m in items if i in tids]
-        conn.executemany(
-            "DELETE FROM moods WHERE tid = ? AND source = ?", [(t, source) for t, _ in present]
-        )
+        conn.executemany("DELETE FROM moods WHERE tid = ? AND source = ?", [(t, source) for t, _ in present])
         conn.executemany(
             "INSERT OR REPLACE INTO moods (tid, mood, source, rank, weight) VALUES (?, ?, ?, ?, ?)",
             [(t, mood, source, source_rank, w) for t, m in present for mood, w in m],

@@ -1,7 +1,7 @@
 """Finding tracks in the library: by id, by a user's reference, by filters.
 
 Every function takes the connection of a transaction opened by
-:meth:`sequencer.adapters.store.Store.transaction` (the Store methods of the same names open it).
+:meth:`sequencer.adapters.library.store.Store.transaction` (the Store methods of the same names open it).
 
 - :func:`tracks_by_ids`: exact ids, in order; a missing one is a TrackNotFoundError;
 - :func:`find`: what a user typed (id, Spotify URI/link, ``Artist - Title``, a title), with
@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from sequencer.adapters.store_rows import SEP, ids_of, load_tracks, tids_for
+from sequencer.adapters.library.rows import SEP, ids_of, load_tracks, tids_for
 from sequencer.core.identity import spotify_uri
 from sequencer.core.track import Track, normalise_text, parse_track_ref, song_key
 from sequencer.errors import TrackNotFoundError
@@ -50,7 +50,7 @@ def tracks_by_uris(conn: sqlite3.Connection, uris: Sequence[str]) -> dict[str, T
     wanted = list(dict.fromkeys(u for u in uris if u))
     ids: dict[str, str] = {}
     for start in range(0, len(wanted), _URI_CHUNK):
-        chunk = wanted[start:start + _URI_CHUNK]
+        chunk = wanted[start : start + _URI_CHUNK]
         marks = ",".join("?" * len(chunk))
         for uri, track_id in conn.execute(f"SELECT uri, id FROM tracks WHERE uri IN ({marks})", chunk):
             ids.setdefault(str(uri), str(track_id))
@@ -61,10 +61,13 @@ def tracks_by_uris(conn: sqlite3.Connection, uris: Sequence[str]) -> dict[str, T
 def same_name_ids(conn: sqlite3.Connection, track_id: str) -> list[str]:
     """Ids of the recordings sharing ``track_id``'s match key (same artists and title, version
     suffixes included), in the order they were added."""
-    return [str(row[0]) for row in conn.execute(
-        "SELECT id FROM tracks WHERE match_key = (SELECT match_key FROM tracks WHERE id = ?) ORDER BY tid",
-        (track_id,),
-    )]
+    return [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT id FROM tracks WHERE match_key = (SELECT match_key FROM tracks WHERE id = ?) ORDER BY tid",
+            (track_id,),
+        )
+    ]
 
 
 def find(conn: sqlite3.Connection, ref: str) -> Track:
@@ -133,19 +136,22 @@ def _find_by_name(conn: sqlite3.Connection, artist: str | None, title: str) -> i
 _AMBIGUOUS_SHOWN = 5
 
 
-def _raise_ambiguous(
-    conn: sqlite3.Connection, title: str, norm_title: str, rows: Sequence[tuple[Any, ...]]
-) -> None:
+def _raise_ambiguous(conn: sqlite3.Connection, title: str, norm_title: str, rows: Sequence[tuple[Any, ...]]) -> None:
     """A bare title several tracks share: an error naming them, so that a hand tag or a
     journey's start never lands on a track picked silently."""
-    count = int(conn.execute(
-        "SELECT COUNT(*) FROM tracks WHERE substr(match_key, instr(match_key, '|') + 1) = ?", (norm_title,),
-    ).fetchone()[0])
+    count = int(
+        conn.execute(
+            "SELECT COUNT(*) FROM tracks WHERE substr(match_key, instr(match_key, '|') + 1) = ?",
+            (norm_title,),
+        ).fetchone()[0]
+    )
     names = list(dict.fromkeys(f"{', '.join(a.split(SEP))} - {t}" for _, a, t, _ in rows[:_AMBIGUOUS_SHOWN]))
     more = f" (and {count - _AMBIGUOUS_SHOWN} more)" if count > _AMBIGUOUS_SHOWN else ""
     raise TrackNotFoundError(
         f"{title!r} names {count} tracks in the library",
-        hint="say which, with its artist: " + " or ".join(repr(n) for n in names) + more
+        hint="say which, with its artist: "
+        + " or ".join(repr(n) for n in names)
+        + more
         + f"; or use an id from `moodseq library list --text {title!r} --ids`",
     )
 
@@ -189,10 +195,7 @@ def search(
     params: list[Any] = []
     order = "t.tid"
     if mood:
-        joins.append(
-            "JOIN (SELECT tid, weight, MIN(rank) FROM moods WHERE mood = ? GROUP BY tid) m "
-            "ON m.tid = t.tid"
-        )
+        joins.append("JOIN (SELECT tid, weight, MIN(rank) FROM moods WHERE mood = ? GROUP BY tid) m ON m.tid = t.tid")
         params.append(mood)
         conditions.append("m.weight > 0")
         order = "m.weight DESC, t.tid"
@@ -200,8 +203,7 @@ def search(
         norm = normalise_text(artist)
         match = "a.norm LIKE ? ESCAPE '\\'" if norm else "instr(lower(a.name), lower(?)) > 0"
         conditions.append(
-            "t.tid IN (SELECT ta.tid FROM track_artists ta JOIN artists a ON a.arid = ta.arid "
-            f"WHERE {match})"
+            f"t.tid IN (SELECT ta.tid FROM track_artists ta JOIN artists a ON a.arid = ta.arid WHERE {match})"
         )
         params.append(_contains(norm) if norm else artist.strip())
     if text:

@@ -1,6 +1,6 @@
 """Hand-tuning the library's moods: parse ``MOOD=WEIGHT`` words and store them as hand tags.
 
-Hand tags are the strongest mood source (see :mod:`sequencer.adapters.store`): they win over
+Hand tags are the strongest mood source (see :mod:`sequencer.adapters.library.store`): they win over
 every other source and survive re-imports.  A bare mood name means weight 1; weight 0 hides a
 mood other sources gave.
 
@@ -16,7 +16,7 @@ from sequencer.core.identity import spotify_uri
 from sequencer.errors import InputFileError
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
     from sequencer.core.moods import MoodVocabulary
     from sequencer.core.track import Track
 

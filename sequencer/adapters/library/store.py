@@ -3,21 +3,21 @@
 Everything stored goes through :meth:`Store.transaction` (beets' ``Transaction`` habit): one
 ``BEGIN IMMEDIATE … COMMIT`` per unit of work, rolled back on any error, so an import killed
 halfway leaves whole batches or nothing.  The schema is built by the named migrations in
-:mod:`sequencer.adapters.migrations`, with a backup before an existing library is migrated.
+:mod:`sequencer.adapters.library.migrations`, with a backup before an existing library is migrated.
 
 This module owns the connection: opening (with SQLite errors translated into advice),
 transactions, the change counter and the small key-value ``meta`` table.  :class:`Store` is
 the one object the rest of moodseq uses; each of its other methods is a thin door to the
 module that does the work:
 
-- :mod:`~sequencer.adapters.store_rows` — rows ↔ Track, source precedence, id lookups;
-- :mod:`~sequencer.adapters.store_queries` — ``tracks_by_ids``, ``find``, ``search``;
-- :mod:`~sequencer.adapters.store_features` — the cached feature table;
-- :mod:`~sequencer.adapters.store_moods` — moods and attributes per source;
-- :mod:`~sequencer.adapters.store_tags` — crowd tags;
-- :mod:`~sequencer.adapters.store_spotify` — playlist links and search resolutions;
-- :mod:`~sequencer.adapters.store_imports` — batched, resumable imports;
-- :mod:`~sequencer.adapters.store_stats` — ``library stats``.
+- :mod:`~sequencer.adapters.library.rows` — rows ↔ Track, source precedence, id lookups;
+- :mod:`~sequencer.adapters.library.queries` — ``tracks_by_ids``, ``find``, ``search``;
+- :mod:`~sequencer.adapters.library.features` — the cached feature table;
+- :mod:`~sequencer.adapters.library.moods` — moods and attributes per source;
+- :mod:`~sequencer.adapters.library.tags` — crowd tags;
+- :mod:`~sequencer.adapters.library.spotify_links` — playlist links and search resolutions;
+- :mod:`~sequencer.adapters.library.imports` — batched, resumable imports;
+- :mod:`~sequencer.adapters.library.stats` — ``library stats``.
 
 Precedence on read
 ------------------
@@ -47,18 +47,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sequencer.adapters import (
-    migrations,
-    store_features,
-    store_imports,
-    store_moods,
-    store_queries,
-    store_spotify,
-    store_stats,
-    store_tags,
-)
-from sequencer.adapters.store_imports import content_hash, new_track_id
-from sequencer.adapters.store_rows import ATTRIBUTE_SOURCES, MOOD_SOURCES, Progress, load_tracks
+from sequencer.adapters.library import features as store_features
+from sequencer.adapters.library import imports as store_imports
+from sequencer.adapters.library import migrations
+from sequencer.adapters.library import moods as store_moods
+from sequencer.adapters.library import queries as store_queries
+from sequencer.adapters.library import spotify_links as store_spotify
+from sequencer.adapters.library import stats as store_stats
+from sequencer.adapters.library import tags as store_tags
+from sequencer.adapters.library.imports import content_hash, new_track_id
+from sequencer.adapters.library.rows import ATTRIBUTE_SOURCES, MOOD_SOURCES, Progress, load_tracks
 from sequencer.errors import LibraryError
 
 if TYPE_CHECKING:
@@ -66,8 +64,19 @@ if TYPE_CHECKING:
     from sequencer.core.features import FeatureTable
     from sequencer.core.track import Track
 
-_ENVIRONMENTAL = ("locked", "busy", "readonly", "read-only", "disk", "full", "unable to open",
-                  "not a database", "malformed", "corrupt", "permission")
+_ENVIRONMENTAL = (
+    "locked",
+    "busy",
+    "readonly",
+    "read-only",
+    "disk",
+    "full",
+    "unable to open",
+    "not a database",
+    "malformed",
+    "corrupt",
+    "permission",
+)
 
 
 def _is_environmental(error: sqlite3.Error) -> bool:
@@ -243,9 +252,7 @@ class Store:
         try:
             yield conn
             if bump and conn.total_changes != before:
-                conn.execute(
-                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'"
-                )
+                conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'")
             conn.execute("COMMIT")
         except BaseException as error:
             if conn.in_transaction:
@@ -270,8 +277,7 @@ class Store:
             raise ValueError("'changes' is the library's change counter and cannot be set")
         with self.transaction(bump=False) as conn:
             conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value)),
             )
 
@@ -280,7 +286,6 @@ class Store:
         with self.transaction(write=False) as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone()
         return int(row[0])
-
 
     def count(self) -> int:
         """Number of tracks in the library."""
@@ -337,9 +342,7 @@ class Store:
 
     # -- moods, attributes, tags -----------------------------------------------------------
 
-    def set_moods(
-        self, track_id: str, moods: Mapping[str, float], *, source: str, replace: bool = True
-    ) -> None:
+    def set_moods(self, track_id: str, moods: Mapping[str, float], *, source: str, replace: bool = True) -> None:
         """Set ``track_id``'s moods from ``source`` (``replace=False``: only the named moods)."""
         store_moods.set_moods(self, track_id, moods, source=source, replace=replace)
 
@@ -355,9 +358,7 @@ class Store:
         """Store attribute values from ``source`` (e.g. "analysis"); unknown names are refused."""
         store_moods.set_attributes(self, track_id, attrs, source=source)
 
-    def set_tags(
-        self, track_id: str, tags: Mapping[str, float], *, source: str, fetched_at: str
-    ) -> None:
+    def set_tags(self, track_id: str, tags: Mapping[str, float], *, source: str, fetched_at: str) -> None:
         """Replace ``source``'s crowd tags of a track and remember when they were fetched."""
         store_tags.set_tags(self, track_id, tags, source=source, fetched_at=fetched_at)
 
@@ -375,12 +376,9 @@ class Store:
         """The Spotify playlist stored for ``key`` (profile/name), or None."""
         return store_spotify.playlist_link(self, key)
 
-    def set_playlist_link(
-        self, key: str, *, playlist_id: str, name: str, snapshot_id: str | None
-    ) -> None:
+    def set_playlist_link(self, key: str, *, playlist_id: str, name: str, snapshot_id: str | None) -> None:
         """Remember which Spotify playlist belongs to ``key``."""
-        store_spotify.set_playlist_link(self, key, playlist_id=playlist_id, name=name,
-                                        snapshot_id=snapshot_id)
+        store_spotify.set_playlist_link(self, key, playlist_id=playlist_id, name=name, snapshot_id=snapshot_id)
 
     def delete_playlist_link(self, key: str) -> None:
         """Forget the playlist stored for ``key`` (no error if none)."""
@@ -428,10 +426,16 @@ class Store:
         with self.transaction(write=False) as conn:
             return store_stats.count_without_moods(conn)
 
+
 # The cache helpers' old private names: benchmarks/import_bench.py imports them from here.
 _load_feature_cache = store_features.load_feature_cache
 _save_feature_cache = store_features.save_feature_cache
 
 __all__ = [
-    "ATTRIBUTE_SOURCES", "MOOD_SOURCES", "Progress", "Store", "content_hash", "new_track_id",
+    "ATTRIBUTE_SOURCES",
+    "MOOD_SOURCES",
+    "Progress",
+    "Store",
+    "content_hash",
+    "new_track_id",
 ]

@@ -7,7 +7,7 @@ hundred rows it keeps (plus the start/end tracks) are loaded as Track objects.
 
 Sources, in order:
 
-1. the library database at ``app.library_path`` when the file exists and holds tracks;
+1. the library database at ``library_path`` when the file exists and holds tracks;
 2. an explicitly named library (``--library`` / ``MOODSEQ_LIBRARY``) that does not exist is an
    error (a typo must not silently fall back to the demo);
 3. otherwise the built-in demo library.
@@ -20,14 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sequencer.core.profile import Profile
 from sequencer.core.track import Track
 from sequencer.errors import LibraryError
-
-if TYPE_CHECKING:
-    from sequencer.cli.context import AppContext
 
 #: Rows kept from the table, as a multiple of the build's own candidate budget: the margin
 #: lets artist/track exclusions (which the columns cannot decide) remove some and still leave
@@ -49,8 +45,13 @@ class LibraryInput:
     on to ``build_playlist(start=…, end=…)`` so both sides agree on the track)."""
 
 
-def load_for_build(app: AppContext, profile: Profile, *, include_refs: Sequence[str] = ()) -> LibraryInput:
+def load_for_build(
+    library_path: Path, profile: Profile, *, explicit: bool = False, include_refs: Sequence[str] = ()
+) -> LibraryInput:
     """The tracks to build ``profile`` from, with the tracks named in ``include_refs`` included.
+
+    ``explicit`` says the user named the library (``--library`` / ``MOODSEQ_LIBRARY``): then a
+    missing or empty file is an error instead of a fall-back to the demo.
 
     Raises
     ------
@@ -59,22 +60,25 @@ def load_for_build(app: AppContext, profile: Profile, *, include_refs: Sequence[
     TrackNotFoundError
         when a ref names no track in the library (with suggestions).
     """
-    path = app.library_path
+    path = library_path
     if path.is_file():
         loaded = _from_store(path, profile, include_refs)
         if loaded is not None:
             return loaded
-        if app.library_explicit:
-            raise LibraryError(f"the library at {path} has no tracks",
-                               hint="import music first: moodseq import csv FILE")
-    elif app.library_explicit:
+        if explicit:
+            raise LibraryError(
+                f"the library at {path} has no tracks", hint="import music first: moodseq import csv FILE"
+            )
+    elif explicit:
         raise LibraryError(f"no library at {path}", hint="import music first: moodseq import csv FILE")
     from sequencer.adapters.demo import load_demo_tracks
 
     tracks = load_demo_tracks()
     return LibraryInput(
-        tracks=tracks, library_size=len(tracks),
-        description=f"the built-in demo library ({len(tracks)} tracks)", is_demo=True,
+        tracks=tracks,
+        library_size=len(tracks),
+        description=f"the built-in demo library ({len(tracks)} tracks)",
+        is_demo=True,
     )
 
 
@@ -82,7 +86,7 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
     """Candidates from the library database (None when it has no tracks)."""
     import numpy as np
 
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
     from sequencer.core.candidates import candidate_budget, candidate_rows
 
     with Store.open(path) as store:
@@ -102,6 +106,9 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
         ids = [str(i) for i in table.ids[rows] if str(i) not in pinned_ids]
         tracks = pinned + store.tracks_by_ids(ids)
     return LibraryInput(
-        tracks=tracks, library_size=len(table),
-        description=f"your library {path} ({len(table):,} tracks)", is_demo=False, refs=refs,
+        tracks=tracks,
+        library_size=len(table),
+        description=f"your library {path} ({len(table):,} tracks)",
+        is_demo=False,
+        refs=refs,
     )

@@ -162,9 +162,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 
 def applied(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations already recorded in ``conn``'s database."""
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-    ).fetchone()
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
     if not exists:
         return []
     return [row[0] for row in conn.execute("SELECT name FROM schema_migrations ORDER BY rowid")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sequencer.adapters.store_rows import ATTRS
+from sequencer.adapters.library.rows import ATTRS
 
 
 def stats(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -20,13 +20,13 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
         return int(conn.execute(sql).fetchone()[0])
 
     tracks = one("SELECT count(*) FROM tracks")
-    by_source = dict(conn.execute(
-        "SELECT source, count(DISTINCT tid) FROM moods WHERE weight > 0 GROUP BY source"
-    ))
-    moods = dict(conn.execute(
-        "SELECT mood, count(*) FROM (SELECT tid, mood, weight, MIN(rank) FROM moods GROUP BY tid, mood) "
-        "WHERE weight > 0 GROUP BY mood ORDER BY count(*) DESC"
-    ))
+    by_source = dict(conn.execute("SELECT source, count(DISTINCT tid) FROM moods WHERE weight > 0 GROUP BY source"))
+    moods = dict(
+        conn.execute(
+            "SELECT mood, count(*) FROM (SELECT tid, mood, weight, MIN(rank) FROM moods GROUP BY tid, mood) "
+            "WHERE weight > 0 GROUP BY mood ORDER BY count(*) DESC"
+        )
+    )
     coverage = {}
     for name in ATTRS:
         coverage[name] = one(f'SELECT count(DISTINCT tid) FROM attributes WHERE "{name}" IS NOT NULL')
@@ -42,9 +42,7 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
         "albums": one("SELECT count(*) FROM albums"),
         "songs": one("SELECT count(DISTINCT song_key) FROM tracks"),
         "with_spotify_uri": one("SELECT count(*) FROM tracks WHERE uri IS NOT NULL"),
-        "with_moods": one(
-            "SELECT count(*) FROM (SELECT tid FROM moods GROUP BY tid HAVING max(weight) > 0)"
-        ),
+        "with_moods": one("SELECT count(*) FROM (SELECT tid FROM moods GROUP BY tid HAVING max(weight) > 0)"),
         "mood_sources": by_source,
         "moods": moods,
         "attributes": coverage,
@@ -56,7 +54,8 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
 
 def count_without_moods(conn: sqlite3.Connection) -> int:
     """How many tracks have no mood with a weight above 0 from any source (one query)."""
-    return int(conn.execute(
-        "SELECT count(*) FROM tracks WHERE tid NOT IN "
-        "(SELECT tid FROM moods GROUP BY tid HAVING max(weight) > 0)"
-    ).fetchone()[0])
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM tracks WHERE tid NOT IN (SELECT tid FROM moods GROUP BY tid HAVING max(weight) > 0)"
+        ).fetchone()[0]
+    )

@@ -1,7 +1,7 @@
 """Library rows ↔ :class:`~sequencer.core.track.Track`: the shared vocabulary of the store modules.
 
 Every ``store_*`` module reads and writes through the helpers here, with the connection of a
-transaction opened by :meth:`sequencer.adapters.store.Store.transaction`:
+transaction opened by :meth:`sequencer.adapters.library.store.Store.transaction`:
 
 - the source precedence (:data:`MOOD_SOURCES`, :data:`ATTRIBUTE_SOURCES`, :func:`rank`);
 - track loading: :func:`load_tracks` builds Tracks with three queries per :data:`CHUNK` of ids,
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sequencer.adapters import migrations
+from sequencer.adapters.library import migrations
 from sequencer.core.track import Track
 from sequencer.errors import TrackNotFoundError
 
@@ -37,8 +37,7 @@ Progress = Callable[[int, int], None]
 
 _ATTR_LIST = ", ".join(f'"{a}"' for a in ATTRS)
 _TRACK_COLUMNS = (
-    "t.tid, t.id, t.title, t.artists, t.duration_s, COALESCE(al.name, ''), t.isrc, t.uri, "
-    "t.path, t.explicit, t.genres"
+    "t.tid, t.id, t.title, t.artists, t.duration_s, COALESCE(al.name, ''), t.isrc, t.uri, t.path, t.explicit, t.genres"
 )
 
 
@@ -58,7 +57,7 @@ def load_tracks(conn: sqlite3.Connection, tids: list[int] | None) -> list[Track]
         return _load_where(conn, "", [])
     result: list[Track] = []
     for start in range(0, len(tids), CHUNK):
-        chunk = tids[start:start + CHUNK]
+        chunk = tids[start : start + CHUNK]
         result.extend(_load_where(conn, f"IN ({','.join('?' * len(chunk))})", chunk))
     return result
 
@@ -67,16 +66,16 @@ def _load_where(conn: sqlite3.Connection, condition: str, params: list[int]) -> 
     """Tracks whose tid satisfies ``tid <condition>`` (empty = all)."""
     where = f"WHERE t.tid {condition}" if condition else ""
     rows = conn.execute(
-        f"SELECT {_TRACK_COLUMNS} FROM tracks t LEFT JOIN albums al ON al.aid = t.album_id "
-        f"{where} ORDER BY t.tid",
+        f"SELECT {_TRACK_COLUMNS} FROM tracks t LEFT JOIN albums al ON al.aid = t.album_id {where} ORDER BY t.tid",
         params,
     ).fetchall()
     sub = f"WHERE tid {condition}" if condition else ""
-    attrs = _merge_attribute_rows(conn.execute(
-        f"SELECT tid, {_ATTR_LIST} FROM attributes {sub} "
-        "ORDER BY tid, rank DESC",
-        params,
-    ))
+    attrs = _merge_attribute_rows(
+        conn.execute(
+            f"SELECT tid, {_ATTR_LIST} FROM attributes {sub} ORDER BY tid, rank DESC",
+            params,
+        )
+    )
     moods: dict[int, dict[str, float]] = {}
     for tid, mood, weight, _ in conn.execute(
         f"SELECT tid, mood, weight, MIN(rank) FROM moods {sub} GROUP BY tid, mood", params
@@ -102,9 +101,7 @@ def _merge_attribute_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[flo
     return merged
 
 
-def _track_from_row(
-    row: tuple[Any, ...], attrs: list[float | None] | None, moods: dict[str, float]
-) -> Track:
+def _track_from_row(row: tuple[Any, ...], attrs: list[float | None] | None, moods: dict[str, float]) -> Track:
     """A Track from a ``_TRACK_COLUMNS`` row plus merged attributes and moods."""
     _tid, track_id, title, artists, duration, album, isrc, uri, path, explicit, genres = row
     values: dict[str, Any] = {}
@@ -143,10 +140,8 @@ def tids_for(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:
     """track id → tid for the ids that exist."""
     found: dict[str, int] = {}
     for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start:start + CHUNK])
-        found.update(conn.execute(
-            f"SELECT id, tid FROM tracks WHERE id IN ({','.join('?' * len(chunk))})", chunk
-        ))
+        chunk = list(ids[start : start + CHUNK])
+        found.update(conn.execute(f"SELECT id, tid FROM tracks WHERE id IN ({','.join('?' * len(chunk))})", chunk))
     return found
 
 
@@ -154,8 +149,6 @@ def ids_of(conn: sqlite3.Connection, tids: list[int]) -> dict[int, str]:
     """tid → track id for ``tids``."""
     found: dict[int, str] = {}
     for start in range(0, len(tids), CHUNK):
-        chunk = tids[start:start + CHUNK]
-        found.update(conn.execute(
-            f"SELECT tid, id FROM tracks WHERE tid IN ({','.join('?' * len(chunk))})", chunk
-        ))
+        chunk = tids[start : start + CHUNK]
+        found.update(conn.execute(f"SELECT tid, id FROM tracks WHERE tid IN ({','.join('?' * len(chunk))})", chunk))
     return found

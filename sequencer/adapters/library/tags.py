@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from sequencer.adapters.store_rows import tid_of
+from sequencer.adapters.library.rows import tid_of
 
 if TYPE_CHECKING:
-    from sequencer.adapters.store import Store
+    from sequencer.adapters.library.store import Store
 
 
-def set_tags(
-    store: Store, track_id: str, tags: Mapping[str, float], *, source: str, fetched_at: str
-) -> None:
+def set_tags(store: Store, track_id: str, tags: Mapping[str, float], *, source: str, fetched_at: str) -> None:
     """Replace ``source``'s crowd tags of a track and remember when they were fetched."""
     with store.transaction(bump=False) as conn:
         tid = tid_of(conn, track_id)
@@ -54,7 +52,5 @@ def tag_fetched_at(store: Store, track_id: str, source: str) -> str | None:
     """When ``source``'s tags for the track were last fetched (None = never)."""
     with store.transaction(write=False) as conn:
         tid = tid_of(conn, track_id)
-        row = conn.execute(
-            "SELECT fetched_at FROM tag_fetches WHERE tid = ? AND source = ?", (tid, source)
-        ).fetchone()
+        row = conn.execute("SELECT fetched_at FROM tag_fetches WHERE tid = ? AND source = ?", (tid, source)).fetchone()
     return None if row is None else str(row[0])

@@ -1,6 +1,6 @@
 """Writing import records into the library: identity matching, merging, batched SQL.
 
-Used by :meth:`sequencer.adapters.store.Store.upsert_records`, which owns the transactions;
+Used by :meth:`sequencer.adapters.library.store.Store.upsert_records`, which owns the transactions;
 every function here takes the connection of an open transaction.
 
 1. :func:`load_known` reads what the library already holds (one query);
@@ -90,8 +90,7 @@ def load_known(conn: sqlite3.Connection) -> Known:
     """Read every stored recording's identities (one query)."""
     known = Known()
     for tid, track_id, uri, isrc, key, duration, digest, genres in conn.execute(
-        "SELECT tid, id, uri, isrc, match_key, duration_s, content_hash, genres FROM tracks "
-        "ORDER BY tid"
+        "SELECT tid, id, uri, isrc, match_key, duration_s, content_hash, genres FROM tracks ORDER BY tid"
     ):
         known.index.add(track_id, uri, isrc, key, duration)
         known.tids[track_id] = tid
@@ -117,7 +116,7 @@ def plan(records: Sequence[ImportRecord], known: Known, report: ImportReport) ->
     "update" a track.)  A new recording keeps the duration of the record that created it, a
     known one its stored duration, so a re-import finds the very same recordings.
     """
-    from sequencer.adapters.store_imports import content_hash, new_track_id
+    from sequencer.adapters.library.imports import content_hash, new_track_id
 
     index = known.index
     idents = [_identities(record.track) for record in records]
@@ -132,9 +131,7 @@ def plan(records: Sequence[ImportRecord], known: Known, report: ImportReport) ->
         index.add(found, uri, isrc, key, track.duration_s)
         first_pass.append(found)
     groups: dict[str, list[int]] = {}
-    for position, (record, (uri, isrc, key), found) in enumerate(
-        zip(records, idents, first_pass, strict=True)
-    ):
+    for position, (record, (uri, isrc, key), found) in enumerate(zip(records, idents, first_pass, strict=True)):
         if key and len(index.by_key.get(key, ())) > 1:  # only name matches can change
             track = record.track
             found = index.find(track.id or None, uri, isrc, key, track.duration_s) or found
@@ -232,32 +229,41 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
     """Write one batch of planned writes (inside the caller's transaction)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     artist_ids = _name_ids(
-        conn, "artists",
+        conn,
+        "artists",
         {(name, fast_normalise(name)) for w in batch for name in w.record.track.artists},
         "INSERT OR IGNORE INTO artists (name, norm) SELECT name, extra FROM {temp}",
         "SELECT a.arid, a.name, a.norm FROM artists a JOIN {temp} n ON a.name = n.name",
     )
     artist_by_name = {name: arid for (name, _norm), arid in artist_ids.items()}
     album_ids = _name_ids(
-        conn, "albums",
+        conn,
+        "albums",
         {(w.record.track.album, _first(w.record.track)) for w in batch if w.record.track.album},
         "INSERT OR IGNORE INTO albums (name, artist) SELECT name, extra FROM {temp}",
-        "SELECT a.aid, a.name, a.artist FROM albums a JOIN {temp} n "
-        "ON a.name = n.name AND a.artist = n.extra",
+        "SELECT a.aid, a.name, a.artist FROM albums a JOIN {temp} n ON a.name = n.name AND a.artist = n.extra",
     )
     next_tid = int(conn.execute("SELECT COALESCE(MAX(tid), 0) + 1 FROM tracks").fetchone()[0])
     new_rows, update_rows = [], []
     for write in batch:
         track = write.record.track
         album_id = album_ids.get((track.album, _first(track))) if track.album else None
-        genres = SEP.join(_union(
-            [g for g in known.genres.get(write.track_id, "").split(SEP) if g], track.genres
-        ))
+        genres = SEP.join(_union([g for g in known.genres.get(write.track_id, "").split(SEP) if g], track.genres))
         shared = (
-            track.title, SEP.join(track.artists), fast_normalise(track.artist), album_id,
-            track.duration_s, write.isrc, write.uri, track.path,
+            track.title,
+            SEP.join(track.artists),
+            fast_normalise(track.artist),
+            album_id,
+            track.duration_s,
+            write.isrc,
+            write.uri,
+            track.path,
             None if track.explicit is None else int(track.explicit),
-            genres, write.key, fast_song_key(_first(track), track.title), write.digest, now,
+            genres,
+            write.key,
+            fast_song_key(_first(track), track.title),
+            write.digest,
+            now,
         )
         if write.new:
             known.tids[write.track_id] = next_tid
