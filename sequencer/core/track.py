@@ -63,6 +63,14 @@ class Track:
     path: str | None = None
     energy_estimated: bool = False
     """True when ``energy`` was estimated from the moods rather than known."""
+    sound: tuple[float, ...] | None = None
+    """The sound vector of ``flow.md`` v2 (None = no evidence of how the track sounds)."""
+    confidence: float = 1.0
+    """How much evidence the moods rest on, in [0, 1] (``flow.md`` v2: scales the mood fit)."""
+    playlists: tuple[str, ...] = ()
+    """Names of the user's playlists this track is in (evidence of its sound and context)."""
+    year: int | None = None
+    """Release year, when known."""
 
     __hash__ = None  # type: ignore[assignment]  # why: moods is a mapping; hash ids instead
 
