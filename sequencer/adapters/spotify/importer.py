@@ -67,7 +67,7 @@ class SpotifyImport:
     """True: audio features added; False: the app may not read them (403); None: not asked."""
 
 
-def _take(entries: Iterable[dict[str, Any]], into: SpotifyImport, seen: set[str]) -> int:
+def _take(entries: Iterable[dict[str, Any] | None], into: SpotifyImport, seen: set[str]) -> int:
     """Add the tracks of saved-track / playlist-item entries; return how many were usable."""
     taken = 0
     for entry in entries:
