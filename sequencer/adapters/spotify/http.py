@@ -137,7 +137,6 @@ class GuardedSession(requests.Session):
         super().__init__()
         self.default_timeout = default_timeout
         self.max_bytes = max_bytes
-        self.max_redirects = 0
         adapter = _Adapter()
         self.mount("http://", adapter)
         self.mount("https://", adapter)

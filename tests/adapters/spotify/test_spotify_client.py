@@ -161,7 +161,7 @@ def test_timeouts_count_as_uncertain_writes(
     client = build_client(replace(settings, timeout_s=0.1), policy=RetryPolicy(sleep=lambda s: None))
     fake_spotify.faults.slow_s = 0.3
     fake_spotify.force("slow", after=True, method="POST")
-    with pytest.raises(UncertainWriteError, match="no complete answer within 0.1 s"):
+    with pytest.raises(UncertainWriteError, match=r"no complete answer within 0\.1 s"):
         client.create_playlist("X", "d")
 
 

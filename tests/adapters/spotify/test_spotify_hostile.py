@@ -1,0 +1,154 @@
+"""Hostile answers from the Spotify side: trickles, redirects, wrong types, endless pages, raw
+server text.  Each ends in the right result or a one-line error, never a hang or a traceback."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from sequencer.adapters.spotify import client as client_module
+from sequencer.adapters.spotify.client import RetryPolicy, SpotifyClient, build_client
+from sequencer.adapters.spotify.errors import BadAnswerError, BadRequestError, UnavailableError, UncertainWriteError
+from sequencer.adapters.spotify.http import clean_text
+from sequencer.adapters.spotify.settings import SpotifySettings
+from sequencer.adapters.spotify.tokens import TokenCache
+from sequencer.errors import RemoteServiceError
+from tests.fakes.spotify_server import FakeSpotify
+
+
+@pytest.fixture
+def other_origin() -> Iterator[FakeSpotify]:
+    """A second server, standing for another origin a redirect points at."""
+    server = FakeSpotify(seed=3, catalog_size=1).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def quick(settings: SpotifySettings, logged_in: TokenCache) -> SpotifyClient:
+    """A client with a 0.5 s timeout and two tries per safe call, never really sleeping."""
+    return build_client(replace(settings, timeout_s=0.5), policy=RetryPolicy(attempts=2, sleep=lambda s: None))
+
+
+def test_a_trickling_answer_hits_the_whole_request_deadline(quick: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """One byte every 50 ms never trips a per-read timeout of 0.5 s; the whole-request deadline
+    ends each try after 0.5 s (before: 6 s per try for this 120-byte answer, for ever for a
+    longer one)."""
+    fake_spotify.answer(r"/v1/me", {"id": "alice", "display_name": "x" * 60}, trickle_s=0.05, times=5)
+    started = time.monotonic()
+    with pytest.raises(UnavailableError, match=r"no complete answer within 0\.5 s"):
+        quick.me()
+    assert time.monotonic() - started < 2.5
+
+
+def test_a_trickling_create_is_an_uncertain_write(quick: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """A POST whose answer trickles is not resent: it is reported as unconfirmed."""
+    fake_spotify.answer(r"/v1/me/playlists", {"id": "x" * 22}, method="POST", trickle_s=0.05)
+    with pytest.raises(UncertainWriteError, match="no complete answer"):
+        quick.create_playlist("Night", "d")
+    assert len(fake_spotify.calls("POST", r"/v1/me/playlists")) == 1
+
+
+def test_a_redirect_to_another_origin_is_never_followed(
+    client: SpotifyClient, fake_spotify: FakeSpotify, other_origin: FakeSpotify
+) -> None:
+    """A 307 on create (which would resend the body) or on adding items: nothing reaches the
+    other origin, and the error names only the origin (before: the create and every track URI
+    were resent there)."""
+    target = f"{other_origin.url}/v1/me/playlists"
+    fake_spotify.answer(r"/v1/me/playlists", b"", status=307, method="POST", headers={"Location": target})
+    with pytest.raises(RemoteServiceError, match=f"redirect \\(307\\) to {other_origin.url} \\(not followed"):
+        client.create_playlist("Night", "d")
+    fake_spotify.answer(r"/v1/playlists/.*/items", b"", status=308, headers={"Location": target + "?x=1"})
+    with pytest.raises(RemoteServiceError, match="not followed"):
+        client.add_items("p" * 22, ["spotify:track:" + "a" * 22])
+    assert other_origin.requests == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "needle"),
+    [
+        (r"/v1/me", ["alice"], "expected an object, got list"),
+        (r"/v1/me", {"id": 5}, "no text 'id'"),
+        (r"/v1/me/playlists", {"items": "abc", "total": 1}, "items are not a list of objects"),
+        (r"/v1/me/playlists", {"items": [], "total": "many"}, "page fields of the wrong type"),
+        (r"/v1/me/playlists", b"<html>not json</html>", "not JSON"),
+    ],
+)
+def test_answers_of_the_wrong_type_are_clear_errors(
+    client: SpotifyClient, fake_spotify: FakeSpotify, path: str, body: object, needle: str
+) -> None:
+    """Wrong JSON types (or no JSON) from the API: BadAnswerError naming the call, no traceback."""
+    fake_spotify.answer(path, body)
+    call = client.me if path == r"/v1/me" else lambda: list(client.my_playlists())
+    with pytest.raises(BadAnswerError, match=needle):
+        call()
+
+
+def test_malformed_tracks_are_skipped_not_fatal(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """A search hit whose fields have the wrong types is left out; good hits still count."""
+    good = next(iter(fake_spotify.catalog.values()))
+    bad = dict(good, name=["not", "text"], artists="Kavinsky")
+    fake_spotify.answer(r"/v1/search", {"tracks": {"items": [bad, None, good], "total": 3}})
+    assert client.search_tracks("track:x") == [good]
+
+
+def test_an_error_body_of_the_wrong_shape_is_a_clear_error(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """A 400 whose body is a list (spotipy itself raised AttributeError on it)."""
+    fake_spotify.answer(r"/v1/me", [1, 2], status=400)
+    with pytest.raises(BadRequestError, match=r"rejected GET /me as invalid: \[1, 2\]"):
+        client.me()
+
+
+def test_server_error_text_is_cleaned(client: SpotifyClient, fake_spotify: FakeSpotify, logged_in: TokenCache) -> None:
+    """Escape sequences and control characters out, a 100 KB message capped, the login's token
+    redacted even when the server echoes it (before: printed raw)."""
+    token = (logged_in.get_cached_token() or {})["access_token"]
+    message = "\x1b[2J\x1b]0;pwned\x07bad\r\nthing " + token + " code=AC-secret123 " + "x" * 100_000
+    fake_spotify.answer(r"/v1/me", {"error": {"status": 400, "message": message}}, status=400)
+    with pytest.raises(BadRequestError) as caught:
+        client.me()
+    text = caught.value.message
+    assert "\x1b" not in text and "\r" not in text and "\n" not in text and "\x07" not in text
+    assert token not in text and "AC-secret123" not in text
+    assert "bad thing *** code=***" in text
+    assert len(text) < 400
+
+
+def test_clean_text_keeps_ordinary_messages() -> None:
+    """Plain messages pass unchanged."""
+    assert clean_text("Invalid limit") == "Invalid limit"
+    assert clean_text("Only valid bearer authentication supported") == "Only valid bearer authentication supported"
+
+
+def test_pages_stop_at_the_total(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """A page that claims a next page but reaches the total ends the list (one request)."""
+    fake_spotify.add_user("bob", "Bob")
+    items = [{"id": f"{i:022d}", "name": "p", "description": "", "owner": {"id": "alice"}} for i in range(3)]
+    fake_spotify.answer(r"/v1/me/playlists", {"items": items, "total": 3, "next": "http://x/next"}, times=99)
+    assert len(list(client.my_playlists())) == 3
+    assert len(fake_spotify.calls("GET", r"/v1/me/playlists")) == 1
+
+
+def test_the_same_page_again_is_an_error(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """A server that ignores the offset and always says "next" (before: an endless loop)."""
+    items = [{"id": f"{i:022d}", "name": "p", "description": "", "owner": {"id": "alice"}} for i in range(50)]
+    fake_spotify.answer(r"/v1/me/playlists", {"items": items, "next": "http://x/next"}, times=99)
+    with pytest.raises(BadAnswerError, match="the same page again at offset 50"):
+        list(client.my_playlists())
+    assert len(fake_spotify.calls("GET", r"/v1/me/playlists")) == 2
+
+
+def test_a_list_that_never_ends_is_capped(
+    client: SpotifyClient, fake_spotify: FakeSpotify, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New items on every page, no total, always a next page: stops after MAX_PAGES pages."""
+    monkeypatch.setattr(client_module, "MAX_PAGES", 4)
+    for page in range(6):
+        items = [{"id": f"{page:02d}{i:020d}", "name": "p", "owner": {"id": "alice"}} for i in range(50)]
+        fake_spotify.answer(r"/v1/me/playlists", {"items": items, "next": "http://x/next"})
+    with pytest.raises(RemoteServiceError, match="did not end after 4 pages \\(200 items\\)"):
+        list(client.my_playlists())
