@@ -43,7 +43,6 @@ from sequencer.adapters.spotify.errors import (
 )
 from sequencer.adapters.spotify.http import (
     AnswerTooLarge,
-    DeadlineExceeded,
     GuardedSession,
     RedirectRefused,
     clean_text,
@@ -293,10 +292,13 @@ class SpotifyClient:
                     continue
                 raise BadRequestError(what, _detail(error)) from None
             except SpotifyOauthError as error:
-                raise not_logged_in(f"Spotify refused the saved login ({error.error or 'no reason'})") from None
+                cache = self.manager.cache_handler if self.manager is not None else None
+                raise auth.refused(error, cache, "Spotify refused the saved login") from None
             except requests.RequestException as error:
                 self.policy.count(f"net_{type(error).__name__}")
-                cause = str(error) if isinstance(error, DeadlineExceeded) else type(error).__name__
+                cause = type(error).__name__
+                if isinstance(error, requests.Timeout) and isinstance(self.sp.requests_timeout, (int, float)):
+                    cause = f"no complete answer within {self.sp.requests_timeout:g} s"
                 if not repeatable and not _never_sent(error):
                     raise UncertainWriteError(what, cause) from None
                 failures += 1
