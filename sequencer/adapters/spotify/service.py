@@ -18,6 +18,7 @@ from sequencer.adapters.spotify.push import (
     PlaylistMemory,
     PushPlan,
     PushResult,
+    default_name,
     plan_push,
     push_target,
     push_uris,
@@ -43,6 +44,23 @@ def connect(
     """
     settings = settings_from_env(env, config_dir)
     return build_client(settings, policy=RetryPolicy(sleep=sleep or _sleep, on_wait=on_wait))
+
+
+def login_warning(env: Mapping[str, str], config_dir: Path) -> str | None:
+    """A warning when the saved login ends within a week (Spotify's six-month limit)."""
+    settings = settings_from_env(env, config_dir)
+    if settings.token:
+        return None
+    from sequencer.adapters.spotify.tokens import TokenCache
+
+    return TokenCache(settings.token_path).expiry_warning()
+
+
+def login_ends(env: Mapping[str, str], config_dir: Path) -> float | None:
+    """When the saved login ends (None when unknown)."""
+    from sequencer.adapters.spotify.tokens import TokenCache
+
+    return TokenCache(settings_from_env(env, config_dir).token_path).expires_at()
 
 
 def _sleep(seconds: float) -> None:
@@ -72,6 +90,8 @@ class PushOutcome:
     resolution: Resolution
     result: PushResult | None = None
     plan: PushPlan | None = None
+    offline: bool = False
+    """A dry run without a login: from the library's search cache only, Spotify not asked."""
 
 
 @contextmanager
@@ -90,7 +110,7 @@ def library_links(library_path: Path, data_dir: Path) -> Iterator[tuple[Playlist
 
 
 def push_tracks(
-    client: SpotifyClient,
+    client: SpotifyClient | None,
     tracks: Sequence[Track],
     *,
     profile_name: str | None,
@@ -100,7 +120,20 @@ def push_tracks(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> PushOutcome:
-    """Resolve ``tracks`` to URIs and push them as one playlist (or plan it, with ``dry_run``)."""
+    """Resolve ``tracks`` to URIs and push them as one playlist (or plan it, with ``dry_run``).
+
+    Without a client (not logged in) only a dry run is possible: tracks resolve from their own
+    links and the library's search cache, and the playlist's current state is unknown.
+    """
+    if client is None:
+        if not dry_run:
+            from sequencer.adapters.spotify.errors import not_logged_in
+
+            raise not_logged_in()
+        resolution = resolve_tracks(None, tracks, cache=cache, save=False)
+        title = name or default_name(profile_name)
+        plan = PushPlan("unknown", title, None, 0, len(resolution.uris), 0, 0, False)
+        return PushOutcome(resolution, plan=plan, offline=True)
     user = str(client.me()["id"])
     resolution = resolve_tracks(client, tracks, cache=cache, save=not dry_run)
     if tracks and not resolution.uris:
