@@ -147,3 +147,24 @@ def test_wrong_types_from_the_api_are_one_line(fake: FakeSpotify) -> None:
     result = CliRunner().invoke(cli, ["spotify", "whoami"])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert "Error: Spotify sent an answer to GET /me that moodseq cannot read (no text 'id')" in result.stderr
+
+
+def test_push_after_a_lost_create_leaves_no_duplicate(
+    fake: FakeSpotify, tmp_path: Path, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`moodseq push` three times while every create is answered 503 after being applied and the
+    playlist list lags: one playlist in the end (before: three empty duplicates per run)."""
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    fake.list_lag = 6
+    for _ in range(9):
+        fake.force("server_error", after=True, method="POST", path="/v1/me/playlists")
+    path = saved(fake, tmp_path)
+    first = CliRunner().invoke(cli, ["push", str(path), "--name", "Night"])
+    assert first.exit_code == 2 and isinstance(first.exception, SystemExit)
+    assert "Error: Spotify did not confirm creating the playlist 'Night'" in first.stderr
+    assert (isolated_dirs / "data" / "spotify-pending.json").exists()
+    for _ in range(2):
+        again = CliRunner().invoke(cli, ["push", str(path), "--name", "Night"])
+        assert again.exit_code == 0, again.output
+    assert len(fake.calls("POST", "/v1/me/playlists")) == 1
+    assert [p.name for p in fake.user_playlists()] == ["Night"]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sequencer.adapters.spotify.client import RetryPolicy, SpotifyClient, Wait, build_client
+from sequencer.adapters.spotify.pending import PendingCreates
 from sequencer.adapters.spotify.push import (
     PlaylistMemory,
     PushPlan,
@@ -119,6 +120,7 @@ def push_tracks(
     cache: ResolutionCache | None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    pending: PendingCreates | None = None,
 ) -> PushOutcome:
     """Resolve ``tracks`` to URIs and push them as one playlist (or plan it, with ``dry_run``).
 
@@ -144,7 +146,7 @@ def push_tracks(
     target = push_target(user, profile_name, name)
     if dry_run:
         return PushOutcome(resolution, plan=plan_push(client, links, target, resolution.uris, user_id=user))
-    result = push_uris(client, links, target, resolution.uris, user_id=user, progress=progress)
+    result = push_uris(client, links, target, resolution.uris, user_id=user, progress=progress, pending=pending)
     return PushOutcome(resolution, result=result)
 
 

@@ -136,6 +136,7 @@ def push_tracks_cli(
     app: AppContext, tracks: Seq[Track], *, profile_name: str | None, name: str | None, dry_run: bool
 ) -> None:
     """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
+    from sequencer.adapters.spotify.pending import PendingCreates
     from sequencer.adapters.spotify.service import library_links, push_tracks
     from sequencer.cli.progress import progress_bar
 
@@ -153,6 +154,7 @@ def push_tracks_cli(
             cache=cache,
             dry_run=dry_run,
             progress=advance,
+            pending=PendingCreates(app.data_dir / "spotify-pending.json"),
         )
     _report(app, outcome, len(tracks))
 
