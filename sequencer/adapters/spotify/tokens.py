@@ -75,7 +75,12 @@ class TokenCache(CacheHandler):  # type: ignore[misc]  # why: spotipy is untyped
         data = self.read()
         if not data or not _well_formed(data):
             return None
-        return {k: v for k, v in data.items() if k not in ("client_id", "first_login_at")}
+        info = {k: v for k, v in data.items() if k not in ("client_id", "first_login_at")}
+        info.setdefault("expires_at", 0)  # unknown: treat as expired (renew it)
+        info.setdefault("scope", "")  # unknown: spotipy then asks for a new login
+        if not info.get("refresh_token") and info["expires_at"] <= time.time() + 60:
+            return None  # expired and nothing to renew it with
+        return info
 
     def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
         """spotipy hook: store token info (with the client id), private from the first byte."""

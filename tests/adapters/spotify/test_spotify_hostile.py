@@ -3,9 +3,11 @@ server text.  Each ends in the right result or a one-line error, never a hang or
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +154,50 @@ def test_a_list_that_never_ends_is_capped(
         fake_spotify.answer(r"/v1/me/playlists", {"items": items, "next": "http://x/next"})
     with pytest.raises(RemoteServiceError, match="did not end after 4 pages \\(200 items\\)"):
         list(client.my_playlists())
+
+
+def test_an_oversized_answer_is_refused() -> None:
+    """More than the cap (after decompression) is refused, not read into memory."""
+    import requests as http
+
+    from sequencer.adapters.spotify.http import AnswerTooLarge, GuardedSession
+
+    fake = FakeSpotify(seed=1, catalog_size=1).start()
+    try:
+        fake.answer(r"/big", b"x" * 50_000)
+        with pytest.raises(AnswerTooLarge):
+            GuardedSession(max_bytes=10_000).get(fake.url + "/big", timeout=2)
+        fake.answer(r"/small", b"y" * 5_000)
+        assert GuardedSession(max_bytes=10_000).get(fake.url + "/small", timeout=2).content == b"y" * 5_000
+        assert issubclass(AnswerTooLarge, http.RequestException)
+    finally:
+        fake.stop()
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"access_token": 5, "refresh_token": "r"},
+        {"access_token": "a", "expires_at": "tomorrow", "refresh_token": "r"},
+        {"access_token": "a"},
+        ["a"],
+    ],
+)
+def test_a_damaged_token_file_means_log_in_again(settings: SpotifySettings, record: object) -> None:
+    """A token file with fields of the wrong type (or missing): "not logged in", no traceback."""
+    from sequencer.errors import CredentialsError
+
+    settings.token_path.parent.mkdir(parents=True, exist_ok=True)
+    settings.token_path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(CredentialsError, match=r"not logged in|refused"):
+        build_client(settings).me()
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "nan", "inf"])
+def test_a_bad_timeout_setting_is_a_clear_error(value: str, tmp_path: Path) -> None:
+    """MOODSEQ_SPOTIFY_TIMEOUT that is not a sensible number of seconds: one line, a hint."""
+    from sequencer.adapters.spotify.settings import settings_from_env
+    from sequencer.errors import CredentialsError
+
+    with pytest.raises(CredentialsError, match="MOODSEQ_SPOTIFY_TIMEOUT"):
+        settings_from_env({"MOODSEQ_SPOTIFY_TIMEOUT": value}, tmp_path)
