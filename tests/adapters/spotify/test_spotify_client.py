@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from spotipy import Spotify
 
-from sequencer.adapters.spotify.client import RetryPolicy, SpotifyClient, build_client, redact
+from sequencer.adapters.spotify.client import RetryPolicy, SpotifyClient, build_client
 from sequencer.adapters.spotify.errors import (
     ForbiddenError,
     QuotaExceededError,
@@ -17,6 +17,7 @@ from sequencer.adapters.spotify.errors import (
     UnavailableError,
     UncertainWriteError,
 )
+from sequencer.adapters.spotify.http import redact
 from sequencer.adapters.spotify.settings import SpotifySettings
 from sequencer.adapters.spotify.tokens import TokenCache
 from sequencer.errors import CredentialsError

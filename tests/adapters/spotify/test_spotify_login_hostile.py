@@ -16,7 +16,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from sequencer.adapters.spotify import tokens as tokens_module
 from sequencer.adapters.spotify.auth import login
 from sequencer.adapters.spotify.client import SpotifyClient
 from sequencer.adapters.spotify.settings import SpotifySettings
@@ -157,7 +156,7 @@ def test_a_full_disk_while_saving_the_login(
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(tokens_module.json, "dump", full)
+    monkeypatch.setattr("sequencer.adapters.spotify.tokens.json.dump", full)
     with pytest.raises(CredentialsError, match=r"cannot save the Spotify login in .*No space left on device"):
         login(loopback, _user, timeout_s=10)
     assert list(loopback.token_path.parent.iterdir()) == []
