@@ -401,6 +401,11 @@ def _trade(manager: AuthManager, code: str, redirect_uri: str) -> None:
             "Spotify's accounts service sent a login answer that is not JSON; nothing was saved",
             hint="log in again; if it keeps happening, check MOODSEQ_SPOTIFY_ACCOUNTS_URL and any proxy",
         ) from None
+    except requests.Timeout:
+        raise CredentialsError(
+            "Spotify's accounts service did not answer in time; nothing was saved",
+            hint="check your network connection and log in again (MOODSEQ_SPOTIFY_TIMEOUT sets the wait)",
+        ) from None
     except requests.RequestException as error:
         raise CredentialsError(
             f"could not reach Spotify's accounts service ({type(error).__name__})",

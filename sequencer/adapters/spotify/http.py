@@ -20,10 +20,11 @@ terminal escape sequences out, secrets redacted, length capped.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -160,6 +161,7 @@ class GuardedSession(requests.Session):
                 if 300 <= response.status_code < 400:
                     raise RedirectRefused(response.status_code, response.headers.get("Location", ""))
                 response._content = self._read(response)
+                response.json = functools.partial(_json, response.json)  # type: ignore[method-assign]
             except BaseException:
                 response.close()
                 raise
@@ -189,6 +191,15 @@ class GuardedSession(requests.Session):
                 raise AnswerTooLarge(f"an answer larger than {self.max_bytes // (1024 * 1024)} MB")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _json(parse: Callable[..., Any], **kwargs: Any) -> Any:
+    """``Response.json`` where every unreadable body (nested too deep, integers too long, not
+    JSON) raises requests' JSONDecodeError — a RequestException, never a RecursionError."""
+    try:
+        return parse(**kwargs)
+    except (ValueError, RecursionError) as error:
+        raise requests.exceptions.JSONDecodeError(f"unreadable JSON ({type(error).__name__})", "", 0) from None
 
 
 # --- server text, made printable -----------------------------------------------------------

@@ -37,7 +37,14 @@ def _read_pasted() -> str:
         "machine: that is expected. Copy the whole address from its address bar.",
         err=True,
     )
-    value: str = click.prompt("Paste the address here", err=True)
+    try:
+        value: str = click.prompt("Paste the address here", err=True)
+    except click.Abort:
+        from sequencer.errors import CredentialsError
+
+        raise CredentialsError(
+            "no address was pasted", hint="run `moodseq spotify login --paste` again in a terminal"
+        ) from None
     return value
 
 

@@ -201,3 +201,13 @@ def test_a_bad_timeout_setting_is_a_clear_error(value: str, tmp_path: Path) -> N
 
     with pytest.raises(CredentialsError, match="MOODSEQ_SPOTIFY_TIMEOUT"):
         settings_from_env({"MOODSEQ_SPOTIFY_TIMEOUT": value}, tmp_path)
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000, b'{"id": ' + b"9" * 5000 + b"}"])
+def test_json_nested_too_deep_or_with_huge_numbers(
+    client: SpotifyClient, fake_spotify: FakeSpotify, body: bytes
+) -> None:
+    """Before: RecursionError / ValueError tracebacks.  Now: an answer moodseq cannot read."""
+    fake_spotify.answer(r"/v1/me", body, headers={"Content-Type": "application/json"})
+    with pytest.raises(BadAnswerError, match="not JSON"):
+        client.me()

@@ -236,3 +236,25 @@ def test_a_warning_a_week_before_the_login_ends(tmp_path: Path) -> None:
     cache.write({"access_token": "a"})
     assert cache.expiry_warning(now) is None
     assert json.loads((tmp_path / "t.json").read_text()) == {"access_token": "a"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "trickle", "needle"),
+    [
+        (b"[" * 100_000, 0.0, "not JSON"),
+        (b'{"access_token": ' + b"7" * 5000 + b"}", 0.0, "not JSON"),
+        ({"access_token": "AT-x", "token_type": "Bearer", "expires_in": 3600, "pad": "p" * 80}, 0.03, "in time"),
+    ],
+)
+def test_token_answers_unreadable_or_trickling(
+    loopback: SpotifySettings, fake_spotify: FakeSpotify, answer: object, trickle: float, needle: str
+) -> None:
+    """Deeply nested, oversized numbers, or an answer trickling past the deadline: one clear
+    error each, nothing saved."""
+    settings = replace(loopback, timeout_s=1.0)
+    fake_spotify.answer(r"/api/token", answer, trickle_s=trickle)
+    started = time.monotonic()
+    with pytest.raises(CredentialsError, match=needle):
+        login(settings, _user, timeout_s=10)
+    assert time.monotonic() - started < 4
+    assert not settings.token_path.exists()
