@@ -211,3 +211,18 @@ def test_json_nested_too_deep_or_with_huge_numbers(
     fake_spotify.answer(r"/v1/me", body, headers={"Content-Type": "application/json"})
     with pytest.raises(BadAnswerError, match="not JSON"):
         client.me()
+
+
+def test_the_deadline_holds_through_a_proxy() -> None:
+    """Through an HTTP proxy (HTTP_PROXY) the connection is watched too."""
+    from sequencer.adapters.spotify.http import DeadlineExceeded, GuardedSession
+
+    proxy = FakeSpotify(seed=1, catalog_size=1).start()
+    try:
+        proxy.answer(r"/slow", b"z" * 200, trickle_s=0.05)
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceeded):
+            GuardedSession().get("http://spotify.invalid/slow", proxies={"http": proxy.url}, timeout=0.5)
+        assert time.monotonic() - started < 1.5
+    finally:
+        proxy.stop()
