@@ -168,3 +168,11 @@ def test_push_after_a_lost_create_leaves_no_duplicate(
         assert again.exit_code == 0, again.output
     assert len(fake.calls("POST", "/v1/me/playlists")) == 1
     assert [p.name for p in fake.user_playlists()] == ["Night"]
+
+
+def test_a_display_name_with_terminal_escapes_prints_clean(fake: FakeSpotify) -> None:
+    """Text from Spotify shown by a command carries no escape sequences."""
+    fake.users["alice"]["display_name"] = "Al\x1b]0;owned\x07ice\x1b[2J"
+    result = CliRunner().invoke(cli, ["spotify", "whoami"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Alice (alice), premium account\n"

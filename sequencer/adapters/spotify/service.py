@@ -81,7 +81,14 @@ class Who:
 def whoami(client: SpotifyClient) -> Who:
     """Who the saved login belongs to."""
     me = client.me()
-    return Who(id=str(me.get("id")), name=str(me.get("display_name") or me.get("id")), product=me.get("product"))
+    from sequencer.adapters.spotify.http import clean_text
+
+    product = me.get("product")
+    return Who(
+        id=clean_text(me["id"], limit=80),
+        name=clean_text(me.get("display_name") or me["id"], limit=80),
+        product=clean_text(product, limit=40) if isinstance(product, str) else None,
+    )
 
 
 @dataclass(frozen=True)
