@@ -176,3 +176,21 @@ def test_a_display_name_with_terminal_escapes_prints_clean(fake: FakeSpotify) ->
     result = CliRunner().invoke(cli, ["spotify", "whoami"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "Alice (alice), premium account\n"
+
+
+def test_dry_run_with_an_ended_login_falls_back_to_the_cache(
+    fake: FakeSpotify, tmp_path: Path, token_path: Path
+) -> None:
+    """A login Spotify refuses (ended after six months): the dry run still answers, marked so;
+    a real push says the login has ended."""
+    cache = TokenCache(token_path)
+    record = cache.read() or {}
+    record.update(expires_at=0)
+    cache.write(record)
+    fake.refresh_tokens.clear()
+    path = saved(fake, tmp_path)
+    dry = CliRunner().invoke(cli, ["push", str(path), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.startswith("the saved Spotify login is not usable — from the library's search cache")
+    real = CliRunner().invoke(cli, ["push", str(path)])
+    assert real.exit_code == 2 and "the login has ended (invalid_grant)" in real.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sequencer.adapters.spotify.client import RetryPolicy, SpotifyClient, Wait, build_client
+from sequencer.adapters.spotify.errors import not_logged_in
 from sequencer.adapters.spotify.pending import PendingCreates
 from sequencer.adapters.spotify.push import (
     PlaylistMemory,
@@ -27,7 +28,7 @@ from sequencer.adapters.spotify.push import (
 from sequencer.adapters.spotify.resolve import Resolution, ResolutionCache, resolve_tracks
 from sequencer.adapters.spotify.settings import settings_from_env
 from sequencer.core.track import Track
-from sequencer.errors import RemoteServiceError
+from sequencer.errors import CredentialsError, RemoteServiceError
 
 Progress = Callable[[int, int], None]
 
@@ -98,8 +99,9 @@ class PushOutcome:
     resolution: Resolution
     result: PushResult | None = None
     plan: PushPlan | None = None
-    offline: bool = False
-    """A dry run without a login: from the library's search cache only, Spotify not asked."""
+    offline: str | None = None
+    """Why a dry run went without Spotify (no login, or one Spotify refuses): it then answers
+    from the tracks' links and the library's search cache only."""
 
 
 @contextmanager
@@ -131,19 +133,26 @@ def push_tracks(
 ) -> PushOutcome:
     """Resolve ``tracks`` to URIs and push them as one playlist (or plan it, with ``dry_run``).
 
-    Without a client (not logged in) only a dry run is possible: tracks resolve from their own
-    links and the library's search cache, and the playlist's current state is unknown.
+    Without a usable login (``client`` None, or a login Spotify refuses) only a dry run is
+    possible: tracks resolve from their own links and the library's search cache, and the
+    playlist's current state is unknown.
     """
-    if client is None:
+    offline = "not logged in"
+    user = None
+    if client is not None:
+        try:
+            user = str(client.me()["id"])
+        except CredentialsError:
+            if not dry_run:
+                raise
+            offline = "the saved Spotify login is not usable"
+    if client is None or user is None:
         if not dry_run:
-            from sequencer.adapters.spotify.errors import not_logged_in
-
             raise not_logged_in()
         resolution = resolve_tracks(None, tracks, cache=cache, save=False)
         title = name or default_name(profile_name)
         plan = PushPlan("unknown", title, None, 0, len(resolution.uris), 0, 0, False)
-        return PushOutcome(resolution, plan=plan, offline=True)
-    user = str(client.me()["id"])
+        return PushOutcome(resolution, plan=plan, offline=offline)
     resolution = resolve_tracks(client, tracks, cache=cache, save=not dry_run)
     if tracks and not resolution.uris:
         raise RemoteServiceError(

@@ -67,7 +67,7 @@ def _tracks(n: int) -> str:
 def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     """Print what happened: the playlist on stdout, left-out tracks on stderr."""
     resolution = outcome.resolution
-    if outcome.offline:
+    if outcome.offline is not None:
         _report_offline(outcome, total)
         return
     for track in resolution.unresolved[:SHOW_UNRESOLVED]:
@@ -106,7 +106,7 @@ def _report_offline(outcome: PushOutcome, total: int) -> None:
         click.echo(f"… and {missing - SHOW_UNRESOLVED} more without a cached link", err=True)
     searched = f"; {missing} of {total} not in the cache (a real push searches Spotify for them)" if missing else ""
     click.echo(
-        f"not logged in — from the library's search cache, Spotify not asked: would push "
+        f"{outcome.offline} — from the library's search cache, Spotify not asked: would push "
         f"{_tracks(outcome.plan.target)} to the playlist {outcome.plan.name!r}{searched}"
     )
 
