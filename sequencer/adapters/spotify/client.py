@@ -30,6 +30,16 @@ import spotipy
 from spotipy.exceptions import SpotifyException, SpotifyOauthError
 
 from sequencer.adapters.spotify import auth
+from sequencer.adapters.spotify.answers import (
+    as_entry,
+    as_items,
+    as_object,
+    error_text,
+    playlist_ok,
+    snapshot_of,
+    text_or_none,
+    well_formed_track,
+)
 from sequencer.adapters.spotify.errors import (
     BadAnswerError,
     BadRequestError,
@@ -135,83 +145,6 @@ def _retry_after(headers: Mapping[str, str] | None) -> float:
 def _detail(error: SpotifyException) -> str | None:
     """Spotify's own message (already cleaned by :meth:`SpotifyClient._call`)."""
     return clean_text(str(error.msg or "")) or None
-
-
-def _error_text(response: requests.Response) -> tuple[str, str | None]:
-    """(message, reason) from an error answer of any shape."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text, None
-    error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict):
-        message, reason = error.get("message"), error.get("reason")
-        return str(message or ""), reason if isinstance(reason, str) else None
-    if isinstance(error, str):
-        description = body.get("error_description")
-        return f"{error}: {description}" if isinstance(description, str) else error, None
-    return response.text, None
-
-
-def _object(value: Any, what: str, *, key: str | None = None) -> dict[str, Any]:
-    """``value`` when it is a JSON object (with a string ``key``), else BadAnswerError."""
-    if not isinstance(value, dict):
-        raise BadAnswerError(what, f"expected an object, got {type(value).__name__}")
-    if key is not None and not (isinstance(value.get(key), str) and value[key]):
-        raise BadAnswerError(what, f"no text {key!r}")
-    return value
-
-
-def _items(value: Any, what: str) -> list[Any]:
-    """A list of objects or nulls (Spotify's unavailable items), else BadAnswerError."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(item is None or isinstance(item, dict) for item in value):
-        raise BadAnswerError(what, "items are not a list of objects")
-    return value
-
-
-def _text_or_none(value: Any) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def well_formed_track(obj: Any) -> bool:
-    """Whether a track (or episode) object has the fields moodseq reads, of the right types."""
-    if not isinstance(obj, dict) or not _text_or_none(obj.get("id")) or not _text_or_none(obj.get("uri")):
-        return False
-    if not _text_or_none(obj.get("name")) or not _text_or_none(obj.get("type")):
-        return False
-    artists = obj.get("artists")
-    if artists is not None and not (
-        isinstance(artists, list) and all(isinstance(a, dict) and _text_or_none(a.get("name")) for a in artists)
-    ):
-        return False
-    duration = obj.get("duration_ms")
-    if duration is not None and (isinstance(duration, bool) or not isinstance(duration, (int, float))):
-        return False
-    album, ids = obj.get("album"), obj.get("external_ids")
-    if album is not None and not (isinstance(album, dict) and _text_or_none(album.get("name"))):
-        return False
-    return ids is None or (isinstance(ids, dict) and _text_or_none(ids.get("isrc")))
-
-
-def _entry(entry: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A saved-track / playlist-item entry with a malformed track replaced by null (skipped)."""
-    if entry is None:
-        return None
-    obj = entry.get("item") or entry.get("track")
-    if obj is None or well_formed_track(obj):
-        return entry
-    return None
-
-
-def _playlist_ok(obj: dict[str, Any] | None) -> bool:
-    """Whether a simplified playlist object has the fields push reads."""
-    if obj is None or not isinstance(obj.get("id"), str):
-        return False
-    owner = obj.get("owner")
-    owner_ok = owner is None or (isinstance(owner, dict) and _text_or_none(owner.get("id")))
-    return owner_ok and _text_or_none(obj.get("description")) and _text_or_none(obj.get("name"))
 
 
 def _never_sent(error: requests.RequestException) -> bool:
@@ -321,7 +254,7 @@ class SpotifyClient:
             proxies=sp.proxies,
         )
         if response.status_code >= 400:
-            message, reason = _error_text(response)
+            message, reason = error_text(response)
             secrets = [headers.get("Authorization", "")[7:], *self._secrets()]
             raise SpotifyException(
                 response.status_code, -1, clean_text(message, secrets), reason=reason, headers=response.headers
@@ -361,12 +294,12 @@ class SpotifyClient:
         what = f"GET /{path}"
         previous: list[Any] | None = None
         for _ in range(MAX_PAGES):
-            page = _object(
+            page = as_object(
                 self.request("GET", path, params={**(params or {}), "limit": PAGE, "offset": offset}) or {}, what
             )
-            items = _items(page.get("items"), what)
+            items = as_items(page.get("items"), what)
             total, more = page.get("total"), page.get("next")
-            if (total is not None and (isinstance(total, bool) or not isinstance(total, int))) or not _text_or_none(
+            if (total is not None and (isinstance(total, bool) or not isinstance(total, int))) or not text_or_none(
                 more
             ):
                 raise BadAnswerError(what, "page fields of the wrong type")
@@ -386,7 +319,7 @@ class SpotifyClient:
 
     def me(self) -> dict[str, Any]:
         """The current user's profile (``GET /me``, not spotipy's ``me/``)."""
-        return _object(self.request("GET", "me"), "GET /me", key="id")
+        return as_object(self.request("GET", "me"), "GET /me", key="id")
 
     def playlist(self, playlist_id: str) -> dict[str, Any]:
         """One playlist's details (no items)."""
@@ -395,7 +328,7 @@ class SpotifyClient:
             f"playlists/{playlist_id}",
             params={"fields": "id,name,description,snapshot_id,owner(id),external_urls"},
         )
-        if not _playlist_ok(_object(result, f"GET /playlists/{playlist_id}")):
+        if not playlist_ok(as_object(result, f"GET /playlists/{playlist_id}")):
             raise BadAnswerError(f"GET /playlists/{playlist_id}", "playlist fields of the wrong type")
         return dict(result)
 
@@ -408,7 +341,7 @@ class SpotifyClient:
 
     def my_playlists(self) -> Iterator[dict[str, Any]]:
         """The user's playlists, all pages (malformed entries left out)."""
-        return (p for p in self.pages("me/playlists") if p is not None and _playlist_ok(p))
+        return (p for p in self.pages("me/playlists") if p is not None and playlist_ok(p))
 
     def create_playlist(self, name: str, description: str) -> dict[str, Any]:
         """``POST /me/playlists`` — not safe to repeat: may raise UncertainWriteError."""
@@ -417,7 +350,7 @@ class SpotifyClient:
             "me/playlists",
             payload={"name": name, "public": False, "collaborative": False, "description": description},
         )
-        return _object(result, "POST /me/playlists", key="id")
+        return as_object(result, "POST /me/playlists", key="id")
 
     def unfollow(self, playlist_id: str) -> None:
         """Remove a playlist from the user's library (what "delete" does in Spotify's apps);
@@ -432,18 +365,18 @@ class SpotifyClient:
         """``PUT /playlists/{id}/items`` with ≤ 100 URIs: the playlist becomes exactly these."""
         assert len(uris) <= MAX_URIS
         result = self.request("PUT", f"playlists/{playlist_id}/items", payload={"uris": uris})
-        return _snapshot(result, f"PUT /playlists/{playlist_id}/items")
+        return snapshot_of(result, f"PUT /playlists/{playlist_id}/items")
 
     def add_items(self, playlist_id: str, uris: list[str]) -> str | None:
         """``POST /playlists/{id}/items {"uris": [...]}`` (≤ 100) — may raise UncertainWriteError."""
         assert 0 < len(uris) <= MAX_URIS
         result = self.request("POST", f"playlists/{playlist_id}/items", payload={"uris": uris})
-        return _snapshot(result, f"POST /playlists/{playlist_id}/items")
+        return snapshot_of(result, f"POST /playlists/{playlist_id}/items")
 
     def playlist_entries(self, playlist_id: str, offset: int = 0) -> Iterator[dict[str, Any] | None]:
         """A playlist's entries from ``offset`` on, all pages (malformed tracks as null)."""
         found = self.pages(f"playlists/{playlist_id}/items", {"additional_types": "track,episode"}, offset)
-        return (_entry(entry) for entry in found)
+        return (as_entry(entry) for entry in found)
 
     def playlist_uris(self, playlist_id: str, offset: int = 0) -> list[str]:
         """The URIs in a playlist from ``offset`` on (None items as empty strings)."""
@@ -457,32 +390,26 @@ class SpotifyClient:
 
     def saved_tracks(self) -> Iterator[dict[str, Any] | None]:
         """The user's liked songs (saved-track objects), all pages (malformed tracks as null)."""
-        return (_entry(entry) for entry in self.pages("me/tracks"))
+        return (as_entry(entry) for entry in self.pages("me/tracks"))
 
     def search_tracks(self, query: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
         """Track search, at most 10 results (Development Mode's limit)."""
         params = {"q": query, "type": "track", "limit": min(limit, SEARCH_LIMIT)}
-        result = _object(self.request("GET", "search", params=params) or {}, "GET /search")
-        tracks = _object(result.get("tracks") or {}, "GET /search")
-        return [t for t in _items(tracks.get("items"), "GET /search") if well_formed_track(t)]
+        result = as_object(self.request("GET", "search", params=params) or {}, "GET /search")
+        tracks = as_object(result.get("tracks") or {}, "GET /search")
+        return [t for t in as_items(tracks.get("items"), "GET /search") if well_formed_track(t)]
 
     def track(self, track_id: str) -> dict[str, Any]:
         """One track (``GET /tracks/{id}``; batch lookups are gone in Development Mode)."""
-        result = _object(self.request("GET", f"tracks/{track_id}"), f"GET /tracks/{track_id}")
+        result = as_object(self.request("GET", f"tracks/{track_id}"), f"GET /tracks/{track_id}")
         if not well_formed_track(result):
             raise BadAnswerError(f"GET /tracks/{track_id}", "track fields of the wrong type")
         return result
 
     def audio_features(self, track_ids: list[str]) -> list[dict[str, Any] | None]:
         """Audio features for ≤ 100 tracks; ForbiddenError for apps without extended access."""
-        result = _object(self.request("GET", "audio-features", params={"ids": ",".join(track_ids)}) or {}, "features")
-        return _items(result.get("audio_features"), "GET /audio-features")
-
-
-def _snapshot(result: Any, what: str) -> str | None:
-    """The snapshot id of a mutation's answer (None when the answer has none)."""
-    snapshot = _object(result or {}, what).get("snapshot_id")
-    return snapshot if isinstance(snapshot, str) else None
+        result = as_object(self.request("GET", "audio-features", params={"ids": ",".join(track_ids)}) or {}, "features")
+        return as_items(result.get("audio_features"), "GET /audio-features")
 
 
 def build_client(settings: SpotifySettings, *, policy: RetryPolicy | None = None) -> SpotifyClient:
