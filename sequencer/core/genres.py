@@ -8,9 +8,10 @@ the tree (industrial metal sits under both industrial and heavy metal) is one ge
 
 :meth:`GenreSpace.embedding` places every genre as a unit vector of :data:`GENRE_DIMS` numbers
 so that related genres are near (cosine close to 1) and unrelated ones are not (cosine ≤ 0):
-the leading non-trivial eigenvectors of the graph's normalised adjacency, each weighted like
-the personalised-PageRank kernel ``(I − αS)⁻¹`` weights it (a random walk that restarts with
-probability 1 − α sees nearby genres most).  It depends on the shipped data only, never on the
+the leading eigenvectors (positive eigenvalues only) of the graph's normalised adjacency, each
+weighted like the personalised-PageRank kernel ``(I − αS)⁻¹`` weights it (a random walk that
+restarts with probability 1 − α sees nearby genres most), centred so that the direction every
+genre shares counts for nothing.  It depends on the shipped data only, never on the
 library, so a track's genre vector never changes when other tracks are added.
 
 :meth:`GenreSpace.resolve` turns a tag or genre name into genres: an exact name, an alias, or
@@ -39,7 +40,7 @@ ALPHA = 0.9
 NEAR_WEIGHT = 1.0
 #: Words that say nothing about a genre when names are compared word by word.
 _STOP = frozenset({"music", "and", "the", "of", "n", "s", "style", "songs", "song", "genre"})
-_NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD = re.compile(r"[\W_]+")
 #: Least share of words a fallback match must have in common (Jaccard) with the name.
 MIN_OVERLAP = 0.5
 
@@ -170,9 +171,10 @@ def _spectral_embedding(n: int, edges: Sequence[tuple[int, int, float]], dims: i
     scale = 1.0 / np.sqrt(degree)
     sym = weights * scale[:, None] * scale[None, :]
     values, vectors = np.linalg.eigh(sym)
-    order = np.argsort(-values, kind="stable")[1 : dims + 1]  # the first is the trivial one
+    order = [i for i in np.argsort(-values, kind="stable")[:dims] if values[i] > 1e-9]
     kernel = 1.0 / (1.0 - ALPHA * values[order])
     emb = vectors[:, order] * np.sqrt(kernel)[None, :]
+    emb -= emb.mean(axis=0, keepdims=True)  # the direction every genre shares says nothing
     emb *= np.sign(emb[np.abs(emb).argmax(axis=0), np.arange(emb.shape[1])])[None, :]  # fixed signs
     norms = np.linalg.norm(emb, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
