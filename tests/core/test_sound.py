@@ -85,7 +85,9 @@ def test_a_genreless_track_borrows_its_playlists_genres(space: GenreSpace) -> No
 def test_genre_block_does_not_depend_on_the_rest_of_the_library(space: GenreSpace) -> None:
     """Adding tracks without playlists leaves a track's vector exactly as it was."""
     one = sound_vectors(space, evidence([{"hard rock": 1.0}], years=[1979]))
-    many = sound_vectors(space, evidence([{"hard rock": 1.0}, {"salsa": 1.0}, {"ambient": 0.5}], years=[1979, 1990, 2001]))
+    many = sound_vectors(
+        space, evidence([{"hard rock": 1.0}, {"salsa": 1.0}, {"ambient": 0.5}], years=[1979, 1990, 2001])
+    )
     assert np.array_equal(one[0], many[0])
 
 
@@ -107,7 +109,11 @@ def test_era_and_audio_separate_tracks_of_one_genre(space: GenreSpace) -> None:
         evidence(
             [{"rock": 1.0}] * 3,
             years=[1970, 1972, 2015],
-            audio={"acousticness": [0.8, 0.8, 0.01], "instrumentalness": [0.0, 0.0, 0.0], "danceability": [0.4, 0.4, 0.7]},
+            audio={
+                "acousticness": [0.8, 0.8, 0.01],
+                "instrumentalness": [0.0, 0.0, 0.0],
+                "danceability": [0.4, 0.4, 0.7],
+            },
         ),
     )
     assert cos(v, 0, 1) > cos(v, 0, 2)
