@@ -40,6 +40,7 @@ from sequencer.core.sequence import Sequence
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
     from sequencer.adapters.sound_space import SoundMap
 
 #: Okabe & Ito's colour-blind-safe palette (black first, as the arc is drawn in it).

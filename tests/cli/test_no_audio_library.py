@@ -137,5 +137,5 @@ def test_spotify_import_without_features_gets_sound_from_playlists_and_tags(
             return sum(x * y for x, y in zip(sa, sb, strict=True))
 
         assert cos("Depeche Mode", "Kavinsky") > cos("Depeche Mode", "Daddy Yankee") + 0.3
-    code, out, err = run("--plain", "--library", library, "build", "night-drive", "--minutes", "12", "--seed", "2")
+    code, _, err = run("--plain", "--library", library, "build", "night-drive", "--minutes", "12", "--seed", "2")
     assert code == 0, err

@@ -18,9 +18,9 @@ Public: :class:`LibraryInput`, :func:`load_for_build`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sequencer.core.profile import Profile
 from sequencer.core.track import Track
