@@ -85,9 +85,9 @@ class ListenBrainzService:
             wait = response.headers.get("X-RateLimit-Reset-In", "a few")
             raise RemoteServiceError(f"{self.service} is rate-limiting", hint=f"try again in {wait} seconds")
         if response.status_code != 200:
-            reason = data.get("error") if isinstance(data, dict) else None
+            reason = (data.get("error") if isinstance(data, dict) else None) or "no reason given"
             raise RemoteServiceError(
-                f"{self.service}: {method} {path} failed with HTTP {response.status_code}: {reason or 'no reason given'}",
+                f"{self.service}: {method} {path} failed with HTTP {response.status_code}: {reason}",
                 hint="run the same command again; if it keeps failing, check the playlist on listenbrainz.org",
             )
         return data
