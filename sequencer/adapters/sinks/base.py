@@ -117,7 +117,9 @@ class SinkReport:
 class Sink(Protocol):
     """Something a sequence can be pushed to (``moodseq push --to NAME``)."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """``spotify``, ``subsonic``…"""
 
     def push(
         self,

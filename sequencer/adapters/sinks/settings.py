@@ -46,8 +46,10 @@ def _pick(env: Mapping[str, str], table: Mapping[str, Any], key: str, *names: st
         value = env.get(name, "").strip()
         if value:
             return value
-    value = table.get(key)
-    return str(value).strip() or None if value is not None else None
+    stored = table.get(key)
+    if stored is None:
+        return None
+    return str(stored).strip() or None
 
 
 @dataclass(frozen=True)

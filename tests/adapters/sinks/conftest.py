@@ -9,6 +9,7 @@ import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,8 +32,10 @@ SONGS = [  # (artist, album, title, seconds)
 
 
 def _write_song(path: Path, artist: str, album: str, title: str, seconds: int) -> None:
-    from mutagen.id3 import TALB, TIT2, TPE1
-    from mutagen.wave import WAVE
+    import importlib
+
+    id3: Any = importlib.import_module("mutagen.id3")  # why: mutagen ships no type hints
+    wave_file: Any = importlib.import_module("mutagen.wave").WAVE
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(path), "wb") as out:
@@ -40,12 +43,11 @@ def _write_song(path: Path, artist: str, album: str, title: str, seconds: int) -
         out.setsampwidth(1)
         out.setframerate(4000)
         out.writeframes(b"\x80" * 4000 * seconds)
-    tagged = WAVE(path)
+    tagged = wave_file(path)
     tagged.add_tags()
-    assert tagged.tags is not None
-    tagged.tags.add(TIT2(encoding=3, text=title))
-    tagged.tags.add(TPE1(encoding=3, text=artist))
-    tagged.tags.add(TALB(encoding=3, text=album))
+    tagged.tags.add(id3.TIT2(encoding=3, text=title))
+    tagged.tags.add(id3.TPE1(encoding=3, text=artist))
+    tagged.tags.add(id3.TALB(encoding=3, text=album))
     tagged.save()
 
 

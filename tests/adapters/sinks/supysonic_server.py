@@ -21,7 +21,7 @@ def main(workdir: Path, music: Path) -> None:
     warnings.simplefilter("ignore")
     from supysonic.config import DefaultConfig
 
-    class Config(DefaultConfig):
+    class Config(DefaultConfig):  # type: ignore[misc]  # why: supysonic ships no type hints
         BASE: ClassVar[dict[str, Any]] = {**DefaultConfig.BASE, "database_uri": f"sqlite:///{workdir / 'db.sqlite'}"}
         WEBAPP: ClassVar[dict[str, Any]] = {**DefaultConfig.WEBAPP, "cache_dir": str(workdir / "cache")}
         DAEMON: ClassVar[dict[str, Any]] = {**DefaultConfig.DAEMON, "socket": str(workdir / "daemon.sock")}

@@ -66,7 +66,7 @@ class Killing(requests.Session):
         super().__init__()
         self.at, self.after, self.count = at, after, 0
 
-    def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> Any:
         self.count += 1
         if self.count == self.at and not self.after:
             raise Stop

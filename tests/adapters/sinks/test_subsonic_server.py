@@ -15,7 +15,7 @@ import pytest
 import requests
 from conftest import Server  # type: ignore[import-not-found]
 
-from sequencer.adapters.sinks.base import ServiceSink
+from sequencer.adapters.sinks.base import PlaylistMemory, ServiceSink
 from sequencer.adapters.sinks.subsonic import SubsonicService
 from sequencer.adapters.sinks.subsonic_client import SubsonicClient
 from sequencer.adapters.spotify.links import JsonLinks
@@ -53,7 +53,7 @@ class KillingSession(requests.Session):
         return response
 
 
-def _sink(server: Server, memory: JsonLinks, session: requests.Session | None = None) -> ServiceSink:
+def _sink(server: Server, memory: PlaylistMemory, session: requests.Session | None = None) -> ServiceSink:
     return ServiceSink(SubsonicService(SubsonicClient(server.settings(), session=session)), memory)
 
 
