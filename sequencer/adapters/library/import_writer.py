@@ -197,7 +197,7 @@ def merge_records(first: ImportRecord, second: ImportRecord) -> ImportRecord:
         "genres": _union(a.genres, b.genres),
         "moods": {**b.moods, **{m: max(w, b.moods.get(m, 0.0)) for m, w in a.moods.items()}},
     }
-    for name in (*ATTRIBUTES, "isrc", "uri", "path", "explicit"):
+    for name in (*ATTRIBUTES, "isrc", "uri", "path", "explicit", "mbid"):
         if getattr(a, name) is None and getattr(b, name) is not None:
             changes[name] = getattr(b, name)
     if not a.album and b.album:
@@ -264,6 +264,7 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
             fast_song_key(_first(track), track.title),
             write.digest,
             now,
+            track.mbid,
         )
         if write.new:
             known.tids[write.track_id] = next_tid
@@ -275,8 +276,8 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         known.genres[write.track_id] = genres
     conn.executemany(
         "INSERT INTO tracks (tid, id, title, artists, artist_norm, album_id, duration_s, isrc, uri, "
-        "path, explicit, genres, match_key, song_key, content_hash, updated_at, added_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "path, explicit, genres, match_key, song_key, content_hash, updated_at, mbid, added_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         new_rows,
     )
     conn.executemany(
@@ -285,7 +286,7 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         "duration_s = CASE WHEN ? > 0 THEN ? ELSE duration_s END, "
         "isrc = COALESCE(?, isrc), uri = COALESCE(?, uri), path = COALESCE(?, path), "
         "explicit = COALESCE(?, explicit), genres = ?, match_key = ?, song_key = ?, "
-        "content_hash = ?, updated_at = ? WHERE tid = ?",
+        "content_hash = ?, updated_at = ?, mbid = COALESCE(?, mbid) WHERE tid = ?",
         [_update_params(row) for row in update_rows],
     )
     _write_children(conn, batch, known, artist_by_name)

@@ -150,6 +150,11 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, "tracks, artists, albums, moods with sources, tags, caches"),
     Migration("0002_lookup_indexes", _INDEXES, "indexes for identity matching and searches"),
+    Migration(
+        "0003_sinks_recording_mbid",
+        "ALTER TABLE tracks ADD COLUMN mbid TEXT;\nCREATE INDEX tracks_mbid ON tracks (mbid) WHERE mbid IS NOT NULL;\n",
+        "MusicBrainz recording ids (for ListenBrainz, Subsonic matching and JSPF)",
+    ),
 )
 
 _RECORD_TABLE = """

@@ -37,7 +37,8 @@ Progress = Callable[[int, int], None]
 
 _ATTR_LIST = ", ".join(f'"{a}"' for a in ATTRS)
 _TRACK_COLUMNS = (
-    "t.tid, t.id, t.title, t.artists, t.duration_s, COALESCE(al.name, ''), t.isrc, t.uri, t.path, t.explicit, t.genres"
+    "t.tid, t.id, t.title, t.artists, t.duration_s, COALESCE(al.name, ''), t.isrc, t.uri, t.path, t.explicit, "
+    "t.genres, t.mbid"
 )
 
 
@@ -103,7 +104,7 @@ def _merge_attribute_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[flo
 
 def _track_from_row(row: tuple[Any, ...], attrs: list[float | None] | None, moods: dict[str, float]) -> Track:
     """A Track from a ``_TRACK_COLUMNS`` row plus merged attributes and moods."""
-    _tid, track_id, title, artists, duration, album, isrc, uri, path, explicit, genres = row
+    _tid, track_id, title, artists, duration, album, isrc, uri, path, explicit, genres, mbid = row
     values: dict[str, Any] = {}
     if attrs is not None:
         for name, value in zip(ATTRS, attrs, strict=True):
@@ -121,6 +122,7 @@ def _track_from_row(row: tuple[Any, ...], attrs: list[float | None] | None, mood
         explicit=None if explicit is None else bool(explicit),
         genres=tuple(genres.split(SEP)) if genres else (),
         path=path,
+        mbid=mbid,
         **values,
     )
 

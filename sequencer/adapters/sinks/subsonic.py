@@ -101,7 +101,7 @@ def match_songs(songs: Iterable[dict[str, Any]], tracks: Sequence[Track], reason
     return Matching(items, missing)
 
 
-def song_track(song: dict[str, Any], server: str) -> Track:
+def song_track(song: dict[str, Any]) -> Track:
     """A Subsonic song as a library track (``moodseq import subsonic``)."""
     artists = [str(a.get("name")) for a in song.get("artists") or [] if isinstance(a, dict) and a.get("name")]
     if not artists:
@@ -113,7 +113,7 @@ def song_track(song: dict[str, Any], server: str) -> Track:
     duration = song.get("duration")
     year = song.get("year")
     return Track(
-        id=f"subsonic:{server}:{song['id']}",
+        id=f"subsonic:{song['id']}",
         title=str(song.get("title") or "Untitled"),
         artists=tuple(artists),
         duration_s=float(duration) if isinstance(duration, int | float) else 0.0,
