@@ -7,6 +7,7 @@ import http.server
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,3 +110,26 @@ def test_settings_come_from_the_file_or_the_environment_and_secrets_stay_hidden(
         listenbrainz_settings({}, tmp_path)
     token = listenbrainz_settings({"LISTENBRAINZ_TOKEN": "tok-123"}, tmp_path)
     assert token.token == "tok-123" and "tok-123" not in repr(token)
+
+
+def test_every_sink_name_is_offered_by_the_cli() -> None:
+    from sequencer.adapters.sinks import SINKS
+    from sequencer.cli.sink_names import SINK_NAMES
+
+    assert set(SINK_NAMES) == set(SINKS)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "message"),
+    [(200, b"<html>maintenance</html>", "not JSON"), (500, b'{"error": "boom"}', "HTTP 500: boom")],
+)
+def test_listenbrainz_garbage_is_one_line(tmp_path: Path, status: int, body: bytes, message: str) -> None:
+    from sequencer.adapters.sinks.listenbrainz import ListenBrainzService
+    from sequencer.adapters.sinks.settings import ListenBrainzSettings
+
+    track = Track(id="a", title="Nightcall", artists=("Kavinsky",), duration_s=258.0, mbid=str(uuid.UUID(int=1)))
+    for url in _serve(status, body, {"Content-Type": "application/json"}):
+        sink = ServiceSink(ListenBrainzService(ListenBrainzSettings(url, "tok")), JsonLinks(tmp_path / "l.json"))
+        with pytest.raises(RemoteServiceError, match=message):
+            sink.push([track], profile_name=None, name="X")
+    assert not (tmp_path / "l.json").exists()
