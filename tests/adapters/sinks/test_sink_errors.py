@@ -3,6 +3,7 @@ garbage (HTML, non-Subsonic JSON, a redirect) or does not answer in time; missin
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import socket
 import threading
@@ -10,8 +11,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 
 from sequencer.adapters.sinks import http as sink_http
 from sequencer.adapters.sinks.base import ServiceSink
@@ -133,3 +136,30 @@ def test_listenbrainz_garbage_is_one_line(tmp_path: Path, status: int, body: byt
         with pytest.raises(RemoteServiceError, match=message):
             sink.push([track], profile_name=None, name="X")
     assert not (tmp_path / "l.json").exists()
+
+
+class _Recorder(requests.Session):
+    """Answers every call with an OK Subsonic response and keeps what was sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[dict[str, Any]] = []
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        self.sent.append({"method": method, **(kwargs.get("params") or {}), **(kwargs.get("data") or {})})
+        response = requests.Response()
+        response.status_code = 200
+        response._content = b'{"subsonic-response": {"status": "ok", "version": "1.16.1"}}'
+        return response
+
+
+def test_subsonic_token_and_api_key_auth() -> None:
+    recorder = _Recorder()
+    SubsonicClient(SubsonicSettings(url="http://x", user="me", password="pw"), session=recorder).ping()
+    (sent,) = recorder.sent
+    assert sent["method"] == "GET" and "p" not in sent
+    assert sent["t"] == hashlib.md5(("pw" + sent["s"]).encode()).hexdigest()
+    recorder = _Recorder()
+    SubsonicClient(SubsonicSettings(url="http://x", user=None, api_key="k-1"), session=recorder).ping()
+    (sent,) = recorder.sent
+    assert sent["apiKey"] == "k-1" and not {"u", "p", "t", "s"} & set(sent)
