@@ -187,8 +187,13 @@ def sync(
         action = "recreated" if remembered_id(memory, target.key) else "created"
         playlist_id = service.create(target)
     memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name, snapshot_id=None)
-    if action == "updated" and service.read(playlist_id) == items:
-        return playlist_id, "unchanged"
+    if action == "updated":
+        current = service.read(playlist_id)
+        if current == items:
+            return playlist_id, "unchanged"
+        if current is None:  # deleted just after we found it
+            playlist_id, action = service.create(target), "recreated"
+            memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name, snapshot_id=None)
     for _ in range(REPAIR_ROUNDS):
         service.replace(playlist_id, items, target)
         if progress is not None:

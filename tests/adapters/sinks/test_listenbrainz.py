@@ -149,3 +149,20 @@ def test_bad_token_is_one_line(fake: FakeListenBrainz) -> None:
         sink.push(_tracks(1), profile_name=None, name="X")
     assert "wrong-token" not in str(caught.value)
     assert fake.playlists == {}
+
+
+def test_a_playlist_deleted_between_find_and_write_is_made_again(fake: FakeListenBrainz) -> None:
+    """Deleted after moodseq found it (the read that follows finds nothing): made again, exact."""
+    memory = Memory()
+    _sink(fake, memory).push(_tracks(3), profile_name=None, name="Racy")
+    service = ListenBrainzService(ListenBrainzSettings(url=fake.url, token=fake.token))
+    original_find = service.find
+
+    def find_then_delete(target: Any, remembered: str | None) -> str | None:
+        found = original_find(target, remembered)
+        fake.playlists.clear()
+        return found
+
+    service.find = find_then_delete  # type: ignore[method-assign]
+    report = ServiceSink(service, memory).push(_tracks(4), profile_name=None, name="Racy")
+    assert report.action == "recreated" and _contents(fake, "Racy") == [[_mbid(i) for i in range(4)]]
