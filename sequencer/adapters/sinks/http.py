@@ -8,6 +8,7 @@ blindly here (a sink's push starts from what the server holds, so running it aga
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -28,22 +29,23 @@ def send(
 ) -> requests.Response:
     """``session.request(method, url, …)`` with timeouts (default: this module's, read when
     called); transport failures → RemoteServiceError."""
-    base = url.split("?", 1)[0]
     timeout = timeout or (CONNECT_TIMEOUT, READ_TIMEOUT)
+    path = urlsplit(url).path
     try:
         return session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.Timeout as error:
         raise RemoteServiceError(
-            f"{service} at {base} did not answer within {timeout[1]:g} s",
+            f"{service} did not answer {method} {path} within {timeout[1]:g} s",
             hint="check that the server is up, then run the same command again (it is safe to repeat)",
         ) from error
     except (requests.ConnectionError, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as error:
         raise RemoteServiceError(
-            f"cannot reach {service} at {base}",
+            f"cannot reach {service}",
             hint="check the server URL (scheme, host, port) and that the server is running",
         ) from error
     except requests.RequestException as error:
-        raise RemoteServiceError(f"{service} at {base} failed: {type(error).__name__}", hint="try again") from error
+        failure = f"{service}: {method} {path} failed: {type(error).__name__}"
+        raise RemoteServiceError(failure, hint="try again") from error
 
 
 def json_body(response: requests.Response, *, service: str) -> Any:

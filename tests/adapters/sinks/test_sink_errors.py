@@ -96,7 +96,7 @@ def test_garbage_answers_are_one_line(
 def test_a_server_that_does_not_answer_in_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sink_http, "READ_TIMEOUT", 0.3)
     for url in _serve(200, b"{}", delay=1.5):
-        with pytest.raises(RemoteServiceError, match=r"did not answer within 0\.3 s"):
+        with pytest.raises(RemoteServiceError, match=r"did not answer GET /rest/ping within 0\.3 s"):
             _push(url, tmp_path)
 
 
