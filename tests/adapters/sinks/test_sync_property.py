@@ -4,6 +4,7 @@ with exactly the sequence, in one playlist of that name (hypothesis over an in-m
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,12 +137,10 @@ def test_any_push_stopped_anywhere_is_finished_exactly_by_the_next(
             server.playlists.clear()
         if forget:
             memory = Memory()
-        sink = ServiceSink(InMemoryService(server), memory)  # type: ignore[arg-type]
+        sink = ServiceSink(InMemoryService(server), memory)
         server.ops, server.fail_at, server.after = 0, fail_at, after
-        try:
+        with contextlib.suppress(Stop):
             sink.push(_tracks(ids), profile_name="p", name="Night")
-        except Stop:
-            pass
         server.fail_at = None
         report = sink.push(_tracks(ids), profile_name="p", name="Night")
         wanted = [i for i in ids if not i.startswith("x")]
@@ -155,5 +154,5 @@ def test_nothing_placed_is_an_error_and_writes_nothing() -> None:
 
     server = InMemoryServer()
     with pytest.raises(RemoteServiceError, match="none of the 1 tracks could be placed on memory"):
-        ServiceSink(InMemoryService(server), Memory()).push(_tracks(["xa"]), profile_name=None, name="N")  # type: ignore[arg-type]
+        ServiceSink(InMemoryService(server), Memory()).push(_tracks(["xa"]), profile_name=None, name="N")
     assert server.playlists == {}
