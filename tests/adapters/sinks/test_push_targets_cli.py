@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import Server  # type: ignore[import-not-found]
 
 from sequencer.cli.main import cli
 from tests.fakes.listenbrainz_server import FakeListenBrainz, start
 from tests.fakes.spotify_server import FakeSpotify
+from tests.fakes.subsonic_library import Server
 
 
 @pytest.fixture

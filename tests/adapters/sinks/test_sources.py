@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import SONGS, Server, _write_song  # type: ignore[import-not-found]
 
 from sequencer.adapters.library.store import Store
 from sequencer.adapters.sinks.subsonic import match_songs, song_track
 from sequencer.adapters.sinks.subsonic_client import SubsonicClient
 from sequencer.cli.main import cli
 from sequencer.core.track import Track
+from tests.fakes.subsonic_library import SONGS, Server, write_song
 
 MBID = "4bc1a7ab-0e7e-4dfc-9b5d-5c1ebcf4b2a8"
 
@@ -70,7 +70,7 @@ def test_recording_ids_from_tags_and_csv_stay_in_the_library(tmp_path: Path) -> 
     music = tmp_path / "music"
     artist, album, title, seconds = SONGS[0]
     path = music / "a.wav"
-    _write_song(path, artist, album, title, seconds)
+    write_song(path, artist, album, title, seconds)
     id3: Any = importlib.import_module("mutagen.id3")
     tagged: Any = importlib.import_module("mutagen.wave").WAVE(path)
     tagged.tags.add(id3.UFID(owner="http://musicbrainz.org", data=MBID.encode()))

@@ -1,4 +1,4 @@
-"""The Subsonic sink against a real Subsonic server (supysonic on 127.0.0.1, see conftest).
+"""The Subsonic sink against a real Subsonic server (supysonic on 127.0.0.1, see this folder's conftest).
 
 Push, push again (nothing changes, no second playlist), reorder, a playlist deleted between two
 pushes, a push interrupted before or after every single request and then run again (always
@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import Server  # type: ignore[import-not-found]
 
 from sequencer.adapters.sinks.base import PlaylistMemory, ServiceSink
 from sequencer.adapters.sinks.subsonic import SubsonicService
@@ -21,6 +20,7 @@ from sequencer.adapters.sinks.subsonic_client import SubsonicClient
 from sequencer.adapters.spotify.links import JsonLinks
 from sequencer.core.track import Track
 from sequencer.errors import CredentialsError
+from tests.fakes.subsonic_library import Server
 
 _names = itertools.count(1)
 
