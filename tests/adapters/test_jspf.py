@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sequencer.adapters.exporters import render
@@ -93,6 +93,7 @@ def test_round_trip_keeps_what_identifies_each_track(tmp_path: Path) -> None:
     assert got == [(t.title, t.artists, t.duration_s, t.mbid, t.uri, t.isrc, t.path) for t in _tracks()]
 
 
+@settings(max_examples=25)  # why: each example explains a whole sequence
 @given(st.lists(st.tuples(st.text(min_size=1).filter(str.strip), st.integers(1, 10**7)), min_size=1, max_size=8))
 def test_any_titles_and_durations_survive(items: list[tuple[str, int]]) -> None:
     tracks = [Track(f"t{i}", title, ("A",), ms / 1000) for i, (title, ms) in enumerate(items)]
