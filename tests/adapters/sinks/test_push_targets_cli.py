@@ -94,6 +94,7 @@ def test_one_failing_target_does_not_stop_the_others(
 def test_build_push_to_subsonic(subsonic: Server, tmp_path: Path) -> None:
     """`build --push-to` pushes the built playlist (here from the demo library, which the test
     server does not hold: every track is listed as missing and nothing is created)."""
-    result = CliRunner().invoke(cli, ["build", "night-drive", "--seed", "7", "--minutes", "15", "--push-to", "subsonic", "-q"])
+    args = ["build", "night-drive", "--seed", "7", "--minutes", "15", "--push-to", "subsonic", "-q"]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert "subsonic: failed: none of the" in result.stderr and "not in the server's library" in result.stderr
