@@ -197,3 +197,46 @@ def test_the_password_never_travels_in_a_url(subsonic_server: Server) -> None:
     client.ping()
     client.playlists()
     assert seen and not any("sesame" in url or "736573616d65" in url for url in seen)
+
+
+@pytest.mark.slow
+def test_a_real_moodseq_push_killed_mid_way_is_finished_by_the_next(
+    subsonic_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL a real `moodseq push --to subsonic` process late in its run (at 75 and 95 % of
+    the time a whole push takes here), then push again: exactly the sequence, once."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    monkeypatch.setenv("MOODSEQ_SUBSONIC_URL", subsonic_server.url)
+    monkeypatch.setenv("MOODSEQ_SUBSONIC_USER", "moodseq")
+    monkeypatch.setenv("MOODSEQ_SUBSONIC_PASSWORD", "sesame")
+    tracks = [subsonic_server.tracks[i] for i in (2, 9, 0, 5)]
+    entries = [{"title": t.title, "artists": list(t.artists), "duration_ms": 1000 * t.duration_s} for t in tracks]
+    sequence = tmp_path / "s.json"
+    sequence.write_text(json.dumps({"tracks": [e | {"path": t.path} for e, t in zip(entries, tracks, strict=True)]}))
+
+    def command(name: str) -> list[str]:
+        return [sys.executable, "-m", "sequencer", "push", str(sequence), "--to", "subsonic", "--name", name]
+
+    probe = _name()
+    started = time.monotonic()
+    subprocess.run(command(probe), capture_output=True, timeout=60, env=dict(os.environ), check=True)
+    whole = time.monotonic() - started
+    _delete(subsonic_server, probe)
+    for share in (0.75, 0.95):
+        name = _name()
+        process = subprocess.Popen(command(name), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            process.wait(timeout=whole * share)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+        finished = subprocess.run(command(name), capture_output=True, text=True, timeout=60, env=dict(os.environ))
+        assert finished.returncode == 0, finished.stderr
+        assert _titles(subsonic_server, name) == [[t.title for t in tracks]], f"killed at {share:.0%}"
+        _delete(subsonic_server, name)
