@@ -109,7 +109,7 @@ def test_spotify_import_without_features_gets_sound_from_playlists_and_tags(
     args = ["--library", library, "import", "spotify"]
     for pid in spotify.playlists:
         args += ["--playlist", pid]
-    code, out, err = run(*args)
+    code, _, err = run(*args)
     assert code == 0, err
     assert "audio features: not available" in err
     with FakeLastfm(api_key="k") as lastfm:
