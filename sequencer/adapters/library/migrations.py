@@ -165,6 +165,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         _SOUND,
         "playlist membership and release year per track; sound vectors (float32 blobs)",
     ),
+    Migration(
+        "0004_sinks_recording_mbid",
+        "ALTER TABLE tracks ADD COLUMN mbid TEXT;\nCREATE INDEX tracks_mbid ON tracks (mbid) WHERE mbid IS NOT NULL;\n",
+        "MusicBrainz recording ids (for ListenBrainz, Subsonic matching and JSPF)",
+    ),
 )
 
 _RECORD_TABLE = """

@@ -35,6 +35,7 @@ class BuildOptions:
     start: str | None = None
     end: str | None = None
     push: bool = False
+    targets: tuple[str, ...] = ()
     name: str | None = None
     plot: Path | None = None
     report: Path | None = None
@@ -178,7 +179,14 @@ def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str,
 
         write_report(sequence, options.report, sound_map=sound_map)
         app.say(f"wrote {options.report} (report)")
-    if options.push:
-        from sequencer.cli.commands.push import push_sequence_cli
+    if options.push or options.targets:
+        from sequencer.cli.commands.push import push_to_cli
 
-        push_sequence_cli(app, sequence, name=options.name, dry_run=False)
+        push_to_cli(
+            app,
+            sequence.tracks,
+            targets=options.targets or ("spotify",),
+            profile_name=sequence.profile.name,
+            name=options.name,
+            dry_run=False,
+        )

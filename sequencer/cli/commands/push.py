@@ -17,6 +17,7 @@ import click
 from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
+    from sequencer.adapters.sinks.base import SinkReport
     from sequencer.adapters.spotify.client import SpotifyClient
     from sequencer.adapters.spotify.service import PushOutcome
     from sequencer.core.sequence import Sequence
@@ -164,24 +165,118 @@ def push_sequence_cli(app: AppContext, sequence: Sequence, *, name: str | None, 
     push_tracks_cli(app, sequence.tracks, profile_name=sequence.profile.name, name=name, dry_run=dry_run)
 
 
+def _sink_report_lines(app: AppContext, report: SinkReport) -> None:
+    """One sink's summary on stdout, its notes on stderr."""
+    for note in report.notes:
+        app.say(f"{report.sink}: {note}")
+    click.echo(report.summary())
+
+
+def push_to_sinks_cli(
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    targets: Seq[str],
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+) -> None:
+    """Push ``tracks`` to every sink in ``targets`` and report each; one failing sink does not
+    stop the others, and the exit code (2) says that one failed."""
+    from sequencer.adapters.sinks import open_sink, playlist_memory
+    from sequencer.cli.progress import progress_bar
+    from sequencer.errors import MoodseqError, RemoteServiceError
+
+    failed: list[str] = []
+    with playlist_memory(app.library_path, app.data_dir) as (memory, cache):
+        for target in dict.fromkeys(targets):
+            try:
+                sink = open_sink(
+                    target,
+                    env=app.env,
+                    config_dir=app.config_dir,
+                    memory=memory,
+                    cache=cache,
+                    spotify_client=lambda: connect(app),
+                )
+                with progress_bar(app, f"Pushing to {target}", total=len(tracks)) as advance:
+                    report = sink.push(tracks, profile_name=profile_name, name=name, dry_run=dry_run, progress=advance)
+            except MoodseqError as error:
+                failed.append(target)
+                click.echo(f"{target}: failed: {error}", err=True)
+                if error.hint:
+                    click.echo(f"{target}: hint: {error.hint}", err=True)
+                continue
+            _sink_report_lines(app, report)
+    if failed:
+        raise RemoteServiceError(
+            f"{len(failed)} of {len(dict.fromkeys(targets))} pushes failed: {', '.join(failed)}",
+            hint="fix what each failure above says, then push again (pushes that worked change nothing)",
+        )
+
+
+def push_to_cli(
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    targets: Seq[str],
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+) -> None:
+    """Spotify alone keeps its own detailed report; any other target list goes through the sinks."""
+    if tuple(dict.fromkeys(targets)) == ("spotify",):
+        push_tracks_cli(app, tracks, profile_name=profile_name, name=name, dry_run=dry_run)
+        return
+    push_to_sinks_cli(app, tracks, targets=targets, profile_name=profile_name, name=name, dry_run=dry_run)
+
+
+def to_option(func: click.decorators.FC, flag: str = "--to") -> click.decorators.FC:
+    """``--to NAME`` (repeatable): where to push (``build`` calls it ``--push-to``: its ``--to``
+    is a journey's end)."""
+    from sequencer.cli.sink_names import SINK_NAMES
+
+    return click.option(
+        flag,
+        "targets",
+        multiple=True,
+        type=click.Choice(SINK_NAMES),
+        help="Where to push (repeatable): spotify (default), subsonic, listenbrainz.",
+    )(func)
+
+
+def push_to_option(func: click.decorators.FC) -> click.decorators.FC:
+    """``build --push-to NAME`` (repeatable; implies --push)."""
+    return to_option(func, "--push-to")
+
+
 @click.command()
-@click.argument("sequence_file", metavar="SEQUENCE.json", type=click.Path(path_type=Path))
+@click.argument("sequence_file", metavar="SEQUENCE", type=click.Path(path_type=Path))
 @click.option(
     "--name",
-    help="Playlist name on Spotify (default: from the profile, e.g. "
+    help="Playlist name (default: from the profile, e.g. "
     "'Night Drive (moodseq)'). Each name is its own playlist, updated on every push.",
 )
-@click.option("--dry-run", is_flag=True, help="Show what would change on Spotify; write nothing.")
+@to_option
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @pass_app
-def cli(app: AppContext, /, sequence_file: Path, name: str | None, dry_run: bool) -> None:
-    """Push SEQUENCE.json (from `moodseq build --format json`) to Spotify as a playlist.
+def cli(app: AppContext, /, sequence_file: Path, name: str | None, targets: tuple[str, ...], dry_run: bool) -> None:
+    """Push SEQUENCE (a .json from `moodseq build --format json`, or a .jspf) as a playlist.
 
     The first push creates the playlist; later pushes with the same profile and name update that
-    same playlist to exactly this order. Tracks without a Spotify link are found by search;
-    those not found are listed. Example: moodseq push night.json --name "Night Drive"
+    same playlist to exactly this order, on every target. Tracks a target does not have are
+    listed. Example: moodseq push night.json --to spotify --to subsonic --to listenbrainz
     """
     from sequencer.adapters.exporters.json import load_sequence_json
 
     loaded = load_sequence_json(sequence_file)
     profile_name = loaded.profile.name if loaded.profile is not None else None
-    push_tracks_cli(app, loaded.tracks, profile_name=profile_name, name=name, dry_run=dry_run)
+    title = loaded.name if loaded.data.get("format") == "jspf" else None
+    push_to_cli(
+        app,
+        loaded.tracks,
+        targets=targets or ("spotify",),
+        profile_name=profile_name,
+        name=name or title,
+        dry_run=dry_run,
+    )
