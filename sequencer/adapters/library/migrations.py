@@ -137,6 +137,53 @@ CREATE INDEX track_artists_by_artist ON track_artists (arid);
 """
 
 
+_HISTORY = """
+CREATE TABLE refresh_runs (
+    rid INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    targets TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE TABLE builds (
+    bid INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    profile_ref TEXT NOT NULL,
+    seed INTEGER,
+    mode TEXT NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    duration_s REAL NOT NULL,
+    flow_cost REAL,
+    arc_error REAL,
+    mood_fit REAL,
+    refresh_id INTEGER REFERENCES refresh_runs (rid)
+);
+CREATE INDEX builds_by_profile ON builds (profile, created_at);
+CREATE TABLE build_tracks (
+    bid INTEGER NOT NULL REFERENCES builds (bid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    track_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    song_key TEXT NOT NULL,
+    PRIMARY KEY (bid, position)
+) WITHOUT ROWID;
+CREATE TABLE pushes (
+    pid INTEGER PRIMARY KEY,
+    bid INTEGER NOT NULL REFERENCES builds (bid) ON DELETE CASCADE,
+    sink TEXT NOT NULL,
+    target TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    playlist_id TEXT,
+    url TEXT,
+    note TEXT
+);
+CREATE INDEX pushes_by_target ON pushes (sink, target, started_at);
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One named schema step: ``sql`` is run as a script inside one transaction."""
@@ -150,6 +197,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, "tracks, artists, albums, moods with sources, tags, caches"),
     Migration("0002_lookup_indexes", _INDEXES, "indexes for identity matching and searches"),
+    Migration("0003_living_build_history", _HISTORY, "build and push history, refresh runs (issue #14)"),
 )
 
 _RECORD_TABLE = """

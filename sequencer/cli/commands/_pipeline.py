@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext
+from sequencer.core.living import TrackBias
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence
 from sequencer.core.track import Track
@@ -38,6 +39,12 @@ class BuildOptions:
     plot: Path | None = None
     report: Path | None = None
     demo: bool = False
+    fresh: str | None = None
+    keep: tuple[str, ...] = ()
+    like_previous: bool = False
+    record: bool = True
+    """Record the build in the library's history (False for --watch previews)."""
+    refresh_id: int | None = None
 
 
 def load_profile_for(app: AppContext, ref: str, minutes: float | None) -> Profile:
@@ -101,9 +108,21 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
 
     start = source.refs.get(options.start, options.start) if options.start else None
     end = source.refs.get(options.end, options.end) if options.end else None
+    bias = None if options.demo else _history_bias(app, options, profile)
+    kept = _kept(app, options, profile) if options.keep else None
     with progress_bar(app, "Sequencing") as progress:
-        sequence = build_playlist(source.tracks, profile, seed=seed, start=start, end=end, progress=progress)
-    _emit(app, sequence, options, source.note)
+        if kept is not None:
+            from sequencer.core.keep import build_keeping
+
+            sequence = build_keeping(source.tracks, profile, kept[0], kept[1], seed=seed, bias=bias, progress=progress)
+        else:
+            sequence = build_playlist(
+                source.tracks, profile, seed=seed, start=start, end=end, progress=progress, bias=bias
+            )
+    for note in bias.notes if bias is not None else ():
+        app.say(f"note: {note}")
+    bid = _record(app, options, sequence, keep=kept is not None)
+    _emit(app, sequence, options, source.note, bid=bid)
     if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
         app.say(
             "note: none of these tracks has moods, so the profile's moods could not guide the choice; "
@@ -112,6 +131,74 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
             "or tag by hand with `moodseq library tag`"
         )
     return sequence
+
+
+def _history_bias(app: AppContext, options: BuildOptions, profile: Profile) -> TrackBias | None:
+    """--fresh and --like-previous read from the library's build history."""
+    from sequencer.adapters.living import history_bias
+    from sequencer.core.living import parse_fresh
+
+    fresh = parse_fresh(options.fresh) if options.fresh else None
+    return history_bias(app.library_path, profile.name, fresh=fresh, like_previous=options.like_previous)
+
+
+def _kept(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[list[Track], list[int]]:
+    """(the previous playlist, the 0-based positions to keep) from --keep values: a sequence
+    file (its ``"locked": true`` tracks), positions (1-based) and track names; without a file
+    the profile's latest recorded build is the previous playlist."""
+    if options.start or options.end:
+        raise InputFileError("--keep cannot be combined with --from/--to", hint="keep tracks, or make a journey")
+    files = [v for v in options.keep if v.lower().endswith(".json")]
+    refs = [v for v in options.keep if not v.lower().endswith(".json")]
+    if len(files) > 1:
+        raise InputFileError("--keep names two sequence files", hint="keep from one file at a time")
+    positions: list[int] = []
+    if files:
+        from sequencer.adapters.exporters.json import load_sequence_json
+
+        loaded = load_sequence_json(Path(files[0]))
+        previous, positions = loaded.tracks, list(loaded.locked)
+        if not positions and not refs:
+            raise InputFileError(
+                f'{files[0]} has no track marked "locked": true',
+                hint='add "locked": true to the tracks to keep, or name them: --keep 3 --keep "Artist - Title"',
+            )
+    else:
+        from sequencer.adapters.living import previous_tracks
+
+        _, previous = previous_tracks(app.library_path, profile.name)
+    from sequencer.core.build import find_track
+
+    for ref in refs:
+        if ref.strip().isdigit():
+            positions.append(int(ref) - 1)
+            continue
+        track = find_track(previous, ref)
+        positions.append(next(i for i, t in enumerate(previous) if t.id == track.id))
+    return previous, positions
+
+
+def _record(app: AppContext, options: BuildOptions, sequence: Sequence, *, keep: bool) -> int | None:
+    """Record the build in the library's history (not for the demo or a --watch preview)."""
+    if options.demo or not options.record:
+        return None
+    from sequencer.adapters.living import profile_ref_for, record_sequence
+
+    recorded = {
+        "minutes": options.minutes,
+        "start": options.start,
+        "end": options.end,
+        "fresh": options.fresh,
+        "name": options.name if options.push else None,
+    }
+    return record_sequence(
+        app.library_path,
+        sequence,
+        profile_ref=profile_ref_for(options.profile),
+        options=recorded,
+        mode="keep" if keep else None,
+        refresh_id=options.refresh_id,
+    )
 
 
 def _checked_outputs(app: AppContext, options: BuildOptions) -> BuildOptions:
@@ -135,7 +222,7 @@ def tracks_phrase(count: int) -> str:
     return f"{count} track{'' if count == 1 else 's'}"
 
 
-def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str) -> None:
+def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str, *, bid: int | None = None) -> None:
     """Show the sequence and write whatever files were asked for."""
     from sequencer.adapters import exporters
 
@@ -167,4 +254,4 @@ def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str)
     if options.push:
         from sequencer.cli.commands.push import push_sequence_cli
 
-        push_sequence_cli(app, sequence, name=options.name, dry_run=False)
+        push_sequence_cli(app, sequence, name=options.name, dry_run=False, bid=bid)

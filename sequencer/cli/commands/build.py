@@ -88,9 +88,25 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
 @click.option("--to", "end", metavar="TRACK", help='Journey end, "Artist - Title".')
 @click.option("--push", is_flag=True, help="Push the playlist to Spotify (create or update).")
 @click.option("--name", help="Spotify playlist name (default: from the profile).")
+@click.option(
+    "--fresh",
+    metavar="WINDOW",
+    help="Avoid songs of this profile's builds in the last WINDOW: 14d softly, 14d:0 never, 14d:1 at most once more.",
+)
+@click.option(
+    "--keep",
+    multiple=True,
+    metavar="TRACK",
+    help="Keep a track of the last build in place (position or name; repeatable), or a sequence .json's locked tracks.",
+)
+@click.option("--like-previous", is_flag=True, help="Stay close to this profile's previous build.")
 @pass_app
 def cli(app: AppContext, /, profile: str, **options: object) -> None:
-    """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file)."""
+    """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file).
+
+    Every build is recorded in the library's history (`moodseq history`).
+    """
     from sequencer.cli.commands._pipeline import BuildOptions, run_build
 
-    run_build(app, BuildOptions(profile=profile, **options))  # type: ignore[arg-type]
+    keep = tuple(options.pop("keep") or ())  # type: ignore[arg-type]
+    run_build(app, BuildOptions(profile=profile, keep=keep, **options))  # type: ignore[arg-type]

@@ -89,33 +89,59 @@ def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
 
 
 def push_tracks_cli(
-    app: AppContext, tracks: Seq[Track], *, profile_name: str | None, name: str | None, dry_run: bool
-) -> None:
-    """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+    bid: int | None = None,
+) -> PushOutcome:
+    """Resolve, push (or plan) and report: the body of `push`, `build --push` and `refresh`.
+
+    With ``bid`` (a build recorded in the library's history) the push is recorded too: as
+    started before anything is written, as done or failed after (so an interrupted one is seen).
+    """
+    from sequencer.adapters import living
+    from sequencer.adapters.spotify.push import default_name
     from sequencer.adapters.spotify.service import library_links, push_tracks
     from sequencer.cli.progress import progress_bar
 
     client = connect(app)
-    with (
-        library_links(app.library_path, app.data_dir) as (links, cache),
-        progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
-    ):
-        outcome = push_tracks(
-            client,
-            tracks,
-            profile_name=profile_name,
-            name=name,
-            links=links,
-            cache=cache,
-            dry_run=dry_run,
-            progress=advance,
-        )
+    target = name or default_name(profile_name)
+    pid = None if dry_run else living.start_push(app.library_path, bid, sink="spotify", target=target)
+    try:
+        with (
+            library_links(app.library_path, app.data_dir) as (links, cache),
+            progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
+        ):
+            outcome = push_tracks(
+                client,
+                tracks,
+                profile_name=profile_name,
+                name=target,
+                links=links,
+                cache=cache,
+                dry_run=dry_run,
+                progress=advance,
+            )
+    except Exception as error:
+        living.finish_push(app.library_path, pid, ok=False, note=str(error) or type(error).__name__)
+        raise
+    if outcome.result is not None:
+        result = outcome.result
+        living.finish_push(app.library_path, pid, ok=True, playlist_id=result.playlist_id, url=result.url)
     _report(app, outcome, len(tracks))
+    return outcome
 
 
-def push_sequence_cli(app: AppContext, sequence: Sequence, *, name: str | None, dry_run: bool) -> None:
-    """Push a freshly built sequence (what `moodseq build --push` calls)."""
-    push_tracks_cli(app, sequence.tracks, profile_name=sequence.profile.name, name=name, dry_run=dry_run)
+def push_sequence_cli(
+    app: AppContext, sequence: Sequence, *, name: str | None, dry_run: bool, bid: int | None = None
+) -> PushOutcome:
+    """Push a freshly built sequence (what `moodseq build --push` and `refresh` call)."""
+    return push_tracks_cli(
+        app, sequence.tracks, profile_name=sequence.profile.name, name=name, dry_run=dry_run, bid=bid
+    )
 
 
 @click.command()
@@ -138,4 +164,12 @@ def cli(app: AppContext, /, sequence_file: Path, name: str | None, dry_run: bool
 
     loaded = load_sequence_json(sequence_file)
     profile_name = loaded.profile.name if loaded.profile is not None else None
-    push_tracks_cli(app, loaded.tracks, profile_name=profile_name, name=name, dry_run=dry_run)
+    bid = None
+    if loaded.profile is not None and not dry_run:
+        from sequencer.adapters.living import record_sequence
+        from sequencer.core.sequence import make_sequence
+
+        sequence = make_sequence(loaded.tracks, loaded.profile, seed=loaded.seed)
+        options = {"name": name, "file": str(sequence_file.resolve())}
+        bid = record_sequence(app.library_path, sequence, profile_ref=loaded.profile.name, options=options, mode="file")
+    push_tracks_cli(app, loaded.tracks, profile_name=profile_name, name=name, dry_run=dry_run, bid=bid)

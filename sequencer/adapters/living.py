@@ -1,0 +1,160 @@
+"""Living playlists at the edge: the library's build history read into a bias, builds recorded.
+
+Every function takes the library's path and does nothing (returns None / an empty answer) when
+no library exists yet: building from the demo must not create one.
+
+Public: :func:`history_bias`, :func:`previous_tracks`, :func:`record_sequence`,
+:func:`profile_ref_for`, :func:`track_rows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sequencer.core.living import FreshRule, TrackBias, combine, fresh_bias, like_bias
+from sequencer.core.sequence import Sequence as PlaylistSequence
+from sequencer.core.track import Track, song_key
+from sequencer.errors import InputFileError
+
+
+def profile_ref_for(ref: str) -> str:
+    """How a build remembers its profile: a name as given, a file as its absolute path."""
+    path = Path(ref).expanduser()
+    if path.suffix.lower() == ".toml" or path.is_file():
+        return str(path.resolve())
+    return ref
+
+
+def track_rows(tracks: Sequence[Track]) -> list[tuple[str, str, str]]:
+    """(id, "Artist - Title", song key) for each track, as the history stores them."""
+    return [(t.id, t.name, song_key(t.artists, t.title)) for t in tracks]
+
+
+def history_bias(library_path: Path, profile: str, *, fresh: FreshRule | None, like_previous: bool) -> TrackBias | None:
+    """The bias the profile's history makes: freshness and/or likeness (None when neither
+    was asked for).
+
+    Raises
+    ------
+    InputFileError
+        when ``like_previous`` is asked and the profile was never built in this library.
+    """
+    if fresh is None and not like_previous:
+        return None
+    if not library_path.is_file():
+        if like_previous:
+            raise InputFileError(
+                "--like-previous needs the build history, kept in your library, and there is none yet",
+                hint="import music first (moodseq import csv FILE), build once, then use --like-previous",
+            )
+        return TrackBias(notes=(f"fresh {fresh.text if fresh else ''}: no library yet, so no build history",))
+    from sequencer.adapters.library import history
+    from sequencer.adapters.library.store import Store
+
+    parts: list[TrackBias] = []
+    with Store.open(library_path) as store:
+        if fresh is not None:
+            parts.append(fresh_bias(history.song_plays(store, profile, history.since(fresh.window_s)), fresh))
+        if like_previous:
+            last = history.latest_build(store, profile)
+            if last is None:
+                raise InputFileError(
+                    f"--like-previous: the profile {profile!r} was never built with this library",
+                    hint=f"build it once first: moodseq build {profile}",
+                )
+            parts.append(like_bias(song for _, _, song in last.tracks))
+    return combine(*parts)
+
+
+def previous_tracks(library_path: Path, profile: str) -> tuple[int, list[Track]]:
+    """The profile's latest recorded build: (its number, its tracks as the library has them).
+
+    Raises
+    ------
+    InputFileError
+        when there is no history for the profile, or a track of it left the library.
+    """
+    hint = f"build it first (moodseq build {profile}), or keep from a file: --keep night.json"
+    if not library_path.is_file():
+        raise InputFileError("--keep needs a previous build, and there is no library yet", hint=hint)
+    from sequencer.adapters.library import history
+    from sequencer.adapters.library.store import Store
+    from sequencer.errors import TrackNotFoundError
+
+    with Store.open(library_path) as store:
+        last = history.latest_build(store, profile)
+        if last is None:
+            raise InputFileError(f"--keep: the profile {profile!r} has no recorded build", hint=hint)
+        try:
+            tracks = store.tracks_by_ids([tid for tid, _, _ in last.tracks])
+        except TrackNotFoundError as error:
+            raise InputFileError(
+                f"--keep: build {last.bid} holds a track the library no longer has ({error.message})",
+                hint="keep from a saved file instead: --keep night.json",
+            ) from None
+    return last.bid, tracks
+
+
+def record_sequence(
+    library_path: Path,
+    sequence: PlaylistSequence,
+    *,
+    profile_ref: str,
+    options: Mapping[str, Any],
+    mode: str | None = None,
+    refresh_id: int | None = None,
+) -> int | None:
+    """Record a build in the library's history; its number, or None without a library."""
+    if not library_path.is_file():
+        return None
+    from sequencer.adapters.library import history
+    from sequencer.adapters.library.store import Store
+
+    score = sequence.score
+    record = history.BuildRecord(
+        profile=sequence.profile.name,
+        profile_ref=profile_ref,
+        seed=sequence.seed,
+        mode=mode or sequence.mode,
+        tracks=track_rows(sequence.tracks),
+        duration_s=sequence.duration_s,
+        flow_cost=score.flow_cost,
+        arc_error=score.arc_error,
+        mood_fit=score.mood_fit,
+        options={k: v for k, v in options.items() if v is not None and v is not False},
+        refresh_id=refresh_id,
+    )
+    with Store.open(library_path) as store:
+        return history.record_build(store, record)
+
+
+def start_push(library_path: Path, bid: int | None, *, sink: str, target: str) -> int | None:
+    """Record that build ``bid`` is being pushed (None without a library or a build)."""
+    if bid is None or not library_path.is_file():
+        return None
+    from sequencer.adapters.library import history
+    from sequencer.adapters.library.store import Store
+
+    with Store.open(library_path) as store:
+        return history.start_push(store, bid, sink=sink, target=target)
+
+
+def finish_push(
+    library_path: Path,
+    pid: int | None,
+    *,
+    ok: bool,
+    playlist_id: str | None = None,
+    url: str | None = None,
+    note: str | None = None,
+) -> None:
+    """Record how push ``pid`` ended (nothing when it was not recorded)."""
+    if pid is None or not library_path.is_file():
+        return
+    from sequencer.adapters.library import history
+    from sequencer.adapters.library.store import Store
+
+    with Store.open(library_path) as store:
+        history.finish_push(store, pid, ok=ok, playlist_id=playlist_id, url=url, note=note)
