@@ -3,20 +3,30 @@
 Every function takes the library's path and does nothing (returns None / an empty answer) when
 no library exists yet: building from the demo must not create one.
 
+Refresh: :func:`plan_refresh` picks the playlists a ``moodseq refresh`` run handles and resumes
+an interrupted run (what it pushed stays, a half-done push is finished with the same build);
+:func:`finish_refresh` closes the run.
+
 Public: :func:`history_bias`, :func:`previous_tracks`, :func:`record_sequence`,
-:func:`profile_ref_for`, :func:`track_rows`.
+:func:`profile_ref_for`, :func:`track_rows`, :func:`start_push`, :func:`finish_push`,
+:class:`RefreshItem`, :class:`RefreshPlan`, :func:`select_targets`, :func:`plan_refresh`,
+:func:`finish_refresh`, :func:`build_tracks`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sequencer.core.living import FreshRule, TrackBias, combine, fresh_bias, like_bias
 from sequencer.core.sequence import Sequence as PlaylistSequence
 from sequencer.core.track import Track, song_key
 from sequencer.errors import InputFileError
+
+if TYPE_CHECKING:
+    from sequencer.adapters.library.history import BuildSummary, PushTarget
 
 
 def profile_ref_for(ref: str) -> str:
@@ -158,3 +168,110 @@ def finish_push(
 
     with Store.open(library_path) as store:
         history.finish_push(store, pid, ok=ok, playlist_id=playlist_id, url=url, note=note)
+
+
+@dataclass(frozen=True)
+class RefreshItem:
+    """One playlist a refresh run handles: rebuild it, or re-push an interrupted build exactly."""
+
+    target: PushTarget
+    repush: bool
+    """True: the run was interrupted while pushing ``target.last``: push that same build again."""
+
+
+@dataclass(frozen=True)
+class RefreshPlan:
+    """What a refresh run will do (``rid`` None for a dry run, which records nothing)."""
+
+    rid: int | None
+    items: tuple[RefreshItem, ...]
+    done: tuple[PushTarget, ...]
+    """Already refreshed by the interrupted run this one resumes."""
+    resumed: bool
+    unsupported: tuple[PushTarget, ...] = ()
+    """Targets of sinks this moodseq cannot push to (skipped, and said so)."""
+
+
+def select_targets(targets: Sequence[PushTarget], names: Sequence[str]) -> list[PushTarget]:
+    """The targets ``names`` pick (a playlist name or a profile name each; all when empty).
+
+    Raises
+    ------
+    InputFileError
+        naming a name that matches nothing, with the names that exist.
+    """
+    if not names:
+        return list(targets)
+    chosen: list[PushTarget] = []
+    for name in names:
+        hits = [t for t in targets if name in (t.target, t.last.profile, t.key)]
+        if not hits:
+            known = ", ".join(repr(t.target) for t in targets) or "none yet"
+            raise InputFileError(f"no pushed playlist is called {name!r}", hint=f"pushed playlists: {known}")
+        chosen.extend(t for t in hits if t not in chosen)
+    return chosen
+
+
+def plan_refresh(
+    library_path: Path, names: Sequence[str], *, dry_run: bool, sinks: Sequence[str] = ("spotify",)
+) -> RefreshPlan:
+    """Which playlists a refresh run handles, resuming an interrupted run over the same ones.
+
+    An unfinished run over the same targets is resumed: what it already pushed is left alone,
+    and a push it left half done is finished with that same build (so the playlist ends
+    exactly as recorded, and nothing is rebuilt twice).  An unfinished run over other targets
+    is marked abandoned.  A dry run records nothing.
+
+    Raises
+    ------
+    LibraryError
+        when there is no library (hence no history).
+    """
+    from sequencer.adapters.library import history
+    from sequencer.adapters.library.store import Store
+    from sequencer.errors import LibraryError
+
+    if not library_path.is_file():
+        raise LibraryError(f"no library at {library_path}", hint="refresh re-pushes playlists pushed with a library")
+    with Store.open(library_path) as store:
+        chosen = select_targets(history.push_targets(store), names)
+        supported = [t for t in chosen if t.sink in sinks]
+        unsupported = tuple(t for t in chosen if t.sink not in sinks)
+        keys = sorted(t.key for t in supported)
+        unfinished = history.unfinished_refresh(store)
+        resumed = unfinished is not None and sorted(unfinished[1]) == keys
+        if dry_run:
+            rid = unfinished[0] if resumed and unfinished is not None else None
+        elif resumed and unfinished is not None:
+            rid = unfinished[0]
+        else:
+            if unfinished is not None:
+                history.finish_refresh(store, unfinished[0], "abandoned")
+            rid = history.open_refresh(store, keys)
+        done_keys = history.refreshed_targets(store, rid) if rid is not None and resumed else set()
+    items = tuple(
+        RefreshItem(t, repush=resumed and t.status == "started" and t.last.refresh_id == rid)
+        for t in supported
+        if t.key not in done_keys
+    )
+    done = tuple(t for t in supported if t.key in done_keys)
+    return RefreshPlan(rid=None if dry_run else rid, items=items, done=done, resumed=resumed, unsupported=unsupported)
+
+
+def finish_refresh(library_path: Path, rid: int | None, *, ok: bool) -> None:
+    """Close refresh run ``rid``: done, or failed (the next run starts afresh)."""
+    if rid is None:
+        return
+    from sequencer.adapters.library import history
+    from sequencer.adapters.library.store import Store
+
+    with Store.open(library_path) as store:
+        history.finish_refresh(store, rid, "done" if ok else "failed")
+
+
+def build_tracks(library_path: Path, build: BuildSummary) -> list[Track]:
+    """A recorded build's tracks as the library has them (to push that build again)."""
+    from sequencer.adapters.library.store import Store
+
+    with Store.open(library_path) as store:
+        return store.tracks_by_ids([tid for tid, _, _ in build.tracks])

@@ -85,6 +85,8 @@ class BuildSummary:
     arc_error: float | None
     mood_fit: float | None
     count: int
+    refresh_id: int | None = None
+    """The refresh run that made it (None for a build asked for by hand)."""
     pushes: tuple[PushRecord, ...] = ()
     tracks: tuple[tuple[str, str, str], ...] = ()
 
@@ -168,7 +170,7 @@ def finish_push(
 
 _BUILD_COLUMNS = (
     "b.bid, b.created_at, b.profile, b.profile_ref, b.seed, b.mode, b.options, b.duration_s, "
-    "b.flow_cost, b.arc_error, b.mood_fit, (SELECT count(*) FROM build_tracks t WHERE t.bid = b.bid)"
+    "b.flow_cost, b.arc_error, b.mood_fit, (SELECT count(*) FROM build_tracks t WHERE t.bid = b.bid), b.refresh_id"
 )
 _PUSH_COLUMNS = "pid, bid, sink, target, status, started_at, finished_at, playlist_id, url, note"
 
@@ -187,6 +189,7 @@ def _summary(row: Sequence[Any], pushes: Sequence[PushRecord] = ()) -> BuildSumm
         arc_error=row[9],
         mood_fit=row[10],
         count=int(row[11]),
+        refresh_id=row[12],
         pushes=tuple(pushes),
     )
 

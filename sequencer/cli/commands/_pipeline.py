@@ -94,13 +94,27 @@ def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _So
     return _Source(loaded.tracks, note, loaded.refs)
 
 
-def run_build(app: AppContext, options: BuildOptions) -> Sequence:
-    """Build a sequence as ``options`` say, then show, write and push it."""
+@dataclass(frozen=True)
+class Built:
+    """A finished build: the sequence, where its tracks came from, its number in the history."""
+
+    sequence: Sequence
+    note: str
+    bid: int | None
+    notes: tuple[str, ...] = ()
+    """What history did to the build (freshness, likeness), for the user."""
+
+
+def make_build(app: AppContext, options: BuildOptions, profile: Profile | None = None) -> Built:
+    """Build (and record) a sequence as ``options`` say; nothing is shown or written.
+
+    ``profile``: already loaded (``--watch`` loads it itself to show errors in place).
+    """
     for option, ref in (("--from", options.start), ("--to", options.end)):
         if ref is not None and not ref.strip():
             raise InputFileError(f"{option} is empty", hint=f'give a track, e.g. {option} "Kavinsky - Nightcall"')
-    profile = load_profile_for(app, options.profile, options.minutes)
-    options = _checked_outputs(app, options)
+    if profile is None:
+        profile = load_profile_for(app, options.profile, options.minutes)
     seed = choose_seed(options, profile)
     source = _tracks_for(app, options, profile)
     from sequencer.cli.progress import progress_bar
@@ -119,10 +133,19 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
             sequence = build_playlist(
                 source.tracks, profile, seed=seed, start=start, end=end, progress=progress, bias=bias
             )
-    for note in bias.notes if bias is not None else ():
-        app.say(f"note: {note}")
     bid = _record(app, options, sequence, keep=kept is not None)
-    _emit(app, sequence, options, source.note, bid=bid)
+    return Built(sequence, source.note, bid, tuple(bias.notes) if bias is not None else ())
+
+
+def run_build(app: AppContext, options: BuildOptions) -> Sequence:
+    """Build a sequence as ``options`` say, then show, write and push it."""
+    profile = load_profile_for(app, options.profile, options.minutes)
+    options = _checked_outputs(app, options)
+    built = make_build(app, options, profile)
+    sequence = built.sequence
+    for note in built.notes:
+        app.say(f"note: {note}")
+    _emit(app, sequence, options, built.note, bid=built.bid)
     if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
         app.say(
             "note: none of these tracks has moods, so the profile's moods could not guide the choice; "

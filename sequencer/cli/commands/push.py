@@ -88,7 +88,7 @@ def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     click.echo(f"{verb} the playlist {result.name!r} with {_tracks(result.tracks)}{left_out}: {result.url}")
 
 
-def push_tracks_cli(
+def push_recorded(
     app: AppContext,
     tracks: Seq[Track],
     *,
@@ -96,8 +96,9 @@ def push_tracks_cli(
     name: str | None,
     dry_run: bool,
     bid: int | None = None,
+    client: SpotifyClient | None = None,
 ) -> PushOutcome:
-    """Resolve, push (or plan) and report: the body of `push`, `build --push` and `refresh`.
+    """Resolve and push (or plan) ``tracks``; nothing is printed.
 
     With ``bid`` (a build recorded in the library's history) the push is recorded too: as
     started before anything is written, as done or failed after (so an interrupted one is seen).
@@ -107,7 +108,7 @@ def push_tracks_cli(
     from sequencer.adapters.spotify.service import library_links, push_tracks
     from sequencer.cli.progress import progress_bar
 
-    client = connect(app)
+    client = client or connect(app)
     target = name or default_name(profile_name)
     pid = None if dry_run else living.start_push(app.library_path, bid, sink="spotify", target=target)
     try:
@@ -131,6 +132,20 @@ def push_tracks_cli(
     if outcome.result is not None:
         result = outcome.result
         living.finish_push(app.library_path, pid, ok=True, playlist_id=result.playlist_id, url=result.url)
+    return outcome
+
+
+def push_tracks_cli(
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+    bid: int | None = None,
+) -> PushOutcome:
+    """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
+    outcome = push_recorded(app, tracks, profile_name=profile_name, name=name, dry_run=dry_run, bid=bid)
     _report(app, outcome, len(tracks))
     return outcome
 
