@@ -26,7 +26,7 @@ from collections.abc import Collection, Sequence
 from sequencer.core.arcs import target_at
 from sequencer.core.build import Progress, check_sequence, solve_tracks
 from sequencer.core.energy import with_estimated_energy
-from sequencer.core.living import FRESH_PENALTY, TrackBias, combine
+from sequencer.core.living import TrackBias, combine
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence as PlaylistSequence
 from sequencer.core.sequence import make_sequence
@@ -35,6 +35,8 @@ from sequencer.errors import ImpossibleConstraintsError, InputFileError
 
 #: Smallest tolerance a gap gets, in seconds (a one-track gap needs some room).
 MIN_GAP_TOLERANCE_S = 45.0
+#: Fit taken from the previous playlist's songs that were not kept, so the gaps are re-rolled.
+REROLL_PENALTY = 0.3
 #: Points the arc of a gap is sampled at.
 ARC_SAMPLES = 9
 
@@ -111,7 +113,7 @@ def build_keeping(
     refill = sum(starts[hi + 1] - starts[lo] for _, _, lo, hi in gaps) or 1.0
     used = {song_key(old[i].artists, old[i].title) for i in locked}
     unkept = [song_key(t.artists, t.title) for i, t in enumerate(old) if i not in set(locked)]
-    reroll = TrackBias(fit_delta=dict.fromkeys(set(unkept) - used, -FRESH_PENALTY))
+    reroll = TrackBias(fit_delta=dict.fromkeys(set(unkept) - used, -REROLL_PENALTY))
     bias = combine(bias, reroll) if bias is not None else reroll
     by_start = {gap[2]: gap for gap in gaps}
     tracks: list[Track] = []
