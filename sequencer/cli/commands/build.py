@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from sequencer.cli.complete import complete_profiles, complete_tracks
 from sequencer.cli.context import AppContext, pass_app
 
 FORMATS = ("m3u8", "xspf", "json", "csv")
@@ -82,10 +83,12 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
 
 
 @click.command()
-@click.argument("profile")
+@click.argument("profile", shell_complete=complete_profiles)
 @build_options
-@click.option("--from", "start", metavar="TRACK", help='Journey start, "Artist - Title".')
-@click.option("--to", "end", metavar="TRACK", help='Journey end, "Artist - Title".')
+@click.option(
+    "--from", "start", metavar="TRACK", shell_complete=complete_tracks, help='Journey start, "Artist - Title".'
+)
+@click.option("--to", "end", metavar="TRACK", shell_complete=complete_tracks, help='Journey end, "Artist - Title".')
 @click.option("--push", is_flag=True, help="Push the playlist to Spotify (create or update).")
 @click.option("--name", help="Spotify playlist name (default: from the profile).")
 @click.option(
@@ -97,9 +100,11 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
     "--keep",
     multiple=True,
     metavar="TRACK",
+    shell_complete=complete_tracks,
     help="Keep a track of the last build in place (position or name; repeatable), or a sequence .json's locked tracks.",
 )
 @click.option("--like-previous", is_flag=True, help="Stay close to this profile's previous build.")
+@click.option("--watch", is_flag=True, help="Rebuild on every save of the profile or moods file; show what changed.")
 @pass_app
 def cli(app: AppContext, /, profile: str, **options: object) -> None:
     """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file).
@@ -109,4 +114,15 @@ def cli(app: AppContext, /, profile: str, **options: object) -> None:
     from sequencer.cli.commands._pipeline import BuildOptions, run_build
 
     keep = tuple(options.pop("keep") or ())  # type: ignore[arg-type]
-    run_build(app, BuildOptions(profile=profile, keep=keep, **options))  # type: ignore[arg-type]
+    watching = bool(options.pop("watch"))
+    build = BuildOptions(profile=profile, keep=keep, **options)  # type: ignore[arg-type]
+    if not watching:
+        run_build(app, build)
+        return
+    from sequencer.errors import InputFileError
+
+    if build.push or build.output is not None or build.fmt is not None:
+        raise InputFileError("--watch shows previews only", hint="leave out --push, -o and --format while watching")
+    from sequencer.cli.watch import watch
+
+    watch(app, build)
