@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sequencer.core.living import FreshRule, TrackBias, combine, fresh_bias, like_bias
+from sequencer.core.living import FreshRule, TrackBias, combine, fresh_bias, like_bias, listening_bias
+from sequencer.core.profile import Listening
 from sequencer.core.sequence import Sequence as PlaylistSequence
 from sequencer.core.track import Track, song_key
 from sequencer.errors import InputFileError
@@ -42,16 +43,25 @@ def track_rows(tracks: Sequence[Track]) -> list[tuple[str, str, str]]:
     return [(t.id, t.name, song_key(t.artists, t.title)) for t in tracks]
 
 
-def history_bias(library_path: Path, profile: str, *, fresh: FreshRule | None, like_previous: bool) -> TrackBias | None:
-    """The bias the profile's history makes: freshness and/or likeness (None when neither
-    was asked for).
+def history_bias(
+    library_path: Path,
+    profile: str,
+    *,
+    fresh: FreshRule | None,
+    like_previous: bool,
+    listening: Listening | None = None,
+) -> TrackBias | None:
+    """The bias the profile's history makes: freshness, likeness and the listening history
+    (``listening``: the profile's ``[listening]`` section; ignored when it is off).  None when
+    none of them was asked for.
 
     Raises
     ------
     InputFileError
         when ``like_previous`` is asked and the profile was never built in this library.
     """
-    if fresh is None and not like_previous:
+    listen = listening is not None and listening != Listening()
+    if fresh is None and not like_previous and not listen:
         return None
     if not library_path.is_file():
         if like_previous:
@@ -59,8 +69,9 @@ def history_bias(library_path: Path, profile: str, *, fresh: FreshRule | None, l
                 "--like-previous needs the build history, kept in your library, and there is none yet",
                 hint="import music first (moodseq import csv FILE), build once, then use --like-previous",
             )
-        return TrackBias(notes=(f"fresh {fresh.text if fresh else ''}: no library yet, so no build history",))
+        return TrackBias(notes=("no library yet, so no build or listening history",))
     from sequencer.adapters.library import history
+    from sequencer.adapters.library.listening import listening_evidence
     from sequencer.adapters.library.store import Store
 
     parts: list[TrackBias] = []
@@ -75,6 +86,8 @@ def history_bias(library_path: Path, profile: str, *, fresh: FreshRule | None, l
                     hint=f"build it once first: moodseq build {profile}",
                 )
             parts.append(like_bias(song for _, _, song in last.tracks))
+        if listen and listening is not None:
+            parts.append(listening_bias(listening_evidence(store), listening))
     return combine(*parts)
 
 

@@ -18,11 +18,16 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sequencer.cli.context import AppContext
 from sequencer.errors import MoodseqError
+
+if TYPE_CHECKING:
+    from sequencer.cli.commands._pipeline import BuildOptions
+    from sequencer.core.sequence import Sequence as PlaylistSequence
 
 #: Seconds between looks at the files (bounded: 0.1–10).
 DEFAULT_INTERVAL = 0.5
@@ -56,11 +61,8 @@ def _delta(label: str, old: float, new: float, digits: int = 3) -> str:
     return f"{label} {old:.{digits}f} → {new:.{digits}f} ({change:+.{digits}f})"
 
 
-def changes(old: object, new: object) -> list[str]:
+def changes(old: PlaylistSequence, new: PlaylistSequence) -> list[str]:
     """What changed from one build to the next, in lines: tracks in/out, then the numbers."""
-    from sequencer.core.sequence import Sequence as PlaylistSequence
-
-    assert isinstance(old, PlaylistSequence) and isinstance(new, PlaylistSequence)
     before = {t.id for t in old.tracks}
     after = {t.id for t in new.tracks}
     lines = [f"  + {i + 1:>2} {t.name}" for i, t in enumerate(new.tracks) if t.id not in before]
@@ -83,6 +85,12 @@ def changes(old: object, new: object) -> list[str]:
     return lines
 
 
+def _stdout_is_terminal() -> bool:
+    import sys
+
+    return sys.stdout.isatty()
+
+
 def _show_error(error: MoodseqError) -> None:
     lines = error.lines()
     click.echo(f"Error: {lines[0]}", err=True)
@@ -95,17 +103,16 @@ def _show_error(error: MoodseqError) -> None:
 
 def watch(
     app: AppContext,
-    options: object,
+    options: BuildOptions,
     *,
     interval: float = DEFAULT_INTERVAL,
     polls: int | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Build, then rebuild on every save until Ctrl-C (or ``polls`` looks); the rebuild count."""
-    from sequencer.cli.commands._pipeline import BuildOptions, choose_seed, load_profile_for, make_build
+    from sequencer.cli.commands._pipeline import choose_seed, load_profile_for, make_build
     from sequencer.cli.render import print_sequence
 
-    assert isinstance(options, BuildOptions)
     options = dataclasses.replace(options, record=False, push=False)
     interval = min(10.0, max(0.1, interval))
     files = _watched(app, options.profile)
@@ -133,7 +140,7 @@ def watch(
                 _show_error(error)
                 continue
             rebuilds += 1
-            if not app.plain and click.get_text_stream("stdout").isatty():
+            if not app.plain and _stdout_is_terminal():
                 click.clear()
             print_sequence(app, new, explain=options.explain, note=None)
             click.echo(f"[{datetime.now():%H:%M:%S}] rebuilt (seed {new.seed}): what changed")

@@ -148,8 +148,8 @@ def test_interrupted_refresh_rerun_ends_exact_without_duplicates(
     and every playlist ends exactly as its build, with no second playlist anywhere."""
     pushed_twice(fake)
     from sequencer.adapters.spotify import service
+    from sequencer.adapters.spotify.push import push_uris as real
 
-    real = service.push_uris
     calls = {"n": 0}
 
     def interrupted(client: Any, memory: Any, target: Any, uris: list[str], **kw: Any) -> Any:

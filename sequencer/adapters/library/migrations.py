@@ -181,6 +181,16 @@ CREATE TABLE pushes (
     note TEXT
 );
 CREATE INDEX pushes_by_target ON pushes (sink, target, started_at);
+CREATE TABLE listening (
+    song_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    artist TEXT NOT NULL,
+    title TEXT NOT NULL,
+    plays INTEGER NOT NULL DEFAULT 0,
+    loved INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (song_key, source)
+) WITHOUT ROWID;
 """
 
 
@@ -197,7 +207,9 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, "tracks, artists, albums, moods with sources, tags, caches"),
     Migration("0002_lookup_indexes", _INDEXES, "indexes for identity matching and searches"),
-    Migration("0003_living_build_history", _HISTORY, "build and push history, refresh runs (issue #14)"),
+    Migration(
+        "0003_living_build_history", _HISTORY, "build and push history, refresh runs, listening history (issue #14)"
+    ),
 )
 
 _RECORD_TABLE = """

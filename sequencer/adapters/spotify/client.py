@@ -337,6 +337,11 @@ class SpotifyClient:
         )
         return list(((result.get("tracks") or {}).get("items")) or [])
 
+    def recently_played(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The user's last plays (Spotify keeps 50): ``{"track": …, "played_at": …}`` items."""
+        page = self.request("GET", "me/player/recently-played", params={"limit": limit})
+        return list((page or {}).get("items") or [])
+
     def track(self, track_id: str) -> dict[str, Any]:
         """One track (``GET /tracks/{id}``; batch lookups are gone in Development Mode)."""
         result: dict[str, Any] = self.request("GET", f"tracks/{track_id}")

@@ -24,12 +24,14 @@ ACCOUNTS_URL = "https://accounts.spotify.com"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8888/callback"
 TOKEN_FILE = "spotify-token.json"
 
-#: The least the features need: write playlists, find ours again, read liked songs.
+#: The least the features need: write playlists, find ours again, read liked songs and what was
+#: recently played (listening history; a login from before it was asked for simply lacks it).
 SCOPES: tuple[str, ...] = (
     "playlist-modify-private",
     "playlist-modify-public",
     "playlist-read-private",
     "user-library-read",
+    "user-read-recently-played",
 )
 
 

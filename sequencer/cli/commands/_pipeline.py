@@ -157,12 +157,15 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
 
 
 def _history_bias(app: AppContext, options: BuildOptions, profile: Profile) -> TrackBias | None:
-    """--fresh and --like-previous read from the library's build history."""
+    """--fresh and --like-previous (the library's build history) and the profile's
+    ``[listening]`` section (the listening history)."""
     from sequencer.adapters.living import history_bias
     from sequencer.core.living import parse_fresh
 
     fresh = parse_fresh(options.fresh) if options.fresh else None
-    return history_bias(app.library_path, profile.name, fresh=fresh, like_previous=options.like_previous)
+    return history_bias(
+        app.library_path, profile.name, fresh=fresh, like_previous=options.like_previous, listening=profile.listening
+    )
 
 
 def _kept(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[list[Track], list[int]]:

@@ -113,7 +113,7 @@ def cli(app: AppContext, /, profile: str, **options: object) -> None:
     """
     from sequencer.cli.commands._pipeline import BuildOptions, run_build
 
-    keep = tuple(options.pop("keep") or ())  # type: ignore[arg-type]
+    keep = tuple(str(value) for value in options.pop("keep") or ())  # type: ignore[attr-defined]
     watching = bool(options.pop("watch"))
     build = BuildOptions(profile=profile, keep=keep, **options)  # type: ignore[arg-type]
     if not watching:

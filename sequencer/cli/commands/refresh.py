@@ -99,6 +99,8 @@ def _refresh_one(
     from sequencer.cli.commands.push import push_recorded
 
     target, last = item.target, item.target.last
+    bid: int | None
+    seed: int | None
     if item.repush:
         tracks = build_tracks(app.library_path, last)
         bid, profile_name, seed = last.bid, last.profile, last.seed
