@@ -238,12 +238,19 @@ class _Fetcher:
     """Calls with retries and error translation; counts for the report."""
 
     def __init__(
-        self, client: LastfmClient, report: EnrichReport, sleep: Callable[[float], None], backoff: float
+        self,
+        client: LastfmClient,
+        report: EnrichReport,
+        sleep: Callable[[float], None],
+        backoff: float,
+        saved: str | None = None,
     ) -> None:
         self.client = client
         self.report = report
         self.sleep = sleep
         self.backoff = backoff
+        self.saved = saved
+        """What the hint says was kept when the run stops (default: the tracks tagged so far)."""
 
     def call(self, fetch: Callable[[], T], what: str) -> T | None:
         """``fetch()`` with retries; None when Last.fm does not know the item."""
@@ -275,7 +282,7 @@ class _Fetcher:
     def _gave_up(self, error: Exception | None, what: str) -> RemoteServiceError:
         """The error that stops the run after the retries."""
         done = self.report.done
-        saved = f"{done} track{'s' if done != 1 else ''} tagged in this run are saved; rerun to resume"
+        saved = self.saved or f"{done} track{'s' if done != 1 else ''} tagged in this run are saved; rerun to resume"
         if _status(error or Exception()) == "29":
             return RemoteServiceError(
                 f"Last.fm keeps rate-limiting us (error 29) at {what}", hint=f"wait a few minutes; {saved}"
@@ -307,7 +314,9 @@ def lastfm_listening(
     """
     from sequencer.errors import InputFileError
 
-    fetcher = _Fetcher(client, EnrichReport(), sleep or time.sleep, backoff)
+    fetcher = _Fetcher(
+        client, EnrichReport(), sleep or time.sleep, backoff, saved="nothing was stored; run it again later"
+    )
     top = fetcher.call(functools.partial(client.user_top_tracks, user, limit), f"user {user!r}")
     loved = fetcher.call(functools.partial(client.user_loved_tracks, user, limit), f"user {user!r}")
     if top is None or loved is None:
