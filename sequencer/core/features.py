@@ -38,6 +38,14 @@ class FeatureTable:
     moods: npt.NDArray[np.float32]
     attrs: npt.NDArray[np.float32]
     explicit: npt.NDArray[np.bool_]
+    confidence: npt.NDArray[np.float32] | None = None
+    """Each row's confidence in its moods, in [0, 1] (``flow.md`` v2); None = all 1."""
+
+    def confidences(self) -> npt.NDArray[np.float32]:
+        """The confidence column (ones where the table carries none)."""
+        if self.confidence is None:
+            return np.ones(len(self), dtype=np.float32)
+        return self.confidence
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -59,6 +67,7 @@ def feature_table(tracks: Sequence[Track], mood_names: Sequence[str] | None = No
     moods = np.zeros((len(tracks), len(mood_names)), dtype=np.float32)
     attrs = np.full((len(tracks), len(COLUMNS)), np.nan, dtype=np.float32)
     explicit = np.zeros(len(tracks), dtype=bool)
+    confidence = np.array([min(1.0, max(0.0, t.confidence)) for t in tracks], dtype=np.float32)
     for row, track in enumerate(tracks):
         for mood, weight in track.moods.items():
             col = index.get(mood)
@@ -71,4 +80,6 @@ def feature_table(tracks: Sequence[Track], mood_names: Sequence[str] | None = No
         attrs[row, -1] = track.duration_s
         explicit[row] = bool(track.explicit)
     ids = np.array([t.id for t in tracks], dtype=np.str_)
-    return FeatureTable(ids=ids, mood_names=tuple(mood_names), moods=moods, attrs=attrs, explicit=explicit)
+    return FeatureTable(
+        ids=ids, mood_names=tuple(mood_names), moods=moods, attrs=attrs, explicit=explicit, confidence=confidence
+    )
