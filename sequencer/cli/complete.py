@@ -65,3 +65,21 @@ def complete_tracks(ctx: click.Context, _param: click.Parameter, incomplete: str
     except MoodseqError:
         return []
     return [CompletionItem(name) for name in dict.fromkeys(t.name for t in tracks)]
+
+
+def complete_pushed(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Names of the playlists pushed before (what `moodseq refresh` takes), and their profiles."""
+    path = _library_path(ctx)
+    if not path.is_file():
+        return []
+    from sequencer.adapters.library.history import push_targets
+    from sequencer.adapters.library.store import Store
+    from sequencer.errors import MoodseqError
+
+    try:
+        with Store.open(path) as store:
+            targets = push_targets(store)
+    except MoodseqError:
+        return []
+    names = dict.fromkeys([*(t.target for t in targets), *(t.last.profile for t in targets)])
+    return [CompletionItem(name) for name in names if name.lower().startswith(incomplete.lower())]

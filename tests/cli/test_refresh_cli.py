@@ -124,6 +124,13 @@ def test_dry_run_writes_nothing_and_names_limit_the_run(fake: FakeSpotify, isola
     assert "no pushed playlist is called 'nowhere'" in unknown.stderr
 
 
+def test_pushed_playlist_names_complete(fake: FakeSpotify) -> None:
+    pushed_twice(fake)
+    variables = {"_MOODSEQ_COMPLETE": "bash_complete", "COMP_WORDS": "moodseq refresh ca", "COMP_CWORD": "2"}
+    result = CliRunner().invoke(cli, [], env=variables, prog_name="moodseq")
+    assert result.stdout.split("\n")[:2] == ["plain,Calm Evening", "plain,calm"]
+
+
 def test_one_failure_leaves_the_others_refreshed_and_exits_1(fake: FakeSpotify, isolated_dirs: Path) -> None:
     """A playlist whose profile is gone fails on its own line; the other is refreshed; exit 1."""
     pushed_twice(fake)

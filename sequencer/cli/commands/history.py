@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sequencer.cli.complete import complete_profiles
 from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ HEADER = "   #  when (UTC)        profile          seed trks    min  flow  arc  
 
 
 @click.group(invoke_without_command=True)
-@click.option("--profile", "profile_name", metavar="PROFILE", help="Only this profile's builds.")
+@click.option(
+    "--profile", "profile_name", metavar="PROFILE", shell_complete=complete_profiles, help="Only this profile's builds."
+)
 @click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True, help="How many, newest first.")
 @click.pass_context
 def cli(ctx: click.Context, profile_name: str | None, limit: int) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sequencer.cli.complete import complete_pushed
 from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def _plural(count: int, word: str) -> str:
 
 
 @click.command()
-@click.argument("playlists", nargs=-1, metavar="[PLAYLIST]...")
+@click.argument("playlists", nargs=-1, metavar="[PLAYLIST]...", shell_complete=complete_pushed)
 @click.option(
     "--fresh",
     default=DEFAULT_FRESH,
