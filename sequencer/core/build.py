@@ -402,11 +402,11 @@ def solve_tracks(
     journey: bool = False,
     progress: Progress | None = None,
     bias: TrackBias | None = None,
-    avoid_artists: frozenset[str] = frozenset(),
+    leave_out: Callable[[Track], str | None] | None = None,
 ) -> list[Track]:
     """The walk's tracks for ``profile`` from ``library`` (energies already estimated), between
     the pinned ``first``/``last`` tracks, with ``bias``'s songs left out or nudged and tracks by
-    ``avoid_artists`` (normalised names) left out.
+    the tracks ``leave_out`` gives a reason for left out (the reason counts them in errors).
 
     Raises
     ------
@@ -422,8 +422,9 @@ def solve_tracks(
             if bias is not None and song_key(track.artists, track.title) in bias.avoid:
                 dropped["recently played"] = dropped.get("recently played", 0) + 1
                 continue
-            if avoid_artists and avoid_artists & {normalise_text(a) for a in track.artists}:
-                dropped["artist next to a kept track"] = dropped.get("artist next to a kept track", 0) + 1
+            reason = leave_out(track) if leave_out is not None else None
+            if reason is not None:
+                dropped[reason] = dropped.get(reason, 0) + 1
                 continue
         allowed.append(track)
     cands = select_candidates(allowed, profile, pinned=pinned)

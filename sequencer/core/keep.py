@@ -8,11 +8,15 @@ the profile's tolerance), and the rest is re-rolled:
   after the last are rebuilt one by one, left to right, each by the walk
   (:func:`sequencer.core.build.solve_tracks`) with the neighbouring kept tracks pinned as its
   first/last track and the profile's arc cut to the gap's stretch of time;
+- a gap that came out longer or shorter than planned is made up for by the next one, so the
+  whole stays in the profile's window;
 - the previous playlist's other songs are made less likely (as ``--fresh`` does), so the gaps
   are re-rolled rather than refilled with the same tracks;
-- no song is used twice across gaps (songs already placed are left out of later gaps), and
-  artists within the artist gap on the far side of a kept track are left out of the gap next to
-  it, so the whole playlist keeps every hard rule; the result is checked as a whole.
+- no song is used twice across gaps (songs already placed are left out of later gaps), artists
+  within the artist gap on the far side of a kept track are left out of the gap next to it, and
+  with per-artist/album caps an artist or album used outside a gap is left out of it, so the
+  whole playlist keeps every hard rule; the last gap is held to what keeps the total in the
+  profile's window; the result is checked as a whole.
 
 Public: :func:`build_keeping`, :func:`segments`.
 """
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from sequencer.core.arcs import target_at
 from sequencer.core.build import Progress, check_sequence, solve_tracks
@@ -127,10 +131,20 @@ def build_keeping(
         span_lo = starts[first_i] if first_i is not None else starts[lo]
         span_hi = starts[last_i + 1] if last_i is not None else starts[hi + 1]
         tolerance = max(MIN_GAP_TOLERANCE_S, profile.tolerance_s * (starts[hi + 1] - starts[lo]) / refill)
+        # earlier gaps came out longer or shorter than planned: this one makes up for it
+        drift = sum(t.duration_s for t in tracks) - starts[lo]
+        pins = sum(t.duration_s for t in (old[i] for i in (first_i, last_i) if i is not None))
+        want = max(span_hi - span_lo - drift, pins + MIN_GAP_TOLERANCE_S)
+        low, high = want - tolerance, want + tolerance
+        if hi == gaps[-1][3]:  # the last gap decides the total: keep it inside the profile's window
+            rest = sum(t.duration_s for t in tracks) + (starts[-1] - starts[hi + 1]) - pins
+            low, high = max(low, profile.window_s[0] - rest), min(high, profile.window_s[1] - rest)
+            if low > high:
+                low, high = profile.window_s[0] - rest, profile.window_s[1] - rest
         sub = dataclasses.replace(
             profile,
-            minutes=(span_hi - span_lo) / 60.0,
-            tolerance_minutes=tolerance / 60.0,
+            minutes=max((low + high) / 2, 1.0) / 60.0,
+            tolerance_minutes=max((high - low) / 2, 1.0) / 60.0,
             arc=_arc_slice(profile.arc, span_lo / total, span_hi / total),
             constraints=dataclasses.replace(profile.constraints, start=None, end=None),
         )
@@ -150,7 +164,7 @@ def build_keeping(
                 seed=seed,
                 progress=progress,
                 bias=combine(bias, avoid),
-                avoid_artists=_artists(near),
+                leave_out=_rules_across_gaps(profile, _artists(near), [*tracks, *old[hi + 1 :]]),
             )
         except ImpossibleConstraintsError as error:
             raise ImpossibleConstraintsError(
@@ -172,6 +186,30 @@ def build_keeping(
     kept_names = ", ".join(f"{i + 1}" for i in locked)
     note = f"kept {len(locked)} track{'s' if len(locked) != 1 else ''} in place (positions {kept_names})"
     return dataclasses.replace(sequence, warnings=(note, *sequence.warnings))
+
+
+def _rules_across_gaps(
+    profile: Profile, near: frozenset[str], outside: Sequence[Track]
+) -> Callable[[Track], str | None]:
+    """What a gap may not use so the whole playlist keeps the rules the walk sees only inside
+    the gap: artists within the artist gap across a kept track, and — when the profile caps
+    tracks per artist or album — any artist or album already used outside the gap (kept tracks
+    and earlier gaps), so each capped artist's tracks come from one place."""
+    caps = profile.constraints
+    used_artists = {normalise_text(a) for t in outside for a in t.artists} if caps.max_per_artist else set()
+    used_albums = {normalise_text(t.album) for t in outside if t.album} if caps.max_per_album else set()
+
+    def reason(track: Track) -> str | None:
+        names = {normalise_text(a) for a in track.artists}
+        if names & near:
+            return "artist next to a kept track"
+        if names & used_artists:
+            return "max_per_artist across kept tracks"
+        if track.album and normalise_text(track.album) in used_albums:
+            return "max_per_album across kept tracks"
+        return None
+
+    return reason
 
 
 def _what(broken: object) -> str:

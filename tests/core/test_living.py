@@ -143,3 +143,30 @@ def test_keep_out_of_range_and_impossible_gaps_are_user_errors(demo: list[Track]
     few = first.tracks[:3]
     with pytest.raises(ImpossibleConstraintsError, match="cannot refill positions"):
         build_keeping(few, PROFILE, first.tracks, {0}, seed=1)
+
+
+@pytest.mark.slow
+@given(st.data())
+@settings(max_examples=4, deadline=None)
+def test_keep_keeps_every_rule_across_gaps(data: st.DataObject) -> None:
+    """Any kept positions, on profiles with artist and album caps and a narrow window: the result
+    keeps every hard rule and the window (gaps make up for each other), or says which gap failed."""
+    from pathlib import Path
+
+    from sequencer.adapters.profiles_toml import load_profile
+
+    name = data.draw(st.sampled_from(["catharsis", "study", "night-drive"]))
+    profile = load_profile(name, Path("no-user-profiles"))
+    demo = load_demo_tracks()
+    first = build_playlist(demo, profile, seed=3)
+    count = len(first.tracks)
+    kept = data.draw(st.sets(st.integers(0, count - 1), min_size=1, max_size=count - 1))
+    try:
+        second = build_keeping(demo, profile, first.tracks, kept, seed=data.draw(st.integers(1, 99)))
+    except ImpossibleConstraintsError as error:
+        assert "cannot refill positions" in error.message
+        return
+    assert check_sequence(second).total == 0
+    assert [t.id for t in second.tracks if t.id in {first.tracks[k].id for k in kept}] == [
+        first.tracks[k].id for k in sorted(kept)
+    ]
