@@ -1,6 +1,6 @@
 """Build history in the library: every build, every push, and the refresh runs.
 
-Tables (migration ``0003_living_build_history``):
+Tables (migration ``0004_living_build_history``):
 
 - ``builds`` — one row per recorded build: profile (name and the reference it was loaded by),
   seed, mode, the options needed to rebuild it (JSON), its score, and the refresh run it
