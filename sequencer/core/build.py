@@ -405,8 +405,8 @@ def solve_tracks(
     leave_out: Callable[[Track], str | None] | None = None,
 ) -> list[Track]:
     """The walk's tracks for ``profile`` from ``library`` (energies already estimated), between
-    the pinned ``first``/``last`` tracks, with ``bias``'s songs left out or nudged and tracks by
-    the tracks ``leave_out`` gives a reason for left out (the reason counts them in errors).
+    the pinned ``first``/``last`` tracks, with ``bias``'s songs left out or nudged, and the
+    tracks ``leave_out`` gives a reason for left out (counted under that reason in errors).
 
     Raises
     ------
@@ -420,7 +420,7 @@ def solve_tracks(
     for track in library:
         if track.id not in pinned_ids:
             if bias is not None and song_key(track.artists, track.title) in bias.avoid:
-                dropped["recently played"] = dropped.get("recently played", 0) + 1
+                dropped["left out by history"] = dropped.get("left out by history", 0) + 1
                 continue
             reason = leave_out(track) if leave_out is not None else None
             if reason is not None:
