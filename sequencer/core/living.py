@@ -33,17 +33,17 @@ from sequencer.errors import InputFileError
 
 #: Fit taken from a song played once in the window (soft freshness), and per further play, up to
 #: FRESH_PENALTY_MAX.  Fit is a cosine in [−1, 1] weighted by the profile's ``fit`` weight.
-#: Measured on the demo library (a build, then one with another seed; 3 seeds): the share of
-#: songs the second repeats falls from 77 % to 49 % (night-drive) and from 55 % to 9 %
-#: (train-ride) at 0.2, for an objective 23 % / 8 % higher; 0.3 already acts as a hard rule
-#: (15 % / 0 %, +66 %).  So a song played once is less likely, not banned.
+#: Measured on the demo library (a build, then one with another seed; 3 seeds; flow.md v2): the
+#: share of songs the second repeats falls from 74 % to 49 % (night-drive) and from 50 % to 9 %
+#: (train-ride) at 0.2, for an objective 23 % / 8 % higher; 0.3 already acted as a hard rule
+#: (15 % / 0 %, +66 %, measured under v1).  So a song played once is less likely, not banned.
 FRESH_PENALTY = 0.2
 FRESH_PENALTY_STEP = 0.1
 FRESH_PENALTY_MAX = 0.5
 #: Fit added at most to a loved, most played song by a profile's ``[listening] weight = 1``.
 LISTEN_BONUS = 0.3
 #: Fit added to the songs of the previous build by ``--like-previous``: another seed then repeats
-#: 85 % of them (night-drive; 77 % without) and 72 % (train-ride; 55 % without), objective +1–2 %.
+#: 82 % of them (night-drive; 74 % without) and 88 % (train-ride; 50 % without), objective ±2 %.
 LIKE_BONUS = 0.1
 
 _UNITS = {"h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
