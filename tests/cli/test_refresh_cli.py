@@ -141,6 +141,18 @@ def test_one_failure_leaves_the_others_refreshed_and_exits_1(fake: FakeSpotify, 
     assert "failed 'Calm Evening'" in result.stderr
 
 
+def test_not_logged_in_is_a_usage_error_and_leaves_no_run_open(
+    fake: FakeSpotify, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pushed_twice(fake)
+    (isolated_dirs / "config" / "spotify-token.json").unlink()
+    result = run("refresh")
+    assert result.exit_code == 2 and "not logged in" in result.stderr
+    with library(isolated_dirs) as store:
+        assert history.unfinished_refresh(store) is None
+        assert len(history.list_builds(store)) == 2
+
+
 def test_no_library_is_a_usage_error(isolated_dirs: Path) -> None:
     result = run("refresh")
     assert result.exit_code == 2

@@ -60,7 +60,11 @@ def cli(app: AppContext, /, playlists: tuple[str, ...], fresh: str, dry_run: boo
         click.echo(f"refresh: nothing to refresh{note}")
         finish_refresh(app.library_path, plan.rid, ok=True)
         return
-    client = None if dry_run else _connect(app)
+    try:
+        client = None if dry_run else _connect(app)
+    except BaseException:
+        finish_refresh(app.library_path, plan.rid, ok=False)  # nothing ran: the next run starts afresh
+        raise
     refreshed, failed = 0, 0
     for item in plan.items:
         try:
