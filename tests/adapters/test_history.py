@@ -36,7 +36,7 @@ def test_builds_pushes_and_interrupted_pushes(tmp_path: Path) -> None:
         assert history.pending_pushes(store) == []
         targets = {t.target: t for t in history.push_targets(store)}
         assert targets["Night"].status == "done" and targets["Night"].last.tracks[0] == ("id-x", "A - x", "a|x")
-        assert targets["Study"].status == "failed" and targets["Study"].key == "spotify:Study"
+        assert targets["Study"].status == "failed" and targets["Study"].key == "spotify:study:Study"
         listed = history.list_builds(store)
         assert [b.bid for b in listed] == [two, one] and listed[1].pushes[0].url == "https://x/p1"
         assert [b.bid for b in history.list_builds(store, profile="night")] == [one]
@@ -63,12 +63,12 @@ def test_song_plays_counts_builds_in_the_window(builds: list[list[str]]) -> None
 
 def test_refresh_runs_remember_what_they_pushed(tmp_path: Path) -> None:
     with Store.open(tmp_path / "lib.db") as store:
-        rid = history.open_refresh(store, ["spotify:A", "spotify:B"])
-        assert history.unfinished_refresh(store) == (rid, ["spotify:A", "spotify:B"])
+        rid = history.open_refresh(store, ["spotify:night:A", "spotify:night:B"])
+        assert history.unfinished_refresh(store) == (rid, ["spotify:night:A", "spotify:night:B"])
         bid = record(store, "night", ["x"], refresh_id=rid)
         history.finish_push(store, history.start_push(store, bid, sink="spotify", target="A"), ok=True)
         other = record(store, "night", ["y"], refresh_id=rid)
         history.start_push(store, other, sink="spotify", target="B")  # interrupted
-        assert history.refreshed_targets(store, rid) == {"spotify:A"}
+        assert history.refreshed_targets(store, rid) == {"spotify:night:A"}
         history.finish_refresh(store, rid, "done")
         assert history.unfinished_refresh(store) is None

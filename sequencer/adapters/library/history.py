@@ -103,8 +103,9 @@ class PushTarget:
 
     @property
     def key(self) -> str:
-        """``sink:target``, how refresh runs name it."""
-        return f"{self.sink}:{self.target}"
+        """``sink:profile:target``, how refresh runs name it (one playlist per profile and name,
+        as the push keys it)."""
+        return f"{self.sink}:{self.last.profile}:{self.target}"
 
 
 def since(seconds: float, *, at: datetime | None = None) -> str:
@@ -249,11 +250,12 @@ def song_plays(store: Store, profile: str, since_iso: str) -> Counter[str]:
 
 
 def push_targets(store: Store) -> list[PushTarget]:
-    """Every (sink, target) pushed to before, with its latest push's build and status."""
+    """Every (sink, target, profile) pushed to before, with its latest push's build and status."""
     with store.transaction(write=False) as conn:
         rows = conn.execute(
-            "SELECT p.sink, p.target, p.status, p.bid FROM pushes p WHERE p.pid = "
-            "(SELECT max(q.pid) FROM pushes q WHERE q.sink = p.sink AND q.target = p.target) ORDER BY p.pid"
+            "SELECT p.sink, p.target, p.status, p.bid FROM pushes p JOIN builds b ON b.bid = p.bid "
+            "WHERE p.pid = (SELECT max(q.pid) FROM pushes q JOIN builds c ON c.bid = q.bid "
+            "WHERE q.sink = p.sink AND q.target = p.target AND c.profile = b.profile) ORDER BY p.pid"
         ).fetchall()
     out: list[PushTarget] = []
     for sink, target, status, bid in rows:
@@ -269,7 +271,7 @@ def pending_pushes(store: Store) -> list[PushTarget]:
 
 
 def open_refresh(store: Store, targets: Sequence[str]) -> int:
-    """Start a refresh run over ``targets`` (``sink:target`` keys); returns its number."""
+    """Start a refresh run over ``targets`` (``sink:profile:target`` keys); returns its number."""
     with store.transaction(bump=False) as conn:
         cursor = conn.execute(
             "INSERT INTO refresh_runs (started_at, targets, status) VALUES (?, ?, 'running')",
@@ -294,11 +296,11 @@ def finish_refresh(store: Store, rid: int, status: str) -> None:
 
 
 def refreshed_targets(store: Store, rid: int) -> set[str]:
-    """The ``sink:target`` keys refresh run ``rid`` already pushed successfully."""
+    """The ``sink:profile:target`` keys refresh run ``rid`` already pushed successfully."""
     with store.transaction(write=False) as conn:
         rows = conn.execute(
-            "SELECT DISTINCT p.sink, p.target FROM pushes p JOIN builds b ON b.bid = p.bid "
+            "SELECT DISTINCT p.sink, b.profile, p.target FROM pushes p JOIN builds b ON b.bid = p.bid "
             "WHERE b.refresh_id = ? AND p.status = 'done'",
             (rid,),
         ).fetchall()
-    return {f"{sink}:{target}" for sink, target in rows}
+    return {f"{sink}:{profile}:{target}" for sink, profile, target in rows}
