@@ -97,3 +97,21 @@ def test_track_names_complete_from_the_library(isolated_dirs: Path) -> None:
     names = complete("moodseq build night-drive --keep blade")
     assert "Vangelis - Blade Runner (End Titles)" in names
     assert complete(f"moodseq --library {library} build study --to nightc") == ["Kavinsky, Lovefoxxx - Nightcall"]
+
+
+@pytest.mark.parametrize("command", ["build", "refresh", "history", "listening"])
+def test_help_of_the_living_commands_stays_light(command: str) -> None:
+    """Their --help (and the completion callbacks they carry) import nothing heavy."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from sequencer.cli.main import cli\n"
+        f"r = CliRunner().invoke(cli, [{command!r}, '--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(','.join(m for m in ('numpy', 'networkx', 'spotipy', 'rich', 'pylast', 'sqlite3') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
