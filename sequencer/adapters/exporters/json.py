@@ -190,6 +190,8 @@ class LoadedSequence:
     seed: int | None
     data: dict[str, Any]
     """The whole document as parsed (for ``mode``, ``summary``…)."""
+    locked: tuple[int, ...] = ()
+    """Positions (0-based) of the tracks marked ``"locked": true`` (kept by ``build --keep``)."""
     transition: TransitionWeights | None = None
     """The file's cost model (``cost``), when it has one; the profile already carries it."""
 
@@ -395,6 +397,7 @@ def _parse_track(c: _Checker, entry: Any, index: int) -> Track | None:
     moods = _moods(c, entry.get("moods"), field)
     attributes = _attributes_of(c, entry.get("attributes"), field)
     explicit = _optional_bool(c, entry, "explicit", field)
+    _optional_bool(c, entry, "locked", field)
     estimated = _optional_bool(c, entry, "energy_estimated", field)
     isrc = _optional_str(c, entry, "isrc", field)
     path = _optional_str(c, entry, "path", field)
@@ -543,6 +546,7 @@ def parse_sequence_data(
         name=name or (profile.name if profile else default_name),
         seed=seed,
         data=data,
+        locked=tuple(i for i, e in enumerate(raw_tracks) if isinstance(e, dict) and e.get("locked") is True),
         transition=transition,
     )
 

@@ -147,6 +147,63 @@ CREATE TABLE sound (
 """
 
 
+_HISTORY = """
+CREATE TABLE refresh_runs (
+    rid INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    targets TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE TABLE builds (
+    bid INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    profile_ref TEXT NOT NULL,
+    seed INTEGER,
+    mode TEXT NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    duration_s REAL NOT NULL,
+    flow_cost REAL,
+    arc_error REAL,
+    mood_fit REAL,
+    refresh_id INTEGER REFERENCES refresh_runs (rid)
+);
+CREATE INDEX builds_by_profile ON builds (profile, created_at);
+CREATE TABLE build_tracks (
+    bid INTEGER NOT NULL REFERENCES builds (bid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    track_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    song_key TEXT NOT NULL,
+    PRIMARY KEY (bid, position)
+) WITHOUT ROWID;
+CREATE TABLE pushes (
+    pid INTEGER PRIMARY KEY,
+    bid INTEGER NOT NULL REFERENCES builds (bid) ON DELETE CASCADE,
+    sink TEXT NOT NULL,
+    target TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    playlist_id TEXT,
+    url TEXT,
+    note TEXT
+);
+CREATE INDEX pushes_by_target ON pushes (sink, target, started_at);
+CREATE TABLE listening (
+    song_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    artist TEXT NOT NULL,
+    title TEXT NOT NULL,
+    plays INTEGER NOT NULL DEFAULT 0,
+    loved INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (song_key, source)
+) WITHOUT ROWID;
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One named schema step: ``sql`` is run as a script inside one transaction."""
@@ -169,6 +226,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "0004_sinks_recording_mbid",
         "ALTER TABLE tracks ADD COLUMN mbid TEXT;\nCREATE INDEX tracks_mbid ON tracks (mbid) WHERE mbid IS NOT NULL;\n",
         "MusicBrainz recording ids (for ListenBrainz, Subsonic matching and JSPF)",
+    ),
+    Migration(
+        "0005_living_build_history", _HISTORY, "build and push history, refresh runs, listening history (issue #14)"
     ),
 )
 
