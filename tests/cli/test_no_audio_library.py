@@ -121,6 +121,7 @@ def test_spotify_import_without_features_gets_sound_from_playlists_and_tags(
         assert code == 0, err
     code, out, err = run("--library", library, "moods", "infer")
     assert code == 0, err
+    assert "Sound vectors for 15 of 15 tracks" in out + err
     with Store.open(library) as store:
         tracks = {t.artists[0]: t for t in store.tracks()}
         assert tracks["Kavinsky"].playlists == ("Night Drive",)
