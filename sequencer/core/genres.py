@@ -178,7 +178,8 @@ def _spectral_embedding(n: int, edges: Sequence[tuple[int, int, float]], dims: i
     emb *= np.sign(emb[np.abs(emb).argmax(axis=0), np.arange(emb.shape[1])])[None, :]  # fixed signs
     norms = np.linalg.norm(emb, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (emb / norms).astype(np.float32)
+    result: npt.NDArray[np.float32] = (emb / norms).astype(np.float32)
+    return result
 
 
 def _tree_edges(tree: Any, parent: str | None, out: list[tuple[str, str]], names: dict[str, str]) -> None:

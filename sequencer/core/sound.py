@@ -144,9 +144,9 @@ def membership(playlists: Sequence[Sequence[str]]) -> Membership:
     rows: list[int] = []
     cols: list[int] = []
     for row, names in enumerate(playlists):
-        for c in sorted({column[n] for n in names if n in column}):
+        for col in sorted({column[n] for n in names if n in column}):
             rows.append(row)
-            cols.append(c)
+            cols.append(col)
     r = np.asarray(rows, dtype=np.int64)
     c = np.asarray(cols, dtype=np.int64)
     members = len(set(rows))
