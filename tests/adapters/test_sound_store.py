@@ -141,3 +141,18 @@ def test_library_map_places_a_playlist_inside_its_library(store: Store) -> None:
     assert found.playlist[2] is None
     first, second = found.playlist[0], found.playlist[1]
     assert first is not None and second is not None and first != second
+
+
+def test_changed_evidence_is_seen_even_within_the_same_second(store: Store, tmp_path: Path) -> None:
+    """A re-import that only adds a playlist to a known track, or new crowd tags, places the
+    library again (the skip for an unchanged library must not hide them)."""
+    update_sound(store)
+    before = store.find("Soundgarden - Outshined").sound
+    path = tmp_path / "more.csv"
+    path.write_text("title,artist,playlist\nOutshined,Soundgarden,Night Drive\n", encoding="utf-8")
+    import_table(store, path)
+    assert update_sound(store).written > 0
+    assert store.find("Soundgarden - Outshined").sound != before
+    store.set_tags(store.find("M83 - Midnight City").id, {"shoegaze": 1.0}, source="lastfm", fetched_at="2026-01-01")
+    assert update_sound(store).written > 0
+    assert update_sound(store).written == 0
