@@ -56,9 +56,7 @@ def evidence_stamp(store: Store) -> str:
     """A cheap fingerprint of everything sound vectors are computed from: the tracks (count,
     last change, the size of their genres and playlists, their years), crowd tags (count, total
     weight, last fetch) and the audio attributes the vectors use (count and totals).  Equal
-    stamps: the vectors would come out the same."""A cheap fingerprint of everything sound vectors are computed from: the tracks (count,
-    last change, the size of their genres and playlists, their years), crowd tags (count, total weight, last fetch) and the audio attributes the
-    vectors use (count and totals).  Equal stamps: the vectors would come out the same."""
+    stamps: the vectors would come out the same."""
     from sequencer.core.sound import AUDIO
 
     totals = " + ".join(f'total("{name}")' for name in AUDIO)
