@@ -41,11 +41,19 @@ class FeatureTable:
     attrs: npt.NDArray[np.float32]
     explicit: npt.NDArray[np.bool_]
     sound: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    confidence: npt.NDArray[np.float32] | None = None
+    """Each row's confidence in its moods, in [0, 1] (``flow.md`` v2); None = all 1."""
 
     def __post_init__(self) -> None:
         """An omitted ``sound`` is (n, 0): no vectors."""
         if self.sound.shape[0] != self.ids.shape[0] and self.sound.size == 0:
             object.__setattr__(self, "sound", np.zeros((self.ids.shape[0], 0), dtype=np.float32))
+
+    def confidences(self) -> npt.NDArray[np.float32]:
+        """The confidence column (ones where the table carries none)."""
+        if self.confidence is None:
+            return np.ones(len(self), dtype=np.float32)
+        return self.confidence
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -67,6 +75,7 @@ def feature_table(tracks: Sequence[Track], mood_names: Sequence[str] | None = No
     moods = np.zeros((len(tracks), len(mood_names)), dtype=np.float32)
     attrs = np.full((len(tracks), len(COLUMNS)), np.nan, dtype=np.float32)
     explicit = np.zeros(len(tracks), dtype=bool)
+    confidence = np.array([min(1.0, max(0.0, t.confidence)) for t in tracks], dtype=np.float32)
     for row, track in enumerate(tracks):
         for mood, weight in track.moods.items():
             col = index.get(mood)
@@ -84,4 +93,12 @@ def feature_table(tracks: Sequence[Track], mood_names: Sequence[str] | None = No
     for row, track in enumerate(tracks):
         if track.sound and len(track.sound) == width:
             sound[row] = track.sound
-    return FeatureTable(ids=ids, mood_names=tuple(mood_names), moods=moods, attrs=attrs, explicit=explicit, sound=sound)
+    return FeatureTable(
+        ids=ids,
+        mood_names=tuple(mood_names),
+        moods=moods,
+        attrs=attrs,
+        explicit=explicit,
+        sound=sound,
+        confidence=confidence,
+    )

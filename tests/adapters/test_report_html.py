@@ -164,7 +164,7 @@ def test_transitions_table_matches_explain(sequence: Sequence, report: str) -> N
     """One row per join with the explanation's cost, verdict and each term's value → share."""
     rows = _parse(report).rows["transitions"]
     expl = explain(sequence)
-    assert rows[0][-4:] == ["mood", "energy", "tempo", "key"]
+    assert rows[0][-5:] == ["mood", "sound", "energy", "tempo", "key"]
     assert len(rows) - 1 == len(expl.transitions) == 2
     for row, item in zip(rows[1:], expl.transitions, strict=True):
         assert row[0] == f"{item.position - 1}→{item.position}"

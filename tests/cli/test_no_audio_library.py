@@ -109,7 +109,7 @@ def test_spotify_import_without_features_gets_sound_from_playlists_and_tags(
     args = ["--library", library, "import", "spotify"]
     for pid in spotify.playlists:
         args += ["--playlist", pid]
-    code, out, err = run(*args)
+    code, _, err = run(*args)
     assert code == 0, err
     assert "audio features: not available" in err
     with FakeLastfm(api_key="k") as lastfm:
@@ -119,7 +119,7 @@ def test_spotify_import_without_features_gets_sound_from_playlists_and_tags(
         monkeypatch.setenv("MOODSEQ_LASTFM_API_URL", lastfm.url)
         code, _, err = run("--library", library, "enrich", "lastfm")
         assert code == 0, err
-    code, out, err = run("--library", library, "moods", "infer")
+    code, _, err = run("--library", library, "moods", "infer")
     assert code == 0, err
     assert "Sound vectors for 15 of 15 tracks" in out + err
     with Store.open(library) as store:
