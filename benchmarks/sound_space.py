@@ -68,7 +68,7 @@ def main() -> None:
             for ref in ANCHORS:
                 try:
                     track = store.find(ref)
-                except Exception as error:  # noqa: BLE001 - a missing anchor is reported, not fatal
+                except Exception as error:
                     print(f"### {ref}: not found ({error})\n")
                     continue
                 near = explain_sound(store, track, neighbours=10)
