@@ -51,9 +51,9 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
 
     from sequencer.adapters.genre_data import data_digest, load_genre_space
     from sequencer.core.features import COLUMNS
-    from sequencer.core.sound import AUDIO, SOUND_DIMS, SoundEvidence, place
+    from sequencer.core.sound import AUDIO, SOUND_DIMS, SOUND_VERSION, SoundEvidence, place
 
-    stamp = f"{data_digest()}:{SOUND_DIMS}:{store.sound_stamp()}"
+    stamp = f"{SOUND_VERSION}:{data_digest()}:{SOUND_DIMS}:{store.sound_stamp()}"
     last = store.get_meta("sound_update")
     if write and isinstance(last, dict) and last.get("stamp") == stamp:
         fields = {f.name for f in dataclasses.fields(SoundSummary)}

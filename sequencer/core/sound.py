@@ -28,7 +28,7 @@ seeded subspace iteration, the genre embedding from the shipped data.  The genre
 blocks of a track depend on that track only; the playlist block and the borrowed genres depend
 on the library's playlists.
 
-Public: :data:`SOUND_DIMS`, :data:`BLOCKS`, :class:`SoundEvidence`, :func:`sound_vectors`,
+Public: :data:`SOUND_DIMS`, :data:`SOUND_VERSION`, :data:`BLOCKS`, :class:`SoundEvidence`, :func:`sound_vectors`,
 :func:`place`, :class:`Placement`, :class:`Membership`, :func:`membership`,
 :func:`cosine_to`, :func:`nearest_rows`, :func:`genre_block`, :func:`map_2d`.
 """
@@ -59,6 +59,9 @@ BLOCKS: tuple[tuple[str, int, int, float], ...] = (
     ("audio", GENRE_DIMS + PLAYLIST_DIMS + YEAR_DIMS, len(AUDIO), 0.5),
 )
 SOUND_DIMS = GENRE_DIMS + PLAYLIST_DIMS + YEAR_DIMS + len(AUDIO)
+#: Bump whenever a change here or in :mod:`sequencer.core.genres` changes the vectors: stored
+#: vectors of another version are recomputed by the next ``moods infer``.
+SOUND_VERSION = 1
 #: Weight of a genre vector borrowed from the track's playlists, relative to its own genres.
 BORROWED = 0.7
 #: Audio attributes a track needs for an audio block.
