@@ -156,3 +156,18 @@ def test_changed_evidence_is_seen_even_within_the_same_second(store: Store, tmp_
     store.set_tags(store.find("M83 - Midnight City").id, {"shoegaze": 1.0}, source="lastfm", fetched_at="2026-01-01")
     assert update_sound(store).written > 0
     assert update_sound(store).written == 0
+
+
+def test_stats_and_show_tell_the_sound_evidence(store: Store) -> None:
+    """`library stats` counts vectors, playlist members and years; `library show` lists them."""
+    from sequencer.cli.library_text import stats_text, track_details
+
+    update_sound(store)
+    data = {**store.stats(), "library": "lib.db"}
+    assert (data["with_sound"], data["in_playlists"], data["with_year"]) == (7, 7, 7)
+    text = stats_text(data)
+    assert "sound       7 (100%) with a sound vector" in text
+    assert all(len(line) <= 80 for line in text.splitlines())
+    track = store.find("Kavinsky - Nightcall")
+    shown = "\n".join(track_details(track, {}))
+    assert "playlists Night Drive, Synth Classics" in shown and "year 2010" in shown and "a sound vector" in shown
