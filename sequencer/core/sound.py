@@ -302,7 +302,8 @@ def nearest_rows(
 ) -> list[tuple[int, float]]:
     """The ``k`` rows nearest ``vector`` by cosine (rows without a vector never), best first,
     ties by row; ``exclude`` leaves one row out (the track itself)."""
-    if not np.any(np.asarray(vector, dtype=np.float32)):
+    v = np.asarray(vector, dtype=np.float32)
+    if not np.any(v) or matrix.ndim != 2 or matrix.shape[1] != v.shape[0]:
         return []
     cos = cosine_to(matrix, vector)
     has = np.abs(matrix).sum(axis=1) > 0 if matrix.shape[0] else np.zeros(0, dtype=bool)

@@ -171,3 +171,10 @@ def test_stats_and_show_tell_the_sound_evidence(store: Store) -> None:
     track = store.find("Kavinsky - Nightcall")
     shown = "\n".join(track_details(track, {}))
     assert "playlists Night Drive, Synth Classics" in shown and "year 2010" in shown and "a sound vector" in shown
+
+
+def test_an_empty_library_is_placed_without_error(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "empty.db") as s:
+        summary = update_sound(s)
+        assert (summary.tracks, summary.with_vector, summary.written) == (0, 0, 0)
+        assert s.feature_table().sound.shape == (0, 0)

@@ -168,3 +168,9 @@ def test_every_vector_is_unit_or_zero(rows: list[tuple[dict[str, float], list[st
     assert v.shape == (len(rows), SOUND_DIMS) and np.all(np.isfinite(v))
     norms = np.linalg.norm(v, axis=1)
     assert np.all(np.isclose(norms, 1.0, atol=1e-5) | (norms == 0.0))
+
+
+def test_an_empty_library_and_mismatched_widths_give_nothing(space: GenreSpace) -> None:
+    assert sound_vectors(space, evidence([])).shape == (0, SOUND_DIMS)
+    matrix = np.eye(3, dtype=np.float32)
+    assert nearest_rows(matrix, [1.0, 0.0], 2) == []
