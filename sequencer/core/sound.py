@@ -27,8 +27,10 @@ borrowed from its playlists) for a vector; without, it has none (``None``).  The
 audio attributes refine a placed track but never place one alone (:data:`AUDIO_ALONE`): four
 production attributes and an era put every such track on an island of its own, where they
 chain smoothly into each other and crowd tagged tracks out (on the shared catalogs, night-drive
-picks without genre went from 77–92 % to 100 % when they had vectors).  Everything is deterministic: the playlist axes come from a
-seeded subspace iteration, the genre embedding from the shipped data.  The genre and audio
+picks without genre went from 77–92 % to 100 % when they had vectors).
+
+Everything is deterministic: the playlist axes come from a seeded subspace iteration, the genre
+embedding from the shipped data.  The genre and audio
 blocks of a track depend on that track only; the playlist block and the borrowed genres depend
 on the library's playlists.
 
