@@ -310,7 +310,8 @@ def figure_for(sequence: Sequence, sound_map: SoundMap | None = None) -> Figure:
     panels: Any = figure
     right: Any = None
     if sound_map is not None:
-        panels, right = figure.subfigures(1, 2, width_ratios=[11, 4.5])  # type: ignore[misc]  # why: 1×2 gives two
+        halves: Any = figure.subfigures(1, 2, width_ratios=[11, 4.5])  # an array of two
+        panels, right = halves[0], halves[1]
     energy_ax, cost_ax, mood_ax = panels.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3.2, 1.0, 1.5]})
     if sound_map is not None:
         _draw_map(right.subplots(), sound_map)

@@ -388,6 +388,10 @@ class Store:
         """Every track's genres, playlists and release year, in library order."""
         return store_sound.sound_evidence(self)
 
+    def sound_stamp(self) -> str:
+        """A fingerprint of the evidence sound vectors are computed from (see ``sound``)."""
+        return store_sound.evidence_stamp(self)
+
     def set_sound_vectors(self, ids: Sequence[str], vectors: Any) -> int:
         """Store sound vectors (row i = ``ids[i]``, zero row = none); returns rows changed."""
         return store_sound.set_sound_vectors(self, ids, vectors)

@@ -57,7 +57,8 @@ def _print_library(app: AppContext, total: int, moodless: int) -> None:
     "maps",
     multiple=True,
     metavar="FIELD=COLUMN",
-    help="Use COLUMN for FIELD (title, artist, album, duration, id, isrc, genre, tags, tempo, energy, …); repeatable.",
+    help="Use COLUMN for FIELD (title, artist, album, duration, id, isrc, genre, tags, playlist, year, tempo, "
+    "energy, …); repeatable.",
 )
 @pass_app
 def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...]) -> None:
@@ -65,8 +66,10 @@ def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...]) -> Non
 
     Columns are detected by their usual names (track_name/name/song/title,
     track_artist/artist/artists, duration_ms/length/duration, track_id/id/uri, genre, tags,
-    the Spotify audio-feature names).  Every file is read before anything is written, so one
-    unreadable file stops the run with nothing imported.
+    playlist_name/playlist, year/release_date, the Spotify audio-feature names).  An Exportify
+    export's tracks are recorded as members of the playlist its file is named after.  Every file
+    is read before anything is written, so one unreadable file stops the run with nothing
+    imported.
 
     \b
     Examples:
