@@ -129,7 +129,7 @@ def test_dev_null_is_written_through_never_replaced() -> None:
     import stat
 
     atomic_write_text(Path("/dev/null"), "discarded\n")
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
 
 
 def test_a_fifo_is_written_through(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_a_fifo_is_written_through(tmp_path: Path) -> None:
             time.sleep(0.01)
     reader.join(timeout=10)
     assert received == [b"x" * 200_000]
-    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 def test_a_fifo_nobody_reads_fails_at_once(tmp_path: Path) -> None:
