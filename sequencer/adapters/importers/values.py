@@ -295,6 +295,8 @@ def _explicit(values: Mapping[str, str]) -> bool | None:
     return None
 
 
+#: First characters the CSV exporter guards with a ``'`` (a spreadsheet formula's start).
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 _CONTROL = re.compile(r"\s*[\x00-\x1f\x7f]+\s*")
 
 
@@ -313,6 +315,8 @@ def _name(values: Mapping[str, str], name: str) -> str | None:
     cell = _first(values, name)
     if cell is None:
         return None
+    if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS:  # moodseq's CSV export guarded a formula
+        cell = cell[1:]
     return _CONTROL.sub(" ", cell).strip() or None
 
 
