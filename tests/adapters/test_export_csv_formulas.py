@@ -56,4 +56,4 @@ def test_guarded_cells_import_back_as_written(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     path.write_text(exporters.render(_sequence("=1+2", "-Nightcall", "@home"), "csv"), encoding="utf-8")
     records = read_table(path).records
-    assert [(r.track.title, r.track.artists, r.track.album) for r in records][0] == ("=1+2", ("-Nightcall",), "@home")
+    assert next((r.track.title, r.track.artists, r.track.album) for r in records) == ("=1+2", ("-Nightcall",), "@home")
