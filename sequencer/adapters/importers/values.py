@@ -4,7 +4,8 @@ Validation happens here, once, at the boundary (architecture habit 3):
 
 - a row without title or artist is skipped, unless it carries a Spotify id (then it is kept
   as "Unknown title"/"Unknown artist", since the id identifies it);
-- a duration that is negative, not a number, or longer than a day skips the row;
+- a duration that is negative, not a number, or longer than a day skips the row, and so does a
+  title, artist or album longer than :data:`MAX_NAME_CHARS`;
 - an out-of-range attribute (tempo 0, energy 7, key 14) is dropped with a warning and the
   row is kept: ``None`` means unknown, never zero;
 - mood words in the tags column that the vocabulary knows become moods (source "tag"); other
@@ -31,6 +32,9 @@ MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?"})
 UNKNOWN_TITLE = "Unknown title"
 UNKNOWN_ARTIST = "Unknown artist"
 MAX_DURATION_S = 24 * 3600.0
+#: Longest title, artist or album cell kept (the longest real ones are a few hundred); a longer
+#: cell is a broken file (a quote left open, a column of data) and skips its row.
+MAX_NAME_CHARS = 2_000
 
 #: Allowed ranges of numeric attributes (inclusive); tempo must also be > 0.
 RANGES: dict[str, tuple[float, float]] = {
@@ -254,8 +258,11 @@ def _energy_level(values: Mapping[str, str], line: int) -> tuple[float | None, R
     return (number - 1) / 9, None
 
 
-def _tags(values: Mapping[str, str], ctx: RowContext) -> tuple[dict[str, float], dict[str, float], tuple[str, ...]]:
-    """(moods, crowd tags, genres) from the tags and genre columns."""
+def _tags(
+    values: Mapping[str, str], ctx: RowContext, line: int, warnings: list[RowProblem]
+) -> tuple[dict[str, float], dict[str, float], tuple[str, ...]]:
+    """(moods, crowd tags, genres) from the tags and genre columns; a tag whose weight is not a
+    number (``brooding=1.2.3``) is left out with a warning, the rest of the row is kept."""
     moods: dict[str, float] = {}
     tags: dict[str, float] = {}
     genres: dict[str, None] = {}
@@ -271,7 +278,11 @@ def _tags(values: Mapping[str, str], ctx: RowContext) -> tuple[dict[str, float],
     if tag_cell is not None:
         for item in split_list(tag_cell):
             weighted = _WEIGHTED.match(item)
-            name, weight = (weighted.group(1), float(weighted.group(2))) if weighted else (item, 1.0)
+            name, weight = (weighted.group(1), _number(weighted.group(2))) if weighted else (item, 1.0)
+            if weight is None:
+                shown = item if len(item) <= 60 else item[:57] + "…"
+                warnings.append(RowProblem(line, f"tag {shown!r}: the weight is not a number; tag left out"))
+                continue
             weight = min(1.0, max(0.0, weight))
             mood = ctx.mood(name)
             if mood is not None:
@@ -336,6 +347,11 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     result = RowResult()
     if ctx.decimal_comma:
         values = with_decimal_points(values)
+    too_long = next((n for n in ("title", "artist", "album") if len(values.get(n) or "") > MAX_NAME_CHARS), None)
+    if too_long is not None:
+        length = len(values[too_long])
+        result.skip = RowProblem(line, f"the {too_long} is {length:,} characters long (at most {MAX_NAME_CHARS:,})")
+        return result
     uri = spotify_uri(_first(values, "id"))
     title = _name(values, "title")
     artist_text = _name(values, "artist")
@@ -371,7 +387,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     isrc = clean_isrc(isrc_text)
     if isrc_text and isrc is None:
         result.warnings.append(RowProblem(line, f"ISRC {isrc_text!r} is not valid; left out"))
-    moods, tags, genres = _tags(values, ctx)
+    moods, tags, genres = _tags(values, ctx, line, result.warnings)
     track = Track(
         id=uri[len("spotify:track:") :] if uri else "",
         title=title,
