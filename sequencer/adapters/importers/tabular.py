@@ -16,17 +16,16 @@ Public: :class:`TableRead`, :func:`read_table`, :func:`import_table`.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import statistics
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters.importers import exportify
 from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key
+from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
 from sequencer.adapters.importers.values import RowContext, is_missing, row_to_record
@@ -37,7 +36,6 @@ from sequencer.errors import InputFileError
 if TYPE_CHECKING:
     from sequencer.adapters.library.store import Progress, Store
 
-DELIMITERS = (",", "\t", ";", "|")
 PLURAL_ARTIST_HEADERS = frozenset({"artists", "artist names", "artist name(s)", "artist(s)"})
 
 
@@ -51,35 +49,6 @@ class TableRead:
 
 
 # -- delimited text ------------------------------------------------------------------------
-
-
-def guess_delimiter(text: str, path: Path) -> str:
-    """The delimiter the header line uses most (tab for .tsv when tied)."""
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(counts.values())
-    if best == 0:
-        return "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    return next(d for d in DELIMITERS if counts[d] == best)
-
-
-def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(first line number, cells, error) per record; blank lines are left out."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    previous = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield previous + 1, None, str(error)
-            previous = reader.line_num
-            continue
-        start = previous + 1
-        previous = reader.line_num
-        if cells and (len(cells) > 1 or cells[0].strip()):
-            yield start, cells, None
 
 
 # -- JSON ----------------------------------------------------------------------------------
