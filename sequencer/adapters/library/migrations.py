@@ -136,6 +136,15 @@ CREATE INDEX moods_by_mood ON moods (mood, weight);
 CREATE INDEX track_artists_by_artist ON track_artists (arid);
 """
 
+_SOURCE_DIGESTS = """
+CREATE TABLE track_source_digests (
+    tid INTEGER NOT NULL REFERENCES tracks (tid) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (tid, source)
+) WITHOUT ROWID;
+"""
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -150,6 +159,11 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, "tracks, artists, albums, moods with sources, tags, caches"),
     Migration("0002_lookup_indexes", _INDEXES, "indexes for identity matching and searches"),
+    Migration(
+        "0003_trust_data_source_digests",
+        _SOURCE_DIGESTS,
+        "what each input last brought per track, so re-importing two sources that share tracks changes nothing",
+    ),
 )
 
 _RECORD_TABLE = """
