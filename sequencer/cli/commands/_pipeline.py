@@ -11,6 +11,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,9 @@ from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence
 from sequencer.core.track import Track
 from sequencer.errors import InputFileError
+
+if TYPE_CHECKING:
+    from sequencer.adapters.library.references import Unmatched
 
 
 @dataclass(frozen=True)
@@ -69,22 +73,25 @@ class _Source:
     tracks: list[Track]
     note: str
     refs: Mapping[str, str]
+    unmatched: tuple[Unmatched, ...] = ()
 
 
 def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _Source:
     refs = [r for r in (options.start, options.end, profile.constraints.start, profile.constraints.end) if r]
     if options.demo:
         from sequencer.adapters.demo import load_demo_tracks
+        from sequencer.adapters.library.references import unmatched_in_tracks
 
         tracks = load_demo_tracks()
-        return _Source(tracks, f"the built-in demo library ({len(tracks)} tracks)", {})
+        unmatched = [u for u in unmatched_in_tracks(tracks, profile.constraints) if "exclude" in u.key]
+        return _Source(tracks, f"the built-in demo library ({len(tracks)} tracks)", {}, tuple(unmatched))
     from sequencer.adapters.library.build_input import load_for_build
 
     loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit, include_refs=refs)
     note = loaded.description
     if loaded.is_demo:
         note += "; import your own music with `moodseq import csv FILE`"
-    return _Source(loaded.tracks, note, loaded.refs)
+    return _Source(loaded.tracks, note, loaded.refs, tuple(loaded.unmatched))
 
 
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
@@ -99,6 +106,8 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     from sequencer.cli.progress import progress_bar
     from sequencer.core.build import build_playlist
 
+    for unmatched in source.unmatched:
+        app.say(f"warning: {unmatched.message}; it excludes nothing ({unmatched.hint})")
     start = source.refs.get(options.start, options.start) if options.start else None
     end = source.refs.get(options.end, options.end) if options.end else None
     with progress_bar(app, "Sequencing") as progress:

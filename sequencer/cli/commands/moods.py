@@ -125,7 +125,7 @@ def explain(app: AppContext, ref: str, only: str | None, full: bool) -> None:
 
     config = load_config(app)
     wanted = config.vocabulary.canonical(only) if only else None
-    with app.open_library() as store:
+    with app.open_library(read_only=True) as store:
         found = explain_library_track(store, config, ref)
     for line in explanation_lines(found, wanted=wanted, full=full):
         click.echo(line)
