@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from sequencer.adapters import json_text
 from sequencer.adapters.exporters.common import generator, ms, playlist_name, rounded
 from sequencer.core.explain import Explanation, TransitionExplanation, explain
 from sequencer.core.moods import MoodDef, MoodVocabulary, default_vocabulary, normalise_name
@@ -497,7 +498,7 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
     except OSError as error:
         raise InputFileError(f"cannot read {source}: {error.strerror}", hint="check the file's permissions") from None
     try:
-        data = json.loads(text)
+        data = json_text.loads(text, source, "give a .json file written by `moodseq build --format json`")
     except json.JSONDecodeError as error:
         raise InputFileError(
             f"not valid JSON: {error.msg} (column {error.colno})",

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sequencer.adapters import json_text
 from sequencer.adapters.importers import exportify
 from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key
 from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
@@ -91,12 +92,15 @@ def _clean(text: str) -> str:
     return text
 
 
+_JSON_HINT = "flatten the file (a list of track objects), or export it as CSV"
+
+
 def _json_items(text: str, source: str) -> tuple[list[tuple[int, Any]], str]:
     """(item number, item) from a JSON array or an object holding one ("item" numbering), or
     from JSON Lines ("line" numbering)."""
     stripped = text.lstrip()
     try:
-        data = json.loads(stripped)
+        data = json_text.loads(stripped, source, _JSON_HINT)
     except json.JSONDecodeError as error:
         lines = [ln for ln in stripped.splitlines() if ln.strip()]
         if len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines[:5]):
@@ -130,9 +134,11 @@ def _json_lines(text: str) -> list[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            items.append((number, json.loads(line)))
+            items.append((number, json_text.loads(line, f"line {number}", _JSON_HINT)))
         except json.JSONDecodeError as error:
             items.append((number, f"not valid JSON ({error.msg})"))
+        except InputFileError as error:
+            items.append((number, f"not valid JSON ({error.message})"))
     return items
 
 
@@ -293,7 +299,11 @@ def _read_json(
     headers: dict[str, None] = {}
     for number, item in items:
         if isinstance(item, dict):
-            cells = _json_item(item)
+            try:
+                cells = _json_item(item)
+            except RecursionError:
+                flat.append((number, None, "values nested too deeply to read"))
+                continue
             headers.update(dict.fromkeys(cells))
             flat.append((number, cells, None))
         else:
