@@ -152,3 +152,34 @@ def test_stats_list_and_build_work_in_a_read_only_folder(demo_library: Path, tmp
     assert "Kavinsky - Roadgame" in result.stdout
     assert "tracks," in result.stdout and "flow cost" in result.stdout
     assert sorted(p.name for p in folder.iterdir()) == ["library.db"]
+
+
+def test_profiles_new_on_a_full_disk_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No space left while writing: one line naming the file, nothing half-written left."""
+    import errno
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = _invoke(tmp_path / "lib.db", "profiles", "new", "my-drive")
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.stderr and "free space" in result.stderr
+    folder = tmp_path / "moodseq-home" / "config" / "profiles"
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs root and unshare for a read-only mount")
+def test_profiles_new_in_a_read_only_config_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    """A read-only config folder (mounted so, as root): exit 2 and a hint, no traceback."""
+    config = tmp_path / "config"
+    config.mkdir()
+    env = f"MOODSEQ_CONFIG_DIR={config}"
+    command = f"env {env} '{sys.executable}' -m sequencer profiles new my-drive"
+    script = f"mount --bind {config} {config} && mount -o remount,bind,ro {config} || exit 99\n{command}\n"
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, check=False)
+    if result.returncode == 99:
+        pytest.skip("this machine does not allow a read-only bind mount")
+    assert result.returncode == 2, result.stderr
+    assert "cannot create the profiles folder" in result.stderr and "Read-only file system" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -10,7 +10,7 @@ import click
 
 from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.output import confirm
-from sequencer.errors import InputFileError, MoodseqError
+from sequencer.errors import InputFileError, MoodseqError, OutputFileError
 
 if TYPE_CHECKING:
     from sequencer.core.profile import Profile
@@ -145,11 +145,19 @@ def new(app: AppContext, name: str, source: str | None, force: bool) -> None:
     else:
         source = source or "night-drive"
         source_path = resolve(source, app.user_profiles_dir)
-    text = source_path.read_text(encoding="utf-8")
+    from sequencer.adapters.toml_lines import read_text
+
+    text = read_text(source_path)
     text, count = re.subn(r'(?m)^name\s*=\s*".*"', f'name = "{name}"', text, count=1)
     if count == 0:
         text = f'name = "{name}"\n' + text
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputFileError(
+            f"cannot create the profiles folder {target.parent}: {error.strerror or error}",
+            hint="check that the disk is writable and has space, or set MOODSEQ_CONFIG_DIR to a writable folder",
+        ) from None
     atomic_write_text(target, text)
     entry = discover(app.user_profiles_dir).get(name)
     overrides = f"; it overrides the built-in profile {name}" if entry is not None and entry.overrides_builtin else ""
