@@ -16,6 +16,7 @@ Public: :class:`TableRead`, :func:`read_table`, :func:`import_table`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 from collections.abc import Mapping, Sequence
@@ -36,6 +37,10 @@ from sequencer.errors import InputFileError
 
 if TYPE_CHECKING:
     from sequencer.adapters.library.store import Progress, Store
+
+#: Most rows (or JSON items) read from one input: a million tracks, about 2 GB of memory while
+#: importing; a bigger input is refused with a one-line error, before anything is written.
+MAX_ROWS = 1_000_000
 
 PLURAL_ARTIST_HEADERS = frozenset({"artists", "artist names", "artist name(s)", "artist(s)"})
 
@@ -251,6 +256,13 @@ def read_table(
     return read
 
 
+def _too_many(path: Path, what: str, limit: int) -> InputFileError:
+    return InputFileError(
+        f"{path} has more than {limit:,} {what}, the most moodseq imports from one file",
+        hint="split it into smaller files and import them one after another",
+    )
+
+
 def repeated_columns(headers: Sequence[str]) -> list[str]:
     """A note for each column name used more than once (only the first of them is read)."""
     positions: dict[str, list[int]] = {}
@@ -274,7 +286,11 @@ def _read_delimited(
 ) -> None:
     """Delimited text: header row, then records."""
     delimiter = guess_delimiter(text, path)
-    rows = list(csv_rows(text, delimiter))
+    if text.count("\n") > 2 * MAX_ROWS:  # before splitting: a multi-line cell spans lines, a row at most a few
+        raise _too_many(path, "lines", 2 * MAX_ROWS)
+    rows = list(itertools.islice(csv_rows(text, delimiter), MAX_ROWS + 2))
+    if len(rows) > MAX_ROWS + 1:
+        raise _too_many(path, "rows", MAX_ROWS)
     if not rows or rows[0][1] is None:
         raise InputFileError(f"{path} has no readable header row", hint="the first line must name the columns")
     headers = [h.strip() for h in rows[0][1] or []]
@@ -295,6 +311,8 @@ def _read_json(
 ) -> None:
     """JSON: objects become rows over the union of their keys."""
     items, unit = _json_items(text, str(path))
+    if len(items) > MAX_ROWS:
+        raise _too_many(path, "items", MAX_ROWS)
     flat: list[tuple[int, dict[str, str] | None, str | None]] = []
     headers: dict[str, None] = {}
     for number, item in items:
