@@ -92,3 +92,35 @@ def test_dollar_signs_in_profile_and_mood_names_plot_and_report(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert plot.stat().st_size > 10_000
     assert "cash $$ money $x^2$" in report.read_text(encoding="utf-8")
+
+
+def test_reorder_refuses_more_tracks_than_its_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sequence longer than the cap: one line with the count and the cap, exit 2, before any
+    search runs (8,000 tracks took 150 s and 4.2 GB)."""
+    from sequencer.cli.commands import reorder
+
+    night = tmp_path / "night.json"
+    built = _invoke(tmp_path, "demo", "--seed", "7", "-o", str(night))
+    assert built.exit_code == 0, built.output
+    monkeypatch.setattr(reorder, "MAX_REORDER_TRACKS", 5)
+    result = _invoke(tmp_path, "reorder", str(night))
+    assert result.exit_code == 2, result.output
+    assert "tracks; reorder takes at most 5" in result.stderr
+    monkeypatch.setattr(reorder, "MAX_REORDER_TRACKS", 1000)
+    assert _invoke(tmp_path, "reorder", str(night)).exit_code == 0
+
+
+def test_a_huge_sequence_file_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sequence file over the size cap is refused without being parsed."""
+    from sequencer.adapters.exporters import json as json_export
+
+    monkeypatch.setattr(json_export, "MAX_SEQUENCE_BYTES", 100)
+    path = tmp_path / "big.json"
+    path.write_text("[" + " " * 200 + "]", encoding="utf-8")
+    for command in (
+        ["explain", str(path)],
+        ["reorder", str(path)],
+        ["export", str(path), "-o", str(tmp_path / "x.m3u8")],
+    ):
+        result = _invoke(tmp_path, *command)
+        assert result.exit_code == 2 and "is larger than 0 MB" in result.stderr

@@ -31,6 +31,9 @@ from sequencer.core.sequence import Sequence, Step, make_sequence
 from sequencer.core.track import ATTRIBUTES, Track
 from sequencer.errors import InputFileError, Problem
 
+#: Largest sequence file read (a 1,000-track sequence with every explanation is about 3 MB).
+MAX_SEQUENCE_BYTES = 64 * 1024 * 1024
+
 #: The schema name and version this module writes (and the only version it reads).
 SCHEMA = "moodseq.sequence/1"
 _SCHEMA_FAMILY = "moodseq.sequence/"
@@ -483,7 +486,14 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # -sig: a BOM from Windows editors is dropped
+        with path.open("rb") as handle:  # bounded: a sequence file is kilobytes, not gigabytes
+            raw = handle.read(MAX_SEQUENCE_BYTES + 1)
+        if len(raw) > MAX_SEQUENCE_BYTES:
+            raise InputFileError(
+                f"{source} is larger than {MAX_SEQUENCE_BYTES // (1024 * 1024)} MB: not a sequence file moodseq wrote",
+                hint="give a .json file written by `moodseq build --format json`",
+            )
+        text = raw.decode("utf-8-sig")  # -sig: a BOM from Windows editors is dropped
     except FileNotFoundError:
         raise InputFileError(f"no such file: {source}", hint="check the path") from None
     except IsADirectoryError:
