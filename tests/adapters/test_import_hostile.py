@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import mutagen.id3 as ID3
 import pytest
 
 from sequencer.adapters.importers.audio_tags import find_audio_files, import_audio_files
@@ -14,7 +13,7 @@ from sequencer.adapters.importers.tabular import read_table
 from sequencer.adapters.importers.values import MAX_NAME_CHARS
 from sequencer.adapters.library.store import Store
 from sequencer.errors import InputFileError
-from tests.adapters.test_import_audio import write_mp3
+from tests.adapters.test_import_audio import frame, write_mp3
 
 
 def test_a_fifo_and_a_link_to_dev_zero_named_mp3_are_skipped(tmp_path: Path) -> None:
@@ -24,8 +23,8 @@ def test_a_fifo_and_a_link_to_dev_zero_named_mp3_are_skipped(tmp_path: Path) -> 
     write_mp3(
         music / "good.mp3",
         20,
-        title=ID3.TIT2(encoding=3, text="Nightcall"),
-        artist=ID3.TPE1(encoding=3, text="Kavinsky"),
+        title=frame("TIT2", "Nightcall"),
+        artist=frame("TPE1", "Kavinsky"),
     )
     os.mkfifo(music / "pipe.mp3")
     (music / "zero.mp3").symlink_to("/dev/zero")
@@ -52,9 +51,9 @@ def test_a_bad_tag_weight_in_an_audio_tag_skips_that_tag_only(tmp_path: Path) ->
     write_mp3(
         music / "a.mp3",
         20,
-        title=ID3.TIT2(encoding=3, text="Nightcall"),
-        artist=ID3.TPE1(encoding=3, text="Kavinsky"),
-        mood=ID3.TMOO(encoding=3, text="brooding=1.2.3; night driving=0.9"),
+        title=frame("TIT2", "Nightcall"),
+        artist=frame("TPE1", "Kavinsky"),
+        mood=frame("TMOO", "brooding=1.2.3; night driving=0.9"),
     )
     with Store.open(tmp_path / "library.db") as store:
         report = import_audio_files(store, music)

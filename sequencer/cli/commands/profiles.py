@@ -89,10 +89,12 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
             continue
         problems = _unmatched_problems(app, found, profile)
         if problems:
-            error = ProfileError(problems)
-            failures.append(error)
-            for line in error.lines():
-                click.echo(f"{path}: {line}" if line == error.lines()[0] else line, err=True)
+            unmatched = ProfileError(problems)
+            failures.append(unmatched)
+            first, *rest = unmatched.lines()
+            click.echo(f"{path}: {first}", err=True)
+            for line in rest:
+                click.echo(line, err=True)
             continue
         click.echo(f"{path}: OK ({profile.name}, {profile.minutes:g} minutes)")
     if failures:
