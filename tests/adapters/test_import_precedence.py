@@ -89,7 +89,7 @@ def test_precedence_is_declared_once() -> None:
     assert not hasattr(import_writer, "MOOD_RANKS")
     assert not hasattr(import_writer, "IMPORT_ATTRIBUTE_RANK")
     assert MOOD_SOURCES[0] == ATTRIBUTE_SOURCES[0] == "hand"
-    assert "0003_trust_data_source_digests" in [m.name for m in migrations.MIGRATIONS]
+    assert "0004_trust_data_source_digests" in [m.name for m in migrations.MIGRATIONS]
 
 
 @pytest.mark.slow

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sequencer.adapters.library.references import Unmatched, unmatched_in_tracks
 from sequencer.core.profile import Profile
@@ -46,6 +47,9 @@ class LibraryInput:
     on to ``build_playlist(start=…, end=…)`` so both sides agree on the track)."""
     unmatched: Sequence[Unmatched] = ()
     """The profile's exclude_tracks/exclude_artists entries that name nothing in the library."""
+    sound: Any = None
+    """The whole library's sound vectors (``FeatureTable.sound``), for the report's map; None
+    for the demo library."""
 
 
 def load_for_build(
@@ -122,4 +126,5 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
         is_demo=False,
         refs=refs,
         unmatched=unmatched,
+        sound=table.sound,
     )

@@ -146,6 +146,16 @@ CREATE TABLE track_source_digests (
 """
 
 
+_SOUND = """
+ALTER TABLE tracks ADD COLUMN playlists TEXT NOT NULL DEFAULT '';
+ALTER TABLE tracks ADD COLUMN year INTEGER;
+CREATE TABLE sound (
+    tid INTEGER PRIMARY KEY REFERENCES tracks (tid) ON DELETE CASCADE,
+    vector BLOB NOT NULL
+)
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One named schema step: ``sql`` is run as a script inside one transaction."""
@@ -160,7 +170,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, "tracks, artists, albums, moods with sources, tags, caches"),
     Migration("0002_lookup_indexes", _INDEXES, "indexes for identity matching and searches"),
     Migration(
-        "0003_trust_data_source_digests",
+        "0003_sound_evidence",
+        _SOUND,
+        "playlist membership and release year per track; sound vectors (float32 blobs)",
+    ),
+    Migration(
+        "0004_trust_data_source_digests",
         _SOURCE_DIGESTS,
         "what each input last brought per track, so re-importing two sources that share tracks changes nothing",
     ),
