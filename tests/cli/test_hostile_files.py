@@ -124,3 +124,14 @@ def test_a_huge_sequence_file_is_refused_unread(tmp_path: Path, monkeypatch: pyt
     ):
         result = _invoke(tmp_path, *command)
         assert result.exit_code == 2 and "is larger than 0 MB" in result.stderr
+
+
+def test_export_to_dev_null_keeps_it_a_device(tmp_path: Path) -> None:
+    """`moodseq export n.json --format m3u8 -o /dev/null` (as root it used to become a file)."""
+    import stat
+
+    night = tmp_path / "night.json"
+    assert _invoke(tmp_path, "demo", "--seed", "7", "-o", str(night)).exit_code == 0
+    result = _invoke(tmp_path, "export", str(night), "--format", "m3u8", "-o", "/dev/null")
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
