@@ -183,3 +183,26 @@ def test_profiles_new_in_a_read_only_config_folder_is_a_one_line_error(tmp_path:
     assert result.returncode == 2, result.stderr
     assert "cannot create the profiles folder" in result.stderr and "Read-only file system" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_reading_an_older_library_upgrades_it_first(demo_library: Path, tmp_path: Path) -> None:
+    """A library without the newest migration: a reading command opens it for writing once,
+    applies the migration, and works."""
+    import sqlite3
+
+    from sequencer.adapters.library import migrations
+
+    library = _copy(demo_library, tmp_path)
+    newest = "0004_trust_data_source_digests"
+    conn = sqlite3.connect(library)
+    conn.execute("DROP TABLE track_source_digests")
+    conn.execute("DELETE FROM schema_migrations WHERE name = ?", (newest,))
+    conn.commit()
+    conn.close()
+    result = _invoke(library, "library", "list", "--artist", "Kavinsky")
+    assert result.exit_code == 0, result.output
+    with Store.open(library, read_only=True) as store:
+        assert store.read_only
+    conn = sqlite3.connect(library)
+    assert newest in migrations.applied(conn)
+    conn.close()

@@ -196,7 +196,7 @@ class Store:
     def _open_read_only(cls, path: Path, timeout: float) -> Store:
         """Open ``path`` for reading only.  In a folder where SQLite cannot create its shared
         memory file beside a WAL database, it is opened as immutable (nobody can write there
-        either)."""
+        either).  A library with pending migrations is opened normally, to be upgraded."""
         if not path.is_file():
             raise LibraryError(f"no library at {path}", hint="import music first: moodseq import csv FILE")
         last: sqlite3.Error | None = None
@@ -207,6 +207,10 @@ class Store:
                 conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
                 conn.execute("PRAGMA query_only = ON")
                 cls._check_is_library(conn, path)
+                if migrations.pending(conn):  # an older schema: upgrade it first (needs writing)
+                    conn.close()
+                    conn = None
+                    return cls.open(path, timeout=timeout)
                 conn.execute("SELECT count(*) FROM tracks").fetchone()
                 return cls(conn, path, read_only=True)
             except sqlite3.Error as error:
