@@ -109,6 +109,10 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
             raise InputFileError(f"{option} is empty", hint=f'give a track, e.g. {option} "Kavinsky - Nightcall"')
     profile = load_profile_for(app, options.profile, options.minutes)
     options = _checked_outputs(app, options)
+    if options.push:
+        from sequencer.cli.commands.push import check_login
+
+        check_login(app)  # a missing or ended login fails before the build, not after
     seed = choose_seed(options, profile)
     source = _tracks_for(app, options, profile)
     from sequencer.cli.progress import progress_bar

@@ -50,8 +50,13 @@ def countdown(app: AppContext) -> Callable[[int, str], None]:
 def connect(app: AppContext) -> SpotifyClient:
     """The Spotify client for this invocation (saved login or MOODSEQ_SPOTIFY_TOKEN)."""
     from sequencer.adapters.spotify.service import connect as _connect
+    from sequencer.adapters.spotify.service import login_warning
 
-    return _connect(app.env, app.config_dir, on_wait=countdown(app))
+    client = _connect(app.env, app.config_dir, on_wait=countdown(app))
+    warning = login_warning(app.env, app.config_dir)
+    if warning:
+        app.say(warning)
+    return client
 
 
 def _tracks(n: int) -> str:
@@ -62,6 +67,9 @@ def _tracks(n: int) -> str:
 def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     """Print what happened: the playlist on stdout, left-out tracks on stderr."""
     resolution = outcome.resolution
+    if outcome.offline is not None:
+        _report_offline(outcome, total)
+        return
     for track in resolution.unresolved[:SHOW_UNRESOLVED]:
         click.echo(f"not found on Spotify (left out): {track.name}", err=True)
     more = len(resolution.unresolved) - SHOW_UNRESOLVED
@@ -88,14 +96,51 @@ def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     click.echo(f"{verb} the playlist {result.name!r} with {_tracks(result.tracks)}{left_out}: {result.url}")
 
 
+def _report_offline(outcome: PushOutcome, total: int) -> None:
+    """A dry run without a login: what the cache knows, marked as such."""
+    assert outcome.plan is not None
+    missing = len(outcome.resolution.unresolved)
+    for track in outcome.resolution.unresolved[:SHOW_UNRESOLVED]:
+        click.echo(f"no Spotify link in the library's cache: {track.name}", err=True)
+    if missing > SHOW_UNRESOLVED:
+        click.echo(f"… and {missing - SHOW_UNRESOLVED} more without a cached link", err=True)
+    searched = f"; {missing} of {total} not in the cache (a real push searches Spotify for them)" if missing else ""
+    click.echo(
+        f"{outcome.offline} — from the library's search cache, Spotify not asked: would push "
+        f"{_tracks(outcome.plan.target)} to the playlist {outcome.plan.name!r}{searched}"
+    )
+
+
+def _client_or_none(app: AppContext, dry_run: bool) -> SpotifyClient | None:
+    """The client; for a dry run without a login, None (and a note saying so)."""
+    from sequencer.errors import CredentialsError
+
+    try:
+        return connect(app)
+    except CredentialsError:
+        if not dry_run:
+            raise
+        return None
+
+
+def check_login(app: AppContext) -> None:
+    """Fail now (before a long build) when Spotify would refuse the push: not logged in, login
+    ended, or Spotify unreachable.  What `moodseq build --push` calls first (the warning of a
+    login about to end comes with the push itself)."""
+    from sequencer.adapters.spotify.service import connect as _connect
+
+    _connect(app.env, app.config_dir, on_wait=countdown(app)).me()
+
+
 def push_tracks_cli(
     app: AppContext, tracks: Seq[Track], *, profile_name: str | None, name: str | None, dry_run: bool
 ) -> None:
     """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
+    from sequencer.adapters.spotify.pending import PendingCreates
     from sequencer.adapters.spotify.service import library_links, push_tracks
     from sequencer.cli.progress import progress_bar
 
-    client = connect(app)
+    client = _client_or_none(app, dry_run)
     with (
         library_links(app.library_path, app.data_dir) as (links, cache),
         progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
@@ -109,6 +154,7 @@ def push_tracks_cli(
             cache=cache,
             dry_run=dry_run,
             progress=advance,
+            pending=PendingCreates(app.data_dir / "spotify-pending.json"),
         )
     _report(app, outcome, len(tracks))
 
