@@ -78,7 +78,13 @@ def _title(sequence: Sequence) -> str:
     parts = [f"{sequence.duration_s / 60:.0f} min", f"{count} track{'s' if count != 1 else ''}"]
     parts.append(f"seed {sequence.seed}" if sequence.seed is not None else "no seed")
     mode = "" if sequence.mode == "build" else f" ({sequence.mode})"
-    return f"{sequence.profile.name}{mode} — " + ", ".join(parts)
+    return f"{literal(sequence.profile.name)}{mode} — " + ", ".join(parts)
+
+
+def literal(text: str) -> str:
+    """User text (a profile or mood name) drawn as typed: matplotlib reads ``$…$`` as maths and
+    a lone or doubled ``$`` stops the whole plot with a parse error."""
+    return text.replace("$", r"\$")
 
 
 def _subtitle(sequence: Sequence) -> str:
@@ -265,7 +271,7 @@ def _draw_moods(ax: Axes, sequence: Sequence) -> None:
             edgecolor="white",
             linewidth=0.3,
             hatch=MOOD_HATCHES[index % len(MOOD_HATCHES)],
-            label=name,
+            label=literal(name),
         )
         base = top
     ax.set_ylim(0, 1)

@@ -136,6 +136,15 @@ CREATE INDEX moods_by_mood ON moods (mood, weight);
 CREATE INDEX track_artists_by_artist ON track_artists (arid);
 """
 
+_SOURCE_DIGESTS = """
+CREATE TABLE track_source_digests (
+    tid INTEGER NOT NULL REFERENCES tracks (tid) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (tid, source)
+) WITHOUT ROWID;
+"""
+
 
 _SOUND = """
 ALTER TABLE tracks ADD COLUMN playlists TEXT NOT NULL DEFAULT '';
@@ -229,6 +238,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         "0005_living_build_history", _HISTORY, "build and push history, refresh runs, listening history (issue #14)"
+    ),
+    Migration(
+        "0006_source_digests",
+        _SOURCE_DIGESTS,
+        "what each input last brought per track, so re-importing two sources that share tracks changes nothing",
     ),
 )
 

@@ -11,7 +11,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,9 @@ from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence
 from sequencer.core.track import Track
 from sequencer.errors import InputFileError
+
+if TYPE_CHECKING:
+    from sequencer.adapters.library.references import Unmatched
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class _Source:
     tracks: list[Track]
     note: str
     refs: Mapping[str, str]
+    unmatched: tuple[Unmatched, ...] = ()
     sound: Any = None
     """The library's sound vectors (for the report's and the plot's map), None for the demo."""
 
@@ -86,16 +90,24 @@ def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _So
     refs = [r for r in (options.start, options.end, profile.constraints.start, profile.constraints.end) if r]
     if options.demo:
         from sequencer.adapters.demo import load_demo_tracks
+        from sequencer.adapters.library.references import unmatched_in_tracks
 
         tracks = load_demo_tracks()
-        return _Source(tracks, f"the built-in demo library ({len(tracks)} tracks)", {})
+        unmatched = [u for u in unmatched_in_tracks(tracks, profile.constraints) if "exclude" in u.key]
+        return _Source(tracks, f"the built-in demo library ({len(tracks)} tracks)", {}, tuple(unmatched))
     from sequencer.adapters.library.build_input import load_for_build
 
     loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit, include_refs=refs)
     note = loaded.description
     if loaded.is_demo:
         note += "; import your own music with `moodseq import csv FILE`"
-    return _Source(loaded.tracks, note, loaded.refs, None if loaded.is_demo else loaded.sound)
+    return _Source(
+        loaded.tracks,
+        note,
+        loaded.refs,
+        unmatched=tuple(loaded.unmatched),
+        sound=None if loaded.is_demo else loaded.sound,
+    )
 
 
 @dataclass(frozen=True)
@@ -131,6 +143,8 @@ def make_build(app: AppContext, options: BuildOptions, profile: Profile | None =
     from sequencer.cli.progress import progress_bar
     from sequencer.core.build import build_playlist
 
+    for unmatched in source.unmatched:
+        app.say(f"warning: {unmatched.message}; it excludes nothing ({unmatched.hint})")
     start = source.refs.get(options.start, options.start) if options.start else None
     end = source.refs.get(options.end, options.end) if options.end else None
     bias = None if options.demo else _history_bias(app, options, profile)
@@ -228,14 +242,22 @@ def _record(app: AppContext, options: BuildOptions, sequence: Sequence, *, keep:
         "fresh": options.fresh,
         "name": options.name if options.push else None,
     }
-    return record_sequence(
-        app.library_path,
-        sequence,
-        profile_ref=profile_ref_for(options.profile),
-        options=recorded,
-        mode="keep" if keep else None,
-        refresh_id=options.refresh_id,
-    )
+    from sequencer.errors import LibraryError
+
+    try:
+        return record_sequence(
+            app.library_path,
+            sequence,
+            profile_ref=profile_ref_for(options.profile),
+            options=recorded,
+            mode="keep" if keep else None,
+            refresh_id=options.refresh_id,
+        )
+    except LibraryError as error:  # a read-only library still builds; only the history is lost
+        if options.push:
+            raise
+        app.say(f"this build is not recorded in the library's history: {error}")
+        return None
 
 
 def _checked_outputs(app: AppContext, options: BuildOptions) -> BuildOptions:
