@@ -37,7 +37,9 @@ def test_reorder_prints_lower_flow_cost_and_writes_the_same_tracks(tmp_path: Pat
     assert result.exit_code == 0, result.output
     match = re.search(r"flow cost before: ([\d.]+)  after: ([\d.]+) \(-[\d.]+%\)", result.stdout)
     assert match and float(match[2]) < float(match[1])
-    assert result.stdout.count("\n") == 1 + len(ids)
+    for figure in ("objective", "flow cost", "arc error", "mood fit"):  # every figure, before and after
+        assert re.search(rf"{figure} before: +[\d.-]+  after: [\d.-]+", result.stdout), figure
+    assert result.stdout.count("\n") == 4 + len(ids)
     assert f"wrote {out} (json, {len(ids)} tracks)" in result.stderr
     written = load_sequence_json(out)
     new_ids = [t.id for t in written.tracks]

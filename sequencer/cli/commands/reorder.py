@@ -42,6 +42,11 @@ FORMATS = ("m3u8", "xspf", "json", "csv")
 )
 @click.option("--keep-ends", is_flag=True, help="Keep the first and last track where they are.")
 @click.option(
+    "--flow-only",
+    is_flag=True,
+    help="Minimise the flow cost alone (default: the profile's whole objective: flow, arc and fit).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS, case_sensitive=False),
@@ -64,14 +69,17 @@ def cli(
     profile_ref: str | None,
     seed: int | None,
     keep_ends: bool,
+    flow_only: bool,
     fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Reorder SEQUENCE.json (from `moodseq build --format json`) or a Spotify playlist for the
-    smoothest flow.
+    """Reorder SEQUENCE.json (from `moodseq build --format json`) or a Spotify playlist so it
+    keeps the profile's promise best: smooth flow, the energy arc and the mood fit together
+    (--flow-only: the smoothest flow alone).
 
-    Prints the flow cost before and after (0 = seamless). With --playlist --push the new order
-    is written back into that same playlist and read back to verify it. Examples:
+    Prints every figure before and after: objective, flow cost (0 = seamless), arc error and
+    mood fit. With --playlist --push the new order is written back into that same playlist and
+    read back to verify it. Examples:
 
     \b
     moodseq reorder night.json --keep-ends -o night-smooth.json
@@ -102,6 +110,7 @@ def cli(
             profile_ref=profile_ref,
             seed=seed,
             keep_ends=keep_ends,
+            flow_only=flow_only,
             fmt=fmt,
             output=output,
         )
@@ -111,21 +120,36 @@ def cli(
     from sequencer.core.build import reorder_tracks
 
     before, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
-    after = reorder_tracks(before.tracks, before.profile, seed=seed, keep_ends=keep_ends)
+    after = reorder_tracks(before.tracks, before.profile, seed=seed, keep_ends=keep_ends, flow_only=flow_only)
     _show(app, before, after, fmt=fmt, output=output, name=loaded.name)
+
+
+def figure_lines(before: Sequence, after: Sequence) -> list[str]:
+    """Every figure of the score before and after, with its change (lower objective, flow cost
+    and arc error are better; higher mood fit is better)."""
+    lines = []
+    for label, attribute in (
+        ("objective", "total"),
+        ("flow cost", "flow_cost"),
+        ("arc error", "arc_error"),
+        ("mood fit", "mood_fit"),
+    ):
+        old, new = getattr(before.score, attribute), getattr(after.score, attribute)
+        share = f" ({(new - old) / abs(old):+.1%})" if abs(old) > 1e-12 else ""
+        lines.append(f"{label + ' before:':<18}{old:.4f}  after: {new:.4f}{share}")
+    return lines
 
 
 def _show(
     app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None, output: Path | None, name: str | None
 ) -> None:
-    """Print before/after flow cost and the new order (or the export), write -o."""
+    """Print every figure before/after and the new order (or the export), write -o."""
     from sequencer.adapters import exporters
 
-    change = after.score.flow_cost - before.score.flow_cost
-    share = f" ({change / before.score.flow_cost:+.1%})" if before.score.flow_cost > 0 else ""
     to_stdout = fmt is not None and output is None
     report = app.say if to_stdout else click.echo
-    report(f"flow cost before: {before.score.flow_cost:.4f}  after: {after.score.flow_cost:.4f}{share}")
+    for line in figure_lines(before, after):
+        report(line)
     if not to_stdout:
         for position, track in enumerate(after.tracks, start=1):
             click.echo(f"{position:>3}. {track.name}")
@@ -153,6 +177,7 @@ def _reorder_playlist(
     profile_ref: str | None,
     seed: int | None,
     keep_ends: bool,
+    flow_only: bool,
     fmt: str | None,
     output: Path | None,
 ) -> None:
@@ -172,7 +197,14 @@ def _reorder_playlist(
     client = connect(app)
     journal = Journal(app.data_dir / "spotify-reorder")
     found = reorder_playlist(
-        client, ref, profile, seed=seed, keep_ends=keep_ends, library_path=app.library_path, journal=journal
+        client,
+        ref,
+        profile,
+        seed=seed,
+        keep_ends=keep_ends,
+        library_path=app.library_path,
+        journal=journal,
+        flow_only=flow_only,
     )
     remote = found.playlist
     app.say(

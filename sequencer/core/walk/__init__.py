@@ -9,7 +9,8 @@ A package of small modules, one step each:
 - :mod:`.construction` — greedy chains built side by side and a beam search, as starts;
 - :mod:`.moves` — the random moves of the search;
 - :mod:`.descent` — annealing, systematic descent, polish, the flow-optimal order;
-- :mod:`.pick` — near-best alternatives and the seed's choice among them.
+- :mod:`.pick` — near-best alternatives and the seed's choice among them;
+- :mod:`.order` — the best order of a fixed set of tracks (``reorder``).
 
 States are compared lexicographically: less violation first, then lower objective, so the
 search first becomes valid and then good, and a valid state is never traded for an invalid one.
@@ -24,7 +25,7 @@ Determinism: all randomness comes from the ``random.Random`` passed in; work is 
 moves, never timed.
 
 Public: :class:`WalkProblem`, :class:`JourneyTarget`, :class:`WalkResult`, :class:`Violations`,
-:func:`walk`, :func:`violations`, :func:`default_iterations`.
+:func:`walk`, :func:`order_tracks`, :func:`violations`, :func:`default_iterations`.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from sequencer.core.walk.construction import construct_batch, from_backbone
+from sequencer.core.walk.construction import beam, construct_batch, from_backbone
 from sequencer.core.walk.descent import Pool, descend, improve, polish, solve_order
 from sequencer.core.walk.evaluation import violations
 from sequencer.core.walk.moves import Search
-from sequencer.core.walk.pick import alternatives, diverse_starts, pick
+from sequencer.core.walk.order import order_tracks
+from sequencer.core.walk.pick import alternatives, diverse_starts, flow_near, pick
 from sequencer.core.walk.problem import (
     JourneyTarget,
     Order,
@@ -49,10 +51,21 @@ from sequencer.core.walk.problem import (
     default_iterations,
 )
 
-__all__ = ["JourneyTarget", "Violations", "WalkProblem", "WalkResult", "default_iterations", "violations", "walk"]
+__all__ = [
+    "JourneyTarget",
+    "Violations",
+    "WalkProblem",
+    "WalkResult",
+    "default_iterations",
+    "order_tracks",
+    "violations",
+    "walk",
+]
 
 #: Greedy chains built at once; the best of them start the local search.
 CHAINS = 128
+#: Finished beam playlists offered as starts beside the greedy chains.
+BEAM_STARTS = 8
 #: Diverse chains that get a short search each; the best ``restarts`` of them get a full one.
 SCOUTS = 3
 SCOUT_DESCENT_BUDGET = 300
@@ -82,7 +95,7 @@ def walk(
     search = Search(problem, rng if seeded else random.Random(SEARCH_SEED))
     srng = search.rng
     per_run = iterations if iterations is not None else default_iterations(problem)
-    chains = construct_batch(search, CHAINS)
+    chains = construct_batch(search, CHAINS) + beam(search)[:BEAM_STARTS]
     starts = diverse_starts(search, chains, SCOUTS)
     if problem.backbone is not None:
         starts.append(from_backbone(search, problem.backbone))
@@ -122,8 +135,10 @@ def walk(
     pool[frozenset(best[0])] = best
     alternatives(search, best, pool)
     order, value = pick(search, best, pool, rng, choice)
-    if order is not best[0]:  # an alternative: as well ordered as the best was
-        order, value = solve_order(search, order, value, seed=srng.randrange(2**31))
+    if order is not best[0]:  # an alternative: as well ordered as the best was, if that keeps
+        ordered = solve_order(search, order, value, seed=srng.randrange(2**31))  # its flow near the best's
+        if flow_near(problem, ordered[0], best[0]):
+            order, value = ordered
     if progress is not None:
         progress(total_work, total_work)
     total = sum(problem.durations[i] for i in order)

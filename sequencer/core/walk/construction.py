@@ -26,6 +26,9 @@ from sequencer.core.walk.problem import Order
 
 F64 = npt.NDArray[np.float64]
 _UNKNOWN_ENERGY_COST = 0.25
+#: Partial playlists the beam keeps, and next tracks tried for each.
+BEAM_WIDTH = 48
+BEAM_EXPAND = 8
 
 
 def construct(self: Search) -> Order:
@@ -170,6 +173,94 @@ def construct_batch(self: Search, chains: int) -> list[Order]:
         for c in chains_list:
             c.append(p.end)
     return chains_list
+
+
+def beam(self: Search, width: int = BEAM_WIDTH, expand: int = BEAM_EXPAND) -> list[Order]:
+    """Position-by-position beam search on the greedy step score; the finished playlists.
+
+    Every partial playlist of the beam is extended by its ``expand`` best next tracks (the
+    rules of :func:`construct_batch`), and the ``width`` extensions with the lowest summed step
+    score stay (all have as many tracks; finished ones are ranked by mean step score).  A partial
+    playlist that reaches the window is finished (with the fixed end) and leaves the beam.
+    Where a greedy chain commits to its cheapest next step, the beam keeps the choices that
+    pay off later: better selections, which annealing alone rarely reaches.
+    """
+    p, ev = self.p, self.ev
+    m = p.size
+    if not self.free:
+        return []
+    dur = np.asarray(ev.dur, dtype=np.float64)
+    energy = np.asarray(ev.energy, dtype=np.float64)
+    static = p.w_fit * (1.0 - np.asarray(ev.fit, dtype=np.float64)) * 0.5 + np.asarray(ev.bias)
+    primary = np.asarray([a[0] if a else -1 - i for i, a in enumerate(ev.artists)], dtype=np.int64)
+    songs = np.asarray(ev.songs, dtype=np.int64)
+    albums = np.asarray(ev.albums, dtype=np.int64)
+    reserve = 0.0 if p.end is None else ev.dur[p.end]
+    high = p.window[1]
+    goal = max(p.window[0], p.target_s - self.typical / 2)
+    fixed = list(self.fixed)
+    chains: list[list[int]] = [[] if p.start is None else [p.start]]
+    used = np.zeros((1, m), dtype=bool)
+    used[:, fixed] = True
+    song_used = np.zeros((1, int(songs.max()) + 1), dtype=bool)
+    song_used[:, songs[fixed]] = True
+    art_count = np.zeros((1, int(max(0, primary.max())) + 1), dtype=np.int64)
+    alb_count = np.zeros((1, int(max(0, albums.max())) + 1), dtype=np.int64)
+    for i in fixed:
+        if primary[i] >= 0:
+            art_count[0, primary[i]] += 1
+        if albums[i] >= 0:
+            alb_count[0, albums[i]] += 1
+    elapsed = np.asarray([sum(ev.dur[i] for i in chains[0])], dtype=np.float64)
+    summed = np.zeros(1)
+    finished: list[tuple[float, Order]] = []
+    while chains and len(finished) < width:
+        rows = len(chains)
+        tau = np.minimum(1.0, (elapsed + self.typical / 2) / max(1.0, p.target_s))
+        step = static[None, :] + _target_cost_batch(self, energy, tau)
+        lasts = [c[-1] if c else -1 for c in chains]
+        if all(x >= 0 for x in lasts):
+            step = step + p.w_flow * p.cost[lasts]
+        score = summed[:, None] + step * dur[None, :]
+        bad = used | song_used[:, songs] | (elapsed[:, None] + reserve + dur[None, :] > high)
+        for back in range(1, p.artist_gap + 1):
+            prev = np.asarray([primary[c[-back]] if len(c) >= back else -(10**9) for c in chains])
+            bad |= primary[None, :] == prev[:, None]
+        if p.max_per_artist is not None:
+            bad |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
+        if p.max_per_album is not None:
+            bad |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+        score[bad] = np.inf
+        k = min(expand, m)
+        best = np.argpartition(score, k - 1, axis=1)[:, :k]
+        flat = score[np.arange(rows)[:, None], best].ravel()
+        keep = np.argsort(flat, kind="stable")[:width]
+        keep = keep[np.isfinite(flat[keep])]
+        if keep.size == 0:
+            break
+        parents = keep // k
+        picks = best.ravel()[keep]
+        chains = [[*chains[r], int(i)] for r, i in zip(parents.tolist(), picks.tolist(), strict=True)]
+        summed = flat[keep]
+        elapsed = elapsed[parents] + dur[picks]
+        used = used[parents]
+        used[np.arange(keep.size), picks] = True
+        song_used = song_used[parents]
+        song_used[np.arange(keep.size), songs[picks]] = True
+        art_count, alb_count = art_count[parents], alb_count[parents]
+        has_artist, has_album = primary[picks] >= 0, albums[picks] >= 0
+        art_count[np.flatnonzero(has_artist), primary[picks][has_artist]] += 1
+        alb_count[np.flatnonzero(has_album), albums[picks][has_album]] += 1
+        done = elapsed + reserve >= goal
+        tail = [p.end] if p.end is not None else []
+        finished.extend((float(summed[r]) / len(chains[r]), chains[r] + tail) for r in np.flatnonzero(done).tolist())
+        if done.any():
+            live = np.flatnonzero(~done)
+            chains = [chains[r] for r in live.tolist()]
+            summed, elapsed, used, song_used = summed[live], elapsed[live], used[live], song_used[live]
+            art_count, alb_count = art_count[live], alb_count[live]
+    finished.sort(key=lambda item: item[0])
+    return [order for _, order in finished]
 
 
 def _target_cost(self: Search, tau: float, idx: npt.NDArray[np.int64]) -> F64:

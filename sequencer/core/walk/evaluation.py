@@ -63,12 +63,43 @@ class State:
     gap: int
     masks: list[int]
     """The artist bit mask of each position."""
+    pair_pre: list[list[int]]
+    """:func:`_pair_prefix` of ``masks``."""
     artists: Counter[int]
     albums: Counter[int]
     songs: Counter[int]
     over_artist: int
     over_album: int
     repeats: int
+
+
+def _pair_prefix(masks: Sequence[int], gap: int) -> list[list[int]]:
+    """For each distance d in 1…gap, ``pre[d-1][k]`` = positions p < k whose track shares an
+    artist with the track d positions later."""
+    out = []
+    for d in range(1, gap + 1):
+        out.append([0, *accumulate(map(bool, map(and_, masks, masks[d:])))])
+    return out
+
+
+def _run_pairs(pre: list[list[int]], a: int, b: int) -> int:
+    """Gap-breaking pairs inside positions [a, b) of the state's order (from the prefixes)."""
+    count = 0
+    for d, prefix in enumerate(pre, start=1):
+        if b - d > a:
+            count += prefix[b - d] - prefix[a]
+    return count
+
+
+def _cross(tail: Sequence[int], head: Sequence[int], gap: int) -> int:
+    """Pairs (x in ``tail``, y in ``head``) within ``gap`` positions when ``head`` follows."""
+    count = 0
+    for back in range(1, min(gap, len(tail)) + 1):
+        x = tail[-back]
+        for y in head[: gap - back + 1]:
+            if x & y:
+                count += 1
+    return count
 
 
 def _pairs(masks: Sequence[int], gap: int) -> int:
@@ -218,7 +249,8 @@ class Evaluator:
                 arc_pre = [0.0, *accumulate(t[0] for t in terms)]
                 den_pre = [0.0, *accumulate(t[1] for t in terms)]
         masks = list(map(self.masks.__getitem__, order))
-        gap = _pairs(masks, p.artist_gap) if p.artist_gap > 0 else 0
+        pair_pre = _pair_prefix(masks, p.artist_gap) if p.artist_gap > 0 else []
+        gap = sum(prefix[-1] for prefix in pair_pre)
         artists = Counter(chain.from_iterable(map(self.artists.__getitem__, order)))
         albums = Counter(a for a in map(self.albums.__getitem__, order) if a >= 0)
         songs = Counter(map(self.songs.__getitem__, order))
@@ -231,7 +263,7 @@ class Evaluator:
             objective = self._objective(n, total, flow_pre[-1], fit_pre[-1], arc_pre[-1], den_pre[-1], jour_pre[-1])
             value = (self._violation(total, gap, over_artist, over_album, repeats), objective)
         return State(
-            order, value, total, dur_pre, fit_pre, flow_pre, arc_pre, den_pre, jour_pre, gap, masks,
+            order, value, total, dur_pre, fit_pre, flow_pre, arc_pre, den_pre, jour_pre, gap, masks, pair_pre,
             artists, albums, songs, over_artist, over_album, repeats,
         )  # fmt: skip
 
@@ -286,6 +318,40 @@ class Evaluator:
         objective = self._objective(size, total, flow, fit, arc_num, arc_den, jour)
         return self._delta_violation(s, i, j, window, total), objective
 
+    def _window_pairs(self, s: State, i: int, j: int, window: list[int], a: int, b: int) -> int:
+        """Gap-breaking pairs in ``order[a:i] + window + order[j:b]``, counted piece by piece:
+        runs of the old order from the state's prefixes, the pairs across each seam directly."""
+        g, masks, o = self.p.artist_gap, s.masks, s.order
+        k = len(window)
+        # the window as pieces: (old run start, stop, reversed) or new masks
+        pieces: list[tuple[int, int, bool] | list[int]]
+        if k <= 2 * g + 4 or k != j - i:
+            pieces = [list(map(self.masks.__getitem__, window))]
+        elif k == j - i and window == o[i:j][::-1]:
+            pieces = [(i, j, True)]
+        elif k == j - i and window[1:] == o[i : j - 1]:
+            pieces = [[self.masks[window[0]]], (i, j - 1, False)]
+        elif k == j - i and window[:-1] == o[i + 1 : j]:
+            pieces = [(i + 1, j, False), [self.masks[window[-1]]]]
+        else:
+            pieces = [list(map(self.masks.__getitem__, window))]
+        count = _run_pairs(s.pair_pre, a, i)
+        tail = masks[max(a, i - g) : i]
+        for piece in [*pieces, (j, b, False)]:
+            if isinstance(piece, list):
+                count += _pairs(piece, g) + _cross(tail, piece, g)
+                tail = (tail + piece)[-g:]
+                continue
+            start, stop, reverse = piece
+            if stop <= start:
+                continue
+            count += _run_pairs(s.pair_pre, start, stop)
+            head = masks[max(start, stop - g) : stop][::-1] if reverse else masks[start : start + g]
+            count += _cross(tail, head, g)
+            last = masks[start : start + g][::-1] if reverse else masks[max(start, stop - g) : stop]
+            tail = (tail + last)[-g:]
+        return count
+
     def _delta_violation(self, s: State, i: int, j: int, window: list[int], total: float) -> float:
         """The violation after the move: the gap near the window, caps and repeats from the
         tracks that enter and leave."""
@@ -294,9 +360,8 @@ class Evaluator:
         g = p.artist_gap
         if g > 0:
             a = max(0, i - g)
-            old = s.masks[a : j + g]
-            new = s.masks[a:i] + list(map(self.masks.__getitem__, window)) + s.masks[j : j + g]
-            gap += _pairs(new, g) - _pairs(old, g)
+            b = min(len(o), j + g)
+            gap += self._window_pairs(s, i, j, window, a, b) - _run_pairs(s.pair_pre, a, b)
         old_window = o[i:j]
         if len(old_window) == len(window) and set(old_window) == set(window):
             return self._violation(total, gap, s.over_artist, s.over_album, s.repeats)
@@ -305,25 +370,25 @@ class Evaluator:
         coming = [x for x in window if x not in inside]
         over_artist, over_album, repeats = s.over_artist, s.over_album, s.repeats
         if p.max_per_artist is not None:
-            change: Counter[int] = Counter()
-            for x in leaving:
-                change.subtract(self.artists[x])
-            change.update(a for x in coming for a in self.artists[x])
-            over_artist += _cap_change(s.artists, change, p.max_per_artist)
+            out = [a for x in leaving for a in self.artists[x]]
+            over_artist += _cap_change(s.artists, out, [a for x in coming for a in self.artists[x]], p.max_per_artist)
         if p.max_per_album is not None:
-            change = Counter()
-            change.subtract(self.albums[x] for x in leaving if self.albums[x] >= 0)
-            change.update(self.albums[x] for x in coming if self.albums[x] >= 0)
-            over_album += _cap_change(s.albums, change, p.max_per_album)
-        change = Counter()
-        change.subtract(self.songs[x] for x in leaving)
-        change.update(self.songs[x] for x in coming)
-        repeats += _cap_change(s.songs, change, 1)
+            albums = self.albums
+            out = [albums[x] for x in leaving if albums[x] >= 0]
+            over_album += _cap_change(s.albums, out, [albums[x] for x in coming if albums[x] >= 0], p.max_per_album)
+        songs = self.songs
+        repeats += _cap_change(s.songs, [songs[x] for x in leaving], [songs[x] for x in coming], 1)
         return self._violation(total, gap, over_artist, over_album, repeats)
 
 
-def _cap_change(counts: Counter[int], change: Counter[int], cap: int) -> int:
-    """How many more items are over ``cap`` once ``change`` is applied to ``counts``."""
+def _cap_change(counts: Counter[int], leaving: Sequence[int], coming: Sequence[int], cap: int) -> int:
+    """How many more items are over ``cap`` in ``counts`` once the ``leaving`` items are
+    taken out and the ``coming`` ones put in."""
+    change: dict[int, int] = {}
+    for key in leaving:
+        change[key] = change.get(key, 0) - 1
+    for key in coming:
+        change[key] = change.get(key, 0) + 1
     out = 0
     for key, step in change.items():
         if step:

@@ -20,6 +20,10 @@ import numpy as np
 from sequencer.core.walk.evaluation import Evaluator, State
 from sequencer.core.walk.problem import Move, Order, WalkProblem, apply_move, diff_move
 
+#: Farthest (in positions) a random reorder moves a track: long-range order is the job of the
+#: flow-optimal order at the end (:func:`~sequencer.core.walk.descent.solve_order`), and a
+#: move this local is valued in time independent of the playlist's length.
+REORDER_REACH = 16
 #: Seeded per-track bias (see :func:`variety_bias`), relative to typical transition costs.
 VARIETY = 0.1
 
@@ -114,11 +118,12 @@ class Search:
         lo, hi = self.bounds(order)
         n_free = hi - lo
         roll = rng.random()
+        reach = REORDER_REACH
         if roll < 0.22 and n_free >= 2:  # or-opt: move a segment
             length = rng.randint(1, min(3, n_free - 1))
             i = rng.randrange(lo, hi - length + 1)
             segment = order[i : i + length]
-            j = rng.randrange(lo, hi - length + 1)
+            j = rng.randrange(max(lo, i - reach), min(hi - length, i + reach) + 1)
             if j == i:
                 return None
             if rng.random() < 0.3:
@@ -126,11 +131,11 @@ class Search:
             if j < i:
                 return (j, i + length, segment + order[j:i])
             return (i, j + length, order[i + length : j + length] + segment)
-        if roll < 0.36 and n_free >= 2:  # 2-opt: reverse a stretch
-            i, j = sorted(rng.sample(range(lo, hi), 2))
-            return (i, j + 1, order[i : j + 1][::-1])
-        if roll < 0.48 and n_free >= 2:  # swap two tracks
-            i, j = sorted(rng.sample(range(lo, hi), 2))
+        if roll < 0.48 and n_free >= 2:  # 2-opt: reverse a stretch, or swap two tracks
+            i = rng.randrange(lo, hi - 1)
+            j = rng.randrange(i + 1, min(hi - 1, i + reach) + 1)
+            if roll < 0.36:
+                return (i, j + 1, order[i : j + 1][::-1])
             return (i, j + 1, [order[j], *order[i + 1 : j], order[i]])
         in_use = set(order)
         if roll < 0.82 and n_free >= 1:  # replace a track by an unused one

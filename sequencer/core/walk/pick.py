@@ -7,7 +7,7 @@ whose objective is within :data:`SEED_TOLERANCE` of the best and whose flow cost
 :data:`SEED_FLOW_TOLERANCE` of the best's — seed ``k`` the ``k mod count``-th, so consecutive
 seeds give different playlists as long as that many exist, and none is much worse than the best.
 
-Public: :func:`diverse_starts`, :func:`alternatives`, :func:`pick`.
+Public: :func:`diverse_starts`, :func:`alternatives`, :func:`pick`, :func:`flow_near`.
 """
 
 from __future__ import annotations
@@ -79,6 +79,13 @@ def _flow(problem: WalkProblem, order: Order) -> float:
     if len(order) < 2:
         return 0.0
     return float(problem.cost[order[:-1], order[1:]].mean())
+
+
+def flow_near(problem: WalkProblem, order: Order, best: Order) -> bool:
+    """Whether ``order``'s flow cost is within the seed's flow tolerance of ``best``'s."""
+    tolerance = SEED_FLOW_TOLERANCE + problem.temperature * SEED_TOLERANCE_PER_HEAT
+    best_flow = _flow(problem, best)
+    return abs(_flow(problem, order) - best_flow) <= tolerance * best_flow + 1e-12
 
 
 def pick(
