@@ -44,7 +44,8 @@ def test_open_creates_folders_and_schema(tmp_path: Path) -> None:
         assert s.count() == 0
     conn = sqlite3.connect(path)
     names = [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
-    assert names == ["0001_initial", "0002_lookup_indexes"]
+    assert names[:2] == ["0001_initial", "0002_lookup_indexes"]
+    assert "0003_sound_evidence" in names
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

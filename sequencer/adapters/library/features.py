@@ -1,9 +1,9 @@
 """The library as columns (:class:`~sequencer.core.features.FeatureTable`), cached on disk.
 
-Building the table is four SQL queries with numpy doing the precedence merge; the result is
+Building the table is five SQL queries with numpy doing the precedence merge; the result is
 kept in ``<library>.features.npz`` stamped with the cache format, the library's id and its
-change counter (bumped by every transaction that changed tracks, moods or attributes), so a
-stale cache is never read.  A cache that cannot be written is simply not kept.
+change counter (bumped by every transaction that changed tracks, moods, attributes or sound
+vectors), so a stale cache is never read.  A cache that cannot be written is simply not kept.
 
 Public: :func:`feature_cache_path`, :func:`feature_table`, :func:`build_feature_table`,
 :func:`load_feature_cache`, :func:`save_feature_cache`, :data:`FEATURE_CACHE_FORMAT`.
@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sequencer.adapters.library.rows import ATTRS
+from sequencer.adapters.library.sound import sound_matrix
 from sequencer.core.moods import BUILTIN_MOODS
 
 if TYPE_CHECKING:
     from sequencer.adapters.library.store import Store
     from sequencer.core.features import FeatureTable
 
-FEATURE_CACHE_FORMAT = 1
+FEATURE_CACHE_FORMAT = 2
 
 
 def feature_cache_path(library: Path) -> Path:
@@ -51,7 +52,7 @@ def _feature_stamp(conn: sqlite3.Connection) -> str:
 
 
 def build_feature_table(conn: sqlite3.Connection) -> FeatureTable:
-    """The feature table straight from SQL: four queries, numpy for the merging."""
+    """The feature table straight from SQL: five queries, numpy for the merging."""
     import numpy as np
 
     from sequencer.core.features import COLUMNS, FeatureTable
@@ -83,7 +84,8 @@ def build_feature_table(conn: sqlite3.Connection) -> FeatureTable:
         where = np.searchsorted(tids, np.fromiter((r[0] for r in mrows), dtype=np.int64))
         cols_at = np.fromiter((column[r[1]] for r in mrows), dtype=np.int64)
         moods[where, cols_at] = np.fromiter((r[2] for r in mrows), dtype=np.float32)
-    return FeatureTable(ids=ids, mood_names=mood_names, moods=moods, attrs=attrs, explicit=explicit)
+    sound = sound_matrix(conn, tids)
+    return FeatureTable(ids=ids, mood_names=mood_names, moods=moods, attrs=attrs, explicit=explicit, sound=sound)
 
 
 def load_feature_cache(path: Path, stamp: str) -> FeatureTable | None:
@@ -102,6 +104,7 @@ def load_feature_cache(path: Path, stamp: str) -> FeatureTable | None:
                 moods=data["moods"],
                 attrs=data["attrs"],
                 explicit=data["explicit"],
+                sound=data["sound"],
             )
     except (OSError, KeyError, ValueError):
         return None
@@ -121,6 +124,7 @@ def save_feature_cache(path: Path, stamp: str, table: FeatureTable) -> None:
             moods=table.moods,
             attrs=table.attrs,
             explicit=table.explicit,
+            sound=table.sound,
         )
         temp.replace(path)
     except OSError:

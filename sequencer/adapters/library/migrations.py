@@ -137,6 +137,16 @@ CREATE INDEX track_artists_by_artist ON track_artists (arid);
 """
 
 
+_SOUND = """
+ALTER TABLE tracks ADD COLUMN playlists TEXT NOT NULL DEFAULT '';
+ALTER TABLE tracks ADD COLUMN year INTEGER;
+CREATE TABLE sound (
+    tid INTEGER PRIMARY KEY REFERENCES tracks (tid) ON DELETE CASCADE,
+    vector BLOB NOT NULL
+)
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One named schema step: ``sql`` is run as a script inside one transaction."""
@@ -150,6 +160,11 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, "tracks, artists, albums, moods with sources, tags, caches"),
     Migration("0002_lookup_indexes", _INDEXES, "indexes for identity matching and searches"),
+    Migration(
+        "0003_sound_evidence",
+        _SOUND,
+        "playlist membership and release year per track; sound vectors (float32 blobs)",
+    ),
 )
 
 _RECORD_TABLE = """
