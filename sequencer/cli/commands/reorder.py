@@ -13,6 +13,7 @@ from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
     from sequencer.core.sequence import Sequence
+    from sequencer.core.track import Track
 
 FORMATS = ("m3u8", "xspf", "json", "csv")
 
@@ -120,8 +121,42 @@ def cli(
     from sequencer.core.build import reorder_tracks
 
     before, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
+    before = _from_library(app, before)
     after = reorder_tracks(before.tracks, before.profile, seed=seed, keep_ends=keep_ends, flow_only=flow_only)
     _show(app, before, after, fmt=fmt, output=output, name=loaded.name)
+
+
+def _from_library(app: AppContext, before: Sequence) -> Sequence:
+    """``before`` with each track the library knows (same id or Spotify URI) taking the
+    library's moods, sound and attributes; says how many it knew and how many it did not."""
+    if not app.library_path.is_file():
+        return before
+    from sequencer.adapters.library.store import Store
+    from sequencer.core.sequence import make_sequence
+    from sequencer.errors import TrackNotFoundError
+
+    tracks = list(before.tracks)
+    with Store.open(app.library_path) as store:
+        by_uri = store.tracks_by_uris([t.uri or "" for t in tracks])
+        by_id: dict[str, Track] = {}
+        for track in tracks:
+            if not (track.uri and track.uri in by_uri):
+                try:
+                    by_id[track.id] = store.tracks_by_ids([track.id])[0]
+                except TrackNotFoundError:
+                    continue
+    enriched = []
+    for track in tracks:
+        known = by_uri.get(track.uri or "") or by_id.get(track.id)
+        enriched.append(known.evolve(uri=track.uri or known.uri) if known is not None else track)
+    found = sum(1 for t in tracks if (t.uri and t.uri in by_uri) or t.id in by_id)
+    app.say(
+        f"moods and attributes from your library for {found} of {len(tracks)} tracks"
+        + (f"; {len(tracks) - found} unknown to it, scored on what the file carries" if found < len(tracks) else "")
+    )
+    if not found:
+        return before
+    return make_sequence(enriched, before.profile, seed=before.seed, mode=before.mode, warnings=before.warnings)
 
 
 def figure_lines(before: Sequence, after: Sequence) -> list[str]:
