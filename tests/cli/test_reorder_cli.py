@@ -113,7 +113,8 @@ def test_reorder_file_uses_the_library_and_accepts_every_spotify_attribute(tmp_p
          "uri": f"spotify:track:{ids[i]}", "attributes": {"liveness": 0.3, "time_signature": 4}}
         for i in (5, 1, 7, 3, 0, 6)
     ]  # fmt: skip
-    entries.append({"title": "Elsewhere", "artists": ["Nobody"], "duration_ms": 180000, "attributes": {"liveness": 0.1}})
+    unknown = {"title": "Elsewhere", "artists": ["Nobody"], "duration_ms": 180000, "attributes": {"liveness": 0.1}}
+    entries.append(unknown)
     path = tmp_path / "mine.json"
     path.write_text(json.dumps({"tracks": entries}), encoding="utf-8")
     result = runner.invoke(cli, ["--library", str(library), "reorder", str(path)])
