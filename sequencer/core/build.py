@@ -443,5 +443,5 @@ def check_sequence(sequence: PlaylistSequence) -> Violations:
     """What a finished sequence breaks (all zero for every playlist :func:`build_playlist` returns)."""
     tracks = sequence.tracks
     cands = CandidateSet(tracks=list(tracks), fits=[0.0] * len(tracks))
-    problem = _problem(cands, sequence.profile, None, None, journey=False)
+    problem = _problem(cands, sequence.profile, None, None, journey=False, graph_needed=False)
     return violations(problem, list(range(len(tracks))))
