@@ -10,7 +10,8 @@ Hard constraints (``flow.md``) are never broken: when the walk cannot meet them 
 raises :class:`~sequencer.errors.ImpossibleConstraintsError` naming the constraint that binds
 and how close it got, instead of returning a short or invalid playlist.
 
-:func:`reorder_tracks` keeps a given set of tracks and only finds the best order (flow cost);
+:func:`reorder_tracks` keeps a given set of tracks and only finds the best order (the profile's
+whole objective, or the flow cost alone);
 :func:`find_track` resolves ``"Artist - Title"``, a title or an id, with suggestions on a miss.
 
 ``bias`` (:class:`~sequencer.core.living.TrackBias`) leaves songs out or nudges their fit for
@@ -35,18 +36,15 @@ from sequencer.core.energy import with_estimated_energy
 from sequencer.core.graph import build_graph, journey_path, neighbour_lists
 from sequencer.core.living import TrackBias
 from sequencer.core.moods import cosine
-from sequencer.core.optimise import path_cost, solve_path
 from sequencer.core.profile import Profile
+from sequencer.core.scoring import mood_fit
 from sequencer.core.sequence import Sequence as PlaylistSequence
 from sequencer.core.sequence import Step, make_sequence
 from sequencer.core.track import Track, base_title, normalise_text, parse_track_ref, song_key
-from sequencer.core.walk import JourneyTarget, Violations, WalkProblem, violations, walk
+from sequencer.core.walk import JourneyTarget, Violations, WalkProblem, order_tracks, violations, walk
 from sequencer.errors import ImpossibleConstraintsError, TrackNotFoundError
 
 Progress = Callable[[int, int], None]
-
-#: Smallest summed flow-cost gain for which reorder changes the given order.
-REORDER_GAIN = 1e-9
 
 #: Arc error above which the build warns that the library lacks the energies the arc asks for.
 ARC_WARNING = 0.12
@@ -177,11 +175,14 @@ def _problem(
     last: Track | None,
     journey: bool,
     bias: TrackBias | None = None,
+    *,
+    graph_needed: bool = True,
 ) -> WalkProblem:
-    """State the walk's problem on the candidates (pinned tracks are the first entries)."""
+    """State the walk's problem on the candidates (pinned tracks are the first entries).
+    Without ``graph_needed`` (an order-only problem) no neighbour graph is built."""
     tracks = cands.tracks
     cost = cost_matrix(tracks, profile.transition)
-    graph = build_graph(tracks, cost)
+    graph = build_graph(tracks, cost) if graph_needed or journey else None
     start = 0 if first is not None else None
     end = (1 if first is not None else 0) if last is not None else None
     artist_names = [[normalise_text(a) for a in t.artists] for t in tracks]
@@ -197,7 +198,7 @@ def _problem(
     backbone = None
     if journey and first is not None and last is not None:
         target = _journey(cands, profile, weight=max(profile.weights.arc, 0.5))
-        assert start is not None and end is not None
+        assert start is not None and end is not None and graph is not None
         backbone = journey_path(graph, start, end)
     return WalkProblem(
         durations=[t.duration_s for t in tracks],
@@ -219,7 +220,7 @@ def _problem(
         w_fit=profile.weights.fit,
         arc=arc,
         journey=target,
-        neighbours=neighbour_lists(graph),
+        neighbours=neighbour_lists(graph) if graph is not None else [],
         temperature=profile.variety.temperature,
         backbone=backbone,
     )
@@ -442,24 +443,40 @@ def solve_tracks(
 
 
 def reorder_tracks(
-    tracks: Sequence[Track], profile: Profile, *, seed: int | None = None, keep_ends: bool = False
+    tracks: Sequence[Track],
+    profile: Profile,
+    *,
+    seed: int | None = None,
+    keep_ends: bool = False,
+    flow_only: bool = False,
 ) -> PlaylistSequence:
-    """The same tracks in the order with the lowest flow cost (``flow.md``).
+    """The same tracks in the order that best keeps the profile's promise.
 
-    Only the order changes: every track stays, none is added.  With ``keep_ends`` the first and
-    last track stay where they are.  The search is deterministic for a seed (default 0).  The
-    artist gap is not enforced (the tracks were chosen elsewhere); a warning names any break.
+    Only the order changes: every track stays, none is added.  By default the order minimises
+    the profile's whole objective (flow, arc, fit — :mod:`sequencer.core.scoring`): the
+    flow-optimal order (:func:`~sequencer.core.optimise.best_path`), then polished on the full
+    objective when the arc depends on the order; ``flow_only`` minimises the flow cost alone.
+    The given order is kept unless the new one is really better.  With ``keep_ends`` the first
+    and last track stay where they are.  Deterministic for a seed (default 0).  The artist gap
+    is not enforced (the tracks were chosen elsewhere); a warning names any break.
     """
     items = list(tracks)
     if len(items) < 3:
         return make_sequence(items, profile, seed=seed, mode="reorder")
-    cost = cost_matrix(items, profile.transition)
-    first = 0 if keep_ends else None
-    last = len(items) - 1 if keep_ends else None
-    given = list(range(len(items)))
-    order = solve_path(cost, start=first, end=last, seed=0 if seed is None else seed, initial=given)
-    if path_cost(order, cost) >= path_cost(given, cost) - REORDER_GAIN:
-        order = given  # no real gain: keep the user's order rather than an equal-cost mirror of it
+    weights = dataclasses.replace(profile.weights, fit=0.0, arc=0.0) if flow_only else profile.weights
+    unbound = dataclasses.replace(
+        profile.constraints, artist_gap=0, max_per_artist=None, max_per_album=None, start=None, end=None
+    )
+    minutes = sum(t.duration_s for t in items) / 60.0
+    loose = dataclasses.replace(profile, constraints=unbound, minutes=minutes, weights=weights)
+    fits = [mood_fit(profile.moods, t) for t in items]
+    problem = dataclasses.replace(
+        _problem(CandidateSet(tracks=items, fits=fits), loose, None, None, journey=False, graph_needed=False),
+        window=(0.0, math.inf),
+        start=0 if keep_ends else None,
+        end=len(items) - 1 if keep_ends else None,
+    )
+    order = order_tracks(problem, seed=0 if seed is None else seed)
     ordered = [items[i] for i in order]
     warnings = _gap_warnings(ordered, profile.constraints.artist_gap)
     return make_sequence(ordered, profile, seed=seed, mode="reorder", warnings=warnings)
@@ -482,5 +499,5 @@ def check_sequence(sequence: PlaylistSequence) -> Violations:
     """What a finished sequence breaks (all zero for every playlist :func:`build_playlist` returns)."""
     tracks = sequence.tracks
     cands = CandidateSet(tracks=list(tracks), fits=[0.0] * len(tracks))
-    problem = _problem(cands, sequence.profile, None, None, journey=False)
+    problem = _problem(cands, sequence.profile, None, None, journey=False, graph_needed=False)
     return violations(problem, list(range(len(tracks))))

@@ -150,6 +150,8 @@ def fast_normalise(text: str) -> str:
 @lru_cache(maxsize=262_144)
 def fast_song_key(first_artist: str, title: str) -> str:
     """:func:`~sequencer.core.track.song_key` of (first_artist, title), memoised."""
-    # base_title's suffix pattern needs a bracket or a dash; most titles have neither
-    base = base_title(title) if ("(" in title or "[" in title or "-" in title) else title
+    # base_title's suffix pattern needs a bracket, a dash or a "feat."/"ft."; most titles have none
+    lower = title.lower()
+    marked = "(" in title or "[" in title or "-" in title or " feat" in lower or " ft." in lower
+    base = base_title(title) if marked else title
     return f"{fast_normalise(first_artist)}|{fast_normalise(base)}"

@@ -101,10 +101,19 @@ def display_name(artists: tuple[str, ...] | list[str], title: str) -> str:
     return f"{', '.join(artists)} - {title}"
 
 
+#: Words that mark a version of a song rather than another song ("Remix", "Radio Edit",
+#: "2011 Remaster", "Live", "feat. X"); any word *ending* in mix/edit counts ("Remix", "Remixed",
+#: "Re-Edit"), which ``\bmix\b`` alone never matched.
+_VERSION_WORDS = (
+    r"(\w*-?(mix(es|ed)?|edit(ed)?)|remaster(ed)?|version|mono|stereo|live|demo|deluxe|bonus|"
+    r"single|radio|explicit|clean|acoustic|instrumental|unplugged|extended|rework|bootleg|"
+    r"feat\.?|ft\.?|featuring|from)"
+)
 _SUFFIX = re.compile(
-    r"\s*[\(\[][^\)\]]*\b(remaster(ed)?|version|mix|edit|mono|stereo|live|demo|deluxe|"
-    r"bonus|single|radio|explicit|clean|feat\.?|ft\.?|from)\b[^\)\]]*[\)\]]\s*$"
-    r"|\s+-\s+.*\b(remaster(ed)?|version|mix|edit|mono|stereo|live|demo|single|radio)\b.*$",
+    rf"\s*[\(\[][^\)\]]*\b{_VERSION_WORDS}\b[^\)\]]*[\)\]]\s*$"
+    r"|\s*[\(\[]\s*with\s[^\)\]]*[\)\]]\s*$"
+    rf"|\s+-\s+.*\b{_VERSION_WORDS}(\b.*)?$"
+    r"|\s+(feat\.?|ft\.|featuring)\s.*$",
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^\w]+")

@@ -37,7 +37,9 @@ def test_reorder_prints_lower_flow_cost_and_writes_the_same_tracks(tmp_path: Pat
     assert result.exit_code == 0, result.output
     match = re.search(r"flow cost before: ([\d.]+)  after: ([\d.]+) \(-[\d.]+%\)", result.stdout)
     assert match and float(match[2]) < float(match[1])
-    assert result.stdout.count("\n") == 1 + len(ids)
+    for figure in ("objective", "flow cost", "arc error", "mood fit"):  # every figure, before and after
+        assert re.search(rf"{figure} before: +[\d.-]+  after: [\d.-]+", result.stdout), figure
+    assert result.stdout.count("\n") == 4 + len(ids)
     assert f"wrote {out} (json, {len(ids)} tracks)" in result.stderr
     written = load_sequence_json(out)
     new_ids = [t.id for t in written.tracks]
@@ -88,3 +90,36 @@ def test_reorder_dash_output_is_stdout(tmp_path: Path, monkeypatch: pytest.Monke
     assert result.exit_code == 0, result.stderr
     assert len(json.loads(result.stdout)["tracks"]) == len(ids)
     assert not (tmp_path / "-").exists()
+
+
+def test_reorder_file_uses_the_library_and_accepts_every_spotify_attribute(tmp_path: Path) -> None:
+    """A file's tracks that the library knows (by Spotify URI) take the library's moods and
+    attributes; Spotify attribute names moodseq does not use (liveness…) are accepted; the
+    command says how many tracks the library knew."""
+    ids = [f"{i:02d}" + "A" * 20 for i in range(8)]
+    rows = ["track_id,title,artist,duration_ms,energy,valence,tempo,key,mode,tags"]
+    rows += [
+        f"{ids[i]},Drive {i},Artist {i},{200000 + 1000 * i},{0.2 + i / 10:.2f},0.2,{90 + i},{i},0,synthwave"
+        for i in range(8)
+    ]
+    source = tmp_path / "songs.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    library = tmp_path / "lib.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--library", str(library), "import", "csv", str(source)]).exit_code == 0
+    assert runner.invoke(cli, ["--library", str(library), "moods", "infer"]).exit_code == 0
+    entries = [
+        {"title": f"Drive {i}", "artists": [f"Artist {i}"], "duration_ms": 200000 + 1000 * i,
+         "uri": f"spotify:track:{ids[i]}", "attributes": {"liveness": 0.3, "time_signature": 4}}
+        for i in (5, 1, 7, 3, 0, 6)
+    ]  # fmt: skip
+    unknown = {"title": "Elsewhere", "artists": ["Nobody"], "duration_ms": 180000, "attributes": {"liveness": 0.1}}
+    entries.append(unknown)
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"tracks": entries}), encoding="utf-8")
+    result = runner.invoke(cli, ["--library", str(library), "reorder", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "moods and attributes from your library for 6 of 7 tracks; 1 unknown to it" in result.stderr
+    before = re.findall(r"flow cost before: +([\d.]+)", result.stdout)
+    # scored with the library's energies, tempi and keys; from the file alone every cost is 0.5
+    assert before and float(before[0]) < 0.45

@@ -12,6 +12,7 @@ from sequencer.core.build import build_playlist, check_sequence, find_track, reo
 from sequencer.core.costs import cost_matrix
 from sequencer.core.optimise import path_cost
 from sequencer.core.profile import Constraints, Profile, Variety
+from sequencer.core.sequence import make_sequence
 from sequencer.core.track import Track
 from sequencer.errors import ImpossibleConstraintsError, TrackNotFoundError
 from tests.strategies import synthetic_library
@@ -195,3 +196,19 @@ def test_loose_arc_warning_names_a_fixed_start_far_from_the_arc() -> None:
     loose = [w for w in result.warnings if "followed only loosely" in w]
     assert loose, (result.score.arc_error, result.warnings)
     assert "the fixed start track's energy 0.90 is far from the arc's" in loose[0]
+
+
+def test_reorder_keeps_the_profiles_promise_by_default() -> None:
+    """With an arc, reorder minimises the whole objective: never worse than the given order or
+    than the flow-only order on it; --flow-only gives the smoothest flow of the two."""
+    arc = ((0.0, 0.3), (0.5, 0.8), (1.0, 0.3))
+    profile = Profile(name="peak", minutes=60.0, arc=arc)
+    tracks = synthetic_library(200, seed=5)[:16]
+    given = make_sequence(tracks, profile)
+    full = reorder_tracks(tracks, profile, seed=1)
+    flow = reorder_tracks(tracks, profile, seed=1, flow_only=True)
+    assert sorted(t.id for t in full.tracks) == sorted(t.id for t in tracks)
+    assert full.score.total <= given.score.total + 1e-12
+    assert full.score.total <= flow.score.total + 1e-12
+    assert flow.score.flow_cost <= full.score.flow_cost + 1e-12
+    assert full.score.arc_error < flow.score.arc_error

@@ -45,6 +45,8 @@ _SCHEMA_FAMILY = "moodseq.sequence/"
 
 #: Attributes stored as whole numbers.
 _INTEGER_ATTRIBUTES = ("key", "mode")
+#: Spotify audio-feature names moodseq does not use: accepted in a file's ``attributes`` and ignored.
+_IGNORED_SPOTIFY = ("liveness", "time_signature", "duration_ms", "id", "uri", "track_href", "analysis_url", "type")
 #: Attributes in [0, 1].
 _UNIT_ATTRIBUTES = ("energy", "valence", "acousticness", "instrumentalness", "speechiness", "danceability")
 _SPOTIFY_URI = re.compile(r"^spotify:track:[0-9A-Za-z]{22}$")
@@ -321,7 +323,8 @@ def _attribute(c: _Checker, name: str, value: Any, field: str) -> float | int | 
 
 
 def _attributes_of(c: _Checker, value: Any, field: str) -> dict[str, Any]:
-    """The ``attributes`` object: known names only ("did you mean" for typos), values checked."""
+    """The ``attributes`` object: known names only ("did you mean" for typos), values checked;
+    Spotify's other audio-feature names (``liveness``…) are accepted and ignored."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -329,6 +332,8 @@ def _attributes_of(c: _Checker, value: Any, field: str) -> dict[str, Any]:
         return {}
     out: dict[str, Any] = {}
     for name, raw in value.items():
+        if name in _IGNORED_SPOTIFY and name not in ATTRIBUTES:
+            continue
         if name not in ATTRIBUTES:
             close = difflib.get_close_matches(name, ATTRIBUTES, n=1)
             hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(ATTRIBUTES)

@@ -90,8 +90,10 @@ def reorder_playlist(
     keep_ends: bool,
     library_path: Path | None,
     journal: Journal,
+    flow_only: bool = False,
 ) -> PlaylistReorder:
-    """Read the playlist ``ref`` and find its smoothest order (nothing is written)."""
+    """Read the playlist ``ref`` and find its best order on the profile's objective (or the
+    smoothest, ``flow_only``); nothing is written."""
     from sequencer.core.build import reorder_tracks
 
     remote = fetch_playlist(client, ref)
@@ -103,8 +105,9 @@ def reorder_playlist(
             known = library_tracks_by_uri(store, [t.uri or "" for t in remote.tracks])
     tracks, unknown = with_library_attributes(remote.tracks, known)
     before = make_sequence(tracks, profile, seed=seed, mode="reorder")
-    after = reorder_tracks(_canonical(tracks, keep_ends), profile, seed=seed, keep_ends=keep_ends)
-    if after.score.flow_cost >= before.score.flow_cost - MIN_GAIN:
+    after = reorder_tracks(_canonical(tracks, keep_ends), profile, seed=seed, keep_ends=keep_ends, flow_only=flow_only)
+    figure = "flow_cost" if flow_only else "total"
+    if getattr(after.score, figure) >= getattr(before.score, figure) - MIN_GAIN:
         after = make_sequence(tracks, profile, seed=seed, mode="reorder", warnings=list(after.warnings))
     pending = journal.pending(remote.id)
     if not resumable(pending, remote.uris) or pending == remote.uris:

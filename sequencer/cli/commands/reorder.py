@@ -13,6 +13,7 @@ from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
     from sequencer.core.sequence import Sequence
+    from sequencer.core.track import Track
 
 FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
 
@@ -47,6 +48,11 @@ MAX_REORDER_TRACKS = 1_000
 )
 @click.option("--keep-ends", is_flag=True, help="Keep the first and last track where they are.")
 @click.option(
+    "--flow-only",
+    is_flag=True,
+    help="Minimise the flow cost alone (default: the profile's whole objective: flow, arc and fit).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS, case_sensitive=False),
@@ -69,14 +75,17 @@ def cli(
     profile_ref: str | None,
     seed: int | None,
     keep_ends: bool,
+    flow_only: bool,
     fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Reorder SEQUENCE.json (from `moodseq build --format json`) or a Spotify playlist for the
-    smoothest flow.
+    """Reorder SEQUENCE.json (from `moodseq build --format json`) or a Spotify playlist so it
+    keeps the profile's promise best: smooth flow, the energy arc and the mood fit together
+    (--flow-only: the smoothest flow alone).
 
-    Prints the flow cost before and after (0 = seamless). With --playlist --push the new order
-    is written back into that same playlist and read back to verify it. Examples:
+    Prints every figure before and after: objective, flow cost (0 = seamless), arc error and
+    mood fit. With --playlist --push the new order is written back into that same playlist and
+    read back to verify it. Examples:
 
     \b
     moodseq reorder night.json --keep-ends -o night-smooth.json
@@ -107,6 +116,7 @@ def cli(
             profile_ref=profile_ref,
             seed=seed,
             keep_ends=keep_ends,
+            flow_only=flow_only,
             fmt=fmt,
             output=output,
         )
@@ -122,21 +132,70 @@ def cli(
             hint="reorder it in parts (a playlist of that length has no single listening flow), "
             "or build a playlist with `moodseq build`",
         )
-    after = reorder_tracks(before.tracks, before.profile, seed=seed, keep_ends=keep_ends)
+    before = _from_library(app, before)
+    after = reorder_tracks(before.tracks, before.profile, seed=seed, keep_ends=keep_ends, flow_only=flow_only)
     _show(app, before, after, fmt=fmt, output=output, name=loaded.name)
+
+
+def _from_library(app: AppContext, before: Sequence) -> Sequence:
+    """``before`` with each track the library knows (same id or Spotify URI) taking the
+    library's moods, sound and attributes; says how many it knew and how many it did not."""
+    if not app.library_path.is_file():
+        return before
+    from sequencer.adapters.library.store import Store
+    from sequencer.core.sequence import make_sequence
+    from sequencer.errors import TrackNotFoundError
+
+    tracks = list(before.tracks)
+    with Store.open(app.library_path) as store:
+        by_uri = store.tracks_by_uris([t.uri or "" for t in tracks])
+        by_id: dict[str, Track] = {}
+        for track in tracks:
+            if not (track.uri and track.uri in by_uri):
+                try:
+                    by_id[track.id] = store.tracks_by_ids([track.id])[0]
+                except TrackNotFoundError:
+                    continue
+    enriched = []
+    for track in tracks:
+        known = by_uri.get(track.uri or "") or by_id.get(track.id)
+        enriched.append(known.evolve(uri=track.uri or known.uri) if known is not None else track)
+    found = sum(1 for t in tracks if (t.uri and t.uri in by_uri) or t.id in by_id)
+    app.say(
+        f"moods and attributes from your library for {found} of {len(tracks)} tracks"
+        + (f"; {len(tracks) - found} unknown to it, scored on what the file carries" if found < len(tracks) else "")
+    )
+    if not found:
+        return before
+    return make_sequence(enriched, before.profile, seed=before.seed, mode=before.mode, warnings=before.warnings)
+
+
+def figure_lines(before: Sequence, after: Sequence) -> list[str]:
+    """Every figure of the score before and after, with its change (lower objective, flow cost
+    and arc error are better; higher mood fit is better)."""
+    lines = []
+    for label, attribute in (
+        ("objective", "total"),
+        ("flow cost", "flow_cost"),
+        ("arc error", "arc_error"),
+        ("mood fit", "mood_fit"),
+    ):
+        old, new = getattr(before.score, attribute), getattr(after.score, attribute)
+        share = f" ({(new - old) / abs(old):+.1%})" if abs(old) > 1e-12 else ""
+        lines.append(f"{label + ' before:':<18}{old:.4f}  after: {new:.4f}{share}")
+    return lines
 
 
 def _show(
     app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None, output: Path | None, name: str | None
 ) -> None:
-    """Print before/after flow cost and the new order (or the export), write -o."""
+    """Print every figure before/after and the new order (or the export), write -o."""
     from sequencer.adapters import exporters
 
-    change = after.score.flow_cost - before.score.flow_cost
-    share = f" ({change / before.score.flow_cost:+.1%})" if before.score.flow_cost > 0 else ""
     to_stdout = fmt is not None and output is None
     report = app.say if to_stdout else click.echo
-    report(f"flow cost before: {before.score.flow_cost:.4f}  after: {after.score.flow_cost:.4f}{share}")
+    for line in figure_lines(before, after):
+        report(line)
     if not to_stdout:
         for position, track in enumerate(after.tracks, start=1):
             click.echo(f"{position:>3}. {track.name}")
@@ -164,6 +223,7 @@ def _reorder_playlist(
     profile_ref: str | None,
     seed: int | None,
     keep_ends: bool,
+    flow_only: bool,
     fmt: str | None,
     output: Path | None,
 ) -> None:
@@ -183,7 +243,14 @@ def _reorder_playlist(
     client = connect(app)
     journal = Journal(app.data_dir / "spotify-reorder")
     found = reorder_playlist(
-        client, ref, profile, seed=seed, keep_ends=keep_ends, library_path=app.library_path, journal=journal
+        client,
+        ref,
+        profile,
+        seed=seed,
+        keep_ends=keep_ends,
+        library_path=app.library_path,
+        journal=journal,
+        flow_only=flow_only,
     )
     remote = found.playlist
     app.say(

@@ -1,0 +1,315 @@
+"""Construction: first playlists for the search to improve.
+
+- :func:`construct_batch`: many greedy chains built side by side with numpy, each from a
+  different first track (the best-placed ones and random others; all from the fixed start when
+  there is one): each repeatedly appends the unused candidate with the best step score
+  (transition from the last track + distance to the arc's or journey's target + fit), skipping
+  rule breakers, until the duration reaches the window; then the fixed end.
+- :func:`beam`: position-by-position beam search on the same step score, keeping the best
+  partial playlists by their summed score — a better choice of tracks than a greedy chain.
+- :func:`construct`: one greedy chain in plain Python (the fallback without free candidates).
+- :func:`from_backbone`: a journey's graph path of small steps as a start.
+
+Public: :func:`construct`, :func:`construct_batch`, :func:`beam`, :func:`from_backbone`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from sequencer.core.walk.moves import Search
+from sequencer.core.walk.problem import Order
+
+F64 = npt.NDArray[np.float64]
+_UNKNOWN_ENERGY_COST = 0.25
+#: Partial playlists the beam keeps, and next tracks tried for each.
+BEAM_WIDTH = 48
+BEAM_EXPAND = 8
+
+
+def construct(self: Search) -> Order:
+    """A first valid-as-possible playlist following the arc (see the module docstring)."""
+    p, ev = self.p, self.ev
+    order: Order = [] if p.start is None else [p.start]
+    reserve = 0.0 if p.end is None else ev.dur[p.end]
+    elapsed = sum(ev.dur[i] for i in order)
+    low, high = p.window
+    used = set(self.fixed)
+    songs = {ev.songs[i] for i in self.fixed}
+    artist_count: dict[int, int] = {}
+    album_count: dict[int, int] = {}
+    for i in self.fixed:
+        for a in ev.artists[i]:
+            artist_count[a] = artist_count.get(a, 0) + 1
+        if ev.albums[i] >= 0:
+            album_count[ev.albums[i]] = album_count.get(ev.albums[i], 0) + 1
+    choices = 2 + round(6 * p.temperature)
+    while elapsed + reserve < low or elapsed + reserve < p.target_s - self.typical / 2:
+        recent = {a for i in order[-p.artist_gap :] for a in ev.artists[i]} if p.artist_gap else set()
+        tau = (elapsed + self.typical / 2) / max(1.0, p.target_s)
+        ranked = []
+        for i in self.free:
+            if i in used or ev.songs[i] in songs or elapsed + reserve + ev.dur[i] > high:
+                continue
+            arts = ev.artists[i]
+            if any(a in recent for a in arts):
+                continue
+            if p.max_per_artist is not None and any(artist_count.get(a, 0) >= p.max_per_artist for a in arts):
+                continue
+            album = ev.albums[i]
+            if p.max_per_album is not None and album >= 0 and album_count.get(album, 0) >= p.max_per_album:
+                continue
+            ranked.append((_step_score(self, order, i, tau), i))
+        if not ranked:
+            break
+        ranked.sort()
+        pick = ranked[min(len(ranked) - 1, int(self.rng.random() ** 2 * choices))][1]
+        order.append(pick)
+        used.add(pick)
+        songs.add(ev.songs[pick])
+        elapsed += ev.dur[pick]
+        for a in ev.artists[pick]:
+            artist_count[a] = artist_count.get(a, 0) + 1
+        if ev.albums[pick] >= 0:
+            album_count[ev.albums[pick]] = album_count.get(ev.albums[pick], 0) + 1
+    if p.end is not None:
+        order.append(p.end)
+    return order
+
+
+def construct_batch(self: Search, chains: int) -> list[Order]:
+    """Many greedy chains at once (numpy), each from a different first track.
+
+    Every chain repeatedly appends the unused candidate with the best step score
+    (transition from the last track, distance to the arc's target, journey target, fit),
+    skipping tracks that would break a rule (song repeat, artist within the gap — primary
+    artists only —, caps, the window's upper bound), until the duration reaches the window.
+    With a fixed start all chains begin there and differ by a little seeded noise.
+    Returns the chains, each ending with the fixed end if any.
+    """
+    p, ev = self.p, self.ev
+    m = p.size
+    free = np.asarray(self.free, dtype=np.int64)
+    if free.size == 0:
+        return [construct(self)]
+    gen = np.random.default_rng(self.rng.randrange(2**32))
+    cost = p.cost
+    dur = np.asarray(ev.dur, dtype=np.float64)
+    energy = np.asarray(ev.energy, dtype=np.float64)
+    static = p.w_fit * (1.0 - np.asarray(ev.fit, dtype=np.float64)) * 0.5 + np.asarray(ev.bias)
+    primary = np.asarray([a[0] if a else -1 - i for i, a in enumerate(ev.artists)], dtype=np.int64)
+    songs = np.asarray(ev.songs, dtype=np.int64)
+    albums = np.asarray(ev.albums, dtype=np.int64)
+    reserve = 0.0 if p.end is None else ev.dur[p.end]
+    low, high = p.window
+    goal = max(low, p.target_s - self.typical / 2)
+    if p.start is not None:
+        firsts = np.full(chains, p.start, dtype=np.int64)
+    else:
+        tau0 = min(1.0, self.typical / 2 / max(1.0, p.target_s))
+        first_score = static[free] + _target_cost(self, tau0, free)
+        ranked = free[np.argsort(first_score, kind="stable")]
+        top = ranked[: max(1, chains // 2)]
+        rest = gen.choice(ranked, size=min(ranked.size, chains - top.size), replace=False)
+        firsts = np.concatenate((top, rest))
+    b = firsts.size
+    rows = np.arange(b)
+    used = np.zeros((b, m), dtype=bool)
+    used[:, list(self.fixed)] = True
+    used[rows, firsts] = True
+    song_used = np.zeros((b, int(songs.max()) + 1), dtype=bool)
+    for i in self.fixed:
+        song_used[:, songs[i]] = True
+    song_used[rows, songs[firsts]] = True
+    n_art = int(primary.max()) + 1 if (primary >= 0).any() else 1
+    art_count = np.zeros((b, max(1, n_art)), dtype=np.int64)
+    alb_count = np.zeros((b, int(albums.max()) + 1 if albums.size and albums.max() >= 0 else 1), dtype=np.int64)
+    chains_list: list[list[int]] = [[int(f)] for f in firsts]
+    for k, f in enumerate(firsts.tolist()):
+        for i in [f] + ([p.end] if p.end is not None else []):
+            if primary[i] >= 0:
+                art_count[k, primary[i]] += 1
+            if albums[i] >= 0:
+                alb_count[k, albums[i]] += 1
+    elapsed = dur[firsts].copy()
+    active = elapsed + reserve < goal
+    noise = 1e-3 + 0.02 * p.temperature
+    recent: list[npt.NDArray[np.int64]] = [primary[firsts]]
+    while active.any():
+        last = np.asarray([c[-1] for c in chains_list], dtype=np.int64)
+        tau = np.minimum(1.0, (elapsed + self.typical / 2) / max(1.0, p.target_s))
+        score = p.w_flow * cost[last] + static[None, :]
+        score = score + _target_cost_batch(self, energy, tau)
+        score += noise * gen.random(score.shape)
+        bad = used | song_used[:, songs] | (elapsed[:, None] + reserve + dur[None, :] > high)
+        for prev in recent[-p.artist_gap :] if p.artist_gap else []:
+            bad |= primary[None, :] == prev[:, None]
+        if p.max_per_artist is not None:
+            bad |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
+        if p.max_per_album is not None:
+            bad |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+        score[bad] = np.inf
+        pick = np.argmin(score, axis=1)
+        ok = active & np.isfinite(score[rows, pick])
+        if not ok.any():
+            break
+        for k in np.flatnonzero(ok).tolist():
+            i = int(pick[k])
+            chains_list[k].append(i)
+            used[k, i] = True
+            song_used[k, songs[i]] = True
+            if primary[i] >= 0:
+                art_count[k, primary[i]] += 1
+            if albums[i] >= 0:
+                alb_count[k, albums[i]] += 1
+            elapsed[k] += dur[i]
+        recent.append(np.where(ok, primary[pick], -(10**9)))
+        active = ok & (elapsed + reserve < goal)
+    if p.end is not None:
+        for c in chains_list:
+            c.append(p.end)
+    return chains_list
+
+
+def beam(self: Search, width: int = BEAM_WIDTH, expand: int = BEAM_EXPAND) -> list[Order]:
+    """Position-by-position beam search on the greedy step score; the finished playlists.
+
+    Every partial playlist of the beam is extended by its ``expand`` best next tracks (the
+    rules of :func:`construct_batch`), and the ``width`` extensions with the lowest summed step
+    score stay (all have as many tracks; finished ones are ranked by mean step score).  A partial
+    playlist that reaches the window is finished (with the fixed end) and leaves the beam.
+    Where a greedy chain commits to its cheapest next step, the beam keeps the choices that
+    pay off later: better selections, which annealing alone rarely reaches.
+    """
+    p, ev = self.p, self.ev
+    m = p.size
+    if not self.free:
+        return []
+    dur = np.asarray(ev.dur, dtype=np.float64)
+    energy = np.asarray(ev.energy, dtype=np.float64)
+    static = p.w_fit * (1.0 - np.asarray(ev.fit, dtype=np.float64)) * 0.5 + np.asarray(ev.bias)
+    primary = np.asarray([a[0] if a else -1 - i for i, a in enumerate(ev.artists)], dtype=np.int64)
+    songs = np.asarray(ev.songs, dtype=np.int64)
+    albums = np.asarray(ev.albums, dtype=np.int64)
+    reserve = 0.0 if p.end is None else ev.dur[p.end]
+    high = p.window[1]
+    goal = max(p.window[0], p.target_s - self.typical / 2)
+    fixed = list(self.fixed)
+    chains: list[list[int]] = [[] if p.start is None else [p.start]]
+    used = np.zeros((1, m), dtype=bool)
+    used[:, fixed] = True
+    song_used = np.zeros((1, int(songs.max()) + 1), dtype=bool)
+    song_used[:, songs[fixed]] = True
+    art_count = np.zeros((1, int(max(0, primary.max())) + 1), dtype=np.int64)
+    alb_count = np.zeros((1, int(max(0, albums.max())) + 1), dtype=np.int64)
+    for i in fixed:
+        if primary[i] >= 0:
+            art_count[0, primary[i]] += 1
+        if albums[i] >= 0:
+            alb_count[0, albums[i]] += 1
+    elapsed = np.asarray([sum(ev.dur[i] for i in chains[0])], dtype=np.float64)
+    summed = np.zeros(1)
+    finished: list[tuple[float, Order]] = []
+    while chains and len(finished) < width:
+        rows = len(chains)
+        tau = np.minimum(1.0, (elapsed + self.typical / 2) / max(1.0, p.target_s))
+        step = static[None, :] + _target_cost_batch(self, energy, tau)
+        lasts = [c[-1] if c else -1 for c in chains]
+        if all(x >= 0 for x in lasts):
+            step = step + p.w_flow * p.cost[lasts]
+        score = summed[:, None] + step * dur[None, :]
+        bad = used | song_used[:, songs] | (elapsed[:, None] + reserve + dur[None, :] > high)
+        for back in range(1, p.artist_gap + 1):
+            prev = np.asarray([primary[c[-back]] if len(c) >= back else -(10**9) for c in chains])
+            bad |= primary[None, :] == prev[:, None]
+        if p.max_per_artist is not None:
+            bad |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
+        if p.max_per_album is not None:
+            bad |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+        score[bad] = np.inf
+        k = min(expand, m)
+        best = np.argpartition(score, k - 1, axis=1)[:, :k]
+        flat = score[np.arange(rows)[:, None], best].ravel()
+        keep = np.argsort(flat, kind="stable")[:width]
+        keep = keep[np.isfinite(flat[keep])]
+        if keep.size == 0:
+            break
+        parents = keep // k
+        picks = best.ravel()[keep]
+        chains = [[*chains[r], int(i)] for r, i in zip(parents.tolist(), picks.tolist(), strict=True)]
+        summed = flat[keep]
+        elapsed = elapsed[parents] + dur[picks]
+        used = used[parents]
+        used[np.arange(keep.size), picks] = True
+        song_used = song_used[parents]
+        song_used[np.arange(keep.size), songs[picks]] = True
+        art_count, alb_count = art_count[parents], alb_count[parents]
+        has_artist, has_album = primary[picks] >= 0, albums[picks] >= 0
+        art_count[np.flatnonzero(has_artist), primary[picks][has_artist]] += 1
+        alb_count[np.flatnonzero(has_album), albums[picks][has_album]] += 1
+        done = elapsed + reserve >= goal
+        tail = [p.end] if p.end is not None else []
+        finished.extend((float(summed[r]) / len(chains[r]), chains[r] + tail) for r in np.flatnonzero(done).tolist())
+        if done.any():
+            live = np.flatnonzero(~done)
+            chains = [chains[r] for r in live.tolist()]
+            summed, elapsed, used, song_used = summed[live], elapsed[live], used[live], song_used[live]
+            art_count, alb_count = art_count[live], alb_count[live]
+    finished.sort(key=lambda item: item[0])
+    return [order for _, order in finished]
+
+
+def _target_cost(self: Search, tau: float, idx: npt.NDArray[np.int64]) -> F64:
+    """Arc and journey part of the step score for candidates ``idx`` at one ``tau``."""
+    row: F64 = _target_cost_batch(self, np.asarray(self.ev.energy), np.asarray([tau]))[0, idx]
+    return row
+
+
+def _target_cost_batch(self: Search, energy: F64, tau: F64) -> F64:
+    """Arc and journey part of the step score: one row per chain (its ``tau``)."""
+    p, ev = self.p, self.ev
+    out = np.zeros((tau.size, energy.size), dtype=np.float64)
+    if ev.arc_x is not None:
+        target = np.interp(tau, ev.arc_x, ev.arc_y)
+        gap = np.abs(energy[None, :] - target[:, None])
+        out += p.w_arc * np.where(np.isnan(gap), _UNKNOWN_ENERGY_COST, gap)
+    if p.journey is not None:
+        j = p.journey
+        t = tau[:, None]
+        norm = np.sqrt((1 - t) ** 2 + t * t + 2 * t * (1 - t) * j.dot_ab)
+        norm = np.where(norm > 0, norm, 1.0)
+        cos = ((1 - t) * np.asarray(j.dot_a)[None, :] + t * np.asarray(j.dot_b)[None, :]) / norm
+        out += j.weight * (1.0 - cos) * 0.5
+    return out
+
+
+def _step_score(self: Search, order: Order, i: int, tau: float) -> float:
+    """How good ``i`` looks as the next track at relative time ``tau`` (lower = better)."""
+    p, ev = self.p, self.ev
+    score = p.w_fit * (1.0 - ev.fit[i]) * 0.5 + ev.bias[i]
+    if order:
+        score += p.w_flow * ev.cost[order[-1]][i]
+    target = ev.target(min(1.0, tau))
+    if target is not None:
+        e = ev.energy[i]
+        score += p.w_arc * (abs(e - target) if e == e else _UNKNOWN_ENERGY_COST)
+    if p.journey is not None:
+        j = p.journey
+        t = min(1.0, tau)
+        norm = math.sqrt((1 - t) ** 2 + t * t + 2 * t * (1 - t) * j.dot_ab) or 1.0
+        score += j.weight * (1.0 - ((1 - t) * j.dot_a[i] + t * j.dot_b[i]) / norm) * 0.5
+    return score
+
+
+def from_backbone(self: Search, backbone: Sequence[int]) -> Order:
+    """A start made of a journey's graph path (the search then fixes its duration)."""
+    middle = [i for i in backbone if i not in self.fixed]
+    order: Order = [] if self.p.start is None else [self.p.start]
+    order.extend(middle)
+    if self.p.end is not None:
+        order.append(self.p.end)
+    return order

@@ -1,0 +1,402 @@
+"""The one objective of the walk, evaluated in full or incrementally.
+
+Objective (lower is better), exactly :func:`sequencer.core.scoring.score_tracks`'s ``total``
+(a Hypothesis test pins the two to 1e-9)::
+
+    w_flow · flow_cost + w_arc · arc_error + w_fit · (1 − mood_fit) / 2  [+ journey]
+
+where *journey* (only for a journey from A to B) is ``weight`` × the duration-weighted mean of
+(1 − cosine(track's moods, the moods interpolated from A to B at the track's midpoint)) / 2, and
+a temperature above 0 adds a small seeded per-track cost (variety).
+
+Hard constraints are measured as a *violation*: minutes outside the duration window, plus one
+per pair of tracks sharing an artist closer than the artist gap, per track over an artist or
+album cap, per repeated song.
+
+A :class:`State` keeps prefix sums of an order (duration, fit, transition costs, arc and journey
+terms) and the artist/album/song counts, so :meth:`Evaluator.delta` values a move
+``(i, j, window)`` without rebuilding the order: the flow change from the edges at the window's
+borders (O(len(window))), duration and fit from prefix sums, the arc and journey terms from
+prefix sums when the total duration is unchanged (a reorder) and over the whole order only when
+it changes, the artist gap over the window and ``gap`` positions either side, the caps and song
+repeats from the tracks that enter or leave.
+
+Public: :class:`Evaluator`, :class:`State`, :func:`violations`.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate, chain
+from operator import and_
+
+import numpy as np
+import numpy.typing as npt
+
+from sequencer.core.arcs import target_at
+from sequencer.core.walk.problem import Order, Value, Violations, WalkProblem
+
+F64 = npt.NDArray[np.float64]
+_SAME_TOTAL = 1e-9
+#: Tracks from which the arc and journey terms are summed with numpy rather than in Python.
+_NUMPY_FROM = 48
+
+
+@dataclass(frozen=True)
+class State:
+    """An order with the prefix sums and counts that value a move without rebuilding it."""
+
+    order: Order
+    value: Value
+    total: float
+    dur_pre: list[float]
+    fit_pre: list[float]
+    flow_pre: list[float]
+    """``flow_pre[k]``: summed cost of the first k transitions."""
+    arc_pre: list[float]
+    den_pre: list[float]
+    jour_pre: list[float]
+    gap: int
+    masks: list[int]
+    """The artist bit mask of each position."""
+    pair_pre: list[list[int]]
+    """:func:`_pair_prefix` of ``masks``."""
+    artists: Counter[int]
+    albums: Counter[int]
+    songs: Counter[int]
+    over_artist: int
+    over_album: int
+    repeats: int
+
+
+def _pair_prefix(masks: Sequence[int], gap: int) -> list[list[int]]:
+    """For each distance d in 1…gap, ``pre[d-1][k]`` = positions p < k whose track shares an
+    artist with the track d positions later."""
+    out = []
+    for d in range(1, gap + 1):
+        out.append([0, *accumulate(map(bool, map(and_, masks, masks[d:])))])
+    return out
+
+
+def _run_pairs(pre: list[list[int]], a: int, b: int) -> int:
+    """Gap-breaking pairs inside positions [a, b) of the state's order (from the prefixes)."""
+    count = 0
+    for d, prefix in enumerate(pre, start=1):
+        if b - d > a:
+            count += prefix[b - d] - prefix[a]
+    return count
+
+
+def _cross(tail: Sequence[int], head: Sequence[int], gap: int) -> int:
+    """Pairs (x in ``tail``, y in ``head``) within ``gap`` positions when ``head`` follows."""
+    count = 0
+    for back in range(1, min(gap, len(tail)) + 1):
+        x = tail[-back]
+        for y in head[: gap - back + 1]:
+            if x & y:
+                count += 1
+    return count
+
+
+def _pairs(masks: Sequence[int], gap: int) -> int:
+    """Pairs within ``gap`` positions of each other that share an artist (bit masks)."""
+    count = 0
+    for d in range(1, min(gap, len(masks) - 1) + 1):
+        shared = list(map(and_, masks, masks[d:]))
+        count += len(shared) - shared.count(0)
+    return count
+
+
+def _over(counts: Counter[int], cap: int | None) -> int:
+    """Items over ``cap`` (0 without a cap)."""
+    if cap is None:
+        return 0
+    return sum(c - cap for c in counts.values() if c > cap)
+
+
+class Evaluator:
+    """Values orders of one :class:`WalkProblem` (see the module docstring)."""
+
+    def __init__(self, p: WalkProblem, bias: Sequence[float] | None = None) -> None:
+        self.p = p
+        self.dur = [float(d) for d in p.durations]
+        self.energy = [float(e) for e in p.energies]
+        self.fit = [float(f) for f in p.fits]
+        # the fit part and the seeded per-track bias (variety) in one duration-weighted sum:
+        # w_fit·(1 − fit)/2 + bias  ==  w_fit/2 − (w_fit/2·fit − bias)
+        self.bias = [float(b) for b in bias] if bias is not None else [0.0] * len(self.dur)
+        self.dur_fit = [d * (0.5 * p.w_fit * f - b) for d, f, b in zip(self.dur, self.fit, self.bias, strict=True)]
+        self.cost_np = np.asarray(p.cost, dtype=np.float64)
+        self.cost = self.cost_np.tolist()
+        self.cost_t = self.cost_np.T.tolist()
+        self.artists = [tuple(a) for a in p.artists]
+        self.masks = [sum(1 << a for a in set(arts)) for arts in p.artists]
+        self.albums = list(p.albums)
+        self.songs = list(p.songs)
+        self.dur_np = np.asarray(self.dur, dtype=np.float64)
+        energy = np.asarray(self.energy, dtype=np.float64)
+        self.known_np = ~np.isnan(energy)
+        self.energy_np = np.where(self.known_np, energy, 0.0)
+        self.arc_x: F64 | None = None
+        self.arc_y: F64 = np.zeros(0)
+        if p.arc is not None and p.w_arc > 0:
+            self.arc_x = np.asarray([x for x, _ in p.arc], dtype=np.float64)
+            self.arc_y = np.asarray([y for _, y in p.arc], dtype=np.float64)
+            self.arc_xs = [float(x) for x, _ in p.arc]
+            self.arc_ys = [float(y) for _, y in p.arc]
+            self.arc_slopes = [
+                (y1 - y0) / (x1 - x0) if x1 > x0 else 0.0 for (x0, y0), (x1, y1) in zip(p.arc, p.arc[1:], strict=False)
+            ]
+        self.journey = p.journey
+        if p.journey is not None:
+            self.dot_a = np.asarray(p.journey.dot_a, dtype=np.float64)
+            self.dot_b = np.asarray(p.journey.dot_b, dtype=np.float64)
+        self.timed = self.arc_x is not None or self.journey is not None
+        self.memo: dict[tuple[int, ...], Value] = {}
+
+    # --- pieces ---------------------------------------------------------------------------
+
+    def target(self, tau: float) -> float | None:
+        """The arc's target at relative time ``tau`` (None without an arc)."""
+        if self.arc_x is None or self.p.arc is None:
+            return None
+        return target_at(self.p.arc, tau)
+
+    def _timed_sums(self, tracks: Sequence[int], start: float, total: float) -> tuple[float, float, float]:
+        """Summed arc numerator, arc denominator and journey terms of ``tracks`` played from
+        ``start`` seconds in a playlist of ``total`` seconds (plain Python below
+        :data:`_NUMPY_FROM` tracks, where numpy's per-call cost dominates)."""
+        if len(tracks) >= _NUMPY_FROM or self.journey is not None:
+            parts = self._timed(tracks, start, total)
+            return float(parts[0].sum()), float(parts[1].sum()), float(parts[2].sum())
+        inv = 1.0 / total if total > 0 else 0.0
+        xs, ys, slopes, last = self.arc_xs, self.arc_ys, self.arc_slopes, len(self.arc_xs)
+        dur, energy = self.dur, self.energy
+        elapsed, num, den = start, 0.0, 0.0
+        for i in tracks:
+            d = dur[i]
+            tau = (elapsed + 0.5 * d) * inv
+            elapsed += d
+            e = energy[i]
+            if e == e:
+                k = bisect_left(xs, tau)
+                t = ys[0] if k == 0 else ys[-1] if k == last else ys[k - 1] + (tau - xs[k - 1]) * slopes[k - 1]
+                num += d * (e - t) * (e - t)
+                den += d
+        return num, den, 0.0
+
+    def _timed(self, tracks: Sequence[int], start: float, total: float) -> tuple[F64, F64, F64]:
+        """Per-track arc numerator, arc denominator and journey terms of ``tracks`` played from
+        ``start`` seconds in a playlist of ``total`` seconds."""
+        idx = np.asarray(tracks, dtype=np.int64)
+        d = self.dur_np[idx]
+        tau = (start + np.cumsum(d) - 0.5 * d) * (1.0 / total if total > 0 else 0.0)
+        zero = np.zeros(idx.size)
+        arc_num, arc_den, jour = zero, zero, zero
+        if self.arc_x is not None:
+            known = self.known_np[idx]
+            diff = self.energy_np[idx] - np.interp(tau, self.arc_x, self.arc_y)
+            arc_num = np.where(known, d * diff * diff, 0.0)
+            arc_den = np.where(known, d, 0.0)
+        if self.journey is not None:
+            j = self.journey
+            norm = np.sqrt((1 - tau) ** 2 + tau * tau + 2 * tau * (1 - tau) * j.dot_ab)
+            norm = np.where(norm > 0, norm, 1.0)
+            cos = ((1 - tau) * self.dot_a[idx] + tau * self.dot_b[idx]) / norm
+            jour = d * (1.0 - cos) * 0.5
+        return arc_num, arc_den, jour
+
+    def _objective(
+        self, n: int, total: float, flow: float, fit: float, arc_num: float, arc_den: float, jour: float
+    ) -> float:
+        """The weighted objective from an order's sums."""
+        p = self.p
+        inv = 1.0 / total if total > 0 else 0.0
+        value = p.w_flow * (flow / (n - 1) if n > 1 else 0.0) + 0.5 * p.w_fit - fit * inv
+        if self.arc_x is not None and arc_den > 0:
+            value += p.w_arc * math.sqrt(max(0.0, arc_num) / arc_den)
+        if self.journey is not None:
+            value += self.journey.weight * jour * inv
+        return value
+
+    def _violation(self, total: float, gap: int, over_artist: int, over_album: int, repeats: int) -> float:
+        low, high = self.p.window
+        return (max(0.0, low - total) + max(0.0, total - high)) / 60.0 + gap + over_artist + over_album + repeats
+
+    # --- full evaluation --------------------------------------------------------------------
+
+    def state(self, order: Order) -> State:
+        """The state of ``order`` with all its prefix sums (O(n))."""
+        p = self.p
+        order = list(order)
+        n = len(order)
+        dur_pre = [0.0, *accumulate(map(self.dur.__getitem__, order))]
+        fit_pre = [0.0, *accumulate(map(self.dur_fit.__getitem__, order))]
+        edges = map(list.__getitem__, map(self.cost.__getitem__, order[:-1]), order[1:])
+        flow_pre = [0.0, *accumulate(edges)]
+        total = dur_pre[-1]
+        arc_pre = den_pre = jour_pre = [0.0] * (n + 1)
+        if self.timed and n:
+            if n >= _NUMPY_FROM or self.journey is not None:
+                parts = self._timed(order, 0.0, total)
+                arc_pre, den_pre, jour_pre = ([0.0, *np.cumsum(part).tolist()] for part in parts)
+            else:
+                terms = [self._timed_sums((i,), start, total) for i, start in zip(order, dur_pre, strict=False)]
+                arc_pre = [0.0, *accumulate(t[0] for t in terms)]
+                den_pre = [0.0, *accumulate(t[1] for t in terms)]
+        masks = list(map(self.masks.__getitem__, order))
+        pair_pre = _pair_prefix(masks, p.artist_gap) if p.artist_gap > 0 else []
+        gap = sum(prefix[-1] for prefix in pair_pre)
+        artists = Counter(chain.from_iterable(map(self.artists.__getitem__, order)))
+        albums = Counter(a for a in map(self.albums.__getitem__, order) if a >= 0)
+        songs = Counter(map(self.songs.__getitem__, order))
+        over_artist = _over(artists, p.max_per_artist)
+        over_album = _over(albums, p.max_per_album)
+        repeats = n - len(songs)
+        if n == 0:
+            value: Value = (p.window[0] / 60.0, 1e9)
+        else:
+            objective = self._objective(n, total, flow_pre[-1], fit_pre[-1], arc_pre[-1], den_pre[-1], jour_pre[-1])
+            value = (self._violation(total, gap, over_artist, over_album, repeats), objective)
+        return State(
+            order, value, total, dur_pre, fit_pre, flow_pre, arc_pre, den_pre, jour_pre, gap, masks, pair_pre,
+            artists, albums, songs, over_artist, over_album, repeats,
+        )  # fmt: skip
+
+    def violations(self, order: Order) -> Violations:
+        """What ``order`` breaks."""
+        s = self.state(order)
+        low, high = self.p.window
+        return Violations(
+            short_s=max(0.0, low - s.total),
+            over_s=max(0.0, s.total - high),
+            artist_gap=s.gap,
+            per_artist=s.over_artist,
+            per_album=s.over_album,
+            songs=s.repeats,
+        )
+
+    def __call__(self, order: Order) -> Value:
+        """(violation, objective) of ``order``, remembered (the search meets many states twice)."""
+        key = tuple(order)
+        known = self.memo.get(key)
+        if known is None:
+            if len(self.memo) >= 50_000:
+                self.memo.clear()
+            known = self.memo[key] = self.state(order).value
+        return known
+
+    # --- incremental evaluation -------------------------------------------------------------
+
+    def delta(self, s: State, i: int, j: int, window: list[int]) -> Value:
+        """(violation, objective) of ``s.order`` with ``order[i:j]`` replaced by ``window``."""
+        p, o = self.p, s.order
+        n = len(o)
+        size = n - (j - i) + len(window)
+        if size == 0:
+            return (p.window[0] / 60.0, 1e9)
+        total = s.total - (s.dur_pre[j] - s.dur_pre[i]) + sum(map(self.dur.__getitem__, window))
+        fit = s.fit_pre[-1] - (s.fit_pre[j] - s.fit_pre[i]) + sum(map(self.dur_fit.__getitem__, window))
+        lo, hi = max(i - 1, 0), min(j, n - 1)
+        removed = s.flow_pre[hi] - s.flow_pre[lo] if hi > lo else 0.0
+        seam = o[i - 1 : i] + window + o[j : j + 1] if i > 0 else window + o[j : j + 1]
+        added = sum(map(list.__getitem__, map(self.cost.__getitem__, seam[:-1]), seam[1:]))
+        flow = s.flow_pre[-1] - removed + added
+        arc_num = arc_den = jour = 0.0
+        if self.timed:
+            if abs(total - s.total) <= _SAME_TOTAL * max(1.0, s.total):
+                num, den, jo = self._timed_sums(window, s.dur_pre[i], total) if window else (0.0, 0.0, 0.0)
+                arc_num = s.arc_pre[-1] - (s.arc_pre[j] - s.arc_pre[i]) + num
+                arc_den = s.den_pre[-1] - (s.den_pre[j] - s.den_pre[i]) + den
+                jour = s.jour_pre[-1] - (s.jour_pre[j] - s.jour_pre[i]) + jo
+            else:
+                arc_num, arc_den, jour = self._timed_sums(o[:i] + window + o[j:], 0.0, total)
+        objective = self._objective(size, total, flow, fit, arc_num, arc_den, jour)
+        return self._delta_violation(s, i, j, window, total), objective
+
+    def _window_pairs(self, s: State, i: int, j: int, window: list[int], a: int, b: int) -> int:
+        """Gap-breaking pairs in ``order[a:i] + window + order[j:b]``, counted piece by piece:
+        runs of the old order from the state's prefixes, the pairs across each seam directly."""
+        g, masks, o = self.p.artist_gap, s.masks, s.order
+        k = len(window)
+        # the window as pieces: (old run start, stop, reversed) or new masks
+        pieces: list[tuple[int, int, bool] | list[int]]
+        if k <= 2 * g + 4 or k != j - i:
+            pieces = [list(map(self.masks.__getitem__, window))]
+        elif k == j - i and window == o[i:j][::-1]:
+            pieces = [(i, j, True)]
+        elif k == j - i and window[1:] == o[i : j - 1]:
+            pieces = [[self.masks[window[0]]], (i, j - 1, False)]
+        elif k == j - i and window[:-1] == o[i + 1 : j]:
+            pieces = [(i + 1, j, False), [self.masks[window[-1]]]]
+        else:
+            pieces = [list(map(self.masks.__getitem__, window))]
+        count = _run_pairs(s.pair_pre, a, i)
+        tail = masks[max(a, i - g) : i]
+        for piece in [*pieces, (j, b, False)]:
+            if isinstance(piece, list):
+                count += _pairs(piece, g) + _cross(tail, piece, g)
+                tail = (tail + piece)[-g:]
+                continue
+            start, stop, reverse = piece
+            if stop <= start:
+                continue
+            count += _run_pairs(s.pair_pre, start, stop)
+            head = masks[max(start, stop - g) : stop][::-1] if reverse else masks[start : start + g]
+            count += _cross(tail, head, g)
+            last = masks[start : start + g][::-1] if reverse else masks[max(start, stop - g) : stop]
+            tail = (tail + last)[-g:]
+        return count
+
+    def _delta_violation(self, s: State, i: int, j: int, window: list[int], total: float) -> float:
+        """The violation after the move: the gap near the window, caps and repeats from the
+        tracks that enter and leave."""
+        p, o = self.p, s.order
+        gap = s.gap
+        g = p.artist_gap
+        if g > 0:
+            a = max(0, i - g)
+            b = min(len(o), j + g)
+            gap += self._window_pairs(s, i, j, window, a, b) - _run_pairs(s.pair_pre, a, b)
+        old_window = o[i:j]
+        if len(old_window) == len(window) and set(old_window) == set(window):
+            return self._violation(total, gap, s.over_artist, s.over_album, s.repeats)
+        inside, entering = set(old_window), set(window)
+        leaving = [x for x in old_window if x not in entering]
+        coming = [x for x in window if x not in inside]
+        over_artist, over_album, repeats = s.over_artist, s.over_album, s.repeats
+        if p.max_per_artist is not None:
+            out = [a for x in leaving for a in self.artists[x]]
+            over_artist += _cap_change(s.artists, out, [a for x in coming for a in self.artists[x]], p.max_per_artist)
+        if p.max_per_album is not None:
+            albums = self.albums
+            out = [albums[x] for x in leaving if albums[x] >= 0]
+            over_album += _cap_change(s.albums, out, [albums[x] for x in coming if albums[x] >= 0], p.max_per_album)
+        songs = self.songs
+        repeats += _cap_change(s.songs, [songs[x] for x in leaving], [songs[x] for x in coming], 1)
+        return self._violation(total, gap, over_artist, over_album, repeats)
+
+
+def _cap_change(counts: Counter[int], leaving: Sequence[int], coming: Sequence[int], cap: int) -> int:
+    """How many more items are over ``cap`` in ``counts`` once the ``leaving`` items are
+    taken out and the ``coming`` ones put in."""
+    change: dict[int, int] = {}
+    for key in leaving:
+        change[key] = change.get(key, 0) - 1
+    for key in coming:
+        change[key] = change.get(key, 0) + 1
+    out = 0
+    for key, step in change.items():
+        if step:
+            before = counts.get(key, 0)
+            out += max(0, before + step - cap) - max(0, before - cap)
+    return out
+
+
+def violations(problem: WalkProblem, order: Sequence[int]) -> Violations:
+    """What ``order`` breaks (for checks and error messages)."""
+    return Evaluator(problem).violations(list(order))

@@ -1,0 +1,84 @@
+"""The walk's evaluator is the objective of sequencer.core.scoring, in full and move by move.
+
+One definition of "better": the fast objective the walk optimises equals
+``score_tracks(...).total`` to 1e-9 on random libraries, profiles and orders, and the value of a
+move computed incrementally (:meth:`Evaluator.delta`) equals a full evaluation of the order the
+move produces — objective and violation alike.
+"""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sequencer.core.build import _problem
+from sequencer.core.candidates import CandidateSet
+from sequencer.core.profile import Profile
+from sequencer.core.scoring import mood_fit, score_tracks
+from sequencer.core.track import Track
+from sequencer.core.walk.evaluation import Evaluator
+from sequencer.core.walk.problem import Move, WalkProblem, apply_move
+from tests.strategies import libraries, profiles
+
+
+def problem_for(library: list[Track], profile: Profile) -> WalkProblem:
+    """The walk's problem on the whole library, fits from scoring.mood_fit."""
+    cands = CandidateSet(tracks=library, fits=[mood_fit(profile.moods, t) for t in library])
+    return _problem(cands, profile, None, None, journey=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(libraries(min_size=2, max_size=30), profiles(), st.randoms(use_true_random=False))
+def test_objective_is_scoring(library: list[Track], profile: Profile, rnd: random.Random) -> None:
+    """Evaluator(order) == score_tracks(tracks in that order, profile).total to 1e-9."""
+    problem = problem_for(library, profile)
+    order = rnd.sample(range(len(library)), rnd.randint(1, len(library)))
+    _, objective = Evaluator(problem)(order)
+    reference = score_tracks([library[i] for i in order], profile).total
+    assert abs(objective - reference) <= 1e-9
+
+
+def random_move(order: list[int], size: int, rnd: random.Random) -> Move:
+    """Any window of ``order`` replaced by a reordering of it, or by other tracks, or nothing."""
+    n = len(order)
+    i = rnd.randint(0, n)
+    j = rnd.randint(i, n)
+    inside = order[i:j]
+    kind = rnd.choice(["reverse", "shuffle", "replace", "insert", "rotate"])
+    if kind == "reverse":
+        return (i, j, inside[::-1])
+    if kind == "shuffle":
+        return (i, j, rnd.sample(inside, len(inside)))
+    unused = [t for t in range(size) if t not in order]
+    rnd.shuffle(unused)
+    if kind == "rotate" and inside:  # a track leaves one end, another (or itself) joins the other
+        front = rnd.random() < 0.5
+        enters = unused[0] if unused and rnd.random() < 0.5 else inside[-1] if front else inside[0]
+        return (i, j, [enters, *inside[:-1]] if front else [*inside[1:], enters])
+    if kind == "replace":
+        keep = rnd.sample(inside, rnd.randint(0, len(inside)))
+        new = keep + unused[: rnd.randint(0, 3)]
+        rnd.shuffle(new)
+        return (i, j, new)
+    return (i, i, unused[: rnd.randint(0, 2)])
+
+
+@settings(max_examples=30, deadline=None)
+@given(libraries(min_size=3, max_size=40), profiles(), st.randoms(use_true_random=False))
+def test_delta_is_full_evaluation(library: list[Track], profile: Profile, rnd: random.Random) -> None:
+    """A move valued incrementally equals the full value of the order it makes (both parts)."""
+    problem = problem_for(library, profile)
+    ev = Evaluator(problem)
+    order = rnd.sample(range(len(library)), rnd.randint(1, len(library)))
+    state = ev.state(order)
+    for _ in range(10):
+        move = random_move(state.order, len(library), rnd)
+        new = apply_move(state.order, move)
+        violation, objective = ev.delta(state, *move)
+        full = ev.state(new).value
+        assert abs(violation - full[0]) <= 1e-9, move
+        assert abs(objective - full[1]) <= 1e-9, move
+        if new:
+            state = ev.state(new)
