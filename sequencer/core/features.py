@@ -10,7 +10,9 @@ Columns
 - ``ids``: track ids (numpy unicode array), row order is the table's order;
 - ``mood_names`` / ``moods``: mood weights, shape (n, len(mood_names)), float32, 0 = absent;
 - ``attrs``: :data:`COLUMNS` as float32 columns, NaN = unknown;
-- ``explicit``: bool (False when unknown).
+- ``explicit``: bool (False when unknown);
+- ``confidence``: float32, how much evidence each row's moods rest on (``flow.md`` v2, in
+  [0, 1]); None = 1.0 for every row (see :meth:`FeatureTable.confidences`).
 
 Public: :data:`COLUMNS`, :class:`FeatureTable`, :func:`feature_table`.
 """
@@ -38,6 +40,13 @@ class FeatureTable:
     moods: npt.NDArray[np.float32]
     attrs: npt.NDArray[np.float32]
     explicit: npt.NDArray[np.bool_]
+    confidence: npt.NDArray[np.float32] | None = None
+
+    def confidences(self) -> npt.NDArray[np.float32]:
+        """Each row's confidence (all 1.0 when the table carries none)."""
+        if self.confidence is None:
+            return np.ones(len(self), dtype=np.float32)
+        return self.confidence
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -59,6 +68,7 @@ def feature_table(tracks: Sequence[Track], mood_names: Sequence[str] | None = No
     moods = np.zeros((len(tracks), len(mood_names)), dtype=np.float32)
     attrs = np.full((len(tracks), len(COLUMNS)), np.nan, dtype=np.float32)
     explicit = np.zeros(len(tracks), dtype=bool)
+    confidence = np.array([t.confidence for t in tracks], dtype=np.float32)
     for row, track in enumerate(tracks):
         for mood, weight in track.moods.items():
             col = index.get(mood)
@@ -71,4 +81,6 @@ def feature_table(tracks: Sequence[Track], mood_names: Sequence[str] | None = No
         attrs[row, -1] = track.duration_s
         explicit[row] = bool(track.explicit)
     ids = np.array([t.id for t in tracks], dtype=np.str_)
-    return FeatureTable(ids=ids, mood_names=tuple(mood_names), moods=moods, attrs=attrs, explicit=explicit)
+    return FeatureTable(
+        ids=ids, mood_names=tuple(mood_names), moods=moods, attrs=attrs, explicit=explicit, confidence=confidence
+    )

@@ -63,9 +63,10 @@ class Score:
 
 
 def mood_fit(profile_moods: Mapping[str, float], track: Track) -> float:
-    """Cosine between the profile's mood weights and the track's moods (0 if either is empty)."""
+    """Cosine between the profile's mood weights and the track's moods (0 if either is empty),
+    times the track's confidence (``flow.md`` v2: a mood resting on little evidence fits less)."""
     value = cosine(profile_moods, track.moods)
-    return 0.0 if value is None else value
+    return 0.0 if value is None else value * track.confidence
 
 
 def midpoints(tracks: Sequence[Track]) -> list[float]:

@@ -157,6 +157,8 @@ class WalkProblem:
     temperature: float = 0.0
     backbone: Sequence[int] | None = None
     """A journey's path of small steps, tried as a start."""
+    required: frozenset[int] = frozenset()
+    """Candidates every playlist must contain (a profile's ``must_include``)."""
 
     @property
     def size(self) -> int:
@@ -182,11 +184,20 @@ class Violations:
     per_artist: int = 0
     per_album: int = 0
     songs: int = 0
+    missing: int = 0
+    """Required (must-include) tracks not in the playlist."""
 
     @property
     def total(self) -> float:
         """One number: minutes outside the window plus one per broken rule."""
-        return (self.short_s + self.over_s) / 60.0 + self.artist_gap + self.per_artist + self.per_album + self.songs
+        return (
+            (self.short_s + self.over_s) / 60.0
+            + self.artist_gap
+            + self.per_artist
+            + self.per_album
+            + self.songs
+            + self.missing
+        )
 
 
 @dataclass(frozen=True)
@@ -294,6 +305,7 @@ class _Evaluator:
             if albums and max(albums.values()) > cap:
                 over_album = sum(c - cap for c in albums.values() if c > cap)
         songs = len(order) - len({self.songs[i] for i in order})
+        missing = len(p.required.difference(order)) if p.required else 0
         return Violations(
             short_s=max(0.0, low - total),
             over_s=max(0.0, total - high),
@@ -301,6 +313,7 @@ class _Evaluator:
             per_artist=over_artist,
             per_album=over_album,
             songs=songs,
+            missing=missing,
         )
 
     def __call__(self, order: Order) -> Value:
@@ -579,6 +592,11 @@ class _Search:
 
         def ok(i: int) -> bool:
             return i not in in_use and (span is None or span[0] <= dur[i] <= span[1])
+
+        if p.required and rng.random() < 0.5:  # a must-include track still missing, first
+            wanted = [i for i in p.required if ok(i)]
+            if wanted:
+                return rng.choice(sorted(wanted))
 
         width = 10 if span is None else 30
         roll = rng.random()

@@ -17,14 +17,14 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sequencer.adapters.library.rows import ATTRS
+from sequencer.adapters.library.rows import ATTRS, load_confidence
 from sequencer.core.moods import BUILTIN_MOODS
 
 if TYPE_CHECKING:
     from sequencer.adapters.library.store import Store
     from sequencer.core.features import FeatureTable
 
-FEATURE_CACHE_FORMAT = 1
+FEATURE_CACHE_FORMAT = 2
 
 
 def feature_cache_path(library: Path) -> Path:
@@ -83,7 +83,15 @@ def build_feature_table(conn: sqlite3.Connection) -> FeatureTable:
         where = np.searchsorted(tids, np.fromiter((r[0] for r in mrows), dtype=np.int64))
         cols_at = np.fromiter((column[r[1]] for r in mrows), dtype=np.int64)
         moods[where, cols_at] = np.fromiter((r[2] for r in mrows), dtype=np.float32)
-    return FeatureTable(ids=ids, mood_names=mood_names, moods=moods, attrs=attrs, explicit=explicit)
+    confidence = np.ones(n, dtype=np.float32)
+    known = load_confidence(conn)
+    if known:
+        confidence[np.searchsorted(tids, np.fromiter(known.keys(), dtype=np.int64))] = np.fromiter(
+            known.values(), dtype=np.float32
+        )
+    return FeatureTable(
+        ids=ids, mood_names=mood_names, moods=moods, attrs=attrs, explicit=explicit, confidence=confidence
+    )
 
 
 def load_feature_cache(path: Path, stamp: str) -> FeatureTable | None:
@@ -102,6 +110,7 @@ def load_feature_cache(path: Path, stamp: str) -> FeatureTable | None:
                 moods=data["moods"],
                 attrs=data["attrs"],
                 explicit=data["explicit"],
+                confidence=data["confidence"],
             )
     except (OSError, KeyError, ValueError):
         return None
@@ -121,6 +130,7 @@ def save_feature_cache(path: Path, stamp: str, table: FeatureTable) -> None:
             moods=table.moods,
             attrs=table.attrs,
             explicit=table.explicit,
+            confidence=table.confidences(),
         )
         temp.replace(path)
     except OSError:

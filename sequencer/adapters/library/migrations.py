@@ -150,6 +150,16 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, "tracks, artists, albums, moods with sources, tags, caches"),
     Migration("0002_lookup_indexes", _INDEXES, "indexes for identity matching and searches"),
+    Migration(
+        "0003_taste_mood_confidence",
+        """
+CREATE TABLE mood_confidence (
+    tid INTEGER PRIMARY KEY REFERENCES tracks (tid) ON DELETE CASCADE,
+    confidence REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1)
+);
+""",
+        "per track, how much evidence its inferred moods rest on (flow.md v2 confidence)",
+    ),
 )
 
 _RECORD_TABLE = """
