@@ -94,7 +94,7 @@ CONFIDENCE: Mapping[str, float] = MappingProxyType(
 )
 #: Strength of an artist's tags lent to that artist's untagged tracks (× the share of the
 #: artist's tagged tracks carrying the tag).
-ARTIST_TAG_SHARE = 0.7
+ARTIST_TAG_SHARE = 0.8
 
 
 def basis_name(code: int) -> str:
