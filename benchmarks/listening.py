@@ -1,24 +1,19 @@
-"""A listening review of every built-in profile, as a new user would make it (docs/listening.md).
+"""The listening review's figures: every built-in profile × 4 seeds on both shared catalogs.
 
-Imports both shared Spotify catalogs into one library (35.8k tracks), runs ``moods infer``,
-builds every built-in profile with seeds 1–4 through the installed CLI, and reads the picks
-the way a fan of Drive / Blade Runner / The Crow would: artist, title, genres, energy, tempo.
+Runs the user's path through the CLI's own code (``import csv`` of both catalogs, ``moods
+infer``, ``build PROFILE --seed S --format json``) into a temporary library, then reads the
+playlists as a fan of the project's soundtracks would and counts:
 
-Figures per profile (``--json`` writes them for comparison, the text report is markdown):
+- picks that contradict the context (rap, latin, reggaeton, tropical, big room, house/EDM or
+  chart pop in night-drive and rain-city; pop/EDM/latin/rap/r&b hits as catharsis storms; sung
+  low-energy pop/r&b tracks — vocal ballads — in study);
+- the share of picks with no genre evidence, against the library's share;
+- the share of transitions that change genre family (the catalog's six playlist genres);
+- catharsis: peak energy and the count of storm tracks (energy ≥ 0.8);
+- seeds: mean pairwise song overlap (Jaccard) and whether any two seeds are one reversed.
 
-- **contradictions**: picks that contradict the context, by their genres and attributes
-  (:func:`contradiction`): rap, latin, reggaeton, tropical or big room in night-drive and
-  rain-city; a pop/EDM/latin/rap hit as a catharsis storm; a sung track in study; a club or
-  rap track on the train ride;
-- **no genre evidence**: share of picks without any genre or crowd tag, against the library's;
-- catharsis: peak energy per build and picks with the angsty mood;
-- the mean pairwise overlap of the four seeds' tracks, and one example playlist per profile.
-
-Usage::
-
-    python benchmarks/listening.py --library /tmp/listen.db [--json out.json] [--examples 1]
-
-The library is imported when the file does not exist (delete it to re-import).
+``python benchmarks/listening.py [--seeds 4] [--show 2]`` prints a Markdown report (the source
+of ``docs/listening.md``'s tables) and, with ``--show N``, the first N playlists per profile.
 """
 
 from __future__ import annotations
@@ -26,208 +21,177 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import subprocess
-import sys
-import time
+import os
+import statistics
+import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
+from click.testing import CliRunner
+
+from sequencer.adapters.library.store import Store
+from sequencer.cli.main import cli
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CATALOGS = (
     SHARED / "spotify_songs_tidytuesday" / "spotify_songs.csv.gz",
     SHARED / "spotify_10k_playlist" / "spotify_songs.csv",
 )
-PROFILES = ("night-drive", "rain-city", "train-ride", "catharsis", "study")
-SEEDS = (1, 2, 3, 4)
+PROFILES = ("night-drive", "train-ride", "study", "rain-city", "catharsis")
+FAMILIES = ("edm", "rap", "pop", "r&b", "latin", "rock")
 
-#: Genres a listener hears as wrong in a night drive (and in Blade Runner's rain).
-NIGHT_WRONG = ("rap", "latin", "reggaeton", "tropical", "big room", "trap", "hip hop", "latin pop", "latin hip hop")
-#: Genres of the party and the rap verse: wrong on Paris, Texas' train.
-TRAIN_WRONG = (
-    "reggaeton",
-    "tropical",
-    "big room",
-    "trap",
-    "gangster rap",
-    "southern hip hop",
-    "latin hip hop",
-    "pop edm",
-    "progressive electro house",
-    "electro house",
-)
-#: Genres of a pop hit (wrong as a catharsis storm unless rock/metal/industrial is there too).
-POP_HIT = ("pop", "dance pop", "post-teen pop", "edm", "latin", "rap", "r&b", "tropical", "big room", "electropop")
-ROCK = (
-    "rock",
-    "hard rock",
-    "album rock",
-    "classic rock",
-    "permanent wave",
-    "metal",
-    "grunge",
-    "industrial",
-    "punk",
-    "alternative",
-    "alternative rock",
-    "alternative metal",
-    "nu metal",
-)
-STORM_ENERGY = 0.75
+#: Genre words that contradict a context (matched as whole genre labels or their words).
+_NIGHT_WRONG = (
+    "rap", "hip hop", "trap", "gangster rap", "southern hip hop", "latin", "latin pop", "latin hip hop",
+    "reggaeton", "tropical", "big room", "electro house", "progressive electro house", "pop edm",
+    "dance pop", "post-teen pop", "hip pop", "new jack swing", "urban contemporary",
+)  # fmt: skip
+_STORM_WRONG = ("pop", "edm", "latin", "rap", "r&b", "dance pop", "post-teen pop", "pop edm", "big room", "tropical")
+_BALLAD_FAMILIES = ("pop", "r&b", "latin", "rap", "dance pop", "post-teen pop", "urban contemporary", "neo soul")
 
 
-def run(args: list[str], library: Path) -> str:
-    """Run the installed CLI on ``library``; stdout."""
-    exe = Path(sys.executable).with_name("moodseq")
-    done = subprocess.run(
-        [str(exe), "--plain", "--library", str(library), *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"moodseq {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+def _run(args: list[str], env: dict[str, str]) -> None:
+    result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+    if result.exit_code != 0:
+        raise SystemExit(f"moodseq {' '.join(args)} failed ({result.exit_code}): {result.output[-2000:]}")
 
 
-def prepare(library: Path) -> None:
-    """Import both catalogs and infer moods, unless the library exists."""
-    if library.exists():
-        return
-    run(["import", "csv", *map(str, CATALOGS)], library)
-    run(["moods", "infer"], library)
+def _genres(track: dict[str, Any]) -> list[str]:
+    return [g.lower() for g in track.get("genres") or []]
 
 
-def genres_of(library: Path) -> dict[str, tuple[str, ...]]:
-    """Track id → its genres and crowd tags (lower case)."""
-    from sequencer.adapters.library.store import Store
-
-    with Store.open(library) as store:
-        tags = store.tags_bulk()
-        ids = [str(i) for i in store.feature_table().ids]
-    return {i: tuple(sorted({t.lower() for t in tags.get(i, {})})) for i in ids}
-
-
-def _has(genres: tuple[str, ...], names: tuple[str, ...]) -> bool:
-    return any(g in names for g in genres)
-
-
-def contradiction(profile: str, track: dict[str, Any], genres: tuple[str, ...]) -> str | None:
-    """Why a pick contradicts ``profile`` to a listener (None = it does not)."""
-    attrs = track.get("attributes", {})
+def contradiction(profile: str, track: dict[str, Any]) -> str | None:
+    """Why ``track`` contradicts ``profile`` (None when it does not)."""
+    genres = _genres(track)
+    attrs = track.get("attributes") or {}
     energy = attrs.get("energy")
-    if profile in ("night-drive", "rain-city") and _has(genres, NIGHT_WRONG):
-        return "/".join(g for g in genres if g in NIGHT_WRONG)
-    if profile == "train-ride" and _has(genres, TRAIN_WRONG):
-        return "/".join(g for g in genres if g in TRAIN_WRONG)
-    storm = profile == "catharsis" and energy is not None and energy >= STORM_ENERGY
-    if storm and _has(genres, POP_HIT) and not _has(genres, ROCK):
-        return "pop hit as a storm"
+    if profile in ("night-drive", "rain-city"):
+        wrong = [g for g in genres if g in _NIGHT_WRONG]
+        return f"{wrong[0]} in {profile}" if wrong else None
+    if profile == "catharsis" and energy is not None and energy >= 0.8:
+        if genres and all(g in _STORM_WRONG for g in genres):
+            return f"{genres[-1]} hit as a storm"
+        return None
     if profile == "study":
-        inst = attrs.get("instrumentalness")
-        if inst is not None and inst < 0.3:
-            return "sung"
-        if _has(genres, ("reggaeton", "big room", "trap", "gangster rap", "tropical")):
-            return "club/trap"  # (lo-fi beats are filed under hip hop/rap: those are fine)
+        vocal = attrs.get("instrumentalness") is not None and attrs["instrumentalness"] < 0.3
+        if vocal and any(g in _BALLAD_FAMILIES for g in genres):
+            return "sung " + genres[-1]
+        if any(g in ("rap", "gangster rap", "trap", "hip hop", "southern hip hop") for g in genres) and vocal:
+            return "rap in study"
+    if profile == "train-ride":
+        wrong = [g for g in genres if g in ("big room", "reggaeton", "gangster rap", "trap", "pop edm")]
+        return f"{wrong[0]} on a train ride" if wrong else None
     return None
 
 
-def build(library: Path, profile: str, seed: int) -> dict[str, Any]:
-    """One build as JSON (plus its wall time)."""
-    began = time.perf_counter()
-    out = run(["build", profile, "--seed", str(seed), "--format", "json", "-o", "-"], library)
-    data: dict[str, Any] = json.loads(out)
-    data["_wall"] = time.perf_counter() - began
-    return data
+def family(track: dict[str, Any]) -> str | None:
+    """The catalog's genre family of a track (None without one)."""
+    return next((g for g in _genres(track) if g in FAMILIES), None)
 
 
-def review(library: Path, examples: int) -> dict[str, Any]:
-    """Every profile × seed: the figures of the module docstring."""
-    prepare(library)
-    genres = genres_of(library)
-    library_untagged = sum(1 for g in genres.values() if not g) / max(1, len(genres))
-    report: dict[str, Any] = {"library": len(genres), "library_no_genre": library_untagged, "profiles": {}}
+def build_all(seeds: int, work: Path) -> tuple[dict[str, list[dict[str, Any]]], float, int]:
+    """Import, infer and build every profile × seed; the playlists, the library's no-genre share
+    and its size."""
+    env = {
+        "MOODSEQ_CONFIG_DIR": str(work / "config"),
+        "MOODSEQ_DATA_DIR": str(work / "data"),
+        "HOME": str(work),
+        "XDG_CONFIG_HOME": str(work / "xdg"),
+    }
+    library = work / "library.db"
+    _run(["--quiet", "--library", str(library), "import", "csv", *map(str, CATALOGS)], env)
+    _run(["--quiet", "--library", str(library), "moods", "infer"], env)
+    with Store.open(library) as store:
+        stats = store.stats()
+    no_genre = 1 - stats["tags"] / stats["tracks"]
+    out: dict[str, list[dict[str, Any]]] = {}
     for profile in PROFILES:
-        builds = [build(library, profile, seed) for seed in SEEDS]
-        picks = [t for b in builds for t in b["tracks"]]
-        bad = []
-        for b in builds:
-            for t in b["tracks"]:
-                why = contradiction(profile, t, genres.get(t["id"], ()))
-                if why:
-                    bad.append(f"{', '.join(t['artists'])} - {t['title']} ({why})")
-        sets = [{t["id"] for t in b["tracks"]} for b in builds]
-        overlaps = [len(a & b) / max(1, min(len(a), len(b))) for a, b in itertools.combinations(sets, 2)]
-        entry: dict[str, Any] = {
-            "picks": len(picks),
-            "contradictions": len(bad),
-            "contradicting": bad,
-            "no_genre": sum(1 for t in picks if not genres.get(t["id"])) / max(1, len(picks)),
-            "overlap": sum(overlaps) / max(1, len(overlaps)),
-            "warnings": sorted({w for b in builds for w in b.get("warnings", [])}),
-            "wall_s": max(b["_wall"] for b in builds),
-            "playlists": [[_line(t, genres) for t in b["tracks"]] for b in builds[:examples]],
-            "builds": [[_raw(t) for t in b["tracks"]] for b in builds],
-        }
-        if profile == "catharsis":
-            entry["peak_energy"] = [
-                max((t.get("attributes", {}).get("energy") or 0.0) for t in b["tracks"]) for b in builds
-            ]
-            entry["angsty_picks"] = sum(1 for t in picks if (t.get("moods") or {}).get("angsty", 0) >= 0.4)
-        report["profiles"][profile] = entry
-    return report
+        out[profile] = []
+        for seed in range(1, seeds + 1):
+            target = work / f"{profile}-{seed}.json"
+            args = ["--quiet", "--library", str(library), "build", profile, "--seed", str(seed)]
+            _run([*args, "--format", "json", "-o", str(target)], env)
+            out[profile].append(json.loads(target.read_text(encoding="utf-8")))
+    return out, no_genre, int(stats["tracks"])
 
 
-def _raw(track: dict[str, Any]) -> dict[str, Any]:
-    keep = ("id", "artists", "title", "attributes", "moods")
-    return {k: track.get(k) for k in keep}
+def _songs(doc: dict[str, Any]) -> list[str]:
+    return [f"{(t['artists'] or ['?'])[0].lower()}|{t['title'].lower()}" for t in doc["tracks"]]
 
 
-def _line(track: dict[str, Any], genres: dict[str, tuple[str, ...]]) -> str:
-    attrs = track.get("attributes", {})
-    energy, tempo = attrs.get("energy"), attrs.get("tempo")
-    tags = ", ".join(genres.get(track["id"], ())[:3]) or "no genre"
-    e = f"{energy:.2f}" if energy is not None else "?"
-    bpm = f"{tempo:.0f}" if tempo is not None else "?"
-    return f"{', '.join(track['artists'])} - {track['title']} [{tags}] e {e}, {bpm} BPM"
+def profile_row(profile: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of one profile over its seeds."""
+    tracks = [t for d in docs for t in d["tracks"]]
+    bad = [(t, why) for t in tracks if (why := contradiction(profile, t))]
+    hops = [(a, b) for d in docs for a, b in itertools.pairwise(d["tracks"])]
+    known = [(family(a), family(b)) for a, b in hops if family(a) and family(b)]
+    sets = [set(_songs(d)) for d in docs]
+    overlaps = [len(a & b) / len(a | b) for a, b in itertools.combinations(sets, 2)]
+    orders = [_songs(d) for d in docs]
+    reversed_pair = any(a == b[::-1] and len(a) > 1 for a, b in itertools.permutations(orders, 2))
+    energies = [t["attributes"]["energy"] for t in tracks if "energy" in (t.get("attributes") or {})]
+    return {
+        "profile": profile,
+        "picks": len(tracks),
+        "contradictions": len(bad),
+        "examples": bad[:4],
+        "no_genre": sum(1 for t in tracks if not t.get("genres")) / max(1, len(tracks)),
+        "family_changes": sum(1 for a, b in known if a != b) / max(1, len(known)),
+        "overlap": statistics.mean(overlaps) if overlaps else 0.0,
+        "reversed": reversed_pair,
+        "peak_energy": max(energies, default=float("nan")),
+        "storms": sum(1 for e in energies if e >= 0.8),
+        "objectives": [d["summary"]["total"] for d in docs],
+    }
 
 
-def markdown(report: dict[str, Any]) -> str:
-    """The figures as markdown."""
-    lines = [
-        f"library: {report['library']:,} tracks, {100 * report['library_no_genre']:.0f} % without genre evidence",
-        "",
-        "| profile | picks (4 seeds) | contradicting | no genre evidence | seed overlap | extra |",
-        "|---|---|---|---|---|---|",
-    ]
-    for name, e in report["profiles"].items():
-        extra = ""
-        if "peak_energy" in e:
-            peaks = ", ".join(f"{p:.2f}" for p in e["peak_energy"])
-            extra = f"peak energy {peaks}; angsty picks {e['angsty_picks']}"
-        lines.append(
-            f"| {name} | {e['picks']} | {e['contradictions']} | {100 * e['no_genre']:.0f} % | "
-            f"{e['overlap']:.2f} | {extra} |"
+def _name(t: dict[str, Any]) -> str:
+    return f"{', '.join(t['artists'])} - {t['title']}"
+
+
+def report(seeds: int, show: int) -> None:
+    """Build everything and print the Markdown report."""
+    with tempfile.TemporaryDirectory(prefix="moodseq-listen-") as tmp:
+        playlists, no_genre, size = build_all(seeds, Path(tmp))
+    print(f"Library: both shared catalogs, {size:,} tracks; {no_genre:.0%} have no genre evidence.\n")
+    print("| profile | picks | contradict | no genre | family changes | seed overlap | reversed | peak energy "
+          "| storms ≥ 0.8 | objective spread |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    rows = [profile_row(p, playlists[p]) for p in PROFILES]
+    for r in rows:
+        best = min(r["objectives"])
+        spread = max(r["objectives"]) / best - 1 if best > 0 else 0.0
+        print(
+            f"| {r['profile']} | {r['picks']} | {r['contradictions']} | {r['no_genre']:.0%} | "
+            f"{r['family_changes']:.0%} | {r['overlap']:.2f} | {'yes' if r['reversed'] else 'no'} | "
+            f"{r['peak_energy']:.2f} | {r['storms']} | +{spread:.1%} |"
         )
-    for name, e in report["profiles"].items():
-        lines += ["", f"### {name}", ""]
-        if e["contradicting"]:
-            lines.append("contradicting: " + "; ".join(e["contradicting"][:12]))
-        if e["warnings"]:
-            lines.append("warnings: " + " | ".join(e["warnings"]))
-        for playlist in e["playlists"]:
-            lines.append("")
-            lines.extend(f"{k}. {line}" for k, line in enumerate(playlist, 1))
-    return "\n".join(lines)
+    for r in rows:
+        if r["examples"]:
+            print(
+                f"\n{r['profile']} contradictions, e.g.: "
+                + "; ".join(f"{_name(t)} ({why})" for t, why in r["examples"])
+            )
+    for profile in PROFILES:
+        for doc in playlists[profile][:show]:
+            print(f"\n### {profile}, seed {doc['seed']} — {doc['summary']['minutes']:.0f} min, "
+                  f"flow {doc['summary']['flow_cost']:.3f}, fit {doc['summary']['mood_fit']:.2f}\n")  # fmt: skip
+            for t in doc["tracks"]:
+                a = t.get("attributes") or {}
+                genre = ", ".join((t.get("genres") or [])[:2]) or "no genre"
+                tempo = f"{a['tempo']:.0f} BPM" if "tempo" in a else "tempo ?"
+                energy = f"{a['energy']:.2f}" if "energy" in a else "?"
+                print(f"- {_name(t)} [{genre}; energy {energy}; {tempo}]")
 
 
 def main() -> None:
+    """Command line: ``--seeds N`` (default 4), ``--show N`` playlists printed per profile."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--library", type=Path, required=True)
-    parser.add_argument("--json", type=Path)
-    parser.add_argument("--examples", type=int, default=1)
+    parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--show", type=int, default=1)
     args = parser.parse_args()
-    report = review(args.library, args.examples)
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(markdown(report))
+    os.environ.setdefault("MOODSEQ_NO_COLOR", "1")
+    report(args.seeds, args.show)
 
 
 if __name__ == "__main__":

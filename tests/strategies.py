@@ -52,6 +52,8 @@ def tracks(draw: st.DrawFn, index: int = 0, artists: int = 6) -> Track:
         key=draw(st.none() | st.integers(0, 11)),
         mode=draw(st.sampled_from([0, 1])),
         explicit=draw(st.sampled_from([None, False, True])),
+        sound=draw(st.none() | st.tuples(*(st.floats(-1, 1, allow_subnormal=False) for _ in range(4)))),
+        confidence=draw(st.sampled_from([1.0, 0.8, 0.3])),
     )
 
 

@@ -7,6 +7,8 @@ user's moods file (``<config dir>/moods.toml``, ``moodseq moods edit``).  Each l
 the one before:
 
 - ``[inference]``: each key given replaces the setting;
+- ``[similarity]``: each ``mood = { other = value }`` entry replaces that pair's similarity
+  (symmetric; 0 removes it);
 - ``[moods.NAME]``: a new name adds a mood; a known name (or alias) extends it:
   ``description`` replaces, ``aliases`` are added, each ``tags`` entry replaces that tag's
   weight (0 removes the tag; a negative weight counts against the mood), each ``region``
@@ -16,6 +18,9 @@ Format (TOML)::
 
     [inference]
     tag_share = 0.6
+
+    [similarity]              # which moods are neighbours (flow.md v2's S), symmetric, in [0, 1]
+    brooding = { angsty = 0.45 }
 
     [moods.dreamy]
     description = "hazy, soft-focus, slow"
@@ -43,6 +48,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sequencer.adapters.toml_lines import Locate, problem_at, read_toml
+from sequencer.core.mood_similarity import MoodSimilarity
 from sequencer.core.moods import (
     AttributeRule,
     InferenceSettings,
@@ -124,6 +130,45 @@ def _settings(raw: Any, base: InferenceSettings, check: _Checker) -> InferenceSe
         if number is not None:
             changes[key] = number
     return replace(base, **changes)
+
+
+def _similarity(raw: Any, vocabulary: MoodVocabulary, check: _Checker) -> list[tuple[str, str, float]]:
+    """The ``[similarity]`` table: ``mood = { other = value, … }`` with values in [0, 1]; each
+    entry is symmetric (``a.b`` is also ``b.a``) and replaces the built-in value of that pair."""
+    path = ("similarity",)
+    if not isinstance(raw, Mapping):
+        check.add(path, "similarity must be a table", "write it as [similarity] with brooding = { angsty = 0.4 }")
+        return []
+    entries: list[tuple[str, str, float]] = []
+    for name, row in raw.items():
+        mood = vocabulary.resolve(name)
+        if mood is None:
+            check.add((*path, name), f"unknown mood {name!r} in [similarity]", vocabulary.unknown_hint(name))
+            continue
+        if not isinstance(row, Mapping):
+            check.add((*path, name), f"similarity.{name} must be a table", f"e.g. {name} = {{ brooding = 0.5 }}")
+            continue
+        for other_name, value in row.items():
+            other = vocabulary.resolve(other_name)
+            if other is None:
+                check.add(
+                    (*path, name, other_name),
+                    f"unknown mood {other_name!r} in [similarity]",
+                    vocabulary.unknown_hint(other_name),
+                )
+                continue
+            number = check.number((*path, name, other_name), value, 0.0, 1.0)
+            if number is None:
+                continue
+            if other == mood:
+                check.add(
+                    (*path, name, other_name),
+                    f"similarity.{name}.{other_name}: a mood is always 1 to itself",
+                    "remove this entry",
+                )
+                continue
+            entries.append((mood, other, number))
+    return entries
 
 
 def _tags(name: str, raw: Any, base: Mapping[str, float], check: _Checker) -> dict[str, float]:
@@ -259,11 +304,11 @@ def apply_moods_mapping(
     """Validate a parsed moods file and merge it onto ``base`` (raises MoodsFileError)."""
     check = _Checker(source, locate)
     for key in data:
-        if key not in ("moods", "inference"):
+        if key not in ("moods", "inference", "similarity"):
             check.add(
                 (key,),
                 f"unknown top-level key {key!r}",
-                "put each mood under [moods.NAME] and settings under [inference]",
+                "put each mood under [moods.NAME], settings under [inference], neighbours under [similarity]",
             )
     settings = _settings(data["inference"], base.settings, check) if "inference" in data else base.settings
     moods = data.get("moods", {})
@@ -276,10 +321,15 @@ def apply_moods_mapping(
             found = _mood(name, raw, base.vocabulary.moods.get(known) if known else None, check)
             if found is not None:
                 defs.append(found)
+    vocabulary = base.vocabulary.with_moods(defs)
+    if "similarity" in data:
+        builtin = [(a, b, v) for (a, b), v in base.vocabulary.similarity.pairs.items()]
+        entries = _similarity(data["similarity"], vocabulary, check)
+        vocabulary = replace(vocabulary, similarity=MoodSimilarity.from_pairs(builtin + entries))
     if check.problems:
         raise MoodsFileError(check.problems)
     changed = base.user_moods | {d.name for d in defs} if user else base.user_moods
-    return MoodsConfig(base.vocabulary.with_moods(defs), settings, (*base.sources, source), frozenset(changed))
+    return MoodsConfig(vocabulary, settings, (*base.sources, source), frozenset(changed))
 
 
 def builtin_moods_path() -> Path:

@@ -6,7 +6,11 @@ One figure, three panels sharing a time axis in minutes:
    per track (solid; estimated energies dotted with hollow markers), track numbers on top;
 2. **transitions** — one bar per join, its height the transition cost and its colour the same
    cost on the cividis scale, with the smooth/rough thresholds of :mod:`sequencer.core.explain`;
-3. **moods** — a ribbon of each track's mood weights, stacked as shares of the track's moods.
+3. **moods** — a ribbon of each track's mood weights, stacked as shares of the track's moods;
+
+and, when the library has sound vectors, a map beside them: a sample of the library on its
+first two principal axes in sound (grey) with the playlist's tracks numbered and joined in
+order (:func:`sequencer.adapters.sound_space.library_map`).
 
 Readable in print and by colour-blind people: the Okabe–Ito palette, cividis for cost, and
 every distinction also carried by something other than colour (line style, markers, bar height,
@@ -36,6 +40,8 @@ from sequencer.core.sequence import Sequence
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from sequencer.adapters.sound_space import SoundMap
 
 #: Okabe & Ito's colour-blind-safe palette (black first, as the arc is drawn in it).
 OKABE_ITO: tuple[str, ...] = (
@@ -269,14 +275,45 @@ def _draw_moods(ax: Axes, sequence: Sequence) -> None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False, handleheight=1.4)
 
 
-def figure_for(sequence: Sequence) -> Figure:
-    """The three-panel figure for ``sequence`` (no canvas-specific state)."""
+def _draw_map(ax: Axes, sound_map: SoundMap) -> None:
+    """The playlist inside its library's sound: a grey sample of the library, the playlist's
+    tracks numbered and joined in order (numbers as in the energy panel)."""
+    background = sound_map.background
+    if len(background):
+        ax.scatter(background[:, 0], background[:, 1], s=3, color="#c9c9c9", linewidths=0, rasterized=True)
+    placed = [(n, p) for n, p in enumerate(sound_map.playlist, start=1) if p is not None]
+    if placed:
+        xs = [p[0] for _, p in placed]
+        ys = [p[1] for _, p in placed]
+        ax.plot(xs, ys, "-", color=OKABE_ITO[6], linewidth=1.0, alpha=0.75, zorder=2)
+        ax.scatter(xs, ys, s=26, color=OKABE_ITO[5], edgecolors="black", linewidths=0.5, zorder=3)
+        for number, (x, y) in placed:
+            ax.annotate(str(number), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7, zorder=4)
+        ax.scatter(xs[:1], ys[:1], s=70, facecolors="none", edgecolors="black", linewidths=1.0, zorder=4)
+    missing = sum(1 for p in sound_map.playlist if p is None)
+    note = f"; {missing} without a sound vector" if missing else ""
+    ax.set_title(f"in the library's sound (grey: {len(background):,} tracks{note})", fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("sound map (first two principal axes); ○ = first track", fontsize=8)
+
+
+def figure_for(sequence: Sequence, sound_map: SoundMap | None = None) -> Figure:
+    """The three-panel figure for ``sequence`` (no canvas-specific state); with ``sound_map``,
+    a fourth panel beside them places the playlist in its library's sound."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(11, 6.6), dpi=100, layout="constrained")
+    width = 11 if sound_map is None else 15.5
+    figure = Figure(figsize=(width, 6.6), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
-    energy_ax, cost_ax, mood_ax = figure.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3.2, 1.0, 1.5]})
+    panels: Any = figure
+    right: Any = None
+    if sound_map is not None:
+        panels, right = figure.subfigures(1, 2, width_ratios=[11, 4.5])  # type: ignore[misc]  # why: 1×2 gives two
+    energy_ax, cost_ax, mood_ax = panels.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3.2, 1.0, 1.5]})
+    if sound_map is not None:
+        _draw_map(right.subplots(), sound_map)
     _draw_energy(energy_ax, sequence)
     _track_numbers(energy_ax, sequence)
     _draw_transitions(cost_ax, sequence)
@@ -323,10 +360,11 @@ def _save_atomically(figure: Figure, path: Path, **options: Any) -> None:
     atomic_write_bytes(path, buffer.getvalue())
 
 
-def plot_sequence(sequence: Sequence, path: Path) -> None:
-    """Write the plot of ``sequence`` to ``path`` (PNG, or SVG/PDF by suffix), atomically."""
+def plot_sequence(sequence: Sequence, path: Path, *, sound_map: SoundMap | None = None) -> None:
+    """Write the plot of ``sequence`` to ``path`` (PNG, or SVG/PDF by suffix), atomically;
+    with ``sound_map``, the map of the playlist in its library beside it."""
     path = Path(path)
-    figure = figure_for(sequence)
+    figure = figure_for(sequence, sound_map)
     _save_atomically(figure, path, dpi=150, metadata=_metadata(path.suffix))
 
 
@@ -342,11 +380,11 @@ def _metadata(suffix: str) -> dict[str, Any]:
     return {}
 
 
-def plot_svg(sequence: Sequence) -> str:
+def plot_svg(sequence: Sequence, sound_map: SoundMap | None = None) -> str:
     """The plot as one ``<svg>`` element to inline in HTML: text as paths, no external refs."""
     from matplotlib import rc_context
 
-    figure = figure_for(sequence)
+    figure = figure_for(sequence, sound_map)
     buffer = io.StringIO()
     with rc_context({"svg.fonttype": "path", "svg.hashsalt": "moodseq"}), _missing_glyphs_allowed():
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})

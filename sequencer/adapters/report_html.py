@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sequencer import __version__
 from sequencer.adapters.exporters.write import atomic_write_text
@@ -29,6 +29,9 @@ from sequencer.core.explain import Explanation, TermShare, explain
 from sequencer.core.profile import profile_to_mapping
 from sequencer.core.sequence import Sequence, Step
 from sequencer.core.transitions import TERMS
+
+if TYPE_CHECKING:
+    from sequencer.adapters.sound_space import SoundMap
 
 _CSS = """
 :root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; --band: #f5f5f7;
@@ -155,8 +158,8 @@ def _inline_svg(svg: str) -> str:
     return head + ">" + rest
 
 
-def _figure(sequence: Sequence) -> str:
-    """The plot with its caption."""
+def _figure(sequence: Sequence, sound_map: SoundMap | None = None) -> str:
+    """The plot with its caption (and the sound map beside it when given)."""
     from sequencer.adapters.plot import plot_svg
 
     caption = (
@@ -164,8 +167,14 @@ def _figure(sequence: Sequence) -> str:
         "from moods; ? = unknown). Middle: the cost of each join (taller and darker = rougher; "
         "hatched = rough). Bottom: each track's moods as stacked shares."
     )
+    if sound_map is not None:
+        caption += (
+            " Right: the playlist inside its library's sound — grey dots are a sample of the library "
+            "on the first two principal axes of the sound vectors, the playlist's tracks are numbered "
+            "and joined in order (near = sounds alike)."
+        )
     return (
-        f'<figure id="plot">{_inline_svg(plot_svg(sequence))}'
+        f'<figure id="plot">{_inline_svg(plot_svg(sequence, sound_map))}'
         f'<figcaption id="plot-caption">{_e(caption)}</figcaption></figure>'
     )
 
@@ -263,8 +272,9 @@ def _sections(parts: Iterable[tuple[str, str, str]]) -> str:
     )
 
 
-def render_report(sequence: Sequence) -> str:
-    """The whole report as one HTML string (see the module docstring)."""
+def render_report(sequence: Sequence, sound_map: SoundMap | None = None) -> str:
+    """The whole report as one HTML string (see the module docstring); ``sound_map`` adds the
+    map of the playlist in its library's sound."""
     explanation = explain(sequence)
     profile = sequence.profile
     title = f"{profile.name} — moodseq"
@@ -273,7 +283,7 @@ def render_report(sequence: Sequence) -> str:
     body = (
         f'<header><h1>{_e(profile.name)}{_e(mode)}</h1><p class="lede">{lede}</p>'
         f"{_stats(sequence)}{_warnings(sequence)}</header>"
-        f"<main>{_figure(sequence)}"
+        f"<main>{_figure(sequence, sound_map)}"
         + _sections(
             [
                 (
@@ -299,6 +309,6 @@ def render_report(sequence: Sequence) -> str:
     )
 
 
-def write_report(sequence: Sequence, path: Path) -> None:
+def write_report(sequence: Sequence, path: Path, *, sound_map: SoundMap | None = None) -> None:
     """Write the report of ``sequence`` to ``path`` atomically (UTF-8)."""
-    atomic_write_text(Path(path), render_report(sequence))
+    atomic_write_text(Path(path), render_report(sequence, sound_map))

@@ -4,6 +4,7 @@ Pure formatting (no I/O, nothing heavy imported): each function returns lines th
 command prints, so the wording can be tested without a library.
 
 Public: :func:`mood_lines`, :func:`inference_lines`, :func:`explanation_lines`,
+:func:`sound_lines`, :func:`neighbour_lines`,
 :func:`rule_text`, :func:`attribute_text`, :func:`evidence_lines`, :data:`PITCHES`.
 """
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sequencer.adapters.mood_inference import InferenceSummary, TrackMoodEvidence
     from sequencer.adapters.moods_file import MoodsConfig
+    from sequencer.adapters.sound_space import SoundNeighbours, SoundSummary
     from sequencer.core.infer import MoodEvidence
     from sequencer.core.moods import AttributeRule
 
@@ -115,4 +117,37 @@ def explanation_lines(found: TrackMoodEvidence, *, wanted: str | None, full: boo
         if wanted is None or item.mood == wanted:
             for line in evidence_lines(item, found.stored.get(item.mood, []), full or wanted is not None):
                 lines.append(f"  {line}")
+    return lines
+
+
+def sound_lines(summary: SoundSummary) -> list[str]:
+    """The ``moods infer`` report's sound line: coverage, evidence, and what changed."""
+    if not summary.tracks:
+        return []
+    share = summary.with_vector / summary.tracks
+    lines = [
+        f"Sound vectors for {summary.with_vector:,} of {summary.tracks:,} tracks ({share:.0%}; "
+        f"evidence: genres/tags for {summary.from_genres:,}, playlists for {summary.from_playlists:,}, "
+        f"attributes for {summary.from_audio:,}); {summary.written:,} stored or changed"
+    ]
+    missing = summary.tracks - summary.with_vector
+    if missing:
+        lines.append(
+            f"  {missing:,} tracks have no evidence of their sound "
+            "(genres: `moodseq enrich lastfm`; playlists: import your playlists; attributes: `moodseq analyze DIR`)"
+        )
+    return lines
+
+
+def neighbour_lines(near: SoundNeighbours) -> list[str]:
+    """The ``moods explain`` report's sound part: nearest genres, then nearest tracks."""
+    if near.track.sound is None:
+        return ["  sound: no vector (no genres, crowd tags, playlists or attributes; run `moodseq moods infer`)"]
+    genres = ", ".join(f"{name} {cos:.2f}" for name, cos in near.genres)
+    lines = [f"  sound: nearest genres {genres or 'none'}"]
+    if near.tracks:
+        lines.append("  nearest tracks in sound:")
+        for track, cos in near.tracks:
+            genre = f" [{', '.join(track.genres[:2])}]" if track.genres else ""
+            lines.append(f"    {cos:.2f}  {track.name}{genre}")
     return lines

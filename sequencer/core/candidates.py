@@ -85,7 +85,8 @@ def _profile_vector(profile_moods: Mapping[str, float], names: Sequence[str]) ->
 
 
 def table_fit(table: FeatureTable, profile_moods: Mapping[str, float]) -> Floats:
-    """Cosine between the profile's moods and every row's moods (0 where either is empty)."""
+    """Every row's mood fit: the cosine between the profile's moods and the row's moods (0 where
+    either is empty) times the row's confidence (``flow.md`` v2; :func:`scoring.mood_fit`)."""
     vec = _profile_vector(profile_moods, table.mood_names)
     pnorm = float(np.sqrt(vec @ vec))
     if pnorm == 0.0 or table.moods.shape[1] == 0:
@@ -97,7 +98,8 @@ def table_fit(table: FeatureTable, profile_moods: Mapping[str, float]) -> Floats
     pnorm = float(np.sqrt(pnorm * pnorm + extra))
     with np.errstate(invalid="ignore", divide="ignore"):
         fit = np.where(norms > 0, dots / (norms * pnorm), 0.0)
-    return np.clip(fit.astype(np.float64), -1.0, 1.0)
+    confidence = np.clip(table.confidences().astype(np.float64), 0.0, 1.0)
+    return np.clip(fit.astype(np.float64), -1.0, 1.0) * confidence
 
 
 def table_rank(table: FeatureTable, profile_moods: Mapping[str, float], fit: Floats) -> Floats:

@@ -1,4 +1,4 @@
-"""The transition cost of ``flow.md`` for every pair of a set of tracks at once (numpy).
+"""The transition cost of ``flow.md`` v2 for every pair of a set of tracks at once (numpy).
 
 :func:`sequencer.core.transitions.transition_cost` is the reference for one pair; the walk and
 the order optimiser need all pairs of a few hundred candidates, so this module computes the
@@ -12,11 +12,12 @@ Public: :func:`cost_matrix`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
+from sequencer.core.mood_similarity import MoodSimilarity
 from sequencer.core.profile import TransitionWeights
 from sequencer.core.track import Track
 from sequencer.core.transitions import UNKNOWN_COST, camelot
@@ -26,19 +27,39 @@ Matrix = npt.NDArray[np.float64]
 _LOG2_125 = math.log2(1.25)
 
 
-def _mood_term(tracks: Sequence[Track]) -> tuple[Matrix, npt.NDArray[np.bool_]]:
-    """1 − cosine of the mood vectors, and where it is known (both vectors non-zero)."""
+def _mood_term(tracks: Sequence[Track], similarity: MoodSimilarity) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+    """1 − soft-cosine of the mood vectors under ``similarity``, and where it is known (both
+    vectors non-zero)."""
     names = sorted({m for t in tracks for m in t.moods})
     index = {m: i for i, m in enumerate(names)}
     vectors = np.zeros((len(tracks), max(1, len(names))), dtype=np.float64)
     for row, track in enumerate(tracks):
         for mood, weight in track.moods.items():
             vectors[row, index[mood]] = weight
+    s = np.eye(vectors.shape[1])
+    for (a, b), value in similarity.pairs.items():
+        if a in index and b in index:
+            s[index[a], index[b]] = s[index[b], index[a]] = value
+    projected = vectors @ s
+    norms = np.sqrt(np.maximum((projected * vectors).sum(axis=1), 0.0))
+    has = norms > 0
+    safe = np.where(has, norms, 1.0)
+    cos = np.clip((projected @ vectors.T) / safe[:, None] / safe[None, :], -1.0, 1.0)
+    return np.clip(1.0 - cos, 0.0, 1.0), has[:, None] & has[None, :]
+
+
+def _sound_term(tracks: Sequence[Track]) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+    """1 − max(0, cosine of the sound vectors), and where both are known (same length, non-zero)."""
+    dims = max((len(t.sound) for t in tracks if t.sound), default=0)
+    vectors = np.zeros((len(tracks), max(1, dims)), dtype=np.float64)
+    for row, track in enumerate(tracks):
+        if track.sound and len(track.sound) == dims:
+            vectors[row, :dims] = track.sound
     norms = np.sqrt((vectors * vectors).sum(axis=1))
     has = norms > 0
     unit = vectors / np.where(has, norms, 1.0)[:, None]
     cos = np.clip(unit @ unit.T, -1.0, 1.0)
-    return np.clip(1.0 - cos, 0.0, 1.0), has[:, None] & has[None, :]
+    return np.minimum(1.0, 1.0 - np.maximum(cos, 0.0)), has[:, None] & has[None, :]
 
 
 def _column(tracks: Sequence[Track], name: str) -> npt.NDArray[np.float64]:
@@ -96,13 +117,21 @@ def cost_matrix(tracks: Sequence[Track], weights: TransitionWeights | None = Non
     >>> x = Track("x", "X", ("A",), 200, energy=0.5, tempo=100, key=0, mode=1)
     >>> y = Track("y", "Y", ("B",), 200, energy=0.7, tempo=200, key=7, mode=1)
     >>> round(float(cost_matrix([x, y])[0, 1]), 4)
-    0.1458
+    0.1444
     """
-    w = (weights or TransitionWeights()).as_dict()
+    chosen = weights or TransitionWeights()
+    w = chosen.as_dict()
     n = len(tracks)
     num = np.zeros((n, n), dtype=np.float64)
     den = np.zeros((n, n), dtype=np.float64)
-    for name, term in (("mood", _mood_term), ("energy", _energy_term), ("tempo", _tempo_term), ("key", _key_term)):
+    terms: dict[str, Callable[[Sequence[Track]], tuple[Matrix, npt.NDArray[np.bool_]]]] = {
+        "mood": lambda ts: _mood_term(ts, chosen.similarity),
+        "sound": _sound_term,
+        "energy": _energy_term,
+        "tempo": _tempo_term,
+        "key": _key_term,
+    }
+    for name, term in terms.items():
         if w[name] <= 0:
             continue
         value, known = term(tracks)

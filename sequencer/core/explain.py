@@ -258,7 +258,7 @@ def _term_shares(cost: TransitionCost) -> tuple[TermShare, ...]:
 
 
 def _mood_phrase(value: float) -> str:
-    """The mood term in words (raw value 1 − cosine)."""
+    """The mood term in words (raw value 1 − soft cosine with the mood similarity)."""
     if value < 0.1:
         return "same mood"
     if value < 0.35:
@@ -266,6 +266,19 @@ def _mood_phrase(value: float) -> str:
     if value < 0.7:
         return f"mood shift {_num(value)}"
     return f"mood change {_num(value)}"
+
+
+def _sound_phrase(value: float, a: Track, b: Track) -> str:
+    """The sound term in words (raw value 1 − cosine of the sound vectors), with the genres
+    when they differ."""
+    if value < 0.1:
+        return "same sound"
+    if value < 0.35:
+        return "related sound"
+    genres = f" ({a.genres[0]} → {b.genres[0]})" if a.genres and b.genres and a.genres[0] != b.genres[0] else ""
+    if value < 0.7:
+        return f"sound shift {_num(value)}{genres}"
+    return f"sound change {_num(value)}{genres}"
 
 
 def _energy_phrase(value: float, a: Track, b: Track) -> str:
@@ -320,6 +333,7 @@ def _verdict(cost: TransitionCost, terms: tuple[TermShare, ...], a: Track, b: Tr
         known.sort(key=lambda t: -(t.share or 0.0))
     phrasers = {
         "mood": lambda v: _mood_phrase(v),
+        "sound": lambda v: _sound_phrase(v, a, b),
         "energy": lambda v: _energy_phrase(v, a, b),
         "tempo": lambda v: _tempo_phrase(v, a, b),
         "key": lambda v: _key_phrase(v, a, b),

@@ -11,8 +11,8 @@ Columns
 - ``mood_names`` / ``moods``: mood weights, shape (n, len(mood_names)), float32, 0 = absent;
 - ``attrs``: :data:`COLUMNS` as float32 columns, NaN = unknown;
 - ``explicit``: bool (False when unknown);
-- ``confidence``: float32, how much evidence each row's moods rest on (``flow.md`` v2, in
-  [0, 1]); None = 1.0 for every row (see :meth:`FeatureTable.confidences`).
+- ``sound``: the sound vectors (:mod:`sequencer.core.sound`), float32, shape (n, d); an
+  all-zero row is a track without a vector; d = 0 when no track of the library has one.
 
 Public: :data:`COLUMNS`, :class:`FeatureTable`, :func:`feature_table`.
 """
@@ -20,7 +20,7 @@ Public: :data:`COLUMNS`, :class:`FeatureTable`, :func:`feature_table`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -40,10 +40,17 @@ class FeatureTable:
     moods: npt.NDArray[np.float32]
     attrs: npt.NDArray[np.float32]
     explicit: npt.NDArray[np.bool_]
+    sound: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     confidence: npt.NDArray[np.float32] | None = None
+    """Each row's confidence in its moods, in [0, 1] (``flow.md`` v2); None = all 1."""
+
+    def __post_init__(self) -> None:
+        """An omitted ``sound`` is (n, 0): no vectors."""
+        if self.sound.shape[0] != self.ids.shape[0] and self.sound.size == 0:
+            object.__setattr__(self, "sound", np.zeros((self.ids.shape[0], 0), dtype=np.float32))
 
     def confidences(self) -> npt.NDArray[np.float32]:
-        """Each row's confidence (all 1.0 when the table carries none)."""
+        """The confidence column (ones where the table carries none)."""
         if self.confidence is None:
             return np.ones(len(self), dtype=np.float32)
         return self.confidence
@@ -68,7 +75,7 @@ def feature_table(tracks: Sequence[Track], mood_names: Sequence[str] | None = No
     moods = np.zeros((len(tracks), len(mood_names)), dtype=np.float32)
     attrs = np.full((len(tracks), len(COLUMNS)), np.nan, dtype=np.float32)
     explicit = np.zeros(len(tracks), dtype=bool)
-    confidence = np.array([t.confidence for t in tracks], dtype=np.float32)
+    confidence = np.array([min(1.0, max(0.0, t.confidence)) for t in tracks], dtype=np.float32)
     for row, track in enumerate(tracks):
         for mood, weight in track.moods.items():
             col = index.get(mood)
@@ -81,6 +88,17 @@ def feature_table(tracks: Sequence[Track], mood_names: Sequence[str] | None = No
         attrs[row, -1] = track.duration_s
         explicit[row] = bool(track.explicit)
     ids = np.array([t.id for t in tracks], dtype=np.str_)
+    width = max((len(t.sound) for t in tracks if t.sound), default=0)
+    sound = np.zeros((len(tracks), width), dtype=np.float32)
+    for row, track in enumerate(tracks):
+        if track.sound and len(track.sound) == width:
+            sound[row] = track.sound
     return FeatureTable(
-        ids=ids, mood_names=tuple(mood_names), moods=moods, attrs=attrs, explicit=explicit, confidence=confidence
+        ids=ids,
+        mood_names=tuple(mood_names),
+        moods=moods,
+        attrs=attrs,
+        explicit=explicit,
+        sound=sound,
+        confidence=confidence,
     )

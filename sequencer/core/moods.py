@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from sequencer.core.mood_similarity import MoodSimilarity
 from sequencer.errors import UnknownMoodError
 
 #: The five moods the project is built around.
@@ -104,6 +105,8 @@ class MoodVocabulary:
     """The known moods and how names resolve to them."""
 
     moods: Mapping[str, MoodDef]
+    similarity: MoodSimilarity = field(default_factory=MoodSimilarity)
+    """Which moods are neighbours (``flow.md`` v2's S; the moods file's ``[similarity]``)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -151,7 +154,7 @@ class MoodVocabulary:
         merged = dict(self.moods)
         for mood in extra:
             merged[mood.name] = mood
-        return MoodVocabulary(MappingProxyType(merged))
+        return MoodVocabulary(MappingProxyType(merged), self.similarity)
 
 
 def default_vocabulary() -> MoodVocabulary:

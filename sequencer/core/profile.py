@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sequencer.core.arcs import SHAPES, Arc, arc_points
+from sequencer.core.mood_similarity import MoodSimilarity
 from sequencer.core.moods import MoodVocabulary, default_vocabulary
 from sequencer.errors import Problem, ProfileError
 
@@ -32,16 +33,19 @@ Locate = Callable[[tuple[str, ...]], int | None]
 
 @dataclass(frozen=True)
 class TransitionWeights:
-    """Weights of the transition-cost terms (defaults: ``flow.md``)."""
+    """Weights of the transition-cost terms (defaults: ``flow.md`` v2) and the mood similarity
+    the mood term uses (from the moods file; the identity = version 1's plain cosine)."""
 
-    mood: float = 0.40
-    energy: float = 0.25
-    tempo: float = 0.20
-    key: float = 0.15
+    mood: float = 0.30
+    sound: float = 0.25
+    energy: float = 0.20
+    tempo: float = 0.15
+    key: float = 0.10
+    similarity: MoodSimilarity = field(default_factory=MoodSimilarity)
 
     def as_dict(self) -> dict[str, float]:
         """The weights by term name."""
-        return {"mood": self.mood, "energy": self.energy, "tempo": self.tempo, "key": self.key}
+        return {"mood": self.mood, "sound": self.sound, "energy": self.energy, "tempo": self.tempo, "key": self.key}
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,7 @@ SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
     },
     "transition": {
         "mood": Key("float", 0, 10, doc="weight of mood distance between neighbours"),
+        "sound": Key("float", 0, 10, doc="weight of the sound distance (genres, playlists, timbre)"),
         "energy": Key("float", 0, 10, doc="weight of the energy step"),
         "tempo": Key("float", 0, 10, doc="weight of the tempo ratio"),
         "key": Key("float", 0, 10, doc="weight of the key relation (Camelot)"),
@@ -481,7 +486,7 @@ def profile_from_mapping(
         moods=MappingProxyType(top.get("moods", {})),
         arc=arc,
         weights=ObjectiveWeights(**sections["weights"]),
-        transition=TransitionWeights(**transition),
+        transition=TransitionWeights(**transition, similarity=vocab.similarity),
         constraints=Constraints(**cons),
         variety=Variety(**sections["variety"]),
         like=top.get("like", ()),

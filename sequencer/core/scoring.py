@@ -9,8 +9,10 @@ with the weights of the profile's ``[weights]`` table, where (``flow.md``)
 - ``flow_cost`` is the mean transition cost (0 = seamless, 1 = jarring);
 - ``arc_error`` is the duration-weighted RMSE between each track's energy and the arc's target
   at the track's midpoint time (tracks without energy are left out; 0 without an arc);
-- ``mood_fit`` is the duration-weighted mean cosine between the profile's mood weights and each
-  track's moods, in [−1, 1] (a track without moods counts as 0).
+- ``mood_fit`` is the duration-weighted mean of each track's fit: the cosine between the
+  profile's mood weights and the track's moods, in [−1, 1], times the track's confidence in
+  [0, 1] (``flow.md`` v2: a mood estimated from almost nothing is not as good a fit; a track
+  without moods counts as 0).
 
 Explanations and plots read the same :class:`Score`, so they cannot drift from what the walk
 optimised.
@@ -63,10 +65,10 @@ class Score:
 
 
 def mood_fit(profile_moods: Mapping[str, float], track: Track) -> float:
-    """Cosine between the profile's mood weights and the track's moods (0 if either is empty),
-    times the track's confidence (``flow.md`` v2: a mood resting on little evidence fits less)."""
+    """Cosine between the profile's mood weights and the track's moods, times the track's
+    confidence (0 if either is empty)."""
     value = cosine(profile_moods, track.moods)
-    return 0.0 if value is None else value * track.confidence
+    return 0.0 if value is None else value * min(1.0, max(0.0, track.confidence))
 
 
 def midpoints(tracks: Sequence[Track]) -> list[float]:

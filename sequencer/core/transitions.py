@@ -1,4 +1,4 @@
-"""Transition cost between two tracks: the reference objective of ``shared/design/flow.md``.
+"""Transition cost between two tracks: the reference objective of ``shared/design/flow.md`` v2.
 
 Every term is in [0, 1] (0 = seamless).  When an attribute is unknown on either side its term
 is dropped and the remaining weights are renormalised; when no term is known the cost is 0.5,
@@ -7,29 +7,31 @@ so a missing value never looks better than a known one.
 ========  ==========================================================================  ======
 term      definition                                                                  weight
 ========  ==========================================================================  ======
-mood      1 − cosine(mood vectors)                                                    0.40
-energy    |energy_b − energy_a|                                                       0.25
-tempo     min over r ∈ {1, 2, ½} of |log2(r·bpm_b/bpm_a)| / log2(1.25), capped at 1   0.20
-key       Camelot: same 0; ±1 or relative major/minor 0.25; ±2 same letter 0.6; else 1  0.15
+mood      1 − soft-cosine(m_a, m_b) with the mood similarity S (identity = cosine)    0.30
+sound     1 − max(0, cosine(sound vectors))                                           0.25
+energy    |energy_b − energy_a|                                                       0.20
+tempo     min over r ∈ {1, 2, ½} of |log2(r·bpm_b/bpm_a)| / log2(1.25), capped at 1   0.15
+key       Camelot: same 0; ±1 or relative major/minor 0.25; ±2 same letter 0.6; else 1  0.10
 ========  ==========================================================================  ======
 
 Public: :data:`TERMS`, :class:`TransitionCost`, :func:`camelot`, :func:`term_mood`,
-:func:`term_energy`, :func:`term_tempo`, :func:`term_key`, :func:`transition_cost`,
-:func:`transition_terms`.
+:func:`term_sound`, :func:`term_energy`, :func:`term_tempo`, :func:`term_key`,
+:func:`transition_cost`, :func:`transition_terms`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sequencer.core.mood_similarity import MoodSimilarity
 from sequencer.core.moods import cosine
 from sequencer.core.profile import TransitionWeights
 from sequencer.core.track import Track
 
 #: Term names in the order they are reported.
-TERMS: tuple[str, ...] = ("mood", "energy", "tempo", "key")
+TERMS: tuple[str, ...] = ("mood", "sound", "energy", "tempo", "key")
 
 #: Cost when nothing is known about either track.
 UNKNOWN_COST = 0.5
@@ -71,10 +73,22 @@ def camelot(key: int, mode: int) -> tuple[int, str]:
     return _CAMELOT_MINOR[key % 12], "A"
 
 
-def term_mood(a: Mapping[str, float], b: Mapping[str, float]) -> float | None:
-    """1 − cosine of the mood vectors, or None when either has no moods."""
-    similarity = cosine(a, b)
-    return None if similarity is None else min(1.0, max(0.0, 1.0 - similarity))
+def term_mood(a: Mapping[str, float], b: Mapping[str, float], similarity: MoodSimilarity | None = None) -> float | None:
+    """1 − soft-cosine of the mood vectors under ``similarity`` (plain cosine without it), or
+    None when either has no moods."""
+    value = cosine(a, b) if similarity is None or not similarity.pairs else similarity.soft_cosine(a, b)
+    return None if value is None else min(1.0, max(0.0, 1.0 - value))
+
+
+def term_sound(a: Sequence[float] | None, b: Sequence[float] | None) -> float | None:
+    """1 − max(0, cosine of the sound vectors), or None when either is unknown (or all zero)."""
+    if a is None or b is None or len(a) != len(b) or not a:
+        return None
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+    if norm <= 0.0:
+        return None
+    return min(1.0, 1.0 - max(0.0, dot / norm))
 
 
 def term_energy(a: float | None, b: float | None) -> float | None:
@@ -103,10 +117,11 @@ def term_key(key_a: int | None, mode_a: int | None, key_b: int | None, mode_b: i
     return 0.25 if step == 0 else 1.0
 
 
-def transition_terms(a: Track, b: Track) -> dict[str, float | None]:
+def transition_terms(a: Track, b: Track, similarity: MoodSimilarity | None = None) -> dict[str, float | None]:
     """The raw value of each term for ``a → b`` (None where unknown)."""
     return {
-        "mood": term_mood(a.moods, b.moods),
+        "mood": term_mood(a.moods, b.moods, similarity),
+        "sound": term_sound(a.sound, b.sound),
         "energy": term_energy(a.energy, b.energy),
         "tempo": term_tempo(a.tempo, b.tempo),
         "key": term_key(a.key, a.mode, b.key, b.mode),
@@ -132,9 +147,10 @@ def transition_cost(a: Track, b: Track, weights: TransitionWeights | None = None
     >>> from sequencer.core.track import Track
     >>> x = Track("x", "X", ("A",), 200, energy=0.5, tempo=100, key=0, mode=1)
     >>> y = Track("y", "Y", ("B",), 200, energy=0.7, tempo=200, key=7, mode=1)
-    >>> round(transition_cost(x, y).total, 4)  # (0.25·0.2 + 0.2·0 + 0.15·0.25) / 0.6
-    0.1458
+    >>> round(transition_cost(x, y).total, 4)  # (0.2·0.2 + 0.15·0 + 0.1·0.25) / 0.45
+    0.1444
     """
-    w = (weights or TransitionWeights()).as_dict()
-    terms = transition_terms(a, b)
+    chosen = weights or TransitionWeights()
+    w = chosen.as_dict()
+    terms = transition_terms(a, b, chosen.similarity)
     return TransitionCost(terms=terms, weights=w, total=combine(terms, w))

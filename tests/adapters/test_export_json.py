@@ -149,8 +149,8 @@ def test_single_problem_is_one_line_with_source(tmp_path: Path) -> None:
         ('{"tracks": []}', "tracks: missing or empty"),
         ('{"tracks": {"a": 1}}', "tracks: dict is not a list"),
         (
-            '{"schema": "moodseq.sequence/2", "tracks": []}',
-            "schema: 'moodseq.sequence/2' is not a version this moodseq reads",
+            '{"schema": "moodseq.sequence/3", "tracks": []}',
+            "schema: 'moodseq.sequence/3' is not a version this moodseq reads",
         ),
         ('{"schema": "something/1", "tracks": []}', "schema: 'something/1' is not a moodseq sequence file"),
         (

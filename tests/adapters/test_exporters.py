@@ -235,7 +235,7 @@ def test_csv_round_trips_through_dictreader() -> None:
 def test_json_render_is_the_documented_document() -> None:
     """The JSON carries the schema tag, generator, summary, profile and per-track fields."""
     doc = json.loads(exporters.render(sample_sequence(), "json"))
-    assert doc["schema"] == "moodseq.sequence/1"
+    assert doc["schema"] == "moodseq.sequence/2"
     assert doc["generator"] == f"moodseq {__version__}"
     assert (doc["name"], doc["mode"], doc["seed"], doc["warnings"]) == ("night-drive", "build", 7, ["library is small"])
     assert set(doc["summary"]) >= {"minutes", "tracks", "flow_cost", "arc_error", "mood_fit", "total", "items"}
@@ -250,7 +250,9 @@ def test_json_render_is_the_documented_document() -> None:
         "valence": 0.35,
     }
     assert second["transition"]["from"] == "local:nightcall"
-    assert set(second["transition"]["terms"]) == {"mood", "energy", "tempo", "key"}
+    assert set(second["transition"]["terms"]) == {"mood", "sound", "energy", "tempo", "key"}
+    assert doc["cost"]["version"] == 2 and doc["cost"]["weights"]["sound"] == 0.25
+    assert first["confidence"] == 1.0 and first["sound"] is None
     assert "fixed start (constraints.start)" in first["reasons"]
 
 

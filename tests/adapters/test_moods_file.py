@@ -207,3 +207,34 @@ def test_any_parsed_file_either_validates_or_raises_moods_file_error(
             assert rule.weight > 0 and rule.soft >= 0 and 0 <= rule.floor <= 1
             assert rule.low is not None or rule.high is not None
     assert 0 <= config.settings.tag_share <= 1
+
+
+def test_builtin_similarity_makes_the_contexts_shapes_cheap_and_is_commented() -> None:
+    """The Crow's storm → brooding calm and a night drive's pads are neighbours; focus next to a
+    storm is not; every [similarity] line has a comment right above it."""
+    similarity = builtin_moods().vocabulary.similarity
+    assert similarity.value("angsty", "brooding") == similarity.value("brooding", "angsty") >= 0.4
+    assert similarity.value("night-driving", "atmospheric") >= 0.5
+    assert similarity.value("angsty", "study") == 0.0
+    lines = builtin_moods_path().read_text(encoding="utf-8").splitlines()
+    start = lines.index("[similarity]")
+    entries = [i for i in range(start + 1, len(lines)) if "=" in lines[i] and not lines[i].startswith("#")]
+    assert entries, "no [similarity] entries"
+    assert all(lines[i - 1].startswith("#") for i in entries)
+
+
+def test_user_similarity_replaces_pairs_symmetrically_and_reports_bad_entries(tmp_path: Path) -> None:
+    """An entry replaces that pair both ways (0 removes it); unknown moods and values outside
+    [0, 1] are reported with their lines."""
+    good = _write(tmp_path, "[similarity]\nangsty = { brooding = 0.9 }\nnight = { brooding = 0 }\n")
+    similarity = load_moods(good).vocabulary.similarity
+    assert similarity.value("brooding", "angsty") == 0.9
+    assert similarity.value("brooding", "night-driving") == 0.0
+    builtin = builtin_moods().vocabulary.similarity
+    assert similarity.value("atmospheric", "study") == builtin.value("atmospheric", "study")
+    bad = _write(tmp_path, "[similarity]\nbrooding = { angsy = 0.5 }\nstudy = { angsty = 1.5 }\n")
+    with pytest.raises(MoodsFileError) as caught:
+        load_moods(bad)
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert f"{bad}:2" in text and "did you mean 'angsty'" in text
+    assert f"{bad}:3" in text and "[0, 1]" in text

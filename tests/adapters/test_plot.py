@@ -216,3 +216,23 @@ def test_plot_path_can_be_checked_before_the_build(tmp_path: Path) -> None:
         check_plot_path(tmp_path / "x.txt")
     for name in ("x.png", "x.svg", "x.pdf", "x.PNG"):
         check_plot_path(tmp_path / name)
+
+
+def test_sound_map_panel_places_the_playlist_in_its_library(sequence: Sequence, tmp_path: Path) -> None:
+    """With a sound map, a fourth panel shows the library sample and the playlist's tracks
+    joined in order, numbered as in the energy panel (a track without a vector is left out)."""
+    from sequencer.adapters.sound_space import SoundMap
+
+    sound_map = SoundMap(
+        background=np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]]),
+        playlist=[(0.5, 0.5), (1.5, 0.2), None, (0.1, 0.9)],
+    )
+    figure = figure_for(sequence, sound_map)
+    assert figure.axes[0].get_title() == figure_for(sequence).axes[0].get_title()
+    map_ax = figure.axes[-1]
+    assert _xy(map_ax.get_lines()[0]) == ([0.5, 1.5, 0.1], [0.5, 0.2, 0.9])
+    assert [t.get_text() for t in map_ax.texts] == ["1", "2", "4"]
+    assert "3 tracks" in map_ax.get_title() and "1 without a sound vector" in map_ax.get_title()
+    path = tmp_path / "night.png"
+    plot_sequence(sequence, path, sound_map=sound_map)
+    assert _png_size(path)[0] > 1650

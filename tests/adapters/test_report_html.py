@@ -164,7 +164,7 @@ def test_transitions_table_matches_explain(sequence: Sequence, report: str) -> N
     """One row per join with the explanation's cost, verdict and each term's value → share."""
     rows = _parse(report).rows["transitions"]
     expl = explain(sequence)
-    assert rows[0][-4:] == ["mood", "energy", "tempo", "key"]
+    assert rows[0][-5:] == ["mood", "sound", "energy", "tempo", "key"]
     assert len(rows) - 1 == len(expl.transitions) == 2
     for row, item in zip(rows[1:], expl.transitions, strict=True):
         assert row[0] == f"{item.position - 1}→{item.position}"
@@ -214,3 +214,16 @@ def test_write_is_atomic(sequence: Sequence, report: str, tmp_path: Path) -> Non
     assert [p.name for p in tmp_path.iterdir()] == ["night.html"]
     with pytest.raises(OutputFileError, match="does not exist"):
         write_report(sequence, tmp_path / "missing" / "r.html")
+
+
+def test_report_with_a_sound_map_draws_and_explains_it(sequence: Sequence, report: str) -> None:
+    """Given the library's sound map, the figure gains the map and the caption says how to read it."""
+    import numpy as np
+
+    from sequencer.adapters.sound_space import SoundMap
+
+    sound_map = SoundMap(background=np.array([[0.0, 0.0], [1.0, 2.0]]), playlist=[(0.2, 0.1), None, (0.9, 1.5)])
+    page = render_report(sequence, sound_map)
+    assert "inside its library" in page and "inside its library" not in report
+    assert page.count("<svg") == report.count("<svg")
+    assert len(page) > len(report)

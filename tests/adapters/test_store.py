@@ -47,6 +47,7 @@ def test_open_creates_folders_and_schema(tmp_path: Path) -> None:
     names = [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
     assert names == [m.name for m in migrations.MIGRATIONS]
     assert names[:2] == ["0001_initial", "0002_lookup_indexes"]
+    assert "0003_sound_evidence" in names
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

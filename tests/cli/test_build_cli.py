@@ -58,7 +58,7 @@ def test_build_json_with_explain_carries_reasons(tmp_path: Path) -> None:
     code, out, err = run("--plain", "build", "study", "--seed", "1", "--format", "json", "-o", str(target), "--explain")
     assert code == 0, err
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert data["schema"] == "moodseq.sequence/1"
+    assert data["schema"] == "moodseq.sequence/2"
     assert data["profile"]["name"] == "study"
     assert [t["position"] for t in data["tracks"]] == list(range(1, len(data["tracks"]) + 1))
     assert all(t["reasons"] and t["target_energy"] is not None for t in data["tracks"])
@@ -183,7 +183,7 @@ def test_dash_output_means_standard_output(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     code, out, err = run("demo", "--format", "json", "-o", "-")
     assert code == 0, err
-    assert json.loads(out)["schema"] == "moodseq.sequence/1"
+    assert json.loads(out)["schema"] == "moodseq.sequence/2"
     assert not (tmp_path / "-").exists()
     code, out, err = run("demo", "-o", "-")
     assert code == 2 and out == ""

@@ -30,7 +30,7 @@ def _track(tid: str, artist: str, **kw: object) -> Track:
 
 
 def test_genre_names_compare_ignoring_case_spaces_and_hyphens() -> None:
-    """"Synth-Pop", "synth pop" and "SYNTH_POP" are one genre."""
+    """ "Synth-Pop", "synth pop" and "SYNTH_POP" are one genre."""
     assert genre_key("Synth-Pop") == genre_key("synth pop") == genre_key(" SYNTH_POP ") == "synth pop"
 
 

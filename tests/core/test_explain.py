@@ -263,3 +263,13 @@ def test_fit_reason_fits_profiles_that_only_avoid_or_want_nothing() -> None:
     assert "asks for" not in second.reasons[0]
     no_moods = explain(make_sequence([HERO], Profile(name="any"))).tracks[0]
     assert no_moods.reasons[0] == "mood fit 0.00: the profile asks for no moods"
+
+
+def test_sound_is_named_in_verdicts_with_the_genres_it_changes() -> None:
+    """A hop between unrelated sounds says so with both genres; a shared sound is 'same sound'."""
+    synth = Track("s", "S", ("A",), 200, genres=("synthwave",), sound=(1.0, 0.0, 0.0))
+    twin = Track("t", "T", ("B",), 200, genres=("synthwave",), sound=(0.99, 0.05, 0.0))
+    salsa = Track("u", "U", ("C",), 200, genres=("salsa",), sound=(0.0, 1.0, 0.0))
+    expl = explain(make_sequence([synth, twin, salsa], Profile(name="p")))
+    assert expl.transitions[0].verdict == "smooth: same sound"
+    assert expl.transitions[1].verdict == "rough: sound change 0.95 (synthwave → salsa)"

@@ -42,7 +42,7 @@ def _infer(rows: list[tuple[Mapping[str, float], Mapping[str, float] | None, str
 
 
 def test_grunge_and_rage_are_angsty_though_spotify_rates_them_happy() -> None:
-    """"Smells Like Teen Spirit" and "Killing in the Name" (valence 0.72 / 0.66, filed under
+    """ "Smells Like Teen Spirit" and "Killing in the Name" (valence 0.72 / 0.66, filed under
     permanent wave / hard rock) are angsty; Selena Gomez and David Guetta at the same loudness,
     filed under pop and EDM, are not."""
     w = _infer(
@@ -63,7 +63,9 @@ def test_an_untagged_track_hears_its_artists_genres() -> None:
     filed under rock: it is angsty, with the confidence of artist tags."""
     dead_souls = {"energy": 0.81, "valence": 0.73, "acousticness": 0.0, "speechiness": 0.05}
     dead_souls |= {"instrumentalness": 0.8, "danceability": 0.51, "tempo": 99.0, "mode": 0.0}
-    w = _infer([(TEEN_SPIRIT, {"permanent wave": 1.0, "rock": 1.0}, "nine inch nails"), (dead_souls, None, "nine inch nails")])
+    w = _infer(
+        [(TEEN_SPIRIT, {"permanent wave": 1.0, "rock": 1.0}, "nine inch nails"), (dead_souls, None, "nine inch nails")]
+    )
     assert w["angsty"][1] >= 0.4
     assert w["confidence"][1] == CONFIDENCE["artist tags"]
 

@@ -46,10 +46,10 @@ def test_profile_round_trips_through_mapping(data: dict[str, object]) -> None:
 
 
 def test_defaults_follow_flow_md() -> None:
-    """An empty profile gets flow.md's transition weights, artist gap 3 and ±max(3 %, 2 min)."""
+    """An empty profile gets flow.md v2's transition weights, artist gap 3 and ±max(3 %, 2 min)."""
     profile = profile_from_mapping({})
     assert isinstance(profile, Profile)
-    assert profile.transition.as_dict() == {"mood": 0.40, "energy": 0.25, "tempo": 0.20, "key": 0.15}
+    assert profile.transition.as_dict() == {"mood": 0.30, "sound": 0.25, "energy": 0.20, "tempo": 0.15, "key": 0.10}
     assert profile.constraints.artist_gap == 3
     assert profile.tolerance_s == 120.0
     assert profile_from_mapping({"minutes": 200}).tolerance_s == 0.03 * 200 * 60

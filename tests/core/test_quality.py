@@ -21,8 +21,9 @@ from hypothesis.extra.numpy import arrays
 
 from sequencer.core.build import build_playlist, reorder_tracks
 from sequencer.core.costs import cost_matrix
+from sequencer.core.mood_similarity import MoodSimilarity
 from sequencer.core.optimise import held_karp_path, nearest_neighbour_path, path_cost, solve_path, two_opt_path
-from sequencer.core.profile import Profile
+from sequencer.core.profile import Profile, TransitionWeights
 from sequencer.core.track import Track
 from sequencer.core.transitions import transition_cost
 from tests.strategies import libraries, synthetic_library
@@ -60,12 +61,17 @@ def ratio_to_random(tracks: list[Track], samples: int = 200) -> float:
 @settings(max_examples=25, deadline=None)
 @given(library=libraries(min_size=2, max_size=12))
 def test_cost_matrix_equals_the_reference_transition_cost(library: list[Track]) -> None:
-    """Every entry of the vectorised matrix is transition_cost(a, b).total (flow.md)."""
-    matrix = cost_matrix(library)
-    for i, a in enumerate(library):
-        for j, b in enumerate(library):
-            if i != j:
-                assert matrix[i, j] == pytest.approx(transition_cost(a, b).total, abs=1e-9)
+    """Every entry of the vectorised matrix is transition_cost(a, b).total (flow.md v2), with the
+    identity and with a real mood similarity."""
+    similar = TransitionWeights(
+        similarity=MoodSimilarity.from_pairs([("angsty", "brooding", 0.5), ("atmospheric", "night-driving", 0.6)])
+    )
+    for weights in (TransitionWeights(), similar):
+        matrix = cost_matrix(library, weights)
+        for i, a in enumerate(library):
+            for j, b in enumerate(library):
+                if i != j:
+                    assert matrix[i, j] == pytest.approx(transition_cost(a, b, weights).total, abs=1e-9)
 
 
 @settings(max_examples=30, deadline=None)

@@ -8,12 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sequencer.core.mood_similarity import MoodSimilarity
 from sequencer.core.profile import TransitionWeights
 from sequencer.core.track import Track
 from sequencer.core.transitions import (
     UNKNOWN_COST,
     camelot,
     term_key,
+    term_mood,
+    term_sound,
     term_tempo,
     transition_cost,
 )
@@ -72,12 +75,37 @@ def test_nothing_known_costs_one_half() -> None:
 
 
 def test_full_example() -> None:
-    """All four terms combine with the default weights 0.40/0.25/0.20/0.15."""
-    a = track(moods={"brooding": 1.0}, energy=0.5, tempo=100, key=0, mode=1)
-    b = track(moods={"brooding": 1.0, "study": 1.0}, energy=0.7, tempo=100, key=7, mode=1)
+    """All five terms combine with flow.md v2's default weights 0.30/0.25/0.20/0.15/0.10."""
+    a = track(moods={"brooding": 1.0}, sound=(1.0, 0.0), energy=0.5, tempo=100, key=0, mode=1)
+    b = track(moods={"brooding": 1.0, "study": 1.0}, sound=(1.0, 1.0), energy=0.7, tempo=100, key=7, mode=1)
     mood = 1 - 1 / math.sqrt(2)
-    expected = 0.40 * mood + 0.25 * 0.2 + 0.20 * 0 + 0.15 * 0.25
+    sound = 1 - 1 / math.sqrt(2)
+    expected = 0.30 * mood + 0.25 * sound + 0.20 * 0.2 + 0.15 * 0 + 0.10 * 0.25
     assert transition_cost(a, b).total == pytest.approx(expected)
+
+
+def test_sound_term_is_one_minus_positive_cosine_and_unknown_without_vectors() -> None:
+    """Opposite sounds cost the full 1 (not 2); a missing or all-zero vector drops the term."""
+    assert term_sound((1.0, 0.0), (-1.0, 0.0)) == 1.0
+    assert term_sound((1.0, 0.0), (0.0, 1.0)) == pytest.approx(1.0)
+    assert term_sound((0.3, 0.4), (0.6, 0.8)) == pytest.approx(0.0)
+    assert term_sound(None, (1.0,)) is None
+    assert term_sound((0.0, 0.0), (1.0, 0.0)) is None
+    only_sound = transition_cost(track(sound=(1.0, 0.0)), track(sound=(1.0, 1.0)))
+    assert only_sound.total == pytest.approx(1 - 1 / math.sqrt(2))
+
+
+def test_mood_similarity_makes_neighbouring_moods_near() -> None:
+    """With S[angsty, brooding] = 0.5 a storm next to brooding calm costs half the mood jump;
+    the identity is version 1's cosine (the largest jump)."""
+    storm, calm = {"angsty": 1.0}, {"brooding": 1.0}
+    similar = MoodSimilarity.from_pairs([("angsty", "brooding", 0.5)])
+    assert term_mood(storm, calm) == 1.0
+    assert term_mood(storm, calm, similar) == pytest.approx(0.5)
+    assert term_mood(storm, storm, similar) == pytest.approx(0.0)
+    mixed = {"angsty": 0.6, "brooding": 0.8}
+    expected = 1 - (0.6 + 0.5 * 0.8) / math.sqrt(0.36 + 0.64 + 2 * 0.5 * 0.48)
+    assert term_mood(storm, mixed, similar) == pytest.approx(expected)
 
 
 attr = st.one_of(st.none(), st.floats(0, 1))
@@ -91,7 +119,7 @@ tracks = st.builds(
 )
 
 
-@given(tracks, tracks, st.builds(TransitionWeights, *(st.floats(0.01, 1) for _ in range(4))))
+@given(tracks, tracks, st.builds(TransitionWeights, *(st.floats(0.01, 1) for _ in range(5))))
 def test_cost_is_bounded_and_symmetric(a: Track, b: Track, w: TransitionWeights) -> None:
     """Every cost lies in [0, 1], and the reference cost is symmetric."""
     ab = transition_cost(a, b, w).total

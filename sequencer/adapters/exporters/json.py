@@ -14,6 +14,7 @@ Public: :data:`SCHEMA`, :func:`render`, :func:`sequence_to_dict`, :class:`Loaded
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import math
@@ -24,14 +25,18 @@ from typing import Any, TypeGuard
 
 from sequencer.adapters.exporters.common import generator, ms, playlist_name, rounded
 from sequencer.core.explain import Explanation, TransitionExplanation, explain
+from sequencer.core.mood_similarity import MoodSimilarity
 from sequencer.core.moods import MoodDef, MoodVocabulary, default_vocabulary, normalise_name
-from sequencer.core.profile import Profile, profile_from_mapping, profile_to_mapping
+from sequencer.core.profile import Profile, TransitionWeights, profile_from_mapping, profile_to_mapping
 from sequencer.core.sequence import Sequence, Step, make_sequence
 from sequencer.core.track import ATTRIBUTES, Track
 from sequencer.errors import InputFileError, Problem
 
-#: The schema name and version this module writes (and the only version it reads).
-SCHEMA = "moodseq.sequence/1"
+#: The schema name and version this module writes.  Version 2 adds the ``cost`` object and each
+#: track's ``sound`` and ``confidence`` (``flow.md`` v2); version 1 files are still read.
+SCHEMA = "moodseq.sequence/2"
+#: Every schema this module reads.
+READABLE_SCHEMAS = ("moodseq.sequence/1", SCHEMA)
 _SCHEMA_FAMILY = "moodseq.sequence/"
 
 #: Attributes stored as whole numbers.
@@ -96,6 +101,8 @@ def _track(step: Step, position: int, expl: Explanation, transition: TransitionE
         "explicit": track.explicit,
         "genres": list(track.genres),
         "moods": {mood: float(track.moods[mood]) for mood in sorted(track.moods)},
+        "sound": None if track.sound is None else [float(x) for x in track.sound],
+        "confidence": float(track.confidence),
         "attributes": _attributes(track),
         "energy_estimated": track.energy_estimated,
         "target_energy": rounded(step.target_energy),
@@ -131,6 +138,18 @@ def _summary(sequence: Sequence, expl: Explanation) -> dict[str, Any]:
     }
 
 
+def _cost(sequence: Sequence) -> dict[str, Any]:
+    """The cost model every figure was computed with (``flow.md`` v2): the transition weights and
+    the mood similarity over every mood of the profile and the tracks."""
+    transition = sequence.profile.transition
+    moods = {*sequence.profile.moods, *(m for step in sequence.steps for m in step.track.moods)}
+    return {
+        "version": 2,
+        "weights": {k: float(v) for k, v in sorted(transition.as_dict().items())},
+        "mood_similarity": transition.similarity.as_nested(moods),
+    }
+
+
 def sequence_to_dict(sequence: Sequence, *, name: str | None = None) -> dict[str, Any]:
     """The JSON document for ``sequence`` as plain Python data (see ``docs/sequence-json.md``)."""
     expl = explain(sequence)
@@ -143,6 +162,7 @@ def sequence_to_dict(sequence: Sequence, *, name: str | None = None) -> dict[str
         "seed": sequence.seed,
         "warnings": list(sequence.warnings),
         "summary": _summary(sequence, expl),
+        "cost": _cost(sequence),
         "profile": profile_to_mapping(sequence.profile),
         "tracks": [
             _track(step, position, expl, arrivals.get(position))
@@ -169,6 +189,8 @@ class LoadedSequence:
     seed: int | None
     data: dict[str, Any]
     """The whole document as parsed (for ``mode``, ``summary``…)."""
+    transition: TransitionWeights | None = None
+    """The file's cost model (``cost``), when it has one; the profile already carries it."""
 
 
 class SequenceFileError(InputFileError):
@@ -311,6 +333,26 @@ def _attributes_of(c: _Checker, value: Any, field: str) -> dict[str, Any]:
     return out
 
 
+def _sound(c: _Checker, value: Any, field: str) -> tuple[float, ...] | None:
+    """The sound vector: a list of numbers, or null."""
+    if value is None:
+        return None
+    if isinstance(value, list) and value and all(_is_number(x) for x in value):
+        return tuple(float(x) for x in value)
+    c.add(f"{field}.sound", f"{str(value)[:60]} must be a list of numbers or null", 'e.g. "sound": [0.12, -0.4]')
+    return None
+
+
+def _confidence(c: _Checker, value: Any, field: str) -> float:
+    """The confidence in the track's moods, in [0, 1] (absent = 1, as in version 1 files)."""
+    if value is None:
+        return 1.0
+    if _is_number(value) and 0 <= value <= 1:
+        return float(value)
+    c.add(f"{field}.confidence", f"{value!r} must be a number in [0, 1]", "use a confidence between 0 and 1")
+    return 1.0
+
+
 def _optional_bool(c: _Checker, entry: dict[str, Any], key: str, field: str) -> bool | None:
     """``entry[key]`` as true, false or None."""
     value = entry.get(key)
@@ -355,6 +397,8 @@ def _parse_track(c: _Checker, entry: Any, index: int) -> Track | None:
     estimated = _optional_bool(c, entry, "energy_estimated", field)
     isrc = _optional_str(c, entry, "isrc", field)
     path = _optional_str(c, entry, "path", field)
+    sound = _sound(c, entry.get("sound"), field)
+    confidence = _confidence(c, entry.get("confidence"), field)
     if len(c.problems) > before:
         return None
     return Track(
@@ -370,19 +414,45 @@ def _parse_track(c: _Checker, entry: Any, index: int) -> Track | None:
         genres=tuple(genres),
         path=path,
         energy_estimated=bool(estimated) and attributes.get("energy") is not None,
+        sound=sound,
+        confidence=confidence,
         **attributes,
     )
+
+
+def _cost_model(c: _Checker, value: Any) -> TransitionWeights | None:
+    """The ``cost`` object (``flow.md`` v2) as transition weights with their mood similarity."""
+    if value is None:
+        return None
+    example = '{"version": 2, "weights": {"mood": 0.3, …}, "mood_similarity": {"angsty": {"brooding": 0.5}}}'
+    if not isinstance(value, dict) or value.get("version") != 2:
+        c.add("cost", "must be an object with version 2", f"e.g. {example}, or remove it")
+        return None
+    weights = value.get("weights")
+    known = TransitionWeights().as_dict()
+    if not isinstance(weights, dict) or not all(k in known and _is_number(v) and v >= 0 for k, v in weights.items()):
+        c.add("cost.weights", "must map " + ", ".join(known) + " to numbers ≥ 0", f"e.g. {example}")
+        return None
+    nested = value.get("mood_similarity") or {}
+    rows_ok = isinstance(nested, dict) and all(
+        isinstance(row, dict) and all(_is_number(v) and 0 <= v <= 1 for v in row.values()) for row in nested.values()
+    )
+    if not rows_ok:
+        c.add("cost.mood_similarity", "must map mood → {mood: number in [0, 1]}", f"e.g. {example}")
+        return None
+    similarity = MoodSimilarity.from_nested({normalise_name(a): row for a, row in nested.items()})
+    return TransitionWeights(**{**known, **weights}, similarity=similarity)
 
 
 def _check_schema(c: _Checker, data: dict[str, Any]) -> bool:
     """Whether the document's schema is one this version reads (absent = a hand-written v1)."""
     schema = data.get("schema", SCHEMA)
-    if schema == SCHEMA:
+    if schema in READABLE_SCHEMAS:
         return True
     if isinstance(schema, str) and schema.startswith(_SCHEMA_FAMILY):
         c.add(
             "schema",
-            f"{schema!r} is not a version this moodseq reads (it reads {SCHEMA!r})",
+            f"{schema!r} is not a version this moodseq reads (it reads {' and '.join(map(repr, READABLE_SCHEMAS))})",
             "upgrade moodseq, or export the sequence again with this version",
         )
     else:
@@ -458,14 +528,19 @@ def parse_sequence_data(
     if c.problems:
         raise SequenceFileError(source, c.problems)
     profile = _profile(c, data.get("profile"), source, default_name, vocabulary)
+    transition = _cost_model(c, data.get("cost"))
     if c.problems:
         raise SequenceFileError(source, c.problems)
+    if transition is not None and profile is not None:
+        # why: the file's figures were computed with this cost model, not the reader's moods file
+        profile = dataclasses.replace(profile, transition=transition)
     return LoadedSequence(
         tracks=tracks,
         profile=profile,
         name=name or (profile.name if profile else default_name),
         seed=seed,
         data=data,
+        transition=transition,
     )
 
 
@@ -515,7 +590,7 @@ def load_sequence(path: Path, *, vocabulary: MoodVocabulary | None = None) -> tu
     ``name``): no moods, no arc, default weights.
     """
     loaded = load_sequence_json(path, vocabulary=vocabulary)
-    profile = loaded.profile or Profile(name=loaded.name)
+    profile = loaded.profile or Profile(name=loaded.name, transition=loaded.transition or TransitionWeights())
     mode = loaded.data.get("mode")
     warnings = loaded.data.get("warnings")
     sequence = make_sequence(

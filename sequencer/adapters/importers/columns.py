@@ -7,7 +7,8 @@ columns.  A ``--map field=Column`` option overrides detection for that field.
 
 Fields: ``title``, ``artist`` (required), ``album``, ``duration_ms``, ``duration`` (seconds,
 ``m:ss``, or milliseconds when the values are large), ``id`` (Spotify id, URI or
-link), ``isrc``, ``explicit``, ``genre``, ``tags`` (mood words and other tags), ``energy_level``
+link), ``isrc``, ``explicit``, ``genre``, ``tags`` (mood words and other tags), ``playlist`` (the
+name of the playlist the row comes from), ``year`` (a year or a release date), ``energy_level``
 (Mixed In Key's 1–10), ``artist_uris`` (Exportify's, to split artist names safely), and the
 audio attributes of :data:`sequencer.core.track.ATTRIBUTES`.
 
@@ -54,6 +55,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "playlist subgenre",
     ),
     "tags": ("tags", "tag", "moods", "mood", "labels"),
+    "playlist": ("playlist name", "playlist", "playlist title"),
+    "year": (
+        "year",
+        "release year",
+        "track album release date",
+        "album release date",
+        "release date",
+        "original release date",
+    ),
     "energy_level": ("energy level", "mik energy", "energylevel"),
     "artist_uris": ("artist uri(s)", "artist uris", "artist ids"),
     **{name: (name,) for name in ATTRIBUTES},

@@ -10,12 +10,16 @@ the number of parts equals the number of URIs/ids; without them every comma sepa
 artists (a known limit for names containing commas).
 
 Public: :data:`CLASSIC_COLUMNS`, :data:`CURRENT_COLUMNS`, :data:`APP_COLUMNS`, :data:`FEATURE_COLUMNS`,
-:func:`is_exportify`.
+:func:`is_exportify`, :func:`playlist_name`.
+
+Exportify writes one file per playlist, named after it (``night_drive.csv``): the file's name
+is the playlist its tracks are recorded in (evidence of which tracks belong together).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from sequencer.adapters.importers.columns import header_key
 
@@ -96,3 +100,12 @@ def is_exportify(headers: Sequence[str]) -> bool:
     """Whether a header row is an Exportify export's (any generation)."""
     keys = {header_key(h) for h in headers}
     return any(keys >= signature for signature in _SIGNATURES)
+
+
+def playlist_name(path: Path) -> str:
+    """The playlist an Exportify file holds, from its name: ``Night_Drive.csv.gz`` → "Night Drive"."""
+    name = path.name
+    for suffix in (".gz", ".csv", ".tsv", ".txt"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return " ".join(name.replace("_", " ").split()) or path.name

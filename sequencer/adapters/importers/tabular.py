@@ -306,6 +306,10 @@ def _read_delimited(
     kind = "Exportify CSV" if exportify.is_exportify(headers) else "CSV"
     name = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}[delimiter]
     read.report.notes.append(f"{path.name}: {kind}, {name}-separated")
+    if kind == "Exportify CSV" and not (overrides and "playlist" in overrides):
+        playlist = exportify.playlist_name(path)
+        ctx_args = {**ctx_args, "playlists": (playlist,)}
+        read.report.notes.append(f"{path.name}: tracks recorded as members of playlist {playlist!r}")
     read.report.notes.extend(f"{path.name}: {note}" for note in repeated_columns(headers))
     # A spreadsheet that separates with ';' or tabs may write decimals with a comma ("0,62").
     _records(rows[1:], headers, read, ctx_args, overrides, str(path), decimal_comma=delimiter != ",")

@@ -11,7 +11,7 @@ Validation happens here, once, at the boundary (architecture habit 3):
   words and genres become crowd tags.
 
 Public: :class:`RowContext`, :class:`RowResult`, :func:`row_to_record`, :func:`parse_key`,
-:func:`parse_duration`, :func:`split_artists`, :func:`split_list`.
+:func:`parse_duration`, :func:`parse_year`, :func:`split_artists`, :func:`split_list`.
 """
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ class RowContext:
     tag_source: str = "file"
     decimal_comma: bool = False
     """Whether numbers may be written "0,62" (European spreadsheets: semicolon or tab files)."""
+    playlists: tuple[str, ...] = ()
+    """Playlists every row of the input is in (an Exportify file's own playlist)."""
     resolved: dict[str, str | None] = field(default_factory=dict)
     """Memo of tag word → canonical mood (or None), filled while reading."""
 
@@ -327,6 +329,25 @@ def with_decimal_points(values: Mapping[str, str]) -> dict[str, str]:
     return fixed
 
 
+_YEAR = re.compile(r"^\s*(\d{4})(?:\D|$)")
+MIN_YEAR, MAX_YEAR = 1000, 2100
+
+
+def parse_year(text: str | None) -> int | None:
+    """The year of ``"2019-06-14"``, ``"2012"`` or ``"1999-01"``; None when there is none.
+
+    >>> parse_year("2019-06-14"), parse_year("1984"), parse_year("June 1984"), parse_year("0000")
+    (2019, 1984, None, None)
+    """
+    if text is None:
+        return None
+    found = _YEAR.match(text)
+    if not found:
+        return None
+    year = int(found.group(1))
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
 def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowResult:
     """Validate one row's cells (field → text; a multi-column field's cells joined by ';')."""
     result = RowResult()
@@ -368,6 +389,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     if isrc_text and isrc is None:
         result.warnings.append(RowProblem(line, f"ISRC {isrc_text!r} is not valid; left out"))
     moods, tags, genres = _tags(values, ctx)
+    playlist = _name(values, "playlist")
     track = Track(
         id=uri[len("spotify:track:") :] if uri else "",
         title=title,
@@ -379,6 +401,8 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         moods=moods,
         explicit=_explicit(values),
         genres=genres,
+        playlists=(playlist,) if playlist else ctx.playlists,
+        year=parse_year(_first(values, "year")),
         **{name: (int(v) if name in ("key", "mode") else v) for name, v in attrs.items()},  # type: ignore[arg-type]
     )
     result.record = ImportRecord(track=track, tags=tags, tag_source=ctx.tag_source, line=line)

@@ -48,6 +48,9 @@ class LibraryInput:
     refs: Mapping[str, str] = field(default_factory=dict)
     """Each ``include_refs`` entry → the id of the track the library resolved it to (pass the id
     on to ``build_playlist(start=…, end=…)`` so both sides agree on the track)."""
+    sound: Any = None
+    """The whole library's sound vectors (``FeatureTable.sound``), for the report's map; None
+    for the demo library."""
 
 
 def load_for_build(
@@ -183,4 +186,5 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
         description=f"your library {path} ({len(table):,} tracks)",
         is_demo=False,
         refs=refs,
+        sound=table.sound,
     )

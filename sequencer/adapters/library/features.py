@@ -1,9 +1,9 @@
 """The library as columns (:class:`~sequencer.core.features.FeatureTable`), cached on disk.
 
-Building the table is four SQL queries with numpy doing the precedence merge; the result is
+Building the table is five SQL queries with numpy doing the precedence merge; the result is
 kept in ``<library>.features.npz`` stamped with the cache format, the library's id and its
-change counter (bumped by every transaction that changed tracks, moods or attributes), so a
-stale cache is never read.  A cache that cannot be written is simply not kept.
+change counter (bumped by every transaction that changed tracks, moods, attributes or sound
+vectors), so a stale cache is never read.  A cache that cannot be written is simply not kept.
 
 Public: :func:`feature_cache_path`, :func:`feature_table`, :func:`build_feature_table`,
 :func:`load_feature_cache`, :func:`save_feature_cache`, :data:`FEATURE_CACHE_FORMAT`.
@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sequencer.adapters.library.rows import ATTRS, load_confidence
+from sequencer.adapters.library.sound import sound_matrix
 from sequencer.core.moods import BUILTIN_MOODS
 
 if TYPE_CHECKING:
     from sequencer.adapters.library.store import Store
     from sequencer.core.features import FeatureTable
 
-FEATURE_CACHE_FORMAT = 2
+FEATURE_CACHE_FORMAT = 3
 
 
 def feature_cache_path(library: Path) -> Path:
@@ -51,7 +52,7 @@ def _feature_stamp(conn: sqlite3.Connection) -> str:
 
 
 def build_feature_table(conn: sqlite3.Connection) -> FeatureTable:
-    """The feature table straight from SQL: four queries, numpy for the merging."""
+    """The feature table straight from SQL: five queries, numpy for the merging."""
     import numpy as np
 
     from sequencer.core.features import COLUMNS, FeatureTable
@@ -89,8 +90,9 @@ def build_feature_table(conn: sqlite3.Connection) -> FeatureTable:
         confidence[np.searchsorted(tids, np.fromiter(known.keys(), dtype=np.int64))] = np.fromiter(
             known.values(), dtype=np.float32
         )
+    sound = sound_matrix(conn, tids)
     return FeatureTable(
-        ids=ids, mood_names=mood_names, moods=moods, attrs=attrs, explicit=explicit, confidence=confidence
+        ids=ids, mood_names=mood_names, moods=moods, attrs=attrs, explicit=explicit, sound=sound, confidence=confidence
     )
 
 
@@ -110,6 +112,7 @@ def load_feature_cache(path: Path, stamp: str) -> FeatureTable | None:
                 moods=data["moods"],
                 attrs=data["attrs"],
                 explicit=data["explicit"],
+                sound=data["sound"],
                 confidence=data["confidence"],
             )
     except (OSError, KeyError, ValueError):
@@ -130,6 +133,7 @@ def save_feature_cache(path: Path, stamp: str, table: FeatureTable) -> None:
             moods=table.moods,
             attrs=table.attrs,
             explicit=table.explicit,
+            sound=table.sound,
             confidence=table.confidences(),
         )
         temp.replace(path)

@@ -47,6 +47,7 @@ class Known:
     tids: dict[str, int] = field(default_factory=dict)
     hashes: dict[str, str | None] = field(default_factory=dict)
     genres: dict[str, str] = field(default_factory=dict)
+    playlists: dict[str, str] = field(default_factory=dict)
     durations: dict[str, float] = field(default_factory=dict)
 
 
@@ -89,13 +90,14 @@ def gc_paused() -> Iterator[None]:
 def load_known(conn: sqlite3.Connection) -> Known:
     """Read every stored recording's identities (one query)."""
     known = Known()
-    for tid, track_id, uri, isrc, key, duration, digest, genres in conn.execute(
-        "SELECT tid, id, uri, isrc, match_key, duration_s, content_hash, genres FROM tracks ORDER BY tid"
+    for tid, track_id, uri, isrc, key, duration, digest, genres, playlists in conn.execute(
+        "SELECT tid, id, uri, isrc, match_key, duration_s, content_hash, genres, playlists FROM tracks ORDER BY tid"
     ):
         known.index.add(track_id, uri, isrc, key, duration)
         known.tids[track_id] = tid
         known.hashes[track_id] = digest
         known.genres[track_id] = genres
+        known.playlists[track_id] = playlists
         known.durations[track_id] = duration
     return known
 
@@ -195,9 +197,10 @@ def merge_records(first: ImportRecord, second: ImportRecord) -> ImportRecord:
     a, b = first.track, second.track
     changes: dict[str, object] = {
         "genres": _union(a.genres, b.genres),
+        "playlists": _union(a.playlists, b.playlists),
         "moods": {**b.moods, **{m: max(w, b.moods.get(m, 0.0)) for m, w in a.moods.items()}},
     }
-    for name in (*ATTRIBUTES, "isrc", "uri", "path", "explicit"):
+    for name in (*ATTRIBUTES, "isrc", "uri", "path", "explicit", "year"):
         if getattr(a, name) is None and getattr(b, name) is not None:
             changes[name] = getattr(b, name)
     if not a.album and b.album:
@@ -249,6 +252,9 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         track = write.record.track
         album_id = album_ids.get((track.album, _first(track))) if track.album else None
         genres = SEP.join(_union([g for g in known.genres.get(write.track_id, "").split(SEP) if g], track.genres))
+        playlists = SEP.join(
+            _union([p for p in known.playlists.get(write.track_id, "").split(SEP) if p], track.playlists)
+        )
         shared = (
             track.title,
             SEP.join(track.artists),
@@ -260,6 +266,8 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
             track.path,
             None if track.explicit is None else int(track.explicit),
             genres,
+            playlists,
+            track.year,
             write.key,
             fast_song_key(_first(track), track.title),
             write.digest,
@@ -273,10 +281,11 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
             update_rows.append((*shared, known.tids[write.track_id]))
         known.hashes[write.track_id] = write.digest
         known.genres[write.track_id] = genres
+        known.playlists[write.track_id] = playlists
     conn.executemany(
         "INSERT INTO tracks (tid, id, title, artists, artist_norm, album_id, duration_s, isrc, uri, "
-        "path, explicit, genres, match_key, song_key, content_hash, updated_at, added_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "path, explicit, genres, playlists, year, match_key, song_key, content_hash, updated_at, added_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         new_rows,
     )
     conn.executemany(
@@ -284,7 +293,8 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         "album_id = COALESCE(?, album_id), "
         "duration_s = CASE WHEN ? > 0 THEN ? ELSE duration_s END, "
         "isrc = COALESCE(?, isrc), uri = COALESCE(?, uri), path = COALESCE(?, path), "
-        "explicit = COALESCE(?, explicit), genres = ?, match_key = ?, song_key = ?, "
+        "explicit = COALESCE(?, explicit), genres = ?, playlists = ?, year = COALESCE(?, year), "
+        "match_key = ?, song_key = ?, "
         "content_hash = ?, updated_at = ? WHERE tid = ?",
         [_update_params(row) for row in update_rows],
     )

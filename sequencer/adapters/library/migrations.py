@@ -137,6 +137,16 @@ CREATE INDEX track_artists_by_artist ON track_artists (arid);
 """
 
 
+_SOUND = """
+ALTER TABLE tracks ADD COLUMN playlists TEXT NOT NULL DEFAULT '';
+ALTER TABLE tracks ADD COLUMN year INTEGER;
+CREATE TABLE sound (
+    tid INTEGER PRIMARY KEY REFERENCES tracks (tid) ON DELETE CASCADE,
+    vector BLOB NOT NULL
+)
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One named schema step: ``sql`` is run as a script inside one transaction."""
@@ -151,7 +161,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, "tracks, artists, albums, moods with sources, tags, caches"),
     Migration("0002_lookup_indexes", _INDEXES, "indexes for identity matching and searches"),
     Migration(
-        "0003_taste_mood_confidence",
+        "0003_sound_evidence",
+        _SOUND,
+        "playlist membership and release year per track; sound vectors (float32 blobs)",
+    ),
+    Migration(
+        "0004_taste_mood_confidence",
         """
 CREATE TABLE mood_confidence (
     tid INTEGER PRIMARY KEY REFERENCES tracks (tid) ON DELETE CASCADE,

@@ -8,12 +8,16 @@ transaction opened by :meth:`sequencer.adapters.library.store.Store.transaction`
   moods and attributes merged by precedence;
 - id lookups: :func:`tid_of` (one id, or TrackNotFoundError), :func:`tids_for`, :func:`ids_of`.
 
+- sound vectors as float32 blobs: :func:`vector_from_blob`, :func:`vector_to_blob`.
+
 Public: the names above, plus :data:`ATTRS`, :data:`SEP`, :data:`Progress`, :func:`now`.
 """
 
 from __future__ import annotations
 
+import array
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -37,7 +41,8 @@ Progress = Callable[[int, int], None]
 
 _ATTR_LIST = ", ".join(f'"{a}"' for a in ATTRS)
 _TRACK_COLUMNS = (
-    "t.tid, t.id, t.title, t.artists, t.duration_s, COALESCE(al.name, ''), t.isrc, t.uri, t.path, t.explicit, t.genres"
+    "t.tid, t.id, t.title, t.artists, t.duration_s, COALESCE(al.name, ''), t.isrc, t.uri, t.path, t.explicit, "
+    "t.genres, t.playlists, t.year, s.vector"
 )
 
 
@@ -98,7 +103,8 @@ def _load_where(conn: sqlite3.Connection, condition: str, params: list[int]) -> 
     """Tracks whose tid satisfies ``tid <condition>`` (empty = all)."""
     where = f"WHERE t.tid {condition}" if condition else ""
     rows = conn.execute(
-        f"SELECT {_TRACK_COLUMNS} FROM tracks t LEFT JOIN albums al ON al.aid = t.album_id {where} ORDER BY t.tid",
+        f"SELECT {_TRACK_COLUMNS} FROM tracks t LEFT JOIN albums al ON al.aid = t.album_id "
+        f"LEFT JOIN sound s ON s.tid = t.tid {where} ORDER BY t.tid",
         params,
     ).fetchall()
     sub = f"WHERE tid {condition}" if condition else ""
@@ -139,7 +145,7 @@ def _merge_attribute_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[flo
 
 def _track_from_row(row: tuple[Any, ...], attrs: list[float | None] | None, moods: dict[str, float]) -> Track:
     """A Track from a ``_TRACK_COLUMNS`` row plus merged attributes and moods."""
-    _tid, track_id, title, artists, duration, album, isrc, uri, path, explicit, genres = row
+    _tid, track_id, title, artists, duration, album, isrc, uri, path, explicit, genres, playlists, year, sound = row
     values: dict[str, Any] = {}
     if attrs is not None:
         for name, value in zip(ATTRS, attrs, strict=True):
@@ -156,9 +162,30 @@ def _track_from_row(row: tuple[Any, ...], attrs: list[float | None] | None, mood
         moods=moods,
         explicit=None if explicit is None else bool(explicit),
         genres=tuple(genres.split(SEP)) if genres else (),
+        playlists=tuple(playlists.split(SEP)) if playlists else (),
+        year=None if year is None else int(year),
+        sound=vector_from_blob(sound),
         path=path,
         **values,
     )
+
+
+def vector_from_blob(blob: bytes | None) -> tuple[float, ...] | None:
+    """A stored sound vector (little-endian float32 bytes) as a tuple; None for no vector."""
+    if not blob:
+        return None
+    values = array.array("f", blob)
+    if sys.byteorder == "big":  # pragma: no cover - stored little-endian everywhere
+        values.byteswap()
+    return tuple(float(x) for x in values)
+
+
+def vector_to_blob(vector: Sequence[float]) -> bytes:
+    """A sound vector as little-endian float32 bytes (how the ``sound`` table stores it)."""
+    values = array.array("f", [float(x) for x in vector])
+    if sys.byteorder == "big":  # pragma: no cover
+        values.byteswap()
+    return values.tobytes()
 
 
 def tid_of(conn: sqlite3.Connection, track_id: str) -> int:

@@ -15,6 +15,7 @@ module that does the work:
 - :mod:`~sequencer.adapters.library.features` — the cached feature table;
 - :mod:`~sequencer.adapters.library.moods` — moods and attributes per source;
 - :mod:`~sequencer.adapters.library.tags` — crowd tags;
+- :mod:`~sequencer.adapters.library.sound` — sound vectors and their evidence (playlists, year);
 - :mod:`~sequencer.adapters.library.spotify_links` — playlist links and search resolutions;
 - :mod:`~sequencer.adapters.library.imports` — batched, resumable imports;
 - :mod:`~sequencer.adapters.library.stats` — ``library stats``.
@@ -52,6 +53,7 @@ from sequencer.adapters.library import imports as store_imports
 from sequencer.adapters.library import migrations
 from sequencer.adapters.library import moods as store_moods
 from sequencer.adapters.library import queries as store_queries
+from sequencer.adapters.library import sound as store_sound
 from sequencer.adapters.library import spotify_links as store_spotify
 from sequencer.adapters.library import stats as store_stats
 from sequencer.adapters.library import tags as store_tags
@@ -140,6 +142,8 @@ class Store:
         self._conn = conn
         self.path = path
         self._depth = 0
+        self._tags_memo: dict[str | None, dict[str, dict[str, float]]] = {}
+        """tags_bulk results of this open store (cleared by its own tag and import writes)."""
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -377,15 +381,33 @@ class Store:
 
     def set_tags(self, track_id: str, tags: Mapping[str, float], *, source: str, fetched_at: str) -> None:
         """Replace ``source``'s crowd tags of a track and remember when they were fetched."""
+        self._tags_memo.clear()
         store_tags.set_tags(self, track_id, tags, source=source, fetched_at=fetched_at)
 
     def tags_bulk(self, *, source: str | None = None) -> dict[str, dict[str, float]]:
-        """track id → {tag: weight} (one source, or all sources with the highest weight per tag)."""
-        return store_tags.tags_bulk(self, source=source)
+        """track id → {tag: weight} (one source, or all sources with the highest weight per tag).
+
+        Read once per open store (``moods infer`` needs them twice) until this store writes
+        tags or imports; treat the result as read-only.
+        """
+        found = self._tags_memo.get(source)
+        if found is None:
+            found = self._tags_memo[source] = store_tags.tags_bulk(self, source=source)
+        return found
 
     def tag_fetched_at(self, track_id: str, source: str) -> str | None:
         """When ``source``'s tags for the track were last fetched (None = never)."""
         return store_tags.tag_fetched_at(self, track_id, source)
+
+    # -- sound ---------------------------------------------------------------------------
+
+    def sound_evidence(self) -> store_sound.Evidence:
+        """Every track's genres, playlists and release year, in library order."""
+        return store_sound.sound_evidence(self)
+
+    def set_sound_vectors(self, ids: Sequence[str], vectors: Any) -> int:
+        """Store sound vectors (row i = ``ids[i]``, zero row = none); returns rows changed."""
+        return store_sound.set_sound_vectors(self, ids, vectors)
 
     # -- Spotify bookkeeping ---------------------------------------------------------------
 
@@ -415,6 +437,7 @@ class Store:
         self, tracks: Iterable[Track], *, source: str = "import", progress: Progress | None = None
     ) -> ImportReport:
         """Add or update tracks by identity; moods are stored under ``source`` ("hand" refused)."""
+        self._tags_memo.clear()
         return store_imports.upsert_tracks(self, tracks, source=source, progress=progress)
 
     def upsert_records(
@@ -427,6 +450,7 @@ class Store:
         batch_size: int = 5000,
     ) -> ImportReport:
         """Write validated import records in batches (one transaction each), resumably."""
+        self._tags_memo.clear()
         return store_imports.upsert_records(
             self, records, report=report, kind=kind, progress=progress, batch_size=batch_size
         )

@@ -3,7 +3,8 @@
 Pages of 50 (Development Mode's maximum), every page.  Audio features are asked for once per
 100 tracks; apps created after 2024-11-27 get 403 there, which is normal: the import carries
 on without them and says so.  Episodes, local files and unavailable (null) items are skipped
-and counted.
+and counted.  Each track records the names of the imported playlists it is in and its album's
+release year (evidence of its sound: :mod:`sequencer.core.sound`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def track_from_object(obj: dict[str, Any]) -> Track | None:
     """A library track from a Spotify track object (None for episodes, local files, gaps)."""
     if not obj or obj.get("type", "track") != "track" or obj.get("is_local") or not obj.get("id"):
         return None
+    from sequencer.adapters.importers.values import parse_year
+
     artists = tuple(str(a.get("name") or "") for a in obj.get("artists") or [] if a.get("name"))
+    release = (obj.get("album") or {}).get("release_date")
     return Track(
         id=str(obj["id"]),
         title=str(obj.get("name") or ""),
@@ -50,6 +54,7 @@ def track_from_object(obj: dict[str, Any]) -> Track | None:
         isrc=(obj.get("external_ids") or {}).get("isrc"),
         uri=str(obj.get("uri") or f"spotify:track:{obj['id']}"),
         explicit=obj.get("explicit"),
+        year=parse_year(release) if isinstance(release, str) else None,
     )
 
 
@@ -61,14 +66,19 @@ class SpotifyImport:
     liked: int = 0
     playlists: dict[str, int] = field(default_factory=dict)
     """Playlist id → tracks taken from it."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Playlist id → its name (recorded on each of its tracks as playlist membership)."""
     skipped: int = 0
     """Episodes, local files and unavailable items."""
     features: bool | None = None
     """True: audio features added; False: the app may not read them (403); None: not asked."""
 
 
-def _take(entries: Iterable[dict[str, Any]], into: SpotifyImport, seen: set[str]) -> int:
-    """Add the tracks of saved-track / playlist-item entries; return how many were usable."""
+def _take(
+    entries: Iterable[dict[str, Any]], into: SpotifyImport, seen: dict[str, int], playlist: str | None = None
+) -> int:
+    """Add the tracks of saved-track / playlist-item entries (recording membership of
+    ``playlist``); return how many were usable.  ``seen``: track id → position in the result."""
     taken = 0
     for entry in entries:
         obj = entry.get("item") or entry.get("track") if entry else None
@@ -78,9 +88,23 @@ def _take(entries: Iterable[dict[str, Any]], into: SpotifyImport, seen: set[str]
             continue
         taken += 1
         if track.id not in seen:
-            seen.add(track.id)
+            seen[track.id] = len(into.tracks)
             into.tracks.append(track)
+        if playlist:
+            at = seen[track.id]
+            known = into.tracks[at]
+            if playlist not in known.playlists:
+                into.tracks[at] = known.evolve(playlists=(*known.playlists, playlist))
     return taken
+
+
+def _playlist_name(client: SpotifyClient, pid: str) -> str:
+    """The playlist's name (its id when Spotify does not say)."""
+    try:
+        name = client.playlist(pid).get("name")
+    except (ForbiddenError, NotFoundError):
+        return pid
+    return str(name).strip() or pid if name else pid
 
 
 def known_features(row: dict[str, Any]) -> dict[str, Any]:
@@ -130,7 +154,7 @@ def import_spotify(
 ) -> SpotifyImport:
     """Read liked songs and/or playlists (every page) into tracks, deduplicated, in order."""
     result = SpotifyImport()
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     ids = [playlist_id(p) for p in playlists]
     if liked:
         result.liked = _take(client.saved_tracks(), result, seen)
@@ -138,7 +162,8 @@ def import_spotify(
             progress(len(result.tracks), 0)
     for pid in ids:
         try:
-            result.playlists[pid] = _take(client.playlist_entries(pid), result, seen)
+            result.names[pid] = _playlist_name(client, pid)
+            result.playlists[pid] = _take(client.playlist_entries(pid), result, seen, result.names[pid])
         except ForbiddenError:
             raise RemoteServiceError(
                 f"Spotify refused to list the items of playlist {pid} (403)",

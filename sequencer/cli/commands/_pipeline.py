@@ -11,6 +11,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -69,6 +70,8 @@ class _Source:
     tracks: list[Track]
     note: str
     refs: Mapping[str, str]
+    sound: Any = None
+    """The library's sound vectors (for the report's and the plot's map), None for the demo."""
 
 
 def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _Source:
@@ -84,7 +87,7 @@ def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _So
     note = loaded.description
     if loaded.is_demo:
         note += "; import your own music with `moodseq import csv FILE`"
-    return _Source(loaded.tracks, note, loaded.refs)
+    return _Source(loaded.tracks, note, loaded.refs, None if loaded.is_demo else loaded.sound)
 
 
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
@@ -103,7 +106,7 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     end = source.refs.get(options.end, options.end) if options.end else None
     with progress_bar(app, "Sequencing") as progress:
         sequence = build_playlist(source.tracks, profile, seed=seed, start=start, end=end, progress=progress)
-    _emit(app, sequence, options, source.note)
+    _emit(app, sequence, options, source.note, source.sound)
     if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
         app.say(
             "note: none of these tracks has moods, so the profile's moods could not guide the choice; "
@@ -135,9 +138,16 @@ def tracks_phrase(count: int) -> str:
     return f"{count} track{'' if count == 1 else 's'}"
 
 
-def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str) -> None:
-    """Show the sequence and write whatever files were asked for."""
+def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str, sound: Any = None) -> None:
+    """Show the sequence and write whatever files were asked for (``sound``: the library's sound
+    vectors, drawn as a map beside the plot and in the report)."""
     from sequencer.adapters import exporters
+
+    sound_map = None
+    if sound is not None and (options.plot is not None or options.report is not None) and sound.shape[1]:
+        from sequencer.adapters.sound_space import library_map
+
+        sound_map = library_map([step.track for step in sequence.steps], sound)
 
     to_stdout = options.fmt is not None and options.output is None
     if to_stdout:
@@ -157,12 +167,12 @@ def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str)
     if options.plot is not None:
         from sequencer.adapters.plot import plot_sequence
 
-        plot_sequence(sequence, options.plot)
+        plot_sequence(sequence, options.plot, sound_map=sound_map)
         app.say(f"wrote {options.plot} (plot)")
     if options.report is not None:
         from sequencer.adapters.report_html import write_report
 
-        write_report(sequence, options.report)
+        write_report(sequence, options.report, sound_map=sound_map)
         app.say(f"wrote {options.report} (report)")
     if options.push:
         from sequencer.cli.commands.push import push_sequence_cli

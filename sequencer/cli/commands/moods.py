@@ -3,7 +3,9 @@
 ``infer`` fills every track's mood weights from its audio attributes and crowd tags (the
 moods file's synonyms and regions; :mod:`sequencer.core.infer`) and stores them under the
 source ``inferred``: hand tags are never touched and still win when moods are read.
-``explain REF`` shows, with numbers, which rules and tags gave a track its weights.
+``infer`` also places every track in the sound space (:mod:`sequencer.adapters.sound_space`).
+``explain REF`` shows, with numbers, which rules and tags gave a track its weights, and its
+nearest genres and tracks in sound.
 The work is done by :mod:`sequencer.adapters.mood_inference`; the wording lives in
 :mod:`sequencer.cli.moods_text`.
 """
@@ -92,19 +94,24 @@ def _open_editor(app: AppContext, path: Path) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be inferred; store nothing.")
 @pass_app
 def infer(app: AppContext, dry_run: bool) -> None:
-    """Fill mood weights from attributes and crowd tags (source "inferred"; hand tags win)."""
+    """Fill mood weights from attributes and crowd tags (source "inferred"; hand tags win),
+    and place every track in the sound space (genres, tags, playlists, year, attributes)."""
     from sequencer.adapters.mood_inference import infer_library, summarise_inference
     from sequencer.cli.moods_text import inference_lines
 
     config = load_config(app)
     start = time.perf_counter()
+    from sequencer.adapters.sound_space import update_sound
+    from sequencer.cli.moods_text import sound_lines
     from sequencer.cli.progress import progress_bar
 
     with app.open_library() as store, progress_bar(app, "Inferring moods", total=3) as progress:
+        sound = update_sound(store, write=not dry_run)
         result = infer_library(store, config, write=not dry_run, progress=progress)
         hand = store.stats()["mood_sources"].get("hand", 0)
     seconds = time.perf_counter() - start
-    for line in inference_lines(summarise_inference(result), seconds=seconds, dry_run=dry_run):
+    lines = [*inference_lines(summarise_inference(result), seconds=seconds, dry_run=dry_run), *sound_lines(sound)]
+    for line in lines:
         if dry_run:  # the lines are what --dry-run asked for
             click.echo(line)
         else:
@@ -125,7 +132,11 @@ def explain(app: AppContext, ref: str, only: str | None, full: bool) -> None:
 
     config = load_config(app)
     wanted = config.vocabulary.canonical(only) if only else None
+    from sequencer.adapters.sound_space import explain_sound
+    from sequencer.cli.moods_text import neighbour_lines
+
     with app.open_library() as store:
         found = explain_library_track(store, config, ref)
-    for line in explanation_lines(found, wanted=wanted, full=full):
+        near = explain_sound(store, found.track)
+    for line in [*explanation_lines(found, wanted=wanted, full=full), *neighbour_lines(near)]:
         click.echo(line)

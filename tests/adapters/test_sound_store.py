@@ -1,0 +1,143 @@
+"""Evidence of sound on import (playlists, year) and sound vectors in the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sequencer.adapters.importers.tabular import import_table
+from sequencer.adapters.library.store import Store
+from sequencer.adapters.sound_space import explain_sound, library_map, update_sound
+from sequencer.core.sound import SOUND_DIMS
+
+HEADER = "track_name,track_artist,track_album_release_date,playlist_name,playlist_genre,playlist_subgenre\n"
+ROWS = [
+    "Nightcall,Kavinsky,2010-03-14,Night Drive,pop,electropop",
+    "Midnight City,M83,2011-10-17,Night Drive,pop,electropop",
+    "Sunset,The Midnight,2016,Night Drive,pop,synthwave",
+    "Gasolina,Daddy Yankee,2004-07-13,Fiesta,latin,reggaeton",
+    "Despacito,Luis Fonsi,2017-01-12,Fiesta,latin,latin pop",
+    "Outshined,Soundgarden,1991,Storms,rock,grunge",
+    "Dead Souls,Nine Inch Nails,1994-01-01,Storms,rock,industrial rock",
+    "Nightcall,Kavinsky,2010-03-14,Synth Classics,pop,electropop",
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.open(tmp_path / "library.db")
+    path = tmp_path / "catalog.csv"
+    path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
+    import_table(s, path)
+    return s
+
+
+def test_import_records_playlists_and_year(store: Store) -> None:
+    """The playlist column and the release date land on the track; a track in two playlists
+    (two rows) is in both."""
+    night = store.find("Kavinsky - Nightcall")
+    assert set(night.playlists) == {"Night Drive", "Synth Classics"}
+    assert night.year == 2010
+    assert store.find("The Midnight - Sunset").year == 2016
+    assert store.find("Soundgarden - Outshined").playlists == ("Storms",)
+
+
+def test_a_second_file_adds_playlists_and_keeps_the_year(store: Store, tmp_path: Path) -> None:
+    """Membership from another file is added to what the library knows, never replacing it."""
+    other = tmp_path / "more.csv"
+    other.write_text("title,artist,playlist\nNightcall,Kavinsky,Late\n", encoding="utf-8")
+    import_table(store, other)
+    night = store.find("Kavinsky - Nightcall")
+    assert set(night.playlists) == {"Night Drive", "Synth Classics", "Late"}
+    assert night.year == 2010
+
+
+def test_map_names_the_playlist_column(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "l.db") as s:
+        path = tmp_path / "x.csv"
+        path.write_text("title,artist,list,released\nA,B,My Mix,1999-05-01\n", encoding="utf-8")
+        import_table(s, path, overrides={"playlist": "list", "year": "released"})
+        track = s.find("B - A")
+        assert track.playlists == ("My Mix",) and track.year == 1999
+
+
+def test_exportify_file_name_is_the_playlist(tmp_path: Path) -> None:
+    """An Exportify export is one playlist: its tracks are recorded in it, by the file's name."""
+    path = tmp_path / "Night_Drive.csv"
+    path.write_text(
+        '"Track URI","Track Name","Artist Name(s)","Release Date","Duration (ms)"\n'
+        '"spotify:track:0000000000000000000001","Nightcall","Kavinsky","2010-03-14","258000"\n',
+        encoding="utf-8",
+    )
+    with Store.open(tmp_path / "l.db") as s:
+        import_table(s, path)
+        track = s.find("Kavinsky - Nightcall")
+        assert track.playlists == ("Night Drive",) and track.year == 2010
+
+
+def test_update_sound_stores_vectors_loaded_into_tracks_and_feature_table(store: Store) -> None:
+    """Before: no vectors (FeatureTable.sound has 0 columns).  After: every track has one,
+    Track.sound and FeatureTable.sound agree."""
+    assert store.feature_table().sound.shape == (store.count(), 0)
+    summary = update_sound(store)
+    assert summary.with_vector == summary.tracks == store.count() == 7
+    table = store.feature_table()
+    assert table.sound.shape == (7, SOUND_DIMS) and table.sound.dtype == np.float32
+    for track in store.tracks():
+        assert track.sound is not None and len(track.sound) == SOUND_DIMS
+        row = list(table.ids).index(track.id)
+        assert np.allclose(table.sound[row], track.sound)
+
+
+def test_second_update_writes_nothing_and_keeps_the_feature_cache(store: Store) -> None:
+    update_sound(store)
+    store.feature_table()
+    before = store.changes()
+    again = update_sound(store)
+    assert again.written == 0
+    assert store.changes() == before
+
+
+def test_a_new_track_rewrites_only_what_changed(store: Store, tmp_path: Path) -> None:
+    """Adding a track with genres but no playlist computes it; the others' vectors stay."""
+    update_sound(store)
+    path = tmp_path / "one.csv"
+    path.write_text("title,artist,genre\nSmells Like Teen Spirit,Nirvana,grunge\n", encoding="utf-8")
+    import_table(store, path)
+    assert store.find("Nirvana - Smells Like Teen Spirit").sound is None
+    assert update_sound(store).written == 1
+    assert store.find("Nirvana - Smells Like Teen Spirit").sound is not None
+
+
+def test_tracks_without_evidence_have_no_vector(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "l.db") as s:
+        path = tmp_path / "x.csv"
+        path.write_text("title,artist,year\nA,B,1999\nC,D,2001\n", encoding="utf-8")
+        import_table(s, path)
+        summary = update_sound(s)
+        assert summary.with_vector == 0 and summary.written == 0
+        assert all(t.sound is None for t in s.tracks())
+        assert s.feature_table().sound.shape == (2, 0)
+
+
+def test_explain_sound_lists_genres_and_neighbours(store: Store) -> None:
+    """Nightcall's nearest tracks are its night-drive and synth company, not the fiesta."""
+    update_sound(store)
+    near = explain_sound(store, store.find("Kavinsky - Nightcall"), neighbours=3)
+    names = [t.name for t, _ in near.tracks]
+    assert "Kavinsky - Nightcall" not in names
+    assert set(names[:2]) == {"M83 - Midnight City", "The Midnight - Sunset"}
+    assert near.genres and all(-1.0 <= c <= 1.0001 for _, c in near.genres)
+    assert [c for _, c in near.tracks] == sorted((c for _, c in near.tracks), reverse=True)
+
+
+def test_library_map_places_a_playlist_inside_its_library(store: Store) -> None:
+    update_sound(store)
+    tracks = [store.find("Kavinsky - Nightcall"), store.find("Soundgarden - Outshined")]
+    found = library_map([*tracks, tracks[0].evolve(sound=None)], store.feature_table().sound)
+    assert found.background.shape == (7, 2)
+    assert found.playlist[2] is None
+    first, second = found.playlist[0], found.playlist[1]
+    assert first is not None and second is not None and first != second
