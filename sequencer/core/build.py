@@ -433,8 +433,12 @@ def build_playlist(
         library, profile, pinned=[*pinned, *required, *_playable(exemplars, profile)], exemplars=exemplars
     )
     _check_capacity(cands, profile)
-    problem = _problem(cands, profile, first, last, journey, required)
+    touch = None if journey else _touchstone(exemplars, profile, [*pinned, *required], seed)
+    problem = _problem(cands, profile, first, last, journey, [*required, *([touch] if touch else [])])
     result = walk(problem, random.Random(seed), progress=progress, choice=seed)
+    if touch is not None and (result.violations.total > 0 or not result.order):
+        problem = _problem(cands, profile, first, last, journey, required)  # the rules first
+        result = walk(problem, random.Random(seed), progress=progress, choice=seed)
     if result.violations.total > 0 or not result.order:
         raise _impossible(result.violations, result.duration_s, profile, cands)
     chosen = [cands.tracks[i] for i in result.order]
@@ -461,6 +465,18 @@ def candidate_pool(tracks: Sequence[Track], profile: Profile) -> tuple[Candidate
     exemplars, _ = resolve_refs(library, profile.like)
     pool = [*pinned, *required, *_playable(exemplars, profile)]
     return select_candidates(library, profile, pinned=pool, exemplars=exemplars), exemplars
+
+
+def _touchstone(exemplars: Sequence[Track], profile: Profile, fixed: Sequence[Track], seed: int) -> Track | None:
+    """The exemplar every playlist of the profile plays (the seed picks which, among those in
+    the library that no rule rules out); None when a fixed track is an exemplar already or
+    none is playable.  One real touchstone ("Nightcall" in a night drive) is what the walk's
+    averaged fit cannot guarantee: a single track moves a playlist's mean fit too little."""
+    fixed_ids = {t.id for t in fixed}
+    if any(t.id in fixed_ids for t in exemplars):
+        return None
+    playable = _playable(exemplars, profile)
+    return playable[seed % len(playable)] if playable else None
 
 
 def _playable(tracks: Sequence[Track], profile: Profile) -> list[Track]:
