@@ -433,7 +433,7 @@ def build_playlist(
         library, profile, pinned=[*pinned, *required, *_playable(exemplars, profile)], exemplars=exemplars
     )
     _check_capacity(cands, profile)
-    touch = None if journey else _touchstone(exemplars, profile, [*pinned, *required], seed)
+    touch = None if journey else _touchstone(exemplars, profile, [*pinned, *required])
     problem = _problem(cands, profile, first, last, journey, [*required, *([touch] if touch else [])])
     result = walk(problem, random.Random(seed), progress=progress, choice=seed)
     if touch is not None and (result.violations.total > 0 or not result.order):
@@ -467,16 +467,18 @@ def candidate_pool(tracks: Sequence[Track], profile: Profile) -> tuple[Candidate
     return select_candidates(library, profile, pinned=pool, exemplars=exemplars), exemplars
 
 
-def _touchstone(exemplars: Sequence[Track], profile: Profile, fixed: Sequence[Track], seed: int) -> Track | None:
-    """The exemplar every playlist of the profile plays (the seed picks which, among those in
-    the library that no rule rules out); None when a fixed track is an exemplar already or
-    none is playable.  One real touchstone ("Nightcall" in a night drive) is what the walk's
-    averaged fit cannot guarantee: a single track moves a playlist's mean fit too little."""
+def _touchstone(exemplars: Sequence[Track], profile: Profile, fixed: Sequence[Track]) -> Track | None:
+    """The exemplar every playlist of the profile plays: the first of ``like`` that is in the
+    library and that no rule rules out (the same for every seed, so seeds stay comparable);
+    None when a fixed track is an exemplar already or none is playable.
+
+    One real touchstone ("Nightcall" in a night drive) is what the walk's averaged fit cannot
+    guarantee: a single track moves a playlist's mean fit too little."""
     fixed_ids = {t.id for t in fixed}
     if any(t.id in fixed_ids for t in exemplars):
         return None
     playable = _playable(exemplars, profile)
-    return playable[seed % len(playable)] if playable else None
+    return playable[0] if playable else None
 
 
 def _playable(tracks: Sequence[Track], profile: Profile) -> list[Track]:
