@@ -78,6 +78,14 @@ def _flag(text: str) -> int:
     return int(text)
 
 
+def _year(text: str) -> int:
+    """A release year (1900–2100)."""
+    value = int(text)
+    if not 1900 <= value <= 2100:
+        raise ValueError(f"year {value} is outside 1900–2100")
+    return value
+
+
 def _positive(text: str) -> float:
     """A number above zero."""
     value = float(text)
@@ -128,6 +136,7 @@ def _track(row: Mapping[str, str]) -> Track:
         valence=_optional(row["valence"], _unit),
         explicit=None if explicit is None else bool(explicit),
         genres=_split(row["genres"]),
+        year=_optional(row["year"], _year),
     )
 
 
@@ -156,11 +165,29 @@ def parse_demo_csv(text: str, source: str = _FILE) -> list[Track]:
     return tracks
 
 
+def with_sound(tracks: list[Track]) -> list[Track]:
+    """The tracks with their sound vectors and years, placed from their genres and release
+    years by the same code that places a library's tracks (``moods infer``)."""
+    import numpy as np
+
+    from sequencer.adapters.genre_data import load_genre_space
+    from sequencer.core.sound import SoundEvidence, place
+
+    years = np.array([np.nan if t.year is None else float(t.year) for t in tracks])
+    evidence = SoundEvidence(tags=[{} for _ in tracks], playlists=[() for _ in tracks], years=years, audio={},
+                             genres=[t.genres for t in tracks])  # fmt: skip
+    vectors = place(load_genre_space(), evidence).vectors
+    return [
+        t.evolve(sound=tuple(float(x) for x in row) if np.abs(row).sum() > 0 else None)
+        for t, row in zip(tracks, vectors, strict=True)
+    ]
+
+
 @functools.cache
 def _cached() -> tuple[Track, ...]:
-    """The parsed demo library, read once per process."""
+    """The parsed demo library with its sound vectors, read once per process."""
     text = resources.files(_PACKAGE).joinpath(_FILE).read_text(encoding="utf-8")
-    return tuple(parse_demo_csv(text))
+    return tuple(with_sound(parse_demo_csv(text)))
 
 
 def load_demo_tracks() -> list[Track]:

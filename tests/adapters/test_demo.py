@@ -205,6 +205,7 @@ def test_parser_reads_a_good_row() -> None:
         valence=0.4,
         explicit=False,
         genres=("rock", "pop"),
+        year=2000,
     )
     [bare] = parse_demo_csv(f"{HEADER}\ndemo:x,X,P;Q,,,90,1,,,,,,,atmospheric=1,,\n")
     assert bare.artists == ("P", "Q")
@@ -312,3 +313,17 @@ def test_every_builtin_profile_builds_an_hour_from_the_demo(tracks: list[Track],
     assert sequence.score.mood_fit > 0.7
     assert sequence.score.arc_error < 0.1
     assert sequence.warnings == ()
+
+
+def test_demo_tracks_have_sound_vectors_that_keep_soundtracks_apart() -> None:
+    """Every demo track is placed in sound from its genres and year: synthwave is nearer
+    synthwave than grunge."""
+    from sequencer.core.transitions import term_sound
+
+    tracks = {t.name: t for t in load_demo_tracks()}
+    assert all(t.sound is not None for t in tracks.values())
+    nightcall = tracks["Kavinsky, Lovefoxxx - Nightcall"]
+    tech_noir = tracks["Gunship - Tech Noir"]
+    grunge = next(t for t in tracks.values() if "grunge" in t.genres)
+    near, far = term_sound(nightcall.sound, tech_noir.sound), term_sound(nightcall.sound, grunge.sound)
+    assert near is not None and far is not None and near < far

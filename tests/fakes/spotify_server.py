@@ -206,6 +206,28 @@ class _Drop(Exception):
     """Close the connection without answering."""
 
 
+class _Trickle(Exception):
+    """Send this raw answer one byte at a time, ``delay`` seconds apart."""
+
+    def __init__(self, raw: bytes, delay: float) -> None:
+        super().__init__("trickle")
+        self.raw = raw
+        self.delay = delay
+
+
+@dataclass
+class Canned:
+    """A scripted answer for the next request(s) matching ``method``/``path`` (hostile tests)."""
+
+    method: str | None
+    path: str
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    trickle_s: float = 0.0
+    times: int = 1
+
+
 class FakeSpotify:
     """The fake's state and request handling; :meth:`start` serves it on 127.0.0.1."""
 
@@ -230,6 +252,10 @@ class FakeSpotify:
         self.client_secrets: dict[str, str] = {}
         self.login_user = "alice"
         self.script: list[tuple[str, bool, str | None, str | None]] = []
+        self.canned: list[Canned] = []
+        self.list_lag = 0
+        """A new playlist stays out of GET /me/playlists for this many list requests (Spotify's lag)."""
+        self._hidden: dict[str, int] = {}
         self.add_user("alice", "Alice")
         for i in range(catalog_size):
             self.add_track(
@@ -368,6 +394,40 @@ class FakeSpotify:
         self.save_login(config_dir / "spotify-token.json")
         return self
 
+    def answer(
+        self,
+        path: str,
+        body: Any,
+        *,
+        status: int = 200,
+        method: str | None = None,
+        headers: dict[str, str] | None = None,
+        trickle_s: float = 0.0,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` requests whose path matches the regex ``path`` with ``body``
+        (JSON unless bytes) — wrong types, redirects, secrets echoed, trickling answers."""
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        kind = {} if isinstance(body, bytes) else {"Content-Type": "application/json"}
+        with self.lock:
+            self.canned.append(Canned(method, path, status, raw, kind | (headers or {}), trickle_s, times))
+
+    def _canned(self, method: str, path: str) -> tuple[int, dict[str, str], bytes] | None:
+        with self.lock:
+            for canned in self.canned:
+                if canned.method in (None, method) and re.fullmatch(canned.path, path):
+                    canned.times -= 1
+                    if canned.times <= 0:
+                        self.canned.remove(canned)
+                    break
+            else:
+                return None
+        if canned.trickle_s:
+            head = f"HTTP/1.1 {canned.status} X\r\nContent-Length: {len(canned.body)}\r\n"
+            head += "".join(f"{k}: {v}\r\n" for k, v in canned.headers.items())
+            raise _Trickle(head.encode() + b"\r\n" + canned.body, canned.trickle_s)
+        return canned.status, canned.headers, canned.body
+
     def calls(self, method: str, pattern: str) -> list[tuple[str, str, str, bytes]]:
         """The requests seen with ``method`` whose path matches the regex ``pattern``."""
         with self.lock:
@@ -456,6 +516,9 @@ class FakeSpotify:
         query = parse_qsl(parts.query, keep_blank_values=True)
         with self.lock:
             self.requests.append((method, path, parts.query, body))
+        canned = self._canned(method, path)
+        if canned is not None:
+            return canned
         if path == "/authorize":
             return self._authorize(dict(query))
         if path == "/api/token":
@@ -592,7 +655,12 @@ class FakeSpotify:
         if route == ("GET", "me"):
             return _ok(self.users[user])
         if route == ("GET", "me", "playlists"):
-            return _ok(self._page(path, query, [self._simple(self.playlists[p]) for p in self.follows[user]]))
+            for key in list(self._hidden):
+                self._hidden[key] -= 1
+                if self._hidden[key] < 0:
+                    del self._hidden[key]
+            shown = [self._simple(self.playlists[p]) for p in self.follows[user] if p not in self._hidden]
+            return _ok(self._page(path, query, shown))
         if route == ("POST", "me", "playlists"):
             return self._create(user, data)
         if route == ("GET", "me", "library", "contains"):
@@ -681,6 +749,8 @@ class FakeSpotify:
         )
         self.playlists[playlist.id] = playlist
         self.follows[user].insert(0, playlist.id)
+        if self.list_lag:
+            self._hidden[playlist.id] = self.list_lag
         full = self._simple(playlist)
         full["items"] = self._page(f"/v1/playlists/{playlist.id}/items", {}, [])
         return _ok(full, status=201)
@@ -800,6 +870,16 @@ class _Handler(BaseHTTPRequestHandler):
             status, extra, payload = self.fake.handle(self.command, self.path, headers, body)
         except _Drop:
             self.close_connection = True
+            return
+        except _Trickle as trickle:
+            self.close_connection = True
+            for byte in trickle.raw:
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(trickle.delay)
             return
         try:
             self.send_response(status)

@@ -97,6 +97,7 @@ def _track(step: Step, position: int, expl: Explanation, transition: TransitionE
         "start_ms": ms(step.start_s),
         "uri": track.uri,
         "isrc": track.isrc,
+        "mbid": track.mbid,
         "path": track.path,
         "explicit": track.explicit,
         "genres": list(track.genres),
@@ -397,6 +398,7 @@ def _parse_track(c: _Checker, entry: Any, index: int) -> Track | None:
     estimated = _optional_bool(c, entry, "energy_estimated", field)
     isrc = _optional_str(c, entry, "isrc", field)
     path = _optional_str(c, entry, "path", field)
+    mbid = _optional_str(c, entry, "mbid", field)
     sound = _sound(c, entry.get("sound"), field)
     confidence = _confidence(c, entry.get("confidence"), field)
     if len(c.problems) > before:
@@ -413,6 +415,7 @@ def _parse_track(c: _Checker, entry: Any, index: int) -> Track | None:
         explicit=explicit,
         genres=tuple(genres),
         path=path,
+        mbid=mbid,
         energy_estimated=bool(estimated) and attributes.get("energy") is not None,
         sound=sound,
         confidence=confidence,
@@ -579,6 +582,10 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
             hint="give a .json file written by `moodseq build --format json`, or fix the syntax",
             source=f"{source}:{error.lineno}",
         ) from None
+    if isinstance(data, dict) and isinstance(data.get("playlist"), dict) and "schema" not in data:
+        from sequencer.adapters.importers.jspf import parse_jspf
+
+        return parse_jspf(data, source, default_name=path.stem)
     return parse_sequence_data(data, source, default_name=path.stem, vocabulary=vocabulary)
 
 

@@ -110,6 +110,9 @@ def tags_of(audio: Any) -> dict[str, list[str]]:
     for raw_key in list(tags.keys()):
         key = str(raw_key)
         value = tags[raw_key]
+        if key == "UFID:http://musicbrainz.org":  # why: Picard's recording id in ID3
+            found.setdefault("musicbrainz_trackid", []).append(getattr(value, "data", b"").decode("ascii", "replace"))
+            continue
         if key[:4] in _ID3:
             name = _ID3[key[:4]]
         elif key.startswith("TXXX:"):
@@ -162,6 +165,7 @@ def _values(path: Path, audio: Any, tags: dict[str, list[str]]) -> dict[str, str
     optional = {
         "album": first("album"),
         "isrc": first("isrc", "tsrc"),
+        "mbid": first("musicbrainz_trackid", "musicbrainz track id"),
         "tempo": first("bpm", "tempo"),
         "key": first("initialkey", "key", "initial key"),
         "energy_level": _energy_level(tags),

@@ -54,6 +54,7 @@ _CAMELOT_MAJOR = {1: 11, 2: 6, 3: 1, 4: 8, 5: 3, 6: 10, 7: 5, 8: 0, 9: 7, 10: 2,
 _LIST_SPLIT = re.compile(r"\s*[;,|]\s*")
 _WEIGHTED = re.compile(r"^(.*?)\s*[=:]\s*([0-9.]+)$")
 _DECIMAL_COMMA = re.compile(r"^\s*([+-]?\d*),(\d+)\s*$")
+_MBID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 #: Fields holding numbers, the ones a decimal comma may be used in.
 NUMERIC_FIELDS = frozenset({*RANGES, "duration", "duration_ms", "energy_level"})
 
@@ -388,6 +389,10 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     isrc = clean_isrc(isrc_text)
     if isrc_text and isrc is None:
         result.warnings.append(RowProblem(line, f"ISRC {isrc_text!r} is not valid; left out"))
+    mbid_text = _first(values, "mbid")
+    mbid = mbid_text.strip().lower() if mbid_text and _MBID.match(mbid_text.strip()) else None
+    if mbid_text and mbid is None:
+        result.warnings.append(RowProblem(line, f"MusicBrainz id {mbid_text!r} is not valid; left out"))
     moods, tags, genres = _tags(values, ctx)
     playlist = _name(values, "playlist")
     track = Track(
@@ -401,6 +406,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         moods=moods,
         explicit=_explicit(values),
         genres=genres,
+        mbid=mbid,
         playlists=(playlist,) if playlist else ctx.playlists,
         year=parse_year(_first(values, "year")),
         **{name: (int(v) if name in ("key", "mode") else v) for name, v in attrs.items()},  # type: ignore[arg-type]

@@ -200,7 +200,7 @@ def merge_records(first: ImportRecord, second: ImportRecord) -> ImportRecord:
         "playlists": _union(a.playlists, b.playlists),
         "moods": {**b.moods, **{m: max(w, b.moods.get(m, 0.0)) for m, w in a.moods.items()}},
     }
-    for name in (*ATTRIBUTES, "isrc", "uri", "path", "explicit", "year"):
+    for name in (*ATTRIBUTES, "isrc", "uri", "path", "explicit", "year", "mbid"):
         if getattr(a, name) is None and getattr(b, name) is not None:
             changes[name] = getattr(b, name)
     if not a.album and b.album:
@@ -272,6 +272,7 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
             fast_song_key(_first(track), track.title),
             write.digest,
             now,
+            track.mbid,
         )
         if write.new:
             known.tids[write.track_id] = next_tid
@@ -284,8 +285,8 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         known.playlists[write.track_id] = playlists
     conn.executemany(
         "INSERT INTO tracks (tid, id, title, artists, artist_norm, album_id, duration_s, isrc, uri, "
-        "path, explicit, genres, playlists, year, match_key, song_key, content_hash, updated_at, added_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "path, explicit, genres, playlists, year, match_key, song_key, content_hash, updated_at, mbid, added_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         new_rows,
     )
     conn.executemany(
@@ -295,7 +296,7 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         "isrc = COALESCE(?, isrc), uri = COALESCE(?, uri), path = COALESCE(?, path), "
         "explicit = COALESCE(?, explicit), genres = ?, playlists = ?, year = COALESCE(?, year), "
         "match_key = ?, song_key = ?, "
-        "content_hash = ?, updated_at = ? WHERE tid = ?",
+        "content_hash = ?, updated_at = ?, mbid = COALESCE(?, mbid) WHERE tid = ?",
         [_update_params(row) for row in update_rows],
     )
     _write_children(conn, batch, known, artist_by_name)

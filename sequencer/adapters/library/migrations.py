@@ -166,7 +166,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "playlist membership and release year per track; sound vectors (float32 blobs)",
     ),
     Migration(
-        "0004_taste_mood_confidence",
+        "0004_sinks_recording_mbid",
+        "ALTER TABLE tracks ADD COLUMN mbid TEXT;\nCREATE INDEX tracks_mbid ON tracks (mbid) WHERE mbid IS NOT NULL;\n",
+        "MusicBrainz recording ids (for ListenBrainz, Subsonic matching and JSPF)",
+    ),
+    Migration(
+        "0005_taste_mood_confidence",
         """
 CREATE TABLE mood_confidence (
     tid INTEGER PRIMARY KEY REFERENCES tracks (tid) ON DELETE CASCADE,

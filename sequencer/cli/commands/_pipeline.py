@@ -35,6 +35,7 @@ class BuildOptions:
     start: str | None = None
     end: str | None = None
     push: bool = False
+    targets: tuple[str, ...] = ()
     name: str | None = None
     plot: Path | None = None
     report: Path | None = None
@@ -97,6 +98,10 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
             raise InputFileError(f"{option} is empty", hint=f'give a track, e.g. {option} "Kavinsky - Nightcall"')
     profile = load_profile_for(app, options.profile, options.minutes)
     options = _checked_outputs(app, options)
+    if options.push:
+        from sequencer.cli.commands.push import check_login
+
+        check_login(app)  # a missing or ended login fails before the build, not after
     seed = choose_seed(options, profile)
     source = _tracks_for(app, options, profile)
     from sequencer.cli.progress import progress_bar
@@ -174,7 +179,14 @@ def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str,
 
         write_report(sequence, options.report, sound_map=sound_map)
         app.say(f"wrote {options.report} (report)")
-    if options.push:
-        from sequencer.cli.commands.push import push_sequence_cli
+    if options.push or options.targets:
+        from sequencer.cli.commands.push import push_to_cli
 
-        push_sequence_cli(app, sequence, name=options.name, dry_run=False)
+        push_to_cli(
+            app,
+            sequence.tracks,
+            targets=options.targets or ("spotify",),
+            profile_name=sequence.profile.name,
+            name=options.name,
+            dry_run=False,
+        )

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from sequencer.cli.commands.push import push_to_option
 from sequencer.cli.context import AppContext, pass_app
 
-FORMATS = ("m3u8", "xspf", "json", "csv")
+FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
 #: The largest seed, as a profile's `variety.seed` allows.
 MAX_SEED = 2**63 - 1
 
@@ -86,8 +87,9 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
 @build_options
 @click.option("--from", "start", metavar="TRACK", help='Journey start, "Artist - Title".')
 @click.option("--to", "end", metavar="TRACK", help='Journey end, "Artist - Title".')
-@click.option("--push", is_flag=True, help="Push the playlist to Spotify (create or update).")
-@click.option("--name", help="Spotify playlist name (default: from the profile).")
+@click.option("--push", is_flag=True, help="Push the playlist (create or update): to Spotify, or where --to says.")
+@push_to_option
+@click.option("--name", help="Playlist name when pushing (default: from the profile).")
 @pass_app
 def cli(app: AppContext, /, profile: str, **options: object) -> None:
     """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file)."""

@@ -1,4 +1,4 @@
-"""`moodseq import csv|files|spotify`: bring a user's music into the library.
+"""`moodseq import csv|files|spotify|subsonic|jspf`: bring a user's music into the library.
 
 `csv` reads Exportify exports and any CSV/TSV/JSON (gzip too; several files at once) with detected columns and
 `--map FIELD=COLUMN` overrides; `files` reads local audio files' tags; `spotify` lives in
@@ -26,7 +26,7 @@ SHOWN = 5
 
 @click.group(cls=ImportGroup)
 def cli() -> None:
-    """Import tracks: Exportify CSV, any CSV/TSV/JSON, audio files, Spotify."""
+    """Import tracks: Exportify CSV, any CSV/TSV/JSON, audio files, Spotify, Subsonic, JSPF."""
 
 
 def _print_report(app: AppContext, report: ImportReport, what: str) -> None:
@@ -104,4 +104,54 @@ def files(app: AppContext, folder: Path) -> None:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
         total, moodless = store.count(), store.count_without_moods()
     _print_report(app, report, f"{count:,} files from {folder}")
+    _print_library(app, total, moodless)
+
+
+@cli.command("subsonic")
+@pass_app
+def subsonic(app: AppContext) -> None:
+    """Import every song of your Subsonic / Navidrome server (title, artists, album, duration,
+    ISRC, MusicBrainz id, genres, year, BPM where the server gives them).
+
+    Settings: MOODSEQ_SUBSONIC_URL, MOODSEQ_SUBSONIC_USER, MOODSEQ_SUBSONIC_PASSWORD (or
+    MOODSEQ_SUBSONIC_API_KEY), or [subsonic] in sinks.toml in your config folder.
+    """
+    from sequencer.adapters.sinks.settings import subsonic_settings
+    from sequencer.adapters.sinks.subsonic import song_track
+    from sequencer.adapters.sinks.subsonic_client import SubsonicClient
+    from sequencer.cli.progress import progress_bar
+
+    client = SubsonicClient(subsonic_settings(app.env, app.config_dir))
+    client.ping()
+    tracks = [song_track(song) for song in client.songs()]
+    with app.open_library(create=True) as store:
+        with progress_bar(app, "Importing from Subsonic", len(tracks)) as advance:
+            report = store.upsert_tracks(tracks, source="subsonic", progress=advance)
+        _print_report(app, report, f"{len(tracks)} songs from {client.settings.url}")
+        total, moodless = store.count(), store.count_without_moods()
+    _print_library(app, total, moodless)
+
+
+@cli.command("jspf")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@pass_app
+def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
+    """Import the tracks of JSPF playlists (ListenBrainz exports, `moodseq build -o x.jspf`),
+    with their MusicBrainz recording ids.  Every file is read before anything is written."""
+    from sequencer.adapters.exporters.json import load_sequence_json
+    from sequencer.errors import InputFileError
+
+    loaded = []
+    for file in files:
+        found = load_sequence_json(file)
+        if found.data.get("format") != "jspf":
+            raise InputFileError(f"{file} is not a JSPF playlist", hint="give .jspf files ({'playlist': {...}})")
+        loaded.append((file, found))
+    with app.open_library(create=True) as store:
+        for file, found in loaded:
+            for warning in found.data.get("warnings") or []:
+                app.say(str(warning))
+            report = store.upsert_tracks(found.tracks, source="jspf")
+            _print_report(app, report, file.name)
+        total, moodless = store.count(), store.count_without_moods()
     _print_library(app, total, moodless)

@@ -14,7 +14,7 @@ from sequencer.cli.context import AppContext, pass_app
 if TYPE_CHECKING:
     from sequencer.core.sequence import Sequence
 
-FORMATS = ("m3u8", "xspf", "json", "csv")
+FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
 
 
 @click.command()
