@@ -32,6 +32,9 @@ Conventions
   less than ``min_coverage`` of the rule weight known, ``A`` is unknown.
 - **Weight**: ``(tag_share · T + (1 − tag_share) · A) · (1 − V)`` when both are known, else
   whichever is known times ``1 − V``, else no weight.  Weights below ``min_weight`` are dropped.
+- **Playlist names**: the names of the playlists a track is in are read for the model's tags
+  (:func:`playlist_tags`: "Gothic / Industrial / EBM" → industrial, "Lo-Fi Beats" → lo-fi), at
+  :data:`PLAYLIST_TAG_STRENGTH`; the caller merges them into the track's own tags.
 - **Tag silence**: a track with tags (its own or its artist's) none of which names a mood has
   its attribute score for that mood multiplied by ``tag_silence`` (the crowd filed it under
   genres that do not say so: hip hop is not angst however loud it is).
@@ -55,12 +58,14 @@ Public: :class:`InferenceSettings`, :class:`MoodModel`, :func:`compile_model`,
 :func:`tag_scores`, :func:`tag_vetoes`, :class:`RuleEvidence`, :class:`TagEvidence`,
 :class:`MoodEvidence`, :func:`explain_track`,
 :data:`BASIS_NONE`, :data:`BASIS_ATTRIBUTES`, :data:`BASIS_TAGS`, :data:`BASIS_BOTH`,
-:func:`basis_name`, :func:`pool_artist_tags`, :data:`CONFIDENCE`, :data:`ARTIST_TAG_SHARE`.
+:func:`basis_name`, :func:`pool_artist_tags`, :data:`CONFIDENCE`, :data:`ARTIST_TAG_SHARE`,
+:func:`playlist_tags`, :data:`PLAYLIST_TAG_STRENGTH`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -317,6 +322,33 @@ def pool_artist_tags(tags: TagTable, artists: Sequence[str]) -> tuple[TagTable, 
         strengths=np.concatenate((tags.strengths, np.asarray(strengths, dtype=np.float64))),
     )
     return merged, borrowed
+
+
+#: Strength of a tag read from the name of a playlist the track is in ("Gothic / Industrial /
+#: EBM" → industrial 0.7): a curator's label for the whole playlist, a little weaker than a
+#: genre of the track itself.
+PLAYLIST_TAG_STRENGTH = 0.7
+
+_WORDS = re.compile(r"[^0-9a-z&]+")
+
+
+def _phrase(text: str) -> str:
+    """Lower-case words separated by single spaces, padded with spaces ("Lo-Fi Beats" → " lo fi beats ")."""
+    return " " + _WORDS.sub(" ", text.casefold()).strip() + " "
+
+
+def playlist_tags(model: MoodModel, playlists: Sequence[str]) -> dict[str, float]:
+    """The model's tags named in the names of the playlists a track is in, each at
+    :data:`PLAYLIST_TAG_STRENGTH` (whole words: "Lo-Fi Beats" names ``lo-fi``, "Maxi Pop (New
+    Wave, Synth Pop…)" names ``new wave`` and ``synth pop``, "Pop EDM Remixes" names ``edm``)."""
+    if not playlists:
+        return {}
+    text = " ".join(_phrase(name) for name in playlists)
+    found: dict[str, float] = {}
+    for tag in model.tag_names:
+        if _phrase(tag.replace("-", " ")) in text:
+            found[tag] = PLAYLIST_TAG_STRENGTH
+    return found
 
 
 def evidence_confidence(

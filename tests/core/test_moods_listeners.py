@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 
 from sequencer.adapters.moods_file import load_moods
-from sequencer.core.infer import ARTIST_TAG_SHARE, CONFIDENCE, compile_model, infer_moods, pool_artist_tags, tag_table
+from sequencer.core.infer import (
+    ARTIST_TAG_SHARE,
+    CONFIDENCE,
+    PLAYLIST_TAG_STRENGTH,
+    compile_model,
+    infer_moods,
+    playlist_tags,
+    pool_artist_tags,
+    tag_table,
+)
 from sequencer.core.moods import AttributeRule, InferenceSettings, MoodDef, MoodVocabulary
 
 # Spotify's figures for real tracks of the shared catalog (energy, valence, acousticness,
@@ -133,3 +142,17 @@ def test_artist_tags_are_lent_to_every_track_of_the_artist() -> None:
     assert lent[(3, "edm")] == pytest.approx(ARTIST_TAG_SHARE * 2 / 3)
     assert not any(r == 4 for r, _ in lent)  # no artist, nothing lent
     assert list(borrowed) == [False, False, False, True, False]
+
+
+def test_playlist_names_are_read_for_the_moods_tags() -> None:
+    """The tags a playlist's name names, as whole words, at PLAYLIST_TAG_STRENGTH: a curated
+    playlist says what its tracks sound like."""
+    config = load_moods(None)
+    model = compile_model(config.vocabulary, config.settings)
+    names = ["Maxi Pop GOLD (New Wave, Electropop, Synth Pop...)", "Gothic / Industrial / EBM", "Lo-Fi Beats"]
+    found = playlist_tags(model, names)
+    for tag in ("new-wave", "electropop", "synth-pop", "gothic", "industrial", "lo-fi"):
+        assert found[tag] == PLAYLIST_TAG_STRENGTH, tag
+    assert "metal" not in found and "pop" not in found
+    assert playlist_tags(model, ["Poptimism", "Housewarming"]) == {}  # words, not substrings
+    assert playlist_tags(model, []) == {}
