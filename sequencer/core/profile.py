@@ -99,6 +99,16 @@ class Variety:
 
 
 @dataclass(frozen=True)
+class Listening:
+    """How your listening history (play counts, loved tracks) steers builds: off by default."""
+
+    weight: float = 0.0
+    """0 = ignored; up to 1 = loved and often played songs are favoured a little."""
+    avoid_plays: int | None = None
+    """Leave out songs played at least this often (overplayed); None = never."""
+
+
+@dataclass(frozen=True)
 class Profile:
     """A listening context, validated."""
 
@@ -117,6 +127,7 @@ class Profile:
     like_weight: float = 0.5
     """How much sounding like the exemplars adds to a track's fit (0 = nothing)."""
     genres: Genres = field(default_factory=Genres)
+    listening: Listening = field(default_factory=Listening)
 
     @property
     def tolerance_s(self) -> float:
@@ -201,6 +212,10 @@ SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
     "variety": {
         "seed": Key("int", 0, 2**63 - 1, doc="fixed seed: the same playlist every run"),
         "temperature": Key("float", 0, 1, doc="0 = best only; higher = more adventurous"),
+    },
+    "listening": {
+        "weight": Key("float", 0, 1, doc="how much play counts and loved tracks favour songs (0 = off)"),
+        "avoid_plays": Key("int", 1, 10**9, doc="leave out songs played at least this often"),
     },
 }
 
@@ -492,6 +507,7 @@ def profile_from_mapping(
         like=top.get("like", ()),
         like_weight=top.get("like_weight", 0.5),
         genres=Genres(**sections["genres"]),
+        listening=Listening(**sections["listening"]),
     )
 
 
@@ -530,4 +546,9 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
             "avoid": list(profile.genres.avoid),
             "weight": profile.genres.weight,
         }
+    if profile.listening != Listening():
+        listening: dict[str, Any] = {"weight": profile.listening.weight}
+        if profile.listening.avoid_plays is not None:
+            listening["avoid_plays"] = profile.listening.avoid_plays
+        out["listening"] = listening
     return out

@@ -49,6 +49,7 @@ def test_open_creates_folders_and_schema(tmp_path: Path) -> None:
     assert names[:2] == ["0001_initial", "0002_lookup_indexes"]
     assert "0003_sound_evidence" in names
     assert "0004_sinks_recording_mbid" in names
+    assert "0005_living_build_history" in names
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -247,6 +247,9 @@ class FakeSpotify:
         self.playlists: dict[str, Playlist] = {}
         self.follows: dict[str, list[str]] = {}
         self.saved: dict[str, list[str]] = {}
+        self.recent: dict[str, list[tuple[str, str]]] = {}
+        """user → [(track id, played_at ISO time)], newest first (GET /me/player/recently-played)."""
+        self._scope = ""
         self.catalog: dict[str, dict[str, Any]] = {}
         self.audio_features_allowed = False
         self.client_secrets: dict[str, str] = {}
@@ -548,6 +551,7 @@ class FakeSpotify:
             grant = self.tokens.get(auth[7:])
             if grant is None:
                 return _error(401, "The access token expired")
+            self._scope = grant[2]
             answer = self._api(method, path, dict(query), body, grant[0])
         if fault and fault[1]:
             self._count(fault[0] + "_after")
@@ -680,6 +684,8 @@ class FakeSpotify:
             return _ok(self._page(path, query, items))
         if route == ("GET", "search"):
             return self._search(path, query)
+        if route == ("GET", "me", "player", "recently-played"):
+            return self._recently_played(user, query)
         if route == ("GET", "audio-features"):
             if not self.audio_features_allowed:
                 return _error(403, "Forbidden")
@@ -696,6 +702,26 @@ class FakeSpotify:
                 return _error(404, "Not found.")
             return self._playlist_api(method, segments[2:], query, data, playlist, user, path)
         return self._violation(f"{method} {path}: the fake does not implement this", status=404)
+
+    def _recently_played(self, user: str, query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """The last plays (at most 50, as Spotify keeps), needing user-read-recently-played."""
+        if "user-read-recently-played" not in self._scope.split():
+            return _error(403, "Insufficient client scope")
+        limit = int(query.get("limit", "20"))
+        if not 1 <= limit <= 50:
+            return self._violation(f"recently-played limit {limit} outside 1–50")
+        plays = self.recent.get(user, [])[:limit]
+        items = [{"track": self.catalog[t], "played_at": when, "context": None} for t, when in plays]
+        return _ok(
+            {
+                "href": f"{self.api_url}/me/player/recently-played?limit={limit}",
+                "limit": limit,
+                "next": None,
+                "cursors": {"after": "1", "before": "0"},
+                "total": len(items),
+                "items": items,
+            }
+        )
 
     def _playlist_api(
         self, method: str, rest: list[str], query: dict[str, str], data: Any, playlist: Playlist, user: str, path: str

@@ -28,11 +28,12 @@ from spotipy.oauth2 import SpotifyOAuth, SpotifyPKCE
 from sequencer.adapters.spotify.callback import CallbackServer, bind, code_from_pasted, wait_for_code
 from sequencer.adapters.spotify.errors import missing_client_id, not_logged_in
 from sequencer.adapters.spotify.http import GuardedSession, RedirectRefused, clean_text
-from sequencer.adapters.spotify.settings import SCOPES, SpotifySettings, check_redirect_uri
+from sequencer.adapters.spotify.settings import OPTIONAL_SCOPES, SCOPES, SpotifySettings, check_redirect_uri
 from sequencer.adapters.spotify.tokens import LOGIN_LIFETIME_S, TokenCache
 from sequencer.errors import CredentialsError
 
 SCOPE = " ".join(SCOPES)
+LOGIN_SCOPE = " ".join((*SCOPES, *OPTIONAL_SCOPES))
 
 
 class _NoPrompt:
@@ -116,15 +117,17 @@ def _manager(
     redirect_uri: str,
     cache: TokenCache,
     session: requests.Session,
+    scope: str = SCOPE,
 ) -> AuthManager:
-    """Build the manager for this app: with a secret the classic flow, else PKCE."""
+    """Build the manager for this app: with a secret the classic flow, else PKCE (``scope``: what
+    to ask for; a saved login is checked against it)."""
     manager: AuthManager
     if settings.client_secret:
         manager = QuietOAuth(
             client_id=client_id,
             client_secret=settings.client_secret,
             redirect_uri=redirect_uri,
-            scope=SCOPE,
+            scope=scope,
             cache_handler=cache,
             requests_session=session,
             requests_timeout=settings.timeout_s,
@@ -134,7 +137,7 @@ def _manager(
         manager = QuietPKCE(
             client_id=client_id,
             redirect_uri=redirect_uri,
-            scope=SCOPE,
+            scope=scope,
             cache_handler=cache,
             requests_session=session,
             requests_timeout=settings.timeout_s,
@@ -212,7 +215,12 @@ def login(
         redirect_uri = check_redirect_uri(settings.redirect_uri)
     cache = TokenCache(settings.token_path, settings.client_id, first_login_at=time.time())
     manager = _manager(
-        settings, settings.client_id, redirect_uri, cache, session or GuardedSession(default_timeout=settings.timeout_s)
+        settings,
+        settings.client_id,
+        redirect_uri,
+        cache,
+        session or GuardedSession(default_timeout=settings.timeout_s),
+        scope=LOGIN_SCOPE,
     )
     state = secrets.token_urlsafe(16)
     if isinstance(manager, QuietPKCE):

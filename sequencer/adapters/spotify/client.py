@@ -399,6 +399,11 @@ class SpotifyClient:
         tracks = as_object(result.get("tracks") or {}, "GET /search")
         return [t for t in as_items(tracks.get("items"), "GET /search") if well_formed_track(t)]
 
+    def recently_played(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The user's last plays (Spotify keeps 50): ``{"track": …, "played_at": …}`` items."""
+        page = self.request("GET", "me/player/recently-played", params={"limit": limit})
+        return list((page or {}).get("items") or [])
+
     def track(self, track_id: str) -> dict[str, Any]:
         """One track (``GET /tracks/{id}``; batch lookups are gone in Development Mode)."""
         result = as_object(self.request("GET", f"tracks/{track_id}"), f"GET /tracks/{track_id}")

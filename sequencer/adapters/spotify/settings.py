@@ -24,13 +24,18 @@ ACCOUNTS_URL = "https://accounts.spotify.com"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8888/callback"
 TOKEN_FILE = "spotify-token.json"
 
-#: The least the features need: write playlists, find ours again, read liked songs.
+#: The least the features need: write playlists, find ours again, read liked songs.  A saved
+#: login must have these.
 SCOPES: tuple[str, ...] = (
     "playlist-modify-private",
     "playlist-modify-public",
     "playlist-read-private",
     "user-library-read",
 )
+#: Asked for at login too, but not required of a saved login (one from before moodseq asked for
+#: them keeps working; only the feature that needs one says to log in again): reading what was
+#: recently played (`moodseq listening spotify`).
+OPTIONAL_SCOPES: tuple[str, ...] = ("user-read-recently-played",)
 
 
 @dataclass(frozen=True)

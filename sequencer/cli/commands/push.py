@@ -133,36 +133,77 @@ def check_login(app: AppContext) -> None:
     _connect(app.env, app.config_dir, on_wait=countdown(app)).me()
 
 
-def push_tracks_cli(
-    app: AppContext, tracks: Seq[Track], *, profile_name: str | None, name: str | None, dry_run: bool
-) -> None:
-    """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
+def push_recorded(
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+    bid: int | None = None,
+    client: SpotifyClient | None = None,
+) -> PushOutcome:
+    """Resolve and push (or plan) ``tracks``; nothing is printed.
+
+    With ``bid`` (a build recorded in the library's history) the push is recorded too: as
+    started before anything is written, as done or failed after (so an interrupted one is seen).
+    """
+    from sequencer.adapters import living
     from sequencer.adapters.spotify.pending import PendingCreates
+    from sequencer.adapters.spotify.push import default_name
     from sequencer.adapters.spotify.service import library_links, push_tracks
     from sequencer.cli.progress import progress_bar
 
-    client = _client_or_none(app, dry_run)
-    with (
-        library_links(app.library_path, app.data_dir) as (links, cache),
-        progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
-    ):
-        outcome = push_tracks(
-            client,
-            tracks,
-            profile_name=profile_name,
-            name=name,
-            links=links,
-            cache=cache,
-            dry_run=dry_run,
-            progress=advance,
-            pending=PendingCreates(app.data_dir / "spotify-pending.json"),
-        )
+    client = client or _client_or_none(app, dry_run)
+    target = name or default_name(profile_name)
+    pid = None if dry_run else living.start_push(app.library_path, bid, sink="spotify", target=target)
+    try:
+        with (
+            library_links(app.library_path, app.data_dir) as (links, cache),
+            progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
+        ):
+            outcome = push_tracks(
+                client,
+                tracks,
+                profile_name=profile_name,
+                name=target,
+                links=links,
+                cache=cache,
+                dry_run=dry_run,
+                progress=advance,
+                pending=PendingCreates(app.data_dir / "spotify-pending.json"),
+            )
+    except Exception as error:
+        living.finish_push(app.library_path, pid, ok=False, note=str(error) or type(error).__name__)
+        raise
+    if outcome.result is not None:
+        result = outcome.result
+        living.finish_push(app.library_path, pid, ok=True, playlist_id=result.playlist_id, url=result.url)
+    return outcome
+
+
+def push_tracks_cli(
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+    bid: int | None = None,
+) -> PushOutcome:
+    """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
+    outcome = push_recorded(app, tracks, profile_name=profile_name, name=name, dry_run=dry_run, bid=bid)
     _report(app, outcome, len(tracks))
+    return outcome
 
 
-def push_sequence_cli(app: AppContext, sequence: Sequence, *, name: str | None, dry_run: bool) -> None:
-    """Push a freshly built sequence (what `moodseq build --push` calls)."""
-    push_tracks_cli(app, sequence.tracks, profile_name=sequence.profile.name, name=name, dry_run=dry_run)
+def push_sequence_cli(
+    app: AppContext, sequence: Sequence, *, name: str | None, dry_run: bool, bid: int | None = None
+) -> PushOutcome:
+    """Push a freshly built sequence (what `moodseq build --push` and `refresh` call)."""
+    return push_tracks_cli(
+        app, sequence.tracks, profile_name=sequence.profile.name, name=name, dry_run=dry_run, bid=bid
+    )
 
 
 def _sink_report_lines(app: AppContext, report: SinkReport) -> None:
@@ -223,10 +264,12 @@ def push_to_cli(
     profile_name: str | None,
     name: str | None,
     dry_run: bool,
+    bid: int | None = None,
 ) -> None:
-    """Spotify alone keeps its own detailed report; any other target list goes through the sinks."""
+    """Spotify alone keeps its own detailed report; any other target list goes through the sinks.
+    With ``bid`` (a recorded build) the Spotify push is recorded in the build history."""
     if tuple(dict.fromkeys(targets)) == ("spotify",):
-        push_tracks_cli(app, tracks, profile_name=profile_name, name=name, dry_run=dry_run)
+        push_tracks_cli(app, tracks, profile_name=profile_name, name=name, dry_run=dry_run, bid=bid)
         return
     push_to_sinks_cli(app, tracks, targets=targets, profile_name=profile_name, name=name, dry_run=dry_run)
 
@@ -271,6 +314,14 @@ def cli(app: AppContext, /, sequence_file: Path, name: str | None, targets: tupl
 
     loaded = load_sequence_json(sequence_file)
     profile_name = loaded.profile.name if loaded.profile is not None else None
+    bid = None
+    if loaded.profile is not None and not dry_run:
+        from sequencer.adapters.living import record_sequence
+        from sequencer.core.sequence import make_sequence
+
+        sequence = make_sequence(loaded.tracks, loaded.profile, seed=loaded.seed)
+        options = {"name": name, "file": str(sequence_file.resolve())}
+        bid = record_sequence(app.library_path, sequence, profile_ref=loaded.profile.name, options=options, mode="file")
     title = loaded.name if loaded.data.get("format") == "jspf" else None
     push_to_cli(
         app,
@@ -279,4 +330,5 @@ def cli(app: AppContext, /, sequence_file: Path, name: str | None, targets: tupl
         profile_name=profile_name,
         name=name or title,
         dry_run=dry_run,
+        bid=bid,
     )

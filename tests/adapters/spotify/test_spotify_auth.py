@@ -14,7 +14,7 @@ import requests
 
 from sequencer.adapters.spotify.auth import login, logout
 from sequencer.adapters.spotify.client import build_client
-from sequencer.adapters.spotify.settings import SCOPES, SpotifySettings, check_redirect_uri
+from sequencer.adapters.spotify.settings import OPTIONAL_SCOPES, SCOPES, SpotifySettings, check_redirect_uri
 from sequencer.adapters.spotify.tokens import TokenCache
 from sequencer.errors import CredentialsError
 from tests.fakes.spotify_server import FakeSpotify
@@ -49,7 +49,7 @@ def test_pkce_login_end_to_end(loopback: SpotifySettings, fake_spotify: FakeSpot
     query = parse_qs(urlsplit(seen[0]).query)
     assert query["code_challenge_method"] == ["S256"]
     assert "client_secret" not in seen[0]
-    assert set(query["scope"][0].split()) == set(SCOPES)
+    assert set(query["scope"][0].split()) == {*SCOPES, *OPTIONAL_SCOPES}
     assert query["redirect_uri"][0].startswith("http://127.0.0.1:")
     cache = TokenCache(loopback.token_path)
     record = cache.read()
