@@ -1,15 +1,19 @@
 """Shared test setup: isolated user folders, no network beyond loopback, Hypothesis profiles.
 
-Every test runs with MOODSEQ_CONFIG_DIR / MOODSEQ_DATA_DIR pointing into its own tmp_path, so
-no test reads or writes the real user's files, and any attempt to connect to an address other
-than loopback fails the test.
+Every test runs with HOME, MOODSEQ_CONFIG_DIR and MOODSEQ_DATA_DIR inside its own tmp_path,
+every other XDG_* and MOODSEQ_* variable removed (so XDG folders default to the test's HOME),
+and matplotlib's config/cache in a folder made for the session and removed after it: no test
+reads or writes the real user's files (shell completions, Chromium and matplotlib folders
+included).  Any attempt to connect to an address other than loopback fails the test.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,20 +52,32 @@ def _guarded_connect(self: socket.socket, address: Any) -> None:
 socket.socket.connect = _guarded_connect  # type: ignore[method-assign, assignment]  # why: the network guard
 
 
+# matplotlib finds its config folder when first imported (test modules import it while being
+# collected, before any fixture runs) and remembers it: give the whole session a private one.
+_MPL_DIR = tempfile.mkdtemp(prefix="moodseq-tests-mpl-")
+os.environ["MPLCONFIGDIR"] = _MPL_DIR
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session's matplotlib folder."""
+    shutil.rmtree(_MPL_DIR, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point every moodseq folder into tmp_path and clear settings from the environment."""
+    """Point HOME and every moodseq folder into tmp_path and clear settings from the environment."""
     home = tmp_path / "moodseq-home"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for name in list(os.environ):
+        if name.startswith(("XDG_", "MOODSEQ_")) or name == "ZDOTDIR":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("MPLCONFIGDIR", _MPL_DIR)
     monkeypatch.setenv("MOODSEQ_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("MOODSEQ_DATA_DIR", str(home / "data"))
     for name in (
-        "MOODSEQ_LIBRARY",
-        "MOODSEQ_SPOTIFY_TOKEN",
         "SPOTIPY_CLIENT_ID",
         "SPOTIPY_CLIENT_SECRET",
         "LASTFM_API_KEY",
-        "MOODSEQ_SPOTIFY_API_URL",
-        "MOODSEQ_SPOTIFY_ACCOUNTS_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     yield home

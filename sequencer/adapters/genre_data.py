@@ -74,7 +74,7 @@ def save_embedding(target: Path | None = None) -> Path:
     load_genre_space.cache_clear()
     space = load_genre_space()
     path = target or _data_path(EMBEDDING_FILE)
-    fresh = type(space)(names=space.names, edges=space.edges, aliases=space.aliases)
+    fresh = type(space)(names=space.names, edges=space.edges, aliases=space.aliases, roots=space.roots)
     np.savez_compressed(
         path,
         digest=np.array(data_digest()),

@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sequencer.core.track import Track
 from sequencer.errors import CredentialsError, RemoteServiceError
@@ -51,6 +51,7 @@ _NOT_FOUND = {"6", "7"}  # "Track not found", invalid resource
 _TRANSIENT = {"8", "11", "16", "29", "500", "502", "503", "504"}
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 class TagStore(Protocol):
@@ -171,6 +172,20 @@ class LastfmClient:
         """Top tags of an artist ({} when Last.fm does not know it)."""
         return self._top_tags(self._network.get_artist(artist))
 
+    def user_top_tracks(self, user: str, limit: int) -> list[tuple[str, str, int]]:
+        """A user's most scrobbled tracks of all time: (artist, title, plays), most played first."""
+        import pylast
+
+        self._wait_turn()
+        top = self._network.get_user(user).get_top_tracks(period=pylast.PERIOD_OVERALL, limit=limit)
+        return [(str(t.item.get_artist().get_name()), str(t.item.get_title()), int(t.weight or 0)) for t in top]
+
+    def user_loved_tracks(self, user: str, limit: int) -> list[tuple[str, str]]:
+        """A user's loved tracks, newest first: (artist, title)."""
+        self._wait_turn()
+        loved = self._network.get_user(user).get_loved_tracks(limit=limit)
+        return [(str(t.track.get_artist().get_name()), str(t.track.get_title())) for t in loved]
+
 
 def make_client(env: Mapping[str, str], **options: Any) -> LastfmClient:
     """A client from the environment: ``LASTFM_API_KEY`` (required) and
@@ -223,14 +238,21 @@ class _Fetcher:
     """Calls with retries and error translation; counts for the report."""
 
     def __init__(
-        self, client: LastfmClient, report: EnrichReport, sleep: Callable[[float], None], backoff: float
+        self,
+        client: LastfmClient,
+        report: EnrichReport,
+        sleep: Callable[[float], None],
+        backoff: float,
+        saved: str | None = None,
     ) -> None:
         self.client = client
         self.report = report
         self.sleep = sleep
         self.backoff = backoff
+        self.saved = saved
+        """What the hint says was kept when the run stops (default: the tracks tagged so far)."""
 
-    def call(self, fetch: Callable[[], dict[str, float]], what: str) -> dict[str, float] | None:
+    def call(self, fetch: Callable[[], T], what: str) -> T | None:
         """``fetch()`` with retries; None when Last.fm does not know the item."""
         import pylast
 
@@ -260,7 +282,7 @@ class _Fetcher:
     def _gave_up(self, error: Exception | None, what: str) -> RemoteServiceError:
         """The error that stops the run after the retries."""
         done = self.report.done
-        saved = f"{done} track{'s' if done != 1 else ''} tagged in this run are saved; rerun to resume"
+        saved = self.saved or f"{done} track{'s' if done != 1 else ''} tagged in this run are saved; rerun to resume"
         if _status(error or Exception()) == "29":
             return RemoteServiceError(
                 f"Last.fm keeps rate-limiting us (error 29) at {what}", hint=f"wait a few minutes; {saved}"
@@ -271,6 +293,37 @@ class _Fetcher:
                 f"cannot reach Last.fm ({type(reason).__name__}: {reason})", hint=f"check your connection; {saved}"
             )
         return RemoteServiceError(f"Last.fm failed at {what}: {error}", hint=f"try later; {saved}")
+
+
+def lastfm_listening(
+    client: LastfmClient,
+    user: str,
+    *,
+    limit: int = 1000,
+    sleep: Callable[[float], None] | None = None,
+    backoff: float = 2.0,
+) -> tuple[list[tuple[str, str, int]], list[tuple[str, str]]]:
+    """A Last.fm user's listening: (top tracks with play counts, loved tracks), ``limit`` of each.
+
+    Raises
+    ------
+    InputFileError
+        when Last.fm has no such user.
+    CredentialsError, RemoteServiceError
+        as for tags (bad key; Last.fm failing after retries).
+    """
+    from sequencer.errors import InputFileError
+
+    fetcher = _Fetcher(
+        client, EnrichReport(), sleep or time.sleep, backoff, saved="nothing was stored; run it again later"
+    )
+    top = fetcher.call(functools.partial(client.user_top_tracks, user, limit), f"user {user!r}")
+    loved = fetcher.call(functools.partial(client.user_loved_tracks, user, limit), f"user {user!r}")
+    if top is None or loved is None:
+        raise InputFileError(
+            f"Last.fm has no user {user!r}", hint="give your Last.fm user name, as in your profile URL"
+        )
+    return top, loved
 
 
 def enrich_lastfm(

@@ -78,7 +78,13 @@ def _title(sequence: Sequence) -> str:
     parts = [f"{sequence.duration_s / 60:.0f} min", f"{count} track{'s' if count != 1 else ''}"]
     parts.append(f"seed {sequence.seed}" if sequence.seed is not None else "no seed")
     mode = "" if sequence.mode == "build" else f" ({sequence.mode})"
-    return f"{sequence.profile.name}{mode} — " + ", ".join(parts)
+    return f"{literal(sequence.profile.name)}{mode} — " + ", ".join(parts)
+
+
+def literal(text: str) -> str:
+    """User text (a profile or mood name) drawn as typed: matplotlib reads ``$…$`` as maths and
+    a lone or doubled ``$`` stops the whole plot with a parse error."""
+    return text.replace("$", r"\$")
 
 
 def _subtitle(sequence: Sequence) -> str:
@@ -265,7 +271,7 @@ def _draw_moods(ax: Axes, sequence: Sequence) -> None:
             edgecolor="white",
             linewidth=0.3,
             hatch=MOOD_HATCHES[index % len(MOOD_HATCHES)],
-            label=name,
+            label=literal(name),
         )
         base = top
     ax.set_ylim(0, 1)
@@ -310,7 +316,8 @@ def figure_for(sequence: Sequence, sound_map: SoundMap | None = None) -> Figure:
     panels: Any = figure
     right: Any = None
     if sound_map is not None:
-        panels, right = figure.subfigures(1, 2, width_ratios=[11, 4.5])  # type: ignore[misc]  # why: 1×2 gives two
+        halves: Any = figure.subfigures(1, 2, width_ratios=[11, 4.5])  # an array of two
+        panels, right = halves[0], halves[1]
     energy_ax, cost_ax, mood_ax = panels.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3.2, 1.0, 1.5]})
     if sound_map is not None:
         _draw_map(right.subplots(), sound_map)

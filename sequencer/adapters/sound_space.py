@@ -40,13 +40,24 @@ class SoundSummary:
 
 
 def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
-    """Compute every track's sound vector and store those that changed (unless ``write`` is off)."""
+    """Compute every track's sound vector and store those that changed (unless ``write`` is off).
+
+    When nothing the vectors rest on changed since the last update (same evidence stamp, same
+    genre data), nothing is computed or written: the last summary is returned with 0 written.
+    """
+    import dataclasses
+
     import numpy as np
 
-    from sequencer.adapters.genre_data import load_genre_space
+    from sequencer.adapters.genre_data import data_digest, load_genre_space
     from sequencer.core.features import COLUMNS
-    from sequencer.core.sound import AUDIO, SoundEvidence, place
+    from sequencer.core.sound import AUDIO, SOUND_DIMS, SOUND_VERSION, SoundEvidence, place
 
+    stamp = f"{SOUND_VERSION}:{data_digest()}:{SOUND_DIMS}:{store.sound_stamp()}"
+    last = store.get_meta("sound_update")
+    if write and isinstance(last, dict) and last.get("stamp") == stamp:
+        fields = {f.name for f in dataclasses.fields(SoundSummary)}
+        return SoundSummary(**{**{k: v for k, v in last.items() if k in fields}, "written": 0})
     space = load_genre_space()
     evidence = store.sound_evidence()
     table = store.feature_table()
@@ -65,7 +76,7 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
     placed = place(space, inputs)
     written = store.set_sound_vectors(evidence.ids, placed.vectors) if write else 0
     has = np.abs(placed.vectors).sum(axis=1) > 0
-    return SoundSummary(
+    summary = SoundSummary(
         tracks=len(evidence.ids),
         with_vector=int(has.sum()),
         written=written,
@@ -73,6 +84,9 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
         from_playlists=int(placed.from_playlists.sum()),
         from_audio=int(placed.from_audio.sum()),
     )
+    if write:
+        store.set_meta("sound_update", {**dataclasses.asdict(summary), "stamp": stamp})
+    return summary
 
 
 @dataclass(frozen=True)

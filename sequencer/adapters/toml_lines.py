@@ -87,6 +87,18 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
             hint="check quotes, brackets and `key = value` syntax on that line (strings need quotes, lists need [ ])",
             source=where,
         ) from None
+    except RecursionError:
+        raise InputFileError(
+            "TOML nested too deeply to read (lists or tables inside each other hundreds of levels deep)",
+            hint="a profile or moods file needs at most a list of pairs: [[0.0, 0.4], [1.0, 0.6]]",
+            source=source,
+        ) from None
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        raise InputFileError(
+            f"not valid TOML: {exc}".split("; use sys.")[0],
+            hint="write numbers of a reasonable size",
+            source=source,
+        ) from None
 
 
 def read_text(path: Path) -> str:

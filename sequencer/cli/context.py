@@ -89,12 +89,13 @@ class AppContext:
             self._vocabulary = load_vocabulary(self.moods_file)
         return self._vocabulary
 
-    def open_library(self, *, create: bool = False) -> Store:
+    def open_library(self, *, create: bool = False, read_only: bool = False) -> Store:
         """Open the library at :attr:`library_path` (close it, or use ``with``).
 
         Reading commands pass ``create=False`` (the default): a missing library is a
         :class:`~sequencer.errors.LibraryError` saying how to make one, never a new empty
-        file.  Importing commands pass ``create=True``.
+        file.  Importing commands pass ``create=True``.  Commands that only read pass
+        ``read_only=True``: they then work on a library in a read-only folder.
         """
         from sequencer.adapters.library.store import Store
         from sequencer.errors import LibraryError
@@ -102,7 +103,7 @@ class AppContext:
         path = self.library_path
         if not create and not path.is_file():
             raise LibraryError(f"no library at {path}", hint=NO_LIBRARY_HINT)
-        return Store.open(path)
+        return Store.open(path, read_only=read_only and not create)
 
     def say(self, message: str) -> None:
         """A note for the user on stderr (silent with --quiet)."""

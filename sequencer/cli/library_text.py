@@ -57,6 +57,11 @@ def stats_text(data: dict[str, Any]) -> str:
     covered = ", ".join(f"{a} {c / n:.0%}" for a, c in data["attributes"].items() if n and c)
     lines.extend(_field("attributes", covered or "none"))
     lines.append(f"tags        {_pct(data['tags'], n)} with crowd tags")
+    if "with_sound" in data:
+        lines.append(f"sound       {_pct(data['with_sound'], n)} with a sound vector")
+        lines.append(
+            f"playlists   {_pct(data['in_playlists'], n)} in playlists; {_pct(data['with_year'], n)} with a year"
+        )
     for run in data["interrupted_imports"]:
         lines.append(
             f"interrupted import of {run['source']} ({run['started_at']}, "
@@ -87,6 +92,13 @@ def track_details(track: Track, sources: dict[str, list[tuple[str, float]]]) -> 
         if track.attribute(a) is not None
     )
     lines.append(f"  {attrs or 'no audio attributes'}")
+    evidence = [
+        f"genres {', '.join(track.genres)}" if track.genres else "",
+        f"playlists {', '.join(track.playlists)}" if track.playlists else "",
+        f"year {track.year}" if track.year is not None else "",
+        "a sound vector" if track.sound is not None else "no sound vector",
+    ]
+    lines.append("  " + "; ".join(e for e in evidence if e))
     for mood, entries in sources.items():
         used = track.moods.get(mood)
         lines.append(f"  {mood}: {used if used is not None else 0:g} ← " + ", ".join(f"{s} {w:g}" for s, w in entries))

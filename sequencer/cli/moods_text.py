@@ -133,8 +133,8 @@ def sound_lines(summary: SoundSummary) -> list[str]:
     missing = summary.tracks - summary.with_vector
     if missing:
         lines.append(
-            f"  {missing:,} tracks have no evidence of their sound "
-            "(genres: `moodseq enrich lastfm`; playlists: import your playlists; attributes: `moodseq analyze DIR`)"
+            f"  {missing:,} tracks have no evidence of their sound: no genre, crowd tag or shared playlist "
+            "(`moodseq enrich lastfm` fetches crowd tags; importing your playlists records membership)"
         )
     return lines
 
@@ -142,7 +142,7 @@ def sound_lines(summary: SoundSummary) -> list[str]:
 def neighbour_lines(near: SoundNeighbours) -> list[str]:
     """The ``moods explain`` report's sound part: nearest genres, then nearest tracks."""
     if near.track.sound is None:
-        return ["  sound: no vector (no genres, crowd tags, playlists or attributes; run `moodseq moods infer`)"]
+        return ["  sound: no vector (no genre, crowd tag or shared playlist; `moodseq moods infer` places tracks)"]
     genres = ", ".join(f"{name} {cos:.2f}" for name, cos in near.genres)
     lines = [f"  sound: nearest genres {genres or 'none'}"]
     if near.tracks:

@@ -14,7 +14,12 @@ and how close it got, instead of returning a short or invalid playlist.
 whole objective, or the flow cost alone);
 :func:`find_track` resolves ``"Artist - Title"``, a title or an id, with suggestions on a miss.
 
-Public: :func:`build_playlist`, :func:`reorder_tracks`, :func:`find_track`.
+``bias`` (:class:`~sequencer.core.living.TrackBias`) leaves songs out or nudges their fit for
+the walk's choice only — how history (freshness, ``--like-previous``) reaches a build without
+the walk knowing of it; :func:`solve_tracks` is the one walk call, also used per segment by
+:mod:`sequencer.core.keep`.
+
+Public: :func:`build_playlist`, :func:`solve_tracks`, :func:`reorder_tracks`, :func:`find_track`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from sequencer.core.candidates import CandidateSet, exclusion_reason, select_can
 from sequencer.core.costs import cost_matrix
 from sequencer.core.energy import with_estimated_energy
 from sequencer.core.graph import build_graph, journey_path, neighbour_lists
+from sequencer.core.living import TrackBias
 from sequencer.core.moods import cosine
 from sequencer.core.profile import Profile
 from sequencer.core.scoring import mood_fit
@@ -155,12 +161,20 @@ def _journey(cands: CandidateSet, profile: Profile, weight: float) -> JourneyTar
     return JourneyTarget(dot_a=dot_a, dot_b=dot_b, dot_ab=cosine(a.moods, b.moods) or 0.0, weight=weight)
 
 
+def _biased_fits(cands: CandidateSet, bias: TrackBias | None) -> list[float]:
+    """The candidates' fits as the walk weighs them: the real fit plus the bias's nudge."""
+    if not bias or not bias.fit_delta:
+        return list(cands.fits)
+    return [f + bias.delta(song_key(t.artists, t.title)) for f, t in zip(cands.fits, cands.tracks, strict=True)]
+
+
 def _problem(
     cands: CandidateSet,
     profile: Profile,
     first: Track | None,
     last: Track | None,
     journey: bool,
+    bias: TrackBias | None = None,
     *,
     graph_needed: bool = True,
 ) -> WalkProblem:
@@ -189,7 +203,7 @@ def _problem(
     return WalkProblem(
         durations=[t.duration_s for t in tracks],
         energies=[math.nan if t.energy is None else float(t.energy) for t in tracks],
-        fits=cands.fits,
+        fits=_biased_fits(cands, bias),
         cost=cost,
         artists=artists,
         albums=albums,
@@ -323,6 +337,7 @@ def build_playlist(
     start: str | None = None,
     end: str | None = None,
     progress: Progress | None = None,
+    bias: TrackBias | None = None,
 ) -> PlaylistSequence:
     """Build a playlist for ``profile`` from ``tracks``.
 
@@ -335,6 +350,8 @@ def build_playlist(
     start, end : fixed first/last track refs (override the profile's); given together they
         make a *journey* (``mode == "journey"``): the tracks between move steadily from one to
         the other in mood and energy.
+    bias : songs left out and per-song fit nudges from history (freshness, ``--like-previous``,
+        listening evidence); the reported mood fit stays the real one.
     progress : optional ``progress(done, total)`` callback.
 
     Raises
@@ -370,17 +387,56 @@ def build_playlist(
                 end=last.name if last is not None else None,
             ),
         )
-    pinned = [t for t in (first, last) if t is not None]
-    cands = select_candidates(library, profile, pinned=pinned)
-    _check_capacity(cands, profile)
-    problem = _problem(cands, profile, first, last, journey)
-    result = walk(problem, random.Random(seed), progress=progress, choice=seed)
-    if result.violations.total > 0 or not result.order:
-        raise _impossible(result.violations, result.duration_s, profile, cands)
-    chosen = [cands.tracks[i] for i in result.order]
+    chosen = solve_tracks(library, profile, first, last, seed=seed, journey=journey, progress=progress, bias=bias)
     sequence = make_sequence(chosen, profile, seed=seed, mode="journey" if journey else "build")
     warnings = _warnings(sequence, (first is not None, last is not None), note)
     return dataclasses.replace(sequence, warnings=tuple(warnings))
+
+
+def solve_tracks(
+    library: Sequence[Track],
+    profile: Profile,
+    first: Track | None,
+    last: Track | None,
+    *,
+    seed: int,
+    journey: bool = False,
+    progress: Progress | None = None,
+    bias: TrackBias | None = None,
+    leave_out: Callable[[Track], str | None] | None = None,
+) -> list[Track]:
+    """The walk's tracks for ``profile`` from ``library`` (energies already estimated), between
+    the pinned ``first``/``last`` tracks, with ``bias``'s songs left out or nudged, and the
+    tracks ``leave_out`` gives a reason for left out (counted under that reason in errors).
+
+    Raises
+    ------
+    ImpossibleConstraintsError
+        naming the binding constraint when no valid playlist is found.
+    """
+    pinned = [t for t in (first, last) if t is not None]
+    pinned_ids = {t.id for t in pinned}
+    allowed: list[Track] = []
+    dropped: dict[str, int] = {}
+    for track in library:
+        if track.id not in pinned_ids:
+            if bias is not None and song_key(track.artists, track.title) in bias.avoid:
+                dropped["left out by history"] = dropped.get("left out by history", 0) + 1
+                continue
+            reason = leave_out(track) if leave_out is not None else None
+            if reason is not None:
+                dropped[reason] = dropped.get(reason, 0) + 1
+                continue
+        allowed.append(track)
+    cands = select_candidates(allowed, profile, pinned=pinned)
+    if dropped:
+        cands = dataclasses.replace(cands, excluded={**cands.excluded, **dropped}, considered=len(library))
+    _check_capacity(cands, profile)
+    problem = _problem(cands, profile, first, last, journey, bias)
+    result = walk(problem, random.Random(seed), progress=progress, choice=seed)
+    if result.violations.total > 0 or not result.order:
+        raise _impossible(result.violations, result.duration_s, profile, cands)
+    return [cands.tracks[i] for i in result.order]
 
 
 # --- reordering -----------------------------------------------------------------------------

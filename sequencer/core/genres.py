@@ -41,6 +41,8 @@ NEAR_WEIGHT = 1.0
 #: Words that say nothing about a genre when names are compared word by word.
 _STOP = frozenset({"music", "and", "the", "of", "n", "s", "style", "songs", "song", "genre"})
 _NON_WORD = re.compile(r"[\W_]+")
+#: Weight of a family name (rock, pop…) beside a more specific genre of the same track.
+ROOT_SHARE = 0.35
 #: Least share of words a fallback match must have in common (Jaccard) with the name.
 MIN_OVERLAP = 0.5
 
@@ -71,6 +73,8 @@ class GenreSpace:
     """(genre, genre, weight) pairs, each once."""
     aliases: Mapping[str, int]
     """Normalised name (genre names and their aliases) → genre index."""
+    roots: frozenset[int] = frozenset()
+    """The tree's families (rock, pop, electronic…): broad labels, see :data:`ROOT_SHARE`."""
     _embedding: npt.NDArray[np.float32] | None = field(default=None, repr=False)
     _resolved: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict, repr=False)
     _by_word: dict[str, list[int]] | None = field(default=None, repr=False)
@@ -146,6 +150,8 @@ class GenreSpace:
                 continue
             for genre, share in self.resolve(tag):
                 found[genre] = max(found.get(genre, 0.0), weight * share)
+        if any(g not in self.roots for g in found):  # "pop, electropop": electropop says more
+            found = {g: w * ROOT_SHARE if g in self.roots else w for g, w in found.items()}
         return found
 
     def nearest(self, vector: npt.NDArray[np.floating[Any]], k: int) -> list[tuple[str, float]]:
@@ -178,8 +184,8 @@ def _spectral_embedding(n: int, edges: Sequence[tuple[int, int, float]], dims: i
     emb *= np.sign(emb[np.abs(emb).argmax(axis=0), np.arange(emb.shape[1])])[None, :]  # fixed signs
     norms = np.linalg.norm(emb, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    out: npt.NDArray[np.float32] = (emb / norms).astype(np.float32)
-    return out
+    result: npt.NDArray[np.float32] = (emb / norms).astype(np.float32)
+    return result
 
 
 def _tree_edges(tree: Any, parent: str | None, out: list[tuple[str, str]], names: dict[str, str]) -> None:
@@ -243,4 +249,6 @@ def genre_space(tree: Any, links: Mapping[str, Any]) -> GenreSpace:
     if unknown:
         raise ValueError(f"genre links name unknown genres: {', '.join(sorted(set(unknown)))}")
     edges = tuple((a, b, w) for (a, b), w in sorted(weighted.items()))
-    return GenreSpace(names=tuple(names[k] for k in keys), edges=edges, aliases=aliases)
+    children = {normalise_genre(child) for _, child in pairs}
+    roots = frozenset(index[normalise_genre(p)] for p, _ in pairs if normalise_genre(p) not in children)
+    return GenreSpace(names=tuple(names[k] for k in keys), edges=edges, aliases=aliases, roots=roots)

@@ -84,6 +84,16 @@ class Variety:
 
 
 @dataclass(frozen=True)
+class Listening:
+    """How your listening history (play counts, loved tracks) steers builds: off by default."""
+
+    weight: float = 0.0
+    """0 = ignored; up to 1 = loved and often played songs are favoured a little."""
+    avoid_plays: int | None = None
+    """Leave out songs played at least this often (overplayed); None = never."""
+
+
+@dataclass(frozen=True)
 class Profile:
     """A listening context, validated."""
 
@@ -97,6 +107,7 @@ class Profile:
     transition: TransitionWeights = field(default_factory=TransitionWeights)
     constraints: Constraints = field(default_factory=Constraints)
     variety: Variety = field(default_factory=Variety)
+    listening: Listening = field(default_factory=Listening)
 
     @property
     def tolerance_s(self) -> float:
@@ -171,6 +182,10 @@ SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
     "variety": {
         "seed": Key("int", 0, 2**63 - 1, doc="fixed seed: the same playlist every run"),
         "temperature": Key("float", 0, 1, doc="0 = best only; higher = more adventurous"),
+    },
+    "listening": {
+        "weight": Key("float", 0, 1, doc="how much play counts and loved tracks favour songs (0 = off)"),
+        "avoid_plays": Key("int", 1, 10**9, doc="leave out songs played at least this often"),
     },
 }
 
@@ -455,6 +470,7 @@ def profile_from_mapping(
         transition=TransitionWeights(**transition, similarity=vocab.similarity),
         constraints=Constraints(**cons),
         variety=Variety(**sections["variety"]),
+        listening=Listening(**sections["listening"]),
     )
 
 
@@ -482,4 +498,9 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
     if profile.variety.seed is not None:
         variety["seed"] = profile.variety.seed
     out["variety"] = variety
+    if profile.listening != Listening():
+        listening: dict[str, Any] = {"weight": profile.listening.weight}
+        if profile.listening.avoid_plays is not None:
+            listening["avoid_plays"] = profile.listening.avoid_plays
+        out["listening"] = listening
     return out

@@ -71,6 +71,8 @@ class Track:
     """Names of the user's playlists this track is in (evidence of its sound and context)."""
     year: int | None = None
     """Release year, when known."""
+    mbid: str | None = None
+    """MusicBrainz recording id, when known (from file tags, JSPF, a Subsonic server)."""
 
     __hash__ = None  # type: ignore[assignment]  # why: moods is a mapping; hash ids instead
 

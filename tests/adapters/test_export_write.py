@@ -100,3 +100,64 @@ def test_permissions_follow_the_old_file_or_the_umask(tmp_path: Path) -> None:
         assert new.stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(umask)
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    """-o LINK writes the link's target; the link itself is kept (issue #12)."""
+    real = tmp_path / "real" / "night.m3u8"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.m3u8"
+    link.symlink_to(real)
+    atomic_write_text(link, "new\n")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "new\n"
+    assert _listing(real.parent) == ["night.m3u8"]
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
+    """A link to a file that does not exist yet: the file is created where the link points."""
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "made.json")
+    atomic_write_text(link, "{}\n")
+    assert link.is_symlink()
+    assert (tmp_path / "made.json").read_text(encoding="utf-8") == "{}\n"
+
+
+def test_dev_null_is_written_through_never_replaced() -> None:
+    """-o /dev/null stays a character device (as root the old rename replaced it with a file)."""
+    import stat
+
+    atomic_write_text(Path("/dev/null"), "discarded\n")
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+
+
+def test_a_fifo_is_written_through(tmp_path: Path) -> None:
+    """A FIFO with a reader gets the bytes; it stays a FIFO."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    for _ in range(200):  # the reader must have opened the FIFO before the non-blocking open
+        try:
+            atomic_write_text(fifo, "x" * 200_000)
+            break
+        except OutputFileError:
+            import time
+
+            time.sleep(0.01)
+    reader.join(timeout=10)
+    assert received == [b"x" * 200_000]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_fifo_nobody_reads_fails_at_once(tmp_path: Path) -> None:
+    """No reader: a one-line error instead of a hang."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputFileError, match="nothing is reading it"):
+        atomic_write_text(fifo, "data\n")

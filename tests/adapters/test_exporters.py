@@ -268,7 +268,7 @@ def test_format_for_path_and_unknown_formats() -> None:
     assert exporters.check_format("M3U") == "m3u8"
     with pytest.raises(InputFileError, match="unknown export format 'xpsf'") as info:
         exporters.render(sample_sequence(), "xpsf")
-    assert info.value.hint == "did you mean 'xspf'? use one of: m3u8, xspf, json, csv"
+    assert info.value.hint == "did you mean 'xspf'? use one of: m3u8, xspf, json, csv, jspf"
 
 
 def test_m3u8_header_counts_one_track_in_the_singular() -> None:

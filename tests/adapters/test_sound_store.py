@@ -141,3 +141,40 @@ def test_library_map_places_a_playlist_inside_its_library(store: Store) -> None:
     assert found.playlist[2] is None
     first, second = found.playlist[0], found.playlist[1]
     assert first is not None and second is not None and first != second
+
+
+def test_changed_evidence_is_seen_even_within_the_same_second(store: Store, tmp_path: Path) -> None:
+    """A re-import that only adds a playlist to a known track, or new crowd tags, places the
+    library again (the skip for an unchanged library must not hide them)."""
+    update_sound(store)
+    before = store.find("Soundgarden - Outshined").sound
+    path = tmp_path / "more.csv"
+    path.write_text("title,artist,playlist\nOutshined,Soundgarden,Night Drive\n", encoding="utf-8")
+    import_table(store, path)
+    assert update_sound(store).written > 0
+    assert store.find("Soundgarden - Outshined").sound != before
+    store.set_tags(store.find("M83 - Midnight City").id, {"shoegaze": 1.0}, source="lastfm", fetched_at="2026-01-01")
+    assert update_sound(store).written > 0
+    assert update_sound(store).written == 0
+
+
+def test_stats_and_show_tell_the_sound_evidence(store: Store) -> None:
+    """`library stats` counts vectors, playlist members and years; `library show` lists them."""
+    from sequencer.cli.library_text import stats_text, track_details
+
+    update_sound(store)
+    data = {**store.stats(), "library": "lib.db"}
+    assert (data["with_sound"], data["in_playlists"], data["with_year"]) == (7, 7, 7)
+    text = stats_text(data)
+    assert "sound       7 (100%) with a sound vector" in text
+    assert all(len(line) <= 80 for line in text.splitlines())
+    track = store.find("Kavinsky - Nightcall")
+    shown = "\n".join(track_details(track, {}))
+    assert "playlists Night Drive, Synth Classics" in shown and "year 2010" in shown and "a sound vector" in shown
+
+
+def test_an_empty_library_is_placed_without_error(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "empty.db") as s:
+        summary = update_sound(s)
+        assert (summary.tracks, summary.with_vector, summary.written) == (0, 0, 0)
+        assert s.feature_table().sound.shape == (0, 0)

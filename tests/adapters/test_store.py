@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sequencer.adapters.importers.records import ImportRecord
+from sequencer.adapters.library import migrations
 from sequencer.adapters.library.store import Store
 from sequencer.core.track import Track
 from sequencer.errors import LibraryError, TrackNotFoundError
@@ -44,8 +45,11 @@ def test_open_creates_folders_and_schema(tmp_path: Path) -> None:
         assert s.count() == 0
     conn = sqlite3.connect(path)
     names = [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
+    assert names == [m.name for m in migrations.MIGRATIONS]
     assert names[:2] == ["0001_initial", "0002_lookup_indexes"]
     assert "0003_sound_evidence" in names
+    assert "0004_sinks_recording_mbid" in names
+    assert "0005_living_build_history" in names
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -110,11 +110,27 @@ def test_install_zsh_uses_zdotdir(tmp_path: Path) -> None:
 
 
 def test_install_fish_writes_its_completions_file(tmp_path: Path) -> None:
-    """fish: the script is the whole of ~/.config/fish/completions/moodseq.fish."""
-    code, _, _ = _run("completion", "fish", "--install", env={"HOME": str(tmp_path)})
+    """fish: the script is the whole of ~/.config/fish/completions/moodseq.fish (no XDG_CONFIG_HOME)."""
+    code, _, _ = _run("completion", "fish", "--install", env={"HOME": str(tmp_path), "XDG_CONFIG_HOME": ""})
     assert code == 0
     target = tmp_path / ".config" / "fish" / "completions" / "moodseq.fish"
     assert target.read_text(encoding="utf-8").strip() == _run("completion", "fish")[1].strip()
+
+
+def test_install_fish_follows_xdg_config_home(tmp_path: Path) -> None:
+    """fish: $XDG_CONFIG_HOME/fish/completions/moodseq.fish when XDG_CONFIG_HOME is set."""
+    xdg = tmp_path / "xdg"
+    code, _, _ = _run("completion", "fish", "--install", env={"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(xdg)})
+    assert code == 0
+    assert (xdg / "fish" / "completions" / "moodseq.fish").is_file()
+    assert not (tmp_path / ".config").exists()
+
+
+def test_every_test_has_its_own_home_and_no_xdg_folders(tmp_path: Path) -> None:
+    """The autouse fixture: HOME inside this test's tmp_path, no XDG_*/ZDOTDIR from the real user."""
+    assert Path(os.environ["HOME"]).is_relative_to(tmp_path)
+    assert not [name for name in os.environ if name.startswith("XDG_") or name == "ZDOTDIR"]
+    assert Path(os.environ["MOODSEQ_CONFIG_DIR"]).is_relative_to(tmp_path)
 
 
 def test_with_block_replaces_only_its_block() -> None:

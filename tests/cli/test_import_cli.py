@@ -174,3 +174,32 @@ def test_import_csv_takes_several_files(tmp_path: Path) -> None:
     assert "Error: " in result.stderr and "empty.csv is empty" in result.stderr
     with Store.open(library) as store:
         assert store.count() == 3
+
+
+def test_skipped_file_holds_every_problem_and_debug_lists_them_all(tmp_path: Path) -> None:
+    """--skipped FILE: every skipped row and warning with file, line and reason; --debug lists
+    all of them on the terminal instead of the first five."""
+    import csv
+
+    library, target = tmp_path / "lib.db", tmp_path / "problems.csv"
+    result = _invoke(library, "import", "csv", str(DATA / "malformed.csv"), "--skipped", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert "(all of them: --skipped FILE, or --debug)" in result.stderr
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
+    assert [(r["position"], r["kind"]) for r in rows] == [
+        ("3", "skipped"),
+        ("4", "skipped"),
+        ("5", "skipped"),
+        ("6", "skipped"),
+        ("7", "skipped"),
+        ("12", "skipped"),
+        ("8", "warning"),
+        ("9", "warning"),
+    ]
+    assert rows[5]["reason"] == "duration 999999999999 is longer than a day"
+    assert "8 problems (skipped rows and warnings) written to" in result.stderr
+    debug = CliRunner().invoke(
+        cli, ["--debug", "--library", str(tmp_path / "b.db"), "import", "csv", str(DATA / "malformed.csv")]
+    )
+    assert "skipped line 12: duration 999999999999 is longer than a day" in debug.stderr
+    assert "more skipped" not in debug.stderr

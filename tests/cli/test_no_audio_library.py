@@ -119,8 +119,9 @@ def test_spotify_import_without_features_gets_sound_from_playlists_and_tags(
         monkeypatch.setenv("MOODSEQ_LASTFM_API_URL", lastfm.url)
         code, _, err = run("--library", library, "enrich", "lastfm")
         assert code == 0, err
-    code, _, err = run("--library", library, "moods", "infer")
+    code, out, err = run("--library", library, "moods", "infer")
     assert code == 0, err
+    assert "Sound vectors for 15 of 15 tracks" in out + err
     with Store.open(library) as store:
         tracks = {t.artists[0]: t for t in store.tracks()}
         assert tracks["Kavinsky"].playlists == ("Night Drive",)

@@ -114,11 +114,13 @@ def test_import_spotify_liked_and_playlist(fake: FakeSpotify, token_path: Path, 
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"imported 90 tracks from Spotify (70 liked, 30 from playlist {'Q' * 22}): 90 added, 0 updated, 0 unchanged\n"
+        "imported 90 tracks from Spotify (70 liked, 30 from playlist 'Mix'): 90 added, 0 updated, 0 unchanged\n"
     )
     assert "audio features: not available to this Spotify app" in result.stderr
     with Store.open(isolated_dirs / "data" / "library.db") as store:
         assert store.count() == 90
+        in_mix = [t for t in store.tracks() if t.playlists]
+        assert len(in_mix) == 30 and all(t.playlists == ("Mix",) for t in in_mix)
 
 
 def test_import_spotify_needs_a_source(fake: FakeSpotify) -> None:

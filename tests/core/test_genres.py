@@ -143,3 +143,12 @@ def test_normalise_genre_folds_spelling() -> None:
     assert normalise_genre("Hip-Hop") == normalise_genre("hip hop") == "hip hop"
     assert normalise_genre("R&B") == "r and b"
     assert normalise_genre("Électro_Pop") == "electro pop"
+
+
+def test_a_family_name_counts_less_beside_a_specific_genre(space: GenreSpace) -> None:
+    """ "pop, electropop" is mostly electropop; "pop" alone is pop."""
+    pop, electro = space.index("pop"), space.index("electropop")
+    both = space.profile({"pop": 1.0, "electropop": 1.0})
+    assert pop is not None and electro is not None
+    assert both[electro] == 1.0 and 0 < both[pop] < 0.5
+    assert space.profile({"pop": 1.0}) == {pop: 1.0}

@@ -119,9 +119,15 @@ def test_era_and_audio_separate_tracks_of_one_genre(space: GenreSpace) -> None:
     assert cos(v, 0, 1) > cos(v, 0, 2)
 
 
-def test_audio_alone_is_evidence_but_needs_two_attributes(space: GenreSpace) -> None:
-    v = sound_vectors(space, evidence([{}, {}], audio={"acousticness": [0.9, 0.9], "danceability": [0.2, np.nan]}))
-    assert v[0].any() and not v[1].any()
+def test_audio_refines_a_placed_track_but_never_places_one_alone(space: GenreSpace) -> None:
+    """Audio attributes (two at least) move a track with genres; alone they give no vector."""
+    audio = {"acousticness": [0.9, 0.9, 0.9, 0.9], "danceability": [0.2, np.nan, 0.2, 0.2]}
+    placed = place(space, evidence([{}, {}, {"folk": 1.0}, {"folk": 1.0}], audio=audio, years=[1990] * 4))
+    v = placed.vectors
+    assert not v[0].any() and not v[1].any()
+    assert list(placed.from_audio) == [False, False, True, True]
+    bare = sound_vectors(space, evidence([{"folk": 1.0}], years=[1990]))
+    assert not np.allclose(v[2], bare[0])
 
 
 def test_nearest_rows_skips_itself_and_tracks_without_vectors() -> None:
@@ -168,3 +174,9 @@ def test_every_vector_is_unit_or_zero(rows: list[tuple[dict[str, float], list[st
     assert v.shape == (len(rows), SOUND_DIMS) and np.all(np.isfinite(v))
     norms = np.linalg.norm(v, axis=1)
     assert np.all(np.isclose(norms, 1.0, atol=1e-5) | (norms == 0.0))
+
+
+def test_an_empty_library_and_mismatched_widths_give_nothing(space: GenreSpace) -> None:
+    assert sound_vectors(space, evidence([])).shape == (0, SOUND_DIMS)
+    matrix = np.eye(3, dtype=np.float32)
+    assert nearest_rows(matrix, [1.0, 0.0], 2) == []

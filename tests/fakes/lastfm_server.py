@@ -49,6 +49,10 @@ class FakeLastfm:
     api_key: str = "test-key"
     tracks: dict[tuple[str, str], list[tuple[str, int]]] = field(default_factory=dict)
     artists: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    top_tracks: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    """user → [(artist, title, plays)], most played first (user.getTopTracks)."""
+    loved: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """user → [(artist, title)], newest first (user.getLovedTracks)."""
     faults: list[Fault] = field(default_factory=list)
     requests: list[tuple[str, dict[str, str], float]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
@@ -101,6 +105,9 @@ class FakeLastfm:
                     self._error(10, "Invalid API key - You must be granted a valid key by last.fm")
                     return
                 method = params.get("method", "")
+                if method in ("user.getTopTracks", "user.getLovedTracks"):
+                    self._user_tracks(method, params)
+                    return
                 if method == "track.getTopTags":
                     found = fake.tracks.get((params.get("artist", ""), params.get("track", "")))
                     missing = "Track not found"
@@ -122,6 +129,36 @@ class FakeLastfm:
                     200,
                     f'<?xml version="1.0" encoding="utf-8"?>\n<lfm status="ok">'
                     f"<toptags>{tags}</toptags></lfm>".encode(),
+                )
+
+            def _user_tracks(self, method: str, params: dict[str, str]) -> None:
+                """One page of a user's top or loved tracks, paged as Last.fm pages them."""
+                user = params.get("user", "")
+                known = fake.top_tracks if method == "user.getTopTracks" else fake.loved
+                if user not in fake.top_tracks and user not in fake.loved:
+                    self._error(6, "User not found")
+                    return
+                rows: list[tuple[str, ...]] = [tuple(map(str, r)) for r in known.get(user, [])]
+                per_page = int(params.get("limit") or 50)
+                page = int(params.get("page") or 1)
+                pages = max(1, -(-len(rows) // per_page))
+                chunk = rows[(page - 1) * per_page : page * per_page]
+                items = []
+                for rank, row in enumerate(chunk, (page - 1) * per_page + 1):
+                    artist, title = escape(row[0]), escape(row[1])
+                    extra = (
+                        f"<playcount>{row[2]}</playcount>"
+                        if method == "user.getTopTracks"
+                        else f'<date uts="{1_700_000_000 + rank}">14 Nov 2023, 22:13</date>'
+                    )
+                    artist_node = f"<artist><name>{artist}</name></artist>"
+                    items.append(f'<track rank="{rank}"><name>{title}</name>{extra}{artist_node}</track>')
+                tag = "toptracks" if method == "user.getTopTracks" else "lovedtracks"
+                self._send(
+                    200,
+                    f'<?xml version="1.0" encoding="utf-8"?>\n<lfm status="ok"><{tag} user="{escape(user)}" '
+                    f'page="{page}" perPage="{per_page}" totalPages="{pages}" total="{len(rows)}">'
+                    f"{''.join(items)}</{tag}></lfm>".encode(),
                 )
 
             def _error(self, code: int, message: str) -> None:

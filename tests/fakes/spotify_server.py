@@ -206,6 +206,28 @@ class _Drop(Exception):
     """Close the connection without answering."""
 
 
+class _Trickle(Exception):
+    """Send this raw answer one byte at a time, ``delay`` seconds apart."""
+
+    def __init__(self, raw: bytes, delay: float) -> None:
+        super().__init__("trickle")
+        self.raw = raw
+        self.delay = delay
+
+
+@dataclass
+class Canned:
+    """A scripted answer for the next request(s) matching ``method``/``path`` (hostile tests)."""
+
+    method: str | None
+    path: str
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    trickle_s: float = 0.0
+    times: int = 1
+
+
 class FakeSpotify:
     """The fake's state and request handling; :meth:`start` serves it on 127.0.0.1."""
 
@@ -225,11 +247,18 @@ class FakeSpotify:
         self.playlists: dict[str, Playlist] = {}
         self.follows: dict[str, list[str]] = {}
         self.saved: dict[str, list[str]] = {}
+        self.recent: dict[str, list[tuple[str, str]]] = {}
+        """user → [(track id, played_at ISO time)], newest first (GET /me/player/recently-played)."""
+        self._scope = ""
         self.catalog: dict[str, dict[str, Any]] = {}
         self.audio_features_allowed = False
         self.client_secrets: dict[str, str] = {}
         self.login_user = "alice"
         self.script: list[tuple[str, bool, str | None, str | None]] = []
+        self.canned: list[Canned] = []
+        self.list_lag = 0
+        """A new playlist stays out of GET /me/playlists for this many list requests (Spotify's lag)."""
+        self._hidden: dict[str, int] = {}
         self.add_user("alice", "Alice")
         for i in range(catalog_size):
             self.add_track(
@@ -368,6 +397,40 @@ class FakeSpotify:
         self.save_login(config_dir / "spotify-token.json")
         return self
 
+    def answer(
+        self,
+        path: str,
+        body: Any,
+        *,
+        status: int = 200,
+        method: str | None = None,
+        headers: dict[str, str] | None = None,
+        trickle_s: float = 0.0,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` requests whose path matches the regex ``path`` with ``body``
+        (JSON unless bytes) — wrong types, redirects, secrets echoed, trickling answers."""
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        kind = {} if isinstance(body, bytes) else {"Content-Type": "application/json"}
+        with self.lock:
+            self.canned.append(Canned(method, path, status, raw, kind | (headers or {}), trickle_s, times))
+
+    def _canned(self, method: str, path: str) -> tuple[int, dict[str, str], bytes] | None:
+        with self.lock:
+            for canned in self.canned:
+                if canned.method in (None, method) and re.fullmatch(canned.path, path):
+                    canned.times -= 1
+                    if canned.times <= 0:
+                        self.canned.remove(canned)
+                    break
+            else:
+                return None
+        if canned.trickle_s:
+            head = f"HTTP/1.1 {canned.status} X\r\nContent-Length: {len(canned.body)}\r\n"
+            head += "".join(f"{k}: {v}\r\n" for k, v in canned.headers.items())
+            raise _Trickle(head.encode() + b"\r\n" + canned.body, canned.trickle_s)
+        return canned.status, canned.headers, canned.body
+
     def calls(self, method: str, pattern: str) -> list[tuple[str, str, str, bytes]]:
         """The requests seen with ``method`` whose path matches the regex ``pattern``."""
         with self.lock:
@@ -456,6 +519,9 @@ class FakeSpotify:
         query = parse_qsl(parts.query, keep_blank_values=True)
         with self.lock:
             self.requests.append((method, path, parts.query, body))
+        canned = self._canned(method, path)
+        if canned is not None:
+            return canned
         if path == "/authorize":
             return self._authorize(dict(query))
         if path == "/api/token":
@@ -485,6 +551,7 @@ class FakeSpotify:
             grant = self.tokens.get(auth[7:])
             if grant is None:
                 return _error(401, "The access token expired")
+            self._scope = grant[2]
             answer = self._api(method, path, dict(query), body, grant[0])
         if fault and fault[1]:
             self._count(fault[0] + "_after")
@@ -592,7 +659,12 @@ class FakeSpotify:
         if route == ("GET", "me"):
             return _ok(self.users[user])
         if route == ("GET", "me", "playlists"):
-            return _ok(self._page(path, query, [self._simple(self.playlists[p]) for p in self.follows[user]]))
+            for key in list(self._hidden):
+                self._hidden[key] -= 1
+                if self._hidden[key] < 0:
+                    del self._hidden[key]
+            shown = [self._simple(self.playlists[p]) for p in self.follows[user] if p not in self._hidden]
+            return _ok(self._page(path, query, shown))
         if route == ("POST", "me", "playlists"):
             return self._create(user, data)
         if route == ("GET", "me", "library", "contains"):
@@ -612,6 +684,8 @@ class FakeSpotify:
             return _ok(self._page(path, query, items))
         if route == ("GET", "search"):
             return self._search(path, query)
+        if route == ("GET", "me", "player", "recently-played"):
+            return self._recently_played(user, query)
         if route == ("GET", "audio-features"):
             if not self.audio_features_allowed:
                 return _error(403, "Forbidden")
@@ -628,6 +702,26 @@ class FakeSpotify:
                 return _error(404, "Not found.")
             return self._playlist_api(method, segments[2:], query, data, playlist, user, path)
         return self._violation(f"{method} {path}: the fake does not implement this", status=404)
+
+    def _recently_played(self, user: str, query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """The last plays (at most 50, as Spotify keeps), needing user-read-recently-played."""
+        if "user-read-recently-played" not in self._scope.split():
+            return _error(403, "Insufficient client scope")
+        limit = int(query.get("limit", "20"))
+        if not 1 <= limit <= 50:
+            return self._violation(f"recently-played limit {limit} outside 1–50")
+        plays = self.recent.get(user, [])[:limit]
+        items = [{"track": self.catalog[t], "played_at": when, "context": None} for t, when in plays]
+        return _ok(
+            {
+                "href": f"{self.api_url}/me/player/recently-played?limit={limit}",
+                "limit": limit,
+                "next": None,
+                "cursors": {"after": "1", "before": "0"},
+                "total": len(items),
+                "items": items,
+            }
+        )
 
     def _playlist_api(
         self, method: str, rest: list[str], query: dict[str, str], data: Any, playlist: Playlist, user: str, path: str
@@ -681,6 +775,8 @@ class FakeSpotify:
         )
         self.playlists[playlist.id] = playlist
         self.follows[user].insert(0, playlist.id)
+        if self.list_lag:
+            self._hidden[playlist.id] = self.list_lag
         full = self._simple(playlist)
         full["items"] = self._page(f"/v1/playlists/{playlist.id}/items", {}, [])
         return _ok(full, status=201)
@@ -800,6 +896,16 @@ class _Handler(BaseHTTPRequestHandler):
             status, extra, payload = self.fake.handle(self.command, self.path, headers, body)
         except _Drop:
             self.close_connection = True
+            return
+        except _Trickle as trickle:
+            self.close_connection = True
+            for byte in trickle.raw:
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(trickle.delay)
             return
         try:
             self.send_response(status)

@@ -14,13 +14,13 @@ import difflib
 from collections.abc import Callable
 from pathlib import Path
 
-from sequencer.adapters.exporters import csv, json, m3u8, xspf
+from sequencer.adapters.exporters import csv, json, jspf, m3u8, xspf
 from sequencer.adapters.exporters.write import atomic_write_text, check_target
 from sequencer.core.sequence import Sequence
 from sequencer.errors import InputFileError
 
 #: Export formats, by name.
-FORMATS: tuple[str, ...] = ("m3u8", "xspf", "json", "csv")
+FORMATS: tuple[str, ...] = ("m3u8", "xspf", "json", "csv", "jspf")
 
 #: File suffix → format.
 SUFFIXES: dict[str, str] = {
@@ -29,6 +29,7 @@ SUFFIXES: dict[str, str] = {
     ".xspf": "xspf",
     ".json": "json",
     ".csv": "csv",
+    ".jspf": "jspf",
 }
 
 _RENDERERS: dict[str, Callable[..., str]] = {
@@ -36,6 +37,7 @@ _RENDERERS: dict[str, Callable[..., str]] = {
     "xspf": xspf.render,
     "json": json.render,
     "csv": csv.render,
+    "jspf": jspf.render,
 }
 
 
@@ -76,7 +78,7 @@ def output_format(fmt: str | None, path: Path) -> str:
     if found is None:
         raise InputFileError(
             f"cannot tell the format of {path.name} from its suffix",
-            hint=f"add --format {'|'.join(FORMATS)} or use a name ending in .m3u8, .xspf, .json or .csv",
+            hint=f"add --format {'|'.join(FORMATS)} or use a name ending in .m3u8, .xspf, .json, .csv or .jspf",
         )
     return found
 

@@ -8,7 +8,12 @@ target at the track's midpoint).  Unknown values are empty cells, never 0.  Writ
 :mod:`csv` module in Exportify's dialect (every cell quoted, ``\\n`` line ends), so commas,
 quotes and line breaks in titles survive a round trip.
 
-Public: :data:`COLUMNS`, :func:`render`.
+Text cells (names, album, URI, ISRC, moods) that begin with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return get a leading ``'`` so a spreadsheet shows them as text instead of running
+them as a formula (CSV injection); ``moodseq import csv`` removes that ``'`` again.  Numeric
+columns are written by moodseq itself, so a negative loudness stays a number.
+
+Public: :data:`COLUMNS`, :data:`FORMULA_STARTS`, :func:`render`.
 """
 
 from __future__ import annotations
@@ -70,22 +75,33 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+#: First characters a spreadsheet reads as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading ``'`` before a formula character."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _row(position: int, step: Step) -> dict[str, str]:
     """One CSV row for the step at ``position`` (1-based)."""
     track = step.track
     row = {
         "Position": str(position),
-        "Track URI": track.uri or "",
-        "Track Name": track.title,
-        "Album Name": track.album,
-        "Artist Name(s)": ";".join(track.artists),
+        "Track URI": _text(track.uri or ""),
+        "Track Name": _text(track.title),
+        "Album Name": _text(track.album),
+        "Artist Name(s)": _text(";".join(track.artists)),
         "Duration (ms)": str(ms(track.duration_s)),
         "Explicit": _cell(track.explicit),
-        "ISRC": track.isrc or "",
+        "ISRC": _text(track.isrc or ""),
         "Start (ms)": str(ms(step.start_s)),
-        "Moods": "; ".join(
-            f"{mood}:{_cell(weight)}"
-            for mood, weight in sorted(track.moods.items(), key=lambda item: (-item[1], item[0]))
+        "Moods": _text(
+            "; ".join(
+                f"{mood}:{_cell(weight)}"
+                for mood, weight in sorted(track.moods.items(), key=lambda item: (-item[1], item[0]))
+            )
         ),
         "Energy Estimated": _cell(track.energy_estimated),
         "Target Energy": _cell(rounded(step.target_energy)),

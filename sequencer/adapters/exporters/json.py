@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from sequencer.adapters import json_text
 from sequencer.adapters.exporters.common import generator, ms, playlist_name, rounded
 from sequencer.core.explain import Explanation, TransitionExplanation, explain
 from sequencer.core.mood_similarity import MoodSimilarity
@@ -31,6 +32,9 @@ from sequencer.core.profile import Profile, TransitionWeights, profile_from_mapp
 from sequencer.core.sequence import Sequence, Step, make_sequence
 from sequencer.core.track import ATTRIBUTES, Track
 from sequencer.errors import InputFileError, Problem
+
+#: Largest sequence file read (a 1,000-track sequence with every explanation is about 3 MB).
+MAX_SEQUENCE_BYTES = 64 * 1024 * 1024
 
 #: The schema name and version this module writes.  Version 2 adds the ``cost`` object and each
 #: track's ``sound`` and ``confidence`` (``flow.md`` v2); version 1 files are still read.
@@ -99,6 +103,7 @@ def _track(step: Step, position: int, expl: Explanation, transition: TransitionE
         "start_ms": ms(step.start_s),
         "uri": track.uri,
         "isrc": track.isrc,
+        "mbid": track.mbid,
         "path": track.path,
         "explicit": track.explicit,
         "genres": list(track.genres),
@@ -191,6 +196,8 @@ class LoadedSequence:
     seed: int | None
     data: dict[str, Any]
     """The whole document as parsed (for ``mode``, ``summary``…)."""
+    locked: tuple[int, ...] = ()
+    """Positions (0-based) of the tracks marked ``"locked": true`` (kept by ``build --keep``)."""
     transition: TransitionWeights | None = None
     """The file's cost model (``cost``), when it has one; the profile already carries it."""
 
@@ -399,9 +406,11 @@ def _parse_track(c: _Checker, entry: Any, index: int) -> Track | None:
     moods = _moods(c, entry.get("moods"), field)
     attributes = _attributes_of(c, entry.get("attributes"), field)
     explicit = _optional_bool(c, entry, "explicit", field)
+    _optional_bool(c, entry, "locked", field)
     estimated = _optional_bool(c, entry, "energy_estimated", field)
     isrc = _optional_str(c, entry, "isrc", field)
     path = _optional_str(c, entry, "path", field)
+    mbid = _optional_str(c, entry, "mbid", field)
     sound = _sound(c, entry.get("sound"), field)
     confidence = _confidence(c, entry.get("confidence"), field)
     if len(c.problems) > before:
@@ -418,6 +427,7 @@ def _parse_track(c: _Checker, entry: Any, index: int) -> Track | None:
         explicit=explicit,
         genres=tuple(genres),
         path=path,
+        mbid=mbid,
         energy_estimated=bool(estimated) and attributes.get("energy") is not None,
         sound=sound,
         confidence=confidence,
@@ -545,6 +555,7 @@ def parse_sequence_data(
         name=name or (profile.name if profile else default_name),
         seed=seed,
         data=data,
+        locked=tuple(i for i, e in enumerate(raw_tracks) if isinstance(e, dict) and e.get("locked") is True),
         transition=transition,
     )
 
@@ -562,7 +573,14 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # -sig: a BOM from Windows editors is dropped
+        with path.open("rb") as handle:  # bounded: a sequence file is kilobytes, not gigabytes
+            raw = handle.read(MAX_SEQUENCE_BYTES + 1)
+        if len(raw) > MAX_SEQUENCE_BYTES:
+            raise InputFileError(
+                f"{source} is larger than {MAX_SEQUENCE_BYTES // (1024 * 1024)} MB: not a sequence file moodseq wrote",
+                hint="give a .json file written by `moodseq build --format json`",
+            )
+        text = raw.decode("utf-8-sig")  # -sig: a BOM from Windows editors is dropped
     except FileNotFoundError:
         raise InputFileError(f"no such file: {source}", hint="check the path") from None
     except IsADirectoryError:
@@ -577,13 +595,17 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
     except OSError as error:
         raise InputFileError(f"cannot read {source}: {error.strerror}", hint="check the file's permissions") from None
     try:
-        data = json.loads(text)
+        data = json_text.loads(text, source, "give a .json file written by `moodseq build --format json`")
     except json.JSONDecodeError as error:
         raise InputFileError(
             f"not valid JSON: {error.msg} (column {error.colno})",
             hint="give a .json file written by `moodseq build --format json`, or fix the syntax",
             source=f"{source}:{error.lineno}",
         ) from None
+    if isinstance(data, dict) and isinstance(data.get("playlist"), dict) and "schema" not in data:
+        from sequencer.adapters.importers.jspf import parse_jspf
+
+        return parse_jspf(data, source, default_name=path.stem)
     return parse_sequence_data(data, source, default_name=path.stem, vocabulary=vocabulary)
 
 

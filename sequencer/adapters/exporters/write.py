@@ -4,6 +4,11 @@ The text goes to a temporary file in the target's own folder (same file system, 
 :func:`os.replace` is atomic), is flushed to disk, then replaces the target.  When anything
 fails the temporary file is removed and the old file is left exactly as it was.
 
+Only a regular file (or a new name) is replaced that way.  A symbolic link is followed, so its
+target is what gets written (the link stays a link); a device, FIFO or socket (``-o /dev/null``,
+``-o >(gzip)``) is written through in place and never replaced — renaming over ``/dev/null`` as
+root would turn it into a regular file for the whole machine.
+
 Public: :func:`atomic_write_text`, :func:`atomic_write_bytes`, :func:`check_target` (and
 :class:`~sequencer.errors.OutputFileError`, re-exported here where exporters and the plot have always
 imported it).
@@ -12,7 +17,9 @@ imported it).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -69,8 +76,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     OutputFileError
         When the folder does not exist or the file cannot be written; ``path`` is unchanged.
     """
-    path = Path(path)
+    path = _resolve_links(Path(path))
     check_target(path)
+    if _is_special(path):
+        _write_through(path, data)
+        return
     folder = path.parent
     temp_path: Path | None = None
     try:
@@ -92,6 +102,48 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         if temp_path is not None:
             with contextlib.suppress(OSError):
                 temp_path.unlink()
+
+
+def _resolve_links(path: Path) -> Path:
+    """The file a chain of symbolic links ends at (``path`` itself when it is no link)."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve(strict=False)
+    except (OSError, RuntimeError) as error:  # a loop of links
+        raise OutputFileError(
+            f"cannot write {path}: its symbolic links do not lead to a file ({error})",
+            hint="point the link at a file, or choose another output path",
+        ) from None
+
+
+def _is_special(path: Path) -> bool:
+    """True for an existing device, FIFO or socket: written through in place, never replaced."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Write ``data`` into an existing device or FIFO as it stands (no temp file, no rename)."""
+    try:
+        # O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of hanging the command;
+        # once open, writes block as usual so a slow reader gets everything.
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "wb", buffering=0) as stream:
+            view = memoryview(data)
+            while view:
+                written = stream.write(view) or 0
+                view = view[written:]
+    except OSError as error:
+        reason = "nothing is reading it" if error.errno == errno.ENXIO else (error.strerror or str(error))
+        raise OutputFileError(
+            f"cannot write {path}: {reason}",
+            hint="check that something reads it and that you may write it, or choose another output path",
+        ) from None
 
 
 __all__ = ["OutputFileError", "atomic_write_bytes", "atomic_write_text", "check_target"]

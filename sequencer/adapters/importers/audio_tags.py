@@ -11,13 +11,14 @@ A file without title tag uses its name (``Artist - Title.mp3`` gives both).  Fil
 cannot read are skipped and listed with the reason.
 
 Public: :data:`AUDIO_EXTENSIONS`, :func:`find_audio_files`, :func:`tags_of`,
-:func:`read_audio_files`, :func:`import_audio_files`.
+:func:`read_audio_files`, :func:`import_audio_files`, :func:`not_regular`.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,12 +69,35 @@ _ENERGY_COMMENT = re.compile(r"\benergy\s*[:=]?\s*(\d{1,2})\b", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"^\s*(?:\d+[\s.\-_]+)?(.+?)\s+-\s+(.+?)\s*$")
 
 
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` (links followed) is not a regular file to read — "a FIFO", "a device", … —
+    or None when it is one.  Reading a FIFO or /dev/zero named ``.mp3`` would never end."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "is a FIFO (named pipe), not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file"
+    return "is not a regular file"
+
+
 def find_audio_files(root: Path) -> list[Path]:
-    """Audio files under ``root`` (or ``root`` itself), sorted, hidden folders skipped."""
-    if root.is_file():
-        return [root]
+    """Audio files under ``root`` (or ``root`` itself), sorted, hidden folders skipped.  Names
+    that are not regular files (FIFOs, devices, links to them) are kept here and skipped, with
+    the reason, when read."""
     if not root.is_dir():
-        raise InputFileError(f"{root} does not exist", hint="give a folder of audio files")
+        if not root.exists():
+            raise InputFileError(f"{root} does not exist", hint="give a folder of audio files")
+        reason = not_regular(root)
+        if reason is not None:
+            raise InputFileError(f"{root} {reason}", hint="give a folder of audio files or one audio file")
+        return [root]
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -110,6 +134,9 @@ def tags_of(audio: Any) -> dict[str, list[str]]:
     for raw_key in list(tags.keys()):
         key = str(raw_key)
         value = tags[raw_key]
+        if key == "UFID:http://musicbrainz.org":  # why: Picard's recording id in ID3
+            found.setdefault("musicbrainz_trackid", []).append(getattr(value, "data", b"").decode("ascii", "replace"))
+            continue
         if key[:4] in _ID3:
             name = _ID3[key[:4]]
         elif key.startswith("TXXX:"):
@@ -162,6 +189,7 @@ def _values(path: Path, audio: Any, tags: dict[str, list[str]]) -> dict[str, str
     optional = {
         "album": first("album"),
         "isrc": first("isrc", "tsrc"),
+        "mbid": first("musicbrainz_trackid", "musicbrainz track id"),
         "tempo": first("bpm", "tempo"),
         "key": first("initialkey", "key", "initial key"),
         "energy_level": _energy_level(tags),
@@ -183,6 +211,9 @@ def read_audio_file(path: Path, ctx: RowContext) -> tuple[ImportRecord | None, l
     except UnicodeEncodeError:
         shown = str(path).encode("utf-8", "replace").decode("utf-8")
         return None, [RowProblem(0, f"{shown}: the file name is not valid UTF-8 (rename the file)")]
+    reason = not_regular(path)
+    if reason is not None:
+        return None, [RowProblem(0, f"{path}: {reason}; skipped")]
     try:
         audio = mutagen.File(path)
     except (mutagen.MutagenError, OSError, ValueError, EOFError) as error:

@@ -45,6 +45,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "duration": ("duration", "length", "duration s", "duration (s)", "seconds", "time"),
     "id": ("track uri", "track id", "spotify uri", "spotify id", "spotify url", "uri", "id", "url"),
     "isrc": ("isrc",),
+    "mbid": ("mbid", "recording mbid", "musicbrainz id", "musicbrainz trackid", "musicbrainz recording id"),
     "explicit": ("explicit", "explicit?"),
     "genre": (
         "genres",

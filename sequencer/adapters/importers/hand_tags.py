@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sequencer.adapters.importers.columns import header_key
+from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
 from sequencer.adapters.importers.records import RowProblem
 from sequencer.adapters.importers.source import read_source
-from sequencer.adapters.importers.tabular import csv_rows, guess_delimiter
 from sequencer.adapters.importers.values import is_missing, split_list
 from sequencer.adapters.library.ops import recordings_named
 from sequencer.core.moods import MoodVocabulary

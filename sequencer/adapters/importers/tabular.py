@@ -16,17 +16,18 @@ Public: :class:`TableRead`, :func:`read_table`, :func:`import_table`.
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import json
 import statistics
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sequencer.adapters import json_text
 from sequencer.adapters.importers import exportify
 from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key
+from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
 from sequencer.adapters.importers.values import RowContext, is_missing, row_to_record
@@ -37,7 +38,10 @@ from sequencer.errors import InputFileError
 if TYPE_CHECKING:
     from sequencer.adapters.library.store import Progress, Store
 
-DELIMITERS = (",", "\t", ";", "|")
+#: Most rows (or JSON items) read from one input: a million tracks, about 2 GB of memory while
+#: importing; a bigger input is refused with a one-line error, before anything is written.
+MAX_ROWS = 1_000_000
+
 PLURAL_ARTIST_HEADERS = frozenset({"artists", "artist names", "artist name(s)", "artist(s)"})
 
 
@@ -51,35 +55,6 @@ class TableRead:
 
 
 # -- delimited text ------------------------------------------------------------------------
-
-
-def guess_delimiter(text: str, path: Path) -> str:
-    """The delimiter the header line uses most (tab for .tsv when tied)."""
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(counts.values())
-    if best == 0:
-        return "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    return next(d for d in DELIMITERS if counts[d] == best)
-
-
-def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(first line number, cells, error) per record; blank lines are left out."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    previous = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield previous + 1, None, str(error)
-            previous = reader.line_num
-            continue
-        start = previous + 1
-        previous = reader.line_num
-        if cells and (len(cells) > 1 or cells[0].strip()):
-            yield start, cells, None
 
 
 # -- JSON ----------------------------------------------------------------------------------
@@ -122,12 +97,15 @@ def _clean(text: str) -> str:
     return text
 
 
+_JSON_HINT = "flatten the file (a list of track objects), or export it as CSV"
+
+
 def _json_items(text: str, source: str) -> tuple[list[tuple[int, Any]], str]:
     """(item number, item) from a JSON array or an object holding one ("item" numbering), or
     from JSON Lines ("line" numbering)."""
     stripped = text.lstrip()
     try:
-        data = json.loads(stripped)
+        data = json_text.loads(stripped, source, _JSON_HINT)
     except json.JSONDecodeError as error:
         lines = [ln for ln in stripped.splitlines() if ln.strip()]
         if len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines[:5]):
@@ -161,9 +139,11 @@ def _json_lines(text: str) -> list[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            items.append((number, json.loads(line)))
+            items.append((number, json_text.loads(line, f"line {number}", _JSON_HINT)))
         except json.JSONDecodeError as error:
             items.append((number, f"not valid JSON ({error.msg})"))
+        except InputFileError as error:
+            items.append((number, f"not valid JSON ({error.message})"))
     return items
 
 
@@ -276,6 +256,13 @@ def read_table(
     return read
 
 
+def _too_many(path: Path, what: str, limit: int) -> InputFileError:
+    return InputFileError(
+        f"{path} has more than {limit:,} {what}, the most moodseq imports from one file",
+        hint="split it into smaller files and import them one after another",
+    )
+
+
 def repeated_columns(headers: Sequence[str]) -> list[str]:
     """A note for each column name used more than once (only the first of them is read)."""
     positions: dict[str, list[int]] = {}
@@ -299,7 +286,11 @@ def _read_delimited(
 ) -> None:
     """Delimited text: header row, then records."""
     delimiter = guess_delimiter(text, path)
-    rows = list(csv_rows(text, delimiter))
+    if text.count("\n") > 2 * MAX_ROWS:  # before splitting: a multi-line cell spans lines, a row at most a few
+        raise _too_many(path, "lines", 2 * MAX_ROWS)
+    rows = list(itertools.islice(csv_rows(text, delimiter), MAX_ROWS + 2))
+    if len(rows) > MAX_ROWS + 1:
+        raise _too_many(path, "rows", MAX_ROWS)
     if not rows or rows[0][1] is None:
         raise InputFileError(f"{path} has no readable header row", hint="the first line must name the columns")
     headers = [h.strip() for h in rows[0][1] or []]
@@ -324,11 +315,17 @@ def _read_json(
 ) -> None:
     """JSON: objects become rows over the union of their keys."""
     items, unit = _json_items(text, str(path))
+    if len(items) > MAX_ROWS:
+        raise _too_many(path, "items", MAX_ROWS)
     flat: list[tuple[int, dict[str, str] | None, str | None]] = []
     headers: dict[str, None] = {}
     for number, item in items:
         if isinstance(item, dict):
-            cells = _json_item(item)
+            try:
+                cells = _json_item(item)
+            except RecursionError:
+                flat.append((number, None, "values nested too deeply to read"))
+                continue
             headers.update(dict.fromkeys(cells))
             flat.append((number, cells, None))
         else:

@@ -4,7 +4,8 @@ Validation happens here, once, at the boundary (architecture habit 3):
 
 - a row without title or artist is skipped, unless it carries a Spotify id (then it is kept
   as "Unknown title"/"Unknown artist", since the id identifies it);
-- a duration that is negative, not a number, or longer than a day skips the row;
+- a duration that is negative, not a number, or longer than a day skips the row, and so does a
+  title, artist or album longer than :data:`MAX_NAME_CHARS`;
 - an out-of-range attribute (tempo 0, energy 7, key 14) is dropped with a warning and the
   row is kept: ``None`` means unknown, never zero;
 - mood words in the tags column that the vocabulary knows become moods (source "tag"); other
@@ -31,6 +32,9 @@ MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?"})
 UNKNOWN_TITLE = "Unknown title"
 UNKNOWN_ARTIST = "Unknown artist"
 MAX_DURATION_S = 24 * 3600.0
+#: Longest title, artist or album cell kept (the longest real ones are a few hundred); a longer
+#: cell is a broken file (a quote left open, a column of data) and skips its row.
+MAX_NAME_CHARS = 2_000
 
 #: Allowed ranges of numeric attributes (inclusive); tempo must also be > 0.
 RANGES: dict[str, tuple[float, float]] = {
@@ -54,6 +58,7 @@ _CAMELOT_MAJOR = {1: 11, 2: 6, 3: 1, 4: 8, 5: 3, 6: 10, 7: 5, 8: 0, 9: 7, 10: 2,
 _LIST_SPLIT = re.compile(r"\s*[;,|]\s*")
 _WEIGHTED = re.compile(r"^(.*?)\s*[=:]\s*([0-9.]+)$")
 _DECIMAL_COMMA = re.compile(r"^\s*([+-]?\d*),(\d+)\s*$")
+_MBID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 #: Fields holding numbers, the ones a decimal comma may be used in.
 NUMERIC_FIELDS = frozenset({*RANGES, "duration", "duration_ms", "energy_level"})
 
@@ -256,8 +261,11 @@ def _energy_level(values: Mapping[str, str], line: int) -> tuple[float | None, R
     return (number - 1) / 9, None
 
 
-def _tags(values: Mapping[str, str], ctx: RowContext) -> tuple[dict[str, float], dict[str, float], tuple[str, ...]]:
-    """(moods, crowd tags, genres) from the tags and genre columns."""
+def _tags(
+    values: Mapping[str, str], ctx: RowContext, line: int, warnings: list[RowProblem]
+) -> tuple[dict[str, float], dict[str, float], tuple[str, ...]]:
+    """(moods, crowd tags, genres) from the tags and genre columns; a tag whose weight is not a
+    number (``brooding=1.2.3``) is left out with a warning, the rest of the row is kept."""
     moods: dict[str, float] = {}
     tags: dict[str, float] = {}
     genres: dict[str, None] = {}
@@ -273,7 +281,11 @@ def _tags(values: Mapping[str, str], ctx: RowContext) -> tuple[dict[str, float],
     if tag_cell is not None:
         for item in split_list(tag_cell):
             weighted = _WEIGHTED.match(item)
-            name, weight = (weighted.group(1), float(weighted.group(2))) if weighted else (item, 1.0)
+            name, weight = (weighted.group(1), _number(weighted.group(2))) if weighted else (item, 1.0)
+            if weight is None:
+                shown = item if len(item) <= 60 else item[:57] + "…"
+                warnings.append(RowProblem(line, f"tag {shown!r}: the weight is not a number; tag left out"))
+                continue
             weight = min(1.0, max(0.0, weight))
             mood = ctx.mood(name)
             if mood is not None:
@@ -297,6 +309,8 @@ def _explicit(values: Mapping[str, str]) -> bool | None:
     return None
 
 
+#: First characters the CSV exporter guards with a ``'`` (a spreadsheet formula's start).
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 _CONTROL = re.compile(r"\s*[\x00-\x1f\x7f]+\s*")
 
 
@@ -315,6 +329,8 @@ def _name(values: Mapping[str, str], name: str) -> str | None:
     cell = _first(values, name)
     if cell is None:
         return None
+    if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS:  # moodseq's CSV export guarded a formula
+        cell = cell[1:]
     return _CONTROL.sub(" ", cell).strip() or None
 
 
@@ -353,6 +369,11 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     result = RowResult()
     if ctx.decimal_comma:
         values = with_decimal_points(values)
+    too_long = next((n for n in ("title", "artist", "album") if len(values.get(n) or "") > MAX_NAME_CHARS), None)
+    if too_long is not None:
+        length = len(values[too_long])
+        result.skip = RowProblem(line, f"the {too_long} is {length:,} characters long (at most {MAX_NAME_CHARS:,})")
+        return result
     uri = spotify_uri(_first(values, "id"))
     title = _name(values, "title")
     artist_text = _name(values, "artist")
@@ -388,7 +409,11 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     isrc = clean_isrc(isrc_text)
     if isrc_text and isrc is None:
         result.warnings.append(RowProblem(line, f"ISRC {isrc_text!r} is not valid; left out"))
-    moods, tags, genres = _tags(values, ctx)
+    mbid_text = _first(values, "mbid")
+    mbid = mbid_text.strip().lower() if mbid_text and _MBID.match(mbid_text.strip()) else None
+    if mbid_text and mbid is None:
+        result.warnings.append(RowProblem(line, f"MusicBrainz id {mbid_text!r} is not valid; left out"))
+    moods, tags, genres = _tags(values, ctx, line, result.warnings)
     playlist = _name(values, "playlist")
     track = Track(
         id=uri[len("spotify:track:") :] if uri else "",
@@ -401,6 +426,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         moods=moods,
         explicit=_explicit(values),
         genres=genres,
+        mbid=mbid,
         playlists=(playlist,) if playlist else ctx.playlists,
         year=parse_year(_first(values, "year")),
         **{name: (int(v) if name in ("key", "mode") else v) for name, v in attrs.items()},  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sequencer.adapters.library.references import Unmatched, unmatched_in_tracks
 from sequencer.core.profile import Profile
 from sequencer.core.track import Track
 from sequencer.errors import LibraryError
@@ -44,6 +45,8 @@ class LibraryInput:
     refs: Mapping[str, str] = field(default_factory=dict)
     """Each ``include_refs`` entry → the id of the track the library resolved it to (pass the id
     on to ``build_playlist(start=…, end=…)`` so both sides agree on the track)."""
+    unmatched: Sequence[Unmatched] = ()
+    """The profile's exclude_tracks/exclude_artists entries that name nothing in the library."""
     sound: Any = None
     """The whole library's sound vectors (``FeatureTable.sound``), for the report's map; None
     for the demo library."""
@@ -83,7 +86,13 @@ def load_for_build(
         library_size=len(tracks),
         description=f"the built-in demo library ({len(tracks)} tracks)",
         is_demo=True,
+        unmatched=_excludes(unmatched_in_tracks(tracks, profile.constraints)),
     )
+
+
+def _excludes(found: Sequence[Unmatched]) -> tuple[Unmatched, ...]:
+    """The exclusions among ``found`` (an unknown start or end stops the build on its own)."""
+    return tuple(u for u in found if u.key.startswith("constraints.exclude"))
 
 
 def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> LibraryInput | None:
@@ -93,7 +102,7 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
     from sequencer.adapters.library.store import Store
     from sequencer.core.candidates import candidate_budget, candidate_rows
 
-    with Store.open(path) as store:
+    with Store.open(path, read_only=True) as store:
         table = store.feature_table()
         if len(table) == 0:
             return None
@@ -109,11 +118,13 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
         pinned_ids = {p.id for p in pinned}
         ids = [str(i) for i in table.ids[rows] if str(i) not in pinned_ids]
         tracks = pinned + store.tracks_by_ids(ids)
+        unmatched = _excludes(store.unmatched_references(profile.constraints))
     return LibraryInput(
         tracks=tracks,
         library_size=len(table),
         description=f"your library {path} ({len(table):,} tracks)",
         is_demo=False,
         refs=refs,
+        unmatched=unmatched,
         sound=table.sound,
     )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,13 +94,14 @@ def load_feature_cache(path: Path, stamp: str) -> FeatureTable | None:
     """The cached table at ``path`` if it was written for ``stamp``; None otherwise."""
     import numpy as np
 
-    from sequencer.core.features import FeatureTable
+    from sequencer.core.features import COLUMNS, FeatureTable
 
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # our own handle: np.load leaves its file open when the zip inside is damaged
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
             if str(data["stamp"]) != stamp:
                 return None
-            return FeatureTable(
+            table = FeatureTable(
                 ids=data["ids"],
                 mood_names=tuple(str(m) for m in data["mood_names"]),
                 moods=data["moods"],
@@ -106,8 +109,16 @@ def load_feature_cache(path: Path, stamp: str) -> FeatureTable | None:
                 explicit=data["explicit"],
                 sound=data["sound"],
             )
-    except (OSError, KeyError, ValueError):
-        return None
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
+        return None  # a damaged cache is rebuilt from the database
+    rows = len(table.ids)
+    consistent = (
+        table.ids.ndim == 1
+        and table.moods.shape == (rows, len(table.mood_names))
+        and table.attrs.shape == (rows, len(COLUMNS))
+        and table.explicit.shape == (rows,)
+    )
+    return table if consistent else None
 
 
 def save_feature_cache(path: Path, stamp: str, table: FeatureTable) -> None:

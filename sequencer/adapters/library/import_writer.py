@@ -9,7 +9,16 @@ every function here takes the connection of an open transaction.
 3. :func:`write_batch` writes one batch with ``executemany`` (no per-track round trips).
 
 Public: :class:`Known`, :class:`Write`, :class:`Plan`, :func:`load_known`, :func:`plan`,
-:func:`merge_records`, :func:`write_batch`, :func:`gc_paused`.
+:func:`merge_records`, :func:`write_batch`, :func:`write_source_digests`, :func:`source_key`,
+:func:`gc_paused`.
+
+Which value a track keeps when several inputs bring it: every input's digest per track is kept
+(``track_source_digests``), and an input writes a track only when what *it* brings changed
+since its own last import — so two inputs sharing tracks settle after one round instead of
+undoing each other on every re-import; the input that changed last wins.  Between kinds of
+source the precedence is :data:`~sequencer.adapters.library.rows.MOOD_SOURCES` and
+:data:`~sequencer.adapters.library.rows.ATTRIBUTE_SOURCES` (hand tags and measurements beat
+imports), declared there only.
 """
 
 from __future__ import annotations
@@ -20,8 +29,10 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sequencer.adapters.importers.records import ImportRecord, ImportReport
+from sequencer.adapters.library.rows import ATTRIBUTE_SOURCES, MOOD_SOURCES, SEP, rank
 from sequencer.core.identity import (
     DURATION_TOLERANCE_S,
     IdentityIndex,
@@ -33,10 +44,7 @@ from sequencer.core.identity import (
 )
 from sequencer.core.track import ATTRIBUTES, Track
 
-SEP = "\x1f"
-MOOD_RANKS = {"hand": 0, "tag": 1, "inferred": 2, "import": 3}
 IMPORT_ATTRIBUTE_SOURCE = "import"
-IMPORT_ATTRIBUTE_RANK = 3
 
 
 @dataclass
@@ -49,6 +57,10 @@ class Known:
     genres: dict[str, str] = field(default_factory=dict)
     playlists: dict[str, str] = field(default_factory=dict)
     durations: dict[str, float] = field(default_factory=dict)
+    source: str = ""
+    """The input being imported (``kind:path``); see :func:`source_key`."""
+    source_hashes: dict[str, str] = field(default_factory=dict)
+    """Track id → the digest of what this same input brought last time."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,8 @@ class Plan:
     """The writes an import needs, in input order."""
 
     writes: list[Write] = field(default_factory=list)
+    seen: list[tuple[str, str]] = field(default_factory=list)
+    """(track id, digest) of known tracks this input brings unchanged but has no digest for yet."""
 
 
 @contextlib.contextmanager
@@ -87,9 +101,19 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_known(conn: sqlite3.Connection) -> Known:
-    """Read every stored recording's identities (one query)."""
-    known = Known()
+def source_key(kind: str, source: str) -> str:
+    """The name an input's digests are kept under: its kind and, for files, the absolute path."""
+    if kind in ("csv", "files") and source:
+        source = str(Path(source).absolute())
+    return f"{kind}:{source}"
+
+
+def load_known(conn: sqlite3.Connection, source: str = "") -> Known:
+    """Read every stored recording's identities (one query), and what ``source`` brought last."""
+    known = Known(source=source)
+    if source:
+        query = "SELECT t.id, d.digest FROM track_source_digests d JOIN tracks t ON t.tid = d.tid WHERE d.source = ?"
+        known.source_hashes = dict(conn.execute(query, (source,)))
     for tid, track_id, uri, isrc, key, duration, digest, genres, playlists in conn.execute(
         "SELECT tid, id, uri, isrc, match_key, duration_s, content_hash, genres, playlists FROM tracks ORDER BY tid"
     ):
@@ -150,7 +174,7 @@ def plan(records: Sequence[ImportRecord], known: Known, report: ImportReport) ->
             identities = _identities(record.track)
         digest = content_hash(record)
         is_new = track_id not in known.tids
-        if not is_new and known.hashes.get(track_id) == digest:
+        if not is_new and _unchanged(track_id, digest, known, result):
             report.unchanged += 1
             continue
         if is_new:
@@ -159,6 +183,22 @@ def plan(records: Sequence[ImportRecord], known: Known, report: ImportReport) ->
             report.updated += 1
         result.writes.append(Write(track_id, record, digest, is_new, *identities))
     return result
+
+
+def _unchanged(track_id: str, digest: str, known: Known, result: Plan) -> bool:
+    """Whether this input brings nothing new for a known track: the same digest as this input
+    brought last time (another input may have written the track since: that is no reason to
+    write it back, or two inputs sharing tracks would undo each other on every re-import).
+    Without a digest of its own (its first import, or a library from before digests were kept)
+    it is unchanged when it matches what was written last; that digest is then recorded."""
+    own = known.source_hashes.get(track_id)
+    if own is not None:
+        return own == digest
+    if known.hashes.get(track_id) == digest:
+        if known.source:
+            result.seen.append((track_id, digest))
+        return True
+    return False
 
 
 def _merge_group(
@@ -200,7 +240,7 @@ def merge_records(first: ImportRecord, second: ImportRecord) -> ImportRecord:
         "playlists": _union(a.playlists, b.playlists),
         "moods": {**b.moods, **{m: max(w, b.moods.get(m, 0.0)) for m, w in a.moods.items()}},
     }
-    for name in (*ATTRIBUTES, "isrc", "uri", "path", "explicit", "year"):
+    for name in (*ATTRIBUTES, "isrc", "uri", "path", "explicit", "year", "mbid"):
         if getattr(a, name) is None and getattr(b, name) is not None:
             changes[name] = getattr(b, name)
     if not a.album and b.album:
@@ -272,6 +312,7 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
             fast_song_key(_first(track), track.title),
             write.digest,
             now,
+            track.mbid,
         )
         if write.new:
             known.tids[write.track_id] = next_tid
@@ -284,8 +325,8 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         known.playlists[write.track_id] = playlists
     conn.executemany(
         "INSERT INTO tracks (tid, id, title, artists, artist_norm, album_id, duration_s, isrc, uri, "
-        "path, explicit, genres, playlists, year, match_key, song_key, content_hash, updated_at, added_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "path, explicit, genres, playlists, year, match_key, song_key, content_hash, updated_at, mbid, added_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         new_rows,
     )
     conn.executemany(
@@ -295,7 +336,7 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         "isrc = COALESCE(?, isrc), uri = COALESCE(?, uri), path = COALESCE(?, path), "
         "explicit = COALESCE(?, explicit), genres = ?, playlists = ?, year = COALESCE(?, year), "
         "match_key = ?, song_key = ?, "
-        "content_hash = ?, updated_at = ? WHERE tid = ?",
+        "content_hash = ?, updated_at = ?, mbid = COALESCE(?, mbid) WHERE tid = ?",
         [_update_params(row) for row in update_rows],
     )
     _write_children(conn, batch, known, artist_by_name)
@@ -330,11 +371,12 @@ def _write_children(
     cols = ", ".join(f'"{a}"' for a in ATTRIBUTES)
     sets = ", ".join(f'"{a}" = COALESCE(excluded."{a}", "{a}")' for a in ATTRIBUTES)
     attribute_rows = []
+    import_rank = rank(IMPORT_ATTRIBUTE_SOURCE, ATTRIBUTE_SOURCES)
     for tid, w in tids:
         track = w.record.track
         values = [getattr(track, a) for a in ATTRIBUTES]
         if any(v is not None for v in values):
-            attribute_rows.append((tid, IMPORT_ATTRIBUTE_SOURCE, IMPORT_ATTRIBUTE_RANK, *values))
+            attribute_rows.append((tid, IMPORT_ATTRIBUTE_SOURCE, import_rank, *values))
     conn.executemany(
         f"INSERT INTO attributes (tid, source, rank, {cols}) "
         f"VALUES (?, ?, ?, {', '.join('?' * len(ATTRIBUTES))}) "
@@ -349,11 +391,13 @@ def _write_children(
     conn.executemany(
         "INSERT INTO moods (tid, mood, source, rank, weight) VALUES (?, ?, ?, ?, ?)",
         [
-            (tid, mood, r.mood_source, MOOD_RANKS.get(r.mood_source, len(MOOD_RANKS)), weight)
+            (tid, mood, r.mood_source, rank(r.mood_source, MOOD_SOURCES), weight)
             for tid, r, _ in with_moods
             for mood, weight in r.track.moods.items()
         ],
     )
+    if known.source:
+        write_source_digests(conn, known, [(w.track_id, w.digest) for w in batch])
     with_tags = [(tid, w.record, w.new) for tid, w in tids if w.record.tags]
     conn.executemany(
         "DELETE FROM tags WHERE tid = ? AND source = ?",
@@ -363,3 +407,13 @@ def _write_children(
         "INSERT INTO tags (tid, source, tag, weight) VALUES (?, ?, ?, ?)",
         [(tid, r.tag_source, tag, w) for tid, r, _ in with_tags for tag, w in r.tags.items()],
     )
+
+
+def write_source_digests(conn: sqlite3.Connection, known: Known, digests: Sequence[tuple[str, str]]) -> None:
+    """Record what ``known.source`` brought for each (track id, digest)."""
+    conn.executemany(
+        "INSERT INTO track_source_digests (tid, source, digest) VALUES (?, ?, ?) "
+        "ON CONFLICT (tid, source) DO UPDATE SET digest = excluded.digest",
+        [(known.tids[track_id], known.source, digest) for track_id, digest in digests],
+    )
+    known.source_hashes.update(digests)

@@ -136,6 +136,15 @@ CREATE INDEX moods_by_mood ON moods (mood, weight);
 CREATE INDEX track_artists_by_artist ON track_artists (arid);
 """
 
+_SOURCE_DIGESTS = """
+CREATE TABLE track_source_digests (
+    tid INTEGER NOT NULL REFERENCES tracks (tid) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (tid, source)
+) WITHOUT ROWID;
+"""
+
 
 _SOUND = """
 ALTER TABLE tracks ADD COLUMN playlists TEXT NOT NULL DEFAULT '';
@@ -144,6 +153,63 @@ CREATE TABLE sound (
     tid INTEGER PRIMARY KEY REFERENCES tracks (tid) ON DELETE CASCADE,
     vector BLOB NOT NULL
 )
+"""
+
+
+_HISTORY = """
+CREATE TABLE refresh_runs (
+    rid INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    targets TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE TABLE builds (
+    bid INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    profile_ref TEXT NOT NULL,
+    seed INTEGER,
+    mode TEXT NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    duration_s REAL NOT NULL,
+    flow_cost REAL,
+    arc_error REAL,
+    mood_fit REAL,
+    refresh_id INTEGER REFERENCES refresh_runs (rid)
+);
+CREATE INDEX builds_by_profile ON builds (profile, created_at);
+CREATE TABLE build_tracks (
+    bid INTEGER NOT NULL REFERENCES builds (bid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    track_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    song_key TEXT NOT NULL,
+    PRIMARY KEY (bid, position)
+) WITHOUT ROWID;
+CREATE TABLE pushes (
+    pid INTEGER PRIMARY KEY,
+    bid INTEGER NOT NULL REFERENCES builds (bid) ON DELETE CASCADE,
+    sink TEXT NOT NULL,
+    target TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    playlist_id TEXT,
+    url TEXT,
+    note TEXT
+);
+CREATE INDEX pushes_by_target ON pushes (sink, target, started_at);
+CREATE TABLE listening (
+    song_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    artist TEXT NOT NULL,
+    title TEXT NOT NULL,
+    plays INTEGER NOT NULL DEFAULT 0,
+    loved INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (song_key, source)
+) WITHOUT ROWID;
 """
 
 
@@ -164,6 +230,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         "0003_sound_evidence",
         _SOUND,
         "playlist membership and release year per track; sound vectors (float32 blobs)",
+    ),
+    Migration(
+        "0004_sinks_recording_mbid",
+        "ALTER TABLE tracks ADD COLUMN mbid TEXT;\nCREATE INDEX tracks_mbid ON tracks (mbid) WHERE mbid IS NOT NULL;\n",
+        "MusicBrainz recording ids (for ListenBrainz, Subsonic matching and JSPF)",
+    ),
+    Migration(
+        "0005_living_build_history", _HISTORY, "build and push history, refresh runs, listening history (issue #14)"
+    ),
+    Migration(
+        "0006_source_digests",
+        _SOURCE_DIGESTS,
+        "what each input last brought per track, so re-importing two sources that share tracks changes nothing",
     ),
 )
 

@@ -224,3 +224,14 @@ def search(
     loaded = {t.id: t for t in load_tracks(conn, sorted(tids))}
     id_of = ids_of(conn, tids)
     return [loaded[id_of[tid]] for tid in tids]
+
+
+def artist_known(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether some track of the library has an artist named ``name`` (compared normalised)."""
+    return conn.execute("SELECT 1 FROM artists WHERE norm = ? LIMIT 1", (normalise_text(name),)).fetchone() is not None
+
+
+def closest_artists(conn: sqlite3.Connection, name: str) -> list[str]:
+    """Up to three artist names of the library closest to ``name``."""
+    names = [str(row[0]) for row in conn.execute("SELECT name FROM artists LIMIT 200000")]
+    return difflib.get_close_matches(name, names, n=3, cutoff=0.6)

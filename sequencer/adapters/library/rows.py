@@ -42,7 +42,7 @@ Progress = Callable[[int, int], None]
 _ATTR_LIST = ", ".join(f'"{a}"' for a in ATTRS)
 _TRACK_COLUMNS = (
     "t.tid, t.id, t.title, t.artists, t.duration_s, COALESCE(al.name, ''), t.isrc, t.uri, t.path, t.explicit, "
-    "t.genres, t.playlists, t.year, s.vector"
+    "t.genres, t.playlists, t.year, s.vector, t.mbid"
 )
 
 
@@ -109,7 +109,9 @@ def _merge_attribute_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[flo
 
 def _track_from_row(row: tuple[Any, ...], attrs: list[float | None] | None, moods: dict[str, float]) -> Track:
     """A Track from a ``_TRACK_COLUMNS`` row plus merged attributes and moods."""
-    _tid, track_id, title, artists, duration, album, isrc, uri, path, explicit, genres, playlists, year, sound = row
+    _tid, track_id, title, artists, duration, album, isrc, uri, path, explicit, genres, playlists, year, sound, mbid = (
+        row
+    )
     values: dict[str, Any] = {}
     if attrs is not None:
         for name, value in zip(ATTRS, attrs, strict=True):
@@ -130,6 +132,7 @@ def _track_from_row(row: tuple[Any, ...], attrs: list[float | None] | None, mood
         year=None if year is None else int(year),
         sound=vector_from_blob(sound),
         path=path,
+        mbid=mbid,
         **values,
     )
 

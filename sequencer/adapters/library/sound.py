@@ -8,7 +8,10 @@
   unchanged library writes nothing and keeps the feature cache;
 - :func:`sound_matrix` reads every stored vector into the feature table's ``sound`` column.
 
-Public: :class:`Evidence`, :func:`sound_evidence`, :func:`set_sound_vectors`, :func:`sound_matrix`.
+- :func:`evidence_stamp` fingerprints that evidence, so an unchanged library is not placed again.
+
+Public: :class:`Evidence`, :func:`sound_evidence`, :func:`set_sound_vectors`, :func:`sound_matrix`,
+:func:`evidence_stamp`.
 """
 
 from __future__ import annotations
@@ -47,6 +50,27 @@ def sound_evidence(store: Store) -> Evidence:
         playlists=[tuple(r[2].split(SEP)) if r[2] else () for r in rows],
         years=[None if r[3] is None else int(r[3]) for r in rows],
     )
+
+
+def evidence_stamp(store: Store) -> str:
+    """A cheap fingerprint of everything sound vectors are computed from: the tracks (count,
+    last change, the size of their genres and playlists, their years), crowd tags (count, total
+    weight, last fetch) and the audio attributes the vectors use (count and totals).  Equal
+    stamps: the vectors would come out the same."""
+    from sequencer.core.sound import AUDIO
+
+    totals = " + ".join(f'total("{name}")' for name in AUDIO)
+    with store.transaction(write=False) as conn:
+        parts = [
+            conn.execute(
+                "SELECT count(*), max(updated_at), total(length(genres)), total(length(playlists)), total(year) "
+                "FROM tracks"
+            ).fetchone(),
+            conn.execute("SELECT count(*), round(total(weight), 6) FROM tags").fetchone(),
+            conn.execute("SELECT max(fetched_at) FROM tag_fetches").fetchone(),
+            conn.execute(f"SELECT count(*), round({totals}, 6) FROM attributes").fetchone(),
+        ]
+    return repr(parts)
 
 
 def set_sound_vectors(store: Store, ids: Sequence[str], vectors: npt.NDArray[np.float32]) -> int:

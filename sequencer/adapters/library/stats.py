@@ -47,6 +47,9 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
         "moods": moods,
         "attributes": coverage,
         "tags": one("SELECT count(DISTINCT tid) FROM tags"),
+        "with_sound": one("SELECT count(*) FROM sound"),
+        "in_playlists": one("SELECT count(*) FROM tracks WHERE playlists != ''"),
+        "with_year": one("SELECT count(*) FROM tracks WHERE year IS NOT NULL"),
         "imports": one("SELECT count(*) FROM imports WHERE status = 'done'"),
         "interrupted_imports": interrupted,
     }

@@ -63,7 +63,9 @@ from sequencer.errors import LibraryError
 
 if TYPE_CHECKING:
     from sequencer.adapters.importers.records import ImportRecord, ImportReport
+    from sequencer.adapters.library.references import Unmatched
     from sequencer.core.features import FeatureTable
+    from sequencer.core.profile import Constraints
     from sequencer.core.track import Track
 
 _ENVIRONMENTAL = (
@@ -137,24 +139,28 @@ def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
 class Store:
     """An open library database.  Use :meth:`open`; close it (or use ``with``)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
         """Wrap an open, migrated connection (use :meth:`open` instead)."""
         self._conn = conn
         self.path = path
         self._depth = 0
+        self.read_only = read_only
         self._tags_memo: dict[str | None, dict[str, dict[str, float]]] = {}
         """tags_bulk results of this open store (cleared by its own tag and import writes)."""
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, timeout: float = 10.0) -> Store:
+    def open(cls, path: Path | str, *, timeout: float = 10.0, read_only: bool = False) -> Store:
         """Open (creating if needed) the library at ``path`` and bring its schema up to date.
 
         ``timeout`` is how long to wait for another process's write to finish before giving
-        up with "library is busy".
+        up with "library is busy".  ``read_only`` opens an existing library for reading only
+        (nothing created, no migration, works in a read-only folder or on a read-only file).
         """
         path = Path(path).expanduser()
+        if read_only:
+            return cls._open_read_only(path, timeout)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -185,6 +191,40 @@ class Store:
             if conn is not None:
                 conn.close()
             raise
+
+    @classmethod
+    def _open_read_only(cls, path: Path, timeout: float) -> Store:
+        """Open ``path`` for reading only.  In a folder where SQLite cannot create its shared
+        memory file beside a WAL database, it is opened as immutable (nobody can write there
+        either).  A library with pending migrations is opened normally, to be upgraded."""
+        if not path.is_file():
+            raise LibraryError(f"no library at {path}", hint="import music first: moodseq import csv FILE")
+        last: sqlite3.Error | None = None
+        for flags in ("mode=ro", "mode=ro&immutable=1"):
+            conn: sqlite3.Connection | None = None
+            try:
+                uri = f"{path.resolve().as_uri()}?{flags}"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
+                conn.execute("PRAGMA query_only = ON")
+                cls._check_is_library(conn, path)
+                if migrations.pending(conn):  # an older schema: upgrade it first (needs writing)
+                    conn.close()
+                    conn = None
+                    return cls.open(path, timeout=timeout)
+                conn.execute("SELECT count(*) FROM tracks").fetchone()
+                return cls(conn, path, read_only=True)
+            except sqlite3.Error as error:
+                if conn is not None:
+                    conn.close()
+                last = error
+                if "unable to open" not in str(error).lower() and "readonly" not in str(error).lower():
+                    break
+            except BaseException:
+                if conn is not None:
+                    conn.close()
+                raise
+        assert last is not None
+        raise _library_error(path, last) from None
 
     @staticmethod
     def _check_is_library(conn: sqlite3.Connection, path: Path) -> None:
@@ -248,9 +288,11 @@ class Store:
             conn.execute(f"RELEASE {name}")
             return
         before = conn.total_changes
+        if write and self.read_only:
+            raise LibraryError(f"library {self.path} was opened for reading only", hint="this command cannot change it")
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             raise _library_error(self.path, error) from None
         self._depth = 1
         try:
@@ -260,8 +302,9 @@ class Store:
             conn.execute("COMMIT")
         except BaseException as error:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(error, sqlite3.OperationalError) and _is_environmental(error):
+                with contextlib.suppress(sqlite3.Error):  # a damaged file may refuse even this
+                    conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.DatabaseError) and _is_environmental(error):
                 raise _library_error(self.path, error) from None
             raise
         finally:
@@ -320,6 +363,13 @@ class Store:
         """The track ``ref`` names: an id, a Spotify URI/link, ``Artist - Title`` or a title."""
         with self.transaction(write=False) as conn:
             return store_queries.find(conn, ref)
+
+    def unmatched_references(self, constraints: Constraints) -> list[Unmatched]:
+        """The profile's start/end/exclude entries that name nothing in the library."""
+        from sequencer.adapters.library.references import unmatched_references
+
+        with self.transaction(write=False) as conn:
+            return unmatched_references(conn, constraints)
 
     def search(
         self,
@@ -387,6 +437,10 @@ class Store:
     def sound_evidence(self) -> store_sound.Evidence:
         """Every track's genres, playlists and release year, in library order."""
         return store_sound.sound_evidence(self)
+
+    def sound_stamp(self) -> str:
+        """A fingerprint of the evidence sound vectors are computed from (see ``sound``)."""
+        return store_sound.evidence_stamp(self)
 
     def set_sound_vectors(self, ids: Sequence[str], vectors: Any) -> int:
         """Store sound vectors (row i = ``ids[i]``, zero row = none); returns rows changed."""

@@ -18,8 +18,8 @@ filter that blanks tokens, codes and secrets, and a NullHandler so they print no
 
 from __future__ import annotations
 
+import json
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,12 +27,21 @@ from typing import Any
 
 import requests
 import spotipy
-from requests.adapters import HTTPAdapter
 from spotipy.exceptions import SpotifyException, SpotifyOauthError
-from urllib3.util.retry import Retry
 
 from sequencer.adapters.spotify import auth
+from sequencer.adapters.spotify.answers import (
+    as_entry,
+    as_items,
+    as_object,
+    error_text,
+    playlist_ok,
+    snapshot_of,
+    text_or_none,
+    well_formed_track,
+)
 from sequencer.adapters.spotify.errors import (
+    BadAnswerError,
     BadRequestError,
     ForbiddenError,
     NotFoundError,
@@ -42,7 +51,15 @@ from sequencer.adapters.spotify.errors import (
     UncertainWriteError,
     not_logged_in,
 )
+from sequencer.adapters.spotify.http import (
+    AnswerTooLarge,
+    GuardedSession,
+    RedirectRefused,
+    clean_text,
+    redact,
+)
 from sequencer.adapters.spotify.settings import SpotifySettings
+from sequencer.errors import RemoteServiceError
 
 PAGE = 50
 """Largest page for playlist items, saved tracks and playlists (Development Mode)."""
@@ -50,18 +67,10 @@ SEARCH_LIMIT = 10
 """Largest search page (Development Mode since 2026-03)."""
 MAX_URIS = 100
 """Most URIs one add/replace request may carry."""
+MAX_PAGES = 2000
+"""Most pages read from one list (100,000 items): a server that always claims a next page stops."""
 
 Wait = Callable[[int, str], None]
-
-_SECRET = re.compile(
-    r"(Bearer\s+|Basic\s+)[A-Za-z0-9._~+/=-]+"
-    r"|(['\"](?:access_token|refresh_token|code|code_verifier|client_secret)['\"]\s*:\s*['\"])[^'\"]*"
-)
-
-
-def redact(text: str) -> str:
-    """Blank every token, code and secret in ``text``."""
-    return _SECRET.sub(lambda m: (m.group(1) or m.group(2)) + "***", text)
 
 
 class _Redact(logging.Filter):
@@ -134,9 +143,8 @@ def _retry_after(headers: Mapping[str, str] | None) -> float:
 
 
 def _detail(error: SpotifyException) -> str | None:
-    """Spotify's own message, without the URL spotipy puts in front."""
-    message = str(error.msg or "")
-    return message.split(":\n", 1)[-1].strip() or None
+    """Spotify's own message (already cleaned by :meth:`SpotifyClient._call`)."""
+    return clean_text(str(error.msg or "")) or None
 
 
 def _never_sent(error: requests.RequestException) -> bool:
@@ -174,7 +182,14 @@ class SpotifyClient:
         refreshed = False
         while True:
             try:
-                return self.sp._internal_call(method, path, payload, dict(params or {}))
+                return self._call(method, path, payload, dict(params or {}))
+            except RedirectRefused as error:
+                raise RemoteServiceError(
+                    f"Spotify answered {what} with {error} (not followed: nothing was sent there)",
+                    hint="check MOODSEQ_SPOTIFY_API_URL and any proxy between you and Spotify",
+                ) from None
+            except AnswerTooLarge as error:
+                raise BadAnswerError(what, str(error)) from None
             except SpotifyException as error:
                 status = int(error.http_status)
                 self.policy.count(f"http_{status}")
@@ -210,16 +225,56 @@ class SpotifyClient:
                     continue
                 raise BadRequestError(what, _detail(error)) from None
             except SpotifyOauthError as error:
-                raise not_logged_in(f"Spotify refused the saved login ({error.error or 'no reason'})") from None
+                cache = self.manager.cache_handler if self.manager is not None else None
+                raise auth.refused(error, cache, "Spotify refused the saved login") from None
             except requests.RequestException as error:
+                self.policy.count(f"net_{type(error).__name__}")
                 cause = type(error).__name__
-                self.policy.count(f"net_{cause}")
+                if isinstance(error, requests.Timeout) and isinstance(self.sp.requests_timeout, (int, float)):
+                    cause = f"no complete answer within {self.sp.requests_timeout:g} s"
                 if not repeatable and not _never_sent(error):
                     raise UncertainWriteError(what, cause) from None
                 failures += 1
                 if failures >= self.policy.attempts:
                     raise UnavailableError(what, cause) from None
                 self.policy.backoff(failures)
+
+    def _call(self, method: str, path: str, payload: Any, params: dict[str, Any]) -> Any:
+        """Send one request through the guarded session; SpotifyException for an error answer."""
+        sp = self.sp
+        headers = sp._auth_headers()
+        headers["Content-Type"] = "application/json"
+        response = sp._session.request(
+            method,
+            sp.prefix + path,
+            headers=headers,
+            params=params,
+            data=json.dumps(payload) if payload else None,
+            timeout=sp.requests_timeout,
+            proxies=sp.proxies,
+        )
+        if response.status_code >= 400:
+            message, reason = error_text(response)
+            secrets = [headers.get("Authorization", "")[7:], *self._secrets()]
+            raise SpotifyException(
+                response.status_code, -1, clean_text(message, secrets), reason=reason, headers=response.headers
+            )
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise BadAnswerError(f"{method} /{path}", "not JSON") from None
+
+    def _secrets(self) -> list[str]:
+        """The saved login's tokens (never to be shown, even when a server echoes them)."""
+        if self.manager is None:
+            return []
+        try:
+            info = self.manager.cache_handler.get_cached_token() or {}
+        except RemoteServiceError:
+            return []
+        return [str(info.get(k) or "") for k in ("access_token", "refresh_token")]
 
     def _refresh(self) -> None:
         """Renew the access token once after a 401."""
@@ -230,51 +285,72 @@ class SpotifyClient:
         except requests.RequestException as error:
             raise UnavailableError("the login renewal", type(error).__name__) from None
 
-    def pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-        """Every item of a paged GET, 50 at a time, all pages."""
-        offset = 0
-        while True:
-            page = self.request("GET", path, params={**(params or {}), "limit": PAGE, "offset": offset})
-            items = (page or {}).get("items") or []
+    def pages(
+        self, path: str, params: Mapping[str, Any] | None = None, offset: int = 0
+    ) -> Iterator[dict[str, Any] | None]:
+        """Every item of a paged GET from ``offset`` on, 50 at a time, all pages — bounded: it
+        stops at the total, and a list that never ends (the same page again, or more than
+        :data:`MAX_PAGES` pages) is an error, not an endless loop."""
+        what = f"GET /{path}"
+        previous: list[Any] | None = None
+        for _ in range(MAX_PAGES):
+            page = as_object(
+                self.request("GET", path, params={**(params or {}), "limit": PAGE, "offset": offset}) or {}, what
+            )
+            items = as_items(page.get("items"), what)
+            total, more = page.get("total"), page.get("next")
+            if (total is not None and (isinstance(total, bool) or not isinstance(total, int))) or not text_or_none(
+                more
+            ):
+                raise BadAnswerError(what, "page fields of the wrong type")
+            if items and items == previous:
+                raise BadAnswerError(what, f"the same page again at offset {offset}")
+            previous = items
             yield from items
             offset += len(items)
-            total = (page or {}).get("total")
-            if not items or not page.get("next") or (total is not None and offset >= total):
+            if not items or not more or (total is not None and offset >= total):
                 return
+        raise RemoteServiceError(
+            f"Spotify's list {what} did not end after {MAX_PAGES} pages ({offset} items)",
+            hint="try again later; if it keeps happening, check MOODSEQ_SPOTIFY_API_URL and any proxy",
+        )
 
     # --- users and playlists ---------------------------------------------------------------
 
     def me(self) -> dict[str, Any]:
         """The current user's profile (``GET /me``, not spotipy's ``me/``)."""
-        result: dict[str, Any] = self.request("GET", "me")
-        return result
+        return as_object(self.request("GET", "me"), "GET /me", key="id")
 
     def playlist(self, playlist_id: str) -> dict[str, Any]:
         """One playlist's details (no items)."""
-        result: dict[str, Any] = self.request(
+        result = self.request(
             "GET",
             f"playlists/{playlist_id}",
             params={"fields": "id,name,description,snapshot_id,owner(id),external_urls"},
         )
-        return result
+        if not playlist_ok(as_object(result, f"GET /playlists/{playlist_id}")):
+            raise BadAnswerError(f"GET /playlists/{playlist_id}", "playlist fields of the wrong type")
+        return dict(result)
 
     def follows(self, playlist_id: str) -> bool:
         """Whether the playlist is still in the user's library (deleting = unfollowing)."""
         result = self.request("GET", "me/library/contains", params={"uris": f"spotify:playlist:{playlist_id}"})
+        if not isinstance(result, list) or not all(isinstance(v, bool) for v in result):
+            raise BadAnswerError("GET /me/library/contains", "expected a list of true/false")
         return bool(result and result[0])
 
     def my_playlists(self) -> Iterator[dict[str, Any]]:
-        """The user's playlists, all pages."""
-        return self.pages("me/playlists")
+        """The user's playlists, all pages (malformed entries left out)."""
+        return (p for p in self.pages("me/playlists") if p is not None and playlist_ok(p))
 
     def create_playlist(self, name: str, description: str) -> dict[str, Any]:
         """``POST /me/playlists`` — not safe to repeat: may raise UncertainWriteError."""
-        result: dict[str, Any] = self.request(
+        result = self.request(
             "POST",
             "me/playlists",
             payload={"name": name, "public": False, "collaborative": False, "description": description},
         )
-        return result
+        return as_object(result, "POST /me/playlists", key="id")
 
     def unfollow(self, playlist_id: str) -> None:
         """Remove a playlist from the user's library (what "delete" does in Spotify's apps);
@@ -289,78 +365,62 @@ class SpotifyClient:
         """``PUT /playlists/{id}/items`` with ≤ 100 URIs: the playlist becomes exactly these."""
         assert len(uris) <= MAX_URIS
         result = self.request("PUT", f"playlists/{playlist_id}/items", payload={"uris": uris})
-        return (result or {}).get("snapshot_id")
+        return snapshot_of(result, f"PUT /playlists/{playlist_id}/items")
 
     def add_items(self, playlist_id: str, uris: list[str]) -> str | None:
         """``POST /playlists/{id}/items {"uris": [...]}`` (≤ 100) — may raise UncertainWriteError."""
         assert 0 < len(uris) <= MAX_URIS
         result = self.request("POST", f"playlists/{playlist_id}/items", payload={"uris": uris})
-        return (result or {}).get("snapshot_id")
+        return snapshot_of(result, f"POST /playlists/{playlist_id}/items")
 
-    def playlist_entries(self, playlist_id: str, offset: int = 0) -> Iterator[dict[str, Any]]:
-        """A playlist's entries from ``offset`` on, all pages."""
-        start = offset
-        while True:
-            page = (
-                self.request(
-                    "GET",
-                    f"playlists/{playlist_id}/items",
-                    params={"limit": PAGE, "offset": start, "additional_types": "track,episode"},
-                )
-                or {}
-            )
-            items = page.get("items") or []
-            yield from items
-            start += len(items)
-            total = page.get("total")
-            if not items or not page.get("next") or (total is not None and start >= total):
-                return
+    def playlist_entries(self, playlist_id: str, offset: int = 0) -> Iterator[dict[str, Any] | None]:
+        """A playlist's entries from ``offset`` on, all pages (malformed tracks as null)."""
+        found = self.pages(f"playlists/{playlist_id}/items", {"additional_types": "track,episode"}, offset)
+        return (as_entry(entry) for entry in found)
 
     def playlist_uris(self, playlist_id: str, offset: int = 0) -> list[str]:
         """The URIs in a playlist from ``offset`` on (None items as empty strings)."""
         uris: list[str] = []
         for entry in self.playlist_entries(playlist_id, offset):
-            item = entry.get("item") or entry.get("track") or {}
+            item = (entry or {}).get("item") or (entry or {}).get("track") or {}
             uris.append(str(item.get("uri") or ""))
         return uris
 
     # --- library and catalog ---------------------------------------------------------------
 
-    def saved_tracks(self) -> Iterator[dict[str, Any]]:
-        """The user's liked songs (saved-track objects), all pages."""
-        return self.pages("me/tracks")
+    def saved_tracks(self) -> Iterator[dict[str, Any] | None]:
+        """The user's liked songs (saved-track objects), all pages (malformed tracks as null)."""
+        return (as_entry(entry) for entry in self.pages("me/tracks"))
 
     def search_tracks(self, query: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
         """Track search, at most 10 results (Development Mode's limit)."""
-        result = (
-            self.request("GET", "search", params={"q": query, "type": "track", "limit": min(limit, SEARCH_LIMIT)}) or {}
-        )
-        return list(((result.get("tracks") or {}).get("items")) or [])
+        params = {"q": query, "type": "track", "limit": min(limit, SEARCH_LIMIT)}
+        result = as_object(self.request("GET", "search", params=params) or {}, "GET /search")
+        tracks = as_object(result.get("tracks") or {}, "GET /search")
+        return [t for t in as_items(tracks.get("items"), "GET /search") if well_formed_track(t)]
+
+    def recently_played(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The user's last plays (Spotify keeps 50): ``{"track": …, "played_at": …}`` items."""
+        page = self.request("GET", "me/player/recently-played", params={"limit": limit})
+        return list((page or {}).get("items") or [])
 
     def track(self, track_id: str) -> dict[str, Any]:
         """One track (``GET /tracks/{id}``; batch lookups are gone in Development Mode)."""
-        result: dict[str, Any] = self.request("GET", f"tracks/{track_id}")
+        result = as_object(self.request("GET", f"tracks/{track_id}"), f"GET /tracks/{track_id}")
+        if not well_formed_track(result):
+            raise BadAnswerError(f"GET /tracks/{track_id}", "track fields of the wrong type")
         return result
 
     def audio_features(self, track_ids: list[str]) -> list[dict[str, Any] | None]:
         """Audio features for ≤ 100 tracks; ForbiddenError for apps without extended access."""
-        result = self.request("GET", "audio-features", params={"ids": ",".join(track_ids)}) or {}
-        return list(result.get("audio_features") or [])
-
-
-def _session() -> requests.Session:
-    """A session that never retries by itself (our policy decides)."""
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=Retry(total=0, connect=0, read=False, redirect=0, status=0))
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
+        result = as_object(self.request("GET", "audio-features", params={"ids": ",".join(track_ids)}) or {}, "features")
+        return as_items(result.get("audio_features"), "GET /audio-features")
 
 
 def build_client(settings: SpotifySettings, *, policy: RetryPolicy | None = None) -> SpotifyClient:
     """The client for the saved login, or for ``MOODSEQ_SPOTIFY_TOKEN`` used as is."""
     quiet_spotipy_logs()
-    session = _session()
+    session = GuardedSession(default_timeout=settings.timeout_s)
     manager: auth.AuthManager | None = None
     common: dict[str, Any] = {
         "requests_session": session,

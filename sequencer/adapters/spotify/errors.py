@@ -81,6 +81,16 @@ class BadRequestError(RemoteServiceError):
         )
 
 
+class BadAnswerError(RemoteServiceError):
+    """Spotify (or something answering in its place) sent an answer of the wrong shape."""
+
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(
+            f"Spotify sent an answer to {what} that moodseq cannot read ({why})",
+            hint="try again later; if it keeps happening, check MOODSEQ_SPOTIFY_API_URL and any proxy",
+        )
+
+
 def not_logged_in(detail: str = "not logged in to Spotify") -> CredentialsError:
     """The error for a missing or refused login."""
     return CredentialsError(detail, hint=LOGIN_HINT)

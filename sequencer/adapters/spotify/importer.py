@@ -16,6 +16,7 @@ from typing import Any
 
 from sequencer.adapters.spotify.client import MAX_URIS, SpotifyClient
 from sequencer.adapters.spotify.errors import ForbiddenError, NotFoundError
+from sequencer.adapters.spotify.http import clean_text
 from sequencer.core.track import ATTRIBUTES, Track
 from sequencer.errors import InputFileError, RemoteServiceError
 
@@ -75,7 +76,7 @@ class SpotifyImport:
 
 
 def _take(
-    entries: Iterable[dict[str, Any]], into: SpotifyImport, seen: dict[str, int], playlist: str | None = None
+    entries: Iterable[dict[str, Any] | None], into: SpotifyImport, seen: dict[str, int], playlist: str | None = None
 ) -> int:
     """Add the tracks of saved-track / playlist-item entries (recording membership of
     ``playlist``); return how many were usable.  ``seen``: track id → position in the result."""
@@ -104,7 +105,7 @@ def _playlist_name(client: SpotifyClient, pid: str) -> str:
         name = client.playlist(pid).get("name")
     except (ForbiddenError, NotFoundError):
         return pid
-    return str(name).strip() or pid if name else pid
+    return clean_text(name, limit=200) or pid if isinstance(name, str) else pid
 
 
 def known_features(row: dict[str, Any]) -> dict[str, Any]:

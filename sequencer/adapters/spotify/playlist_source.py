@@ -21,6 +21,7 @@ from typing import Any
 
 from sequencer.adapters.spotify.client import SpotifyClient
 from sequencer.adapters.spotify.errors import ForbiddenError, NotFoundError
+from sequencer.adapters.spotify.http import clean_text
 from sequencer.adapters.spotify.importer import playlist_id, track_from_object
 from sequencer.core.track import ATTRIBUTES, Track
 from sequencer.errors import RemoteServiceError
@@ -87,7 +88,7 @@ def fetch_playlist(client: SpotifyClient, ref: str) -> RemotePlaylist:
             tracks.append(track)
     return RemotePlaylist(
         id=pid,
-        name=str(details.get("name") or pid),
+        name=clean_text(details.get("name") or pid, limit=200),
         owner=(details.get("owner") or {}).get("id"),
         snapshot_id=details.get("snapshot_id"),
         tracks=tracks,

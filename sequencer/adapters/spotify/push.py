@@ -8,8 +8,11 @@ One push:
 
 1. find the playlist: the remembered id if it still exists and the user still follows it
    (deleting a playlist in Spotify only unfollows it), else one of the user's playlists whose
-   description carries our marker, else ``POST /me/playlists`` — and when that POST's answer
-   is lost, list the playlists again before trying once more, so a retry never makes a second;
+   description carries our marker, else ``POST /me/playlists`` — recorded first in
+   :class:`~.pending.PendingCreates`; when that POST's answer is lost, the list is read again
+   a few times (it may lag), and if the playlist is still not there the run stops: no second
+   create is sent until the record is :data:`~.pending.WAIT_S` old, and later runs look for the
+   playlist first and remove late duplicates carrying the marker (0 duplicates);
 2. write: ``PUT`` the first ≤ 100 URIs (a PUT sets the whole state: safe to repeat), then
    ``POST`` the rest in chunks of ≤ 100; when an append's answer is lost, read the tail back:
    if it holds the chunk, go on; if not, send it again; anything else, start over from the PUT;
@@ -23,19 +26,22 @@ exactly the intended playlist: every step starts from what is on Spotify, not fr
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sequencer.adapters.spotify.client import MAX_URIS, SpotifyClient
 from sequencer.adapters.spotify.errors import ForbiddenError, NotFoundError, UncertainWriteError
+from sequencer.adapters.spotify.pending import PendingCreates
 from sequencer.errors import RemoteServiceError
 
 Progress = Callable[[int, int], None]
 
 REPAIR_ROUNDS = 4
 """Full write-and-verify rounds before a push gives up."""
-CREATE_TRIES = 3
+RECHECK_S = (1.0, 2.0, 4.0)
+"""Pauses before reading the playlist list again after a create's answer was lost."""
 
 
 class PlaylistMemory(Protocol):
@@ -189,27 +195,54 @@ def _find(
 
 
 def _ensure_playlist(
-    client: SpotifyClient, memory: PlaylistMemory, target: PushTarget, user_id: str, counters: dict[str, Any]
+    client: SpotifyClient,
+    memory: PlaylistMemory,
+    target: PushTarget,
+    user_id: str,
+    counters: dict[str, Any],
+    pending: PendingCreates,
 ) -> _Found:
     """Find or create the playlist; a lost create answer never leads to a second playlist."""
     found = _find(client, memory, target, user_id)
+    if found is None and pending.blocks_create(target.key):
+        found = _recheck(client, target, user_id)
+        if found is None:
+            raise _not_confirmed(target, pending)
     if found is not None:
+        found.uncertain_create = pending.since(target.key) is not None  # look for late duplicates
         return found
-    uncertain = False
-    for _ in range(CREATE_TRIES):
-        try:
-            created = client.create_playlist(target.name, target.description)
-        except UncertainWriteError:
-            counters["recoveries"] += 1
-            uncertain = True
-            marked = _marked(client, target, user_id)
-            if marked:
-                return _Found(marked[0], True, [str(p["id"]) for p in marked[1:]], uncertain)
-            continue
-        return _Found(created, True, [], uncertain)
-    raise RemoteServiceError(
-        f"could not create the Spotify playlist {target.name!r}: Spotify kept failing",
-        hint="run the same command again in a few minutes",
+    earlier = pending.begin(target.key)
+    try:
+        created = client.create_playlist(target.name, target.description)
+    except UncertainWriteError:
+        counters["recoveries"] += 1
+        found = _recheck(client, target, user_id)
+        if found is None:
+            raise _not_confirmed(target, pending) from None
+        found.created = found.uncertain_create = True
+        return found
+    pending.confirmed(target.key, earlier)
+    return _Found(created, True, [], earlier is not None)
+
+
+def _recheck(client: SpotifyClient, target: PushTarget, user_id: str) -> _Found | None:
+    """Read the playlist list again a few times (it lags behind creates); our playlist, if seen."""
+    for pause in RECHECK_S:
+        client.policy.sleep(pause)
+        marked = _marked(client, target, user_id)
+        if marked:
+            return _Found(marked[0], False, [str(p["id"]) for p in marked[1:]], True)
+    return None
+
+
+def _not_confirmed(target: PushTarget, pending: PendingCreates) -> RemoteServiceError:
+    """The error for a create Spotify has not confirmed and does not list yet."""
+    at = time.strftime("%H:%M", time.localtime(pending.retry_at(target.key)))
+    return RemoteServiceError(
+        f"Spotify did not confirm creating the playlist {target.name!r} and does not list it yet "
+        "(its list can lag behind)",
+        hint=f"run the same command again in a few minutes: moodseq looks for that playlist first "
+        f"and creates none before {at}, so no duplicate is left",
     )
 
 
@@ -283,11 +316,15 @@ def push_uris(
     *,
     user_id: str | None = None,
     progress: Progress | None = None,
+    pending: PendingCreates | None = None,
 ) -> PushResult:
-    """Make ``target``'s playlist hold exactly ``uris``, in order; verified by reading back."""
+    """Make ``target``'s playlist hold exactly ``uris``, in order; verified by reading back.
+
+    ``pending`` remembers unconfirmed creates across runs (in memory when None)."""
     user = user_id or str(client.me()["id"])
+    pending = pending if pending is not None else PendingCreates()
     counters: dict[str, Any] = {"recoveries": 0, "snapshot": None}
-    found = _ensure_playlist(client, memory, target, user, counters)
+    found = _ensure_playlist(client, memory, target, user, counters, pending)
     playlist, created = found.playlist, found.created
     playlist_id = str(playlist["id"])
     memory.set_playlist_link(
@@ -299,6 +336,7 @@ def push_uris(
         write_items(client, playlist_id, uris, counters, progress)
         if client.playlist_uris(playlist_id) == uris:
             removed = _remove_others(client, found, target, user)
+            pending.settle(target.key)
             snapshot = counters["snapshot"] or client.playlist(playlist_id).get("snapshot_id")
             memory.set_playlist_link(target.key, playlist_id=playlist_id, name=target.name, snapshot_id=snapshot)
             return PushResult(

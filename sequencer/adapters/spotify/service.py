@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from sequencer.adapters.spotify.client import RetryPolicy, SpotifyClient, Wait, build_client
+from sequencer.adapters.spotify.errors import not_logged_in
+from sequencer.adapters.spotify.pending import PendingCreates
 from sequencer.adapters.spotify.push import (
     PlaylistMemory,
     PushPlan,
     PushResult,
+    default_name,
     plan_push,
     push_target,
     push_uris,
@@ -25,7 +28,7 @@ from sequencer.adapters.spotify.push import (
 from sequencer.adapters.spotify.resolve import Resolution, ResolutionCache, resolve_tracks
 from sequencer.adapters.spotify.settings import settings_from_env
 from sequencer.core.track import Track
-from sequencer.errors import RemoteServiceError
+from sequencer.errors import CredentialsError, RemoteServiceError
 
 Progress = Callable[[int, int], None]
 
@@ -45,6 +48,23 @@ def connect(
     return build_client(settings, policy=RetryPolicy(sleep=sleep or _sleep, on_wait=on_wait))
 
 
+def login_warning(env: Mapping[str, str], config_dir: Path) -> str | None:
+    """A warning when the saved login ends within a week (Spotify's six-month limit)."""
+    settings = settings_from_env(env, config_dir)
+    if settings.token:
+        return None
+    from sequencer.adapters.spotify.tokens import TokenCache
+
+    return TokenCache(settings.token_path).expiry_warning()
+
+
+def login_ends(env: Mapping[str, str], config_dir: Path) -> float | None:
+    """When the saved login ends (None when unknown)."""
+    from sequencer.adapters.spotify.tokens import TokenCache
+
+    return TokenCache(settings_from_env(env, config_dir).token_path).expires_at()
+
+
 def _sleep(seconds: float) -> None:
     """time.sleep, resolved when called."""
     time.sleep(seconds)
@@ -62,7 +82,14 @@ class Who:
 def whoami(client: SpotifyClient) -> Who:
     """Who the saved login belongs to."""
     me = client.me()
-    return Who(id=str(me.get("id")), name=str(me.get("display_name") or me.get("id")), product=me.get("product"))
+    from sequencer.adapters.spotify.http import clean_text
+
+    product = me.get("product")
+    return Who(
+        id=clean_text(me["id"], limit=80),
+        name=clean_text(me.get("display_name") or me["id"], limit=80),
+        product=clean_text(product, limit=40) if isinstance(product, str) else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,9 @@ class PushOutcome:
     resolution: Resolution
     result: PushResult | None = None
     plan: PushPlan | None = None
+    offline: str | None = None
+    """Why a dry run went without Spotify (no login, or one Spotify refuses): it then answers
+    from the tracks' links and the library's search cache only."""
 
 
 @contextmanager
@@ -90,7 +120,7 @@ def library_links(library_path: Path, data_dir: Path) -> Iterator[tuple[Playlist
 
 
 def push_tracks(
-    client: SpotifyClient,
+    client: SpotifyClient | None,
     tracks: Sequence[Track],
     *,
     profile_name: str | None,
@@ -99,9 +129,30 @@ def push_tracks(
     cache: ResolutionCache | None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    pending: PendingCreates | None = None,
 ) -> PushOutcome:
-    """Resolve ``tracks`` to URIs and push them as one playlist (or plan it, with ``dry_run``)."""
-    user = str(client.me()["id"])
+    """Resolve ``tracks`` to URIs and push them as one playlist (or plan it, with ``dry_run``).
+
+    Without a usable login (``client`` None, or a login Spotify refuses) only a dry run is
+    possible: tracks resolve from their own links and the library's search cache, and the
+    playlist's current state is unknown.
+    """
+    offline = "not logged in"
+    user = None
+    if client is not None:
+        try:
+            user = str(client.me()["id"])
+        except CredentialsError:
+            if not dry_run:
+                raise
+            offline = "the saved Spotify login is not usable"
+    if client is None or user is None:
+        if not dry_run:
+            raise not_logged_in()
+        resolution = resolve_tracks(None, tracks, cache=cache, save=False)
+        title = name or default_name(profile_name)
+        plan = PushPlan("unknown", title, None, 0, len(resolution.uris), 0, 0, False)
+        return PushOutcome(resolution, plan=plan, offline=offline)
     resolution = resolve_tracks(client, tracks, cache=cache, save=not dry_run)
     if tracks and not resolution.uris:
         raise RemoteServiceError(
@@ -111,7 +162,7 @@ def push_tracks(
     target = push_target(user, profile_name, name)
     if dry_run:
         return PushOutcome(resolution, plan=plan_push(client, links, target, resolution.uris, user_id=user))
-    result = push_uris(client, links, target, resolution.uris, user_id=user, progress=progress)
+    result = push_uris(client, links, target, resolution.uris, user_id=user, progress=progress, pending=pending)
     return PushOutcome(resolution, result=result)
 
 

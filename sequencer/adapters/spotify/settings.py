@@ -7,7 +7,7 @@
   ``http://127.0.0.1:PORT/callback`` (default port 8888); ``localhost`` is refused;
 - ``MOODSEQ_SPOTIFY_TOKEN`` — a bearer token used as is (automation; never refreshed);
 - ``MOODSEQ_SPOTIFY_API_URL`` / ``MOODSEQ_SPOTIFY_ACCOUNTS_URL`` — other base URLs (tests);
-- ``MOODSEQ_SPOTIFY_TIMEOUT`` — seconds to wait for one answer (default 15).
+- ``MOODSEQ_SPOTIFY_TIMEOUT`` — seconds one whole request may take (default 15).
 """
 
 from __future__ import annotations
@@ -24,13 +24,18 @@ ACCOUNTS_URL = "https://accounts.spotify.com"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8888/callback"
 TOKEN_FILE = "spotify-token.json"
 
-#: The least the features need: write playlists, find ours again, read liked songs.
+#: The least the features need: write playlists, find ours again, read liked songs.  A saved
+#: login must have these.
 SCOPES: tuple[str, ...] = (
     "playlist-modify-private",
     "playlist-modify-public",
     "playlist-read-private",
     "user-library-read",
 )
+#: Asked for at login too, but not required of a saved login (one from before moodseq asked for
+#: them keeps working; only the feature that needs one says to log in again): reading what was
+#: recently played (`moodseq listening spotify`).
+OPTIONAL_SCOPES: tuple[str, ...] = ("user-read-recently-played",)
 
 
 @dataclass(frozen=True)
@@ -90,9 +95,25 @@ def _env(env: Mapping[str, str], *names: str) -> str | None:
     return None
 
 
+def _timeout(text: str | None) -> float:
+    """``MOODSEQ_SPOTIFY_TIMEOUT`` in seconds (default 15); a clear error for anything else."""
+    if text is None:
+        return 15.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.1 <= value <= 3600:
+        raise CredentialsError(
+            f"MOODSEQ_SPOTIFY_TIMEOUT={text[:40]!r} is not a number of seconds from 0.1 to 3600",
+            hint="e.g. `export MOODSEQ_SPOTIFY_TIMEOUT=15` (the default), or unset it",
+        )
+    return value
+
+
 def settings_from_env(env: Mapping[str, str], config_dir: Path) -> SpotifySettings:
     """Resolve the settings; nothing is validated that a command may not need."""
-    timeout = _env(env, "MOODSEQ_SPOTIFY_TIMEOUT")
+    timeout = _timeout(_env(env, "MOODSEQ_SPOTIFY_TIMEOUT"))
     return SpotifySettings(
         client_id=_env(env, "SPOTIPY_CLIENT_ID", "MOODSEQ_SPOTIFY_CLIENT_ID"),
         client_secret=_env(env, "SPOTIPY_CLIENT_SECRET", "MOODSEQ_SPOTIFY_CLIENT_SECRET"),
@@ -101,5 +122,5 @@ def settings_from_env(env: Mapping[str, str], config_dir: Path) -> SpotifySettin
         api_url=(_env(env, "MOODSEQ_SPOTIFY_API_URL") or API_URL).rstrip("/"),
         accounts_url=(_env(env, "MOODSEQ_SPOTIFY_ACCOUNTS_URL") or ACCOUNTS_URL).rstrip("/"),
         token_path=config_dir / TOKEN_FILE,
-        timeout_s=float(timeout) if timeout else 15.0,
+        timeout_s=timeout,
     )

@@ -38,7 +38,7 @@ def cli(app: AppContext, /, liked: bool, playlists: tuple[str, ...], no_features
             store, client, liked=liked, playlists=playlists, features=not no_features, progress=advance
         )
     parts = ([f"{found.liked} liked"] if liked else []) + [
-        f"{count} from playlist {pid}" for pid, count in found.playlists.items()
+        f"{count} from playlist {found.names.get(pid, pid)!r}" for pid, count in found.playlists.items()
     ]
     click.echo(
         f"imported {len(found.tracks)} tracks from Spotify ({', '.join(parts)}): "

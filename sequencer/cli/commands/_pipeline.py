@@ -11,15 +11,19 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sequencer.cli.context import AppContext
+from sequencer.core.living import TrackBias
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence
 from sequencer.core.track import Track
 from sequencer.errors import InputFileError
+
+if TYPE_CHECKING:
+    from sequencer.adapters.library.references import Unmatched
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,17 @@ class BuildOptions:
     start: str | None = None
     end: str | None = None
     push: bool = False
+    targets: tuple[str, ...] = ()
     name: str | None = None
     plot: Path | None = None
     report: Path | None = None
     demo: bool = False
+    fresh: str | None = None
+    keep: tuple[str, ...] = ()
+    like_previous: bool = False
+    record: bool = True
+    """Record the build in the library's history (False for --watch previews)."""
+    refresh_id: int | None = None
 
 
 def load_profile_for(app: AppContext, ref: str, minutes: float | None) -> Profile:
@@ -70,6 +81,7 @@ class _Source:
     tracks: list[Track]
     note: str
     refs: Mapping[str, str]
+    unmatched: tuple[Unmatched, ...] = ()
     sound: Any = None
     """The library's sound vectors (for the report's and the plot's map), None for the demo."""
 
@@ -78,35 +90,87 @@ def _tracks_for(app: AppContext, options: BuildOptions, profile: Profile) -> _So
     refs = [r for r in (options.start, options.end, profile.constraints.start, profile.constraints.end) if r]
     if options.demo:
         from sequencer.adapters.demo import load_demo_tracks
+        from sequencer.adapters.library.references import unmatched_in_tracks
 
         tracks = load_demo_tracks()
-        return _Source(tracks, f"the built-in demo library ({len(tracks)} tracks)", {})
+        unmatched = [u for u in unmatched_in_tracks(tracks, profile.constraints) if "exclude" in u.key]
+        return _Source(tracks, f"the built-in demo library ({len(tracks)} tracks)", {}, tuple(unmatched))
     from sequencer.adapters.library.build_input import load_for_build
 
     loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit, include_refs=refs)
     note = loaded.description
     if loaded.is_demo:
         note += "; import your own music with `moodseq import csv FILE`"
-    return _Source(loaded.tracks, note, loaded.refs, None if loaded.is_demo else loaded.sound)
+    return _Source(
+        loaded.tracks,
+        note,
+        loaded.refs,
+        unmatched=tuple(loaded.unmatched),
+        sound=None if loaded.is_demo else loaded.sound,
+    )
 
 
-def run_build(app: AppContext, options: BuildOptions) -> Sequence:
-    """Build a sequence as ``options`` say, then show, write and push it."""
+@dataclass(frozen=True)
+class Built:
+    """A finished build: the sequence, where its tracks came from, its number in the history."""
+
+    sequence: Sequence
+    note: str
+    bid: int | None
+    notes: tuple[str, ...] = ()
+    """What history did to the build (freshness, likeness), for the user."""
+    sound: Any = None
+    """The library's sound vectors (for the report's and the plot's map), None for the demo."""
+
+
+def make_build(app: AppContext, options: BuildOptions, profile: Profile | None = None) -> Built:
+    """Build (and record) a sequence as ``options`` say; nothing is shown or written.
+
+    ``profile``: already loaded (``--watch`` loads it itself to show errors in place).
+    """
     for option, ref in (("--from", options.start), ("--to", options.end)):
         if ref is not None and not ref.strip():
             raise InputFileError(f"{option} is empty", hint=f'give a track, e.g. {option} "Kavinsky - Nightcall"')
-    profile = load_profile_for(app, options.profile, options.minutes)
+    if profile is None:
+        profile = load_profile_for(app, options.profile, options.minutes)
     options = _checked_outputs(app, options)
+    if options.push:
+        from sequencer.cli.commands.push import check_login
+
+        check_login(app)  # a missing or ended login fails before the build, not after
     seed = choose_seed(options, profile)
     source = _tracks_for(app, options, profile)
     from sequencer.cli.progress import progress_bar
     from sequencer.core.build import build_playlist
 
+    for unmatched in source.unmatched:
+        app.say(f"warning: {unmatched.message}; it excludes nothing ({unmatched.hint})")
     start = source.refs.get(options.start, options.start) if options.start else None
     end = source.refs.get(options.end, options.end) if options.end else None
+    bias = None if options.demo else _history_bias(app, options, profile)
+    kept = _kept(app, options, profile) if options.keep else None
     with progress_bar(app, "Sequencing") as progress:
-        sequence = build_playlist(source.tracks, profile, seed=seed, start=start, end=end, progress=progress)
-    _emit(app, sequence, options, source.note, source.sound)
+        if kept is not None:
+            from sequencer.core.keep import build_keeping
+
+            sequence = build_keeping(source.tracks, profile, kept[0], kept[1], seed=seed, bias=bias, progress=progress)
+        else:
+            sequence = build_playlist(
+                source.tracks, profile, seed=seed, start=start, end=end, progress=progress, bias=bias
+            )
+    bid = _record(app, options, sequence, keep=kept is not None)
+    return Built(sequence, source.note, bid, tuple(bias.notes) if bias is not None else (), source.sound)
+
+
+def run_build(app: AppContext, options: BuildOptions) -> Sequence:
+    """Build a sequence as ``options`` say, then show, write and push it."""
+    profile = load_profile_for(app, options.profile, options.minutes)
+    options = _checked_outputs(app, options)
+    built = make_build(app, options, profile)
+    sequence = built.sequence
+    for note in built.notes:
+        app.say(f"note: {note}")
+    _emit(app, sequence, options, built.note, built.sound, bid=built.bid)
     if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
         app.say(
             "note: none of these tracks has moods, so the profile's moods could not guide the choice; "
@@ -115,6 +179,85 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
             "or tag by hand with `moodseq library tag`"
         )
     return sequence
+
+
+def _history_bias(app: AppContext, options: BuildOptions, profile: Profile) -> TrackBias | None:
+    """--fresh and --like-previous (the library's build history) and the profile's
+    ``[listening]`` section (the listening history)."""
+    from sequencer.adapters.living import history_bias
+    from sequencer.core.living import parse_fresh
+
+    fresh = parse_fresh(options.fresh) if options.fresh else None
+    return history_bias(
+        app.library_path, profile.name, fresh=fresh, like_previous=options.like_previous, listening=profile.listening
+    )
+
+
+def _kept(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[list[Track], list[int]]:
+    """(the previous playlist, the 0-based positions to keep) from --keep values: a sequence
+    file (its ``"locked": true`` tracks), positions (1-based) and track names; without a file
+    the profile's latest recorded build is the previous playlist."""
+    if options.start or options.end:
+        raise InputFileError("--keep cannot be combined with --from/--to", hint="keep tracks, or make a journey")
+    files = [v for v in options.keep if v.lower().endswith(".json")]
+    refs = [v for v in options.keep if not v.lower().endswith(".json")]
+    if len(files) > 1:
+        raise InputFileError("--keep names two sequence files", hint="keep from one file at a time")
+    positions: list[int] = []
+    if files:
+        from sequencer.adapters.exporters.json import load_sequence_json
+
+        loaded = load_sequence_json(Path(files[0]))
+        previous, positions = loaded.tracks, list(loaded.locked)
+        if not positions and not refs:
+            raise InputFileError(
+                f'{files[0]} has no track marked "locked": true',
+                hint='add "locked": true to the tracks to keep, or name them: --keep 3 --keep "Artist - Title"',
+            )
+    else:
+        from sequencer.adapters.living import previous_tracks
+
+        _, previous = previous_tracks(app.library_path, profile.name)
+    from sequencer.core.build import find_track
+
+    for ref in refs:
+        if ref.strip().isdigit():
+            positions.append(int(ref) - 1)
+            continue
+        track = find_track(previous, ref)
+        positions.append(next(i for i, t in enumerate(previous) if t.id == track.id))
+    return previous, positions
+
+
+def _record(app: AppContext, options: BuildOptions, sequence: Sequence, *, keep: bool) -> int | None:
+    """Record the build in the library's history (not for the demo or a --watch preview)."""
+    if options.demo or not options.record:
+        return None
+    from sequencer.adapters.living import profile_ref_for, record_sequence
+
+    recorded = {
+        "minutes": options.minutes,
+        "start": options.start,
+        "end": options.end,
+        "fresh": options.fresh,
+        "name": options.name if options.push else None,
+    }
+    from sequencer.errors import LibraryError
+
+    try:
+        return record_sequence(
+            app.library_path,
+            sequence,
+            profile_ref=profile_ref_for(options.profile),
+            options=recorded,
+            mode="keep" if keep else None,
+            refresh_id=options.refresh_id,
+        )
+    except LibraryError as error:  # a read-only library still builds; only the history is lost
+        if options.push:
+            raise
+        app.say(f"this build is not recorded in the library's history: {error}")
+        return None
 
 
 def _checked_outputs(app: AppContext, options: BuildOptions) -> BuildOptions:
@@ -138,9 +281,18 @@ def tracks_phrase(count: int) -> str:
     return f"{count} track{'' if count == 1 else 's'}"
 
 
-def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str, sound: Any = None) -> None:
+def _emit(
+    app: AppContext,
+    sequence: Sequence,
+    options: BuildOptions,
+    note: str,
+    sound: Any = None,
+    *,
+    bid: int | None = None,
+) -> None:
     """Show the sequence and write whatever files were asked for (``sound``: the library's sound
-    vectors, drawn as a map beside the plot and in the report)."""
+    vectors, drawn as a map beside the plot and in the report; ``bid``: the build's number in the
+    history, recorded with its push)."""
     from sequencer.adapters import exporters
 
     sound_map = None
@@ -174,7 +326,15 @@ def _emit(app: AppContext, sequence: Sequence, options: BuildOptions, note: str,
 
         write_report(sequence, options.report, sound_map=sound_map)
         app.say(f"wrote {options.report} (report)")
-    if options.push:
-        from sequencer.cli.commands.push import push_sequence_cli
+    if options.push or options.targets:
+        from sequencer.cli.commands.push import push_to_cli
 
-        push_sequence_cli(app, sequence, name=options.name, dry_run=False)
+        push_to_cli(
+            app,
+            sequence.tracks,
+            targets=options.targets or ("spotify",),
+            profile_name=sequence.profile.name,
+            name=options.name,
+            dry_run=False,
+            bid=bid,
+        )

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from sequencer.cli.commands.push import push_to_option
+from sequencer.cli.complete import complete_profiles, complete_tracks
 from sequencer.cli.context import AppContext, pass_app
 
-FORMATS = ("m3u8", "xspf", "json", "csv")
+FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
 #: The largest seed, as a profile's `variety.seed` allows.
 MAX_SEED = 2**63 - 1
 
@@ -82,15 +84,47 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
 
 
 @click.command()
-@click.argument("profile")
+@click.argument("profile", shell_complete=complete_profiles)
 @build_options
-@click.option("--from", "start", metavar="TRACK", help='Journey start, "Artist - Title".')
-@click.option("--to", "end", metavar="TRACK", help='Journey end, "Artist - Title".')
-@click.option("--push", is_flag=True, help="Push the playlist to Spotify (create or update).")
-@click.option("--name", help="Spotify playlist name (default: from the profile).")
+@click.option(
+    "--from", "start", metavar="TRACK", shell_complete=complete_tracks, help='Journey start, "Artist - Title".'
+)
+@click.option("--to", "end", metavar="TRACK", shell_complete=complete_tracks, help='Journey end, "Artist - Title".')
+@click.option("--push", is_flag=True, help="Push the playlist (create or update): to Spotify, or where --push-to says.")
+@push_to_option
+@click.option("--name", help="Playlist name when pushing (default: from the profile).")
+@click.option(
+    "--fresh",
+    metavar="WINDOW",
+    help="Avoid songs of this profile's builds in the last WINDOW: 14d softly, 14d:0 never, 14d:1 at most once more.",
+)
+@click.option(
+    "--keep",
+    multiple=True,
+    metavar="TRACK",
+    shell_complete=complete_tracks,
+    help="Keep a track of the last build in place (position or name; repeatable), or a sequence .json's locked tracks.",
+)
+@click.option("--like-previous", is_flag=True, help="Stay close to this profile's previous build.")
+@click.option("--watch", is_flag=True, help="Rebuild on every save of the profile or moods file; show what changed.")
 @pass_app
 def cli(app: AppContext, /, profile: str, **options: object) -> None:
-    """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file)."""
+    """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file).
+
+    Every build is recorded in the library's history (`moodseq history`).
+    """
     from sequencer.cli.commands._pipeline import BuildOptions, run_build
 
-    run_build(app, BuildOptions(profile=profile, **options))  # type: ignore[arg-type]
+    keep = tuple(str(value) for value in options.pop("keep") or ())  # type: ignore[attr-defined]
+    watching = bool(options.pop("watch"))
+    build = BuildOptions(profile=profile, keep=keep, **options)  # type: ignore[arg-type]
+    if not watching:
+        run_build(app, build)
+        return
+    from sequencer.errors import InputFileError
+
+    if build.push or build.output is not None or build.fmt is not None:
+        raise InputFileError("--watch shows previews only", hint="leave out --push, -o and --format while watching")
+    from sequencer.cli.watch import watch
+
+    watch(app, build)

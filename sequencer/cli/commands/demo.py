@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sequencer.cli.commands.build import build_options
+from sequencer.cli.complete import complete_profiles
 from sequencer.cli.context import AppContext, pass_app
 
 DEMO_SEED = 7
@@ -16,7 +17,7 @@ def _demo_options(func: click.decorators.FC) -> click.decorators.FC:
 
 
 @click.command()
-@click.argument("profile", default="night-drive")
+@click.argument("profile", default="night-drive", shell_complete=complete_profiles)
 @_demo_options
 @pass_app
 def cli(app: AppContext, /, profile: str, seed: int | None, **options: object) -> None:

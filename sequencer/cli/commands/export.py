@@ -8,7 +8,7 @@ import click
 
 from sequencer.cli.context import AppContext, pass_app
 
-FORMATS = ("m3u8", "xspf", "json", "csv")
+FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
 
 
 @click.command()

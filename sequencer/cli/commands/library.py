@@ -27,7 +27,7 @@ def stats(app: AppContext, as_json: bool) -> None:
     """Counts, mood coverage and attribute coverage."""
     from sequencer.cli.library_text import stats_text
 
-    with app.open_library() as store:
+    with app.open_library(read_only=True) as store:
         data = store.stats()
     data["library"] = str(app.library_path)
     if as_json:
@@ -51,7 +51,7 @@ def list_(app: AppContext, mood: str | None, artist: str | None, text: str | Non
     from sequencer.cli.library_text import track_line
 
     canonical = app.vocabulary().canonical(mood) if mood else None
-    with app.open_library() as store:
+    with app.open_library(read_only=True) as store:
         found = store.search(mood=canonical, artist=artist, text=text, limit=limit)
     for track in found:
         click.echo((f"{track.id}  " if ids else "") + track_line(track))
@@ -66,7 +66,7 @@ def show(app: AppContext, ref: str) -> None:
     """Show one track: its attributes and each mood with the source it came from."""
     from sequencer.cli.library_text import track_details
 
-    with app.open_library() as store:
+    with app.open_library(read_only=True) as store:
         track = store.find(ref)
         sources = store.mood_sources(track.id)
     for line in track_details(track, sources):

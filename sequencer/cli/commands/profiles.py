@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.output import confirm
-from sequencer.errors import InputFileError, MoodseqError
+from sequencer.errors import InputFileError, MoodseqError, OutputFileError
+
+if TYPE_CHECKING:
+    from sequencer.core.profile import Profile
+    from sequencer.errors import Problem
 
 
 @click.group()
@@ -60,9 +65,13 @@ def show(app: AppContext, name: str) -> None:
 @click.argument("files", nargs=-1, required=True, metavar="FILES_OR_NAMES...", type=click.Path(path_type=Path))
 @pass_app
 def check(app: AppContext, files: tuple[Path, ...]) -> None:
-    """Validate profile FILES (or profile names): OK, or every problem with file:line and a fix."""
+    """Validate profile FILES (or profile names): OK, or every problem with file:line and a fix.
+
+    With a library (the default one, or --library), start, end, exclude_tracks and
+    exclude_artists must name tracks and artists it holds ("did you mean" when they do not).
+    """
     from sequencer.adapters.profiles_toml import load_profile_file, resolve
-    from sequencer.errors import FileProblemsError
+    from sequencer.errors import FileProblemsError, ProfileError
 
     failures: list[MoodseqError] = []
     for path in files:
@@ -78,6 +87,15 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
             if not isinstance(error, FileProblemsError) and error.hint:
                 click.echo(f"  hint: {error.hint}", err=True)
             continue
+        problems = _unmatched_problems(app, found, profile)
+        if problems:
+            unmatched = ProfileError(problems)
+            failures.append(unmatched)
+            first, *rest = unmatched.lines()
+            click.echo(f"{path}: {first}", err=True)
+            for line in rest:
+                click.echo(line, err=True)
+            continue
         click.echo(f"{path}: OK ({profile.name}, {profile.minutes:g} minutes)")
     if failures:
         count = sum(len(getattr(e, "problems", [e])) for e in failures)
@@ -85,6 +103,22 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
             f"{count} problem{'s' if count != 1 else ''} in {len(failures)} of {len(files)} file(s)",
             hint="fix the lines named above, then run `moodseq profiles check` again",
         )
+
+
+def _unmatched_problems(app: AppContext, path: Path, profile: Profile) -> list[Problem]:
+    """start/end/exclude entries naming nothing in the library (when there is one), as
+    file:line problems with "did you mean"."""
+    if not app.library_path.is_file():
+        return []
+    from sequencer.adapters.library.store import Store
+    from sequencer.adapters.toml_lines import problem_at, read_toml
+
+    with Store.open(app.library_path, read_only=True) as store:
+        unmatched = store.unmatched_references(profile.constraints)
+    if not unmatched:
+        return []
+    _, locate = read_toml(path)
+    return [problem_at(str(path), locate(tuple(u.key.split("."))), u.message, u.hint) for u in unmatched]
 
 
 @cli.command()
@@ -113,11 +147,19 @@ def new(app: AppContext, name: str, source: str | None, force: bool) -> None:
     else:
         source = source or "night-drive"
         source_path = resolve(source, app.user_profiles_dir)
-    text = source_path.read_text(encoding="utf-8")
+    from sequencer.adapters.toml_lines import read_text
+
+    text = read_text(source_path)
     text, count = re.subn(r'(?m)^name\s*=\s*".*"', f'name = "{name}"', text, count=1)
     if count == 0:
         text = f'name = "{name}"\n' + text
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputFileError(
+            f"cannot create the profiles folder {target.parent}: {error.strerror or error}",
+            hint="check that the disk is writable and has space, or set MOODSEQ_CONFIG_DIR to a writable folder",
+        ) from None
     atomic_write_text(target, text)
     entry = discover(app.user_profiles_dir).get(name)
     overrides = f"; it overrides the built-in profile {name}" if entry is not None and entry.overrides_builtin else ""

@@ -17,6 +17,7 @@ import click
 from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
+    from sequencer.adapters.sinks.base import SinkReport
     from sequencer.adapters.spotify.client import SpotifyClient
     from sequencer.adapters.spotify.service import PushOutcome
     from sequencer.core.sequence import Sequence
@@ -50,8 +51,13 @@ def countdown(app: AppContext) -> Callable[[int, str], None]:
 def connect(app: AppContext) -> SpotifyClient:
     """The Spotify client for this invocation (saved login or MOODSEQ_SPOTIFY_TOKEN)."""
     from sequencer.adapters.spotify.service import connect as _connect
+    from sequencer.adapters.spotify.service import login_warning
 
-    return _connect(app.env, app.config_dir, on_wait=countdown(app))
+    client = _connect(app.env, app.config_dir, on_wait=countdown(app))
+    warning = login_warning(app.env, app.config_dir)
+    if warning:
+        app.say(warning)
+    return client
 
 
 def _tracks(n: int) -> str:
@@ -62,6 +68,9 @@ def _tracks(n: int) -> str:
 def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     """Print what happened: the playlist on stdout, left-out tracks on stderr."""
     resolution = outcome.resolution
+    if outcome.offline is not None:
+        _report_offline(outcome, total)
+        return
     for track in resolution.unresolved[:SHOW_UNRESOLVED]:
         click.echo(f"not found on Spotify (left out): {track.name}", err=True)
     more = len(resolution.unresolved) - SHOW_UNRESOLVED
@@ -88,54 +97,238 @@ def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     click.echo(f"{verb} the playlist {result.name!r} with {_tracks(result.tracks)}{left_out}: {result.url}")
 
 
-def push_tracks_cli(
-    app: AppContext, tracks: Seq[Track], *, profile_name: str | None, name: str | None, dry_run: bool
-) -> None:
-    """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
+def _report_offline(outcome: PushOutcome, total: int) -> None:
+    """A dry run without a login: what the cache knows, marked as such."""
+    assert outcome.plan is not None
+    missing = len(outcome.resolution.unresolved)
+    for track in outcome.resolution.unresolved[:SHOW_UNRESOLVED]:
+        click.echo(f"no Spotify link in the library's cache: {track.name}", err=True)
+    if missing > SHOW_UNRESOLVED:
+        click.echo(f"… and {missing - SHOW_UNRESOLVED} more without a cached link", err=True)
+    searched = f"; {missing} of {total} not in the cache (a real push searches Spotify for them)" if missing else ""
+    click.echo(
+        f"{outcome.offline} — from the library's search cache, Spotify not asked: would push "
+        f"{_tracks(outcome.plan.target)} to the playlist {outcome.plan.name!r}{searched}"
+    )
+
+
+def _client_or_none(app: AppContext, dry_run: bool) -> SpotifyClient | None:
+    """The client; for a dry run without a login, None (and a note saying so)."""
+    from sequencer.errors import CredentialsError
+
+    try:
+        return connect(app)
+    except CredentialsError:
+        if not dry_run:
+            raise
+        return None
+
+
+def check_login(app: AppContext) -> None:
+    """Fail now (before a long build) when Spotify would refuse the push: not logged in, login
+    ended, or Spotify unreachable.  What `moodseq build --push` calls first (the warning of a
+    login about to end comes with the push itself)."""
+    from sequencer.adapters.spotify.service import connect as _connect
+
+    _connect(app.env, app.config_dir, on_wait=countdown(app)).me()
+
+
+def push_recorded(
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+    bid: int | None = None,
+    client: SpotifyClient | None = None,
+) -> PushOutcome:
+    """Resolve and push (or plan) ``tracks``; nothing is printed.
+
+    With ``bid`` (a build recorded in the library's history) the push is recorded too: as
+    started before anything is written, as done or failed after (so an interrupted one is seen).
+    """
+    from sequencer.adapters import living
+    from sequencer.adapters.spotify.pending import PendingCreates
+    from sequencer.adapters.spotify.push import default_name
     from sequencer.adapters.spotify.service import library_links, push_tracks
     from sequencer.cli.progress import progress_bar
 
-    client = connect(app)
-    with (
-        library_links(app.library_path, app.data_dir) as (links, cache),
-        progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
-    ):
-        outcome = push_tracks(
-            client,
-            tracks,
-            profile_name=profile_name,
-            name=name,
-            links=links,
-            cache=cache,
-            dry_run=dry_run,
-            progress=advance,
-        )
+    client = client or _client_or_none(app, dry_run)
+    target = name or default_name(profile_name)
+    pid = None if dry_run else living.start_push(app.library_path, bid, sink="spotify", target=target)
+    try:
+        with (
+            library_links(app.library_path, app.data_dir) as (links, cache),
+            progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
+        ):
+            outcome = push_tracks(
+                client,
+                tracks,
+                profile_name=profile_name,
+                name=target,
+                links=links,
+                cache=cache,
+                dry_run=dry_run,
+                progress=advance,
+                pending=PendingCreates(app.data_dir / "spotify-pending.json"),
+            )
+    except Exception as error:
+        living.finish_push(app.library_path, pid, ok=False, note=str(error) or type(error).__name__)
+        raise
+    if outcome.result is not None:
+        result = outcome.result
+        living.finish_push(app.library_path, pid, ok=True, playlist_id=result.playlist_id, url=result.url)
+    return outcome
+
+
+def push_tracks_cli(
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+    bid: int | None = None,
+) -> PushOutcome:
+    """Resolve, push (or plan) and report: the body of `push` and `build --push`."""
+    outcome = push_recorded(app, tracks, profile_name=profile_name, name=name, dry_run=dry_run, bid=bid)
     _report(app, outcome, len(tracks))
+    return outcome
 
 
-def push_sequence_cli(app: AppContext, sequence: Sequence, *, name: str | None, dry_run: bool) -> None:
-    """Push a freshly built sequence (what `moodseq build --push` calls)."""
-    push_tracks_cli(app, sequence.tracks, profile_name=sequence.profile.name, name=name, dry_run=dry_run)
+def push_sequence_cli(
+    app: AppContext, sequence: Sequence, *, name: str | None, dry_run: bool, bid: int | None = None
+) -> PushOutcome:
+    """Push a freshly built sequence (what `moodseq build --push` and `refresh` call)."""
+    return push_tracks_cli(
+        app, sequence.tracks, profile_name=sequence.profile.name, name=name, dry_run=dry_run, bid=bid
+    )
+
+
+def _sink_report_lines(app: AppContext, report: SinkReport) -> None:
+    """One sink's summary on stdout, its notes on stderr."""
+    for note in report.notes:
+        app.say(f"{report.sink}: {note}")
+    click.echo(report.summary())
+
+
+def push_to_sinks_cli(
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    targets: Seq[str],
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+) -> None:
+    """Push ``tracks`` to every sink in ``targets`` and report each; one failing sink does not
+    stop the others, and the exit code (2) says that one failed."""
+    from sequencer.adapters.sinks import open_sink, playlist_memory
+    from sequencer.cli.progress import progress_bar
+    from sequencer.errors import MoodseqError, RemoteServiceError
+
+    failed: list[str] = []
+    with playlist_memory(app.library_path, app.data_dir) as (memory, cache):
+        for target in dict.fromkeys(targets):
+            try:
+                sink = open_sink(
+                    target,
+                    env=app.env,
+                    config_dir=app.config_dir,
+                    memory=memory,
+                    cache=cache,
+                    spotify_client=lambda: connect(app),
+                )
+                with progress_bar(app, f"Pushing to {target}", total=len(tracks)) as advance:
+                    report = sink.push(tracks, profile_name=profile_name, name=name, dry_run=dry_run, progress=advance)
+            except MoodseqError as error:
+                failed.append(target)
+                click.echo(f"{target}: failed: {error}", err=True)
+                if error.hint:
+                    click.echo(f"{target}: hint: {error.hint}", err=True)
+                continue
+            _sink_report_lines(app, report)
+    if failed:
+        raise RemoteServiceError(
+            f"{len(failed)} of {len(dict.fromkeys(targets))} pushes failed: {', '.join(failed)}",
+            hint="fix what each failure above says, then push again (pushes that worked change nothing)",
+        )
+
+
+def push_to_cli(
+    app: AppContext,
+    tracks: Seq[Track],
+    *,
+    targets: Seq[str],
+    profile_name: str | None,
+    name: str | None,
+    dry_run: bool,
+    bid: int | None = None,
+) -> None:
+    """Spotify alone keeps its own detailed report; any other target list goes through the sinks.
+    With ``bid`` (a recorded build) the Spotify push is recorded in the build history."""
+    if tuple(dict.fromkeys(targets)) == ("spotify",):
+        push_tracks_cli(app, tracks, profile_name=profile_name, name=name, dry_run=dry_run, bid=bid)
+        return
+    push_to_sinks_cli(app, tracks, targets=targets, profile_name=profile_name, name=name, dry_run=dry_run)
+
+
+def to_option(func: click.decorators.FC, flag: str = "--to") -> click.decorators.FC:
+    """``--to NAME`` (repeatable): where to push (``build`` calls it ``--push-to``: its ``--to``
+    is a journey's end)."""
+    from sequencer.cli.sink_names import SINK_NAMES
+
+    return click.option(
+        flag,
+        "targets",
+        multiple=True,
+        type=click.Choice(SINK_NAMES),
+        help="Where to push (repeatable): spotify (default), subsonic, listenbrainz.",
+    )(func)
+
+
+def push_to_option(func: click.decorators.FC) -> click.decorators.FC:
+    """``build --push-to NAME`` (repeatable; implies --push)."""
+    return to_option(func, "--push-to")
 
 
 @click.command()
-@click.argument("sequence_file", metavar="SEQUENCE.json", type=click.Path(path_type=Path))
+@click.argument("sequence_file", metavar="SEQUENCE", type=click.Path(path_type=Path))
 @click.option(
     "--name",
-    help="Playlist name on Spotify (default: from the profile, e.g. "
+    help="Playlist name (default: from the profile, e.g. "
     "'Night Drive (moodseq)'). Each name is its own playlist, updated on every push.",
 )
-@click.option("--dry-run", is_flag=True, help="Show what would change on Spotify; write nothing.")
+@to_option
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @pass_app
-def cli(app: AppContext, /, sequence_file: Path, name: str | None, dry_run: bool) -> None:
-    """Push SEQUENCE.json (from `moodseq build --format json`) to Spotify as a playlist.
+def cli(app: AppContext, /, sequence_file: Path, name: str | None, targets: tuple[str, ...], dry_run: bool) -> None:
+    """Push SEQUENCE (a .json from `moodseq build --format json`, or a .jspf) as a playlist.
 
     The first push creates the playlist; later pushes with the same profile and name update that
-    same playlist to exactly this order. Tracks without a Spotify link are found by search;
-    those not found are listed. Example: moodseq push night.json --name "Night Drive"
+    same playlist to exactly this order, on every target. Tracks a target does not have are
+    listed. Example: moodseq push night.json --to spotify --to subsonic --to listenbrainz
     """
     from sequencer.adapters.exporters.json import load_sequence_json
 
     loaded = load_sequence_json(sequence_file)
     profile_name = loaded.profile.name if loaded.profile is not None else None
-    push_tracks_cli(app, loaded.tracks, profile_name=profile_name, name=name, dry_run=dry_run)
+    bid = None
+    if loaded.profile is not None and not dry_run:
+        from sequencer.adapters.living import record_sequence
+        from sequencer.core.sequence import make_sequence
+
+        sequence = make_sequence(loaded.tracks, loaded.profile, seed=loaded.seed)
+        options = {"name": name, "file": str(sequence_file.resolve())}
+        bid = record_sequence(app.library_path, sequence, profile_ref=loaded.profile.name, options=options, mode="file")
+    title = loaded.name if loaded.data.get("format") == "jspf" else None
+    push_to_cli(
+        app,
+        loaded.tracks,
+        targets=targets or ("spotify",),
+        profile_name=profile_name,
+        name=name or title,
+        dry_run=dry_run,
+        bid=bid,
+    )

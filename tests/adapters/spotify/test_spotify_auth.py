@@ -14,7 +14,7 @@ import requests
 
 from sequencer.adapters.spotify.auth import login, logout
 from sequencer.adapters.spotify.client import build_client
-from sequencer.adapters.spotify.settings import SCOPES, SpotifySettings, check_redirect_uri
+from sequencer.adapters.spotify.settings import OPTIONAL_SCOPES, SCOPES, SpotifySettings, check_redirect_uri
 from sequencer.adapters.spotify.tokens import TokenCache
 from sequencer.errors import CredentialsError
 from tests.fakes.spotify_server import FakeSpotify
@@ -49,7 +49,7 @@ def test_pkce_login_end_to_end(loopback: SpotifySettings, fake_spotify: FakeSpot
     query = parse_qs(urlsplit(seen[0]).query)
     assert query["code_challenge_method"] == ["S256"]
     assert "client_secret" not in seen[0]
-    assert set(query["scope"][0].split()) == set(SCOPES)
+    assert set(query["scope"][0].split()) == {*SCOPES, *OPTIONAL_SCOPES}
     assert query["redirect_uri"][0].startswith("http://127.0.0.1:")
     cache = TokenCache(loopback.token_path)
     record = cache.read()
@@ -67,9 +67,11 @@ def test_a_wrong_verifier_is_refused(loopback: SpotifySettings) -> None:
 
 
 def test_a_forged_state_is_refused(loopback: SpotifySettings) -> None:
-    """A redirect with another state (a stale or forged page) is refused."""
-    with pytest.raises(CredentialsError, match="wrong state"):
-        login(loopback, browser([], tamper={"state": "forged"}), timeout_s=10)
+    """Only redirects with another state (a stale or forged page): refused, and said so at the
+    timeout."""
+    with pytest.raises(CredentialsError, match="1 redirect with the wrong state"):
+        login(loopback, browser([], tamper={"state": "forged"}), timeout_s=1)
+    assert not loopback.token_path.exists()
 
 
 def test_login_times_out_without_a_browser(loopback: SpotifySettings) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sequencer.adapters.spotify.client import SpotifyClient
+from sequencer.adapters.spotify.pending import SETTLE_S, WAIT_S, PendingCreates
 from sequencer.adapters.spotify.push import plan_push, push_target, push_uris
+from sequencer.errors import RemoteServiceError
 from tests.adapters.spotify.conftest import MemoryLinks
 from tests.fakes.spotify_server import FakeSpotify
 
@@ -121,10 +124,18 @@ def test_a_late_duplicate_is_removed(client: SpotifyClient, fake_spotify: FakeSp
     assert result.playlist_id in {first.playlist_id, json.loads(late[2])["id"]}
 
 
-def test_create_not_applied_is_retried(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
-    """Create failed before the server applied it: it is sent again, once."""
+def test_create_not_applied_is_sent_again_only_after_the_wait(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """Create dropped before the server applied it: the run stops (the list may just lag); a
+    run within the wait sends no create; one after it creates, once."""
+    now = [1_000_000.0]
+    pending = PendingCreates(clock=lambda: now[0])
     fake_spotify.force("drop", after=False, method="POST", path="/v1/me/playlists")
-    push_uris(client, MemoryLinks(), TARGET, uris(fake_spotify, 2))
+    for _ in range(2):
+        with pytest.raises(RemoteServiceError, match="did not confirm creating"):
+            push_uris(client, MemoryLinks(), TARGET, uris(fake_spotify, 2), pending=pending)
+    assert len(fake_spotify.calls("POST", "/v1/me/playlists")) == 1
+    now[0] += WAIT_S
+    push_uris(client, MemoryLinks(), TARGET, uris(fake_spotify, 2), pending=pending)
     assert len(fake_spotify.calls("POST", "/v1/me/playlists")) == 2
     assert len(fake_spotify.user_playlists()) == 1
 
@@ -230,3 +241,54 @@ def test_dry_run_plans_without_writing(client: SpotifyClient, fake_spotify: Fake
     )
     assert plan_push(client, memory, TARGET, wanted).action == "unchanged"
     assert [r for r in fake_spotify.requests if r[0] in ("POST", "PUT", "DELETE")] == writes
+
+
+def marked(fake: FakeSpotify) -> list[str]:
+    """The ids of alice's playlists carrying TARGET's marker."""
+    return [p.id for p in fake.user_playlists() if TARGET.marker in p.description]
+
+
+def test_503_after_create_with_a_lagging_list_never_duplicates(
+    client: SpotifyClient, fake_spotify: FakeSpotify, tmp_path: Path
+) -> None:
+    """The create is applied but answered 503, and the playlist list lags six reads behind.
+    Before: every run created again (3 empty duplicates per run).  Now: one create; the run
+    stops and says so; the next run finds the playlist and fills it."""
+    pending = PendingCreates(tmp_path / "pending.json")
+    fake_spotify.list_lag = 6
+    for _ in range(3):
+        fake_spotify.force("server_error", after=True, method="POST", path="/v1/me/playlists")
+    wanted = uris(fake_spotify, 7)
+    with pytest.raises(RemoteServiceError, match="did not confirm creating") as caught:
+        push_uris(client, MemoryLinks(), TARGET, wanted, pending=pending)
+    assert "creates none before" in (caught.value.hint or "")
+    assert (tmp_path / "pending.json").exists()
+    result = push_uris(client, MemoryLinks(), TARGET, wanted, pending=pending)
+    assert len(fake_spotify.calls("POST", "/v1/me/playlists")) == 1
+    assert marked(fake_spotify) == [result.playlist_id]
+    assert fake_spotify.playlists[result.playlist_id].items == wanted
+
+
+def test_a_create_that_shows_up_after_the_wait_is_removed_later(
+    client: SpotifyClient, fake_spotify: FakeSpotify, tmp_path: Path
+) -> None:
+    """A list lagging past the wait: the run after it creates anew; when the first create
+    finally shows, the next push removes it (still remembered), and the record settles."""
+    now = [1_000_000.0]
+    pending = PendingCreates(tmp_path / "pending.json", clock=lambda: now[0])
+    memory = MemoryLinks()
+    fake_spotify.list_lag = 1000
+    fake_spotify.force("server_error", after=True, method="POST", path="/v1/me/playlists")
+    with pytest.raises(RemoteServiceError):
+        push_uris(client, memory, TARGET, uris(fake_spotify, 3), pending=pending)
+    now[0] += WAIT_S
+    fake_spotify.list_lag = 0
+    second = push_uris(client, memory, TARGET, uris(fake_spotify, 3), pending=pending)
+    assert len(fake_spotify.calls("POST", "/v1/me/playlists")) == 2
+    fake_spotify._hidden.clear()  # the first create finally shows up
+    assert len(marked(fake_spotify)) == 2
+    third = push_uris(client, memory, TARGET, uris(fake_spotify, 4), pending=pending)
+    assert third.duplicates_removed == 1 and marked(fake_spotify) == [second.playlist_id]
+    now[0] += SETTLE_S
+    push_uris(client, memory, TARGET, uris(fake_spotify, 4), pending=pending)
+    assert not (tmp_path / "pending.json").exists()
