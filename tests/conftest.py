@@ -31,6 +31,10 @@ SHARED = REPO.parent / "shared"
 _real_connect = socket.socket.connect
 
 
+#: MOODSEQ_* variables that steer the tests themselves, not moodseq: kept.
+TEST_CONTROLS = frozenset({"MOODSEQ_UPDATE_GOLDEN"})
+
+
 def _is_loopback(address: Any) -> bool:
     if isinstance(address, tuple) and address:
         host = address[0]
@@ -69,7 +73,7 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     home = tmp_path / "moodseq-home"
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     for name in list(os.environ):
-        if name.startswith(("XDG_", "MOODSEQ_")) or name == "ZDOTDIR":
+        if (name.startswith(("XDG_", "MOODSEQ_")) or name == "ZDOTDIR") and name not in TEST_CONTROLS:
             monkeypatch.delenv(name)
     monkeypatch.setenv("MPLCONFIGDIR", _MPL_DIR)
     monkeypatch.setenv("MOODSEQ_CONFIG_DIR", str(home / "config"))
