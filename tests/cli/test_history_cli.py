@@ -85,6 +85,18 @@ def test_keep_by_position_and_name_stays_in_place(library: Path) -> None:
     assert wrong.exit_code == 2 and "the previous playlist has" in wrong.stderr
 
 
+def test_keep_of_a_library_track_not_in_the_last_build_says_so(library: Path) -> None:
+    build("--seed", "2")
+    before = last_tracks(library)
+    with Store.open(library) as store:
+        outside = next(t.name for t in store.tracks() if t.name not in before)
+    result = run("build", "night-drive", "--keep", outside)
+    assert result.exit_code == 2, result.output
+    error, hint = result.stderr.strip().splitlines()
+    assert f"--keep {outside!r}: no such track in night-drive's last build (build 1;" in error
+    assert hint.startswith("hint: ") and ("did you mean" in hint or f"(1 to {len(before)})" in hint)
+
+
 def test_keep_the_locked_tracks_of_a_sequence_file(library: Path, tmp_path: Path) -> None:
     saved = tmp_path / "night.json"
     build("--seed", "5", "-o", str(saved))

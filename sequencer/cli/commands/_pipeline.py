@@ -214,17 +214,27 @@ def _kept(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[lis
                 f'{files[0]} has no track marked "locked": true',
                 hint='add "locked": true to the tracks to keep, or name them: --keep 3 --keep "Artist - Title"',
             )
+        where = files[0]
     else:
         from sequencer.adapters.living import previous_tracks
 
-        _, previous = previous_tracks(app.library_path, profile.name)
+        number, previous = previous_tracks(app.library_path, profile.name)
+        where = f"{profile.name}'s last build (build {number}; `moodseq history show {number}` lists it)"
     from sequencer.core.build import find_track
+    from sequencer.errors import TrackNotFoundError
 
     for ref in refs:
         if ref.strip().isdigit():
             positions.append(int(ref) - 1)
             continue
-        track = find_track(previous, ref)
+        try:
+            track = find_track(previous, ref)
+        except TrackNotFoundError as error:  # --keep keeps tracks of that playlist, not of the library
+            hint = error.hint if error.hint and "did you mean" in error.hint else None
+            raise TrackNotFoundError(
+                f"--keep {ref!r}: no such track in {where}",
+                hint=hint or f"keep a position (1 to {len(previous)}) or a track of that playlist",
+            ) from None
         positions.append(next(i for i, t in enumerate(previous) if t.id == track.id))
     return previous, positions
 
