@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sequencer.cli.main import cli
@@ -97,3 +98,19 @@ def test_new_force_over_an_override_starts_again_from_the_builtin(isolated_dirs:
     assert result.exit_code == 0, result.stderr
     text = (isolated_dirs / "config" / "profiles" / "study.toml").read_text(encoding="utf-8")
     assert "\nstudy = 1.0 " in text and "\nnight-driving = " not in text
+
+
+def test_check_by_file_name_finds_the_new_user_profile(
+    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's tour: `profiles new my-drive`, then `profiles check my-drive.toml` from any
+    folder checks the profile just made; a file name that names no profile stays an error."""
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["profiles", "new", "my-drive", "--from", "night-drive"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["profiles", "check", "my-drive.toml"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("my-drive.toml: OK (my-drive, 60 minutes)")
+    missing = CliRunner().invoke(cli, ["profiles", "check", "not-mine.toml"])
+    assert missing.exit_code == 2 and "no such profile file: not-mine.toml" in missing.stderr
+    elsewhere = CliRunner().invoke(cli, ["profiles", "check", "./sub/my-drive.toml"])
+    assert elsewhere.exit_code == 2 and "no such profile file" in elsewhere.stderr
