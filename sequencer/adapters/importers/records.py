@@ -76,9 +76,9 @@ class ImportReport:
         )
         extras = []
         if self.duplicates:
-            extras.append(f"{self.duplicates:,} duplicate rows merged")
+            extras.append(f"{self.duplicates:,} duplicate row{'s' if self.duplicates != 1 else ''} merged")
         if self.skipped:
-            extras.append(f"{len(self.skipped):,} rows skipped")
+            extras.append(f"{len(self.skipped):,} row{'s' if len(self.skipped) != 1 else ''} skipped")
         if self.warnings:
             extras.append(f"{len(self.warnings):,} warning{'s' if len(self.warnings) != 1 else ''}")
         return text + ("; " + ", ".join(extras) if extras else "")
