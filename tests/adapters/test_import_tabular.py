@@ -436,7 +436,9 @@ def test_a_zip_archive_says_to_unzip_it(tmp_path: Path) -> None:
     assert raised.value.hint == f"unzip it, then import its files: moodseq import csv {folder}/*.csv"
 
 
-@pytest.mark.parametrize(("count", "words"), [(1, "1 duplicate row merged, 1 row skipped"), (2, "2 duplicate rows merged, 2 rows skipped")])
+@pytest.mark.parametrize(
+    ("count", "words"), [(1, "1 duplicate row merged, 1 row skipped"), (2, "2 duplicate rows merged, 2 rows skipped")]
+)
 def test_summary_counts_agree_with_their_nouns(count: int, words: str) -> None:
     """One skipped row is "1 row skipped", not "1 rows skipped" (the 10k catalog has one)."""
     report = ImportReport(rows_read=9, added=9 - 2 * count, duplicates=count)
