@@ -444,3 +444,8 @@ def test_summary_counts_agree_with_their_nouns(count: int, words: str) -> None:
     report = ImportReport(rows_read=9, added=9 - 2 * count, duplicates=count)
     report.skipped.extend(RowProblem(line=n + 2, message="no title and artist") for n in range(count))
     assert report.summary().endswith(f"; {words}")
+
+
+def test_summary_of_one_row_and_one_track_is_singular() -> None:
+    """A one-track import reads "1 row → 1 track", not "1 rows → 1 tracks"."""
+    assert ImportReport(rows_read=1, added=1).summary() == "1 row → 1 track (1 new, 0 updated, 0 unchanged)"

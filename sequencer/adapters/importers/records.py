@@ -71,7 +71,8 @@ class ImportReport:
     def summary(self) -> str:
         """One line: ``9,961 rows → 9,420 tracks (9,420 new, 0 updated, 0 unchanged); …``."""
         text = (
-            f"{self.rows_read:,} rows → {self.distinct:,} tracks "
+            f"{self.rows_read:,} row{'s' if self.rows_read != 1 else ''} → "
+            f"{self.distinct:,} track{'s' if self.distinct != 1 else ''} "
             f"({self.added:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged)"
         )
         extras = []
