@@ -42,6 +42,10 @@ def test_new_copies_a_builtin_and_it_overrides(tmp_path: Path, isolated_dirs: Pa
     created = isolated_dirs / "config" / "profiles" / "my-drive.toml"
     assert created.is_file()
     assert 'name = "my-drive"' in created.read_text()
+    first, second = created.read_text().splitlines()[:2]  # says whose copy it is, not "a built-in profile"
+    assert first.startswith("# my-drive: your profile, copied from night-drive by `moodseq profiles new`")
+    assert first.endswith("the comments below are night-drive's.")
+    assert second.startswith("# Every key: ") and Path(second.removeprefix("# Every key: ")).is_file()
     listing = runner.invoke(cli, ["profiles", "list"])
     assert "my-drive" in listing.stdout and str(created) in listing.stdout
     again = runner.invoke(cli, ["profiles", "new", "my-drive"])
