@@ -172,6 +172,12 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
         app.say(f"note: {note}")
     _emit(app, sequence, options, built.note, built.sound, bid=built.bid)
     if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
+        if any(_has_mood_evidence(step.track) for step in sequence.steps):  # infer was not run yet
+            app.say(
+                "note: none of these tracks has moods yet, so the profile's moods could not guide the "
+                "choice; run `moodseq moods infer`: it turns their audio attributes and tags into moods"
+            )
+            return sequence
         app.say(
             "note: none of these tracks has moods, so the profile's moods could not guide the choice; "
             "moods come from tags and audio attributes: add crowd tags with `moodseq enrich lastfm` "
@@ -179,6 +185,11 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
             "or tag by hand with `moodseq library tag`"
         )
     return sequence
+
+
+def _has_mood_evidence(track: Track) -> bool:
+    """Whether ``moods infer`` has something to go on for ``track``: valence or genres/tags."""
+    return track.valence is not None or bool(track.genres)
 
 
 def _history_bias(app: AppContext, options: BuildOptions, profile: Profile) -> TrackBias | None:
