@@ -56,6 +56,7 @@ def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[in
         "| profile | minutes | tracks | objective (median) | worst seed / best | overlap | cpu (median) |",
         "|---|---|---|---|---|---|---|",
     ]
+    print("\n".join(rows), flush=True)
     for name in profiles:
         base = load_profile(name, Path(tempfile.gettempdir()), None)
         for length in minutes:

@@ -118,11 +118,13 @@ def test_the_whole_catalog_was_imported_with_genres_as_tags(catalog: Catalog) ->
 
 
 def test_night_driving_is_a_minority_led_by_synth_and_new_wave_genres(catalog: Catalog) -> None:
-    """Night-driving ≥ 0.5 covers under 15 % of this mainstream catalog (it was 29 %), its
-    most common subgenres include electropop and permanent wave (Depeche Mode, New Order,
-    The Cure), and latin or trap subgenres are nowhere near its top."""
-    share = float(np.mean(catalog.weight("night-driving") >= 0.5))
-    assert 0.01 < share < 0.15, f"night-driving ≥ 0.5 on {share:.1%} of the catalog"
+    """Night-driving covers a small minority of this mainstream catalog (it was 29 % from
+    attributes alone; since issue #10 it is the sound of night music first, carried by genres,
+    so the share of stored weights is about 2 %), its most common subgenres include electropop
+    and permanent wave (Depeche Mode, New Order, The Cure), and latin or trap subgenres are
+    nowhere near its top."""
+    share = float(np.mean(catalog.weight("night-driving") > 0.0))
+    assert 0.005 < share < 0.15, f"night-driving stored on {share:.1%} of the catalog"
     top = [name for name, _ in catalog.top_subgenres("night-driving", 5)]
     assert {"electropop", "permanent wave"} <= set(top), top
     top10 = {name for name, _ in catalog.top_subgenres("night-driving", 10)}

@@ -115,11 +115,14 @@ def validation(shared_dir: Path) -> Split:
 # library median.  The rules were fixed on the train split before the validation split was
 # looked at; these thresholds are round numbers set afterwards, below the validation figures
 # (study d = −0.45, angsty +0.49 / −0.38, brooding −0.58 / −0.73, atmospheric −0.49): they
-# guard against regressions, they are not a pre-registered claim.
+# guard against regressions, they are not a pre-registered claim.  Angsty was reworked in issue
+# #10 (a sound and genre first: Spotify rates grunge happy, so valence became a soft rule; the
+# region was re-tuned on train): validation d = +0.37 arousal / −0.31 valence, with 59 % / 55 %
+# of the group on the expected side, so its share bars are 0.55 / 0.5 (d bars unchanged).
 EXPECTATIONS = [
     ("study", "arousal", -1, 0.3, 0.6),
-    ("angsty", "arousal", +1, 0.25, 0.6),
-    ("angsty", "valence", -1, 0.2, 0.55),
+    ("angsty", "arousal", +1, 0.25, 0.55),
+    ("angsty", "valence", -1, 0.2, 0.5),
     ("brooding", "valence", -1, 0.3, 0.6),
     ("brooding", "arousal", -1, 0.3, 0.6),
     ("atmospheric", "arousal", -1, 0.3, 0.6),

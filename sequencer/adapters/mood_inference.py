@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sequencer.adapters.library.store import Store
     from sequencer.adapters.moods_file import MoodsConfig
-    from sequencer.core.infer import Inference, MoodEvidence
+    from sequencer.core.infer import Inference, MoodEvidence, MoodModel
     from sequencer.core.track import Track
 
 
@@ -35,16 +35,36 @@ def infer_library(
     step = progress or (lambda done, total: None)
     table = store.feature_table()
     attrs = {name: table.attrs[:, i] for i, name in enumerate(COLUMNS)}
-    tags = store.tags_bulk()
     ids = [str(i) for i in table.ids]
+    primary = store.primary_artists()
     model = compile_model(config.vocabulary, config.settings)
+    tags = _tags_with_playlists(store, model)
     step(1, 3)
-    result = infer_moods(model, attrs, len(ids), tag_table([tags.get(i) for i in ids]))
+    artists = [primary.get(i, "") for i in ids]
+    result = infer_moods(model, attrs, len(ids), tag_table([tags.get(i) for i in ids]), artists=artists)
     step(2, 3)
     if write:
         store.set_moods_bulk(zip(ids, result.rows(), strict=True), source="inferred")
+        if result.confidence is not None:
+            store.set_confidence_bulk(zip(ids, result.confidence.tolist(), strict=True))
     step(3, 3)
     return result
+
+
+def _tags_with_playlists(store: Store, model: MoodModel) -> dict[str, dict[str, float]]:
+    """Every track's crowd tags, plus the tags named by its playlists' names (the stronger
+    strength where both name a tag)."""
+    from sequencer.core.infer import playlist_tags
+
+    tags = store.tags_bulk()
+    evidence = store.sound_evidence()
+    for track_id, playlists in zip(evidence.ids, evidence.playlists, strict=True):
+        named = playlist_tags(model, playlists)
+        if named:
+            own = tags.setdefault(track_id, {})
+            for tag, strength in named.items():
+                own[tag] = max(strength, own.get(tag, 0.0))
+    return tags
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,27 @@ def summarise_inference(result: Inference) -> InferenceSummary:
     )
 
 
+def _artist_tags(
+    track_id: str, every: Mapping[str, Mapping[str, float]], primary: Mapping[str, str]
+) -> dict[str, float]:
+    """The tags a track borrows from its artist's other tracks (as inference does)."""
+    from sequencer.core.infer import pool_artist_tags, tag_table
+
+    artist = primary.get(track_id, "")
+    if not artist:
+        return {}
+    peers = [i for i, a in primary.items() if a == artist and i in every and i != track_id]
+    table, _ = pool_artist_tags(
+        tag_table([*(every[i] for i in peers), every.get(track_id)]), [artist] * (len(peers) + 1)
+    )
+    last = len(peers)
+    return {
+        tag: float(s)
+        for row, tag, s in zip(table.rows.tolist(), table.tags, table.strengths, strict=True)
+        if row == last
+    }
+
+
 @dataclass(frozen=True)
 class TrackMoodEvidence:
     """Everything behind one library track's moods: its data and the inference's reasons."""
@@ -103,8 +144,10 @@ def explain_library_track(store: Store, config: MoodsConfig, ref: str) -> TrackM
     from sequencer.core.track import ATTRIBUTES
 
     track = store.find(ref)
-    tags: Mapping[str, float] = store.tags_bulk().get(track.id, {})
+    model = compile_model(config.vocabulary, config.settings)
+    every = _tags_with_playlists(store, model)
+    tags: Mapping[str, float] = {**_artist_tags(track.id, every, store.primary_artists()), **every.get(track.id, {})}
     stored = store.mood_sources(track.id)
     attrs = {name: track.attribute(name) for name in ATTRIBUTES}
-    evidence = explain_track(compile_model(config.vocabulary, config.settings), attrs, tags)
+    evidence = explain_track(model, attrs, tags)
     return TrackMoodEvidence(track=track, attributes=attrs, tags=tags, stored=stored, evidence=evidence)

@@ -61,8 +61,8 @@ from sequencer.core.track import ATTRIBUTES
 from sequencer.errors import MoodsFileError, Problem
 
 MOOD_KEYS = ("description", "aliases", "tags", "region")
-REGION_KEYS = ("min", "max", "soft", "weight", "floor")
-INFERENCE_KEYS = ("tag_share", "min_weight", "min_coverage")
+REGION_KEYS = ("min", "max", "soft", "weight", "floor", "hard")
+INFERENCE_KEYS = ("tag_share", "min_weight", "min_coverage", "tag_silence")
 
 #: Allowed range of each attribute's values (bounds of a region must lie inside).
 ATTRIBUTE_RANGES: Mapping[str, tuple[float, float]] = MappingProxyType(
@@ -215,16 +215,23 @@ def _rule(name: str, attribute: str, raw: Any, check: _Checker) -> AttributeRule
         "floor": (0.0, 1.0),
     }
     values: dict[str, float] = {}
+    hard = False
     for key, value in raw.items():
         if key not in REGION_KEYS:
             check.unknown_key(path, key, REGION_KEYS, where)
+            continue
+        if key == "hard":
+            if not isinstance(value, bool):
+                check.add((*path, key), f"{where}.hard = {value!r} must be true or false", "write hard = true")
+                return None
+            hard = value
             continue
         number = check.number((*path, key), value, *limits[key])
         if number is not None:
             values[key] = number
     if values.get("weight") == 0.0:
         return AttributeRule(attribute, weight=0.0)  # removes the rule of a lower layer
-    if len(values) < sum(1 for key in raw if key in REGION_KEYS):
+    if len(values) < sum(1 for key in raw if key in REGION_KEYS and key != "hard"):
         return None  # a bad value, already reported
     if "min" not in values and "max" not in values:
         check.add(path, f"{where} needs min or max", f"e.g. {attribute} = {{ max = {high:g} }}")
@@ -240,6 +247,7 @@ def _rule(name: str, attribute: str, raw: Any, check: _Checker) -> AttributeRule
         values.get("soft", soft_default),
         values.get("weight", 1.0),
         values.get("floor", 0.0),
+        hard,
     )
 
 

@@ -24,7 +24,7 @@ PITCHES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 
 def rule_text(rule: AttributeRule) -> str:
-    """One attribute rule as ``energy 0.2–0.6 (floor 0.1, weight 2)``."""
+    """One attribute rule as ``energy 0.2–0.6 (floor 0.1, weight 2, hard)``."""
     if rule.low is not None and rule.high is not None:
         text = f"{rule.attribute} {rule.low:g}–{rule.high:g}"
     elif rule.high is not None:
@@ -33,6 +33,7 @@ def rule_text(rule: AttributeRule) -> str:
         text = f"{rule.attribute} ≥ {rule.low:g}"
     extras = [f"floor {rule.floor:g}"] if rule.floor else []
     extras += [f"weight {rule.weight:g}"] if rule.weight != 1 else []
+    extras += ["hard"] if rule.hard else []
     return f"{text} ({', '.join(extras)})" if extras else text
 
 

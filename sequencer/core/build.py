@@ -19,7 +19,8 @@ the walk's choice only — how history (freshness, ``--like-previous``) reaches 
 the walk knowing of it; :func:`solve_tracks` is the one walk call, also used per segment by
 :mod:`sequencer.core.keep`.
 
-Public: :func:`build_playlist`, :func:`solve_tracks`, :func:`reorder_tracks`, :func:`find_track`.
+Public: :func:`build_playlist`, :func:`solve_tracks`, :func:`reorder_tracks`, :func:`find_track`,
+:func:`match_track`, :func:`resolve_refs`, :func:`candidate_pool`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from sequencer.core.profile import Profile
 from sequencer.core.scoring import mood_fit
 from sequencer.core.sequence import Sequence as PlaylistSequence
 from sequencer.core.sequence import Step, make_sequence
+from sequencer.core.shortfall import context_warnings
 from sequencer.core.track import Track, base_title, normalise_text, parse_track_ref, song_key
 from sequencer.core.walk import JourneyTarget, Violations, WalkProblem, order_tracks, violations, walk
 from sequencer.errors import ImpossibleConstraintsError, TrackNotFoundError
@@ -64,6 +66,14 @@ def find_track(tracks: Sequence[Track], ref: str) -> Track:
     TrackNotFoundError
         with "did you mean …" for the closest names when nothing matches.
     """
+    found = match_track(tracks, ref)
+    if found is not None:
+        return found
+    raise TrackNotFoundError(f"no track matches {ref!r}", hint=_suggest(tracks, ref))
+
+
+def match_track(tracks: Sequence[Track], ref: str) -> Track | None:
+    """The track ``ref`` names, as :func:`find_track` finds it, or None (no suggestions)."""
     uri = _spotify_uri(ref)
     for track in tracks:
         if track.id == ref or (uri is not None and track.uri == uri):
@@ -80,7 +90,7 @@ def find_track(tracks: Sequence[Track], ref: str) -> Track:
                     continue
                 if want_artist is None or normalise_text(want_artist) in {normalise_text(a) for a in track.artists}:
                     return track
-    raise TrackNotFoundError(f"no track matches {ref!r}", hint=_suggest(tracks, ref))
+    return None
 
 
 def _spotify_uri(ref: str) -> str | None:
@@ -147,6 +157,46 @@ def _pin(
     return first, last
 
 
+def resolve_refs(tracks: Sequence[Track], refs: Sequence[str]) -> tuple[list[Track], list[str]]:
+    """The tracks ``refs`` name (first match each, no duplicates) and the refs that name none."""
+    found: list[Track] = []
+    missing: list[str] = []
+    for ref in refs:
+        track = match_track(tracks, ref)
+        if track is None:
+            missing.append(ref)
+            continue
+        if all(t.id != track.id for t in found):
+            found.append(track)
+    return found, missing
+
+
+def _must_include(tracks: Sequence[Track], profile: Profile, pinned: Sequence[Track]) -> list[Track]:
+    """The profile's must-include tracks, checked: each in the library and not ruled out."""
+    refs = profile.constraints.must_include
+    found, missing = resolve_refs(tracks, refs)
+    if missing:
+        raise TrackNotFoundError(
+            f"must_include names {len(missing)} track(s) not in the library: {', '.join(repr(m) for m in missing)}",
+            hint=_suggest(tracks, missing[0]),
+        )
+    high = profile.window_s[1]
+    for track in found:
+        reason = exclusion_reason(track, profile.constraints, high)
+        if reason is not None:
+            raise ImpossibleConstraintsError(
+                f"the must-include track {track.name!r} is ruled out by the profile ({reason})",
+                hint="remove it from must_include or relax the profile's constraints",
+            )
+    if sum(t.duration_s for t in found) > high:
+        raise ImpossibleConstraintsError(
+            f"the must-include tracks alone last more than the {high / 60:.1f} minutes allowed",
+            hint="include fewer tracks or raise minutes in the profile",
+        )
+    pinned_ids = {t.id for t in pinned}
+    return [t for t in found if t.id not in pinned_ids]
+
+
 def _ids(values: Sequence[str]) -> tuple[list[int], dict[str, int]]:
     """Small integer ids for strings (first come, first numbered)."""
     table: dict[str, int] = {}
@@ -175,6 +225,7 @@ def _problem(
     last: Track | None,
     journey: bool,
     bias: TrackBias | None = None,
+    required: Sequence[Track] = (),
     *,
     graph_needed: bool = True,
 ) -> WalkProblem:
@@ -223,6 +274,7 @@ def _problem(
         neighbours=neighbour_lists(graph) if graph is not None else [],
         temperature=profile.variety.temperature,
         backbone=backbone,
+        required=frozenset(i for i, t in enumerate(tracks) if any(t.id == r.id for r in required)),
     )
 
 
@@ -288,6 +340,11 @@ def _impossible(v: Violations, duration: float, profile: Profile, cands: Candida
             f"{which} = {value} cannot be kept while filling {_minutes(low)}–{_minutes(high)} "
             f"minutes ({got}; {cands.summary()})",
             hint=f"raise {which} or lower minutes in the profile",
+        )
+    if v.missing:
+        return ImpossibleConstraintsError(
+            f"the must-include tracks cannot all fit with the other rules ({got}; {cands.summary()})",
+            hint="include fewer tracks, raise minutes, or relax artist_gap / max_per_artist",
         )
     if v.short_s > 0:
         return ImpossibleConstraintsError(
@@ -387,10 +444,51 @@ def build_playlist(
                 end=last.name if last is not None else None,
             ),
         )
+    _, unknown = resolve_refs(library, profile.like)
     chosen = solve_tracks(library, profile, first, last, seed=seed, journey=journey, progress=progress, bias=bias)
     sequence = make_sequence(chosen, profile, seed=seed, mode="journey" if journey else "build")
     warnings = _warnings(sequence, (first is not None, last is not None), note)
+    if unknown:
+        warnings.append(
+            f"{len(unknown)} of {len(profile.like)} exemplar tracks (like) are not in your library: "
+            + ", ".join(unknown[:5])
+            + (" …" if len(unknown) > 5 else "")
+            + "; import them to make the context sound like them"
+        )
+    warnings.extend(context_warnings(sequence, library))
     return dataclasses.replace(sequence, warnings=tuple(warnings))
+
+
+def candidate_pool(tracks: Sequence[Track], profile: Profile) -> tuple[CandidateSet, list[Track]]:
+    """The candidates a build of ``profile`` on ``tracks`` walks over (fixed start/end and
+    must-include tracks first), and the profile's exemplars found among ``tracks``."""
+    library = with_estimated_energy(tracks)
+    first, last = _pin(library, profile, None, None)
+    pinned = [t for t in (first, last) if t is not None]
+    required = _must_include(library, profile, pinned)
+    exemplars, _ = resolve_refs(library, profile.like)
+    pool = [*pinned, *required, *_playable(exemplars, profile)]
+    return select_candidates(library, profile, pinned=pool, exemplars=exemplars), exemplars
+
+
+def _touchstone(exemplars: Sequence[Track], profile: Profile, fixed: Sequence[Track]) -> Track | None:
+    """The exemplar every playlist of the profile plays: the first of ``like`` that is in the
+    library and that no rule rules out (the same for every seed, so seeds stay comparable);
+    None when a fixed track is an exemplar already or none is playable.
+
+    One real touchstone ("Nightcall" in a night drive) is what the walk's averaged fit cannot
+    guarantee: a single track moves a playlist's mean fit too little."""
+    fixed_ids = {t.id for t in fixed}
+    if any(t.id in fixed_ids for t in exemplars):
+        return None
+    playable = _playable(exemplars, profile)
+    return playable[0] if playable else None
+
+
+def _playable(tracks: Sequence[Track], profile: Profile) -> list[Track]:
+    """The ``tracks`` no rule of the profile rules out (exemplars are always candidates)."""
+    high = profile.window_s[1]
+    return [t for t in tracks if exclusion_reason(t, profile.constraints, high) is None]
 
 
 def solve_tracks(
@@ -408,6 +506,8 @@ def solve_tracks(
     """The walk's tracks for ``profile`` from ``library`` (energies already estimated), between
     the pinned ``first``/``last`` tracks, with ``bias``'s songs left out or nudged, and the
     tracks ``leave_out`` gives a reason for left out (counted under that reason in errors).
+    The profile's must-include tracks are in it; its exemplars are candidates (with the fit of
+    :func:`~sequencer.core.context.context_fit`) and the first one playable is the touchstone.
 
     Raises
     ------
@@ -415,7 +515,8 @@ def solve_tracks(
         naming the binding constraint when no valid playlist is found.
     """
     pinned = [t for t in (first, last) if t is not None]
-    pinned_ids = {t.id for t in pinned}
+    required = _must_include(library, profile, pinned)
+    pinned_ids = {t.id for t in [*pinned, *required]}
     allowed: list[Track] = []
     dropped: dict[str, int] = {}
     for track in library:
@@ -428,12 +529,19 @@ def solve_tracks(
                 dropped[reason] = dropped.get(reason, 0) + 1
                 continue
         allowed.append(track)
-    cands = select_candidates(allowed, profile, pinned=pinned)
+    exemplars, _ = resolve_refs(library, profile.like)
+    kept = {t.id for t in allowed}
+    playable = [t for t in _playable(exemplars, profile) if t.id in kept]
+    cands = select_candidates(allowed, profile, pinned=[*pinned, *required, *playable], exemplars=exemplars)
     if dropped:
         cands = dataclasses.replace(cands, excluded={**cands.excluded, **dropped}, considered=len(library))
     _check_capacity(cands, profile)
-    problem = _problem(cands, profile, first, last, journey, bias)
+    touch = None if journey else _touchstone(playable, profile, [*pinned, *required])
+    problem = _problem(cands, profile, first, last, journey, bias, [*required, *([touch] if touch else [])])
     result = walk(problem, random.Random(seed), progress=progress, choice=seed)
+    if touch is not None and (result.violations.total > 0 or not result.order):
+        problem = _problem(cands, profile, first, last, journey, bias, required)  # the rules first
+        result = walk(problem, random.Random(seed), progress=progress, choice=seed)
     if result.violations.total > 0 or not result.order:
         raise _impossible(result.violations, result.duration_s, profile, cands)
     return [cands.tracks[i] for i in result.order]

@@ -14,7 +14,8 @@ Two entry points, one for each size of library:
   :class:`CandidateSet` whose ``excluded`` counts say why tracks were left out (for errors).
 
 Fit is ``flow.md``'s mood fit: the cosine between the profile's mood weights and a track's mood
-vector (0 when either is empty).  Energies unknown in the table are estimated from the moods as
+vector (0 when either is empty), times the track's confidence (v2: untagged tracks whose moods
+rest on attributes alone cannot crowd out tagged ones).  Energies unknown in the table are estimated from the moods as
 :func:`sequencer.core.energy.estimate_energy` does.
 
 Public: :class:`CandidateSet`, :func:`candidate_budget`, :func:`table_fit`, :func:`table_rank`,
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from sequencer.core.context import context_fit, genre_exclusion
 from sequencer.core.energy import MOOD_ENERGY
 from sequencer.core.features import FeatureTable, feature_table
 from sequencer.core.profile import Constraints, Profile
@@ -200,6 +202,8 @@ def candidate_rows(
     *,
     keep: int | None = None,
     anchors: Sequence[int] = (),
+    boost: Floats | None = None,
+    excluded: npt.NDArray[np.bool_] | None = None,
 ) -> Rows:
     """The rows of ``table`` worth considering for ``profile`` (sorted row indices).
 
@@ -207,14 +211,22 @@ def candidate_rows(
     rest by fit within each energy band of the arc's range, plus — with two or more
     ``anchors`` (rows of fixed tracks, e.g. a journey's ends) — the rows closest to the line
     between them.  Anchors are always kept.  Pure numpy; no Track objects are made.
+
+    ``boost`` (per row) is added to the rank: what the context wants beyond moods (exemplars,
+    preferred genres: :mod:`sequencer.core.context`); ``excluded`` rows (e.g. an excluded
+    genre) are never kept unless they are anchors.
     """
     budget = keep if keep is not None else candidate_budget(profile)
     if len(table) == 0:
         return np.zeros(0, dtype=np.int64)
-    fit = table_fit(table, profile.moods)
+    fit = table_fit(table, profile.moods) * table.confidences()
     rank = table_rank(table, profile.moods, fit)
+    if boost is not None:
+        rank = rank + boost
     energy = table_energy(table)
     allowed = ~_excluded_rows(table, profile)
+    if excluded is not None:
+        allowed &= ~excluded
     chosen = [_top(rank, allowed, budget // 2), np.asarray(anchors, dtype=np.int64)]
     low, high = _arc_range(profile)
     edges = np.linspace(low, high, ENERGY_BANDS + 1)
@@ -252,6 +264,9 @@ def exclusion_reason(track: Track, constraints: Constraints, high_s: float) -> s
             return f"mood {mood}"
     if constraints.exclude_explicit and track.explicit:
         return "explicit"
+    genre = genre_exclusion(track, constraints.exclude_genres) if constraints.exclude_genres else None
+    if genre is not None:
+        return f"genre {genre}"
     if not track.duration_s > 0:
         return "no duration"
     if constraints.min_track_seconds is not None and track.duration_s < constraints.min_track_seconds:
@@ -269,12 +284,15 @@ def select_candidates(
     *,
     pinned: Sequence[Track] = (),
     keep: int | None = None,
+    exemplars: Sequence[Track] = (),
 ) -> CandidateSet:
     """The candidates among ``tracks`` for ``profile``: exclusions applied, then the best kept.
 
-    ``pinned`` tracks (fixed start/end) come first and are kept whatever their fit; they are
-    not checked against the exclusions here (the caller decides what a pinned excluded track
-    means).  A track id appearing twice is kept once.
+    ``pinned`` tracks (fixed start/end, must-include) come first and are kept whatever their
+    fit; they are not checked against the exclusions here (the caller decides what a pinned
+    excluded track means).  A track id appearing twice is kept once.  Fits are
+    :func:`~sequencer.core.context.context_fit` (moods, and the profile's ``exemplars`` and
+    genres).
     """
     pinned_ids = {t.id for t in pinned}
     excluded: dict[str, int] = {}
@@ -292,10 +310,12 @@ def select_candidates(
             excluded[reason] = excluded.get(reason, 0) + 1
     pool = [*pinned, *allowed]
     budget = keep if keep is not None else candidate_budget(profile)
+    fits = [context_fit(profile, track, exemplars) for track in pool]
     if len(allowed) > budget:
         table = feature_table(pool)
-        rows = candidate_rows(table, profile, keep=budget, anchors=range(len(pinned)))
+        boost = np.array([f - mood_fit(profile.moods, t) for f, t in zip(fits, pool, strict=True)])
+        rows = candidate_rows(table, profile, keep=budget, anchors=range(len(pinned)), boost=boost)
         keep_rows = sorted(set(rows.tolist()) | set(range(len(pinned))))
         pool = [pool[r] for r in keep_rows]
-    fits = [mood_fit(profile.moods, track) for track in pool]
+        fits = [fits[r] for r in keep_rows]
     return CandidateSet(tracks=pool, fits=fits, excluded=excluded, considered=len(tracks))

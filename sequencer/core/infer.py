@@ -32,8 +32,23 @@ Conventions
   less than ``min_coverage`` of the rule weight known, ``A`` is unknown.
 - **Weight**: ``(tag_share · T + (1 − tag_share) · A) · (1 − V)`` when both are known, else
   whichever is known times ``1 − V``, else no weight.  Weights below ``min_weight`` are dropped.
+- **Playlist names**: the names of the playlists a track is in are read for the model's tags
+  (:func:`playlist_tags`: "Gothic / Industrial / EBM" → industrial, "Lo-Fi Beats" → lo-fi), at
+  :data:`PLAYLIST_TAG_STRENGTH`; the caller merges them into the track's own tags.
+- **Tag silence**: a track with tags (its own or its artist's) none of which names a mood has
+  its attribute score for that mood multiplied by ``tag_silence`` (the crowd filed it under
+  genres that do not say so: hip hop is not angst however loud it is).
+- **Hard rules** (``hard = true`` in a region): the weight is also multiplied by the rule's
+  membership, whatever the tags say (a sung track is not *study*, however it is tagged).
+- **Artist tags**: every track borrows the tags its primary artist's other tracks carry and it
+  lacks (:func:`pool_artist_tags`): each at :data:`ARTIST_TAG_SHARE` × the share of the
+  artist's other tagged tracks carrying it (Nine Inch Nails' untagged tracks hear that the
+  others are filed under rock; a house producer's one "electropop" track hears "edm").
 - :attr:`Inference.basis` records the evidence behind every weight: :data:`BASIS_ATTRIBUTES`,
   :data:`BASIS_TAGS`, both (``3``) or none (``0``).
+- **Confidence** (``flow.md`` v2): how much evidence a track's moods rest on, in [0, 1], from
+  :data:`CONFIDENCE`: its own crowd/genre tags (and attributes) > its artist's tags >
+  attributes alone > nothing.  Hand tags (1.0) are the store's business, not inference's.
 
 Inference is pure: arrays and mappings in, arrays out.  It knows nothing of hand tags; the
 caller stores the result under the source ``inferred`` and the store lets hand tags win.
@@ -43,12 +58,14 @@ Public: :class:`InferenceSettings`, :class:`MoodModel`, :func:`compile_model`,
 :func:`tag_scores`, :func:`tag_vetoes`, :class:`RuleEvidence`, :class:`TagEvidence`,
 :class:`MoodEvidence`, :func:`explain_track`,
 :data:`BASIS_NONE`, :data:`BASIS_ATTRIBUTES`, :data:`BASIS_TAGS`, :data:`BASIS_BOTH`,
-:func:`basis_name`.
+:func:`basis_name`, :func:`pool_artist_tags`, :data:`CONFIDENCE`, :data:`ARTIST_TAG_SHARE`,
+:func:`playlist_tags`, :data:`PLAYLIST_TAG_STRENGTH`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -65,6 +82,24 @@ BASIS_ATTRIBUTES = 1
 BASIS_TAGS = 2
 BASIS_BOTH = 3
 _BASIS_NAMES = {BASIS_NONE: "none", BASIS_ATTRIBUTES: "attributes", BASIS_TAGS: "tags", BASIS_BOTH: "tags+attributes"}
+
+
+#: Confidence of a track's moods by the evidence they rest on (``flow.md`` v2; hand tags = 1.0,
+#: set by the store).  Untagged tracks must not crowd out tagged ones: a mood read off audio
+#: attributes alone is a guess about the genre ("minor pop at 120 BPM" is not night music).
+CONFIDENCE: Mapping[str, float] = MappingProxyType(
+    {
+        "hand": 1.0,
+        "tags+attributes": 0.85,
+        "tags": 0.75,
+        "artist tags": 0.65,
+        "attributes": 0.55,
+        "none": 0.0,
+    }
+)
+#: Strength of an artist's tags lent to that artist's untagged tracks (× the share of the
+#: artist's tagged tracks carrying the tag).
+ARTIST_TAG_SHARE = 0.8
 
 
 def basis_name(code: int) -> str:
@@ -161,6 +196,11 @@ class Inference:
     tag_vetoes: FloatArray
     """Tag veto per mood in [0, 1] (0 = no tag counts against it); the weight was scaled by
     ``1 − veto``."""
+    hard: FloatArray | None = None
+    """Product of the hard rules' memberships per mood (1 = none failed); the weight was
+    scaled by it.  None = all 1."""
+    confidence: FloatArray | None = None
+    """Per track, how much evidence its moods rest on (:data:`CONFIDENCE`); None = unknown."""
 
     def __len__(self) -> int:
         return int(self.weights.shape[0])
@@ -215,6 +255,114 @@ def attribute_scores(model: MoodModel, attributes: Mapping[str, npt.ArrayLike], 
     return scores
 
 
+def hard_scores(model: MoodModel, attributes: Mapping[str, npt.ArrayLike], n: int) -> FloatArray:
+    """Per track and mood, the product of the memberships of the mood's hard rules (1 where
+    a value is unknown or the mood has no hard rule)."""
+    out = np.ones((n, len(model.moods)), dtype=np.float64)
+    for col, rules in enumerate(model.rules):
+        for rule in rules:
+            if not rule.hard:
+                continue
+            values = np.asarray(attributes.get(rule.attribute, np.full(n, np.nan)), dtype=np.float64)
+            member = rule_factors(AttributeRule(rule.attribute, rule.low, rule.high, rule.soft), values)
+            out[:, col] *= np.where(np.isnan(member), 1.0, member)
+    return out
+
+
+def pool_artist_tags(tags: TagTable, artists: Sequence[str]) -> tuple[TagTable, npt.NDArray[np.bool_]]:
+    """``tags`` plus, for every track, the tags its artist's *other* tracks carry and it lacks.
+
+    ``artists[i]`` is track i's primary artist (normalised; "" = unknown, never pooled).  A tag
+    is lent at ``ARTIST_TAG_SHARE × (the artist's other tagged tracks carrying it / the
+    artist's other tagged tracks)``: an untagged track hears what its artist is filed under,
+    and a track filed under "electropop" by an artist whose other tracks are all "edm, electro
+    house" hears that too.  Returns the table and which tracks had no tags of their own but
+    borrowed some.
+    """
+    n = tags.n
+    own_tags: dict[int, set[str]] = {}
+    for row, tag in zip(tags.rows.tolist(), tags.tags, strict=True):
+        own_tags.setdefault(row, set()).add(tag)
+    per_artist: dict[str, dict[str, int]] = {}
+    tagged: dict[str, int] = {}
+    for row, names in own_tags.items():
+        artist = artists[row]
+        if not artist:
+            continue
+        tagged[artist] = tagged.get(artist, 0) + 1
+        bucket = per_artist.setdefault(artist, {})
+        for tag in names:
+            bucket[tag] = bucket.get(tag, 0) + 1
+    rows: list[int] = []
+    names_out: list[str] = []
+    strengths: list[float] = []
+    borrowed = np.zeros(n, dtype=bool)
+    for row in range(n):
+        artist = artists[row]
+        lent = per_artist.get(artist) if artist else None
+        if not lent:
+            continue
+        mine = own_tags.get(row, set())
+        others = tagged[artist] - (1 if mine else 0)
+        if others <= 0:
+            continue
+        for tag, count in lent.items():
+            if tag in mine:
+                continue
+            rows.append(row)
+            names_out.append(tag)
+            strengths.append(ARTIST_TAG_SHARE * min(1.0, count / others))
+            borrowed[row] = not mine
+    if not rows:
+        return tags, borrowed
+    merged = TagTable(
+        n=n,
+        rows=np.concatenate((tags.rows, np.asarray(rows, dtype=np.int64))),
+        tags=(*tags.tags, *names_out),
+        strengths=np.concatenate((tags.strengths, np.asarray(strengths, dtype=np.float64))),
+    )
+    return merged, borrowed
+
+
+#: Strength of a tag read from the name of a playlist the track is in ("Gothic / Industrial /
+#: EBM" → industrial 0.7): a curator's label for the whole playlist, a little weaker than a
+#: genre of the track itself.
+PLAYLIST_TAG_STRENGTH = 0.7
+
+_WORDS = re.compile(r"[^0-9a-z&]+")
+
+
+def _phrase(text: str) -> str:
+    """Lower-case words separated by single spaces, padded with spaces ("Lo-Fi Beats" → " lo fi beats ")."""
+    return " " + _WORDS.sub(" ", text.casefold()).strip() + " "
+
+
+def playlist_tags(model: MoodModel, playlists: Sequence[str]) -> dict[str, float]:
+    """The model's tags named in the names of the playlists a track is in, each at
+    :data:`PLAYLIST_TAG_STRENGTH` (whole words: "Lo-Fi Beats" names ``lo-fi``, "Maxi Pop (New
+    Wave, Synth Pop…)" names ``new wave`` and ``synth pop``, "Pop EDM Remixes" names ``edm``)."""
+    if not playlists:
+        return {}
+    text = " ".join(_phrase(name) for name in playlists)
+    found: dict[str, float] = {}
+    for tag in model.tag_names:
+        if _phrase(tag.replace("-", " ")) in text:
+            found[tag] = PLAYLIST_TAG_STRENGTH
+    return found
+
+
+def evidence_confidence(
+    attrs: FloatArray, own_tags: npt.NDArray[np.bool_], borrowed: npt.NDArray[np.bool_]
+) -> FloatArray:
+    """Per track, :data:`CONFIDENCE` of its evidence: own tags (with or without attributes),
+    its artist's tags, attributes alone, or nothing."""
+    has_attrs = (~np.isnan(attrs)).any(axis=1) if attrs.shape[1] else np.zeros(attrs.shape[0], dtype=bool)
+    conf = np.where(has_attrs, CONFIDENCE["attributes"], CONFIDENCE["none"])
+    conf = np.where(borrowed, CONFIDENCE["artist tags"], conf)
+    conf = np.where(own_tags, np.where(has_attrs, CONFIDENCE["tags+attributes"], CONFIDENCE["tags"]), conf)
+    return conf.astype(np.float64)
+
+
 def _tag_matches(model: MoodModel, tags: TagTable) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
     """(track row, model tag row, strength) of every entry of ``tags`` naming a tag of the model."""
     if not tags.tags or not model.tag_names:
@@ -256,18 +404,27 @@ def tag_vetoes(model: MoodModel, tags: TagTable) -> FloatArray:
 
 
 def combine(
-    model: MoodModel, attrs: FloatArray, tags: FloatArray, vetoes: FloatArray | None = None
+    model: MoodModel,
+    attrs: FloatArray,
+    tags: FloatArray,
+    vetoes: FloatArray | None = None,
+    hard: FloatArray | None = None,
+    silent: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[FloatArray, npt.NDArray[np.uint8]]:
-    """Final weights and basis codes from attribute scores, tag scores and tag vetoes (see the
-    module docstring)."""
+    """Final weights and basis codes from attribute scores, tag scores, tag vetoes and hard
+    rules (see the module docstring)."""
     share = model.settings.tag_share
     has_a = ~np.isnan(attrs)
     has_t = ~np.isnan(tags)
+    if silent is not None and model.settings.tag_silence < 1.0:
+        attrs = np.where(silent[:, None] & ~has_t, attrs * model.settings.tag_silence, attrs)
     a = np.where(has_a, attrs, 0.0)
     t = np.where(has_t, tags, 0.0)
     weights = np.where(has_a & has_t, share * t + (1.0 - share) * a, np.where(has_t, t, a))
     if vetoes is not None:
         weights = weights * (1.0 - vetoes)
+    if hard is not None:
+        weights = weights * hard
     weights = np.clip(weights, 0.0, 1.0)
     weights = np.where(weights >= model.settings.min_weight, weights, 0.0)
     basis = (has_a.astype(np.uint8) * BASIS_ATTRIBUTES) | (has_t.astype(np.uint8) * BASIS_TAGS)
@@ -279,6 +436,7 @@ def infer_moods(
     attributes: Mapping[str, npt.ArrayLike],
     n: int,
     tags: TagTable | None = None,
+    artists: Sequence[str] | None = None,
 ) -> Inference:
     """Infer mood weights for n tracks.
 
@@ -292,6 +450,9 @@ def infer_moods(
         Number of tracks.
     tags
         Crowd tags of the same n tracks, or None.
+    artists
+        Each track's primary artist (normalised; "" = unknown): untagged tracks borrow their
+        artist's tags (:func:`pool_artist_tags`).  None = no borrowing.
 
     Examples
     --------
@@ -303,10 +464,18 @@ def infer_moods(
     [1.0, 0.5, 0.0]
     """
     attrs = attribute_scores(model, attributes, n)
+    own = np.zeros(n, dtype=bool)
+    borrowed = np.zeros(n, dtype=bool)
+    if tags is not None:
+        own[tags.rows] = True
+        if artists is not None:
+            tags, borrowed = pool_artist_tags(tags, artists)
     tag_part = tag_scores(model, tags) if tags is not None else np.full_like(attrs, np.nan)
     vetoes = tag_vetoes(model, tags) if tags is not None else np.zeros_like(attrs)
-    weights, basis = combine(model, attrs, tag_part, vetoes)
-    return Inference(model.moods, weights, attrs, tag_part, basis, vetoes)
+    hard = hard_scores(model, attributes, n)
+    weights, basis = combine(model, attrs, tag_part, vetoes, hard, silent=own | borrowed)
+    confidence = evidence_confidence(attrs, own, borrowed)
+    return Inference(model.moods, weights, attrs, tag_part, basis, vetoes, hard, confidence)
 
 
 @dataclass(frozen=True)
@@ -373,6 +542,11 @@ class MoodEvidence:
     tag_share: float
     veto: float = 0.0
     """Tag veto in [0, 1]: the tags against the mood scaled the weight by ``1 − veto``."""
+    hard: float = 1.0
+    """Product of the hard rules' memberships: the weight was scaled by it."""
+    silence: float = 1.0
+    """``tag_silence`` when the track has tags but none names this mood (the attribute score
+    was scaled by it), else 1."""
 
     def formula(self) -> str:
         """How the weight was put together, with the numbers."""
@@ -382,6 +556,9 @@ class MoodEvidence:
             text = f"{self.tag_share:g} × tags {t:.2f} + {1 - self.tag_share:g} × attributes {a:.2f} = {raw:.2f}"
         elif t is not None:
             raw, text = t, f"tags {t:.2f}"
+        elif a is not None and self.silence < 1.0:
+            raw = a * self.silence
+            text = f"attributes {a:.2f} × tag silence {self.silence:g} = {raw:.2f}"
         elif a is not None:
             raw, text = a, f"attributes {a:.2f}"
         else:
@@ -389,6 +566,9 @@ class MoodEvidence:
         if self.veto > 0.0:
             raw *= 1.0 - self.veto
             text += f" × (1 − veto {self.veto:.2f}) = {raw:.2f}"
+        if self.hard < 1.0:
+            raw *= self.hard
+            text += f" × hard rules {self.hard:.2f} = {raw:.2f}"
         if self.weight > 0.0 or round(raw, 2) == 0.0:
             return text
         return f"{text}, below the minimum weight → 0"
@@ -437,6 +617,8 @@ def explain_track(
                 tags=tuple(matched),
                 tag_share=model.settings.tag_share,
                 veto=float(result.tag_vetoes[0, col]),
+                hard=1.0 if result.hard is None else float(result.hard[0, col]),
+                silence=model.settings.tag_silence if tags and np.isnan(result.tag_scores[0, col]) else 1.0,
             )
         )
     return found

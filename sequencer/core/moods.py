@@ -49,6 +49,10 @@ class AttributeRule:
     weight: float = 1.0
     floor: float = 0.0
     """The least :meth:`factor` can be: 0 = the rule can veto a mood; 0.6 = a mere preference."""
+    hard: bool = False
+    """A hard rule also holds against tags: the mood's final weight is multiplied by the
+    rule's :meth:`membership` whatever the tags say (a sung track is not *study* however it is
+    tagged).  An unknown value leaves the weight alone."""
 
     def factor(self, value: float) -> float:
         """This rule's factor in a mood's attribute score: ``(floor + (1 − floor)·m) ** weight``
@@ -78,6 +82,10 @@ class InferenceSettings:
     min_weight: float = 0.1
     """Weights below this are dropped: "not this mood" rather than a trace of it."""
     min_coverage: float = 0.5
+    tag_silence: float = 1.0
+    """A track with crowd/genre tags none of which names a mood: its attribute score for that
+    mood is multiplied by this (the crowd filed it under genres that do not say so; 1 = the
+    tags' silence says nothing)."""
     """Least share of a mood's rule weight that must be known for an attribute score."""
 
 

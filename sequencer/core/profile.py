@@ -9,7 +9,7 @@ Units: minutes for the target length and tolerance, seconds for track lengths, e
 [0, 1], mood weights in [-1, 1] (negative = avoid).
 
 Public: :class:`Profile`, :class:`TransitionWeights`, :class:`ObjectiveWeights`,
-:class:`Constraints`, :class:`Variety`, :data:`SCHEMA`, :func:`profile_from_mapping`,
+:class:`Constraints`, :class:`Genres`, :class:`Variety`, :data:`SCHEMA`, :func:`profile_from_mapping`,
 :func:`profile_to_mapping`.
 """
 
@@ -73,6 +73,21 @@ class Constraints:
     exclude_explicit: bool = False
     min_track_seconds: float | None = None
     max_track_seconds: float | None = None
+    """The longest track allowed, in seconds (``max_track_minutes`` × 60 when that is given,
+    whichever is shorter)."""
+    exclude_genres: tuple[str, ...] = ()
+    """Genres or crowd tags never to play (compared case-, space- and hyphen-insensitively)."""
+    must_include: tuple[str, ...] = ()
+    """Tracks every playlist must contain (``"Artist - Title"`` or ids)."""
+
+
+@dataclass(frozen=True)
+class Genres:
+    """Genres the context prefers and avoids (soft: they move a track's fit by ``weight``)."""
+
+    prefer: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    weight: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,11 @@ class Profile:
     transition: TransitionWeights = field(default_factory=TransitionWeights)
     constraints: Constraints = field(default_factory=Constraints)
     variety: Variety = field(default_factory=Variety)
+    like: tuple[str, ...] = ()
+    """Exemplar tracks (``"Artist - Title"``): candidates that sound like them are preferred."""
+    like_weight: float = 0.5
+    """How much sounding like the exemplars adds to a track's fit (0 = nothing)."""
+    genres: Genres = field(default_factory=Genres)
     listening: Listening = field(default_factory=Listening)
 
     @property
@@ -147,6 +167,13 @@ SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
     "minutes": Key("float", 1, 24 * 60, doc="target length in minutes"),
     "tolerance_minutes": Key("float", 0, 600, doc="allowed distance from the target"),
     "moods": Key("moodmap", -1, 1, doc="mood weights; negative = avoid"),
+    "like": Key("strlist", doc='exemplar tracks ("Artist - Title"): tracks that sound like them are preferred'),
+    "like_weight": Key("float", 0, 2, doc="how much sounding like the exemplars adds to a track's fit"),
+    "genres": {
+        "prefer": Key("strlist", doc="genres or crowd tags the context wants (raise a track's fit)"),
+        "avoid": Key("strlist", doc="genres or crowd tags the context avoids (lower a track's fit)"),
+        "weight": Key("float", 0, 1, doc="how much a preferred or avoided genre moves a track's fit"),
+    },
     "arc": {
         "points": Key("points", 0, 1, doc="[[tau, energy], …], tau in [0, 1] increasing"),
         "shape": Key("str", choices=SHAPES, doc="a named shape instead of points"),
@@ -178,6 +205,9 @@ SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
         "exclude_explicit": Key("bool", doc="leave out explicit tracks"),
         "min_track_seconds": Key("float", 0, 7200, doc="shortest track allowed"),
         "max_track_seconds": Key("float", 0, 7200, doc="longest track allowed"),
+        "max_track_minutes": Key("float", 0, 120, doc="longest track allowed, in minutes"),
+        "exclude_genres": Key("strlist", doc="genres or crowd tags never to play"),
+        "must_include": Key("strlist", doc='tracks every playlist must contain ("Artist - Title")'),
     },
     "variety": {
         "seed": Key("int", 0, 2**63 - 1, doc="fixed seed: the same playlist every run"),
@@ -447,6 +477,10 @@ def profile_from_mapping(
     sections = {name: _section(c, data, name, vocab) for name, spec in SCHEMA.items() if isinstance(spec, Mapping)}
     arc = _arc(c, sections["arc"], "arc" in data)
     cons = sections["constraints"]
+    minutes_cap = cons.pop("max_track_minutes", None)
+    if minutes_cap is not None:
+        seconds_cap = cons.get("max_track_seconds")
+        cons["max_track_seconds"] = minutes_cap * 60.0 if seconds_cap is None else min(seconds_cap, minutes_cap * 60.0)
     low, high = cons.get("min_track_seconds"), cons.get("max_track_seconds")
     if low is not None and high is not None and low > high:
         c.add(
@@ -470,6 +504,9 @@ def profile_from_mapping(
         transition=TransitionWeights(**transition, similarity=vocab.similarity),
         constraints=Constraints(**cons),
         variety=Variety(**sections["variety"]),
+        like=top.get("like", ()),
+        like_weight=top.get("like_weight", 0.5),
+        genres=Genres(**sections["genres"]),
         listening=Listening(**sections["listening"]),
     )
 
@@ -490,6 +527,8 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
         out["arc"] = {"points": [list(p) for p in profile.arc]}
     cons: dict[str, Any] = {}
     for name in SCHEMA["constraints"]:  # type: ignore[union-attr]
+        if name == "max_track_minutes":
+            continue  # folded into max_track_seconds
         value = getattr(profile.constraints, name)
         if value is not None:
             cons[name] = list(value) if isinstance(value, tuple) else value
@@ -498,6 +537,15 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
     if profile.variety.seed is not None:
         variety["seed"] = profile.variety.seed
     out["variety"] = variety
+    if profile.like:
+        out["like"] = list(profile.like)
+        out["like_weight"] = profile.like_weight
+    if profile.genres != Genres():
+        out["genres"] = {
+            "prefer": list(profile.genres.prefer),
+            "avoid": list(profile.genres.avoid),
+            "weight": profile.genres.weight,
+        }
     if profile.listening != Listening():
         listening: dict[str, Any] = {"weight": profile.listening.weight}
         if profile.listening.avoid_plays is not None:

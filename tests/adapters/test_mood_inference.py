@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from sequencer.adapters.library.store import Store
 from sequencer.adapters.mood_inference import infer_library
 from sequencer.adapters.moods_file import load_moods
@@ -39,3 +41,30 @@ def test_infer_library_stores_inferred_moods_and_reports_each_stage(tmp_path: Pa
     assert by_id["a"].moods, "the dark instrumental should get at least one mood"
     assert by_id["b"].moods["study"] == 0.9
     assert ("hand", 0.9) in sources["study"]
+
+
+def test_confidence_is_stored_with_the_moods_and_hand_tags_make_it_certain(tmp_path: Path) -> None:
+    """Inference stores each track's confidence (own genre tags > the artist's tags > attributes
+    alone); tracks and the feature table read it back; a hand-tagged track counts 1.0."""
+    from sequencer.core.infer import CONFIDENCE
+
+    loud = {"energy": 0.9, "valence": 0.3, "acousticness": 0.01, "speechiness": 0.05, "danceability": 0.4}
+    tagged = Track("a", "Tagged", ("Band",), 240, genres=("grunge",), **loud)  # type: ignore[arg-type]
+    sibling = Track("b", "Sibling", ("Band",), 240, **loud)  # type: ignore[arg-type]
+    alone = Track("c", "Alone", ("Other",), 240, **loud)  # type: ignore[arg-type]
+    with Store.open(tmp_path / "library.db") as store:
+        store.upsert_tracks([tagged, sibling, alone])
+        store.set_tags("a", {"grunge": 1.0}, source="lastfm", fetched_at="2026-01-01")
+        infer_library(store, load_moods(None))
+        by_id = {t.id: t for t in store.tracks()}
+        table = store.feature_table()
+        store.set_moods("c", {"angsty": 1.0}, source="hand")
+        hand = store.find("c")
+    assert by_id["a"].confidence == CONFIDENCE["tags+attributes"]
+    assert by_id["b"].confidence == CONFIDENCE["artist tags"]
+    assert by_id["c"].confidence == CONFIDENCE["attributes"]
+    assert by_id["a"].moods.get("angsty", 0.0) >= 0.5 and by_id["b"].moods.get("angsty", 0.0) > 0.0
+    assert dict(zip(table.ids.tolist(), table.confidences().tolist(), strict=True)) == {
+        i: float(np.float32(by_id[i].confidence)) for i in "abc"
+    }
+    assert hand.confidence == 1.0

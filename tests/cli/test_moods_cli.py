@@ -74,7 +74,7 @@ def test_list_shows_every_mood_with_tags_and_region() -> None:
     assert code == 0, err
     for name in ("atmospheric", "brooding", "angsty", "night-driving", "study"):
         assert name in out
-    assert "synthwave 1" in out and "energy ≥ 0.85" in out
+    assert "synthwave 1" in out and "energy ≥ 0.82 (hard)" in out
     assert "moods.toml (not created yet)" in err
 
 

@@ -23,10 +23,11 @@ from sequencer.core.walk.problem import Move, WalkProblem, apply_move
 from tests.strategies import libraries, profiles
 
 
-def problem_for(library: list[Track], profile: Profile) -> WalkProblem:
-    """The walk's problem on the whole library, fits from scoring.mood_fit."""
+def problem_for(library: list[Track], profile: Profile, required: list[Track] | None = None) -> WalkProblem:
+    """The walk's problem on the whole library, fits from scoring.mood_fit (``required``: a
+    profile's must-include tracks)."""
     cands = CandidateSet(tracks=library, fits=[mood_fit(profile.moods, t) for t in library])
-    return _problem(cands, profile, None, None, journey=False)
+    return _problem(cands, profile, None, None, journey=False, required=required or [])
 
 
 @settings(max_examples=25, deadline=None)
@@ -68,8 +69,9 @@ def random_move(order: list[int], size: int, rnd: random.Random) -> Move:
 @settings(max_examples=30, deadline=None)
 @given(libraries(min_size=3, max_size=40), profiles(), st.randoms(use_true_random=False))
 def test_delta_is_full_evaluation(library: list[Track], profile: Profile, rnd: random.Random) -> None:
-    """A move valued incrementally equals the full value of the order it makes (both parts)."""
-    problem = problem_for(library, profile)
+    """A move valued incrementally equals the full value of the order it makes (both parts),
+    with must-include tracks counted as missing when a move takes them out."""
+    problem = problem_for(library, profile, rnd.sample(library, rnd.randint(0, 3)))
     ev = Evaluator(problem)
     order = rnd.sample(range(len(library)), rnd.randint(1, len(library)))
     state = ev.state(order)

@@ -20,12 +20,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters.library.references import Unmatched, unmatched_in_tracks
 from sequencer.core.profile import Profile
 from sequencer.core.track import Track
 from sequencer.errors import LibraryError
+
+if TYPE_CHECKING:
+    from sequencer.adapters.library.store import Store
+    from sequencer.core.features import FeatureTable
 
 #: Rows kept from the table, as a multiple of the build's own candidate budget: the margin
 #: lets artist/track exclusions (which the columns cannot decide) remove some and still leave
@@ -90,6 +94,60 @@ def load_for_build(
     )
 
 
+def _optional_tracks(store: Store, refs: Sequence[str]) -> list[Track]:
+    """The tracks ``refs`` name; those not in the library are left out (the build reports them)."""
+    found: list[Track] = []
+    for ref in dict.fromkeys(refs):
+        track = store.lookup(ref)
+        if track is None:
+            continue
+        if all(track.id != t.id for t in found):
+            found.append(track)
+    return found
+
+
+def context_rows(store: Store, table: FeatureTable, profile: Profile, exemplars: Sequence[Track]) -> tuple[Any, Any]:
+    """Per row of ``table``: the rank boost of the profile's exemplars and genres, and the rows
+    an excluded genre rules out (:mod:`sequencer.core.context`, the same rules on columns)."""
+    import numpy as np
+
+    from sequencer.core.candidates import table_fit
+    from sequencer.core.context import SAME_ARTIST, genre_keys
+
+    n = len(table)
+    boost = np.zeros(n, dtype=np.float64)
+    excluded = np.zeros(n, dtype=bool)
+    genres = profile.genres
+    rules = genres.prefer or genres.avoid or profile.constraints.exclude_genres
+    if rules:
+        by_id = store.genres_bulk()
+        prefer, avoid = genre_keys(genres.prefer), genre_keys(genres.avoid)
+        banned = genre_keys(profile.constraints.exclude_genres)
+        for row, track_id in enumerate(table.ids.tolist()):
+            have = genre_keys(by_id.get(track_id, ()))
+            if not have:
+                continue
+            excluded[row] = bool(have & banned)
+            boost[row] += genres.weight * (float(bool(have & prefer)) - float(bool(have & avoid)))
+    if exemplars and profile.like_weight > 0:
+        like = np.zeros(n, dtype=np.float64)
+        artists = store.primary_artists()
+        wanted = {artists.get(t.id, "") for t in exemplars} - {""}
+        same = np.fromiter((artists.get(i, "") in wanted for i in table.ids.tolist()), dtype=bool, count=n)
+        fit = np.clip(table_fit(table, profile.moods) * table.confidences(), 0.0, 1.0)
+        like[same] = SAME_ARTIST * fit[same]
+        sound = getattr(table, "sound", None)  # FeatureTable.sound: (n, d) float32, zero row = none
+        if sound is not None and sound.shape[1] > 0:
+            rows = [int(np.flatnonzero(table.ids == t.id)[0]) for t in exemplars if (table.ids == t.id).any()]
+            norms = np.linalg.norm(sound, axis=1)
+            unit = sound / np.where(norms > 0, norms, 1.0)[:, None]
+            for row in rows:
+                if norms[row] > 0:
+                    like = np.maximum(like, np.clip(unit @ unit[row], 0.0, 1.0))
+        boost += profile.like_weight * like
+    return boost, excluded
+
+
 def _excludes(found: Sequence[Unmatched]) -> tuple[Unmatched, ...]:
     """The exclusions among ``found`` (an unknown start or end stops the build on its own)."""
     return tuple(u for u in found if u.key.startswith("constraints.exclude"))
@@ -113,8 +171,21 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
             refs[ref] = track.id
             if all(track.id != p.id for p in pinned):
                 pinned.append(track)
+        exemplars = _optional_tracks(store, profile.like)
+        for track in [*_optional_tracks(store, profile.constraints.must_include), *exemplars]:
+            if all(track.id != p.id for p in pinned):
+                pinned.append(track)
         anchors = [int(np.flatnonzero(table.ids == p.id)[0]) for p in pinned if (table.ids == p.id).any()]
-        rows = candidate_rows(table, profile, keep=int(MARGIN * candidate_budget(profile)), anchors=anchors)
+        boost, excluded = context_rows(store, table, profile, exemplars)
+        rows = candidate_rows(
+            table,
+            profile,
+            keep=int(MARGIN * candidate_budget(profile)),
+            anchors=anchors[: len(include_refs)],
+            boost=boost,
+            excluded=excluded,
+        )
+        rows = np.union1d(rows, np.asarray(anchors, dtype=np.int64))
         pinned_ids = {p.id for p in pinned}
         ids = [str(i) for i in table.ids[rows] if str(i) not in pinned_ids]
         tracks = pinned + store.tracks_by_ids(ids)

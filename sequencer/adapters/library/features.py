@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sequencer.adapters.library.rows import ATTRS
+from sequencer.adapters.library.rows import ATTRS, load_confidence
 from sequencer.adapters.library.sound import sound_matrix
 from sequencer.core.moods import BUILTIN_MOODS
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sequencer.adapters.library.store import Store
     from sequencer.core.features import FeatureTable
 
-FEATURE_CACHE_FORMAT = 2
+FEATURE_CACHE_FORMAT = 3
 
 
 def feature_cache_path(library: Path) -> Path:
@@ -86,8 +86,16 @@ def build_feature_table(conn: sqlite3.Connection) -> FeatureTable:
         where = np.searchsorted(tids, np.fromiter((r[0] for r in mrows), dtype=np.int64))
         cols_at = np.fromiter((column[r[1]] for r in mrows), dtype=np.int64)
         moods[where, cols_at] = np.fromiter((r[2] for r in mrows), dtype=np.float32)
+    confidence = np.ones(n, dtype=np.float32)
+    known = load_confidence(conn)
+    if known:
+        confidence[np.searchsorted(tids, np.fromiter(known.keys(), dtype=np.int64))] = np.fromiter(
+            known.values(), dtype=np.float32
+        )
     sound = sound_matrix(conn, tids)
-    return FeatureTable(ids=ids, mood_names=mood_names, moods=moods, attrs=attrs, explicit=explicit, sound=sound)
+    return FeatureTable(
+        ids=ids, mood_names=mood_names, moods=moods, attrs=attrs, explicit=explicit, sound=sound, confidence=confidence
+    )
 
 
 def load_feature_cache(path: Path, stamp: str) -> FeatureTable | None:
@@ -108,6 +116,7 @@ def load_feature_cache(path: Path, stamp: str) -> FeatureTable | None:
                 attrs=data["attrs"],
                 explicit=data["explicit"],
                 sound=data["sound"],
+                confidence=data["confidence"],
             )
     except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
         return None  # a damaged cache is rebuilt from the database
@@ -136,6 +145,7 @@ def save_feature_cache(path: Path, stamp: str, table: FeatureTable) -> None:
             attrs=table.attrs,
             explicit=table.explicit,
             sound=table.sound,
+            confidence=table.confidences(),
         )
         temp.replace(path)
     except OSError:

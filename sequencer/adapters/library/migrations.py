@@ -244,6 +244,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         _SOURCE_DIGESTS,
         "what each input last brought per track, so re-importing two sources that share tracks changes nothing",
     ),
+    Migration(
+        "0007_taste_mood_confidence",
+        """
+CREATE TABLE mood_confidence (
+    tid INTEGER PRIMARY KEY REFERENCES tracks (tid) ON DELETE CASCADE,
+    confidence REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1)
+);
+""",
+        "per track, how much evidence its inferred moods rest on (flow.md v2 confidence)",
+    ),
 )
 
 _RECORD_TABLE = """

@@ -6,7 +6,12 @@ so reading merges them by precedence without rewriting anything: a ``hand`` weig
 and then writes in one transaction of ``store`` (these writes bump the change counter: they
 change the feature table).
 
-Public: :func:`set_moods`, :func:`set_moods_bulk`, :func:`mood_sources`, :func:`set_attributes`.
+Confidence (``flow.md`` v2: how much evidence a track's moods rest on) is stored per track by
+inference (:func:`set_confidence_bulk`) and read back by
+:func:`sequencer.adapters.library.rows.load_confidence` (hand tags count 1.0).
+
+Public: :func:`set_moods`, :func:`set_moods_bulk`, :func:`mood_sources`, :func:`set_attributes`,
+:func:`set_confidence_bulk`, :func:`primary_artists`, :func:`genres_bulk`.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from sequencer.adapters.library.rows import ATTRIBUTE_SOURCES, ATTRS, MOOD_SOURCES, rank, tid_of, tids_for
+from sequencer.adapters.library.rows import ATTRIBUTE_SOURCES, ATTRS, MOOD_SOURCES, SEP, rank, tid_of, tids_for
 
 if TYPE_CHECKING:
     from sequencer.adapters.library.store import Store
@@ -55,6 +60,35 @@ def set_moods_bulk(store: Store, rows: Iterable[tuple[str, Mapping[str, float]]]
             [(t, mood, source, source_rank, w) for t, m in present for mood, w in m],
         )
         return len(present)
+
+
+def set_confidence_bulk(store: Store, rows: Iterable[tuple[str, float]]) -> int:
+    """Replace the stored confidence of many tracks (values clipped to [0, 1]); returns how
+    many were set (ids not in the library are skipped)."""
+    items = [(track_id, min(1.0, max(0.0, float(value)))) for track_id, value in rows]
+    with store.transaction() as conn:
+        tids = tids_for(conn, [track_id for track_id, _ in items])
+        present = [(tids[i], c) for i, c in items if i in tids]
+        conn.executemany("INSERT OR REPLACE INTO mood_confidence (tid, confidence) VALUES (?, ?)", present)
+        return len(present)
+
+
+def primary_artists(store: Store) -> dict[str, str]:
+    """track id → its first artist, normalised (what artist-level evidence groups by)."""
+    with store.transaction(write=False) as conn:
+        rows = conn.execute("SELECT id, song_key FROM tracks").fetchall()
+    return {str(track_id): str(key).split("|", 1)[0] for track_id, key in rows}
+
+
+def genres_bulk(store: Store) -> dict[str, tuple[str, ...]]:
+    """track id → its genres (the import's genres and every crowd tag), for genre rules."""
+    found: dict[str, set[str]] = {}
+    with store.transaction(write=False) as conn:
+        for track_id, genres in conn.execute("SELECT id, genres FROM tracks WHERE genres != ''"):
+            found.setdefault(str(track_id), set()).update(str(genres).split(SEP))
+        for track_id, tag in conn.execute("SELECT t.id, g.tag FROM tags g JOIN tracks t ON t.tid = g.tid"):
+            found.setdefault(str(track_id), set()).add(str(tag))
+    return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
 def mood_sources(store: Store, track_id: str) -> dict[str, list[tuple[str, float]]]:

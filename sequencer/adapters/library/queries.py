@@ -78,6 +78,12 @@ def find(conn: sqlite3.Connection, ref: str) -> Track:
     return load_tracks(conn, [tid])[0]
 
 
+def lookup(conn: sqlite3.Connection, ref: str) -> Track | None:
+    """Like :func:`find`, but None when nothing matches (no suggestions computed: fast)."""
+    tid = _find_tid(conn, ref)
+    return None if tid is None else load_tracks(conn, [tid])[0]
+
+
 def _find_tid(conn: sqlite3.Connection, ref: str) -> int | None:
     """The tid ``ref`` names, or None."""
     ref = ref.strip()

@@ -46,6 +46,38 @@ _TRACK_COLUMNS = (
 )
 
 
+#: Confidence of a track with at least one hand-tagged mood (``flow.md`` v2).
+HAND_CONFIDENCE = 1.0
+#: Confidence of a track without a stored one whose moods come from tags or an import.
+TAGGED_CONFIDENCE = 0.75
+#: Confidence of a track inferred before confidence was stored (run ``moods infer`` again).
+LEGACY_CONFIDENCE = 0.5
+
+
+def load_confidence(conn: sqlite3.Connection, condition: str = "", params: Sequence[int] = ()) -> dict[int, float]:
+    """tid → confidence of its moods, for the tracks with moods (``condition`` filters tids as
+    in :func:`load_tracks`): 1.0 with a hand-tagged mood, else the confidence inference
+    stored, else :data:`TAGGED_CONFIDENCE` for moods from tags or an import, else
+    :data:`LEGACY_CONFIDENCE`.  Tracks without moods are absent."""
+    where = f"WHERE tid {condition}" if condition else ""
+    found: dict[int, float] = {}
+    for tid, sources in conn.execute(
+        f"SELECT tid, GROUP_CONCAT(DISTINCT source) FROM moods {where} GROUP BY tid", params
+    ):
+        kinds = set(str(sources).split(","))
+        found[tid] = (
+            HAND_CONFIDENCE
+            if "hand" in kinds
+            else TAGGED_CONFIDENCE
+            if kinds & {"tag", "import"}
+            else LEGACY_CONFIDENCE
+        )
+    for tid, value in conn.execute(f"SELECT tid, confidence FROM mood_confidence {where}", params):
+        if found.get(tid) != HAND_CONFIDENCE:
+            found[tid] = float(value)
+    return found
+
+
 def rank(source: str, order: tuple[str, ...]) -> int:
     """Precedence rank of ``source`` in ``order`` (0 = strongest; unknown = weakest)."""
     return order.index(source) if source in order else len(order)
@@ -88,7 +120,11 @@ def _load_where(conn: sqlite3.Connection, condition: str, params: list[int]) -> 
     ):
         if weight > 0:
             moods.setdefault(tid, {})[mood] = weight
-    return [_track_from_row(row, attrs.get(row[0]), moods.get(row[0], {})) for row in rows]
+    confidence = load_confidence(conn, condition, params)
+    return [
+        _track_from_row(row, attrs.get(row[0]), moods.get(row[0], {})).evolve(confidence=confidence.get(row[0], 1.0))
+        for row in rows
+    ]
 
 
 def _merge_attribute_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[float | None]]:

@@ -379,6 +379,11 @@ class Store:
         with self.transaction(write=False) as conn:
             return store_queries.find(conn, ref)
 
+    def lookup(self, ref: str) -> Track | None:
+        """Like :meth:`find`, but None when nothing matches (fast: no suggestions)."""
+        with self.transaction(write=False) as conn:
+            return store_queries.lookup(conn, ref)
+
     def unmatched_references(self, constraints: Constraints) -> list[Unmatched]:
         """The profile's start/end/exclude entries that name nothing in the library."""
         from sequencer.adapters.library.references import unmatched_references
@@ -418,6 +423,18 @@ class Store:
     def set_moods_bulk(self, rows: Iterable[tuple[str, Mapping[str, float]]], *, source: str) -> int:
         """Replace ``source``'s moods for many tracks at once; returns the number of tracks set."""
         return store_moods.set_moods_bulk(self, rows, source=source)
+
+    def set_confidence_bulk(self, rows: Iterable[tuple[str, float]]) -> int:
+        """Store how much evidence each track's inferred moods rest on (flow.md v2)."""
+        return store_moods.set_confidence_bulk(self, rows)
+
+    def genres_bulk(self) -> dict[str, tuple[str, ...]]:
+        """track id → its genres and crowd tags (for a profile's genre rules)."""
+        return store_moods.genres_bulk(self)
+
+    def primary_artists(self) -> dict[str, str]:
+        """track id → its first artist, normalised."""
+        return store_moods.primary_artists(self)
 
     def mood_sources(self, track_id: str) -> dict[str, list[tuple[str, float]]]:
         """mood → [(source, weight)], strongest source first (what ``library show`` prints)."""

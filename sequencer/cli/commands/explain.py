@@ -1,4 +1,5 @@
-"""`moodseq explain SEQUENCE.json`: why each track, what each transition costs."""
+"""`moodseq explain SEQUENCE.json`: why each track, what each transition costs;
+`moodseq explain --why-not TRACK PROFILE`: what kept a track out of a profile's playlist."""
 
 from __future__ import annotations
 
@@ -10,20 +11,60 @@ from sequencer.cli.context import AppContext, pass_app
 
 
 @click.command()
-@click.argument("sequence_file", metavar="SEQUENCE.json", type=click.Path(path_type=Path))
+@click.argument("target", metavar="SEQUENCE.json | PROFILE")
+@click.option(
+    "--why-not",
+    "why_not",
+    metavar="TRACK",
+    help='Build PROFILE and say what kept TRACK ("Artist - Title") out of it.',
+)
+@click.option("--seed", type=int, default=None, help="With --why-not: the seed of the build to ask about.")
 @pass_app
-def cli(app: AppContext, /, sequence_file: Path) -> None:
+def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None) -> None:
     """Explain a saved sequence: per track why it was chosen (mood fit, energy against the
     arc), per transition its cost term by term, and a summary.
 
     SEQUENCE.json is a file written by `moodseq build --format json`; the explanation is
     recomputed from its tracks and profile. Example: moodseq explain night.json
+
+    With --why-not TRACK, TARGET is a profile: moodseq builds it (as `moodseq build PROFILE
+    --seed N` would) and says what kept TRACK out: a hard rule, a mood below the minimum, not
+    among the candidates, or how much worse the objective is with it.
+    Example: moodseq explain --why-not "Kavinsky - Nightcall" night-drive --seed 1
     """
+    if why_not is not None:
+        _why_not(app, why_not, target, seed)
+        return
     from sequencer.adapters.exporters.json import load_sequence
     from sequencer.core.explain import explain, explanation_lines
 
+    sequence_file = Path(target)
     sequence, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
     if loaded.profile is None:
         app.say(f"note: {sequence_file} has no profile; mood fit and arc use an empty profile")
     for line in explanation_lines(explain(sequence)):
+        click.echo(line)
+
+
+def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None) -> None:
+    """Build the profile, find the track, explain its absence."""
+    from sequencer.adapters.library.build_input import load_for_build
+    from sequencer.cli.commands._pipeline import load_profile_for
+    from sequencer.core.build import build_playlist, candidate_pool, find_track
+    from sequencer.core.whynot import why_not, why_not_lines
+
+    profile = load_profile_for(app, profile_ref, None)
+    loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit)
+    used = seed if seed is not None else profile.variety.seed if profile.variety.seed is not None else 1
+    sequence = build_playlist(loaded.tracks, profile, seed=used)
+    if loaded.is_demo:
+        track = find_track(loaded.tracks, ref)
+    else:
+        from sequencer.adapters.library.store import Store
+
+        with Store.open(app.library_path) as store:
+            track = store.find(ref)
+    cands, exemplars = candidate_pool(loaded.tracks, profile)
+    app.say(f"{loaded.description}; {profile.name} with seed {used}")
+    for line in why_not_lines(why_not(track, sequence, cands.tracks, exemplars), profile.name):
         click.echo(line)

@@ -180,7 +180,8 @@ def beam(self: Search, width: int = BEAM_WIDTH, expand: int = BEAM_EXPAND) -> li
 
     Every partial playlist of the beam is extended by its ``expand`` best next tracks (the
     rules of :func:`construct_batch`), and the ``width`` extensions with the lowest summed step
-    score stay (all have as many tracks; finished ones are ranked by mean step score).  A partial
+    score stay: fit and arc terms weighted by duration, transitions by their expected number, as
+    in the objective (finished playlists are ranked by that sum).  A partial
     playlist that reaches the window is finished (with the fixed end) and leaves the beam.
     Where a greedy chain commits to its cheapest next step, the beam keeps the choices that
     pay off later: better selections, which annealing alone rarely reaches.
@@ -213,15 +214,18 @@ def beam(self: Search, width: int = BEAM_WIDTH, expand: int = BEAM_EXPAND) -> li
             alb_count[0, albums[i]] += 1
     elapsed = np.asarray([sum(ev.dur[i] for i in chains[0])], dtype=np.float64)
     summed = np.zeros(1)
+    target = max(1.0, p.target_s)
+    transitions = max(1.0, target / max(1.0, self.typical) - 1.0)
     finished: list[tuple[float, Order]] = []
     while chains and len(finished) < width:
         rows = len(chains)
         tau = np.minimum(1.0, (elapsed + self.typical / 2) / max(1.0, p.target_s))
-        step = static[None, :] + _target_cost_batch(self, energy, tau)
+        # the objective's shape: fit and arc weighted by duration, flow by transition
+        step = (static[None, :] + _target_cost_batch(self, energy, tau)) * (dur[None, :] / target)
         lasts = [c[-1] if c else -1 for c in chains]
         if all(x >= 0 for x in lasts):
-            step = step + p.w_flow * p.cost[lasts]
-        score = summed[:, None] + step * dur[None, :]
+            step = step + p.w_flow * p.cost[lasts] / transitions
+        score = summed[:, None] + step
         bad = used | song_used[:, songs] | (elapsed[:, None] + reserve + dur[None, :] > high)
         for back in range(1, p.artist_gap + 1):
             prev = np.asarray([primary[c[-back]] if len(c) >= back else -(10**9) for c in chains])
@@ -253,7 +257,7 @@ def beam(self: Search, width: int = BEAM_WIDTH, expand: int = BEAM_EXPAND) -> li
         alb_count[np.flatnonzero(has_album), albums[picks][has_album]] += 1
         done = elapsed + reserve >= goal
         tail = [p.end] if p.end is not None else []
-        finished.extend((float(summed[r]) / len(chains[r]), chains[r] + tail) for r in np.flatnonzero(done).tolist())
+        finished.extend((float(summed[r]), chains[r] + tail) for r in np.flatnonzero(done).tolist())
         if done.any():
             live = np.flatnonzero(~done)
             chains = [chains[r] for r in live.tolist()]

@@ -11,7 +11,7 @@ a temperature above 0 adds a small seeded per-track cost (variety).
 
 Hard constraints are measured as a *violation*: minutes outside the duration window, plus one
 per pair of tracks sharing an artist closer than the artist gap, per track over an artist or
-album cap, per repeated song.
+album cap, per repeated song, per required (must-include) track missing.
 
 A :class:`State` keeps prefix sums of an order (duration, fit, transition costs, arc and journey
 terms) and the artist/album/song counts, so :meth:`Evaluator.delta` values a move
@@ -71,6 +71,7 @@ class State:
     over_artist: int
     over_album: int
     repeats: int
+    missing: int = 0
 
 
 def _pair_prefix(masks: Sequence[int], gap: int) -> list[list[int]]:
@@ -223,9 +224,12 @@ class Evaluator:
             value += self.journey.weight * jour * inv
         return value
 
-    def _violation(self, total: float, gap: int, over_artist: int, over_album: int, repeats: int) -> float:
+    def _violation(
+        self, total: float, gap: int, over_artist: int, over_album: int, repeats: int, missing: int = 0
+    ) -> float:
         low, high = self.p.window
-        return (max(0.0, low - total) + max(0.0, total - high)) / 60.0 + gap + over_artist + over_album + repeats
+        rules = gap + over_artist + over_album + repeats + missing
+        return (max(0.0, low - total) + max(0.0, total - high)) / 60.0 + rules
 
     # --- full evaluation --------------------------------------------------------------------
 
@@ -257,14 +261,15 @@ class Evaluator:
         over_artist = _over(artists, p.max_per_artist)
         over_album = _over(albums, p.max_per_album)
         repeats = n - len(songs)
+        missing = len(p.required.difference(order)) if p.required else 0
         if n == 0:
-            value: Value = (p.window[0] / 60.0, 1e9)
+            value: Value = (p.window[0] / 60.0 + missing, 1e9)
         else:
             objective = self._objective(n, total, flow_pre[-1], fit_pre[-1], arc_pre[-1], den_pre[-1], jour_pre[-1])
-            value = (self._violation(total, gap, over_artist, over_album, repeats), objective)
+            value = (self._violation(total, gap, over_artist, over_album, repeats, missing), objective)
         return State(
             order, value, total, dur_pre, fit_pre, flow_pre, arc_pre, den_pre, jour_pre, gap, masks, pair_pre,
-            artists, albums, songs, over_artist, over_album, repeats,
+            artists, albums, songs, over_artist, over_album, repeats, missing,
         )  # fmt: skip
 
     def violations(self, order: Order) -> Violations:
@@ -278,6 +283,7 @@ class Evaluator:
             per_artist=s.over_artist,
             per_album=s.over_album,
             songs=s.repeats,
+            missing=s.missing,
         )
 
     def __call__(self, order: Order) -> Value:
@@ -298,7 +304,7 @@ class Evaluator:
         n = len(o)
         size = n - (j - i) + len(window)
         if size == 0:
-            return (p.window[0] / 60.0, 1e9)
+            return (p.window[0] / 60.0 + len(p.required), 1e9)
         total = s.total - (s.dur_pre[j] - s.dur_pre[i]) + sum(map(self.dur.__getitem__, window))
         fit = s.fit_pre[-1] - (s.fit_pre[j] - s.fit_pre[i]) + sum(map(self.dur_fit.__getitem__, window))
         lo, hi = max(i - 1, 0), min(j, n - 1)
@@ -364,7 +370,7 @@ class Evaluator:
             gap += self._window_pairs(s, i, j, window, a, b) - _run_pairs(s.pair_pre, a, b)
         old_window = o[i:j]
         if len(old_window) == len(window) and set(old_window) == set(window):
-            return self._violation(total, gap, s.over_artist, s.over_album, s.repeats)
+            return self._violation(total, gap, s.over_artist, s.over_album, s.repeats, s.missing)
         inside, entering = set(old_window), set(window)
         leaving = [x for x in old_window if x not in entering]
         coming = [x for x in window if x not in inside]
@@ -378,7 +384,10 @@ class Evaluator:
             over_album += _cap_change(s.albums, out, [albums[x] for x in coming if albums[x] >= 0], p.max_per_album)
         songs = self.songs
         repeats += _cap_change(s.songs, [songs[x] for x in leaving], [songs[x] for x in coming], 1)
-        return self._violation(total, gap, over_artist, over_album, repeats)
+        missing = s.missing
+        if p.required:  # a track is in an order at most once
+            missing += sum(1 for x in set(leaving) if x in p.required) - sum(1 for x in set(coming) if x in p.required)
+        return self._violation(total, gap, over_artist, over_album, repeats, missing)
 
 
 def _cap_change(counts: Counter[int], leaving: Sequence[int], coming: Sequence[int], cap: int) -> int:

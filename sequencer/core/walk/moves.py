@@ -91,6 +91,10 @@ class Search:
         def ok(i: int) -> bool:
             return i not in in_use and (span is None or span[0] <= dur[i] <= span[1])
 
+        if p.required and rng.random() < 0.5:  # a must-include track still missing, first
+            wanted = [i for i in p.required if ok(i)]
+            if wanted:
+                return rng.choice(sorted(wanted))
         width = 10 if span is None else 30
         roll = rng.random()
         if roll < 0.5 and p.neighbours:

@@ -65,6 +65,8 @@ class WalkProblem:
     temperature: float = 0.0
     backbone: Sequence[int] | None = None
     """A journey's path of small steps, tried as a start."""
+    required: frozenset[int] = frozenset()
+    """Candidates every playlist must contain (a profile's ``must_include``)."""
 
     @property
     def size(self) -> int:
@@ -90,11 +92,14 @@ class Violations:
     per_artist: int = 0
     per_album: int = 0
     songs: int = 0
+    missing: int = 0
+    """Required (must-include) tracks not in the playlist."""
 
     @property
     def total(self) -> float:
         """One number: minutes outside the window plus one per broken rule."""
-        return (self.short_s + self.over_s) / 60.0 + self.artist_gap + self.per_artist + self.per_album + self.songs
+        rules = self.artist_gap + self.per_artist + self.per_album + self.songs + self.missing
+        return (self.short_s + self.over_s) / 60.0 + rules
 
 
 @dataclass(frozen=True)
