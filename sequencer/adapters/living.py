@@ -100,8 +100,12 @@ def previous_tracks(library_path: Path, profile: str) -> tuple[int, list[Track]]
         when there is no history for the profile, or a track of it left the library.
     """
     hint = f"build it first (moodseq build {profile}), or keep from a file: --keep night.json"
-    if not library_path.is_file():
-        raise InputFileError("--keep needs a previous build, and there is no library yet", hint=hint)
+    if not library_path.is_file():  # building again would not help: demo builds are not recorded
+        raise InputFileError(
+            "--keep needs a previous build, and there is no library yet",
+            hint="builds on the demo library are not recorded: import your music first "
+            "(moodseq import csv FILE), or keep from a file: --keep night.json",
+        )
     from sequencer.adapters.library import history
     from sequencer.adapters.library.store import Store
     from sequencer.errors import TrackNotFoundError

@@ -63,6 +63,9 @@ def resolve(name_or_path: str, user_dir: Path) -> Path:
     if candidate.suffix == ".toml" or candidate.is_file():
         if candidate.is_file():
             return candidate
+        saved = discover(user_dir).get(candidate.stem)
+        if "/" not in name_or_path and saved is not None:
+            return saved.path  # `profiles check my-drive.toml` right after `profiles new my-drive`
         raise UnknownProfileError(f"no such profile file: {candidate}", hint="check the path")
     profiles = discover(user_dir)
     if name_or_path in profiles:

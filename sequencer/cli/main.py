@@ -12,6 +12,7 @@ message: ``Error: …`` and ``hint: …`` on stderr, exit code 2, no traceback u
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import pkgutil
 from pathlib import Path
@@ -24,6 +25,11 @@ from sequencer.cli.context import AppContext
 from sequencer.errors import MoodseqError
 
 COMMANDS_PACKAGE = "sequencer.cli.commands"
+
+#: click's "no arguments: show the help" error (click ≥ 8.2), which must keep printing the help.
+_HELP_ERRORS: tuple[type[click.UsageError], ...] = tuple(
+    e for e in (getattr(click.exceptions, "NoArgsIsHelpError", None),) if isinstance(e, type)
+)
 
 FIRST_STEPS = """\
 moodseq turns a music library into playlists that flow.
@@ -57,6 +63,24 @@ class UserError(click.ClickException):
             click.echo(f"hint: {self.error.hint}", err=True, file=file)
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage mistake (unknown command or option, bad value) as one ``Error:`` line and a
+    ``hint:`` naming the command's --help, exit code 2 (click's own shows the usage block)."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the error and where to read the usage, on stderr."""
+        click.echo(f"Error: {self.format_message()}", err=True, file=file)
+        path = self.ctx.command_path if self.ctx is not None else "moodseq"
+        click.echo(f"hint: `{path} --help` shows the usage", err=True, file=file)
+
+
+def _one_line(error: click.UsageError) -> click.UsageError:
+    """``error`` as a :class:`OneLineUsageError` (a help request for a bare group stays as is)."""
+    if isinstance(error, (OneLineUsageError, *_HELP_ERRORS)):
+        return error
+    return OneLineUsageError(error.format_message(), error.ctx)
+
+
 def _command_modules() -> dict[str, str]:
     """Command name → module name, for every module in the commands package."""
     package = importlib.import_module(COMMANDS_PACKAGE)
@@ -87,10 +111,31 @@ class LazyGroup(click.Group):
         found: click.Command = module.cli
         return found
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse the root's own options; a mistake in them is one line too."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            raise _one_line(error) from None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command ``args`` names; a misspelt one says which it resembles."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            if close:
+                raise click.UsageError(f"No such command {name!r}. Did you mean {close[0]!r}?", ctx)
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; user-fixable errors become one clear message (exit 2)."""
+        """Run the command; user-fixable errors become one clear message (exit 2), and so do
+        usage mistakes (a help request for a bare group stays click's)."""
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            raise _one_line(error) from None
         except MoodseqError as error:
             app = ctx.find_object(AppContext)
             if app is not None and app.debug:

@@ -99,7 +99,7 @@ def _energy_style(step: Step) -> str:
 def _moods_width(sequence: Sequence, width: int) -> int:
     """The moods column: its longest pair (up to MOODS_WIDTH) if the names keep TITLE_ROOM columns."""
     steps = sequence.steps
-    widest = max((len(_moods_cell(step)) for step in steps), default=5)
+    widest = max([len("moods")] + [len(_moods_cell(step)) for step in steps])  # the heading fits too
     fixed = len(str(len(steps))) + max((len(clock(s.start_s)) for s in steps), default=5) + 6
     columns = 5
     if sequence.profile.arc is not None:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sequencer.adapters.importers.columns import detect_columns, parse_map_options
-from sequencer.adapters.importers.records import ImportReport
+from sequencer.adapters.importers.records import ImportReport, RowProblem
 from sequencer.adapters.importers.tabular import import_table, read_table
 from sequencer.adapters.importers.values import parse_duration, parse_key, split_artists
 from sequencer.adapters.library.store import Store
@@ -434,3 +434,18 @@ def test_a_zip_archive_says_to_unzip_it(tmp_path: Path) -> None:
     assert raised.value.message == f"{path} is a zip archive"
     folder = tmp_path / "spotify_playlists"
     assert raised.value.hint == f"unzip it, then import its files: moodseq import csv {folder}/*.csv"
+
+
+@pytest.mark.parametrize(
+    ("count", "words"), [(1, "1 duplicate row merged, 1 row skipped"), (2, "2 duplicate rows merged, 2 rows skipped")]
+)
+def test_summary_counts_agree_with_their_nouns(count: int, words: str) -> None:
+    """One skipped row is "1 row skipped", not "1 rows skipped" (the 10k catalog has one)."""
+    report = ImportReport(rows_read=9, added=9 - 2 * count, duplicates=count)
+    report.skipped.extend(RowProblem(line=n + 2, message="no title and artist") for n in range(count))
+    assert report.summary().endswith(f"; {words}")
+
+
+def test_summary_of_one_row_and_one_track_is_singular() -> None:
+    """A one-track import reads "1 row → 1 track", not "1 rows → 1 tracks"."""
+    assert ImportReport(rows_read=1, added=1).summary() == "1 row → 1 track (1 new, 0 updated, 0 unchanged)"

@@ -260,3 +260,27 @@ def test_plain_and_quiet_also_work_after_the_command() -> None:
     assert after[1] == before[1]
     quiet = run("demo", "-q")
     assert quiet[0] == 0 and quiet[1] == "" and quiet[2] == ""
+
+
+@pytest.mark.parametrize(("valence", "advice"), [(0.3, "run `moodseq moods infer`"), (None, "moodseq enrich lastfm")])
+def test_a_build_from_a_library_without_moods_says_what_to_do_next(
+    tmp_path: Path, valence: float | None, advice: str
+) -> None:
+    """Right after an import, before `moods infer`: tracks with audio attributes only need
+    `moods infer` (not Last.fm or audio analysis); tracks with no evidence at all need more."""
+    from sequencer.adapters.library.store import Store
+    from sequencer.core.track import Track
+
+    library = tmp_path / "lib.db"
+    with Store.open(library) as store:
+        store.upsert_tracks(
+            [
+                Track(id="", title=f"Song {n}", artists=(f"Artist {n}",), duration_s=240.0, valence=valence, energy=0.5)
+                for n in range(30)
+            ]
+        )
+    code, _, err = run("--library", str(library), "build", "night-drive", "--minutes", "20", "--seed", "1")
+    assert code == 0, err
+    note = next(line for line in err.splitlines() if line.startswith("note: none of these tracks has moods"))
+    assert advice in note
+    assert ("enrich lastfm" in note) == (valence is None)

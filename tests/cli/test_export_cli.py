@@ -103,6 +103,16 @@ def test_export_needs_a_format(saved: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "out.txt").exists()
 
 
+def test_export_to_standard_output_needs_a_format_and_names_every_one(saved: Path) -> None:
+    """Without -o the export goes to standard output, so the format must be named; the hint
+    lists all five, JSPF too."""
+    result = CliRunner().invoke(cli, ["export", str(saved)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "Error: cannot tell which format to write" in result.stderr
+    assert "hint: add --format m3u8|xspf|json|csv|jspf, or an -o name ending in" in result.stderr
+    assert ".csv or .jspf" in result.stderr
+
+
 def test_export_of_a_bad_file_is_a_user_error(tmp_path: Path) -> None:
     """A broken sequence file: exit 2, `Error:` naming file and field, `hint:`, no traceback,
     and the output file is not created."""

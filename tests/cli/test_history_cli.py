@@ -85,6 +85,29 @@ def test_keep_by_position_and_name_stays_in_place(library: Path) -> None:
     assert wrong.exit_code == 2 and "the previous playlist has" in wrong.stderr
 
 
+def test_keep_of_a_library_track_not_in_the_last_build_says_so(library: Path) -> None:
+    build("--seed", "2")
+    before = last_tracks(library)
+    with Store.open(library) as store:
+        outside = next(t.name for t in store.tracks() if t.name not in before)
+    result = run("build", "night-drive", "--keep", outside)
+    assert result.exit_code == 2, result.output
+    error, hint = result.stderr.strip().splitlines()
+    assert f"--keep {outside!r}: no such track in night-drive's last build (build 1;" in error
+    assert hint.startswith("hint: ") and ("did you mean" in hint or f"(1 to {len(before)})" in hint)
+
+
+def test_keep_without_a_library_does_not_send_the_user_round_in_circles(isolated_dirs: Path) -> None:
+    """With no library, builds use the demo library and are not recorded, so "build it first"
+    would never help: the hint says to import music (or keep from a file)."""
+    demo = run("build", "night-drive", "--minutes", "30", "--seed", "1")
+    assert demo.exit_code == 0, demo.output
+    result = run("build", "night-drive", "--keep", "1")
+    assert result.exit_code == 2
+    assert "--keep needs a previous build, and there is no library yet" in result.stderr
+    assert "hint: builds on the demo library are not recorded: import your music first" in result.stderr
+
+
 def test_keep_the_locked_tracks_of_a_sequence_file(library: Path, tmp_path: Path) -> None:
     saved = tmp_path / "night.json"
     build("--seed", "5", "-o", str(saved))

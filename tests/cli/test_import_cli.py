@@ -124,9 +124,24 @@ def test_corrupt_library_is_a_clear_error(tmp_path: Path) -> None:
     library.write_bytes(b"garbage" * 1000)
     result = _invoke(library, "import", "csv", str(DATA / "tracks.tsv"), "--map", "artist=singer")
     assert result.exit_code == 2
-    assert "is damaged or is not a moodseq library" in result.stderr
-    assert "hint: restore a backup" in result.stderr
+    assert f"Error: {library} is not a moodseq library (not a SQLite database)" in result.stderr
+    assert "hint: check --library and MOODSEQ_LIBRARY" in result.stderr and "restore a backup" in result.stderr
+    assert "move the file away" not in result.stderr  # it may be anyone's file: never suggest moving it
     assert "Traceback" not in result.stderr
+    assert library.read_bytes() == b"garbage" * 1000
+
+
+def test_a_library_path_naming_some_other_text_file_is_left_alone(tmp_path: Path) -> None:
+    """`--library ~/.profile` (any file that is no SQLite database): one line saying so and to
+    check the setting, the file untouched; a track list still gets its own advice."""
+    other = tmp_path / "profile"
+    other.write_text("export PATH=$HOME/bin:$PATH\n" * 200, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--library", str(other), "library", "stats"])
+    assert result.exit_code == 2
+    error, hint = result.stderr.strip().splitlines()
+    assert error == f"Error: {other} is not a moodseq library (not a SQLite database)"
+    assert hint.startswith("hint: check --library and MOODSEQ_LIBRARY")
+    assert other.read_text(encoding="utf-8").startswith("export PATH")
 
 
 def test_spotify_subcommand_is_listed_and_lazy(tmp_path: Path) -> None:

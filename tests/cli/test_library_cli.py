@@ -70,6 +70,17 @@ def test_tag_then_list_by_mood_and_artist(library: Path) -> None:
     assert "brooding: 0.9 ← hand 0.9, import 0.5" in shown.stdout
 
 
+def test_list_says_when_the_limit_cut_it_short(library: Path) -> None:
+    """A list cut off by --limit says so (on stderr), so it never passes for the whole answer;
+    a complete one says nothing more."""
+    cut = _run(library, "list", "--limit", "1")
+    assert cut.exit_code == 0, cut.stderr
+    assert len(cut.stdout.splitlines()) == 1
+    assert "showing the first 1; more match (--limit N shows more" in cut.stderr
+    whole = _run(library, "list", "--limit", "2")
+    assert len(whole.stdout.splitlines()) == 2 and whole.stderr == ""
+
+
 def test_tag_unknown_mood_suggests(library: Path) -> None:
     """An unknown mood is UnknownMoodError with the closest names; nothing is stored."""
     result = _run(library, "tag", "Vangelis - Blush Response", "broodin=0.9")

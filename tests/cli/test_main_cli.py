@@ -50,6 +50,34 @@ def test_unknown_command_is_a_usage_error() -> None:
     assert "No such command 'biuld'" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message", "where"),
+    [
+        (["buld", "night-drive"], "Error: No such command 'buld'. Did you mean 'build'?", "moodseq"),
+        (["build", "night-drive", "--minuts", "5"], "Error: No such option '--minuts'", "moodseq build"),
+        (["build", "night-drive", "--seed", "abc"], "Error: Invalid value for '--seed'", "moodseq build"),
+        (["build"], "Error: Missing argument 'PROFILE'", "moodseq build"),
+        (["profiles", "check"], "Error: Missing argument", "moodseq profiles check"),
+        (["--bogus"], "Error: No such option '--bogus'", "moodseq"),
+    ],
+)
+def test_usage_mistakes_are_one_line_and_a_hint(args: list[str], message: str, where: str) -> None:
+    """A mistyped command or option, a bad or missing value: one Error line, one hint naming
+    the command's --help, exit 2 (not click's usage block)."""
+    result = CliRunner().invoke(cli, args, prog_name="moodseq")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    error, hint = result.stderr.strip().splitlines()
+    assert error.startswith(message)
+    assert hint == f"hint: `{where} --help` shows the usage"
+
+
+def test_a_bare_group_still_shows_its_help() -> None:
+    """`moodseq profiles` alone lists its subcommands, as click does."""
+    result = CliRunner().invoke(cli, ["profiles"], prog_name="moodseq")
+    assert "Usage: moodseq profiles" in result.output and "check" in result.output
+
+
 def test_install_completion_uses_the_shell_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`moodseq --install-completion` writes the completion block for $SHELL into its rc file."""
     monkeypatch.setenv("HOME", str(tmp_path))

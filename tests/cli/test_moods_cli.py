@@ -112,7 +112,7 @@ def test_infer_stores_inferred_moods_and_keeps_hand_tags(library: Path) -> None:
     code, out, err = _run("moods", "infer")
     assert code == 0, err
     assert "Inferred moods for 3 tracks" in out
-    assert "1 tracks have hand tags" in err
+    assert "1 track has hand tags: they were left alone" in err  # singular for one
     with Store.open(library) as store:
         blush = store.find("blush")
         assert blush.moods["brooding"] > 0.5 and blush.moods["atmospheric"] == 0.2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sequencer.cli.main import cli
@@ -41,6 +42,10 @@ def test_new_copies_a_builtin_and_it_overrides(tmp_path: Path, isolated_dirs: Pa
     created = isolated_dirs / "config" / "profiles" / "my-drive.toml"
     assert created.is_file()
     assert 'name = "my-drive"' in created.read_text()
+    first, second = created.read_text().splitlines()[:2]  # says whose copy it is, not "a built-in profile"
+    assert first.startswith("# my-drive: your profile, copied from night-drive by `moodseq profiles new`")
+    assert first.endswith("the comments below are night-drive's.")
+    assert second.startswith("# Every key: ") and Path(second.removeprefix("# Every key: ")).is_file()
     listing = runner.invoke(cli, ["profiles", "list"])
     assert "my-drive" in listing.stdout and str(created) in listing.stdout
     again = runner.invoke(cli, ["profiles", "new", "my-drive"])
@@ -97,3 +102,19 @@ def test_new_force_over_an_override_starts_again_from_the_builtin(isolated_dirs:
     assert result.exit_code == 0, result.stderr
     text = (isolated_dirs / "config" / "profiles" / "study.toml").read_text(encoding="utf-8")
     assert "\nstudy = 1.0 " in text and "\nnight-driving = " not in text
+
+
+def test_check_by_file_name_finds_the_new_user_profile(
+    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's tour: `profiles new my-drive`, then `profiles check my-drive.toml` from any
+    folder checks the profile just made; a file name that names no profile stays an error."""
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["profiles", "new", "my-drive", "--from", "night-drive"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["profiles", "check", "my-drive.toml"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("my-drive.toml: OK (my-drive, 60 minutes)")
+    missing = CliRunner().invoke(cli, ["profiles", "check", "not-mine.toml"])
+    assert missing.exit_code == 2 and "no such profile file: not-mine.toml" in missing.stderr
+    elsewhere = CliRunner().invoke(cli, ["profiles", "check", "./sub/my-drive.toml"])
+    assert elsewhere.exit_code == 2 and "no such profile file" in elsewhere.stderr

@@ -114,6 +114,20 @@ def test_table_rows_carry_time_energy_target_and_moods(sequence: Sequence) -> No
     assert "~ energy estimated from the track's moods" in lines
 
 
+def test_a_table_without_any_moods_keeps_its_moods_heading_on_one_line() -> None:
+    """A library before `moods infer`: every moods cell is "-"; the heading still reads "moods"
+    (it was folded to one letter a line, five lines above the table)."""
+    from dataclasses import replace
+
+    bare = make_sequence([replace(track, moods={}) for track in TRACKS], PROFILE, seed=7)
+    lines = plain_lines(bare)
+    heading = next(line for line in lines if "artist - title" in line)
+    assert heading.rstrip().endswith("moods")
+    assert not any(line.strip() in {"m", "o", "d", "s"} for line in lines)
+    rows = [line for line in lines if re.match(r" ?\d+ +\d+:\d\d ", line)]
+    assert len(rows) == 4 and all(row.rstrip().endswith(" -") for row in rows)
+
+
 def test_summary_line_states_the_score() -> None:
     """The summary names tracks, minutes, flow cost, arc error and mood fit with their values."""
     seq = make_sequence(TRACKS[:2], PROFILE, seed=1)

@@ -66,6 +66,7 @@ def test_login_without_client_id(fake: FakeSpotify, monkeypatch: pytest.MonkeyPa
     assert "Error: no Spotify client id" in result.stderr
     assert "hint: create an app at https://developer.spotify.com/dashboard" in result.stderr
     assert "SPOTIPY_CLIENT_ID" in result.stderr
+    assert result.stderr.startswith("Error: no Spotify client id")  # no "waiting for the redirect" first
 
 
 def test_login_refuses_localhost(fake: FakeSpotify, monkeypatch: pytest.MonkeyPatch) -> None:

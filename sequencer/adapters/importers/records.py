@@ -71,14 +71,15 @@ class ImportReport:
     def summary(self) -> str:
         """One line: ``9,961 rows → 9,420 tracks (9,420 new, 0 updated, 0 unchanged); …``."""
         text = (
-            f"{self.rows_read:,} rows → {self.distinct:,} tracks "
+            f"{self.rows_read:,} row{'s' if self.rows_read != 1 else ''} → "
+            f"{self.distinct:,} track{'s' if self.distinct != 1 else ''} "
             f"({self.added:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged)"
         )
         extras = []
         if self.duplicates:
-            extras.append(f"{self.duplicates:,} duplicate rows merged")
+            extras.append(f"{self.duplicates:,} duplicate row{'s' if self.duplicates != 1 else ''} merged")
         if self.skipped:
-            extras.append(f"{len(self.skipped):,} rows skipped")
+            extras.append(f"{len(self.skipped):,} row{'s' if len(self.skipped) != 1 else ''} skipped")
         if self.warnings:
             extras.append(f"{len(self.warnings):,} warning{'s' if len(self.warnings) != 1 else ''}")
         return text + ("; " + ", ".join(extras) if extras else "")

@@ -90,6 +90,15 @@ def _is_environmental(error: sqlite3.Error) -> bool:
     return any(word in text for word in _ENVIRONMENTAL)
 
 
+def _has_sqlite_header(path: Path) -> bool:
+    """Whether ``path`` starts like a SQLite database (a damaged library usually still does)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return True  # cannot tell: keep the damaged-library advice
+
+
 def _library_error(path: Path, error: sqlite3.Error) -> LibraryError:
     """Translate a SQLite error into advice about the library file."""
     text = str(error).lower()
@@ -99,6 +108,12 @@ def _library_error(path: Path, error: sqlite3.Error) -> LibraryError:
             f"{path} is a track list, not a moodseq library",
             hint=f"import it into a library first: moodseq import csv {path} "
             "(then build without --library, or with --library NEW.db on both commands)",
+        )
+    if "not a database" in text and not _has_sqlite_header(path):  # e.g. --library ~/.bashrc
+        return LibraryError(
+            f"{path} is not a moodseq library (not a SQLite database)",
+            hint="check --library and MOODSEQ_LIBRARY: they name some other file, which moodseq leaves "
+            f"alone; if it was your library, restore a backup ({path.name}.bak-*)",
         )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return LibraryError(

@@ -172,6 +172,12 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
         app.say(f"note: {note}")
     _emit(app, sequence, options, built.note, built.sound, bid=built.bid)
     if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
+        if any(_has_mood_evidence(step.track) for step in sequence.steps):  # infer was not run yet
+            app.say(
+                "note: none of these tracks has moods yet, so the profile's moods could not guide the "
+                "choice; run `moodseq moods infer`: it turns their audio attributes and tags into moods"
+            )
+            return sequence
         app.say(
             "note: none of these tracks has moods, so the profile's moods could not guide the choice; "
             "moods come from tags and audio attributes: add crowd tags with `moodseq enrich lastfm` "
@@ -179,6 +185,11 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
             "or tag by hand with `moodseq library tag`"
         )
     return sequence
+
+
+def _has_mood_evidence(track: Track) -> bool:
+    """Whether ``moods infer`` has something to go on for ``track``: valence or genres/tags."""
+    return track.valence is not None or bool(track.genres)
 
 
 def _history_bias(app: AppContext, options: BuildOptions, profile: Profile) -> TrackBias | None:
@@ -214,17 +225,27 @@ def _kept(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[lis
                 f'{files[0]} has no track marked "locked": true',
                 hint='add "locked": true to the tracks to keep, or name them: --keep 3 --keep "Artist - Title"',
             )
+        where = files[0]
     else:
         from sequencer.adapters.living import previous_tracks
 
-        _, previous = previous_tracks(app.library_path, profile.name)
+        number, previous = previous_tracks(app.library_path, profile.name)
+        where = f"{profile.name}'s last build (build {number}; `moodseq history show {number}` lists it)"
     from sequencer.core.build import find_track
+    from sequencer.errors import TrackNotFoundError
 
     for ref in refs:
         if ref.strip().isdigit():
             positions.append(int(ref) - 1)
             continue
-        track = find_track(previous, ref)
+        try:
+            track = find_track(previous, ref)
+        except TrackNotFoundError as error:  # --keep keeps tracks of that playlist, not of the library
+            hint = error.hint if error.hint and "did you mean" in error.hint else None
+            raise TrackNotFoundError(
+                f"--keep {ref!r}: no such track in {where}",
+                hint=hint or f"keep a position (1 to {len(previous)}) or a track of that playlist",
+            ) from None
         positions.append(next(i for i, t in enumerate(previous) if t.id == track.id))
     return previous, positions
 

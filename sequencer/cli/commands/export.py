@@ -1,4 +1,4 @@
-"""`moodseq export SEQUENCE.json`: convert a saved sequence to M3U8, XSPF, JSON or CSV."""
+"""`moodseq export SEQUENCE.json`: convert a saved sequence to M3U8, XSPF, JSON, CSV or JSPF."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="File to write, atomically (default, or -: standard output).",
+    help="File to write, atomically (default: standard output, which needs --format; - too).",
 )
 @click.option("--name", help="Playlist title (default: the sequence's name).")
 @pass_app
@@ -44,7 +44,7 @@ def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path |
     if fmt is None:
         raise InputFileError(
             "cannot tell which format to write",
-            hint="add --format m3u8|xspf|json|csv, or an -o name ending in .m3u8, .xspf, .json or .csv",
+            hint="add --format m3u8|xspf|json|csv|jspf, or an -o name ending in .m3u8, .xspf, .json, .csv or .jspf",
         )
     sequence, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
     if loaded.profile is None:

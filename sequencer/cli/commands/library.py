@@ -52,11 +52,13 @@ def list_(app: AppContext, mood: str | None, artist: str | None, text: str | Non
 
     canonical = app.vocabulary().canonical(mood) if mood else None
     with app.open_library(read_only=True) as store:
-        found = store.search(mood=canonical, artist=artist, text=text, limit=limit)
-    for track in found:
+        found = store.search(mood=canonical, artist=artist, text=text, limit=limit + 1)
+    for track in found[:limit]:
         click.echo((f"{track.id}  " if ids else "") + track_line(track))
     if not found:
         app.say("no tracks match")
+    elif len(found) > limit:  # never let a cut-off list pass for the whole answer
+        app.say(f"showing the first {limit:,}; more match (--limit N shows more, --mood/--artist/--text narrow it)")
 
 
 @cli.command()

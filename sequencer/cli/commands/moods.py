@@ -117,7 +117,8 @@ def infer(app: AppContext, dry_run: bool) -> None:
         else:
             confirm(app, line)
     if hand:
-        app.say(f"{hand:,} tracks have hand tags: they were left alone and win over inferred weights")
+        have = "track has" if hand == 1 else "tracks have"
+        app.say(f"{hand:,} {have} hand tags: they were left alone and win over inferred weights")
 
 
 @cli.command()

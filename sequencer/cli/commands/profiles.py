@@ -153,6 +153,11 @@ def new(app: AppContext, name: str, source: str | None, force: bool) -> None:
     text, count = re.subn(r'(?m)^name\s*=\s*".*"', f'name = "{name}"', text, count=1)
     if count == 0:
         text = f'name = "{name}"\n' + text
+    guide = builtin_profiles_dir() / "README.md"
+    text = (  # the copy's own comments still speak as the original ("a built-in profile")
+        f"# {name}: your profile, copied from {source} by `moodseq profiles new`; the comments below are "
+        f"{source}'s.\n# Every key: {guide}\n" + text
+    )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -79,6 +79,10 @@ def login(app: AppContext, /, no_browser: bool, paste: bool, client_id: str | No
     settings = settings_from_env(app.env, app.config_dir)
     if client_id:
         settings = replace(settings, client_id=client_id)
+    if not settings.client_id:  # before "waiting for the redirect", which would never come
+        from sequencer.adapters.spotify.errors import missing_client_id
+
+        raise missing_client_id()
     if paste:
         run_login(settings, _show_url, timeout_s=timeout, paste=_read_pasted)
     else:
