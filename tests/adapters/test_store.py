@@ -54,10 +54,11 @@ def test_open_creates_folders_and_schema(tmp_path: Path) -> None:
 
 
 def test_corrupt_file_is_a_library_error_with_a_fix(tmp_path: Path) -> None:
-    """A file that is not a database gives LibraryError naming it and suggesting a backup."""
+    """A file that is not a database gives LibraryError naming it, pointing at --library and
+    suggesting a backup."""
     path = tmp_path / "library.db"
     path.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(LibraryError, match="damaged or is not a moodseq library") as info:
+    with pytest.raises(LibraryError, match="is not a moodseq library") as info:
         Store.open(path)
     assert info.value.hint is not None and "bak" in info.value.hint
 
