@@ -284,3 +284,14 @@ def test_a_build_from_a_library_without_moods_says_what_to_do_next(
     note = next(line for line in err.splitlines() if line.startswith("note: none of these tracks has moods"))
     assert advice in note
     assert ("enrich lastfm" in note) == (valence is None)
+
+
+def test_push_to_a_player_checks_that_players_settings_not_spotify_before_building(tmp_path: Path) -> None:
+    """`build --push-to subsonic` with nothing configured fails before building (no -o file),
+    naming Subsonic's settings, and never asks for a Spotify login it does not need."""
+    target = tmp_path / "n.m3u8"
+    code, _out, err = run("build", "night-drive", "--push-to", "subsonic", "-o", str(target))
+    assert code == 2
+    assert "MOODSEQ_SUBSONIC_URL" in err
+    assert "spotify" not in err.lower()
+    assert not target.exists()

@@ -134,10 +134,10 @@ def make_build(app: AppContext, options: BuildOptions, profile: Profile | None =
     if profile is None:
         profile = load_profile_for(app, options.profile, options.minutes)
     options = _checked_outputs(app, options)
-    if options.push:
-        from sequencer.cli.commands.push import check_login
+    if options.push or options.targets:
+        from sequencer.cli.commands.push import check_targets
 
-        check_login(app)  # a missing or ended login fails before the build, not after
+        check_targets(app, options.targets)  # a missing login or setting fails before the build
     seed = choose_seed(options, profile)
     source = _tracks_for(app, options, profile)
     from sequencer.cli.progress import progress_bar

@@ -133,6 +133,21 @@ def check_login(app: AppContext) -> None:
     _connect(app.env, app.config_dir, on_wait=countdown(app)).me()
 
 
+def check_targets(app: AppContext, targets: Seq[str]) -> None:
+    """Fail before a long build when a push target cannot work: Spotify's login is checked with
+    Spotify (:func:`check_login`); Subsonic and ListenBrainz must have their settings (checked
+    without asking the server, which the push itself does)."""
+    from sequencer.adapters.sinks.settings import listenbrainz_settings, subsonic_settings
+
+    for target in dict.fromkeys(targets or ("spotify",)):
+        if target == "spotify":
+            check_login(app)
+        elif target == "subsonic":
+            subsonic_settings(app.env, app.config_dir)
+        elif target == "listenbrainz":
+            listenbrainz_settings(app.env, app.config_dir)
+
+
 def push_recorded(
     app: AppContext,
     tracks: Seq[Track],
