@@ -15,6 +15,7 @@ Public: :class:`Track`, :data:`ATTRIBUTES`, :func:`normalise_text`, :func:`song_
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -119,6 +120,7 @@ _SUFFIX = re.compile(
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_text(text: str) -> str:
     """Lower-case, accent-free, punctuation-free text for matching names."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -126,6 +128,7 @@ def normalise_text(text: str) -> str:
     return _NON_WORD.sub(" ", ascii_ish.casefold().replace("&", " and ")).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def base_title(title: str) -> str:
     """The title without remaster/remix/version suffixes ("Song - 2011 Remaster" → "Song")."""
     previous = None

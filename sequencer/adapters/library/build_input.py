@@ -123,12 +123,20 @@ def context_rows(store: Store, table: FeatureTable, profile: Profile, exemplars:
         by_id = store.genres_bulk()
         prefer, avoid = genre_keys(genres.prefer), genre_keys(genres.avoid)
         banned = genre_keys(profile.constraints.exclude_genres)
+        verdicts: dict[tuple[str, ...], tuple[bool, float]] = {}  # few distinct genre lists
         for row, track_id in enumerate(table.ids.tolist()):
-            have = genre_keys(by_id.get(track_id, ()))
-            if not have:
+            names = tuple(by_id.get(track_id, ()))
+            if not names:
                 continue
-            excluded[row] = bool(have & banned)
-            boost[row] += genres.weight * (float(bool(have & prefer)) - float(bool(have & avoid)))
+            verdict = verdicts.get(names)
+            if verdict is None:
+                have = genre_keys(names)
+                verdict = verdicts[names] = (
+                    bool(have & banned),
+                    float(bool(have & prefer)) - float(bool(have & avoid)),
+                )
+            excluded[row] = verdict[0]
+            boost[row] += genres.weight * verdict[1]
     if exemplars and profile.like_weight > 0:
         like = np.zeros(n, dtype=np.float64)
         artists = store.primary_artists()
