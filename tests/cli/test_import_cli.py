@@ -37,6 +37,22 @@ def test_import_csv_reports_counts_and_problems(tmp_path: Path) -> None:
         assert store.count() == 4
 
 
+def test_quiet_import_prints_no_skipped_rows_or_warnings(tmp_path: Path) -> None:
+    """--quiet means nothing but errors: the same import is silent on stderr, still imports the
+    good rows, and --skipped FILE still keeps every problem."""
+    library = tmp_path / "lib.db"
+    target = tmp_path / "problems.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["--quiet", "--library", str(library), "import", "csv", str(DATA / "malformed.csv"), "--skipped", str(target)],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert "expected 5 fields, found 6" in target.read_text(encoding="utf-8")
+    with Store.open(library) as store:
+        assert store.count() == 4
+
+
 def test_import_csv_with_map_and_rerun(tmp_path: Path) -> None:
     """--map picks a column; the same import again changes nothing."""
     library = tmp_path / "lib.db"

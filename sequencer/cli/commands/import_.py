@@ -39,18 +39,18 @@ _SKIPPED_OPTION = click.option(
 
 def _print_report(app: AppContext, report: ImportReport, what: str) -> None:
     """The summary on stdout; notes, skipped rows and warnings on stderr (the first few, or
-    all of them with --debug; --skipped FILE keeps every one)."""
+    all of them with --debug; --skipped FILE keeps every one; none with --quiet)."""
     for note in report.notes:
         app.say(note)
     confirm(app, f"Imported {what}: {report.summary()}")
     shown = None if app.debug else SHOWN
     for label, problems in (("skipped", report.skipped), ("warning", report.warnings)):
         for problem in problems[:shown]:
-            click.echo(f"  {label} {problem}", err=True)
+            app.say(f"  {label} {problem}")
         if shown is not None and len(problems) > shown:
             more = len(problems) - shown
             plural = "s" if label == "warning" and more != 1 else ""
-            click.echo(f"  … and {more} more {label}{plural} (all of them: --skipped FILE, or --debug)", err=True)
+            app.say(f"  … and {more} more {label}{plural} (all of them: --skipped FILE, or --debug)")
 
 
 def _write_problems(app: AppContext, target: Path | None, reports: list[tuple[str, ImportReport]]) -> None:
