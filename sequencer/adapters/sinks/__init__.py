@@ -47,12 +47,13 @@ def open_sink(
     memory: PlaylistMemory,
     cache: Any,
     spotify_client: Callable[[], Any],
+    spotify_pending: Any = None,
 ) -> Sink:
     """The sink called ``name`` (one of :data:`SINKS`), connected; errors are MoodseqErrors."""
     if name == "spotify":
         from sequencer.adapters.sinks.spotify import SpotifySink
 
-        return SpotifySink(spotify_client(), memory, cache)
+        return SpotifySink(spotify_client(), memory, cache, pending=spotify_pending)
     if name == "subsonic":
         from sequencer.adapters.sinks.settings import subsonic_settings
         from sequencer.adapters.sinks.subsonic import SubsonicService

@@ -25,6 +25,9 @@ class SpotifySink:
     links: Any
     cache: Any
     name: str = "spotify"
+    pending: Any = None
+    """The journal of unconfirmed playlist creates (``PendingCreates``): a create whose answer
+    is lost is not repeated, so a push through the sinks leaves no duplicate either."""
 
     def push(
         self,
@@ -47,6 +50,7 @@ class SpotifySink:
             cache=self.cache,
             dry_run=dry_run,
             progress=progress,
+            pending=self.pending,
         )
         resolution = outcome.resolution
         missing = [(track.name, MISSING) for track in resolution.unresolved]

@@ -240,6 +240,7 @@ def push_to_sinks_cli(
     """Push ``tracks`` to every sink in ``targets`` and report each; one failing sink does not
     stop the others, and the exit code (2) says that one failed."""
     from sequencer.adapters.sinks import open_sink, playlist_memory
+    from sequencer.adapters.spotify.pending import PendingCreates
     from sequencer.cli.progress import progress_bar
     from sequencer.errors import MoodseqError, RemoteServiceError
 
@@ -254,6 +255,7 @@ def push_to_sinks_cli(
                     memory=memory,
                     cache=cache,
                     spotify_client=lambda: connect(app),
+                    spotify_pending=PendingCreates(app.data_dir / "spotify-pending.json"),
                 )
                 with progress_bar(app, f"Pushing to {target}", total=len(tracks)) as advance:
                     report = sink.push(tracks, profile_name=profile_name, name=name, dry_run=dry_run, progress=advance)
