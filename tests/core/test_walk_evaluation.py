@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from sequencer.core.candidates import CandidateSet
 from sequencer.core.profile import Profile
 from sequencer.core.scoring import mood_fit, score_tracks
 from sequencer.core.track import Track
-from sequencer.core.walk.evaluation import Evaluator
+from sequencer.core.walk.evaluation import Evaluator, State
 from sequencer.core.walk.problem import Move, WalkProblem, apply_move
 from tests.strategies import libraries, profiles
 
@@ -84,3 +85,43 @@ def test_delta_is_full_evaluation(library: list[Track], profile: Profile, rnd: r
         assert abs(objective - full[1]) <= 1e-9, move
         if new:
             state = ev.state(new)
+
+
+def assert_same_state(got: State, want: State) -> None:
+    """Every field of two states equal (sums to 1e-9)."""
+    assert got.order == want.order
+    assert abs(got.value[0] - want.value[0]) <= 1e-9
+    assert abs(got.value[1] - want.value[1]) <= 1e-9
+    for name in ("dur_pre", "fit_pre", "flow_pre", "arc_pre", "den_pre", "jour_pre"):
+        a, b = getattr(got, name), getattr(want, name)
+        assert len(a) == len(b), name
+        assert all(abs(x - y) <= 1e-7 for x, y in zip(a, b, strict=True)), name
+    assert got.masks == want.masks
+    assert got.pair_pre == want.pair_pre
+    assert (got.gap, got.artists, got.albums, got.songs) == (want.gap, want.artists, want.albums, want.songs)
+    assert (got.over_artist, got.over_album, got.repeats, got.missing) == (
+        want.over_artist,
+        want.over_album,
+        want.repeats,
+        want.missing,
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(libraries(min_size=3, max_size=40), profiles(), st.randoms(use_true_random=False))
+def test_step_is_full_state(library: list[Track], profile: Profile, rnd: random.Random) -> None:
+    """A state updated move by move (:meth:`Evaluator.step`, what the search does for every move
+    it takes) equals the state rebuilt from scratch, field by field, over a chain of moves."""
+    problem = problem_for(library, profile, rnd.sample(library, rnd.randint(0, 3)))
+    ev = Evaluator(problem)
+    order = rnd.sample(range(len(library)), rnd.randint(1, len(library)))
+    state = ev.state(order)
+    for _ in range(15):
+        move = random_move(state.order, len(library), rnd)
+        new = apply_move(state.order, move)
+        if not new:
+            continue
+        stepped = ev.step(state, *move)
+        assert_same_state(stepped, ev.state(new))
+        assert ev.delta(state, *move) == pytest.approx(stepped.value, abs=1e-9)
+        state = stepped

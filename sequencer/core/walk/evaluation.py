@@ -29,10 +29,11 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
 from operator import and_
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -211,6 +212,41 @@ class Evaluator:
             jour = d * (1.0 - cos) * 0.5
         return arc_num, arc_den, jour
 
+    def _timed_terms(self, tracks: Sequence[int], start: float, total: float) -> tuple[list[float], ...]:
+        """Per-track arc numerator, arc denominator and journey terms (as :meth:`_timed`) of
+        ``tracks`` played from ``start`` seconds in a playlist of ``total`` seconds, as lists."""
+        if len(tracks) >= _NUMPY_FROM or self.journey is not None:
+            return tuple(part.tolist() for part in self._timed(tracks, start, total))
+        inv = 1.0 / total if total > 0 else 0.0
+        xs, ys, slopes, last = self.arc_xs, self.arc_ys, self.arc_slopes, len(self.arc_xs)
+        dur, energy = self.dur, self.energy
+        elapsed = start
+        nums: list[float] = []
+        dens: list[float] = []
+        for i in tracks:
+            d = dur[i]
+            tau = (elapsed + 0.5 * d) * inv
+            elapsed += d
+            e = energy[i]
+            if e == e:
+                k = bisect_left(xs, tau)
+                t = ys[0] if k == 0 else ys[-1] if k == last else ys[k - 1] + (tau - xs[k - 1]) * slopes[k - 1]
+                nums.append(d * (e - t) * (e - t))
+                dens.append(d)
+            else:
+                nums.append(0.0)
+                dens.append(0.0)
+        return nums, dens, [0.0] * len(nums)
+
+    def _timed_prefix(self, order: Sequence[int], total: float) -> tuple[list[float], list[float], list[float]]:
+        """Prefix sums of the arc numerator, denominator and journey terms of ``order``."""
+        if len(order) >= _NUMPY_FROM or self.journey is not None:
+            parts = self._timed(order, 0.0, total)
+            arc, den, jour = ([0.0, *np.cumsum(part).tolist()] for part in parts)
+            return arc, den, jour
+        nums, dens, jours = self._timed_terms(order, 0.0, total)
+        return [0.0, *accumulate(nums)], [0.0, *accumulate(dens)], [0.0, *accumulate(jours)]
+
     def _objective(
         self, n: int, total: float, flow: float, fit: float, arc_num: float, arc_den: float, jour: float
     ) -> float:
@@ -245,13 +281,7 @@ class Evaluator:
         total = dur_pre[-1]
         arc_pre = den_pre = jour_pre = [0.0] * (n + 1)
         if self.timed and n:
-            if n >= _NUMPY_FROM or self.journey is not None:
-                parts = self._timed(order, 0.0, total)
-                arc_pre, den_pre, jour_pre = ([0.0, *np.cumsum(part).tolist()] for part in parts)
-            else:
-                terms = [self._timed_sums((i,), start, total) for i, start in zip(order, dur_pre, strict=False)]
-                arc_pre = [0.0, *accumulate(t[0] for t in terms)]
-                den_pre = [0.0, *accumulate(t[1] for t in terms)]
+            arc_pre, den_pre, jour_pre = self._timed_prefix(order, total)
         masks = list(map(self.masks.__getitem__, order))
         pair_pre = _pair_prefix(masks, p.artist_gap) if p.artist_gap > 0 else []
         gap = sum(prefix[-1] for prefix in pair_pre)
@@ -297,6 +327,75 @@ class Evaluator:
         return known
 
     # --- incremental evaluation -------------------------------------------------------------
+
+    def step(self, s: State, i: int, j: int, window: list[int]) -> State:
+        """The state of ``s.order`` with ``order[i:j]`` replaced by ``window``, updated rather
+        than rebuilt: prefix sums are kept before the window, recomputed over it and shifted
+        after it; the arc and journey terms likewise when the total duration is unchanged (else
+        recomputed); the counts change by the tracks that enter and leave.  Equal to
+        :meth:`state` of the new order (pinned by a test)."""
+        p, o = self.p, s.order
+        n, k = len(o), len(window)
+        new = o[:i] + window + o[j:]
+        size = len(new)
+        g = p.artist_gap
+        if size <= g + 1 or n <= g + 1 or size < 2:
+            return self.state(new)
+        shift = k - (j - i)
+        dur_pre = _splice(s.dur_pre, i, j, map(self.dur.__getitem__, window))
+        fit_pre = _splice(s.fit_pre, i, j, map(self.dur_fit.__getitem__, window))
+        a = max(i - 1, 0)
+        b = min(i + k, size - 1)
+        cost = self.cost
+        edges = map(list.__getitem__, map(cost.__getitem__, new[a:b]), new[a + 1 : b + 1])
+        flow_pre = _splice(s.flow_pre, a, j - (i + k - b), edges, n - 1)
+        total = dur_pre[-1]
+        if not self.timed:
+            arc_pre = den_pre = jour_pre = s.arc_pre if shift == 0 else [0.0] * (size + 1)
+        elif abs(total - s.total) <= _SAME_TOTAL * max(1.0, s.total):
+            arc_t, den_t, jour_t = self._timed_terms(window, s.dur_pre[i], total)
+            arc_pre = _splice(s.arc_pre, i, j, arc_t)
+            den_pre = _splice(s.den_pre, i, j, den_t)
+            jour_pre = _splice(s.jour_pre, i, j, jour_t)
+        else:
+            arc_pre, den_pre, jour_pre = self._timed_prefix(new, total)
+        wmasks = list(map(self.masks.__getitem__, window))
+        masks = s.masks[:i] + wmasks + s.masks[j:]
+        pair_pre = []
+        for d, pre in enumerate(s.pair_pre, start=1):
+            lo, hi = max(0, i - d), min(i + k, size - d)
+            pairs = map(bool, map(and_, masks[lo:hi], masks[lo + d : hi + d]))
+            pair_pre.append(_splice(pre, lo, j - (i + k - hi), pairs, n - d))
+        gap = sum(prefix[-1] for prefix in pair_pre)
+        old_window = o[i:j]
+        artists, albums, songs = s.artists, s.albums, s.songs
+        over_artist, over_album, repeats, missing = s.over_artist, s.over_album, s.repeats, s.missing
+        if shift or set(old_window) != set(window):
+            inside, entering = set(old_window), set(window)
+            leaving = [x for x in old_window if x not in entering]
+            coming = [x for x in window if x not in inside]
+            out_a = [a for x in leaving for a in self.artists[x]]
+            in_a = [a for x in coming for a in self.artists[x]]
+            out_b = [self.albums[x] for x in leaving if self.albums[x] >= 0]
+            in_b = [self.albums[x] for x in coming if self.albums[x] >= 0]
+            out_s = [self.songs[x] for x in leaving]
+            in_s = [self.songs[x] for x in coming]
+            if p.max_per_artist is not None:
+                over_artist += _cap_change(artists, out_a, in_a, p.max_per_artist)
+            if p.max_per_album is not None:
+                over_album += _cap_change(albums, out_b, in_b, p.max_per_album)
+            repeats += _cap_change(songs, out_s, in_s, 1)
+            artists = _recount(artists, out_a, in_a)
+            albums = _recount(albums, out_b, in_b)
+            songs = _recount(songs, out_s, in_s)
+            if p.required:
+                missing += len(p.required.intersection(leaving)) - len(p.required.intersection(coming))
+        objective = self._objective(size, total, flow_pre[-1], fit_pre[-1], arc_pre[-1], den_pre[-1], jour_pre[-1])
+        value = (self._violation(total, gap, over_artist, over_album, repeats, missing), objective)
+        return State(
+            new, value, total, dur_pre, fit_pre, flow_pre, arc_pre, den_pre, jour_pre, gap, masks, pair_pre,
+            artists, albums, songs, over_artist, over_album, repeats, missing,
+        )  # fmt: skip
 
     def delta(self, s: State, i: int, j: int, window: list[int]) -> Value:
         """(violation, objective) of ``s.order`` with ``order[i:j]`` replaced by ``window``."""
@@ -403,6 +502,37 @@ def _cap_change(counts: Counter[int], leaving: Sequence[int], coming: Sequence[i
         if step:
             before = counts.get(key, 0)
             out += max(0, before + step - cap) - max(0, before - cap)
+    return out
+
+
+def _splice(pre: list[float] | list[int], a: int, j: int, values: Iterable[Any], last: int | None = None) -> list[Any]:
+    """A prefix-sum list with the terms from index ``a`` on replaced by ``values`` up to where
+    the old list's index ``j`` resumes: ``pre[:a+1]``, then the running sum over ``values``,
+    then ``pre[j+1 : last+1]`` shifted so that it continues from there (``last``: the old
+    list's final index, default its end)."""
+    head = pre[: a + 1]
+    mid = list(accumulate(values, initial=head[-1]))
+    out: list[Any] = head + mid[1:]
+    tail = pre[j + 1 :] if last is None else pre[j + 1 : last + 1]
+    if tail:
+        offset = mid[-1] - pre[j]
+        out.extend(tail if offset == 0 else [x + offset for x in tail])
+    return out
+
+
+def _recount(counts: Counter[int], leaving: Sequence[int], coming: Sequence[int]) -> Counter[int]:
+    """A copy of ``counts`` with ``leaving`` taken out (keys that reach 0 removed) and
+    ``coming`` put in; ``counts`` itself when nothing changes."""
+    if not leaving and not coming:
+        return counts
+    out = counts.copy()
+    for key in leaving:
+        if out[key] <= 1:
+            del out[key]
+        else:
+            out[key] -= 1
+    for key in coming:
+        out[key] += 1
     return out
 
 

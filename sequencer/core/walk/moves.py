@@ -18,7 +18,7 @@ from operator import add, sub
 import numpy as np
 
 from sequencer.core.walk.evaluation import Evaluator, State
-from sequencer.core.walk.problem import Move, Order, WalkProblem, apply_move, diff_move
+from sequencer.core.walk.problem import Move, Order, WalkProblem, diff_move
 
 #: Farthest (in positions) a random reorder moves a track: long-range order is the job of the
 #: flow-optimal order at the end (:func:`~sequencer.core.walk.descent.solve_order`), and a
@@ -205,5 +205,5 @@ class Search:
         return diff_move(s.order, new)
 
     def step(self, s: State, move: Move) -> State:
-        """The state after ``move``."""
-        return self.ev.state(apply_move(s.order, move))
+        """The state after ``move`` (updated incrementally, :meth:`Evaluator.step`)."""
+        return self.ev.step(s, *move)
