@@ -147,6 +147,162 @@ def _local_search(aug: Matrix, path: Path, symmetric: bool, max_moves: int = 100
     return path
 
 
+#: Nearest nodes each node's moves are tried towards, in the neighbour-list local search.
+NEIGHBOURS = 12
+
+
+def _neighbour_lists(aug: Matrix, nodes: Sequence[int], k: int) -> dict[int, list[int]]:
+    """Each node's ``k`` cheapest other nodes among ``nodes`` (nearest first)."""
+    idx = np.asarray(nodes, dtype=np.int64)
+    sub = aug[np.ix_(idx, idx)].copy()
+    np.fill_diagonal(sub, np.inf)
+    k = min(k, idx.size - 1)
+    near = np.argsort(sub, axis=1, kind="stable")[:, :k]
+    return {int(v): idx[row].tolist() for v, row in zip(idx.tolist(), near, strict=True)}
+
+
+def _nl_search(cost: list[list[float]], path: list[int], near: dict[int, list[int]], queue: list[int]) -> list[int]:
+    """First-improvement 2-opt and or-opt (segments of 1–3, either way round) on a symmetric
+    matrix, trying only moves that join a node to one of its ``near`` nodes, and only from nodes
+    in ``queue`` (don't-look bits: a node is queued again when a move changes its edges).
+    The path's first and last node stay.  Returns the improved path (a new list)."""
+    path = list(path)
+    size = len(path)
+    pos = {v: k for k, v in enumerate(path)}
+    waiting = set(queue)
+    todo = list(queue)
+    eps = _EPS
+
+    def wake(*nodes: int) -> None:
+        for v in nodes:
+            if v not in waiting:
+                waiting.add(v)
+                todo.append(v)
+
+    while todo:
+        a = todo.pop()
+        waiting.discard(a)
+        segments = _segments(cost, path, pos[a])
+        moved: list[int] = []
+        for c in near.get(a, ()):
+            i, j = pos[a], pos[c]
+            ca = cost[a]
+            # 2-opt through the successors: edges (a, a+) and (c, c+) become (a, c) and (a+, c+)
+            if i < size - 1 and j < size - 1:
+                sa, sc = path[i + 1], path[j + 1]
+                if sa != c and sc != a:
+                    delta = ca[c] + cost[sa][sc] - ca[sa] - cost[c][sc]
+                    if delta < -eps:
+                        lo, hi = (i + 1, j) if i < j else (j + 1, i)
+                        path[lo : hi + 1] = path[lo : hi + 1][::-1]
+                        moved = [a, c, sa, sc]
+            # ... through the predecessors: (a-, a) and (c-, c) become (a-, c-) and (c, a)
+            if not moved and i > 0 and j > 0:
+                pa, pc = path[i - 1], path[j - 1]
+                if pa != c and pc != a:
+                    delta = ca[c] + cost[pa][pc] - cost[pa][a] - cost[pc][c]
+                    if delta < -eps:
+                        lo, hi = (i, j - 1) if i < j else (j, i - 1)
+                        path[lo : hi + 1] = path[lo : hi + 1][::-1]
+                        moved = [a, c, pa, pc]
+            if not moved:
+                moved = _nl_or_opt(cost, path, pos, a, c, segments)
+            if moved:
+                for k in range(size):
+                    pos[path[k]] = k
+                wake(*moved)
+                break
+    return path
+
+
+def _segments(cost: list[list[float]], path: list[int], i: int) -> list[tuple[int, int, int, float]]:
+    """The segments of 1–3 nodes of ``path`` that start or end at position ``i`` and may move
+    (not the fixed first or last node): (first, last, far end's node, cost saved by taking the
+    segment out)."""
+    size = len(path)
+    out = []
+    for length in (1, 2, 3):
+        for first in (i, i - length + 1) if length > 1 else (i,):
+            last = first + length - 1
+            if first < 1 or last > size - 2:
+                continue
+            before, after = path[first - 1], path[last + 1]
+            gain = cost[before][path[first]] + cost[path[last]][after] - cost[before][after]
+            out.append((first, last, path[last] if first == i else path[first], gain))
+    return out
+
+
+def _nl_or_opt(
+    cost: list[list[float]],
+    path: list[int],
+    pos: dict[int, int],
+    a: int,
+    c: int,
+    segments: list[tuple[int, int, int, float]],
+) -> list[int]:
+    """Move one of ``segments`` (which start or end at ``a``) next to ``c`` with ``a`` joined to
+    ``c``, the first improving way found; ``path`` is changed in place.  The nodes whose edges
+    changed (none: no move)."""
+    size = len(path)
+    j = pos[c]
+    left = path[j - 1] if j > 0 else None
+    right = path[j + 1] if j < size - 1 else None
+    cc = cost[c]
+    for first, last, other, gain in segments:
+        if first <= j <= last:
+            continue
+        co = cost[other]
+        # between c- and c: ... c-, other … a, c ...; between c and c+: ... c, a … other, c+ ...
+        for x, y, before_c in ((left, c, True), (c, right, False)):
+            if x is None or y is None or first - 1 <= pos[x] <= last:
+                continue
+            if before_c:
+                delta = co[x] + cc[a] - cost[x][c] - gain
+            else:
+                delta = cc[a] + co[y] - cc[y] - gain
+            if delta < -_EPS:
+                seg = path[first : last + 1]
+                touched = [path[first - 1], path[last + 1], a, other, x, y]
+                piece = seg if (seg[0] == a) != before_c else seg[::-1]
+                rest = path[:first] + path[last + 1 :]
+                where = rest.index(x) + 1
+                path[:] = rest[:where] + piece + rest[where:]
+                return touched
+    return []
+
+
+def _nl_ils(aug: Matrix, starts: Sequence[Path], rng: random.Random, rounds: int) -> Path:
+    """Iterated local search with the neighbour-list local search (symmetric matrices): a
+    double-bridge kick, a local search from the kick's ends only, kept when cheaper; then a
+    full best-improvement local search, so the result is a local optimum of every 2-opt and
+    or-opt move (as :func:`_local_search`'s)."""
+    cost = aug.tolist()
+    near = _neighbour_lists(aug, starts[0].tolist(), NEIGHBOURS)
+    searched = [_nl_search(cost, p.tolist(), near, p.tolist()[::-1]) for p in starts]
+    current = min(searched, key=lambda p: _list_cost(cost, p))
+    current_cost = _list_cost(cost, current)
+    best, best_cost = current, current_cost
+    size = len(current)
+    for _ in range(rounds):
+        if size < 8:
+            break
+        p1, p2, p3 = sorted(rng.sample(range(1, size - 1), 3))
+        kicked = current[:p1] + current[p2:p3] + current[p1:p2] + current[p3:]
+        ends = {kicked[k] for q in (p1, p1 + p3 - p2, p3) for k in (q - 1, q) if 0 <= k < size}
+        trial = _nl_search(cost, kicked, near, sorted(ends))
+        trial_cost = _list_cost(cost, trial)
+        if trial_cost < current_cost - _EPS:
+            current, current_cost = trial, trial_cost
+            if trial_cost < best_cost - _EPS:
+                best, best_cost = trial, trial_cost
+    return _local_search(aug, np.asarray(best, dtype=np.int64), True)
+
+
+def _list_cost(cost: list[list[float]], path: list[int]) -> float:
+    """Sum of consecutive costs along ``path`` (plain lists)."""
+    return sum(map(list.__getitem__, map(cost.__getitem__, path[:-1]), path[1:]))
+
+
 def _double_bridge(path: Path, rng: random.Random) -> Path:
     """Swap two adjacent random stretches of the middle (the classic ILS kick for paths)."""
     p1, p2, p3 = sorted(rng.sample(range(1, path.size - 1), 3))
@@ -275,14 +431,16 @@ def solve_path(
         return _strip(_held_karp(aug, head, tail, free), n)
     symmetric = bool(np.allclose(aug, aug.T))
     rng = random.Random(seed)
+    rounds = kicks if kicks is not None else default_kicks(n)
     starts = [_nearest_neighbour(aug, head, tail, free, None)]
     if start is None:
         starts.append(_nearest_neighbour(aug, head, tail, free, rng.choice(free)))
     if initial is not None:
         starts.append(np.asarray([head, *[v for v in initial if v in set(free)], tail], dtype=np.int64))
+    if symmetric:  # neighbour lists and don't-look bits: a kick costs what it changes
+        return _strip(_nl_ils(aug, starts, rng, rounds), n)
     best = min((_local_search(aug, p, symmetric) for p in starts), key=lambda p: path_cost(p, aug))
     best_cost = path_cost(best, aug)
-    rounds = kicks if kicks is not None else default_kicks(n)
     current, current_cost = best, best_cost
     for _ in range(rounds):
         trial = _local_search(aug, _double_bridge(current, rng), symmetric)
