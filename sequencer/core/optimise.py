@@ -32,6 +32,8 @@ import numpy.typing as npt
 
 Matrix = npt.NDArray[np.float64]
 Path = npt.NDArray[np.int64]
+Segment = tuple[int, int, int, float]
+"""A movable segment: (first position, last position, far end's node, cost saved by taking it out)."""
 
 #: Middles (free nodes) up to this size are solved exactly.
 EXACT_LIMIT = 10
@@ -215,7 +217,7 @@ def _nl_search(cost: list[list[float]], path: list[int], near: dict[int, list[in
     return path
 
 
-def _segments(cost: list[list[float]], path: list[int], i: int) -> list[tuple[int, int, int, float]]:
+def _segments(cost: list[list[float]], path: list[int], i: int) -> list[Segment]:
     """The segments of 1–3 nodes of ``path`` that start or end at position ``i`` and may move
     (not the fixed first or last node): (first, last, far end's node, cost saved by taking the
     segment out)."""
@@ -238,7 +240,7 @@ def _nl_or_opt(
     pos: dict[int, int],
     a: int,
     c: int,
-    segments: list[tuple[int, int, int, float]],
+    segments: list[Segment],
 ) -> list[int]:
     """Move one of ``segments`` (which start or end at ``a``) next to ``c`` with ``a`` joined to
     ``c``, the first improving way found; ``path`` is changed in place.  The nodes whose edges
@@ -256,10 +258,7 @@ def _nl_or_opt(
         for x, y, before_c in ((left, c, True), (c, right, False)):
             if x is None or y is None or first - 1 <= pos[x] <= last:
                 continue
-            if before_c:
-                delta = co[x] + cc[a] - cost[x][c] - gain
-            else:
-                delta = cc[a] + co[y] - cc[y] - gain
+            delta = (co[x] - cost[x][c] if before_c else co[y] - cc[y]) + cc[a] - gain
             if delta < -_EPS:
                 seg = path[first : last + 1]
                 touched = [path[first - 1], path[last + 1], a, other, x, y]
