@@ -428,9 +428,11 @@ class Evaluator:
         runs of the old order from the state's prefixes, the pairs across each seam directly."""
         g, masks, o = self.p.artist_gap, s.masks, s.order
         k = len(window)
+        if k <= 2 * g + 4:  # a short window: count the pairs of the new stretch directly
+            return _pairs(masks[a:i] + list(map(self.masks.__getitem__, window)) + masks[j:b], g)
         # the window as pieces: (old run start, stop, reversed) or new masks
         pieces: list[tuple[int, int, bool] | list[int]]
-        if k <= 2 * g + 4 or k != j - i:
+        if k != j - i:
             pieces = [list(map(self.masks.__getitem__, window))]
         elif k == j - i and window == o[i:j][::-1]:
             pieces = [(i, j, True)]
