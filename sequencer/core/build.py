@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from sequencer.core.candidates import CandidateSet, exclusion_reason, select_candidates
 from sequencer.core.costs import cost_matrix
 from sequencer.core.energy import with_estimated_energy
-from sequencer.core.graph import build_graph, journey_path, neighbour_lists
+from sequencer.core.graph import build_graph, journey_path, neighbours_from_cost
 from sequencer.core.living import TrackBias
 from sequencer.core.moods import cosine
 from sequencer.core.profile import Profile
@@ -233,7 +233,7 @@ def _problem(
     Without ``graph_needed`` (an order-only problem) no neighbour graph is built."""
     tracks = cands.tracks
     cost = cost_matrix(tracks, profile.transition)
-    graph = build_graph(tracks, cost) if graph_needed or journey else None
+    graph = build_graph(tracks, cost) if journey else None
     start = 0 if first is not None else None
     end = (1 if first is not None else 0) if last is not None else None
     artist_names = [[normalise_text(a) for a in t.artists] for t in tracks]
@@ -271,7 +271,7 @@ def _problem(
         w_fit=profile.weights.fit,
         arc=arc,
         journey=target,
-        neighbours=neighbour_lists(graph) if graph is not None else [],
+        neighbours=neighbours_from_cost(cost) if graph_needed or journey else [],
         temperature=profile.variety.temperature,
         backbone=backbone,
         required=frozenset(i for i, t in enumerate(tracks) if any(t.id == r.id for r in required)),

@@ -11,7 +11,8 @@ It serves three things:
 - journeys: the cheapest path of small steps from one track to another seeds the walk;
 - explanations: the nearest neighbours of a track, with costs.
 
-Public: :data:`DEFAULT_K`, :func:`build_graph`, :func:`neighbour_lists`, :func:`nearest`,
+Public: :data:`DEFAULT_K`, :func:`build_graph`, :func:`neighbour_lists`, :func:`neighbours_from_cost`,
+:func:`nearest`,
 :func:`journey_path`.
 """
 
@@ -54,6 +55,26 @@ def neighbour_lists(graph: nx.DiGraph) -> list[list[int]]:
     for node in range(graph.number_of_nodes()):
         succ = graph[node]
         out.append(sorted(succ, key=lambda v: (succ[v]["weight"], v)))
+    return out
+
+
+def neighbours_from_cost(cost: npt.NDArray[np.float64], k: int = DEFAULT_K) -> list[list[int]]:
+    """``neighbour_lists(build_graph(tracks, cost, k))`` straight from the cost matrix, without
+    building the graph (the walk needs only the lists; networkx costs more than the search
+    on a few hundred candidates)."""
+    n = cost.shape[0]
+    if n < 2:
+        return [[] for _ in range(n)]
+    k = min(k, n - 1)
+    masked = cost + np.diag(np.full(n, np.inf))
+    nearest_idx = np.argpartition(masked, k - 1, axis=1)[:, :k]
+    linked = np.zeros((n, n), dtype=bool)
+    linked[np.arange(n)[:, None], nearest_idx] = True
+    linked |= linked.T
+    out: list[list[int]] = []
+    for i in range(n):
+        succ = np.flatnonzero(linked[i])
+        out.append(succ[np.lexsort((succ, cost[i, succ]))].tolist())
     return out
 
 

@@ -6,9 +6,10 @@ import itertools
 
 import networkx as nx
 import numpy as np
+import pytest
 
 from sequencer.core.costs import cost_matrix
-from sequencer.core.graph import build_graph, journey_path, nearest, neighbour_lists
+from sequencer.core.graph import build_graph, journey_path, nearest, neighbour_lists, neighbours_from_cost
 from tests.strategies import synthetic_library
 
 
@@ -40,6 +41,16 @@ def test_neighbour_lists_and_nearest_are_sorted_by_cost() -> None:
     top = nearest(graph, 0, k=3)
     assert [t for t, _ in top] == [tracks[v] for v in lists[0][:3]]
     assert [c for _, c in top] == [cost[0, v] for v in lists[0][:3]]
+
+
+@pytest.mark.parametrize(("size", "k", "seed"), [(1, 6, 0), (2, 6, 1), (7, 6, 2), (40, 6, 3), (90, 12, 4)])
+def test_neighbours_from_cost_are_the_graphs_neighbour_lists(size: int, k: int, seed: int) -> None:
+    """The walk's neighbour lists taken straight from the cost matrix are the graph's, in the
+    same order (ties included: a library with repeated tracks has equal costs)."""
+    tracks = synthetic_library(size, seed=seed)
+    tracks = tracks + tracks[: size // 3]  # equal costs: ties broken the same way
+    cost = cost_matrix(tracks)
+    assert neighbours_from_cost(cost, k) == neighbour_lists(build_graph(tracks, cost, k=k))
 
 
 def test_journey_path_runs_from_source_to_target_in_small_steps() -> None:
