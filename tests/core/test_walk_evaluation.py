@@ -125,3 +125,22 @@ def test_step_is_full_state(library: list[Track], profile: Profile, rnd: random.
         assert_same_state(stepped, ev.state(new))
         assert ev.delta(state, *move) == pytest.approx(stepped.value, abs=1e-9)
         state = stepped
+
+
+@settings(max_examples=8, deadline=None)
+@given(libraries(min_size=50, max_size=70), profiles(), st.randoms(use_true_random=False))
+def test_delta_and_step_on_long_orders(library: list[Track], profile: Profile, rnd: random.Random) -> None:
+    """Long orders take the numpy paths (the arc after a move that changes the duration, from
+    the state's midpoints): still the full evaluation, move by move."""
+    problem = problem_for(library, profile)
+    ev = Evaluator(problem)
+    state = ev.state(rnd.sample(range(len(library)), rnd.randint(48, len(library))))
+    for _ in range(12):
+        move = random_move(state.order, len(library), rnd)
+        new = apply_move(state.order, move)
+        if not new:
+            continue
+        full = ev.state(new)
+        assert ev.delta(state, *move) == pytest.approx(full.value, abs=1e-9)
+        state = ev.step(state, *move)
+        assert_same_state(state, full)

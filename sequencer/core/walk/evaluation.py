@@ -30,7 +30,7 @@ import math
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, chain
 from operator import and_
 from typing import Any
@@ -87,6 +87,8 @@ class State:
     over_album: int
     repeats: int
     missing: int = 0
+    arrays: dict[str, F64] = field(default_factory=dict, compare=False)
+    """Per-position numpy arrays (arc midpoints, weights, energies), made when first needed."""
 
 
 def _pair_prefix(masks: Sequence[int], gap: int) -> list[list[int]]:
@@ -433,10 +435,34 @@ class Evaluator:
                 arc_num = s.arc_pre[-1] - (s.arc_pre[j] - s.arc_pre[i]) + num
                 arc_den = s.den_pre[-1] - (s.den_pre[j] - s.den_pre[i]) + den
                 jour = s.jour_pre[-1] - (s.jour_pre[j] - s.jour_pre[i]) + jo
+            elif self.journey is None and n >= _NUMPY_FROM:
+                arc_num, arc_den = self._arc_moved(s, i, j, window, total)
             else:
                 arc_num, arc_den, jour = self._timed_sums(o[:i] + window + o[j:], 0.0, total)
         objective = self._objective(size, total, flow, fit, arc_num, arc_den, jour)
         return self._delta_violation(s, i, j, window, total), objective
+
+    def _arc_moved(self, s: State, i: int, j: int, window: list[int], total: float) -> tuple[float, float]:
+        """The arc's numerator and denominator after a move that changes the total duration:
+        every track's relative time changes, but the old order's midpoints (kept per state)
+        only shift after the window."""
+        arrays = s.arrays
+        if not arrays:
+            idx = np.asarray(s.order, dtype=np.int64)
+            d = self.dur_np[idx]
+            arrays["mid"] = np.asarray(s.dur_pre[:-1]) + 0.5 * d
+            arrays["weight"] = np.where(self.known_np[idx], d, 0.0)
+            arrays["energy"] = self.energy_np[idx]
+        mid, weight, energy = arrays["mid"], arrays["weight"], arrays["energy"]
+        win = np.asarray(window, dtype=np.int64)
+        d = self.dur_np[win]
+        shift = total - s.total
+        inv = 1.0 / total if total > 0 else 0.0
+        tau = np.concatenate((mid[:i], s.dur_pre[i] + np.cumsum(d) - 0.5 * d, mid[j:] + shift)) * inv
+        w = np.concatenate((weight[:i], np.where(self.known_np[win], d, 0.0), weight[j:]))
+        assert self.arc_x is not None
+        diff = np.concatenate((energy[:i], self.energy_np[win], energy[j:])) - np.interp(tau, self.arc_x, self.arc_y)
+        return float(np.dot(w, diff * diff)), float(w.sum())
 
     def _window_pairs(self, s: State, i: int, j: int, window: list[int], a: int, b: int) -> int:
         """Gap-breaking pairs in ``order[a:i] + window + order[j:b]``, counted piece by piece:
