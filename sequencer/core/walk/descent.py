@@ -1,7 +1,8 @@
 """Local search: annealing on selection and order, systematic descent, polish, best order.
 
 Every step values its moves incrementally (:meth:`Evaluator.delta`) against the current
-:class:`State` and rebuilds the state only for a move it takes.
+:class:`State` and updates the state only for a move it takes (:meth:`Evaluator.step`); what
+a step returns is valued in full, so a value handed on is exactly the evaluator's.
 
 Public: :func:`improve`, :func:`descend`, :func:`polish`, :func:`solve_order`.
 """
@@ -70,7 +71,7 @@ def improve(search: Search, order: Order, iterations: int, tick: Callable[[int],
             cur_val = state.value
             if better(cur_val, best_val):
                 best, best_val = state.order, cur_val
-    return best, best_val
+    return best, ev(best)  # the full value (a stepped state's sums may differ in the last bits)
 
 
 def descend(
@@ -140,7 +141,7 @@ def descend(
                     break
             if improved:
                 break
-    return state.order, state.value
+    return state.order, ev(state.order)
 
 
 def polish(
@@ -188,7 +189,7 @@ def polish(
                         break
         if not improved or budget <= 0:
             break
-    return state.order, state.value
+    return state.order, ev(state.order)
 
 
 def solve_order(search: Search, order: Order, value: Value, seed: int, kicks: int | None = None) -> tuple[Order, Value]:
