@@ -48,13 +48,16 @@ def random_move(order: list[int], size: int, rnd: random.Random) -> Move:
     i = rnd.randint(0, n)
     j = rnd.randint(i, n)
     inside = order[i:j]
-    kind = rnd.choice(["reverse", "shuffle", "replace", "insert", "rotate"])
+    kind = rnd.choice(["reverse", "shuffle", "replace", "insert", "rotate", "one"])
     if kind == "reverse":
         return (i, j, inside[::-1])
     if kind == "shuffle":
         return (i, j, rnd.sample(inside, len(inside)))
     unused = [t for t in range(size) if t not in order]
     rnd.shuffle(unused)
+    if kind == "one" and unused and n:  # one track replaced in place (the search's commonest move)
+        pos = rnd.randrange(n)
+        return (pos, pos + 1, [unused[0]])
     if kind == "rotate" and inside:  # a track leaves one end, another (or itself) joins the other
         front = rnd.random() < 0.5
         enters = unused[0] if unused and rnd.random() < 0.5 else inside[-1] if front else inside[0]

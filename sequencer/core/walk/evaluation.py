@@ -511,10 +511,40 @@ class Evaluator:
             tail = (tail + last)[-g:]
         return count
 
+    def _replace_violation(self, s: State, i: int, x: int, u: int, total: float) -> float:
+        """:meth:`_delta_violation` of the commonest move, ``x`` at position ``i`` replaced by
+        ``u`` (not in the order): only the pairs with position ``i`` change, and the counts of
+        ``x``'s and ``u``'s artists, album and song."""
+        p, masks = self.p, s.masks
+        gap = s.gap
+        g = p.artist_gap
+        if g > 0:
+            mx, mu = masks[i], self.masks[u]
+            for k in range(max(0, i - g), min(len(masks), i + g + 1)):
+                if k != i:
+                    m = masks[k]
+                    gap += (1 if mu & m else 0) - (1 if mx & m else 0)
+        over_artist, over_album = s.over_artist, s.over_album
+        if p.max_per_artist is not None:
+            over_artist += _cap_change(s.artists, self.artists[x], self.artists[u], p.max_per_artist)
+        if p.max_per_album is not None:
+            bx, bu = self.albums[x], self.albums[u]
+            over_album += _cap_change(s.albums, [bx] if bx >= 0 else [], [bu] if bu >= 0 else [], p.max_per_album)
+        repeats = s.repeats
+        sx, su = self.songs[x], self.songs[u]
+        if sx != su:
+            repeats += (1 if s.songs.get(su, 0) >= 1 else 0) - (1 if s.songs[sx] >= 2 else 0)
+        missing = s.missing
+        if p.required:
+            missing += (x in p.required) - (u in p.required)
+        return self._violation(total, gap, over_artist, over_album, repeats, missing)
+
     def _delta_violation(self, s: State, i: int, j: int, window: list[int], total: float) -> float:
         """The violation after the move: the gap near the window, caps and repeats from the
         tracks that enter and leave."""
         p, o = self.p, s.order
+        if j - i == 1 and len(window) == 1 and window[0] != o[i]:
+            return self._replace_violation(s, i, o[i], window[0], total)
         gap = s.gap
         g = p.artist_gap
         if g > 0:
