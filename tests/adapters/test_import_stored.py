@@ -22,8 +22,6 @@ import random
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from sequencer.adapters.importers.records import ImportReport
 from sequencer.adapters.importers.tabular import import_table
 from sequencer.adapters.library.store import Store
@@ -144,9 +142,7 @@ def _tables(path: Path, tmp: Path) -> dict[str, dict[str, object]]:
             columns = [d[0] for d in cursor.description]
             table = [row for row in cursor if name != "meta" or row[0] != "library_id"]
             keep = [
-                i
-                for i, c in enumerate(columns)
-                if c not in TIME_COLUMNS and any(row[i] is not None for row in table)
+                i for i, c in enumerate(columns) if c not in TIME_COLUMNS and any(row[i] is not None for row in table)
             ]
             rows = sorted(repr(tuple(row[i] for i in keep)).replace(str(tmp), "<tmp>") for row in table)
             if rows:
