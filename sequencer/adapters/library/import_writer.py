@@ -117,15 +117,15 @@ def load_known(conn: sqlite3.Connection, source: str = "") -> Known:
     if source:
         query = "SELECT t.id, d.digest FROM track_source_digests d JOIN tracks t ON t.tid = d.tid WHERE d.source = ?"
         known.source_hashes = dict(conn.execute(query, (source,)))
-    for tid, track_id, uri, isrc, key, duration, digest, genres, playlists in conn.execute(
+    rows = conn.execute(
         "SELECT tid, id, uri, isrc, match_key, duration_s, content_hash, genres, playlists FROM tracks ORDER BY tid"
-    ):
-        known.index.add(track_id, uri, isrc, key, duration)
-        known.tids[track_id] = tid
-        known.hashes[track_id] = digest
-        known.genres[track_id] = genres
-        known.playlists[track_id] = playlists
-        known.durations[track_id] = duration
+    ).fetchall()
+    known.index = IdentityIndex.from_rows(row[1:6] for row in rows)
+    known.tids = {row[1]: row[0] for row in rows}
+    known.durations = {row[1]: row[5] for row in rows}
+    known.hashes = {row[1]: row[6] for row in rows}
+    known.genres = {row[1]: row[7] for row in rows}
+    known.playlists = {row[1]: row[8] for row in rows}
     return known
 
 
