@@ -12,6 +12,8 @@ import pytest
 
 from sequencer.adapters.importers.tabular import import_table
 from sequencer.adapters.library.build_input import context_rows
+from sequencer.adapters.library.features import genre_cache_path
+from sequencer.adapters.library.moods import read_genre_groups
 from sequencer.adapters.library.rows import SEP
 from sequencer.adapters.library.store import Store
 from sequencer.adapters.profiles_toml import load_profile_file
@@ -135,3 +137,22 @@ def test_same_artist_ids_are_the_tracks_of_the_primary_artists(tmp_path: Path) -
         wanted = {artists[i] for i in chosen if i in artists}
         expected = sorted(i for i, a in artists.items() if a in wanted)
         assert sorted(store.same_artist_ids(chosen)) == expected
+
+
+def test_genre_lists_are_cached_and_follow_new_tags(tmp_path: Path) -> None:
+    """The genre lists come from the cache beside the library while nothing changed, and an
+    enrichment's new crowd tags (which keep the feature table) are seen at once."""
+    library = _library(tmp_path / "lib.db", tmp_path)
+    with Store.open(library) as store:
+        with store.transaction(write=False) as conn:
+            fresh = read_genre_groups(conn)
+        assert store.genre_groups() == fresh
+        assert genre_cache_path(library).is_file()
+        assert store.genre_groups() == fresh  # from the cache
+        track = store.tracks()[3]
+        store.set_tags(track.id, {"outrun": 1.0}, source="lastfm", fetched_at="2026-01-02")
+        changed = store.genre_groups()
+    assert changed != fresh
+    assert any("outrun" in names and track.id in ids for names, ids in changed.items())
+    with Store.open(library, read_only=True) as store:
+        assert store.genre_groups() == changed

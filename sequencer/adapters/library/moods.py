@@ -85,14 +85,21 @@ def primary_artists(store: Store) -> dict[str, str]:
 
 def genre_groups(store: Store) -> dict[tuple[str, ...], list[str]]:
     """Each distinct list of genres and crowd tags (the import's genres and every tag, sorted)
-    → the ids of the tracks that have it; tracks with neither are left out.  One query; the
-    text of a list is split and sorted once per distinct text, not once per track."""
+    → the ids of the tracks that have it; tracks with neither are left out.  Cached beside the
+    library (:func:`sequencer.adapters.library.features.genre_groups`)."""
+    from sequencer.adapters.library.features import genre_groups as cached
+
+    return cached(store, read_genre_groups)
+
+
+def read_genre_groups(conn: sqlite3.Connection) -> dict[tuple[str, ...], list[str]]:
+    """:func:`genre_groups` from the database: one query; the text of a list is split and
+    sorted once per distinct text, not once per track."""
     by_text: dict[tuple[str, str | None], list[str]] = {}
-    with store.transaction(write=False) as conn:
-        for track_id, genres, tags in conn.execute(
-            "SELECT t.id, t.genres, (SELECT json_group_array(g.tag) FROM tags g WHERE g.tid = t.tid) FROM tracks t"
-        ):
-            by_text.setdefault((str(genres), None if tags == "[]" else str(tags)), []).append(str(track_id))
+    for track_id, genres, tags in conn.execute(
+        "SELECT t.id, t.genres, (SELECT json_group_array(g.tag) FROM tags g WHERE g.tid = t.tid) FROM tracks t"
+    ):
+        by_text.setdefault((str(genres), None if tags == "[]" else str(tags)), []).append(str(track_id))
     groups: dict[tuple[str, ...], list[str]] = {}
     for (genres, tags), ids in by_text.items():
         names = set(genres.split(SEP)) if genres else set()
