@@ -37,7 +37,7 @@ def _slice(source: Path, target: Path, rows: int, change: bool = False) -> Path:
     """The header and the first ``rows`` rows of ``source`` (gzip or not); with ``change``,
     every 50th row's energy changed and every 97th row left out."""
     opener = gzip.open if source.suffix == ".gz" else open
-    with opener(source, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+    with opener(source, "rt", encoding="utf-8") as handle:
         lines = list(itertools.islice(handle, rows + 1))
     if change:
         header = lines[0].rstrip("\n").split(",")
@@ -116,7 +116,7 @@ def _tracks() -> list[Track]:
 
 def _report(report: ImportReport, tmp: Path) -> dict[str, object]:
     """A report as plain data, the temporary folder's path replaced."""
-    return json.loads(
+    plain: dict[str, object] = json.loads(
         json.dumps(
             {
                 "summary": report.summary(),
@@ -126,6 +126,7 @@ def _report(report: ImportReport, tmp: Path) -> dict[str, object]:
             }
         ).replace(str(tmp), "<tmp>")
     )
+    return plain
 
 
 def _tables(path: Path, tmp: Path) -> dict[str, dict[str, object]]:
