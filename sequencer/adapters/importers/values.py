@@ -80,6 +80,18 @@ class RowContext:
     resolved: dict[str, str | None] = field(default_factory=dict)
     """Memo of tag word → canonical mood (or None), filled while reading."""
 
+    genre_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Memo of genre cell → its genres (a catalog repeats a few hundred genre cells)."""
+
+    def genres(self, cell: str) -> tuple[str, ...]:
+        """The genres in a genre cell: split, case-folded, "no value" spellings left out,
+        each once (memoised)."""
+        found = self.genre_lists.get(cell)
+        if found is None:
+            names = (item.casefold() for item in split_list(cell))
+            found = self.genre_lists[cell] = tuple(dict.fromkeys(g for g in names if g not in MISSING))
+        return found
+
     def mood(self, word: str) -> str | None:
         """The canonical mood a tag word names, or None (memoised: imports repeat words)."""
         if word not in self.resolved:
@@ -277,16 +289,9 @@ def _tags(
     """(moods, crowd tags, genres) from the tags and genre columns; a tag whose weight is not a
     number (``brooding=1.2.3``) is left out with a warning, the rest of the row is kept."""
     moods: dict[str, float] = {}
-    tags: dict[str, float] = {}
-    genres: dict[str, None] = {}
     genre_cell = values.get("genre")
-    if genre_cell:
-        for item in split_list(genre_cell):
-            genre = item.casefold()
-            if genre in MISSING:
-                continue
-            genres.setdefault(genre, None)
-            tags[genre] = 1.0
+    genres = ctx.genres(genre_cell) if genre_cell else ()
+    tags: dict[str, float] = dict.fromkeys(genres, 1.0)
     tag_cell = _first(values, "tags")
     if tag_cell is not None:
         for item in split_list(tag_cell):
@@ -303,7 +308,7 @@ def _tags(
             elif name.strip():
                 tag = name.strip().casefold()
                 tags[tag] = max(weight, tags.get(tag, 0.0))
-    return moods, tags, tuple(genres)
+    return moods, tags, genres
 
 
 def _explicit(values: Mapping[str, str]) -> bool | None:
