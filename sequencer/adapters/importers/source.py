@@ -61,15 +61,26 @@ def _inflate(raw: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
         data = inflater.unused_data.lstrip(b"\x00")
 
 
+#: Decompressed pieces are kept while they add up to at most this; a bigger input is measured
+#: to the end first (constant memory) and decompressed a second time only if it is allowed.
+KEEP_WHILE_INFLATING = 32 * 1024 * 1024
+
+
 def _gunzip(path: Path, raw: bytes) -> bytes:
-    """Decompress gzip ``raw``, refusing more than :data:`MAX_TEXT_BYTES`: measured first in
-    pieces (constant memory), so a bomb is refused without ever being held."""
+    """Decompress gzip ``raw``, refusing more than :data:`MAX_TEXT_BYTES`: measured in pieces
+    (memory bounded by :data:`KEEP_WHILE_INFLATING`), so a bomb is refused without ever being
+    held; a usual input is decompressed once."""
     total = 0
+    pieces: list[bytes] | None = []
     for piece in _inflate(raw):
         total += len(piece)
         if total > MAX_TEXT_BYTES:
             raise _too_big(path, "decompresses to")
-    return b"".join(_inflate(raw))
+        if pieces is not None:
+            pieces.append(piece)
+            if total > KEEP_WHILE_INFLATING:
+                pieces = None  # measure the rest without holding it
+    return b"".join(pieces) if pieces is not None else b"".join(_inflate(raw))
 
 
 def _read_bytes(path: Path) -> tuple[bytes, bool]:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,19 +169,25 @@ def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
     return "ms" if numbers and statistics.median(numbers) > 10_000 else "s"
 
 
-def _cells(
-    row: Sequence[str],
-    single: list[tuple[str, int]],
-    multi: list[tuple[str, tuple[int, ...]]],
-    fallback: list[tuple[str, tuple[int, ...]]],
-) -> dict[str, str]:
-    """field → the row's text (a multi-column field's cells joined with ';'; a fallback field's
-    first non-empty cell)."""
-    cells = {name: row[col] for name, col in single}
-    for name, cols in multi:
-        cells[name] = ";".join(row[c] for c in cols)
-    for name, cols in fallback:
-        cells[name] = next((row[c] for c in cols if not is_missing(row[c])), "")
+def _cell_reader(columns: ColumnMap) -> Callable[[Sequence[str]], dict[str, str]]:
+    """A function from a row to field → its text (a multi-column field's cells joined with ';';
+    a fallback field's first non-empty cell); it runs once per row, so the single-column
+    fields are fetched with one ``itemgetter`` call."""
+    single = [(n, cols[0]) for n, cols in columns.positions.items() if len(cols) == 1]
+    multi = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n in MULTI]
+    fallback = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n not in MULTI]
+    names = tuple(n for n, _ in single)
+    fetch = operator.itemgetter(*(c for _, c in single)) if len(single) > 1 else None
+
+    def cells(row: Sequence[str]) -> dict[str, str]:
+        """The row's fields."""
+        found = dict(zip(names, fetch(row), strict=True)) if fetch else {name: row[col] for name, col in single}
+        for name, cols in multi:
+            found[name] = ";".join(row[c] for c in cols)
+        for name, cols in fallback:
+            found[name] = next((row[c] for c in cols if not is_missing(row[c])), "")
+        return found
+
     return cells
 
 
@@ -208,23 +215,23 @@ def _records(
     )
     width = len(headers)
     report = TableRead().report if unit != "line" else read.report
-    single = [(n, cols[0]) for n, cols in columns.positions.items() if len(cols) == 1]
-    multi = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n in MULTI]
-    fallback = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n not in MULTI]
+    fields = _cell_reader(columns)
+    records, warnings, skipped = read.records, report.warnings, report.skipped
+    report.rows_read += len(rows)
     for line, cells, error in rows:
-        report.rows_read += 1
         if cells is None:
-            report.skipped.append(RowProblem(line, error or "unreadable row"))
+            skipped.append(RowProblem(line, error or "unreadable row"))
             continue
-        if len(cells) < width or any(c.strip() for c in cells[width:]):
-            report.skipped.append(RowProblem(line, f"expected {width} fields, found {len(cells)}"))
+        if len(cells) != width and (len(cells) < width or any(c.strip() for c in cells[width:])):
+            skipped.append(RowProblem(line, f"expected {width} fields, found {len(cells)}"))
             continue
-        result = row_to_record(_cells(cells, single, multi, fallback), line, ctx)
-        report.warnings.extend(result.warnings)
+        result = row_to_record(fields(cells), line, ctx)
+        if result.warnings:
+            warnings.extend(result.warnings)
         if result.record is not None:
-            read.records.append(result.record)
+            records.append(result.record)
         elif result.skip is not None:
-            report.skipped.append(result.skip)
+            skipped.append(result.skip)
     if report is not read.report:  # JSON: positions are items, not lines
         read.report.rows_read += report.rows_read
         read.report.skipped.extend(RowProblem(p.line, p.message, unit) for p in report.skipped)
