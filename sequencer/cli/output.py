@@ -7,7 +7,7 @@ printed through :func:`confirm`, so ``--quiet`` leaves nothing but errors and re
 It also resolves ``--format``/``-o`` pairs the same way for every command that exports
 (:func:`output_target`), noting when ``--format`` overrides what the file name says.
 
-Public: :func:`confirm`, :func:`output_target`.
+Public: :func:`confirm`, :func:`output_target`, :func:`plural`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,12 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``count`` and ``word`` agreeing in number: ``1 track``, ``2 tracks``, ``1,204 rows``
+    (``words``: the plural when it is not ``word + "s"``)."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
 def confirm(app: AppContext, message: str) -> None:

@@ -161,7 +161,7 @@ def test_tags_import_names_rows_without_a_track_or_without_moods(library: Path, 
     )
     result = _run(library, "tags", "import", str(path))
     assert result.exit_code == 0, result.stderr
-    assert "3 rows, 1 tracks tagged, 1 moods set by hand" in result.stdout
+    assert "3 rows, 1 track tagged, 1 mood set by hand" in result.stdout
     assert "skipped line 2: no track named (the track, artist and title cells are empty)" in result.stderr
     assert "skipped line 3: no moods for Kavinsky - Nightcall (e.g. brooding=0.9; atmospheric)" in result.stderr
     assert "' - '" not in result.stderr
@@ -224,6 +224,22 @@ def test_tags_import_by_name_reaches_every_recording_of_that_name(tmp_path: Path
     tags.write_text("track,moods\nKavinsky - Nightcall,brooding=0.6\n", encoding="utf-8")
     result = _run(path, "tags", "import", str(tags))
     assert result.exit_code == 0, result.stderr
-    assert "1 rows, 2 tracks tagged" in result.stdout
+    assert "1 row, 2 tracks tagged" in result.stdout
     with Store.open(path) as store:
         assert [dict(t.moods) for t in store.tracks()] == [{"brooding": 0.6}, {"brooding": 0.6}]
+
+
+def test_tags_import_counts_agree_in_number(library: Path, tmp_path: Path) -> None:
+    """One row tagging one track with one mood says so in the singular ('1 row, 1 track
+    tagged, 1 mood'), and one problem beyond the ten listed is '1 more problem'."""
+    one = tmp_path / "one.csv"
+    one.write_text("track,moods\nVangelis - Blush Response,brooding=0.9\n", encoding="utf-8")
+    result = _run(library, "tags", "import", str(one))
+    assert result.exit_code == 0, result.stderr
+    assert "one.csv: 1 row, 1 track tagged, 1 mood set by hand" in result.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("track,moods\n" + "".join(f"Nobody - Song {n},brooding\n" for n in range(11)), encoding="utf-8")
+    result = _run(library, "tags", "import", str(bad))
+    assert "bad.csv: 11 rows, 0 tracks tagged, 0 moods set by hand" in result.stdout
+    assert result.stderr.count("  skipped line") == 10
+    assert "… and 1 more problem\n" in result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext, pass_app
-from sequencer.cli.output import confirm
+from sequencer.cli.output import confirm, plural
 
 
 @click.group()
@@ -110,10 +110,10 @@ def tags_import(app: AppContext, file: Path) -> None:
         report = import_hand_tags(file, store, app.vocabulary())
     confirm(
         app,
-        f"{file.name}: {report.rows_read:,} rows, {report.tracks_tagged:,} tracks tagged, "
-        f"{report.moods_set:,} moods set by hand",
+        f"{file.name}: {plural(report.rows_read, 'row')}, {plural(report.tracks_tagged, 'track')} tagged, "
+        f"{plural(report.moods_set, 'mood')} set by hand",
     )
     for problem in report.problems[:10]:
         click.echo(f"  skipped {problem}", err=True)
     if len(report.problems) > 10:
-        click.echo(f"  … and {len(report.problems) - 10} more problems", err=True)
+        click.echo(f"  … and {plural(len(report.problems) - 10, 'more problem')}", err=True)
