@@ -7,7 +7,7 @@ the result into the counts ``moods infer`` prints, and :func:`explain_library_tr
 everything ``moods explain REF`` shows about one track.
 
 Public: :func:`infer_library`, :class:`InferenceSummary`, :func:`summarise_inference`,
-:class:`TrackMoodEvidence`, :func:`explain_library_track`.
+:class:`TrackMoodEvidence`, :func:`explain_library_track`, :class:`MoodGap`, :func:`mood_gap`.
 """
 
 from __future__ import annotations
@@ -47,8 +47,33 @@ def infer_library(
         store.set_moods_bulk(zip(ids, result.rows(), strict=True), source="inferred")
         if result.confidence is not None:
             store.set_confidence_bulk(zip(ids, result.confidence.tolist(), strict=True))
+        store.set_meta(INFERRED_AT, store.changes())
     step(3, 3)
     return result
+
+
+INFERRED_AT = "moods_inferred_at_change"
+"""Meta key: the library's change counter right after the last ``moods infer`` wrote."""
+
+
+@dataclass(frozen=True)
+class MoodGap:
+    """Tracks without moods, and whether running ``moods infer`` could give them any."""
+
+    without_moods: int
+    with_evidence: int
+    """Of those, how many carry an energy or valence, genres, playlists or crowd tags."""
+    inference: str
+    """``never`` (inference never ran), ``current`` (nothing changed since it ran) or ``stale``."""
+
+
+def mood_gap(store: Store) -> MoodGap:
+    """How many tracks lack moods, and what ``moods infer`` could still do about them."""
+    missing = store.count_without_moods()
+    evidence = store.count_without_moods_with_evidence() if missing else 0
+    stamp = store.get_meta(INFERRED_AT)
+    state = "never" if stamp is None else "current" if stamp == store.changes() else "stale"
+    return MoodGap(without_moods=missing, with_evidence=evidence, inference=state)
 
 
 def _tags_with_playlists(store: Store, model: MoodModel) -> dict[str, dict[str, float]]:

@@ -101,7 +101,7 @@ def test_import_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Imported 2 files from" in result.stdout and "1 new" in result.stdout
     assert "bad.flac: not a readable audio file" in result.stderr
-    assert "1 track has no moods yet: run `moodseq moods infer`" in result.stderr
+    assert "1 track has no moods and nothing `moodseq moods infer` could read" in result.stderr
     assert f"library {tmp_path / 'lib.db'}: 1 track\n" in result.stderr
 
 
@@ -131,7 +131,33 @@ def test_import_says_nothing_more_when_every_track_has_moods(tmp_path: Path) -> 
     plain = tmp_path / "plain.csv"
     plain.write_text("title,artist,duration_ms\nTeardrop,Massive Attack,330000\n", encoding="utf-8")
     again = _invoke(library, "import", "csv", str(plain))
-    assert "1 track has no moods yet: run `moodseq moods infer`" in again.stderr
+    assert "1 track has no moods and nothing `moodseq moods infer` could read" in again.stderr
+    assert "moodseq enrich lastfm" in again.stderr
+
+
+def test_import_suggests_moods_infer_only_while_it_has_something_new_to_read(tmp_path: Path) -> None:
+    """Tracks with an energy and valence: `moods infer` is the next step; once it has run and
+    left some without moods, a re-import says it found none for them (no loop back to infer);
+    after new tracks arrive it is worth running again."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    rows = "".join(f"Song {n},Artist {n},240000,0.5,0.5\n" for n in range(6))
+    songs.write_text("title,artist,duration_ms,energy,valence\n" + rows, encoding="utf-8")
+    first = _invoke(library, "import", "csv", str(songs))
+    assert "6 tracks have no moods yet: run `moodseq moods infer`" in first.stderr
+    inferred = _invoke(library, "moods", "infer")
+    assert inferred.exit_code == 0, inferred.stderr
+    with Store.open(library) as store:
+        left = store.count_without_moods()
+    assert left > 0  # middling energy and valence: no mood for some of them
+    again = _invoke(library, "import", "csv", str(songs))
+    assert "0 new, 0 updated, 6 unchanged" in again.stdout
+    assert "run `moodseq moods infer`" not in again.stderr
+    assert "no moods: `moodseq moods infer` found none in their data; `moodseq enrich lastfm`" in again.stderr
+    more = tmp_path / "more.csv"
+    more.write_text("title,artist,duration_ms,energy,valence\nNew,Someone,200000,0.9,0.1\n", encoding="utf-8")
+    later = _invoke(library, "import", "csv", str(more))
+    assert "the library changed since `moodseq moods infer` ran: run it again" in later.stderr
 
 
 def test_corrupt_library_is_a_clear_error(tmp_path: Path) -> None:
