@@ -24,12 +24,13 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 @pass_app
 def stats(app: AppContext, as_json: bool) -> None:
-    """Counts, mood coverage and attribute coverage."""
+    """Counts, mood coverage and attribute coverage (of the built-in demo library until you
+    import music of your own)."""
     from sequencer.cli.library_text import stats_text
 
-    with app.open_library(read_only=True) as store:
-        data = store.stats()
-    data["library"] = str(app.library_path)
+    with app.reading_library(announce=False) as reading:
+        data = reading.store.stats()
+    data["library"] = str(app.library_path) if not reading.is_demo else reading.description
     if as_json:
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
@@ -51,8 +52,8 @@ def list_(app: AppContext, mood: str | None, artist: str | None, text: str | Non
     from sequencer.cli.library_text import track_line
 
     canonical = app.vocabulary().canonical(mood) if mood else None
-    with app.open_library(read_only=True) as store:
-        found = store.search(mood=canonical, artist=artist, text=text, limit=limit + 1)
+    with app.reading_library() as reading:
+        found = reading.store.search(mood=canonical, artist=artist, text=text, limit=limit + 1)
     for track in found[:limit]:
         click.echo((f"{track.id}  " if ids else "") + track_line(track))
     if not found:
@@ -68,9 +69,9 @@ def show(app: AppContext, ref: str) -> None:
     """Show one track: its attributes and each mood with the source it came from."""
     from sequencer.cli.library_text import track_details
 
-    with app.open_library(read_only=True) as store:
-        track = store.find(ref)
-        sources = store.mood_sources(track.id)
+    with app.reading_library() as reading:
+        track = reading.store.find(ref)
+        sources = reading.store.mood_sources(track.id)
     for line in track_details(track, sources):
         click.echo(line)
 

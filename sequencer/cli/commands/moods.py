@@ -136,8 +136,8 @@ def explain(app: AppContext, ref: str, only: str | None, full: bool) -> None:
     from sequencer.adapters.sound_space import explain_sound
     from sequencer.cli.moods_text import neighbour_lines
 
-    with app.open_library(read_only=True) as store:
-        found = explain_library_track(store, config, ref)
-        near = explain_sound(store, found.track)
+    with app.reading_library() as reading:
+        found = explain_library_track(reading.store, config, ref)
+        near = explain_sound(reading.store, found.track)
     for line in [*explanation_lines(found, wanted=wanted, full=full), *neighbour_lines(near)]:
         click.echo(line)
