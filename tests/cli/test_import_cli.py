@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import wave
 from pathlib import Path
@@ -260,3 +261,34 @@ def test_skipped_file_holds_every_problem_and_debug_lists_them_all(tmp_path: Pat
     )
     assert "skipped line 12: duration 999999999999 is longer than a day" in debug.stderr
     assert "more skipped" not in debug.stderr
+
+
+def test_reimporting_your_own_exports_changes_nothing(tmp_path: Path) -> None:
+    """A playlist built and exported from the library, imported back as JSPF or as the JSON
+    track list, brings nothing the library lacks: every track is 'unchanged' (was 'updated',
+    as the export carries less than the catalog did), and the library's change counter (which
+    the feature cache and the `moods infer` hint follow) does not move."""
+    library = tmp_path / "lib.db"
+    catalog = tmp_path / "catalog.csv"
+    rows = "".join(
+        f"{n:022d},Song {n},Artist {n % 9},{200000 + 1000 * n},synthwave,{0.3 + n * 0.015:.3f},{0.2 + n * 0.01:.3f},"
+        f"{90 + n}\n"
+        for n in range(40)
+    )
+    catalog.write_text("track_id,track_name,track_artist,duration_ms,genre,energy,valence,tempo\n" + rows, "utf-8")
+    assert _invoke(library, "import", "csv", str(catalog)).exit_code == 0
+    assert _invoke(library, "moods", "infer").exit_code == 0
+    built = _invoke(library, "build", "night-drive", "--minutes", "30", "--seed", "1", "-o", str(tmp_path / "p.json"))
+    assert built.exit_code == 0, built.stderr
+    assert _invoke(library, "export", str(tmp_path / "p.json"), "-o", str(tmp_path / "p.jspf")).exit_code == 0
+    count = len(json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))["tracks"])
+    with Store.open(library) as store:
+        changes = store.changes()
+    jspf = _invoke(library, "import", "jspf", str(tmp_path / "p.jspf"))
+    assert jspf.exit_code == 0, jspf.stderr
+    assert f"(0 new, 0 updated, {count} unchanged)" in jspf.stdout
+    back = _invoke(library, "import", "csv", str(tmp_path / "p.json"))
+    assert f"(0 new, 0 updated, {count} unchanged)" in back.stdout
+    assert "run `moodseq moods infer`" not in back.stderr + jspf.stderr
+    with Store.open(library) as store:
+        assert store.changes() == changes
