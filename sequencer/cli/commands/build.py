@@ -111,7 +111,8 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
 def cli(app: AppContext, /, profile: str, **options: object) -> None:
     """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file).
 
-    Every build is recorded in the library's history (`moodseq history`).
+    Every build from your library is recorded in its history (`moodseq history`); until you
+    import music, builds use the built-in demo library and are not recorded.
     """
     from sequencer.cli.commands._pipeline import BuildOptions, run_build
 

@@ -24,8 +24,10 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 @pass_app
 def stats(app: AppContext, as_json: bool) -> None:
-    """Counts, mood coverage and attribute coverage (of the built-in demo library until you
-    import music of your own)."""
+    """Counts, mood coverage and attribute coverage.
+
+    Until you import music of your own, of the built-in demo library (as `build` uses it).
+    """
     from sequencer.cli.library_text import stats_text
 
     with app.reading_library(announce=False) as reading:
