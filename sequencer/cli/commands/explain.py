@@ -67,7 +67,10 @@ def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None) -> N
         track = find_track(loaded.tracks, ref)
     assert track is not None
     used = seed if seed is not None else profile.variety.seed if profile.variety.seed is not None else 1
-    sequence = build_playlist(loaded.tracks, profile, seed=used)
+    from sequencer.cli.progress import progress_bar
+
+    with progress_bar(app, f"Building {profile.name}") as progress:
+        sequence = build_playlist(loaded.tracks, profile, seed=used, progress=progress)
     cands, exemplars = candidate_pool(loaded.tracks, profile)
     app.say(f"{loaded.description}; {profile.name} with seed {used}")
     for line in why_not_lines(why_not(track, sequence, cands.tracks, exemplars), profile.name):
