@@ -305,3 +305,15 @@ def test_edit_with_a_missing_editor_is_an_error_with_a_hint(
     assert code == 2, err
     assert "Error: could not run the editor '/nonexistent/editor'" in err
     assert "hint: set $EDITOR" in err
+
+
+def test_analyze_a_folder_without_audio_says_so(library: Path, tmp_path: Path) -> None:
+    """No audio file under the folder: one line saying so (was 'Analysed 0 of 0 audio files')."""
+    pytest.importorskip("librosa")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not music", encoding="utf-8")
+    code, out, err = _run("analyze", str(empty))
+    assert code == 0, err
+    assert out == ""
+    assert f"no audio files under {empty} (MP3, FLAC, Ogg, M4A, WAV…): nothing to analyse" in err

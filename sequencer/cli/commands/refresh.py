@@ -54,6 +54,8 @@ def cli(app: AppContext, /, playlists: tuple[str, ...], fresh: str, dry_run: boo
         click.echo(f"skipped {target.target!r}: moodseq cannot push to {target.sink}", err=True)
     if not plan.items:
         note = f", {plural(len(plan.done), 'playlist')} already done" if plan.done else ""
+        if not plan.done and not plan.unsupported and not playlists:
+            note = ": no playlist was pushed yet (`moodseq build PROFILE --push` pushes one)"
         click.echo(f"refresh: nothing to refresh{note}")
         finish_refresh(app.library_path, plan.rid, ok=True)
         return
