@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters import json_text
 from sequencer.adapters.importers import exportify
-from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key
+from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key, unread_lookalikes
 from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
@@ -198,6 +198,14 @@ def _records(
     ``decimal_comma`` when numbers may be written "0,62")."""
     columns = detect_columns(headers, overrides, source=source)
     read.columns = columns
+    lookalikes = unread_lookalikes(columns)
+    if lookalikes:
+        shown = "; ".join(f"{field} ← {' or '.join(found)}" for field, found in lookalikes.items())
+        field, found = next(iter(lookalikes.items()))
+        read.report.notes.append(
+            f"{Path(source).name}: columns not read that look like track fields: {shown} "
+            f"(`--map {field}={found[0]}` reads one; each field takes one column)"
+        )
     good_rows = [cells for _, cells, _ in rows if cells is not None]
     artist_cols = columns.positions["artist"]
     ctx = RowContext(
