@@ -107,6 +107,36 @@ def test_edit_check_reports_problems_with_file_and_line(isolated_dirs: Path) -> 
     assert f"{path}:2: unknown attribute 'valance' in moods.brooding.region (did you mean 'valence'?)" in err
 
 
+def test_edit_check_without_a_moods_file_says_there_is_none(isolated_dirs: Path) -> None:
+    """`moods edit --check` before any moods file exists says so (was "moods.toml: OK" for a
+    file that is not there) and creates nothing."""
+    path = isolated_dirs / "config" / "moods.toml"
+    code, out, err = _run("moods", "edit", "--check")
+    assert code == 0, err
+    assert out == f"no moods file at {path} yet: the built-in moods (5) are used\n"
+    assert "`moodseq moods edit` creates it" in err
+    assert not path.exists()
+
+
+def test_history_of_a_profile_never_built_names_those_that_were(tmp_path: Path) -> None:
+    """`history --profile P` with builds of other profiles only names them (was 'no builds
+    recorded yet', which is false)."""
+    from sequencer.adapters.library import history
+
+    library = tmp_path / "lib.db"
+    with Store.open(library) as store:
+        store.upsert_tracks(
+            [Track(id="", title=f"Song {n}", artists=(f"A{n}",), duration_s=200.0, energy=0.5) for n in range(30)]
+        )
+    code, _, err = _run("--library", str(library), "build", "study", "--minutes", "10", "--seed", "1")
+    assert code == 0, err
+    with Store.open(library) as store:
+        assert [b.profile for b in history.list_builds(store)] == ["study"]
+    code, out, err = _run("--library", str(library), "history", "--profile", "catharsis")
+    assert code == 0 and out == ""
+    assert "no builds of 'catharsis' recorded; there are builds of study" in err
+
+
 def test_infer_stores_inferred_moods_and_keeps_hand_tags(library: Path) -> None:
     """`moods infer`: inferred weights are stored; the hand tag stays in use and untouched."""
     code, out, err = _run("moods", "infer")

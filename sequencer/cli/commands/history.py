@@ -59,10 +59,16 @@ def cli(ctx: click.Context, profile_name: str | None, limit: int) -> None:
 
     app = ctx.find_object(AppContext)
     assert app is not None
+    others: list[str] = []
     with app.reading_library() as reading:
         builds = [] if reading.is_demo else history.list_builds(reading.store, limit=limit, profile=profile_name)
+        if not builds and profile_name is not None and not reading.is_demo:
+            others = sorted({b.profile for b in history.list_builds(reading.store, limit=1000)})
     if reading.is_demo:
         app.say(f"no builds recorded: {DEMO_BUILDS}")
+        return
+    if others:
+        app.say(f"no builds of {profile_name!r} recorded; there are builds of {', '.join(others)}")
         return
     if not builds:
         app.say("no builds recorded yet: `moodseq build PROFILE` records each build")

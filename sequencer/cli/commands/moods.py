@@ -68,6 +68,10 @@ def edit(app: AppContext, show_path: bool, check: bool) -> None:
             app.say(f"created {path} from a commented starter")
         _open_editor(app, path)
     config = load_config(app)
+    if not path.is_file():  # --check before any edit: nothing to check, say so
+        click.echo(f"no moods file at {path} yet: the built-in moods ({len(config.vocabulary.names)}) are used")
+        app.say("`moodseq moods edit` creates it from a commented starter")
+        return
     changed = ", ".join(sorted(config.user_moods)) or "no moods changed"
     click.echo(f"{path}: OK ({changed}; {len(config.vocabulary.names)} moods in all)")
 
