@@ -109,7 +109,10 @@ def explanation_lines(found: TrackMoodEvidence, *, wanted: str | None, full: boo
     """The ``moods explain`` report: the track's data, then each mood's evidence (strongest first)."""
     tags = found.tags
     lines = [found.track.name, f"  attributes: {attribute_text(found.attributes) or 'none known'}"]
-    tag_text = ", ".join(f"{t} {w:.2f}" for t, w in sorted(tags.items(), key=lambda kv: -kv[1])[:12])
+    ranked = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))
+    tag_text = ", ".join(f"{t} {w:.2f}" for t, w in ranked[:12])
+    if len(ranked) > 12:  # never let a cut list pass for the whole
+        tag_text += f", … ({len(ranked)} in all)"
     lines.append(f"  tags: {tag_text or 'none (`moodseq enrich lastfm` fetches crowd tags)'}")
     in_use = {m: s[0] for m, s in found.stored.items() if s}
     if in_use:
