@@ -65,7 +65,7 @@ def _write_problems(app: AppContext, target: Path | None, reports: list[tuple[st
     app.say(f"{count:,} problem{'' if count == 1 else 's'} (skipped rows and warnings) written to {target}")
 
 
-def _library_state(store: Store) -> tuple[int, MoodGap]:
+def library_state(store: Store) -> tuple[int, MoodGap]:
     """The library's size and its tracks without moods, read before the store is closed."""
     from sequencer.adapters.mood_inference import mood_gap
 
@@ -78,7 +78,7 @@ MORE_EVIDENCE = (
 )
 
 
-def _print_library(app: AppContext, total: int, gap: MoodGap) -> None:
+def print_library(app: AppContext, total: int, gap: MoodGap) -> None:
     """The library's size on stderr, and the next step for tracks without moods, as it is:
     `moods infer` only when it has something to read and has not read it yet."""
     app.say(f"library {app.library_path}: {plural(total, 'track')}")
@@ -145,8 +145,8 @@ def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...], skippe
                 report = store.upsert_records(read.records, report=read.report, kind="csv", progress=advance)
             _print_report(app, report, file.name)
             done.append((str(file), report))
-        total, gap = _library_state(store)
-    _print_library(app, total, gap)
+        total, gap = library_state(store)
+    print_library(app, total, gap)
     _write_problems(app, skipped_file, done)
 
 
@@ -169,9 +169,9 @@ def files(app: AppContext, folder: Path, skipped_file: Path | None) -> None:
     count = len(find_audio_files(folder))
     with app.open_library(create=True) as store, progress_bar(app, "Reading tags", count) as advance:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
-        total, gap = _library_state(store)
+        total, gap = library_state(store)
     _print_report(app, report, f"{count:,} files from {folder}")
-    _print_library(app, total, gap)
+    print_library(app, total, gap)
     _write_problems(app, skipped_file, [(str(folder), report)])
 
 
@@ -196,8 +196,8 @@ def subsonic(app: AppContext) -> None:
         with progress_bar(app, "Importing from Subsonic", len(tracks)) as advance:
             report = store.upsert_tracks(tracks, source="subsonic", progress=advance)
         _print_report(app, report, f"{len(tracks)} songs from {client.settings.url}")
-        total, gap = _library_state(store)
-    _print_library(app, total, gap)
+        total, gap = library_state(store)
+    print_library(app, total, gap)
 
 
 @cli.command("jspf")
@@ -221,5 +221,5 @@ def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
                 app.say(str(warning))
             report = store.upsert_tracks(found.tracks, source="jspf")
             _print_report(app, report, file.name)
-        total, gap = _library_state(store)
-    _print_library(app, total, gap)
+        total, gap = library_state(store)
+    print_library(app, total, gap)
