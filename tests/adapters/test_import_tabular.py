@@ -477,3 +477,21 @@ def test_unread_columns_that_look_like_fields_are_named_with_the_map_that_reads_
     plain = tmp_path / "plain.csv"
     plain.write_text("artist,title,energy\nA,B,0.5\n", encoding="utf-8")
     assert not any("look like track fields" in n for n in read_table(plain).report.notes)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_spreadsheet_says_to_save_it_as_csv(tmp_path: Path, suffix: str) -> None:
+    """An Excel or LibreOffice file (a zip inside) is named a spreadsheet with how to save it as
+    CSV (was "a zip archive: unzip it"); a CSV that only carries a spreadsheet's name is read."""
+    import zipfile
+
+    path = tmp_path / f"songs{suffix}"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    with pytest.raises(InputFileError) as raised:
+        read_table(path)
+    assert raised.value.message == f"{path} is a spreadsheet"
+    assert raised.value.hint is not None and "save it as CSV" in raised.value.hint
+    renamed = tmp_path / "export.xlsx"
+    renamed.write_text("title,artist\nNightcall,Kavinsky\n", encoding="utf-8")
+    assert read_table(renamed).records[0].track.title == "Nightcall"
