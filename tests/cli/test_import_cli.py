@@ -292,3 +292,14 @@ def test_reimporting_your_own_exports_changes_nothing(tmp_path: Path) -> None:
     assert "run `moodseq moods infer`" not in back.stderr + jspf.stderr
     with Store.open(library) as store:
         assert store.changes() == changes
+
+
+def test_import_files_counts_one_file_in_the_singular(tmp_path: Path) -> None:
+    """A folder of one (unreadable) audio file: 'Imported 1 file from …' (was '1 files')."""
+    folder = tmp_path / "music"
+    folder.mkdir()
+    (folder / "bad.flac").write_bytes(b"nope" * 10)
+    result = _invoke(tmp_path / "lib.db", "import", "files", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"Imported 1 file from {folder}: ")
+    assert "bad.flac: not a readable audio file" in result.stderr

@@ -170,7 +170,7 @@ def files(app: AppContext, folder: Path, skipped_file: Path | None) -> None:
     with app.open_library(create=True) as store, progress_bar(app, "Reading tags", count) as advance:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
         total, gap = library_state(store)
-    _print_report(app, report, f"{count:,} files from {folder}")
+    _print_report(app, report, f"{plural(count, 'file')} from {folder}")
     print_library(app, total, gap)
     _write_problems(app, skipped_file, [(str(folder), report)])
 
@@ -195,7 +195,7 @@ def subsonic(app: AppContext) -> None:
     with app.open_library(create=True) as store:
         with progress_bar(app, "Importing from Subsonic", len(tracks)) as advance:
             report = store.upsert_tracks(tracks, source="subsonic", progress=advance)
-        _print_report(app, report, f"{len(tracks)} songs from {client.settings.url}")
+        _print_report(app, report, f"{plural(len(tracks), 'song')} from {client.settings.url}")
         total, gap = library_state(store)
     print_library(app, total, gap)
 
