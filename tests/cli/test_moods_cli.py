@@ -347,3 +347,22 @@ def test_analyze_a_folder_without_audio_says_so(library: Path, tmp_path: Path) -
     assert code == 0, err
     assert out == ""
     assert f"no audio files under {empty} (MP3, FLAC, Ogg, M4A, WAV…): nothing to analyse" in err
+
+
+def test_infer_report_counts_one_track_in_the_singular() -> None:
+    """The `moods infer` report with one track per count: 'moods for 1 track', '1 track ' in the
+    per-mood column (aligned with 'tracks'), '1 track fits no mood', '1 track has no evidence'."""
+    from sequencer.adapters.mood_inference import InferenceSummary
+    from sequencer.adapters.sound_space import SoundSummary
+    from sequencer.cli.moods_text import inference_lines, sound_lines
+
+    summary = InferenceSummary(
+        tracks=1, from_attributes=1, from_tags=0, per_mood=(("brooding", 1, 0.5), ("study", 2, 0.4)), untouched=1
+    )
+    lines = inference_lines(summary, seconds=0.01, dry_run=False)
+    assert lines[0].startswith("Inferred moods for 1 track in 0.01 s")
+    assert lines[1] == "  brooding             1 track   mean weight 0.50"
+    assert lines[2] == "  study                2 tracks  mean weight 0.40"
+    assert lines[3].startswith("  (none)               1 track fits no mood")
+    sound = sound_lines(SoundSummary(tracks=2, with_vector=1, written=1, from_genres=1, from_playlists=0, from_audio=0))
+    assert sound[1].startswith("  1 track has no evidence of their sound")
