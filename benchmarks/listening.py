@@ -89,23 +89,26 @@ def family(track: dict[str, Any]) -> str | None:
     return next((g for g in _genres(track) if g in FAMILIES), None)
 
 
-def build_all(seeds: int, work: Path) -> tuple[dict[str, list[dict[str, Any]]], float, int]:
-    """Import, infer and build every profile × seed; the playlists, the library's no-genre share
-    and its size."""
+def build_all(
+    seeds: int, work: Path, library: Path | None = None, profiles: tuple[str, ...] = PROFILES
+) -> tuple[dict[str, list[dict[str, Any]]], float, int]:
+    """Import, infer (unless ``library`` exists already) and build every profile × seed; the
+    playlists, the library's no-genre share and its size."""
     env = {
         "MOODSEQ_CONFIG_DIR": str(work / "config"),
         "MOODSEQ_DATA_DIR": str(work / "data"),
         "HOME": str(work),
         "XDG_CONFIG_HOME": str(work / "xdg"),
     }
-    library = work / "library.db"
-    _run(["--quiet", "--library", str(library), "import", "csv", *map(str, CATALOGS)], env)
-    _run(["--quiet", "--library", str(library), "moods", "infer"], env)
+    if library is None or not library.exists():
+        library = library or work / "library.db"
+        _run(["--quiet", "--library", str(library), "import", "csv", *map(str, CATALOGS)], env)
+        _run(["--quiet", "--library", str(library), "moods", "infer"], env)
     with Store.open(library) as store:
         stats = store.stats()
     no_genre = 1 - stats["tags"] / stats["tracks"]
     out: dict[str, list[dict[str, Any]]] = {}
-    for profile in PROFILES:
+    for profile in profiles:
         out[profile] = []
         for seed in range(1, seeds + 1):
             target = work / f"{profile}-{seed}.json"
@@ -149,15 +152,15 @@ def _name(t: dict[str, Any]) -> str:
     return f"{', '.join(t['artists'])} - {t['title']}"
 
 
-def report(seeds: int, show: int) -> None:
+def report(seeds: int, show: int, library: Path | None = None, profiles: tuple[str, ...] = PROFILES) -> None:
     """Build everything and print the Markdown report."""
     with tempfile.TemporaryDirectory(prefix="moodseq-listen-") as tmp:
-        playlists, no_genre, size = build_all(seeds, Path(tmp))
+        playlists, no_genre, size = build_all(seeds, Path(tmp), library, profiles)
     print(f"Library: both shared catalogs, {size:,} tracks; {no_genre:.0%} have no genre evidence.\n")
     print("| profile | picks | contradict | no genre | family changes | seed overlap | reversed | peak energy "
           "| storms ≥ 0.8 | objective spread |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|")
-    rows = [profile_row(p, playlists[p]) for p in PROFILES]
+    rows = [profile_row(p, playlists[p]) for p in profiles]
     for r in rows:
         best = min(r["objectives"])
         spread = max(r["objectives"]) / best - 1 if best > 0 else 0.0
@@ -172,7 +175,7 @@ def report(seeds: int, show: int) -> None:
                 f"\n{r['profile']} contradictions, e.g.: "
                 + "; ".join(f"{_name(t)} ({why})" for t, why in r["examples"])
             )
-    for profile in PROFILES:
+    for profile in profiles:
         for doc in playlists[profile][:show]:
             print(f"\n### {profile}, seed {doc['seed']} — {doc['summary']['minutes']:.0f} min, "
                   f"flow {doc['summary']['flow_cost']:.3f}, fit {doc['summary']['mood_fit']:.2f}\n")  # fmt: skip
@@ -189,9 +192,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--show", type=int, default=1)
+    parser.add_argument("--library", type=Path, help="reuse this library (imported and inferred into it if missing)")
+    parser.add_argument("--profiles", nargs="+", default=list(PROFILES), choices=PROFILES)
     args = parser.parse_args()
     os.environ.setdefault("MOODSEQ_NO_COLOR", "1")
-    report(args.seeds, args.show)
+    report(args.seeds, args.show, args.library, tuple(args.profiles))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ A package of small modules, one step each:
 - :mod:`.construction` — greedy chains built side by side and a beam search, as starts;
 - :mod:`.moves` — the random moves of the search;
 - :mod:`.descent` — annealing, systematic descent, polish, the flow-optimal order;
-- :mod:`.pick` — near-best alternatives and the seed's choice among them;
+- :mod:`.variants` — pushes of the best (an iterated local search) and the seeds' playlists;
+- :mod:`.pick` — diverse starts, and one-track alternatives when no pushed playlist is near;
 - :mod:`.order` — the best order of a fixed set of tracks (``reorder``).
 
 States are compared lexicographically: less violation first, then lower objective, so the
@@ -19,10 +20,14 @@ Search (:func:`walk`): construction (greedy chains and beam playlists), then the
 starts (sharing at most half their tracks; a journey also tries the graph's path of small steps
 from A to B) each get a short annealing run and a descent ("scouts"); the best ``restarts`` go
 on to a full annealing run and descent; then polish, the flow-optimal order of the chosen
-tracks, a last descent collecting near-best alternatives, and the seed's pick among them.
+tracks, a descent, and pushes of the best (:mod:`.variants`) until they stop improving it.
+None of this depends on the build's seed: every seed reaches the same best.  With a
+temperature, the seed then plays one of the valid playlists met within the tolerance of the
+best, ranked so that consecutive seeds share as few tracks as possible (seed 0: the best);
+at temperature 0, or when nothing else is near, it picks among one-track alternatives.
 
-Determinism: all randomness comes from the ``random.Random`` passed in; work is counted in
-moves, never timed.
+Determinism: the search runs on a fixed seed; the build's ``rng`` and ``choice`` only choose
+among the playlists found; work is counted in moves, never timed.
 
 Public: :class:`WalkProblem`, :class:`JourneyTarget`, :class:`WalkResult`, :class:`Violations`,
 :func:`walk`, :func:`order_tracks`, :func:`violations`, :func:`default_iterations`.
@@ -50,6 +55,7 @@ from sequencer.core.walk.problem import (
     better,
     default_iterations,
 )
+from sequencer.core.walk.variants import push_search, seed_playlists
 
 __all__ = [
     "JourneyTarget",
@@ -84,15 +90,13 @@ def walk(
 ) -> WalkResult:
     """Search for the best valid playlist of ``problem`` (see the module docstring).
 
-    At temperature 0 the search itself does not depend on ``rng`` (every seed finds the same
-    best playlist and the same near-best alternatives); ``choice`` (or else ``rng``) then picks
-    one of them (:func:`_pick`).  With a temperature the search is seeded too and wanders more.
+    The search itself does not depend on ``rng``: every seed finds the same best playlist and
+    the same near-best ones; ``choice`` (or else ``rng``) then picks one of them.
 
     Returns the best state found even when it is invalid: the caller checks
     ``result.violations.total`` and explains what binds.
     """
-    seeded = problem.temperature > 0
-    search = Search(problem, rng if seeded else random.Random(SEARCH_SEED))
+    search = Search(problem, random.Random(SEARCH_SEED))
     srng = search.rng
     per_run = iterations if iterations is not None else default_iterations(problem)
     chains = construct_batch(search, CHAINS) + beam(search)[:BEAM_STARTS]
@@ -132,13 +136,21 @@ def walk(
         best = polish(search, *best)
     best = solve_order(search, *best, seed=srng.randrange(2**31))
     best = descend(search, *best, pool=pool)
+    best, met = push_search(search, best)
     pool[frozenset(best[0])] = best
-    alternatives(search, best, pool)
-    order, value = pick(search, best, pool, rng, choice)
-    if order is not best[0]:  # an alternative: as well ordered as the best was, if that keeps
-        ordered = solve_order(search, order, value, seed=srng.randrange(2**31))  # its flow near the best's
-        if flow_near(problem, ordered[0], best[0]):
-            order, value = ordered
+    options = seed_playlists(search, best, [*met, *scouted, *pool.values()])
+    if problem.temperature > 0 and len(options) > 1:
+        index = choice if choice is not None else rng.randrange(2**31)
+        order, value = options[index % len(options)]
+        if order is not best[0]:
+            order, value = solve_order(search, order, value, seed=srng.randrange(2**31))
+    else:
+        alternatives(search, best, pool)
+        order, value = pick(search, best, pool, rng, choice)
+        if order is not best[0]:  # an alternative: as well ordered as the best was, if that keeps
+            ordered = solve_order(search, order, value, seed=srng.randrange(2**31))  # its flow near the best's
+            if flow_near(problem, ordered[0], best[0]):
+                order, value = ordered
     if progress is not None:
         progress(total_work, total_work)
     total = sum(problem.durations[i] for i in order)

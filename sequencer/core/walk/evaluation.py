@@ -26,6 +26,7 @@ Public: :class:`Evaluator`, :class:`State`, :func:`violations`.
 
 from __future__ import annotations
 
+import copy
 import math
 from bisect import bisect_left
 from collections import Counter
@@ -158,6 +159,16 @@ class Evaluator:
             self.dot_b = np.asarray(p.journey.dot_b, dtype=np.float64)
         self.timed = self.arc_x is not None or self.journey is not None
         self.memo: dict[tuple[int, ...], Value] = {}
+
+    def rebiased(self, bias: Sequence[float]) -> Evaluator:
+        """This evaluator with another per-track bias (everything else shared, nothing copied
+        but the per-track fit sums): how a seed's variant values tracks it should avoid."""
+        other = copy.copy(self)
+        other.bias = [float(b) for b in bias]
+        half = 0.5 * self.p.w_fit
+        other.dur_fit = [d * (half * f - b) for d, f, b in zip(self.dur, self.fit, other.bias, strict=True)]
+        other.memo = {}
+        return other
 
     # --- pieces ---------------------------------------------------------------------------
 

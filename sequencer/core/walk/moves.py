@@ -12,6 +12,7 @@ Public: :class:`Search`.
 from __future__ import annotations
 
 import bisect
+import copy
 import random
 from operator import add, sub
 
@@ -24,24 +25,6 @@ from sequencer.core.walk.problem import Move, Order, WalkProblem, apply_move, di
 #: flow-optimal order at the end (:func:`~sequencer.core.walk.descent.solve_order`), and a
 #: move this local is valued in time independent of the playlist's length.
 REORDER_REACH = 16
-#: Seeded per-track bias (see :func:`variety_bias`), relative to typical transition costs.
-VARIETY = 0.1
-
-
-def variety_bias(p: WalkProblem, rng: random.Random) -> list[float] | None:
-    """A small seeded cost per candidate, so that another seed prefers other near-equal tracks
-    (None at temperature 0).
-
-    Uniform in [0, scale) with scale = (:data:`VARIETY` + temperature) × the median cost of a
-    candidate's cheapest transitions: large enough to tip ties between near-equivalent
-    playlists, small against real differences in flow.
-    """
-    if p.size < 2 or p.temperature <= 0:
-        return None
-    k = min(5, p.size - 1)
-    masked = p.cost + np.diag(np.full(p.size, np.inf))
-    scale = (VARIETY + p.temperature) * float(np.median(np.partition(masked, k - 1, axis=1)[:, :k]))
-    return [scale * rng.random() for _ in range(p.size)]
 
 
 class Search:
@@ -51,12 +34,19 @@ class Search:
     def __init__(self, p: WalkProblem, rng: random.Random) -> None:
         self.p = p
         self.rng = rng
-        self.ev = Evaluator(p, variety_bias(p, rng))
+        self.ev = Evaluator(p)
         self.fixed = {i for i in (p.start, p.end) if i is not None}
         self.free = [i for i in range(p.size) if i not in self.fixed]
         self.by_energy = sorted((e, i) for i, e in enumerate(self.ev.energy) if e == e and i not in self.fixed)
         self.energy_keys = [e for e, _ in self.by_energy]
         self.typical = float(np.median(p.durations)) if p.size else 240.0
+
+    def rebiased(self, bias: list[float], rng: random.Random) -> Search:
+        """This search valuing tracks with ``bias`` and drawing from ``rng`` (indexes shared)."""
+        other = copy.copy(self)
+        other.ev = self.ev.rebiased(bias)
+        other.rng = rng
+        return other
 
     def bounds(self, order: Order) -> tuple[int, int]:
         """Positions that may change: [lo, hi)."""

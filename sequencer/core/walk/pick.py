@@ -1,7 +1,8 @@
 """The final pick: diverse starts, near-best alternatives and the seed's choice among them.
 
-Variety: at temperature 0 the search runs on a fixed seed, so every seed reaches the same best
-playlist and the same near-best alternatives (the best playlists lacking one of its tracks, and
+Variety at temperature 0, or when no pushed playlist (:mod:`.variants`) is near the best: the
+search runs on a fixed seed, so every seed reaches the same best playlist and the same
+near-best alternatives (the best playlists lacking one of its tracks, and
 others met on the way); the seed then picks (:func:`pick`) one of the distinct valid playlists
 whose objective is within :data:`SEED_TOLERANCE` of the best and whose flow cost is within
 :data:`SEED_FLOW_TOLERANCE` of the best's — seed ``k`` the ``k mod count``-th, so consecutive
