@@ -416,9 +416,9 @@ def test_a_misspelt_track_is_suggested_without_comparing_every_name(
     seen: list[int] = []
     real = difflib.get_close_matches
 
-    def counting(word: str, possibilities: list[str], *args: object, **kwargs: object) -> list[str]:
+    def counting(word: str, possibilities: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
         seen.append(len(possibilities))
-        return real(word, possibilities, *args, **kwargs)  # type: ignore[arg-type]
+        return real(word, possibilities, n=n, cutoff=cutoff)
 
     monkeypatch.setattr(difflib, "get_close_matches", counting)
     with Store.open(tmp_path / "lib.db") as store:
