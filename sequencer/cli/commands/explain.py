@@ -62,14 +62,14 @@ def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None) -> N
         with Store.open(app.library_path, read_only=True) as store:
             if store.count():
                 track = store.find(ref)
-    loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit)
-    if loaded.is_demo:
-        track = find_track(loaded.tracks, ref)
-    assert track is not None
-    used = seed if seed is not None else profile.variety.seed if profile.variety.seed is not None else 1
     from sequencer.cli.progress import progress_bar
 
-    with progress_bar(app, f"Building {profile.name}") as progress:
+    used = seed if seed is not None else profile.variety.seed if profile.variety.seed is not None else 1
+    with progress_bar(app, f"Building {profile.name}") as progress:  # from the library's loading on
+        loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit)
+        if loaded.is_demo:
+            track = find_track(loaded.tracks, ref)
+        assert track is not None
         sequence = build_playlist(loaded.tracks, profile, seed=used, progress=progress)
     cands, exemplars = candidate_pool(loaded.tracks, profile)
     app.say(f"{loaded.description}; {profile.name} with seed {used}")
