@@ -68,3 +68,14 @@ def test_why_not_an_unknown_track_fails_before_building(tmp_path: Path, monkeypa
     code, _, err = run("--library", str(library), "explain", "--why-not", "Kavinsky - Nightcal", "night-drive")
     assert code == 2
     assert "Error: no track 'Kavinsky - Nightcal' in the library" in err
+
+
+def test_explain_of_a_profile_name_says_which_commands_explain_a_profile() -> None:
+    """`moodseq explain night-drive` (a profile, not a saved playlist) names `build --explain`
+    and `explain --why-not` (was "no such file: night-drive"); an unknown name stays that error."""
+    code, out, err = run("explain", "night-drive")
+    assert code == 2 and out == ""
+    assert "Error: night-drive is a profile; explain reads a playlist saved as JSON" in err
+    assert "`moodseq build night-drive --explain`" in err
+    code, _, err = run("explain", "no-such-thing")
+    assert code == 2 and "no such file: no-such-thing" in err

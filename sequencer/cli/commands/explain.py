@@ -39,6 +39,7 @@ def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None) 
     from sequencer.core.explain import explain, explanation_lines
 
     sequence_file = Path(target)
+    _profile_for_a_file(app, sequence_file)
     sequence, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
     if loaded.profile is None:
         app.say(f"note: {sequence_file} has no profile; mood fit and arc use an empty profile")
@@ -96,3 +97,19 @@ def _refuse_saved_playlist(app: AppContext, ref: str, target: str) -> None:
         seed = f" --seed {loaded.seed}" if loaded is not None and loaded.seed is not None else ""
         hint = f'`moodseq explain --why-not "{ref}" {profile}{seed}` asks about the build that wrote it'
     raise InputFileError(f"--why-not asks about a profile's build, and {target} is a saved playlist", hint=hint)
+
+
+def _profile_for_a_file(app: AppContext, target: Path) -> None:
+    """A profile's name where a saved sequence goes: say the two commands that explain
+    something about a profile, rather than "no such file"."""
+    if target.exists() or target.suffix:
+        return
+    from sequencer.adapters.profiles_toml import discover
+    from sequencer.errors import InputFileError
+
+    if str(target) in discover(app.user_profiles_dir):
+        raise InputFileError(
+            f"{target} is a profile; explain reads a playlist saved as JSON",
+            hint=f"`moodseq build {target} --explain` builds and explains one; "
+            f'`moodseq explain --why-not "Artist - Title" {target}` says what kept a track out',
+        )
