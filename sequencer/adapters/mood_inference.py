@@ -7,7 +7,7 @@ the result into the counts ``moods infer`` prints, and :func:`explain_library_tr
 everything ``moods explain REF`` shows about one track.
 
 Public: :func:`infer_library`, :class:`InferenceSummary`, :func:`summarise_inference`,
-:class:`TrackMoodEvidence`, :func:`explain_library_track`, :class:`MoodGap`, :func:`mood_gap`.
+:class:`TrackMoodEvidence`, :func:`explain_library_track`, :class:`MoodGap`, :func:`mood_gap`, :func:`evidence_changed`.
 """
 
 from __future__ import annotations
@@ -65,6 +65,12 @@ class MoodGap:
     """Of those, how many carry an energy or valence, genres, playlists or crowd tags."""
     inference: str
     """``never`` (inference never ran), ``current`` (nothing changed since it ran) or ``stale``."""
+
+
+def evidence_changed(store: Store) -> None:
+    """Say that evidence the change counter does not follow (crowd tags) changed since the
+    last ``moods infer``: :func:`mood_gap` then reports it as never run on this evidence."""
+    store.set_meta(INFERRED_AT, None)
 
 
 def mood_gap(store: Store) -> MoodGap:

@@ -233,6 +233,28 @@ def test_enrich_fetches_tags_then_infer_uses_them(library: Path, monkeypatch: py
         assert store.find("bare").moods["night-driving"] == 1.0
 
 
+def test_tags_fetched_after_infer_make_the_import_hint_say_infer_again(
+    library: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Crowd tags do not move the library's change counter, so after `moods infer` then
+    `enrich lastfm` an import must still say to run `moods infer` (not "it found none")."""
+    extra = tmp_path / "extra.csv"
+    extra.write_text("title,artist,duration_ms,energy,valence\nNew,Someone,200000,0.5,0.5\n", encoding="utf-8")
+    assert _run("import", "csv", str(extra))[0] == 0
+    assert _run("moods", "infer")[0] == 0
+    assert "found none in their data" in _run("import", "csv", str(extra))[2]  # nothing new since
+    with FakeLastfm(api_key="k") as fake:
+        fake.tracks[("Kavinsky", "Nightcall")] = [("synthwave", 100)]
+        monkeypatch.setenv("LASTFM_API_KEY", "k")
+        monkeypatch.setenv("MOODSEQ_LASTFM_API_URL", fake.url)
+        assert _run("enrich", "lastfm")[0] == 0
+    code, out, err = _run("import", "csv", str(extra))
+    assert code == 0, err
+    assert "0 new, 0 updated, 1 unchanged" in out
+    assert "found none in their data" not in err
+    assert "no moods yet: run `moodseq moods infer`" in err
+
+
 def test_enrich_network_failure_is_one_line_and_keeps_progress(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server fails after the first track: exit 2, "Error:" + hint on stderr, the first
     track's tags saved."""
