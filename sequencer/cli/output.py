@@ -7,7 +7,7 @@ printed through :func:`confirm`, so ``--quiet`` leaves nothing but errors and re
 It also resolves ``--format``/``-o`` pairs the same way for every command that exports
 (:func:`output_target`), noting when ``--format`` overrides what the file name says.
 
-Public: :func:`confirm`, :func:`output_target`, :func:`plural`.
+Public: :func:`confirm`, :func:`output_target`, :func:`plural`, :func:`playlist_name`.
 """
 
 from __future__ import annotations
@@ -41,3 +41,10 @@ def output_target(app: AppContext, fmt: str | None, output: Path | None) -> tupl
     if fmt is not None and named is not None and named != fmt:
         app.say(f"note: writing {fmt} into {output}, whose suffix says {named} (--format wins)")
     return fmt, output
+
+
+def playlist_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--name`` checked: a blank name would make a playlist nobody can find ("  ")."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("a playlist name must not be blank (leave --name out for the default)")
+    return value.strip() if value is not None else None

@@ -224,3 +224,16 @@ def test_export_format_against_the_suffix_is_noted(saved: Path, tmp_path: Path) 
     result = CliRunner().invoke(cli, ["export", str(saved), "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert "whose suffix says json" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["push", "{saved}", "--dry-run"], ["export", "{saved}", "--format", "m3u8"]])
+def test_a_blank_playlist_name_is_refused(saved: Path, command: list[str]) -> None:
+    """`--name "  "` would make a playlist named by blanks: a usage error naming --name (exit 2),
+    nothing pushed or written; a name with spaces around it is trimmed."""
+    args = [part.format(saved=saved) for part in command]
+    result = CliRunner().invoke(cli, [*args, "--name", "  "])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "Error: Invalid value for '--name': a playlist name must not be blank" in result.stderr
+    if command[0] == "export":
+        trimmed = CliRunner().invoke(cli, [*args, "--name", " Night "])
+        assert "#PLAYLIST:Night\n" in trimmed.stdout

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sequencer.cli.context import AppContext, pass_app
-from sequencer.cli.output import plural
+from sequencer.cli.output import playlist_name, plural
 
 if TYPE_CHECKING:
     from sequencer.adapters.sinks.base import SinkReport
@@ -315,6 +315,7 @@ def push_to_option(func: click.decorators.FC) -> click.decorators.FC:
 @click.argument("sequence_file", metavar="SEQUENCE", type=click.Path(path_type=Path))
 @click.option(
     "--name",
+    callback=playlist_name,
     help="Playlist name (default: from the profile, e.g. "
     "'Night Drive (moodseq)'). Each name is its own playlist, updated on every push.",
 )
