@@ -241,6 +241,9 @@ def _reorder_playlist(
         profile = load_profile(profile_ref, app.user_profiles_dir, app.vocabulary())
     else:
         profile = Profile(name="reorder")
+    from sequencer.adapters.spotify.importer import playlist_id
+
+    playlist_id(ref)  # a bad link fails before the login is looked at
     client = connect(app)
     journal = Journal(app.data_dir / "spotify-reorder")
     found = reorder_playlist(
