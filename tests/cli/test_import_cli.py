@@ -303,3 +303,29 @@ def test_import_files_counts_one_file_in_the_singular(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"Imported 1 file from {folder}: ")
     assert "bad.flac: not a readable audio file" in result.stderr
+
+
+def test_moodseq_csv_export_imported_back_keeps_its_moods_below_inference(tmp_path: Path) -> None:
+    """moodseq's own CSV export carries the moods it had worked out; imported back they are
+    stored as 'import' moods, below inferred and hand ones (they were crowd-tag moods, which
+    outrank every later `moods infer`), and a note says so."""
+    library = tmp_path / "lib.db"
+    catalog = tmp_path / "catalog.csv"
+    rows = "".join(
+        f"{n:022d},Song {n},Artist {n % 9},{200000 + 1000 * n},synthwave,{0.3 + n * 0.015:.3f},{0.2 + n * 0.01:.3f}\n"
+        for n in range(40)
+    )
+    catalog.write_text("track_id,track_name,track_artist,duration_ms,genre,energy,valence\n" + rows, "utf-8")
+    assert _invoke(library, "import", "csv", str(catalog)).exit_code == 0
+    assert _invoke(library, "moods", "infer").exit_code == 0
+    exported = tmp_path / "night.csv"
+    built = _invoke(library, "build", "night-drive", "--minutes", "30", "--seed", "1", "-o", str(exported))
+    assert built.exit_code == 0, built.stderr
+    back = _invoke(library, "import", "csv", str(exported))
+    assert back.exit_code == 0, back.stderr
+    assert "night.csv: a moodseq export: its moods are kept below inferred and hand moods" in back.stderr
+    with Store.open(library) as store:
+        assert "tag" not in store.stats()["mood_sources"]
+        moody = next(t for t in store.tracks() if t.moods)
+        sources = store.mood_sources(moody.id)
+        assert all(found[0][0] == "inferred" for found in sources.values())

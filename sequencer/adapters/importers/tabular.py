@@ -16,6 +16,7 @@ Public: :class:`TableRead`, :func:`read_table`, :func:`import_table`.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import statistics
@@ -285,6 +286,10 @@ def repeated_columns(headers: Sequence[str]) -> list[str]:
     ]
 
 
+#: Columns only moodseq's own CSV export writes (sequencer.adapters.exporters.csv).
+OWN_EXPORT_COLUMNS = frozenset({"Energy Estimated", "Target Energy"})
+
+
 def _read_delimited(
     text: str,
     path: Path,
@@ -312,6 +317,11 @@ def _read_delimited(
     read.report.notes.extend(f"{path.name}: {note}" for note in repeated_columns(headers))
     # A spreadsheet that separates with ';' or tabs may write decimals with a comma ("0,62").
     _records(rows[1:], headers, read, ctx_args, overrides, str(path), decimal_comma=delimiter != ",")
+    if OWN_EXPORT_COLUMNS <= {h.strip() for h in headers}:
+        # moodseq's own CSV export: its Moods column holds the moods moodseq had worked out
+        # (mostly inferred); stored as crowd-tag moods they would outrank every later inference
+        read.records[:] = [dataclasses.replace(r, mood_source="import") for r in read.records]
+        read.report.notes.append(f"{path.name}: a moodseq export: its moods are kept below inferred and hand moods")
 
 
 def _read_json(
