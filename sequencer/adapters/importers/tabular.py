@@ -317,7 +317,7 @@ def _read_delimited(
     read.report.notes.extend(f"{path.name}: {note}" for note in repeated_columns(headers))
     # A spreadsheet that separates with ';' or tabs may write decimals with a comma ("0,62").
     _records(rows[1:], headers, read, ctx_args, overrides, str(path), decimal_comma=delimiter != ",")
-    if OWN_EXPORT_COLUMNS <= {h.strip() for h in headers}:
+    if {h.strip() for h in headers} >= OWN_EXPORT_COLUMNS:
         # moodseq's own CSV export: its Moods column holds the moods moodseq had worked out
         # (mostly inferred); stored as crowd-tag moods they would outrank every later inference
         read.records[:] = [dataclasses.replace(r, mood_source="import") for r in read.records]
