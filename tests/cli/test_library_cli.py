@@ -300,3 +300,12 @@ def test_reading_commands_name_the_library_they_read(library: Path, tmp_path: Pa
     named = CliRunner().invoke(cli, ["--library", str(app.library_path), "library", "list"])
     assert named.exit_code == 0 and named.stdout == ""
     assert "your library" in named.stderr and "(0 tracks)" in named.stderr
+
+
+def test_stats_json_says_whether_it_is_the_demo_library(library: Path) -> None:
+    """`library stats --json` carries "demo": true for the built-in library a script reads
+    before any import, false for the user's own."""
+    demo = json.loads(CliRunner().invoke(cli, ["library", "stats", "--json"]).stdout)
+    assert demo["demo"] is True and demo["tracks"] == 216
+    own = json.loads(_run(library, "stats", "--json").stdout)
+    assert own["demo"] is False and own["library"] == str(library) and own["tracks"] == 2

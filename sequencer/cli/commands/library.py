@@ -33,6 +33,7 @@ def stats(app: AppContext, as_json: bool) -> None:
     with app.reading_library(announce=False) as reading:
         data = reading.store.stats()
     data["library"] = str(app.library_path) if not reading.is_demo else reading.description
+    data["demo"] = reading.is_demo  # for scripts: these are the built-in demo library's numbers
     if as_json:
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
