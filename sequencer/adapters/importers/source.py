@@ -22,6 +22,8 @@ from sequencer.errors import InputFileError
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+"""An old Excel (.xls) file's first bytes."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class SourceText:
 #: Most bytes of text read from one input, after decompression: far above any real track list
 #: (the 32,833-row shared catalog is 8 MB), low enough that a gzip bomb cannot take the machine.
 MAX_TEXT_BYTES = 256 * 1024 * 1024
+
+
+#: Spreadsheet files people hand to `import csv` (binary: they must be saved as CSV first).
+SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".numbers"})
 
 
 def _too_big(path: Path, what: str) -> InputFileError:
@@ -98,6 +104,11 @@ def _read_bytes(path: Path) -> tuple[bytes, bool]:
         ) from None
     except OSError as error:
         raise InputFileError(f"cannot read {path}: {error.strerror}", hint="check permissions") from None
+    if Path(path).suffix.lower() in SPREADSHEETS and raw.startswith((ZIP_MAGIC, OLE_MAGIC)):  # not a renamed CSV
+        raise InputFileError(
+            f"{path} is a spreadsheet",
+            hint="save it as CSV from your spreadsheet program (File › Save as / Download › CSV), then import that",
+        )
     if raw.startswith(ZIP_MAGIC):
         raise InputFileError(
             f"{path} is a zip archive",

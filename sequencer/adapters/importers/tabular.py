@@ -16,6 +16,7 @@ Public: :class:`TableRead`, :func:`read_table`, :func:`import_table`.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import operator
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters import json_text
 from sequencer.adapters.importers import exportify
-from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key
+from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key, unread_lookalikes
 from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
@@ -205,6 +206,14 @@ def _records(
     ``decimal_comma`` when numbers may be written "0,62")."""
     columns = detect_columns(headers, overrides, source=source)
     read.columns = columns
+    lookalikes = unread_lookalikes(columns)
+    if lookalikes:
+        shown = "; ".join(f"{field} ← {' or '.join(found)}" for field, found in lookalikes.items())
+        field, found = next(iter(lookalikes.items()))
+        read.report.notes.append(
+            f"{Path(source).name}: columns not read that look like track fields: {shown} "
+            f"(`--map {field}={found[0]}` reads one; each field takes one column)"
+        )
     good_rows = [cells for _, cells, _ in rows if cells is not None]
     artist_cols = columns.positions["artist"]
     ctx = RowContext(
@@ -284,6 +293,10 @@ def repeated_columns(headers: Sequence[str]) -> list[str]:
     ]
 
 
+#: Columns only moodseq's own CSV export writes (sequencer.adapters.exporters.csv).
+OWN_EXPORT_COLUMNS = frozenset({"Energy Estimated", "Target Energy"})
+
+
 def _read_delimited(
     text: str,
     path: Path,
@@ -311,6 +324,11 @@ def _read_delimited(
     read.report.notes.extend(f"{path.name}: {note}" for note in repeated_columns(headers))
     # A spreadsheet that separates with ';' or tabs may write decimals with a comma ("0,62").
     _records(rows[1:], headers, read, ctx_args, overrides, str(path), decimal_comma=delimiter != ",")
+    if {h.strip() for h in headers} >= OWN_EXPORT_COLUMNS:
+        # moodseq's own CSV export: its Moods column holds the moods moodseq had worked out
+        # (mostly inferred); stored as crowd-tag moods they would outrank every later inference
+        read.records[:] = [dataclasses.replace(r, mood_source="import") for r in read.records]
+        read.report.notes.append(f"{path.name}: a moodseq export: its moods are kept below inferred and hand moods")
 
 
 def _read_json(

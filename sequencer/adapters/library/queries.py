@@ -216,10 +216,14 @@ def _closest_hint(conn: sqlite3.Connection, ref: str) -> str:
         ).fetchall()
     else:
         rows = []
-    if not rows:
+    whole = not rows
+    if whole:
         rows = conn.execute("SELECT artists, title FROM tracks LIMIT 50000").fetchall()
-    names = {f"{', '.join(a.split(SEP))} - {t}": None for a, t in rows}
-    close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.5)
+    names = list({f"{', '.join(a.split(SEP))} - {t}": None for a, t in rows})
+    if whole:  # difflib over a whole library takes seconds: only names sharing a word's start
+        starts = {w[:4] for w in ref.casefold().replace("-", " ").split() if len(w) >= 3}
+        names = [n for n in names if any(s in n.casefold() for s in starts)]
+    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
     if close:
         return "did you mean " + " or ".join(repr(c) for c in close) + "?"
     return "list tracks with `moodseq library list --artist NAME`"

@@ -547,6 +547,11 @@ class Store:
         with self.transaction(write=False) as conn:
             return store_stats.count_without_moods(conn)
 
+    def count_without_moods_with_evidence(self) -> int:
+        """How many tracks without moods have attributes, genres, playlists or tags to infer from."""
+        with self.transaction(write=False) as conn:
+            return store_stats.count_without_moods_with_evidence(conn)
+
 
 # The cache helpers' old private names: benchmarks/import_bench.py imports them from here.
 _load_feature_cache = store_features.load_feature_cache
