@@ -124,7 +124,9 @@ def _report(report: ImportReport, tmp: Path) -> dict[str, object]:
                 "warnings": [str(p) for p in report.warnings],
                 "notes": report.notes,
             }
-        ).replace(str(tmp), "<tmp>")
+        )
+        .replace(str(tmp), "<tmp>")
+        .replace(str(DATA), "<data>")
     )
     return plain
 
@@ -145,7 +147,10 @@ def _tables(path: Path, tmp: Path) -> dict[str, dict[str, object]]:
             keep = [
                 i for i, c in enumerate(columns) if c not in TIME_COLUMNS and any(row[i] is not None for row in table)
             ]
-            rows = sorted(repr(tuple(row[i] for i in keep)).replace(str(tmp), "<tmp>") for row in table)
+            rows = sorted(
+                repr(tuple(row[i] for i in keep)).replace(str(tmp), "<tmp>").replace(str(DATA), "<data>")
+                for row in table
+            )
             if rows:
                 digest = hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
                 result[name] = {"rows": len(rows), "digest": digest}
