@@ -6,6 +6,8 @@ Measures, on the shared catalogs in ``../shared/data``:
 - the same for the 9,961-row playlist;
 - opening the 28k-track library and getting its FeatureTable (cache cold: rebuilt from SQL;
   warm: loaded from ``library.db.features.npz``) and all Track objects;
+- what a night-drive build reads from it (``load_for_build``: exemplars, genre rules, the
+  candidates as Tracks), the genre lists' cache (``library.db.genres.npz``) cold and warm;
 - the full `moodseq import csv` command in a fresh process (start-up included);
 - loading a cached FeatureTable of 1,000,000 synthetic rows.
 
@@ -108,6 +110,24 @@ def bench_open(library: Path, repeat: int, rows: list[tuple[str, str, str]]) -> 
     rows.append(("open 28k library + all Track objects", _median(objects), "tracks()"))
 
 
+def bench_build_load(library: Path, repeat: int, rows: list[tuple[str, str, str]]) -> None:
+    """What a build reads from the library: ``load_for_build`` for night-drive (exemplars,
+    genre rules, candidates as Tracks), with the genre cache cold and warm."""
+    from sequencer.adapters.library.build_input import load_for_build
+    from sequencer.adapters.library.features import genre_cache_path
+    from sequencer.adapters.profiles_toml import load_profile_file
+
+    profile = load_profile_file(REPO / "profiles" / "night-drive.toml")
+    cold: list[Run] = []
+    warm: list[Run] = []
+    for _ in range(repeat):
+        genre_cache_path(library).unlink(missing_ok=True)
+        cold.append(_timed(partial(load_for_build, library, profile)))
+        warm.append(_timed(partial(load_for_build, library, profile)))
+    rows.append(("load_for_build night-drive, 28k (genre cache cold)", _median(cold), "feature cache warm"))
+    rows.append(("load_for_build night-drive, 28k (genre cache warm)", _median(warm), "what a build pays"))
+
+
 def bench_cli(repeat: int, rows: list[tuple[str, str, str]]) -> None:
     """`moodseq import csv` in a fresh process, start-up and all."""
     runs: list[Run] = []
@@ -168,6 +188,7 @@ def main() -> None:
     library = bench_import(TIDY, args.repeat, rows)
     bench_import(TENK, args.repeat, rows)
     bench_open(library, args.repeat, rows)
+    bench_build_load(library, args.repeat, rows)
     bench_cli(args.repeat, rows)
     if not args.no_million:
         bench_million(rows)

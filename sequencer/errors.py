@@ -46,11 +46,17 @@ class Problem:
         return f"{text} ({self.hint})" if self.hint else text
 
 
+def _place(problem: Problem) -> tuple[str, int]:
+    """(file, line) of a problem, for sorting: ``path:12`` → (path, 12); no line sorts first."""
+    path, _, line = problem.source.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (problem.source, 0)
+
+
 class FileProblemsError(MoodseqError):
     """A user-edited file (profile, moods file) has one or more problems, all reported at once."""
 
     def __init__(self, problems: list[Problem], kind: str = "file") -> None:
-        self.problems = list(problems)
+        self.problems = sorted(problems, key=_place)  # in the file's order, whatever found them
         first = self.problems[0]
         count = len(self.problems)
         summary = f"{count} problem{'s' if count != 1 else ''} in {kind} {first.source.split(':')[0]}"

@@ -8,21 +8,30 @@ CSV (``sequencer/demo/library.csv``, described in ``sequencer/demo/README.md``) 
 The file is part of the program, not user input: a malformed row is a bug and raises
 :class:`ValueError` naming the row, never a :class:`~sequencer.errors.MoodseqError`.
 
-Public: :data:`COLUMNS`, :func:`load_demo_tracks`, :func:`parse_demo_csv`.
+``library list|show|stats`` and ``moods explain`` read it as a library database too
+(:func:`demo_store`: made in a temporary folder, in well under a second, and deleted after).
+
+Public: :data:`COLUMNS`, :func:`load_demo_tracks`, :func:`parse_demo_csv`, :func:`demo_store`,
+:data:`DEMO_NAME`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sequencer.core.moods import BUILTIN_MOODS
 from sequencer.core.track import Track
+
+if TYPE_CHECKING:
+    from sequencer.adapters.library.store import Store
 
 #: The CSV's header, in order.
 COLUMNS: tuple[str, ...] = (
@@ -43,6 +52,9 @@ COLUMNS: tuple[str, ...] = (
     "genres",
     "notes",
 )
+
+#: How messages name the demo library.
+DEMO_NAME = "the built-in demo library"
 
 _PACKAGE = "sequencer.demo"
 _FILE = "library.csv"
@@ -193,3 +205,18 @@ def _cached() -> tuple[Track, ...]:
 def load_demo_tracks() -> list[Track]:
     """The built-in demo library as tracks (a new list each call; the tracks are immutable)."""
     return list(_cached())
+
+
+@contextlib.contextmanager
+def demo_store() -> Iterator[Store]:
+    """The demo library as a library database (its moods stored as imported, its tracks placed
+    in the sound space) in a temporary folder that is deleted when the block ends."""
+    import tempfile
+
+    from sequencer.adapters.library.store import Store
+    from sequencer.adapters.sound_space import update_sound
+
+    with tempfile.TemporaryDirectory(prefix="moodseq-demo-") as folder, Store.open(Path(folder) / "demo.db") as store:
+        store.upsert_tracks(load_demo_tracks(), source="import")
+        update_sound(store, write=True)
+        yield store

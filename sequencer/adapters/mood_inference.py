@@ -7,12 +7,12 @@ the result into the counts ``moods infer`` prints, and :func:`explain_library_tr
 everything ``moods explain REF`` shows about one track.
 
 Public: :func:`infer_library`, :class:`InferenceSummary`, :func:`summarise_inference`,
-:class:`TrackMoodEvidence`, :func:`explain_library_track`.
+:class:`TrackMoodEvidence`, :func:`explain_library_track`, :class:`MoodGap`, :func:`mood_gap`, :func:`evidence_changed`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,19 +47,61 @@ def infer_library(
         store.set_moods_bulk(zip(ids, result.rows(), strict=True), source="inferred")
         if result.confidence is not None:
             store.set_confidence_bulk(zip(ids, result.confidence.tolist(), strict=True))
+        store.set_meta(INFERRED_AT, store.changes())
     step(3, 3)
     return result
 
 
-def _tags_with_playlists(store: Store, model: MoodModel) -> dict[str, dict[str, float]]:
-    """Every track's crowd tags, plus the tags named by its playlists' names (the stronger
-    strength where both name a tag)."""
+INFERRED_AT = "moods_inferred_at_change"
+"""Meta key: the library's change counter right after the last ``moods infer`` wrote."""
+
+
+@dataclass(frozen=True)
+class MoodGap:
+    """Tracks without moods, and whether running ``moods infer`` could give them any."""
+
+    without_moods: int
+    with_evidence: int
+    """Of those, how many carry an energy or valence, genres, playlists or crowd tags."""
+    inference: str
+    """``never`` (inference never ran), ``current`` (nothing changed since it ran) or ``stale``."""
+
+
+def evidence_changed(store: Store) -> None:
+    """Say that evidence the change counter does not follow (crowd tags) changed since the
+    last ``moods infer``: :func:`mood_gap` then reports it as never run on this evidence."""
+    store.set_meta(INFERRED_AT, None)
+
+
+def mood_gap(store: Store) -> MoodGap:
+    """How many tracks lack moods, and what ``moods infer`` could still do about them."""
+    missing = store.count_without_moods()
+    evidence = store.count_without_moods_with_evidence() if missing else 0
+    stamp = store.get_meta(INFERRED_AT)
+    state = "never" if stamp is None else "current" if stamp == store.changes() else "stale"
+    return MoodGap(without_moods=missing, with_evidence=evidence, inference=state)
+
+
+def _tags_with_playlists(
+    store: Store, model: MoodModel, only: Collection[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """Every track's crowd tags (or those of the ids in ``only``), plus the tags named by its
+    playlists' names (the stronger strength where both name a tag).  Each distinct set of
+    playlists is read once: tracks share them (a catalog of 28k tracks has a few thousand)."""
     from sequencer.core.infer import playlist_tags
 
     tags = store.tags_bulk()
+    if only is not None:
+        tags = {i: t for i, t in tags.items() if i in only}
     evidence = store.sound_evidence()
+    named_by: dict[tuple[str, ...], dict[str, float]] = {}
     for track_id, playlists in zip(evidence.ids, evidence.playlists, strict=True):
-        named = playlist_tags(model, playlists)
+        if only is not None and track_id not in only:
+            continue
+        key = tuple(playlists)
+        if key not in named_by:
+            named_by[key] = playlist_tags(model, playlists)
+        named = named_by[key]
         if named:
             own = tags.setdefault(track_id, {})
             for tag, strength in named.items():
@@ -145,8 +187,11 @@ def explain_library_track(store: Store, config: MoodsConfig, ref: str) -> TrackM
 
     track = store.find(ref)
     model = compile_model(config.vocabulary, config.settings)
-    every = _tags_with_playlists(store, model)
-    tags: Mapping[str, float] = {**_artist_tags(track.id, every, store.primary_artists()), **every.get(track.id, {})}
+    primary = store.primary_artists()
+    artist = primary.get(track.id, "")
+    peers = {i for i, a in primary.items() if a == artist} if artist else set()
+    every = _tags_with_playlists(store, model, only=peers | {track.id})  # its artist's tracks, not the library's
+    tags: Mapping[str, float] = {**_artist_tags(track.id, every, primary), **every.get(track.id, {})}
     stored = store.mood_sources(track.id)
     attrs = {name: track.attribute(name) for name in ATTRIBUTES}
     evidence = explain_track(model, attrs, tags)

@@ -62,6 +62,7 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
     evidence = store.sound_evidence()
     table = store.feature_table()
     tags = store.tags_bulk()
+    artists = store.primary_artists()
     row_of = {str(i): r for r, i in enumerate(table.ids)}
     rows = [row_of[i] for i in evidence.ids]
     audio = {name: table.attrs[rows, COLUMNS.index(name)] for name in AUDIO}
@@ -72,6 +73,7 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
         years=years,
         audio=audio,
         genres=evidence.genres,
+        artists=[artists.get(str(i), "") for i in evidence.ids],
     )
     placed = place(space, inputs)
     written = store.set_sound_vectors(evidence.ids, placed.vectors) if write else 0

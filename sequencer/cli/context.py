@@ -7,8 +7,9 @@ Nothing heavy is imported until a command asks for it.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,16 @@ if TYPE_CHECKING:
 
 NO_LIBRARY_HINT = "import music first: moodseq import csv FILE"
 """What to do when a command needs a library that does not exist yet."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The library a reading command looks into, and how to name it to the user."""
+
+    store: Store
+    description: str
+    """``your library PATH (N tracks)`` or ``the built-in demo library (N tracks)``."""
+    is_demo: bool
 
 
 @dataclass
@@ -104,6 +115,30 @@ class AppContext:
         if not create and not path.is_file():
             raise LibraryError(f"no library at {path}", hint=NO_LIBRARY_HINT)
         return Store.open(path, read_only=read_only and not create)
+
+    @contextlib.contextmanager
+    def reading_library(self, *, announce: bool = True) -> Iterator[Reading]:
+        """The library a command that only reads looks into, as ``build`` chooses it: the
+        user's, or the built-in demo library while none exists (or it has no tracks) and none
+        was named with --library / MOODSEQ_LIBRARY.  It is named on stderr (the user's library
+        only when ``announce``: a command whose output names it already passes False)."""
+        from sequencer.adapters.demo import DEMO_NAME, demo_store
+
+        path = self.library_path
+        if self.library_explicit or path.is_file():
+            with self.open_library(read_only=True) as store:
+                count = store.count()
+                if count or self.library_explicit:
+                    reading = Reading(store, f"your library {path} ({count:,} track{'' if count == 1 else 's'})", False)
+                    if announce:
+                        self.say(reading.description)
+                    yield reading
+                    return
+        with demo_store() as store:
+            reading = Reading(store, f"{DEMO_NAME} ({store.count():,} tracks)", True)
+            state = f"your library {path} has no tracks" if path.is_file() else f"you have no library at {path} yet"
+            self.say(f"reading {reading.description}: {state} (import music with `moodseq import csv FILE`)")
+            yield reading
 
     def say(self, message: str) -> None:
         """A note for the user on stderr (silent with --quiet)."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from sequencer.cli.output import plural
+
 if TYPE_CHECKING:
     from sequencer.adapters.mood_inference import InferenceSummary, TrackMoodEvidence
     from sequencer.adapters.moods_file import MoodsConfig
@@ -59,15 +61,16 @@ def inference_lines(summary: InferenceSummary, *, seconds: float, dry_run: bool)
     """The ``moods infer`` report: totals and evidence, then tracks and mean weight per mood."""
     verb = "Would infer" if dry_run else "Inferred"
     lines = [
-        f"{verb} moods for {summary.tracks:,} tracks in {seconds:.2f} s "
+        f"{verb} moods for {plural(summary.tracks, 'track')} in {seconds:.2f} s "
         f"(evidence: attributes for {summary.from_attributes:,}, "
         f"crowd tags for {summary.from_tags:,})"
     ]
     for mood, count, mean in summary.per_mood:
-        lines.append(f"  {mood:<14} {count:>7,} tracks  mean weight {mean:.2f}")
+        lines.append(f"  {mood:<14} {count:>7,} {'track ' if count == 1 else 'tracks'}  mean weight {mean:.2f}")
     if summary.untouched:
+        fit = "track fits" if summary.untouched == 1 else "tracks fit"
         lines.append(
-            f"  {'(none)':<14} {summary.untouched:>7,} tracks fit no mood "
+            f"  {'(none)':<14} {summary.untouched:>7,} {fit} no mood "
             "(more evidence: `moodseq enrich lastfm`, `moodseq analyze DIR`)"
         )
     return lines
@@ -109,7 +112,10 @@ def explanation_lines(found: TrackMoodEvidence, *, wanted: str | None, full: boo
     """The ``moods explain`` report: the track's data, then each mood's evidence (strongest first)."""
     tags = found.tags
     lines = [found.track.name, f"  attributes: {attribute_text(found.attributes) or 'none known'}"]
-    tag_text = ", ".join(f"{t} {w:.2f}" for t, w in sorted(tags.items(), key=lambda kv: -kv[1])[:12])
+    ranked = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))
+    tag_text = ", ".join(f"{t} {w:.2f}" for t, w in ranked[:12])
+    if len(ranked) > 12:  # never let a cut list pass for the whole
+        tag_text += f", … ({len(ranked)} in all)"
     lines.append(f"  tags: {tag_text or 'none (`moodseq enrich lastfm` fetches crowd tags)'}")
     in_use = {m: s[0] for m, s in found.stored.items() if s}
     if in_use:
@@ -133,8 +139,9 @@ def sound_lines(summary: SoundSummary) -> list[str]:
     ]
     missing = summary.tracks - summary.with_vector
     if missing:
+        have = "has" if missing == 1 else "have"
         lines.append(
-            f"  {missing:,} tracks have no evidence of their sound: no genre, crowd tag or shared playlist "
+            f"  {plural(missing, 'track')} {have} no evidence of their sound: no genre, crowd tag or shared playlist "
             "(`moodseq enrich lastfm` fetches crowd tags; importing your playlists records membership)"
         )
     return lines

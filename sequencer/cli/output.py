@@ -7,7 +7,7 @@ printed through :func:`confirm`, so ``--quiet`` leaves nothing but errors and re
 It also resolves ``--format``/``-o`` pairs the same way for every command that exports
 (:func:`output_target`), noting when ``--format`` overrides what the file name says.
 
-Public: :func:`confirm`, :func:`output_target`.
+Public: :func:`confirm`, :func:`output_target`, :func:`plural`, :func:`playlist_name`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,12 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``count`` and ``word`` agreeing in number: ``1 track``, ``2 tracks``, ``1,204 rows``
+    (``words``: the plural when it is not ``word + "s"``)."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
 def confirm(app: AppContext, message: str) -> None:
@@ -35,3 +41,10 @@ def output_target(app: AppContext, fmt: str | None, output: Path | None) -> tupl
     if fmt is not None and named is not None and named != fmt:
         app.say(f"note: writing {fmt} into {output}, whose suffix says {named} (--format wins)")
     return fmt, output
+
+
+def playlist_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--name`` checked: a blank name would make a playlist nobody can find ("  ")."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("a playlist name must not be blank (leave --name out for the default)")
+    return value.strip() if value is not None else None

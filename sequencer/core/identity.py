@@ -20,6 +20,7 @@ Public: :data:`DURATION_TOLERANCE_S`, :func:`spotify_uri`, :func:`spotify_id`,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -29,6 +30,7 @@ from sequencer.core.track import base_title, normalise_text
 DURATION_TOLERANCE_S = 3.0
 
 _BASE62_ID = re.compile(r"^[0-9A-Za-z]{22}$")
+_BASE62_BODY = re.compile(r"[0-9A-Za-z]{22}")
 _URI = re.compile(r"^spotify:track:([0-9A-Za-z]{22})$")
 _LINK = re.compile(r"^https?://open\.spotify\.com/(?:intl-[a-z-]+/)?track/([0-9A-Za-z]{22})(?:[?#].*)?$")
 _ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
@@ -49,6 +51,8 @@ def spotify_id(value: str | None) -> str | None:
     """
     if not value:
         return None
+    if len(value) == 36 and value.startswith("spotify:track:") and _BASE62_BODY.fullmatch(value, 14):
+        return value[14:]  # the usual case, checked first: a URI as imports store it
     text = value.strip()
     if _BASE62_ID.match(text):
         return text
@@ -109,6 +113,27 @@ class IdentityIndex:
             entries = self.by_key.setdefault(key, [])
             if all(existing != track_id for existing, _ in entries):
                 entries.append((track_id, duration_s))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str | None, str | None, str, float]]) -> IdentityIndex:
+        """An index of (id, uri, isrc, match key, duration) rows: the same as :meth:`add` for
+        each row in turn, built in bulk (an import reads every stored recording first)."""
+        index = cls()
+        by_key = index.by_key
+        for track_id, uri, isrc, key, duration_s in rows:
+            index.ids.add(track_id)
+            if uri:
+                index.by_uri.setdefault(uri, track_id)
+                index.uri_owners.add(track_id)
+            if isrc:
+                index.by_isrc.setdefault(isrc, track_id)
+            if key:
+                entries = by_key.get(key)
+                if entries is None:
+                    by_key[key] = [(track_id, duration_s)]
+                elif all(existing != track_id for existing, _ in entries):
+                    entries.append((track_id, duration_s))
+        return index
 
     def find(self, track_id: str | None, uri: str | None, isrc: str | None, key: str, duration_s: float) -> str | None:
         """The known recording these identities point to (rules in the module docstring)."""

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from sequencer.core.context import genre_keys, like_similarity
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence as PlaylistSequence
-from sequencer.core.track import Track, normalise_text, parse_track_ref
+from sequencer.core.track import Track
 
 #: A mood weight from which a track counts as having the mood.
 PRESENT = 0.4
@@ -51,18 +51,15 @@ def _has(track: Track, mood: str) -> bool:
 
 
 def _lacking(profile: Profile, library: Sequence[Track]) -> list[str]:
-    """The exemplar tracks (``like``) the library does not hold."""
-    names = {(normalise_text(a), normalise_text(t.title)) for t in library for a in t.artists}
-    titles = {normalise_text(t.title) for t in library}
-    out = []
-    for ref in profile.like:
-        artist, title = parse_track_ref(ref)
-        key = normalise_text(title)
-        if (artist is None and key not in titles) or (
-            artist is not None and (normalise_text(artist), key) not in names
-        ):
-            out.append(ref)
-    return out
+    """The exemplar tracks (``like``) the library does not hold, found as the build finds them
+    (remaster and soundtrack suffixes ignored: "Solar Sailer - From TRON: Legacy" is there)."""
+    return _resolve(profile, library)[1]
+
+
+def _resolve(profile: Profile, library: Sequence[Track]) -> tuple[list[Track], list[str]]:
+    from sequencer.core.build import resolve_refs  # the build's own matching (build imports us)
+
+    return resolve_refs(library, profile.like)
 
 
 def _help(profile: Profile, mood: str, library: Sequence[Track]) -> str:
@@ -117,7 +114,7 @@ def _sound_warning(sequence: PlaylistSequence, library: Sequence[Track]) -> str 
     prefer = genre_keys(profile.genres.prefer)
     if not tracks or not (prefer or profile.like):
         return None
-    exemplars = [t for t in library if t.name in set(profile.like)]
+    exemplars = _resolve(profile, library)[0]
 
     def sounds_right(track: Track) -> bool:
         if prefer & genre_keys(track.genres):

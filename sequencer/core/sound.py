@@ -23,11 +23,12 @@ audio    4                    acousticness, instrumentalness, speechiness, dance
 ======== ==================== ============================================================
 
 A track needs genre or playlist evidence (its own genres or tags, a shared playlist, or genres
-borrowed from its playlists) for a vector; without, it has none (``None``).  The year and the
-audio attributes refine a placed track but never place one alone (:data:`AUDIO_ALONE`): four
-production attributes and an era put every such track on an island of its own, where they
-chain smoothly into each other and crowd tagged tracks out (on the shared catalogs, night-drive
-picks without genre went from 77–92 % to 100 % when they had vectors).
+borrowed from its playlists or, failing those, from its artist's other tracks) for a vector;
+without, it has none (``None``). The year and the audio attributes refine a placed track but
+never place one alone (:data:`AUDIO_ALONE`): four production attributes and an era put every
+such track on an island of its own, where they chain smoothly into each other and crowd tagged
+tracks out (on the shared catalogs, night-drive picks without genre went from 77–92 % to 100 %
+when they had vectors).
 
 Everything is deterministic: the playlist axes come from a seeded subspace iteration, the genre
 embedding from the shipped data.  The genre and audio
@@ -67,8 +68,9 @@ BLOCKS: tuple[tuple[str, int, int, float], ...] = (
 SOUND_DIMS = GENRE_DIMS + PLAYLIST_DIMS + YEAR_DIMS + len(AUDIO)
 #: Bump whenever a change here or in :mod:`sequencer.core.genres` changes the vectors: stored
 #: vectors of another version are recomputed by the next ``moods infer``.
-SOUND_VERSION = 2
-#: Weight of a genre vector borrowed from the track's playlists, relative to its own genres.
+SOUND_VERSION = 3
+#: Weight of a genre vector borrowed from the track's playlists or its artist's other tracks,
+#: relative to its own genres.
 BORROWED = 0.7
 #: Audio attributes a track needs for an audio block.
 MIN_AUDIO = 2
@@ -94,6 +96,9 @@ class SoundEvidence:
     """:data:`AUDIO` attribute → column (NaN = unknown); missing names count as unknown."""
     genres: Sequence[Sequence[str]] = ()
     """Per track: its genres (strength 1), or empty when they are among ``tags`` already."""
+    artists: Sequence[str] = ()
+    """Per track: its first artist, normalised (empty: unknown), for genres borrowed from the
+    artist's other tracks."""
 
     def __len__(self) -> int:
         return len(self.tags)
@@ -241,7 +246,8 @@ class Placement:
     from_genres: npt.NDArray[np.bool_]
     """Own genres or crowd tags that name a genre."""
     from_playlists: npt.NDArray[np.bool_]
-    """Co-membership in a playlist of two or more tracks (and genres borrowed from it)."""
+    """Co-membership in a playlist of two or more tracks (and genres borrowed from it or from the
+    artist's other tracks)."""
     from_audio: npt.NDArray[np.bool_]
     """Audio attributes in the vector (they refine a placed track; see :data:`AUDIO_ALONE`)."""
 
@@ -253,6 +259,7 @@ def place(space: GenreSpace, evidence: SoundEvidence) -> Placement:
     matrix = membership(evidence.playlists)
     playlist, has_playlist = _unit_rows(playlist_vectors(matrix, n))
     genre, has_genre_now = _unit_rows(_borrow_genres(genre, has_genre, matrix))
+    genre, has_genre_now = _unit_rows(_borrow_from_artists(genre, has_genre_now, evidence.artists))
     borrowed = has_genre_now & ~has_genre
     era, _has_era = _unit_rows(year_vectors(np.asarray(evidence.years, dtype=np.float64)))
     audio, has_audio = _unit_rows(audio_vectors(evidence.audio, n))
@@ -293,6 +300,25 @@ def _borrow_genres(
     takers = ~has_genre[matrix.rows]
     np.add.at(borrowed, matrix.rows[takers], sums[matrix.cols[takers]])
     return np.where(has_genre[:, None], genre, borrowed)
+
+
+def _borrow_from_artists(
+    genre: npt.NDArray[np.float64], has_genre: npt.NDArray[np.bool_], artists: Sequence[str]
+) -> npt.NDArray[np.float64]:
+    """Genre vectors for tracks still without genres: the summed genre vectors of the same
+    artist's tracks that have them (Spotify's own genres belong to artists, not tracks; a track
+    from a genre-less file by an artist the library knows sounds like that artist)."""
+    if not artists or has_genre.all() or not has_genre.any():
+        return genre
+    codes: dict[str, int] = {}
+    keys = np.array([codes.setdefault(a, len(codes)) if a else -1 for a in artists], dtype=np.int64)
+    givers = has_genre & (keys >= 0)
+    sums = np.zeros((len(codes), genre.shape[1]))
+    np.add.at(sums, keys[givers], genre[givers])
+    takers = ~has_genre & (keys >= 0)
+    out = genre.copy()
+    out[takers] = sums[keys[takers]]
+    return out
 
 
 def genre_block(vector: Sequence[float] | npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:

@@ -449,3 +449,49 @@ def test_summary_counts_agree_with_their_nouns(count: int, words: str) -> None:
 def test_summary_of_one_row_and_one_track_is_singular() -> None:
     """A one-track import reads "1 row → 1 track", not "1 rows → 1 tracks"."""
     assert ImportReport(rows_read=1, added=1).summary() == "1 row → 1 track (1 new, 0 updated, 0 unchanged)"
+
+
+def test_unread_columns_that_look_like_fields_are_named_with_the_map_that_reads_them(tmp_path: Path) -> None:
+    """Columns detection does not read but that are a field's name behind a source prefix
+    (sp_energy, spotify_track_id, dz_valence) are named in a note with the --map that reads
+    one (they were dropped silently); a field already fed, and columns mapped, are not named."""
+    from sequencer.adapters.importers.tabular import read_table
+
+    path = tmp_path / "joined.csv"
+    path.write_text(
+        "artist_name,track_name,spotify_artist,dz_valence,sp_valence,sp_energy,spotify_track_id,sp_tempo\n"
+        "Boney M,Rasputin,Boney M.,1.5,0.97,0.72,67hbP9PFQZrb4XZc3TzB0s,126.2\n",
+        encoding="utf-8",
+    )
+    notes = read_table(path).report.notes
+    lookalike = [n for n in notes if "columns not read that look like track fields" in n]
+    assert lookalike == [
+        "joined.csv: columns not read that look like track fields: valence ← dz_valence or sp_valence; "
+        "energy ← sp_energy; id ← spotify_track_id; tempo ← sp_tempo "
+        "(`--map valence=dz_valence` reads one; each field takes one column)"
+    ]
+    mapped = read_table(path, overrides={"energy": "sp_energy", "valence": "sp_valence", "id": "spotify_track_id"})
+    assert mapped.records[0].track.energy == pytest.approx(0.72)
+    note = next(n for n in mapped.report.notes if "look like track fields" in n)
+    assert note.split(": ", 2)[2].startswith("tempo ← sp_tempo (")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("artist,title,energy\nA,B,0.5\n", encoding="utf-8")
+    assert not any("look like track fields" in n for n in read_table(plain).report.notes)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_spreadsheet_says_to_save_it_as_csv(tmp_path: Path, suffix: str) -> None:
+    """An Excel or LibreOffice file (a zip inside) is named a spreadsheet with how to save it as
+    CSV (was "a zip archive: unzip it"); a CSV that only carries a spreadsheet's name is read."""
+    import zipfile
+
+    path = tmp_path / f"songs{suffix}"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    with pytest.raises(InputFileError) as raised:
+        read_table(path)
+    assert raised.value.message == f"{path} is a spreadsheet"
+    assert raised.value.hint is not None and "save it as CSV" in raised.value.hint
+    renamed = tmp_path / "export.xlsx"
+    renamed.write_text("title,artist\nNightcall,Kavinsky\n", encoding="utf-8")
+    assert read_table(renamed).records[0].track.title == "Nightcall"

@@ -403,3 +403,30 @@ def test_search_text_is_literal_and_never_empty_matches_all(tmp_path: Path) -> N
         assert titles(artist="ac/dc") == ["Back In Black"]
         assert titles(text="100") == ["100 Years", "100% Pure"]
         assert titles(text="?!?") == []
+
+
+def test_a_misspelt_track_is_suggested_without_comparing_every_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A misspelt artist (so no artist match narrows the search) still gets the right "did you
+    mean", and difflib compares only names sharing a word's start with it, not the whole
+    library (2.5 s → 1 s for `library show` on 36k tracks)."""
+    import difflib
+
+    seen: list[int] = []
+    real = difflib.get_close_matches
+
+    def counting(word: str, possibilities: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+        seen.append(len(possibilities))
+        return real(word, possibilities, n=n, cutoff=cutoff)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    with Store.open(tmp_path / "lib.db") as store:
+        store.upsert_tracks(
+            [Track(id="", title=f"Song {n}", artists=(f"Band {n}",), duration_s=200.0) for n in range(2000)]
+            + [Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=257.0)]
+        )
+        with pytest.raises(TrackNotFoundError) as info:
+            store.find("Kavinksy - Nightcall")
+    assert info.value.hint is not None and "'Kavinsky - Nightcall'" in info.value.hint
+    assert seen and max(seen) < 10

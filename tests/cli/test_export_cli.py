@@ -180,6 +180,24 @@ def test_explain_of_a_bad_file_is_a_user_error(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    ("suffix", "named"), [("csv", "a CSV playlist"), ("m3u8", "an M3U8 playlist"), ("xspf", "an XSPF playlist")]
+)
+def test_commands_that_read_a_sequence_name_another_export_format(
+    saved: Path, tmp_path: Path, suffix: str, named: str
+) -> None:
+    """Handing reorder/explain/export moodseq's own CSV, M3U8 or XSPF export says which format it
+    is and to write JSON (was "not valid JSON: Extra data (column 11)"); CSV adds `import csv`."""
+    other = tmp_path / f"night.{suffix}"
+    assert CliRunner().invoke(cli, ["export", str(saved), "-o", str(other)]).exit_code == 0
+    for command in (["reorder", str(other)], ["explain", str(other)], ["export", str(other), "--format", "json"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"Error: {other} is {named}: this reads the JSON (or JSPF) moodseq writes")
+        assert "hint: write the playlist with `-o NAME.json`" in result.stderr
+        assert ("moodseq import csv FILE" in result.stderr) == (suffix == "csv")
+
+
 def test_export_dash_output_is_stdout_and_messages_agree(
     saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,3 +224,16 @@ def test_export_format_against_the_suffix_is_noted(saved: Path, tmp_path: Path) 
     result = CliRunner().invoke(cli, ["export", str(saved), "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert "whose suffix says json" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["push", "{saved}", "--dry-run"], ["export", "{saved}", "--format", "m3u8"]])
+def test_a_blank_playlist_name_is_refused(saved: Path, command: list[str]) -> None:
+    """`--name "  "` would make a playlist named by blanks: a usage error naming --name (exit 2),
+    nothing pushed or written; a name with spaces around it is trimmed."""
+    args = [part.format(saved=saved) for part in command]
+    result = CliRunner().invoke(cli, [*args, "--name", "  "])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "Error: Invalid value for '--name': a playlist name must not be blank" in result.stderr
+    if command[0] == "export":
+        trimmed = CliRunner().invoke(cli, [*args, "--name", " Night "])
+        assert "#PLAYLIST:Night\n" in trimmed.stdout

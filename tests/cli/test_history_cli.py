@@ -139,4 +139,5 @@ def test_demo_builds_record_nothing_and_create_no_library(isolated_dirs: Path) -
     assert "no library yet" in result.stderr
     assert not (isolated_dirs / "data" / "library.db").exists()
     empty = run("history")
-    assert empty.exit_code == 2 and "no library" in empty.stderr
+    assert empty.exit_code == 0 and "builds from the built-in demo library are not recorded" in empty.stderr
+    assert not (isolated_dirs / "data" / "library.db").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import wave
 from pathlib import Path
@@ -101,7 +102,7 @@ def test_import_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Imported 2 files from" in result.stdout and "1 new" in result.stdout
     assert "bad.flac: not a readable audio file" in result.stderr
-    assert "1 track has no moods yet: run `moodseq moods infer`" in result.stderr
+    assert "1 track has no moods and nothing `moodseq moods infer` could read" in result.stderr
     assert f"library {tmp_path / 'lib.db'}: 1 track\n" in result.stderr
 
 
@@ -131,7 +132,33 @@ def test_import_says_nothing_more_when_every_track_has_moods(tmp_path: Path) -> 
     plain = tmp_path / "plain.csv"
     plain.write_text("title,artist,duration_ms\nTeardrop,Massive Attack,330000\n", encoding="utf-8")
     again = _invoke(library, "import", "csv", str(plain))
-    assert "1 track has no moods yet: run `moodseq moods infer`" in again.stderr
+    assert "1 track has no moods and nothing `moodseq moods infer` could read" in again.stderr
+    assert "moodseq enrich lastfm" in again.stderr
+
+
+def test_import_suggests_moods_infer_only_while_it_has_something_new_to_read(tmp_path: Path) -> None:
+    """Tracks with an energy and valence: `moods infer` is the next step; once it has run and
+    left some without moods, a re-import says it found none for them (no loop back to infer);
+    after new tracks arrive it is worth running again."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    rows = "".join(f"Song {n},Artist {n},240000,0.5,0.5\n" for n in range(6))
+    songs.write_text("title,artist,duration_ms,energy,valence\n" + rows, encoding="utf-8")
+    first = _invoke(library, "import", "csv", str(songs))
+    assert "6 tracks have no moods yet: run `moodseq moods infer`" in first.stderr
+    inferred = _invoke(library, "moods", "infer")
+    assert inferred.exit_code == 0, inferred.stderr
+    with Store.open(library) as store:
+        left = store.count_without_moods()
+    assert left > 0  # middling energy and valence: no mood for some of them
+    again = _invoke(library, "import", "csv", str(songs))
+    assert "0 new, 0 updated, 6 unchanged" in again.stdout
+    assert "run `moodseq moods infer`" not in again.stderr
+    assert "no moods: `moodseq moods infer` found none in their data; `moodseq enrich lastfm`" in again.stderr
+    more = tmp_path / "more.csv"
+    more.write_text("title,artist,duration_ms,energy,valence\nNew,Someone,200000,0.9,0.1\n", encoding="utf-8")
+    later = _invoke(library, "import", "csv", str(more))
+    assert "the library changed since `moodseq moods infer` ran: run it again" in later.stderr
 
 
 def test_corrupt_library_is_a_clear_error(tmp_path: Path) -> None:
@@ -234,3 +261,71 @@ def test_skipped_file_holds_every_problem_and_debug_lists_them_all(tmp_path: Pat
     )
     assert "skipped line 12: duration 999999999999 is longer than a day" in debug.stderr
     assert "more skipped" not in debug.stderr
+
+
+def test_reimporting_your_own_exports_changes_nothing(tmp_path: Path) -> None:
+    """A playlist built and exported from the library, imported back as JSPF or as the JSON
+    track list, brings nothing the library lacks: every track is 'unchanged' (was 'updated',
+    as the export carries less than the catalog did), and the library's change counter (which
+    the feature cache and the `moods infer` hint follow) does not move."""
+    library = tmp_path / "lib.db"
+    catalog = tmp_path / "catalog.csv"
+    rows = "".join(
+        f"{n:022d},Song {n},Artist {n % 9},{200000 + 1000 * n},synthwave,{0.3 + n * 0.015:.3f},{0.2 + n * 0.01:.3f},"
+        f"{90 + n}\n"
+        for n in range(40)
+    )
+    catalog.write_text("track_id,track_name,track_artist,duration_ms,genre,energy,valence,tempo\n" + rows, "utf-8")
+    assert _invoke(library, "import", "csv", str(catalog)).exit_code == 0
+    assert _invoke(library, "moods", "infer").exit_code == 0
+    built = _invoke(library, "build", "night-drive", "--minutes", "30", "--seed", "1", "-o", str(tmp_path / "p.json"))
+    assert built.exit_code == 0, built.stderr
+    assert _invoke(library, "export", str(tmp_path / "p.json"), "-o", str(tmp_path / "p.jspf")).exit_code == 0
+    count = len(json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))["tracks"])
+    with Store.open(library) as store:
+        changes = store.changes()
+    jspf = _invoke(library, "import", "jspf", str(tmp_path / "p.jspf"))
+    assert jspf.exit_code == 0, jspf.stderr
+    assert f"(0 new, 0 updated, {count} unchanged)" in jspf.stdout
+    back = _invoke(library, "import", "csv", str(tmp_path / "p.json"))
+    assert f"(0 new, 0 updated, {count} unchanged)" in back.stdout
+    assert "run `moodseq moods infer`" not in back.stderr + jspf.stderr
+    with Store.open(library) as store:
+        assert store.changes() == changes
+
+
+def test_import_files_counts_one_file_in_the_singular(tmp_path: Path) -> None:
+    """A folder of one (unreadable) audio file: 'Imported 1 file from …' (was '1 files')."""
+    folder = tmp_path / "music"
+    folder.mkdir()
+    (folder / "bad.flac").write_bytes(b"nope" * 10)
+    result = _invoke(tmp_path / "lib.db", "import", "files", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"Imported 1 file from {folder}: ")
+    assert "bad.flac: not a readable audio file" in result.stderr
+
+
+def test_moodseq_csv_export_imported_back_keeps_its_moods_below_inference(tmp_path: Path) -> None:
+    """moodseq's own CSV export carries the moods it had worked out; imported back they are
+    stored as 'import' moods, below inferred and hand ones (they were crowd-tag moods, which
+    outrank every later `moods infer`), and a note says so."""
+    library = tmp_path / "lib.db"
+    catalog = tmp_path / "catalog.csv"
+    rows = "".join(
+        f"{n:022d},Song {n},Artist {n % 9},{200000 + 1000 * n},synthwave,{0.3 + n * 0.015:.3f},{0.2 + n * 0.01:.3f}\n"
+        for n in range(40)
+    )
+    catalog.write_text("track_id,track_name,track_artist,duration_ms,genre,energy,valence\n" + rows, "utf-8")
+    assert _invoke(library, "import", "csv", str(catalog)).exit_code == 0
+    assert _invoke(library, "moods", "infer").exit_code == 0
+    exported = tmp_path / "night.csv"
+    built = _invoke(library, "build", "night-drive", "--minutes", "30", "--seed", "1", "-o", str(exported))
+    assert built.exit_code == 0, built.stderr
+    back = _invoke(library, "import", "csv", str(exported))
+    assert back.exit_code == 0, back.stderr
+    assert "night.csv: a moodseq export: its moods are kept below inferred and hand moods" in back.stderr
+    with Store.open(library) as store:
+        assert "tag" not in store.stats()["mood_sources"]
+        moody = next(t for t in store.tracks() if t.moods)
+        sources = store.mood_sources(moody.id)
+        assert all(found[0][0] == "inferred" for found in sources.values())

@@ -78,7 +78,7 @@ def test_list_says_when_the_limit_cut_it_short(library: Path) -> None:
     assert len(cut.stdout.splitlines()) == 1
     assert "showing the first 1; more match (--limit N shows more" in cut.stderr
     whole = _run(library, "list", "--limit", "2")
-    assert len(whole.stdout.splitlines()) == 2 and whole.stderr == ""
+    assert len(whole.stdout.splitlines()) == 2 and "showing the first" not in whole.stderr
 
 
 def test_tag_unknown_mood_suggests(library: Path) -> None:
@@ -161,7 +161,7 @@ def test_tags_import_names_rows_without_a_track_or_without_moods(library: Path, 
     )
     result = _run(library, "tags", "import", str(path))
     assert result.exit_code == 0, result.stderr
-    assert "3 rows, 1 tracks tagged, 1 moods set by hand" in result.stdout
+    assert "3 rows, 1 track tagged, 1 mood set by hand" in result.stdout
     assert "skipped line 2: no track named (the track, artist and title cells are empty)" in result.stderr
     assert "skipped line 3: no moods for Kavinsky - Nightcall (e.g. brooding=0.9; atmospheric)" in result.stderr
     assert "' - '" not in result.stderr
@@ -224,6 +224,88 @@ def test_tags_import_by_name_reaches_every_recording_of_that_name(tmp_path: Path
     tags.write_text("track,moods\nKavinsky - Nightcall,brooding=0.6\n", encoding="utf-8")
     result = _run(path, "tags", "import", str(tags))
     assert result.exit_code == 0, result.stderr
-    assert "1 rows, 2 tracks tagged" in result.stdout
+    assert "1 row, 2 tracks tagged" in result.stdout
     with Store.open(path) as store:
         assert [dict(t.moods) for t in store.tracks()] == [{"brooding": 0.6}, {"brooding": 0.6}]
+
+
+def test_tags_import_counts_agree_in_number(library: Path, tmp_path: Path) -> None:
+    """One row tagging one track with one mood says so in the singular ('1 row, 1 track
+    tagged, 1 mood'), and one problem beyond the ten listed is '1 more problem'."""
+    one = tmp_path / "one.csv"
+    one.write_text("track,moods\nVangelis - Blush Response,brooding=0.9\n", encoding="utf-8")
+    result = _run(library, "tags", "import", str(one))
+    assert result.exit_code == 0, result.stderr
+    assert "one.csv: 1 row, 1 track tagged, 1 mood set by hand" in result.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("track,moods\n" + "".join(f"Nobody - Song {n},brooding\n" for n in range(11)), encoding="utf-8")
+    result = _run(library, "tags", "import", str(bad))
+    assert "bad.csv: 11 rows, 0 tracks tagged, 0 moods set by hand" in result.stdout
+    assert result.stderr.count("  skipped line") == 10
+    assert "… and 1 more problem\n" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["library", "list", "--artist", "Vangelis", "--limit", "1"], "Vangelis - "),
+        (["library", "show", "Kavinsky - Nightcall"], "night-driving: 1 ← import 1"),
+        (["library", "stats"], "library     the built-in demo library (216 tracks)"),
+        (["moods", "explain", "Kavinsky - Nightcall"], "stored: atmospheric 0.50 (import)"),
+    ],
+)
+def test_reading_commands_read_the_demo_library_until_one_exists(
+    isolated_dirs: Path, args: list[str], expected: str
+) -> None:
+    """Like `build`, the commands that only read use the built-in demo library while the user
+    has none (and named none), say so on stderr with how to import, and create no library."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    assert expected in result.stdout
+    default = isolated_dirs / "data" / "library.db"
+    assert f"reading the built-in demo library (216 tracks): you have no library at {default} yet" in result.stderr
+    assert "moodseq import csv FILE" in result.stderr
+    assert not default.exists()
+
+
+def test_history_without_a_library_says_demo_builds_are_not_recorded(isolated_dirs: Path) -> None:
+    """`history` with no library of the user's: no builds, and why (demo builds are not
+    recorded), exit 0; `history show N` is an error with the same reason as its hint."""
+    listed = CliRunner().invoke(cli, ["history"])
+    assert listed.exit_code == 0, listed.stderr
+    assert listed.stdout == ""
+    assert "no builds recorded: builds from the built-in demo library are not recorded" in listed.stderr
+    shown = CliRunner().invoke(cli, ["history", "show", "1"])
+    assert shown.exit_code == 2
+    assert "Error: no build number 1 in the history" in shown.stderr
+    assert "hint: builds from the built-in demo library are not recorded" in shown.stderr
+
+
+def test_reading_commands_name_the_library_they_read(library: Path, tmp_path: Path) -> None:
+    """With a library of the user's the reading commands name it (and its size) on stderr; an
+    empty library that nobody named falls back to the demo as `build` does."""
+    result = _run(library, "list")
+    assert result.exit_code == 0, result.stderr
+    assert f"your library {library} (2 tracks)" in result.stderr
+    assert "Kavinsky - Nightcall" in result.stdout
+    from sequencer.cli.context import AppContext
+
+    empty = tmp_path / "empty.db"
+    Store.open(empty).close()
+    app = AppContext(env={"MOODSEQ_DATA_DIR": str(tmp_path)})
+    assert app.library_path == tmp_path / "library.db"
+    empty.rename(app.library_path)
+    with app.reading_library() as reading:
+        assert reading.is_demo and reading.store.count() == 216
+    named = CliRunner().invoke(cli, ["--library", str(app.library_path), "library", "list"])
+    assert named.exit_code == 0 and named.stdout == ""
+    assert "your library" in named.stderr and "(0 tracks)" in named.stderr
+
+
+def test_stats_json_says_whether_it_is_the_demo_library(library: Path) -> None:
+    """`library stats --json` carries "demo": true for the built-in library a script reads
+    before any import, false for the user's own."""
+    demo = json.loads(CliRunner().invoke(cli, ["library", "stats", "--json"]).stdout)
+    assert demo["demo"] is True and demo["tracks"] == 216
+    own = json.loads(_run(library, "stats", "--json").stdout)
+    assert own["demo"] is False and own["library"] == str(library) and own["tracks"] == 2

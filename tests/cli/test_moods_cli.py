@@ -107,6 +107,36 @@ def test_edit_check_reports_problems_with_file_and_line(isolated_dirs: Path) -> 
     assert f"{path}:2: unknown attribute 'valance' in moods.brooding.region (did you mean 'valence'?)" in err
 
 
+def test_edit_check_without_a_moods_file_says_there_is_none(isolated_dirs: Path) -> None:
+    """`moods edit --check` before any moods file exists says so (was "moods.toml: OK" for a
+    file that is not there) and creates nothing."""
+    path = isolated_dirs / "config" / "moods.toml"
+    code, out, err = _run("moods", "edit", "--check")
+    assert code == 0, err
+    assert out == f"no moods file at {path} yet: the built-in moods (5) are used\n"
+    assert "`moodseq moods edit` creates it" in err
+    assert not path.exists()
+
+
+def test_history_of_a_profile_never_built_names_those_that_were(tmp_path: Path) -> None:
+    """`history --profile P` with builds of other profiles only names them (was 'no builds
+    recorded yet', which is false)."""
+    from sequencer.adapters.library import history
+
+    library = tmp_path / "lib.db"
+    with Store.open(library) as store:
+        store.upsert_tracks(
+            [Track(id="", title=f"Song {n}", artists=(f"A{n}",), duration_s=200.0, energy=0.5) for n in range(30)]
+        )
+    code, _, err = _run("--library", str(library), "build", "study", "--minutes", "10", "--seed", "1")
+    assert code == 0, err
+    with Store.open(library) as store:
+        assert [b.profile for b in history.list_builds(store)] == ["study"]
+    code, out, err = _run("--library", str(library), "history", "--profile", "catharsis")
+    assert code == 0 and out == ""
+    assert "no builds of 'catharsis' recorded; there are builds of study" in err
+
+
 def test_infer_stores_inferred_moods_and_keeps_hand_tags(library: Path) -> None:
     """`moods infer`: inferred weights are stored; the hand tag stays in use and untouched."""
     code, out, err = _run("moods", "infer")
@@ -201,6 +231,28 @@ def test_enrich_fetches_tags_then_infer_uses_them(library: Path, monkeypatch: py
     _run("moods", "infer")
     with Store.open(library) as store:
         assert store.find("bare").moods["night-driving"] == 1.0
+
+
+def test_tags_fetched_after_infer_make_the_import_hint_say_infer_again(
+    library: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Crowd tags do not move the library's change counter, so after `moods infer` then
+    `enrich lastfm` an import must still say to run `moods infer` (not "it found none")."""
+    extra = tmp_path / "extra.csv"
+    extra.write_text("title,artist,duration_ms,energy,valence\nNew,Someone,200000,0.5,0.5\n", encoding="utf-8")
+    assert _run("import", "csv", str(extra))[0] == 0
+    assert _run("moods", "infer")[0] == 0
+    assert "found none in their data" in _run("import", "csv", str(extra))[2]  # nothing new since
+    with FakeLastfm(api_key="k") as fake:
+        fake.tracks[("Kavinsky", "Nightcall")] = [("synthwave", 100)]
+        monkeypatch.setenv("LASTFM_API_KEY", "k")
+        monkeypatch.setenv("MOODSEQ_LASTFM_API_URL", fake.url)
+        assert _run("enrich", "lastfm")[0] == 0
+    code, out, err = _run("import", "csv", str(extra))
+    assert code == 0, err
+    assert "0 new, 0 updated, 1 unchanged" in out
+    assert "found none in their data" not in err
+    assert "no moods yet: run `moodseq moods infer`" in err
 
 
 def test_enrich_network_failure_is_one_line_and_keeps_progress(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -305,3 +357,34 @@ def test_edit_with_a_missing_editor_is_an_error_with_a_hint(
     assert code == 2, err
     assert "Error: could not run the editor '/nonexistent/editor'" in err
     assert "hint: set $EDITOR" in err
+
+
+def test_analyze_a_folder_without_audio_says_so(library: Path, tmp_path: Path) -> None:
+    """No audio file under the folder: one line saying so (was 'Analysed 0 of 0 audio files')."""
+    pytest.importorskip("librosa")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not music", encoding="utf-8")
+    code, out, err = _run("analyze", str(empty))
+    assert code == 0, err
+    assert out == ""
+    assert f"no audio files under {empty} (MP3, FLAC, Ogg, M4A, WAV…): nothing to analyse" in err
+
+
+def test_infer_report_counts_one_track_in_the_singular() -> None:
+    """The `moods infer` report with one track per count: 'moods for 1 track', '1 track ' in the
+    per-mood column (aligned with 'tracks'), '1 track fits no mood', '1 track has no evidence'."""
+    from sequencer.adapters.mood_inference import InferenceSummary
+    from sequencer.adapters.sound_space import SoundSummary
+    from sequencer.cli.moods_text import inference_lines, sound_lines
+
+    summary = InferenceSummary(
+        tracks=1, from_attributes=1, from_tags=0, per_mood=(("brooding", 1, 0.5), ("study", 2, 0.4)), untouched=1
+    )
+    lines = inference_lines(summary, seconds=0.01, dry_run=False)
+    assert lines[0].startswith("Inferred moods for 1 track in 0.01 s")
+    assert lines[1] == "  brooding             1 track   mean weight 0.50"
+    assert lines[2] == "  study                2 tracks  mean weight 0.40"
+    assert lines[3].startswith("  (none)               1 track fits no mood")
+    sound = sound_lines(SoundSummary(tracks=2, with_vector=1, written=1, from_genres=1, from_playlists=0, from_audio=0))
+    assert sound[1].startswith("  1 track has no evidence of their sound")

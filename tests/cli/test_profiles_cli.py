@@ -22,7 +22,25 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
     assert f"{bad}:1: minutes = 'long' must be a number" in result.stderr
     assert f"{bad}:3: unknown mood 'broding' (did you mean 'brooding'?)" in result.stderr
     assert f"{bad}:5: unknown key 'artist_gapp' in [constraints] (did you mean 'artist_gap'?)" in result.stderr
-    assert "Error: 3 problems in 1 of 2 file(s)" in result.stderr
+    assert "Error: 3 problems in 1 of 2 profiles" in result.stderr
+
+
+def test_check_lists_problems_in_line_order_naming_each_file_once(tmp_path: Path) -> None:
+    """Problems come in the file's line order whichever check found them (a genre list at line
+    5 after the arc at line 3), the file is named once per line (was 'x.toml: x.toml:2: …'),
+    and the summary counts profiles in the singular too."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('minutes = 60\n[genres]\nprefer = "synthwave"\n[arc]\nshape = "rize"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["profiles", "check", str(bad)])
+    assert result.exit_code == 2
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith(f"{bad}:")]
+    assert [line.split(":")[1] for line in lines] == ["3", "5"]
+    assert "Error: 2 problems in 1 of 1 profile\n" in result.stderr
+    broken = tmp_path / "syntax.toml"
+    broken.write_text("minutes = 30\n[moods\n", encoding="utf-8")
+    syntax = CliRunner().invoke(cli, ["profiles", "check", str(broken)])
+    assert syntax.stderr.startswith(f"{broken}:2: not valid TOML")
+    assert f"{broken}: {broken}" not in syntax.stderr
 
 
 def test_check_reports_toml_syntax_errors(tmp_path: Path) -> None:

@@ -207,3 +207,14 @@ def test_interrupted_refresh_rerun_ends_exact_without_duplicates(
     with library(isolated_dirs) as store:
         playlists_match_history(fake, store)
     assert len(fake.user_playlists()) == 2
+
+
+def test_nothing_pushed_yet_says_how_to_push_one(isolated_dirs: Path) -> None:
+    """A library with builds but no push: the one summary line says why there is nothing to
+    refresh and what pushes a playlist (was a bare 'nothing to refresh'), exit 0."""
+    Store.open(isolated_dirs / "data" / "library.db").close()
+    result = run("refresh")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "refresh: nothing to refresh: no playlist was pushed yet (`moodseq build PROFILE --push` pushes one)\n"
+    )

@@ -123,3 +123,12 @@ def test_reorder_file_uses_the_library_and_accepts_every_spotify_attribute(tmp_p
     before = re.findall(r"flow cost before: +([\d.]+)", result.stdout)
     # scored with the library's energies, tempi and keys; from the file alone every cost is 0.5
     assert before and float(before[0]) < 0.45
+
+
+def test_a_bad_playlist_link_is_named_before_any_login() -> None:
+    """`reorder --playlist xyz` without a login: the link is the error (was "not logged in",
+    which sends the user to log in only to be told the link is wrong)."""
+    result = CliRunner().invoke(cli, ["reorder", "--playlist", "xyz"])
+    assert result.exit_code == 2
+    assert "Error: 'xyz' is not a Spotify playlist" in result.stderr
+    assert "not logged in" not in result.stderr

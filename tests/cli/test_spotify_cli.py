@@ -115,8 +115,11 @@ def test_import_spotify_liked_and_playlist(fake: FakeSpotify, token_path: Path, 
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "imported 90 tracks from Spotify (70 liked, 30 from playlist 'Mix'): 90 added, 0 updated, 0 unchanged\n"
+        "Imported 90 tracks from Spotify (70 liked, 30 from playlist 'Mix'): 90 new, 0 updated, 0 unchanged\n"
     )
+    # like every import: the library's size and the next step for its moods (stderr)
+    assert f"library {isolated_dirs / 'data' / 'library.db'}: 90 tracks" in result.stderr
+    assert "no moods" in result.stderr
     assert "audio features: not available to this Spotify app" in result.stderr
     with Store.open(isolated_dirs / "data" / "library.db") as store:
         assert store.count() == 90

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sequencer.cli.main import cli
@@ -34,3 +36,46 @@ def test_why_not_a_track_of_the_playlist_and_one_ruled_out() -> None:
     code, out, err = run("explain", "--why-not", "Nobody - Nothing At All", "study")
     assert code == 2
     assert "Nothing At All" in err
+
+
+def test_why_not_of_a_saved_playlist_names_the_command_that_asks_its_build(tmp_path: Path) -> None:
+    """A saved playlist where the profile goes is no "not valid TOML" error: it names the
+    profile and seed of the build that wrote the file."""
+    saved = tmp_path / "night.json"
+    code, _, err = run("build", "night-drive", "--seed", "4", "-o", str(saved))
+    assert code == 0, err
+    code, out, err = run("explain", "--why-not", "Kavinsky - Nightcall", str(saved))
+    assert code == 2 and out == ""
+    assert f"Error: --why-not asks about a profile's build, and {saved} is a saved playlist" in err
+    assert 'hint: `moodseq explain --why-not "Kavinsky - Nightcall" night-drive --seed 4`' in err
+    assert "TOML" not in err
+
+
+def test_why_not_an_unknown_track_fails_before_building(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a library, an unknown track is the "no track" error before any build is made."""
+    from sequencer.adapters.library.store import Store
+    from sequencer.core import build
+    from sequencer.core.track import Track
+
+    library = tmp_path / "lib.db"
+    with Store.open(library) as store:
+        store.upsert_tracks([Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=257.0, energy=0.6)])
+
+    def no_build(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("built before finding the track")
+
+    monkeypatch.setattr(build, "build_playlist", no_build)
+    code, _, err = run("--library", str(library), "explain", "--why-not", "Kavinsky - Nightcal", "night-drive")
+    assert code == 2
+    assert "Error: no track 'Kavinsky - Nightcal' in the library" in err
+
+
+def test_explain_of_a_profile_name_says_which_commands_explain_a_profile() -> None:
+    """`moodseq explain night-drive` (a profile, not a saved playlist) names `build --explain`
+    and `explain --why-not` (was "no such file: night-drive"); an unknown name stays that error."""
+    code, out, err = run("explain", "night-drive")
+    assert code == 2 and out == ""
+    assert "Error: night-drive is a profile; explain reads a playlist saved as JSON" in err
+    assert "`moodseq build night-drive --explain`" in err
+    code, _, err = run("explain", "no-such-thing")
+    assert code == 2 and "no such file: no-such-thing" in err

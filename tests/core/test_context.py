@@ -190,3 +190,18 @@ def test_why_not_names_the_rule_the_mood_the_cut_or_the_objective() -> None:
     assert result.verdict in ("objective", "a rule")
     if result.verdict == "objective":
         assert "scores" in result.reasons[0] and "%" in result.reasons[0]
+
+
+def test_an_exemplar_the_library_holds_under_a_longer_title_is_not_called_missing() -> None:
+    """ "Daft Punk - Solar Sailer" is in a library that has "Solar Sailer - From "TRON: Legacy"/Score"
+    (the build plays it): no warning says the library lacks it; one it really lacks is named."""
+    tron = Track("t", 'Solar Sailer - From "TRON: Legacy"/Score', ("Daft Punk",), 162.0, moods={"study": 0.2})
+    calm = [tron, *(_track(str(i), f"A{i}", moods={"brooding": 0.9}, energy=0.4) for i in range(5))]
+    profile = Profile(
+        "study",
+        moods=MappingProxyType({"study": 1.0}),
+        like=("Daft Punk - Solar Sailer", "Brian Eno - An Ending (Ascent)"),
+    )
+    warnings = context_warnings(make_sequence(calm, profile), calm)
+    assert any("lacks Brian Eno - An Ending (Ascent)" in w for w in warnings)
+    assert not any("Solar Sailer" in w for w in warnings)

@@ -82,6 +82,23 @@ def test_a_genreless_track_borrows_its_playlists_genres(space: GenreSpace) -> No
     assert v[2, :GENRE_DIMS].any()
 
 
+def test_a_genreless_track_borrows_its_artists_genres(space: GenreSpace) -> None:
+    """A genre-less track in no playlist, by an artist whose other tracks are synthwave, sounds
+    like synthwave (and not like the reggaeton artist's); a track by an unknown artist, or an
+    artist with no genre anywhere, still has no vector; own genres are never overridden."""
+    tags = [{"synthwave": 1.0}, {"outrun": 1.0}, {}, {"reggaeton": 1.0}, {}, {}, {"salsa": 1.0}]
+    artists = ["kavinsky", "kavinsky", "kavinsky", "bad bunny", "", "nobody", "kavinsky"]
+    base = evidence(tags)
+    placed = place(space, SoundEvidence(base.tags, base.playlists, base.years, base.audio, artists=artists))
+    v = placed.vectors
+    assert v[2].any() and not placed.from_genres[2]
+    assert cos(v, 2, 0) > cos(v, 2, 3) + 0.5
+    assert not v[4].any() and not v[5].any()
+    alone = place(space, evidence(tags)).vectors
+    assert np.array_equal(v[6], alone[6]) and np.array_equal(v[0], alone[0])
+    assert not alone[2].any()
+
+
 def test_genre_block_does_not_depend_on_the_rest_of_the_library(space: GenreSpace) -> None:
     """Adding tracks without playlists leaves a track's vector exactly as it was."""
     one = sound_vectors(space, evidence([{"hard rock": 1.0}], years=[1979]))

@@ -597,6 +597,17 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
     try:
         data = json_text.loads(text, source, "give a .json file written by `moodseq build --format json`")
     except json.JSONDecodeError as error:
+        from sequencer.adapters.exporters import format_for_path
+
+        other = format_for_path(path)
+        if other in ("csv", "m3u8", "xspf"):  # another of moodseq's export formats
+            article = "a" if other == "csv" else "an"
+            also = "; to bring its tracks into your library: `moodseq import csv FILE`" if other == "csv" else ""
+            raise InputFileError(
+                f"{source} is {article} {other.upper()} playlist: this reads the JSON (or JSPF) moodseq writes, "
+                "which keeps every track's moods and attributes",
+                hint=f"write the playlist with `-o NAME.json` (build, reorder, export){also}",
+            ) from None
         raise InputFileError(
             f"not valid JSON: {error.msg} (column {error.colno})",
             hint="give a .json file written by `moodseq build --format json`, or fix the syntax",

@@ -13,7 +13,7 @@ name of the playlist the row comes from), ``year`` (a year or a release date), `
 audio attributes of :data:`sequencer.core.track.ATTRIBUTES`.
 
 Public: :data:`FIELDS`, :data:`REQUIRED`, :data:`ALIASES`, :func:`header_key`,
-:func:`parse_map_options`, :func:`detect_columns`, :class:`ColumnMap`.
+:func:`parse_map_options`, :func:`detect_columns`, :class:`ColumnMap`, :func:`unread_lookalikes`.
 """
 
 from __future__ import annotations
@@ -156,3 +156,25 @@ def detect_columns(
             source=source or None,
         )
     return ColumnMap(positions=positions, headers=tuple(headers))
+
+
+#: Header prefixes naming where a column came from (``sp_energy``, ``spotify_track_id``): a
+#: column whose rest is a field's alias probably holds that field.
+SOURCE_PREFIXES: frozenset[str] = frozenset({"sp", "spotify", "dz", "deezer", "lastfm", "lfm", "audio"})
+
+
+def unread_lookalikes(columns: ColumnMap) -> dict[str, list[str]]:
+    """Field → the headers of unread columns that look like it but for a source prefix
+    (``sp_energy`` → energy), for fields no column feeds: detection never guesses these, but
+    the user should hear of them (``--map energy=sp_energy`` reads one)."""
+    used = {p for cols in columns.positions.values() for p in cols}
+    found: dict[str, list[str]] = {}
+    for number, header in enumerate(columns.headers):
+        first, _, rest = header_key(header).partition(" ")
+        if number in used or first not in SOURCE_PREFIXES or not rest:
+            continue
+        for field_name, aliases in ALIASES.items():
+            if field_name not in columns.positions and rest in aliases:
+                found.setdefault(field_name, []).append(header)
+                break
+    return found

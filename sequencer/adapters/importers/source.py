@@ -22,6 +22,8 @@ from sequencer.errors import InputFileError
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+"""An old Excel (.xls) file's first bytes."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class SourceText:
 #: Most bytes of text read from one input, after decompression: far above any real track list
 #: (the 32,833-row shared catalog is 8 MB), low enough that a gzip bomb cannot take the machine.
 MAX_TEXT_BYTES = 256 * 1024 * 1024
+
+
+#: Spreadsheet files people hand to `import csv` (binary: they must be saved as CSV first).
+SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".numbers"})
 
 
 def _too_big(path: Path, what: str) -> InputFileError:
@@ -61,15 +67,26 @@ def _inflate(raw: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
         data = inflater.unused_data.lstrip(b"\x00")
 
 
+#: Decompressed pieces are kept while they add up to at most this; a bigger input is measured
+#: to the end first (constant memory) and decompressed a second time only if it is allowed.
+KEEP_WHILE_INFLATING = 32 * 1024 * 1024
+
+
 def _gunzip(path: Path, raw: bytes) -> bytes:
-    """Decompress gzip ``raw``, refusing more than :data:`MAX_TEXT_BYTES`: measured first in
-    pieces (constant memory), so a bomb is refused without ever being held."""
+    """Decompress gzip ``raw``, refusing more than :data:`MAX_TEXT_BYTES`: measured in pieces
+    (memory bounded by :data:`KEEP_WHILE_INFLATING`), so a bomb is refused without ever being
+    held; a usual input is decompressed once."""
     total = 0
+    pieces: list[bytes] | None = []
     for piece in _inflate(raw):
         total += len(piece)
         if total > MAX_TEXT_BYTES:
             raise _too_big(path, "decompresses to")
-    return b"".join(_inflate(raw))
+        if pieces is not None:
+            pieces.append(piece)
+            if total > KEEP_WHILE_INFLATING:
+                pieces = None  # measure the rest without holding it
+    return b"".join(pieces) if pieces is not None else b"".join(_inflate(raw))
 
 
 def _read_bytes(path: Path) -> tuple[bytes, bool]:
@@ -87,6 +104,11 @@ def _read_bytes(path: Path) -> tuple[bytes, bool]:
         ) from None
     except OSError as error:
         raise InputFileError(f"cannot read {path}: {error.strerror}", hint="check permissions") from None
+    if Path(path).suffix.lower() in SPREADSHEETS and raw.startswith((ZIP_MAGIC, OLE_MAGIC)):  # not a renamed CSV
+        raise InputFileError(
+            f"{path} is a spreadsheet",
+            hint="save it as CSV from your spreadsheet program (File › Save as / Download › CSV), then import that",
+        )
     if raw.startswith(ZIP_MAGIC):
         raise InputFileError(
             f"{path} is a zip archive",

@@ -16,17 +16,19 @@ Public: :class:`TableRead`, :func:`read_table`, :func:`import_table`.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
+import operator
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters import json_text
 from sequencer.adapters.importers import exportify
-from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key
+from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key, unread_lookalikes
 from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
@@ -168,19 +170,25 @@ def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
     return "ms" if numbers and statistics.median(numbers) > 10_000 else "s"
 
 
-def _cells(
-    row: Sequence[str],
-    single: list[tuple[str, int]],
-    multi: list[tuple[str, tuple[int, ...]]],
-    fallback: list[tuple[str, tuple[int, ...]]],
-) -> dict[str, str]:
-    """field → the row's text (a multi-column field's cells joined with ';'; a fallback field's
-    first non-empty cell)."""
-    cells = {name: row[col] for name, col in single}
-    for name, cols in multi:
-        cells[name] = ";".join(row[c] for c in cols)
-    for name, cols in fallback:
-        cells[name] = next((row[c] for c in cols if not is_missing(row[c])), "")
+def _cell_reader(columns: ColumnMap) -> Callable[[Sequence[str]], dict[str, str]]:
+    """A function from a row to field → its text (a multi-column field's cells joined with ';';
+    a fallback field's first non-empty cell); it runs once per row, so the single-column
+    fields are fetched with one ``itemgetter`` call."""
+    single = [(n, cols[0]) for n, cols in columns.positions.items() if len(cols) == 1]
+    multi = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n in MULTI]
+    fallback = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n not in MULTI]
+    names = tuple(n for n, _ in single)
+    fetch = operator.itemgetter(*(c for _, c in single)) if len(single) > 1 else None
+
+    def cells(row: Sequence[str]) -> dict[str, str]:
+        """The row's fields."""
+        found = dict(zip(names, fetch(row), strict=True)) if fetch else {name: row[col] for name, col in single}
+        for name, cols in multi:
+            found[name] = ";".join(row[c] for c in cols)
+        for name, cols in fallback:
+            found[name] = next((row[c] for c in cols if not is_missing(row[c])), "")
+        return found
+
     return cells
 
 
@@ -198,6 +206,14 @@ def _records(
     ``decimal_comma`` when numbers may be written "0,62")."""
     columns = detect_columns(headers, overrides, source=source)
     read.columns = columns
+    lookalikes = unread_lookalikes(columns)
+    if lookalikes:
+        shown = "; ".join(f"{field} ← {' or '.join(found)}" for field, found in lookalikes.items())
+        field, found = next(iter(lookalikes.items()))
+        read.report.notes.append(
+            f"{Path(source).name}: columns not read that look like track fields: {shown} "
+            f"(`--map {field}={found[0]}` reads one; each field takes one column)"
+        )
     good_rows = [cells for _, cells, _ in rows if cells is not None]
     artist_cols = columns.positions["artist"]
     ctx = RowContext(
@@ -208,23 +224,23 @@ def _records(
     )
     width = len(headers)
     report = TableRead().report if unit != "line" else read.report
-    single = [(n, cols[0]) for n, cols in columns.positions.items() if len(cols) == 1]
-    multi = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n in MULTI]
-    fallback = [(n, cols) for n, cols in columns.positions.items() if len(cols) > 1 and n not in MULTI]
+    fields = _cell_reader(columns)
+    records, warnings, skipped = read.records, report.warnings, report.skipped
+    report.rows_read += len(rows)
     for line, cells, error in rows:
-        report.rows_read += 1
         if cells is None:
-            report.skipped.append(RowProblem(line, error or "unreadable row"))
+            skipped.append(RowProblem(line, error or "unreadable row"))
             continue
-        if len(cells) < width or any(c.strip() for c in cells[width:]):
-            report.skipped.append(RowProblem(line, f"expected {width} fields, found {len(cells)}"))
+        if len(cells) != width and (len(cells) < width or any(c.strip() for c in cells[width:])):
+            skipped.append(RowProblem(line, f"expected {width} fields, found {len(cells)}"))
             continue
-        result = row_to_record(_cells(cells, single, multi, fallback), line, ctx)
-        report.warnings.extend(result.warnings)
+        result = row_to_record(fields(cells), line, ctx)
+        if result.warnings:
+            warnings.extend(result.warnings)
         if result.record is not None:
-            read.records.append(result.record)
+            records.append(result.record)
         elif result.skip is not None:
-            report.skipped.append(result.skip)
+            skipped.append(result.skip)
     if report is not read.report:  # JSON: positions are items, not lines
         read.report.rows_read += report.rows_read
         read.report.skipped.extend(RowProblem(p.line, p.message, unit) for p in report.skipped)
@@ -277,6 +293,10 @@ def repeated_columns(headers: Sequence[str]) -> list[str]:
     ]
 
 
+#: Columns only moodseq's own CSV export writes (sequencer.adapters.exporters.csv).
+OWN_EXPORT_COLUMNS = frozenset({"Energy Estimated", "Target Energy"})
+
+
 def _read_delimited(
     text: str,
     path: Path,
@@ -304,6 +324,11 @@ def _read_delimited(
     read.report.notes.extend(f"{path.name}: {note}" for note in repeated_columns(headers))
     # A spreadsheet that separates with ';' or tabs may write decimals with a comma ("0,62").
     _records(rows[1:], headers, read, ctx_args, overrides, str(path), decimal_comma=delimiter != ",")
+    if {h.strip() for h in headers} >= OWN_EXPORT_COLUMNS:
+        # moodseq's own CSV export: its Moods column holds the moods moodseq had worked out
+        # (mostly inferred); stored as crowd-tag moods they would outrank every later inference
+        read.records[:] = [dataclasses.replace(r, mood_source="import") for r in read.records]
+        read.report.notes.append(f"{path.name}: a moodseq export: its moods are kept below inferred and hand moods")
 
 
 def _read_json(

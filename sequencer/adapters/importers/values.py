@@ -80,6 +80,18 @@ class RowContext:
     resolved: dict[str, str | None] = field(default_factory=dict)
     """Memo of tag word → canonical mood (or None), filled while reading."""
 
+    genre_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Memo of genre cell → its genres (a catalog repeats a few hundred genre cells)."""
+
+    def genres(self, cell: str) -> tuple[str, ...]:
+        """The genres in a genre cell: split, case-folded, "no value" spellings left out,
+        each once (memoised)."""
+        found = self.genre_lists.get(cell)
+        if found is None:
+            names = (item.casefold() for item in split_list(cell))
+            found = self.genre_lists[cell] = tuple(dict.fromkeys(g for g in names if g not in MISSING))
+        return found
+
     def mood(self, word: str) -> str | None:
         """The canonical mood a tag word names, or None (memoised: imports repeat words)."""
         if word not in self.resolved:
@@ -210,11 +222,16 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+#: (name, low, high, whole) per attribute, in :data:`RANGES` order (``whole``: key and mode).
+_RANGE_ITEMS = tuple((name, low, high, name in ("key", "mode")) for name, (low, high) in RANGES.items())
+
+
 def _attributes(values: Mapping[str, str], line: int) -> tuple[dict[str, float], list[RowProblem]]:
-    """Validated audio attributes (and key/mode from key names) plus warnings for dropped ones."""
+    """Validated audio attributes (and key/mode from key names) plus warnings for dropped ones
+    (key and mode as ``int``; this runs for every row of an import, so it is kept tight)."""
     found: dict[str, float] = {}
     warnings: list[RowProblem] = []
-    for name, (low, high) in RANGES.items():
+    for name, low, high, whole in _RANGE_ITEMS:
         cell = values.get(name)
         if cell is None:
             continue
@@ -230,12 +247,17 @@ def _attributes(values: Mapping[str, str], line: int) -> tuple[dict[str, float],
             continue
         if number != number:  # NaN: the usual spelling of "unknown" in data frames
             continue
-        if name == "key" and number == -1:
-            continue  # Spotify's "no key detected"
-        if not low <= number <= high or (name in ("key", "mode") and not number.is_integer()):
+        if whole:
+            if name == "key" and number == -1:
+                continue  # Spotify's "no key detected"
+            if not low <= number <= high or not number.is_integer():
+                warnings.append(RowProblem(line, f"{name} {number:g} is outside [{low:g}, {high:g}]; left unknown"))
+                continue
+            found[name] = int(number)
+        elif low <= number <= high:
+            found[name] = number
+        else:
             warnings.append(RowProblem(line, f"{name} {number:g} is outside [{low:g}, {high:g}]; left unknown"))
-            continue
-        found[name] = number
     return found, warnings
 
 
@@ -245,9 +267,9 @@ def _key_from_text(text: str, found: dict[str, float], warnings: list[RowProblem
     if key is None:
         warnings.append(RowProblem(line, f"key {text!r} is not a key (0–11, 'Am', '8A'); left unknown"))
         return
-    found["key"] = float(key[0])
+    found["key"] = key[0]
     if key[1] is not None:
-        found["mode"] = float(key[1])
+        found["mode"] = key[1]
 
 
 def _energy_level(values: Mapping[str, str], line: int) -> tuple[float | None, RowProblem | None]:
@@ -267,16 +289,9 @@ def _tags(
     """(moods, crowd tags, genres) from the tags and genre columns; a tag whose weight is not a
     number (``brooding=1.2.3``) is left out with a warning, the rest of the row is kept."""
     moods: dict[str, float] = {}
-    tags: dict[str, float] = {}
-    genres: dict[str, None] = {}
     genre_cell = values.get("genre")
-    if genre_cell:
-        for item in split_list(genre_cell):
-            genre = item.casefold()
-            if genre in MISSING:
-                continue
-            genres.setdefault(genre, None)
-            tags[genre] = 1.0
+    genres = ctx.genres(genre_cell) if genre_cell else ()
+    tags: dict[str, float] = dict.fromkeys(genres, 1.0)
     tag_cell = _first(values, "tags")
     if tag_cell is not None:
         for item in split_list(tag_cell):
@@ -293,7 +308,7 @@ def _tags(
             elif name.strip():
                 tag = name.strip().casefold()
                 tags[tag] = max(weight, tags.get(tag, 0.0))
-    return moods, tags, tuple(genres)
+    return moods, tags, genres
 
 
 def _explicit(values: Mapping[str, str]) -> bool | None:
@@ -315,11 +330,15 @@ _CONTROL = re.compile(r"\s*[\x00-\x1f\x7f]+\s*")
 
 
 def _first(values: Mapping[str, str], name: str) -> str | None:
-    """The field's cell, stripped, or None when absent or missing."""
+    """The field's cell, stripped, or None when absent or missing (:func:`is_missing`,
+    inlined: imports call this a dozen times per row)."""
     cell = values.get(name)
-    if cell is None or is_missing(cell):
+    if not cell:
         return None
-    return cell.strip()
+    stripped = cell.strip()
+    if len(stripped) <= 4 and stripped.casefold() in MISSING:
+        return None
+    return stripped
 
 
 def _name(values: Mapping[str, str], name: str) -> str | None:
@@ -331,6 +350,8 @@ def _name(values: Mapping[str, str], name: str) -> str | None:
         return None
     if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS:  # moodseq's CSV export guarded a formula
         cell = cell[1:]
+    if cell.isprintable():  # no control character (nor any whitespace but spaces): nothing to do
+        return cell
     return _CONTROL.sub(" ", cell).strip() or None
 
 
@@ -364,12 +385,21 @@ def parse_year(text: str | None) -> int | None:
     return year if MIN_YEAR <= year <= MAX_YEAR else None
 
 
+def _too_long(values: Mapping[str, str]) -> str | None:
+    """The first of title, artist and album longer than :data:`MAX_NAME_CHARS`, if any."""
+    for name in ("title", "artist", "album"):
+        cell = values.get(name)
+        if cell is not None and len(cell) > MAX_NAME_CHARS:
+            return name
+    return None
+
+
 def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowResult:
     """Validate one row's cells (field → text; a multi-column field's cells joined by ';')."""
     result = RowResult()
     if ctx.decimal_comma:
         values = with_decimal_points(values)
-    too_long = next((n for n in ("title", "artist", "album") if len(values.get(n) or "") > MAX_NAME_CHARS), None)
+    too_long = _too_long(values)
     if too_long is not None:
         length = len(values[too_long])
         result.skip = RowProblem(line, f"the {too_long} is {length:,} characters long (at most {MAX_NAME_CHARS:,})")
@@ -429,7 +459,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         mbid=mbid,
         playlists=(playlist,) if playlist else ctx.playlists,
         year=parse_year(_first(values, "year")),
-        **{name: (int(v) if name in ("key", "mode") else v) for name, v in attrs.items()},  # type: ignore[arg-type]
+        **attrs,  # type: ignore[arg-type]
     )
     result.record = ImportRecord(track=track, tags=tags, tag_source=ctx.tag_source, line=line)
     return result

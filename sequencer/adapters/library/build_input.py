@@ -97,11 +97,8 @@ def load_for_build(
 def _optional_tracks(store: Store, refs: Sequence[str]) -> list[Track]:
     """The tracks ``refs`` name; those not in the library are left out (the build reports them)."""
     found: list[Track] = []
-    for ref in dict.fromkeys(refs):
-        track = store.lookup(ref)
-        if track is None:
-            continue
-        if all(track.id != t.id for t in found):
+    for track in store.lookup_many(list(dict.fromkeys(refs))):
+        if track is not None and all(track.id != t.id for t in found):
             found.append(track)
     return found
 
@@ -119,29 +116,22 @@ def context_rows(store: Store, table: FeatureTable, profile: Profile, exemplars:
     excluded = np.zeros(n, dtype=bool)
     genres = profile.genres
     rules = genres.prefer or genres.avoid or profile.constraints.exclude_genres
+    row_of: dict[str, int] | None = None
     if rules:
-        by_id = store.genres_bulk()
+        row_of = {track_id: row for row, track_id in enumerate(table.ids.tolist())}
         prefer, avoid = genre_keys(genres.prefer), genre_keys(genres.avoid)
         banned = genre_keys(profile.constraints.exclude_genres)
-        verdicts: dict[tuple[str, ...], tuple[bool, float]] = {}  # few distinct genre lists
-        for row, track_id in enumerate(table.ids.tolist()):
-            names = tuple(by_id.get(track_id, ()))
-            if not names:
-                continue
-            verdict = verdicts.get(names)
-            if verdict is None:
-                have = genre_keys(names)
-                verdict = verdicts[names] = (
-                    bool(have & banned),
-                    float(bool(have & prefer)) - float(bool(have & avoid)),
-                )
-            excluded[row] = verdict[0]
-            boost[row] += genres.weight * verdict[1]
+        for names, ids in store.genre_groups().items():  # a verdict per distinct genre list
+            have = genre_keys(names)
+            rows = [row_of[i] for i in ids if i in row_of]
+            excluded[rows] = bool(have & banned)
+            boost[rows] += genres.weight * (float(bool(have & prefer)) - float(bool(have & avoid)))
     if exemplars and profile.like_weight > 0:
         like = np.zeros(n, dtype=np.float64)
-        artists = store.primary_artists()
-        wanted = {artists.get(t.id, "") for t in exemplars} - {""}
-        same = np.fromiter((artists.get(i, "") in wanted for i in table.ids.tolist()), dtype=bool, count=n)
+        if row_of is None:
+            row_of = {track_id: row for row, track_id in enumerate(table.ids.tolist())}
+        same = np.zeros(n, dtype=bool)
+        same[[row_of[i] for i in store.same_artist_ids([t.id for t in exemplars]) if i in row_of]] = True
         fit = np.clip(table_fit(table, profile.moods) * table.confidences(), 0.0, 1.0)
         like[same] = SAME_ARTIST * fit[same]
         sound = getattr(table, "sound", None)  # FeatureTable.sound: (n, d) float32, zero row = none

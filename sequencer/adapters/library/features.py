@@ -5,17 +5,25 @@ kept in ``<library>.features.npz`` stamped with the cache format, the library's 
 change counter (bumped by every transaction that changed tracks, moods, attributes or sound
 vectors), so a stale cache is never read.  A cache that cannot be written is simply not kept.
 
+The genre lists a build's genre rules read (every track's genres and crowd tags) are cached the
+same way in ``<library>.genres.npz``, stamped with the feature stamp and the tag counter (crowd
+tags from an enrichment do not bump the change counter; :func:`~sequencer.adapters.library.tags.set_tags`
+bumps ``tag_changes`` instead).
+
 Public: :func:`feature_cache_path`, :func:`feature_table`, :func:`build_feature_table`,
-:func:`load_feature_cache`, :func:`save_feature_cache`, :data:`FEATURE_CACHE_FORMAT`.
+:func:`load_feature_cache`, :func:`save_feature_cache`, :data:`FEATURE_CACHE_FORMAT`,
+:func:`genre_cache_path`, :func:`genre_groups`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +59,69 @@ def _feature_stamp(conn: sqlite3.Connection) -> str:
     """What the feature cache must match: format, library identity and change counter."""
     values = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('library_id', 'changes')"))
     return f"{FEATURE_CACHE_FORMAT}:{values.get('library_id')}:{values.get('changes')}"
+
+
+def genre_cache_path(library: Path) -> Path:
+    """Where the genre lists of the library at ``library`` are cached: ``<library>.genres.npz``."""
+    return library.with_name(library.name + ".genres.npz")
+
+
+GenreGroups = dict[tuple[str, ...], list[str]]
+"""Each distinct list of genres and crowd tags (sorted) → the ids of the tracks that have it."""
+
+
+def genre_groups(store: Store, read: Callable[[sqlite3.Connection], GenreGroups]) -> GenreGroups:
+    """``read(conn)``'s genre groups, from the cache beside the library when it is current."""
+    path = genre_cache_path(store.path)
+    with store.transaction(write=False) as conn:
+        tags = conn.execute("SELECT value FROM meta WHERE key = 'tag_changes'").fetchone()
+        stamp = f"{_feature_stamp(conn)}:{tags[0] if tags else 0}"
+        cached = _load_genre_cache(path, stamp)
+        if cached is not None:
+            return cached
+        groups = read(conn)
+    _save_genre_cache(path, stamp, groups)
+    return groups
+
+
+def _load_genre_cache(path: Path, stamp: str) -> GenreGroups | None:
+    """The cached groups at ``path`` if they were written for ``stamp``; None otherwise."""
+    import numpy as np
+
+    try:
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
+            if str(data["stamp"]) != stamp:
+                return None
+            lists, sizes, ids = data["lists"].tolist(), data["sizes"].tolist(), data["ids"].tolist()
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
+        return None  # a damaged cache is read again from the database
+    if len(lists) != len(sizes) or sum(sizes) != len(ids):
+        return None
+    groups: GenreGroups = {}
+    start = 0
+    for names, size in zip(lists, sizes, strict=True):
+        groups[tuple(json.loads(names))] = ids[start : start + size]
+        start += size
+    return groups
+
+
+def _save_genre_cache(path: Path, stamp: str, groups: GenreGroups) -> None:
+    """Write the genre cache atomically; one that cannot be written is simply not kept."""
+    import numpy as np
+
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
+    try:
+        np.savez(
+            temp,
+            stamp=np.array(stamp),
+            lists=np.array([json.dumps(names) for names in groups], dtype=np.str_),
+            sizes=np.array([len(ids) for ids in groups.values()], dtype=np.int64),
+            ids=np.array([i for ids in groups.values() for i in ids], dtype=np.str_),
+        )
+        temp.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def build_feature_table(conn: sqlite3.Connection) -> FeatureTable:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,8 @@ from sequencer.core.identity import (
 from sequencer.core.track import ATTRIBUTES, Track
 
 IMPORT_ATTRIBUTE_SOURCE = "import"
+_ATTRIBUTE_VALUES = operator.attrgetter(*ATTRIBUTES)
+_NO_ATTRIBUTES = (None,) * len(ATTRIBUTES)
 
 
 @dataclass
@@ -114,15 +117,15 @@ def load_known(conn: sqlite3.Connection, source: str = "") -> Known:
     if source:
         query = "SELECT t.id, d.digest FROM track_source_digests d JOIN tracks t ON t.tid = d.tid WHERE d.source = ?"
         known.source_hashes = dict(conn.execute(query, (source,)))
-    for tid, track_id, uri, isrc, key, duration, digest, genres, playlists in conn.execute(
+    rows = conn.execute(
         "SELECT tid, id, uri, isrc, match_key, duration_s, content_hash, genres, playlists FROM tracks ORDER BY tid"
-    ):
-        known.index.add(track_id, uri, isrc, key, duration)
-        known.tids[track_id] = tid
-        known.hashes[track_id] = digest
-        known.genres[track_id] = genres
-        known.playlists[track_id] = playlists
-        known.durations[track_id] = duration
+    ).fetchall()
+    known.index = IdentityIndex.from_rows(row[1:6] for row in rows)
+    known.tids = {row[1]: row[0] for row in rows}
+    known.durations = {row[1]: row[5] for row in rows}
+    known.hashes = {row[1]: row[6] for row in rows}
+    known.genres = {row[1]: row[7] for row in rows}
+    known.playlists = {row[1]: row[8] for row in rows}
     return known
 
 
@@ -168,7 +171,7 @@ def plan(records: Sequence[ImportRecord], known: Known, report: ImportReport) ->
         if len(positions) == 1:
             record, identities = records[positions[0]], idents[positions[0]]
             if track_id in known.tids:  # align its duration with the stored one
-                record = _merge_group(track_id, [record], creators, known)
+                record = _aligned(record, known.durations.get(track_id))
         else:
             record = _merge_group(track_id, [records[i] for i in positions], creators, known)
             identities = _identities(record.track)
@@ -218,12 +221,18 @@ def _merge_group(
     merged = ordered[0]
     for other in ordered[1:]:
         merged = merge_records(merged, other)
-    stored = known.durations.get(track_id)
-    current = merged.track.duration_s
-    close = stored and (current <= 0 or abs(current - stored) <= DURATION_TOLERANCE_S)
-    if close and current != stored:
-        merged = replace(merged, track=merged.track.evolve(duration_s=stored))
-    return merged
+    return _aligned(merged, known.durations.get(track_id))
+
+
+def _aligned(record: ImportRecord, stored: float | None) -> ImportRecord:
+    """The record with the stored duration of its recording when its own is unknown or within
+    the tolerance of it (so a re-import finds the very same track unchanged)."""
+    current = record.track.duration_s
+    if not stored or current == stored:
+        return record
+    if current <= 0 or abs(current - stored) <= DURATION_TOLERANCE_S:
+        return replace(record, track=record.track.evolve(duration_s=stored))
+    return record
 
 
 def _union(first: Sequence[str], second: Sequence[str]) -> tuple[str, ...]:
@@ -291,10 +300,8 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
     for write in batch:
         track = write.record.track
         album_id = album_ids.get((track.album, _first(track))) if track.album else None
-        genres = SEP.join(_union([g for g in known.genres.get(write.track_id, "").split(SEP) if g], track.genres))
-        playlists = SEP.join(
-            _union([p for p in known.playlists.get(write.track_id, "").split(SEP) if p], track.playlists)
-        )
+        genres = _joined(known.genres.get(write.track_id), track.genres)
+        playlists = _joined(known.playlists.get(write.track_id), track.playlists)
         shared = (
             track.title,
             SEP.join(track.artists),
@@ -342,6 +349,15 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
     _write_children(conn, batch, known, artist_by_name)
 
 
+def _joined(stored: str | None, added: Sequence[str]) -> str:
+    """The stored ``SEP``-joined list with ``added``'s new items after it, joined again."""
+    if not stored:
+        if not added:
+            return ""
+        return added[0] if len(added) == 1 else SEP.join(dict.fromkeys(added))
+    return SEP.join(_union([item for item in stored.split(SEP) if item], added))
+
+
 def _update_params(row: tuple[object, ...]) -> tuple[object, ...]:
     """Parameters for the UPDATE statement (duration used twice)."""
     title, artists, norm, album_id, duration, *rest = row
@@ -373,9 +389,8 @@ def _write_children(
     attribute_rows = []
     import_rank = rank(IMPORT_ATTRIBUTE_SOURCE, ATTRIBUTE_SOURCES)
     for tid, w in tids:
-        track = w.record.track
-        values = [getattr(track, a) for a in ATTRIBUTES]
-        if any(v is not None for v in values):
+        values = _ATTRIBUTE_VALUES(w.record.track)
+        if values != _NO_ATTRIBUTES:
             attribute_rows.append((tid, IMPORT_ATTRIBUTE_SOURCE, import_rank, *values))
     conn.executemany(
         f"INSERT INTO attributes (tid, source, rank, {cols}) "

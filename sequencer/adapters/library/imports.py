@@ -87,10 +87,20 @@ def upsert_records(
                     writes, known = _replan(conn, writes, done, report, known.source)
                 batch = writes[done : done + batch_size]
                 if batch:
+                    # known tracks this input brings for the first time (an export read back, an
+                    # overlapping catalog) may bring nothing new: compare what the library holds
+                    first = [
+                        known.tids[w.track_id] for w in batch if not w.new and w.track_id not in known.source_hashes
+                    ]
+                    before = stored_state(conn, first)
                     writer.write_batch(conn, batch, known)
+                    same = sum(1 for tid, state in stored_state(conn, first).items() if before.get(tid) == state)
+                    report.updated -= same  # written, but what the library holds did not change
+                    report.unchanged += same
                     done += len(batch)
                     conn.execute("UPDATE imports SET rows_done = ? WHERE iid = ?", (done, iid))
-                    stamp = _bump_change_count(conn)
+                    if same < len(batch):
+                        stamp = _bump_change_count(conn)
         except sqlite3.IntegrityError as error:
             raise LibraryError(
                 f"the library changed while importing ({error}): another import ran at the same time",
@@ -106,6 +116,35 @@ def upsert_records(
         progress(0, 0)
     _finish_import(store, iid, report)
     return report
+
+
+def stored_state(conn: sqlite3.Connection, tids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    """tid → everything the library holds about that track (its row but for the bookkeeping
+    columns content_hash and updated_at, its artists, attributes, moods and tags): an update
+    that leaves this the same changed nothing a user could see (e.g. re-importing an export)."""
+    state: dict[int, list[object]] = {tid: [] for tid in tids}
+    queries = (
+        "SELECT * FROM tracks WHERE tid IN ({})",
+        "SELECT * FROM track_artists WHERE tid IN ({}) ORDER BY tid, position",
+        "SELECT * FROM attributes WHERE tid IN ({}) ORDER BY tid, source",
+        "SELECT * FROM moods WHERE tid IN ({}) ORDER BY tid, mood, source",
+        "SELECT * FROM tags WHERE tid IN ({}) ORDER BY tid, source, tag",
+    )
+    for start in range(0, len(tids), 500):
+        chunk = tids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for number, query in enumerate(queries):
+            cursor = conn.execute(query.format(marks), chunk)
+            names = [d[0] for d in cursor.description]
+            at = names.index("tid")
+            if number == 0:  # the track row: leave out the bookkeeping columns
+                keep = [i for i, name in enumerate(names) if name not in ("content_hash", "updated_at")]
+                for row in cursor:
+                    state[row[at]].append(tuple(row[i] for i in keep))
+            else:
+                for row in cursor:
+                    state[row[at]].append((number, row))
+    return {tid: tuple(rows) for tid, rows in state.items()}
 
 
 def _change_count(conn: sqlite3.Connection) -> int:

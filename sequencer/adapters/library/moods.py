@@ -11,12 +11,15 @@ inference (:func:`set_confidence_bulk`) and read back by
 :func:`sequencer.adapters.library.rows.load_confidence` (hand tags count 1.0).
 
 Public: :func:`set_moods`, :func:`set_moods_bulk`, :func:`mood_sources`, :func:`set_attributes`,
-:func:`set_confidence_bulk`, :func:`primary_artists`, :func:`genres_bulk`.
+:func:`set_confidence_bulk`, :func:`primary_artists`, :func:`genre_groups`,
+:func:`same_artist_ids`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sequencer.adapters.library.rows import ATTRIBUTE_SOURCES, ATTRS, MOOD_SOURCES, SEP, rank, tid_of, tids_for
@@ -80,15 +83,55 @@ def primary_artists(store: Store) -> dict[str, str]:
     return {str(track_id): str(key).split("|", 1)[0] for track_id, key in rows}
 
 
-def genres_bulk(store: Store) -> dict[str, tuple[str, ...]]:
-    """track id → its genres (the import's genres and every crowd tag), for genre rules."""
-    found: dict[str, set[str]] = {}
+def genre_groups(store: Store) -> dict[tuple[str, ...], list[str]]:
+    """Each distinct list of genres and crowd tags (the import's genres and every tag, sorted)
+    → the ids of the tracks that have it; tracks with neither are left out.  Cached beside the
+    library (:func:`sequencer.adapters.library.features.genre_groups`)."""
+    from sequencer.adapters.library.features import genre_groups as cached
+
+    return cached(store, read_genre_groups)
+
+
+def read_genre_groups(conn: sqlite3.Connection) -> dict[tuple[str, ...], list[str]]:
+    """:func:`genre_groups` from the database: one query; the text of a list is split and
+    sorted once per distinct text, not once per track."""
+    by_text: dict[tuple[str, str | None], list[str]] = {}
+    for track_id, genres, tags in conn.execute(
+        "SELECT t.id, t.genres, (SELECT json_group_array(g.tag) FROM tags g WHERE g.tid = t.tid) FROM tracks t"
+    ):
+        by_text.setdefault((str(genres), None if tags == "[]" else str(tags)), []).append(str(track_id))
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for (genres, tags), ids in by_text.items():
+        names = set(genres.split(SEP)) if genres else set()
+        if tags is not None:
+            names.update(str(tag) for tag in json.loads(tags))
+        if names:
+            groups.setdefault(tuple(sorted(names)), []).extend(ids)
+    return groups
+
+
+def same_artist_ids(store: Store, track_ids: Sequence[str]) -> list[str]:
+    """Ids of every track whose first artist is that of one of ``track_ids`` (the part of the
+    song key before ``|``, as :func:`primary_artists` says), found on the song-key index."""
     with store.transaction(write=False) as conn:
-        for track_id, genres in conn.execute("SELECT id, genres FROM tracks WHERE genres != ''"):
-            found.setdefault(str(track_id), set()).update(str(genres).split(SEP))
-        for track_id, tag in conn.execute("SELECT t.id, g.tag FROM tags g JOIN tracks t ON t.tid = g.tid"):
-            found.setdefault(str(track_id), set()).add(str(tag))
-    return {k: tuple(sorted(v)) for k, v in found.items()}
+        artists = {str(key).split("|", 1)[0] for key in _song_keys(conn, track_ids)} - {""}
+        found: list[str] = []
+        for artist in sorted(artists):  # every key starting "artist|" sorts before "artist}"
+            rows = conn.execute(
+                "SELECT id FROM tracks WHERE song_key >= ? AND song_key < ? ORDER BY tid", (f"{artist}|", f"{artist}}}")
+            )
+            found.extend(str(row[0]) for row in rows)
+    return found
+
+
+def _song_keys(conn: sqlite3.Connection, track_ids: Sequence[str]) -> list[str]:
+    """The song keys of ``track_ids`` (unknown ids left out)."""
+    keys: list[str] = []
+    for start in range(0, len(track_ids), 500):
+        chunk = list(track_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        keys.extend(str(r[0]) for r in conn.execute(f"SELECT song_key FROM tracks WHERE id IN ({marks})", chunk))
+    return keys
 
 
 def mood_sources(store: Store, track_id: str) -> dict[str, list[tuple[str, float]]]:

@@ -84,8 +84,43 @@ def lookup(conn: sqlite3.Connection, ref: str) -> Track | None:
     return None if tid is None else load_tracks(conn, [tid])[0]
 
 
-def _find_tid(conn: sqlite3.Connection, ref: str) -> int | None:
-    """The tid ``ref`` names, or None."""
+def lookup_many(conn: sqlite3.Connection, refs: Sequence[str]) -> list[Track | None]:
+    """:func:`lookup` of each ref, in order, with at most one scan of the library: the refs
+    that only a bare title could match (the rule that reads every row, e.g. an exemplar
+    "Artist - Title" whose artist is not in the library) are looked up together."""
+    tids: list[int | None] = [_find_tid(conn, ref, bare=False) for ref in refs]
+    pending = [i for i, tid in enumerate(tids) if tid is None]
+    if pending:
+        titles = {i: normalise_text(refs[i].strip()) for i in pending}
+        rows = _rows_by_titles(conn, set(titles.values()))
+        for i in pending:
+            tids[i] = _by_bare_title(conn, refs[i].strip(), titles[i], rows.get(titles[i], []))
+    wanted = sorted({tid for tid in tids if tid is not None})
+    by_tid = dict(zip(wanted, load_tracks(conn, wanted), strict=True))  # load_tracks keeps tid order
+    return [None if tid is None else by_tid[tid] for tid in tids]
+
+
+def _rows_by_titles(conn: sqlite3.Connection, titles: set[str]) -> dict[str, list[tuple[Any, ...]]]:
+    """normalised title → the first rows (tid, artists, title, match key) with that title, by
+    tid (as many as :func:`_by_bare_title` looks at), for all ``titles`` in one scan."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    listed = sorted(titles)
+    for start in range(0, len(listed), _URI_CHUNK):
+        chunk = listed[start : start + _URI_CHUNK]
+        for tid, artists, title, key, bare in conn.execute(
+            "SELECT tid, artists, title, match_key, substr(match_key, instr(match_key, '|') + 1) AS bare "
+            f"FROM tracks WHERE bare IN ({','.join('?' * len(chunk))}) ORDER BY tid",
+            chunk,
+        ):
+            rows = found.setdefault(str(bare), [])
+            if len(rows) <= _AMBIGUOUS_SHOWN:
+                rows.append((tid, artists, title, key))
+    return found
+
+
+def _find_tid(conn: sqlite3.Connection, ref: str, *, bare: bool = True) -> int | None:
+    """The tid ``ref`` names, or None (``bare=False``: without the last rule, a bare title,
+    which reads every row; see :func:`lookup_many`)."""
     ref = ref.strip()
     row = conn.execute("SELECT tid FROM tracks WHERE id = ?", (ref,)).fetchone()
     uri = spotify_uri(ref) if row is None else None
@@ -95,7 +130,8 @@ def _find_tid(conn: sqlite3.Connection, ref: str) -> int | None:
         return int(row[0])
     artist, title = parse_track_ref(ref)
     candidates: list[tuple[str | None, str]] = [(artist, title)] if artist else []
-    candidates.append((None, ref))
+    if bare:
+        candidates.append((None, ref))
     for cand_artist, cand_title in candidates:
         found = _find_by_name(conn, cand_artist, cand_title)
         if found is not None:
@@ -134,7 +170,15 @@ def _find_by_name(conn: sqlite3.Connection, artist: str | None, title: str) -> i
         "WHERE substr(match_key, instr(match_key, '|') + 1) = ? ORDER BY tid LIMIT ?",
         (norm_title, _AMBIGUOUS_SHOWN + 1),
     ).fetchall()
-    if len({row[3] for row in rows}) > 1:  # several artists' songs, not recordings of one song
+    return _by_bare_title(conn, title, norm_title, rows)
+
+
+def _by_bare_title(
+    conn: sqlite3.Connection, title: str, norm_title: str, rows: Sequence[tuple[Any, ...]]
+) -> int | None:
+    """The tid among the first rows with this bare title; an error when they are several
+    artists' songs rather than recordings of one song."""
+    if len({row[3] for row in rows}) > 1:
         _raise_ambiguous(conn, title, norm_title, rows)
     return int(rows[0][0]) if rows else None
 
@@ -172,10 +216,14 @@ def _closest_hint(conn: sqlite3.Connection, ref: str) -> str:
         ).fetchall()
     else:
         rows = []
-    if not rows:
+    whole = not rows
+    if whole:
         rows = conn.execute("SELECT artists, title FROM tracks LIMIT 50000").fetchall()
-    names = {f"{', '.join(a.split(SEP))} - {t}": None for a, t in rows}
-    close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.5)
+    names = list({f"{', '.join(a.split(SEP))} - {t}": None for a, t in rows})
+    if whole:  # difflib over a whole library takes seconds: only names sharing a word's start
+        starts = {w[:4] for w in ref.casefold().replace("-", " ").split() if len(w) >= 3}
+        names = [n for n in names if any(s in n.casefold() for s in starts)]
+    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
     if close:
         return "did you mean " + " or ".join(repr(c) for c in close) + "?"
     return "list tracks with `moodseq library list --artist NAME`"

@@ -1,7 +1,7 @@
 """Library statistics for ``moodseq library stats``: counts, mood and attribute coverage,
 imports that were interrupted (and can be completed by running them again).
 
-Public: :func:`stats`, :func:`count_without_moods`.
+Public: :func:`stats`, :func:`count_without_moods`, :func:`count_without_moods_with_evidence`.
 """
 
 from __future__ import annotations
@@ -60,5 +60,24 @@ def count_without_moods(conn: sqlite3.Connection) -> int:
     return int(
         conn.execute(
             "SELECT count(*) FROM tracks WHERE tid NOT IN (SELECT tid FROM moods GROUP BY tid HAVING max(weight) > 0)"
+        ).fetchone()[0]
+    )
+
+
+def count_without_moods_with_evidence(conn: sqlite3.Connection) -> int:
+    """How many tracks without moods carry something mood inference reads: an energy or
+    valence, genres, playlists or crowd tags, or an artist whose other tracks have tags (the
+    rest can only get moods from new evidence)."""
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM tracks t "
+            "WHERE tid NOT IN (SELECT tid FROM moods GROUP BY tid HAVING max(weight) > 0) "
+            "AND (t.genres != '' OR t.playlists != '' "
+            "OR EXISTS (SELECT 1 FROM attributes a "
+            "WHERE a.tid = t.tid AND (a.energy IS NOT NULL OR a.valence IS NOT NULL)) "
+            "OR EXISTS (SELECT 1 FROM tags g WHERE g.tid = t.tid) "
+            "OR EXISTS (SELECT 1 FROM track_artists a1 JOIN track_artists a2 ON a2.arid = a1.arid "
+            "AND a2.position = 0 AND a2.tid != a1.tid JOIN tags g2 ON g2.tid = a2.tid "
+            "WHERE a1.tid = t.tid AND a1.position = 0))"
         ).fetchone()[0]
     )

@@ -384,6 +384,11 @@ class Store:
         with self.transaction(write=False) as conn:
             return store_queries.lookup(conn, ref)
 
+    def lookup_many(self, refs: Sequence[str]) -> list[Track | None]:
+        """:meth:`lookup` of each ref, in order (one scan at most for all of them)."""
+        with self.transaction(write=False) as conn:
+            return store_queries.lookup_many(conn, refs)
+
     def unmatched_references(self, constraints: Constraints) -> list[Unmatched]:
         """The profile's start/end/exclude entries that name nothing in the library."""
         from sequencer.adapters.library.references import unmatched_references
@@ -428,13 +433,19 @@ class Store:
         """Store how much evidence each track's inferred moods rest on (flow.md v2)."""
         return store_moods.set_confidence_bulk(self, rows)
 
-    def genres_bulk(self) -> dict[str, tuple[str, ...]]:
-        """track id → its genres and crowd tags (for a profile's genre rules)."""
-        return store_moods.genres_bulk(self)
+    def genre_groups(self) -> dict[tuple[str, ...], list[str]]:
+        """Each distinct list of genres and crowd tags (sorted) → the ids of the tracks that
+        have it (for a profile's genre rules, decided once per list)."""
+        return store_moods.genre_groups(self)
 
     def primary_artists(self) -> dict[str, str]:
         """track id → its first artist, normalised."""
         return store_moods.primary_artists(self)
+
+    def same_artist_ids(self, track_ids: Sequence[str]) -> list[str]:
+        """Ids of every track whose first artist (normalised) is the first artist of one of
+        ``track_ids`` (those included)."""
+        return store_moods.same_artist_ids(self, track_ids)
 
     def mood_sources(self, track_id: str) -> dict[str, list[tuple[str, float]]]:
         """mood → [(source, weight)], strongest source first (what ``library show`` prints)."""
@@ -535,6 +546,11 @@ class Store:
         """How many tracks have no mood at all yet (what ``moods infer`` would fill)."""
         with self.transaction(write=False) as conn:
             return store_stats.count_without_moods(conn)
+
+    def count_without_moods_with_evidence(self) -> int:
+        """How many tracks without moods have attributes, genres, playlists or tags to infer from."""
+        with self.transaction(write=False) as conn:
+            return store_stats.count_without_moods_with_evidence(conn)
 
 
 # The cache helpers' old private names: benchmarks/import_bench.py imports them from here.

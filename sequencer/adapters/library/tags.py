@@ -1,8 +1,9 @@
 """Crowd tags (Last.fm and the like) per track and source, and when they were fetched.
 
 Tags are bookkeeping for mood inference, not moods: writing them does not bump the library's
-change counter, so the cached feature table stays valid.  ``tag_fetched_at`` lets enrichment
-skip tracks it asked about before (an interrupted run resumes).
+change counter, so the cached feature table stays valid; it bumps ``tag_changes`` in ``meta``,
+which the cached genre lists (:mod:`sequencer.adapters.library.features`) are stamped with.
+``tag_fetched_at`` lets enrichment skip tracks it asked about before (an interrupted run resumes).
 
 Public: :func:`set_tags`, :func:`tags_bulk`, :func:`tag_fetched_at`.
 """
@@ -30,6 +31,10 @@ def set_tags(store: Store, track_id: str, tags: Mapping[str, float], *, source: 
         conn.execute(
             "INSERT OR REPLACE INTO tag_fetches (tid, source, fetched_at) VALUES (?, ?, ?)",
             (tid, source, fetched_at),
+        )
+        conn.execute(  # what the cached genre lists are stamped with (see library.features)
+            "INSERT INTO meta (key, value) VALUES ('tag_changes', '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
 
 

@@ -33,21 +33,28 @@ def cli(app: AppContext, /, liked: bool, playlists: tuple[str, ...], no_features
     for ref in playlists:
         playlist_id(ref)  # a bad link fails before any request
     client = connect(app)
-    with Store.open(app.library_path) as store, progress_bar(app, "Importing from Spotify") as advance:
-        found, report = import_into(
-            store, client, liked=liked, playlists=playlists, features=not no_features, progress=advance
-        )
-    parts = ([f"{found.liked} liked"] if liked else []) + [
-        f"{count} from playlist {found.names.get(pid, pid)!r}" for pid, count in found.playlists.items()
+    from sequencer.cli.commands.import_ import library_state, print_library
+    from sequencer.cli.output import confirm, plural
+
+    with Store.open(app.library_path) as store:
+        with progress_bar(app, "Importing from Spotify") as advance:
+            found, report = import_into(
+                store, client, liked=liked, playlists=playlists, features=not no_features, progress=advance
+            )
+        total, gap = library_state(store)
+    parts = ([f"{found.liked:,} liked"] if liked else []) + [
+        f"{count:,} from playlist {found.names.get(pid, pid)!r}" for pid, count in found.playlists.items()
     ]
-    click.echo(
-        f"imported {len(found.tracks)} tracks from Spotify ({', '.join(parts)}): "
-        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+    confirm(  # as every import says it; --quiet drops it
+        app,
+        f"Imported {plural(len(found.tracks), 'track')} from Spotify ({', '.join(parts)}): "
+        f"{report.added:,} new, {report.updated:,} updated, {report.unchanged:,} unchanged",
     )
     if found.skipped:
-        app.say(f"skipped {found.skipped} episodes, local files or unavailable items")
+        app.say(f"skipped {plural(found.skipped, 'item')}: podcast episodes, local files or unavailable tracks")
     if found.features is False:
         app.say(
             "audio features: not available to this Spotify app (normal for apps made after "
             "2024-11-27); moods come from tags and your own tagging"
         )
+    print_library(app, total, gap)

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext, pass_app
-from sequencer.cli.output import confirm
+from sequencer.cli.output import confirm, plural
 
 SHOWN = 10
 
@@ -30,19 +30,23 @@ def cli(app: AppContext, folder: Path, workers: int | None, redo: bool) -> None:
     require_librosa()
     with app.open_library() as store, progress_bar(app, "Analysing", total=None) as advance:
         report = analyse_library(store, folder.expanduser(), redo=redo, workers=workers, progress=advance)
+    if not report.files:
+        app.say(f"no audio files under {folder} (MP3, FLAC, Ogg, M4A, WAV…): nothing to analyse")
+        return
     confirm(
         app,
-        f"Analysed {report.analysed:,} of {report.files:,} audio files "
+        f"Analysed {report.analysed:,} of {plural(report.files, 'audio file')} "
         f"({report.already:,} done before, {len(report.failures):,} unreadable, "
         f"{len(report.not_in_library):,} not in the library).",
     )
     for failure in report.failures[:SHOWN]:
         click.echo(f"  skipped {failure.path}: {failure.reason}", err=True)
     if len(report.failures) > SHOWN:
-        click.echo(f"  … and {len(report.failures) - SHOWN} more unreadable files", err=True)
+        click.echo(f"  … and {plural(len(report.failures) - SHOWN, 'more unreadable file')}", err=True)
     if report.not_in_library:
         app.say(
-            f"{len(report.not_in_library):,} files are not in the library: "
+            f"{plural(len(report.not_in_library), 'file')} {'is' if len(report.not_in_library) == 1 else 'are'} "
+            "not in the library: "
             f"`moodseq import files {folder}` adds them, then run this again"
         )
     if report.analysed:

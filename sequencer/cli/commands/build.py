@@ -9,6 +9,7 @@ import click
 from sequencer.cli.commands.push import push_to_option
 from sequencer.cli.complete import complete_profiles, complete_tracks
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import playlist_name
 
 FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
 #: The largest seed, as a profile's `variety.seed` allows.
@@ -92,7 +93,7 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
 @click.option("--to", "end", metavar="TRACK", shell_complete=complete_tracks, help='Journey end, "Artist - Title".')
 @click.option("--push", is_flag=True, help="Push the playlist (create or update): to Spotify, or where --push-to says.")
 @push_to_option
-@click.option("--name", help="Playlist name when pushing (default: from the profile).")
+@click.option("--name", callback=playlist_name, help="Playlist name when pushing (default: from the profile).")
 @click.option(
     "--fresh",
     metavar="WINDOW",
@@ -111,7 +112,8 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
 def cli(app: AppContext, /, profile: str, **options: object) -> None:
     """Build a playlist for PROFILE (a name from `moodseq profiles list`, or a .toml file).
 
-    Every build is recorded in the library's history (`moodseq history`).
+    Every build from your library is recorded in its history (`moodseq history`); until you
+    import music, builds use the built-in demo library and are not recorded.
     """
     from sequencer.cli.commands._pipeline import BuildOptions, run_build
 

@@ -34,6 +34,10 @@ def lastfm(app: AppContext, limit: int | None, refresh: bool) -> None:
             tracks = store.tracks()
             with progress_bar(app, "Last.fm tags", total=None) as advance:
                 report = enrich_lastfm(store, tracks, client, limit=limit, refresh=refresh, progress=advance)
+            if report.tagged:
+                from sequencer.adapters.mood_inference import evidence_changed
+
+                evidence_changed(store)  # tags do not move the change counter; the import hint must know
     finally:
         client.close()
     if report.candidates == 0:

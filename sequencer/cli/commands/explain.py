@@ -18,7 +18,7 @@ from sequencer.cli.context import AppContext, pass_app
     metavar="TRACK",
     help='Build PROFILE and say what kept TRACK ("Artist - Title") out of it.',
 )
-@click.option("--seed", type=int, default=None, help="With --why-not: the seed of the build to ask about.")
+@click.option("--seed", type=int, default=None, metavar="N", help="With --why-not: the seed of the build to ask about.")
 @pass_app
 def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None) -> None:
     """Explain a saved sequence: per track why it was chosen (mood fit, energy against the
@@ -27,7 +27,7 @@ def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None) 
     SEQUENCE.json is a file written by `moodseq build --format json`; the explanation is
     recomputed from its tracks and profile. Example: moodseq explain night.json
 
-    With --why-not TRACK, TARGET is a profile: moodseq builds it (as `moodseq build PROFILE
+    With --why-not TRACK, the argument is a PROFILE: moodseq builds it (as `moodseq build PROFILE
     --seed N` would) and says what kept TRACK out: a hard rule, a mood below the minimum, not
     among the candidates, or how much worse the objective is with it.
     Example: moodseq explain --why-not "Kavinsky - Nightcall" night-drive --seed 1
@@ -39,6 +39,7 @@ def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None) 
     from sequencer.core.explain import explain, explanation_lines
 
     sequence_file = Path(target)
+    _profile_for_a_file(app, sequence_file)
     sequence, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
     if loaded.profile is None:
         app.say(f"note: {sequence_file} has no profile; mood fit and arc use an empty profile")
@@ -53,18 +54,62 @@ def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None) -> N
     from sequencer.core.build import build_playlist, candidate_pool, find_track
     from sequencer.core.whynot import why_not, why_not_lines
 
+    _refuse_saved_playlist(app, ref, profile_ref)
     profile = load_profile_for(app, profile_ref, None)
-    loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit)
-    used = seed if seed is not None else profile.variety.seed if profile.variety.seed is not None else 1
-    sequence = build_playlist(loaded.tracks, profile, seed=used)
-    if loaded.is_demo:
-        track = find_track(loaded.tracks, ref)
-    else:
+    track = None
+    if app.library_path.is_file():  # an unknown track fails here, before the build's seconds
         from sequencer.adapters.library.store import Store
 
-        with Store.open(app.library_path) as store:
-            track = store.find(ref)
+        with Store.open(app.library_path, read_only=True) as store:
+            if store.count():
+                track = store.find(ref)
+    from sequencer.cli.progress import progress_bar
+
+    used = seed if seed is not None else profile.variety.seed if profile.variety.seed is not None else 1
+    with progress_bar(app, f"Building {profile.name}") as progress:  # from the library's loading on
+        loaded = load_for_build(app.library_path, profile, explicit=app.library_explicit)
+        if loaded.is_demo:
+            track = find_track(loaded.tracks, ref)
+        assert track is not None
+        sequence = build_playlist(loaded.tracks, profile, seed=used, progress=progress)
     cands, exemplars = candidate_pool(loaded.tracks, profile)
     app.say(f"{loaded.description}; {profile.name} with seed {used}")
     for line in why_not_lines(why_not(track, sequence, cands.tracks, exemplars), profile.name):
         click.echo(line)
+
+
+def _refuse_saved_playlist(app: AppContext, ref: str, target: str) -> None:
+    """--why-not asks a profile's build; a saved playlist (.json/.jspf) as TARGET gets the
+    command that asks about the build which wrote it (its profile and seed), not a TOML error."""
+    path = Path(target)
+    if path.suffix.lower() not in (".json", ".jspf") or not path.is_file():
+        return
+    from sequencer.adapters.exporters.json import load_sequence_json
+    from sequencer.errors import InputFileError, MoodseqError
+
+    try:
+        loaded = load_sequence_json(path, vocabulary=app.vocabulary())
+    except MoodseqError:
+        loaded = None
+    profile = loaded.profile.name if loaded is not None and loaded.profile is not None else None
+    hint = "give the profile it was built with: moodseq explain --why-not TRACK PROFILE --seed N"
+    if profile is not None:
+        seed = f" --seed {loaded.seed}" if loaded is not None and loaded.seed is not None else ""
+        hint = f'`moodseq explain --why-not "{ref}" {profile}{seed}` asks about the build that wrote it'
+    raise InputFileError(f"--why-not asks about a profile's build, and {target} is a saved playlist", hint=hint)
+
+
+def _profile_for_a_file(app: AppContext, target: Path) -> None:
+    """A profile's name where a saved sequence goes: say the two commands that explain
+    something about a profile, rather than "no such file"."""
+    if target.exists() or target.suffix:
+        return
+    from sequencer.adapters.profiles_toml import discover
+    from sequencer.errors import InputFileError
+
+    if str(target) in discover(app.user_profiles_dir):
+        raise InputFileError(
+            f"{target} is a profile; explain reads a playlist saved as JSON",
+            hint=f"`moodseq build {target} --explain` builds and explains one; "
+            f'`moodseq explain --why-not "Artist - Title" {target}` says what kept a track out',
+        )

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import playlist_name
 
 FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
 
@@ -25,7 +26,7 @@ FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
     type=click.Path(path_type=Path, dir_okay=False),
     help="File to write, atomically (default: standard output, which needs --format; - too).",
 )
-@click.option("--name", help="Playlist title (default: the sequence's name).")
+@click.option("--name", callback=playlist_name, help="Playlist title (default: the sequence's name).")
 @pass_app
 def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path | None, name: str | None) -> None:
     """Convert SEQUENCE.json (written by `moodseq build --format json`) to another format.

@@ -37,6 +37,8 @@ def _line(build: BuildSummary) -> str:
     )
 
 
+DEMO_BUILDS = "builds from the built-in demo library are not recorded; import your music with `moodseq import csv FILE`"
+
 HEADER = "   #  when (UTC)        profile          seed trks    min  flow  arc   fit   pushed"
 
 
@@ -57,8 +59,17 @@ def cli(ctx: click.Context, profile_name: str | None, limit: int) -> None:
 
     app = ctx.find_object(AppContext)
     assert app is not None
-    with app.open_library() as store:
-        builds = history.list_builds(store, limit=limit, profile=profile_name)
+    others: list[str] = []
+    with app.reading_library() as reading:
+        builds = [] if reading.is_demo else history.list_builds(reading.store, limit=limit, profile=profile_name)
+        if not builds and profile_name is not None and not reading.is_demo:
+            others = sorted({b.profile for b in history.list_builds(reading.store, limit=1000)})
+    if reading.is_demo:
+        app.say(f"no builds recorded: {DEMO_BUILDS}")
+        return
+    if others:
+        app.say(f"no builds of {profile_name!r} recorded; there are builds of {', '.join(others)}")
+        return
     if not builds:
         app.say("no builds recorded yet: `moodseq build PROFILE` records each build")
         return
@@ -75,10 +86,11 @@ def show(app: AppContext, /, number: int) -> None:
     from sequencer.adapters.library import history
     from sequencer.errors import InputFileError
 
-    with app.open_library() as store:
-        build = history.build_detail(store, number)
+    with app.reading_library() as reading:
+        build = None if reading.is_demo else history.build_detail(reading.store, number)
     if build is None:
-        raise InputFileError(f"no build number {number} in the history", hint="`moodseq history` lists them")
+        hint = DEMO_BUILDS if reading.is_demo else "`moodseq history` lists them"
+        raise InputFileError(f"no build number {number} in the history", hint=hint)
     seed = "-" if build.seed is None else str(build.seed)
     click.echo(f"build {build.bid}: {build.profile} ({build.mode}), {_when(build.created_at)} UTC, seed {seed}")
     click.echo(

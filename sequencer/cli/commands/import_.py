@@ -15,10 +15,12 @@ import click
 
 from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.import_group import ImportGroup
-from sequencer.cli.output import confirm
+from sequencer.cli.output import confirm, plural
 
 if TYPE_CHECKING:
     from sequencer.adapters.importers.records import ImportReport
+    from sequencer.adapters.library.store import Store
+    from sequencer.adapters.mood_inference import MoodGap
 
 SHOWN = 5
 """How many skipped rows / warnings are listed before "… and N more"."""
@@ -63,12 +65,38 @@ def _write_problems(app: AppContext, target: Path | None, reports: list[tuple[st
     app.say(f"{count:,} problem{'' if count == 1 else 's'} (skipped rows and warnings) written to {target}")
 
 
-def _print_library(app: AppContext, total: int, moodless: int) -> None:
-    """The library's size on stderr, and the next step when some tracks have no moods yet."""
-    app.say(f"library {app.library_path}: {total:,} track{'' if total == 1 else 's'}")
-    if moodless:
-        have = "track has" if moodless == 1 else "tracks have"
-        app.say(f"{moodless:,} {have} no moods yet: run `moodseq moods infer`")
+def library_state(store: Store) -> tuple[int, MoodGap]:
+    """The library's size and its tracks without moods, read before the store is closed."""
+    from sequencer.adapters.mood_inference import mood_gap
+
+    return store.count(), mood_gap(store)
+
+
+MORE_EVIDENCE = (
+    "`moodseq enrich lastfm` fetches crowd tags, `moodseq analyze DIR` measures audio files, "
+    "`moodseq library tag` sets moods by hand"
+)
+
+
+def print_library(app: AppContext, total: int, gap: MoodGap) -> None:
+    """The library's size on stderr, and the next step for tracks without moods, as it is:
+    `moods infer` only when it has something to read and has not read it yet."""
+    app.say(f"library {app.library_path}: {plural(total, 'track')}")
+    missing = gap.without_moods
+    if not missing:
+        return
+    have = "track has" if missing == 1 else "tracks have"
+    if gap.with_evidence and gap.inference == "never":
+        app.say(f"{missing:,} {have} no moods yet: run `moodseq moods infer`")
+    elif gap.with_evidence and gap.inference == "stale":
+        app.say(f"{missing:,} {have} no moods; the library changed since `moodseq moods infer` ran: run it again")
+    elif gap.with_evidence:
+        app.say(f"{missing:,} {have} no moods: `moodseq moods infer` found none in their data; {MORE_EVIDENCE}")
+    else:
+        app.say(
+            f"{missing:,} {have} no moods and nothing `moodseq moods infer` could read (no energy, valence, "
+            f"genres, tags or playlists); {MORE_EVIDENCE}"
+        )
 
 
 @cli.command("csv")
@@ -117,8 +145,8 @@ def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...], skippe
                 report = store.upsert_records(read.records, report=read.report, kind="csv", progress=advance)
             _print_report(app, report, file.name)
             done.append((str(file), report))
-        total, moodless = store.count(), store.count_without_moods()
-    _print_library(app, total, moodless)
+        total, gap = library_state(store)
+    print_library(app, total, gap)
     _write_problems(app, skipped_file, done)
 
 
@@ -141,9 +169,9 @@ def files(app: AppContext, folder: Path, skipped_file: Path | None) -> None:
     count = len(find_audio_files(folder))
     with app.open_library(create=True) as store, progress_bar(app, "Reading tags", count) as advance:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
-        total, moodless = store.count(), store.count_without_moods()
-    _print_report(app, report, f"{count:,} files from {folder}")
-    _print_library(app, total, moodless)
+        total, gap = library_state(store)
+    _print_report(app, report, f"{plural(count, 'file')} from {folder}")
+    print_library(app, total, gap)
     _write_problems(app, skipped_file, [(str(folder), report)])
 
 
@@ -167,9 +195,9 @@ def subsonic(app: AppContext) -> None:
     with app.open_library(create=True) as store:
         with progress_bar(app, "Importing from Subsonic", len(tracks)) as advance:
             report = store.upsert_tracks(tracks, source="subsonic", progress=advance)
-        _print_report(app, report, f"{len(tracks)} songs from {client.settings.url}")
-        total, moodless = store.count(), store.count_without_moods()
-    _print_library(app, total, moodless)
+        _print_report(app, report, f"{plural(len(tracks), 'song')} from {client.settings.url}")
+        total, gap = library_state(store)
+    print_library(app, total, gap)
 
 
 @cli.command("jspf")
@@ -193,5 +221,5 @@ def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
                 app.say(str(warning))
             report = store.upsert_tracks(found.tracks, source="jspf")
             _print_report(app, report, file.name)
-        total, moodless = store.count(), store.count_without_moods()
-    _print_library(app, total, moodless)
+        total, gap = library_state(store)
+    print_library(app, total, gap)

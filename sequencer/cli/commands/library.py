@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from sequencer.cli.context import AppContext, pass_app
-from sequencer.cli.output import confirm
+from sequencer.cli.output import confirm, plural
 
 
 @click.group()
@@ -24,12 +24,16 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 @pass_app
 def stats(app: AppContext, as_json: bool) -> None:
-    """Counts, mood coverage and attribute coverage."""
+    """Counts, mood coverage and attribute coverage.
+
+    Until you import music of your own, of the built-in demo library (as `build` uses it).
+    """
     from sequencer.cli.library_text import stats_text
 
-    with app.open_library(read_only=True) as store:
-        data = store.stats()
-    data["library"] = str(app.library_path)
+    with app.reading_library(announce=False) as reading:
+        data = reading.store.stats()
+    data["library"] = str(app.library_path) if not reading.is_demo else reading.description
+    data["demo"] = reading.is_demo  # for scripts: these are the built-in demo library's numbers
     if as_json:
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
@@ -51,8 +55,8 @@ def list_(app: AppContext, mood: str | None, artist: str | None, text: str | Non
     from sequencer.cli.library_text import track_line
 
     canonical = app.vocabulary().canonical(mood) if mood else None
-    with app.open_library(read_only=True) as store:
-        found = store.search(mood=canonical, artist=artist, text=text, limit=limit + 1)
+    with app.reading_library() as reading:
+        found = reading.store.search(mood=canonical, artist=artist, text=text, limit=limit + 1)
     for track in found[:limit]:
         click.echo((f"{track.id}  " if ids else "") + track_line(track))
     if not found:
@@ -68,9 +72,9 @@ def show(app: AppContext, ref: str) -> None:
     """Show one track: its attributes and each mood with the source it came from."""
     from sequencer.cli.library_text import track_details
 
-    with app.open_library(read_only=True) as store:
-        track = store.find(ref)
-        sources = store.mood_sources(track.id)
+    with app.reading_library() as reading:
+        track = reading.store.find(ref)
+        sources = reading.store.mood_sources(track.id)
     for line in track_details(track, sources):
         click.echo(line)
 
@@ -110,10 +114,10 @@ def tags_import(app: AppContext, file: Path) -> None:
         report = import_hand_tags(file, store, app.vocabulary())
     confirm(
         app,
-        f"{file.name}: {report.rows_read:,} rows, {report.tracks_tagged:,} tracks tagged, "
-        f"{report.moods_set:,} moods set by hand",
+        f"{file.name}: {plural(report.rows_read, 'row')}, {plural(report.tracks_tagged, 'track')} tagged, "
+        f"{plural(report.moods_set, 'mood')} set by hand",
     )
     for problem in report.problems[:10]:
         click.echo(f"  skipped {problem}", err=True)
     if len(report.problems) > 10:
-        click.echo(f"  … and {len(report.problems) - 10} more problems", err=True)
+        click.echo(f"  … and {plural(len(report.problems) - 10, 'more problem')}", err=True)

@@ -68,6 +68,10 @@ def edit(app: AppContext, show_path: bool, check: bool) -> None:
             app.say(f"created {path} from a commented starter")
         _open_editor(app, path)
     config = load_config(app)
+    if not path.is_file():  # --check before any edit: nothing to check, say so
+        click.echo(f"no moods file at {path} yet: the built-in moods ({len(config.vocabulary.names)}) are used")
+        app.say("`moodseq moods edit` creates it from a commented starter")
+        return
     changed = ", ".join(sorted(config.user_moods)) or "no moods changed"
     click.echo(f"{path}: OK ({changed}; {len(config.vocabulary.names)} moods in all)")
 
@@ -136,8 +140,8 @@ def explain(app: AppContext, ref: str, only: str | None, full: bool) -> None:
     from sequencer.adapters.sound_space import explain_sound
     from sequencer.cli.moods_text import neighbour_lines
 
-    with app.open_library(read_only=True) as store:
-        found = explain_library_track(store, config, ref)
-        near = explain_sound(store, found.track)
+    with app.reading_library() as reading:
+        found = explain_library_track(reading.store, config, ref)
+        near = explain_sound(reading.store, found.track)
     for line in [*explanation_lines(found, wanted=wanted, full=full), *neighbour_lines(near)]:
         click.echo(line)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sequencer.cli.context import AppContext, pass_app
-from sequencer.cli.output import confirm
+from sequencer.cli.output import confirm, plural
 from sequencer.errors import InputFileError, MoodseqError, OutputFileError
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
         except MoodseqError as error:
             failures.append(error)
             lines = error.lines()
-            click.echo(f"{path}: {lines[0]}", err=True)
+            click.echo(lines[0] if str(path) in lines[0] else f"{path}: {lines[0]}", err=True)
             for line in lines[1:]:
                 click.echo(line, err=True)
             if not isinstance(error, FileProblemsError) and error.hint:
@@ -92,7 +92,7 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
             unmatched = ProfileError(problems)
             failures.append(unmatched)
             first, *rest = unmatched.lines()
-            click.echo(f"{path}: {first}", err=True)
+            click.echo(first if str(path) in first else f"{path}: {first}", err=True)
             for line in rest:
                 click.echo(line, err=True)
             continue
@@ -100,7 +100,7 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
     if failures:
         count = sum(len(getattr(e, "problems", [e])) for e in failures)
         raise InputFileError(
-            f"{count} problem{'s' if count != 1 else ''} in {len(failures)} of {len(files)} file(s)",
+            f"{plural(count, 'problem')} in {len(failures)} of {plural(len(files), 'profile')}",
             hint="fix the lines named above, then run `moodseq profiles check` again",
         )
 

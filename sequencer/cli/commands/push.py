@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import playlist_name, plural
 
 if TYPE_CHECKING:
     from sequencer.adapters.sinks.base import SinkReport
@@ -268,7 +269,7 @@ def push_to_sinks_cli(
             _sink_report_lines(app, report)
     if failed:
         raise RemoteServiceError(
-            f"{len(failed)} of {len(dict.fromkeys(targets))} pushes failed: {', '.join(failed)}",
+            f"{len(failed)} of {plural(len(dict.fromkeys(targets)), 'push', 'pushes')} failed: {', '.join(failed)}",
             hint="fix what each failure above says, then push again (pushes that worked change nothing)",
         )
 
@@ -314,6 +315,7 @@ def push_to_option(func: click.decorators.FC) -> click.decorators.FC:
 @click.argument("sequence_file", metavar="SEQUENCE", type=click.Path(path_type=Path))
 @click.option(
     "--name",
+    callback=playlist_name,
     help="Playlist name (default: from the profile, e.g. "
     "'Night Drive (moodseq)'). Each name is its own playlist, updated on every push.",
 )

@@ -13,6 +13,7 @@ import click
 
 from sequencer.cli.complete import complete_pushed
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import plural
 
 if TYPE_CHECKING:
     from sequencer.adapters.living import RefreshItem
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
 #: 2 nothing could start (no library, unknown name, not logged in); 130 interrupted.
 EXIT_CODES = {"ok": 0, "partial": 1}
 DEFAULT_FRESH = "14d"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @click.command()
@@ -56,7 +53,9 @@ def cli(app: AppContext, /, playlists: tuple[str, ...], fresh: str, dry_run: boo
     for target in plan.unsupported:
         click.echo(f"skipped {target.target!r}: moodseq cannot push to {target.sink}", err=True)
     if not plan.items:
-        note = f", {_plural(len(plan.done), 'playlist')} already done" if plan.done else ""
+        note = f", {plural(len(plan.done), 'playlist')} already done" if plan.done else ""
+        if not plan.done and not plan.unsupported and not playlists:
+            note = ": no playlist was pushed yet (`moodseq build PROFILE --push` pushes one)"
         click.echo(f"refresh: nothing to refresh{note}")
         finish_refresh(app.library_path, plan.rid, ok=True)
         return
@@ -83,7 +82,7 @@ def cli(app: AppContext, /, playlists: tuple[str, ...], fresh: str, dry_run: boo
     finish_refresh(app.library_path, plan.rid, ok=failed == 0)
     verb = "would refresh" if dry_run else "refreshed"
     resumed = f" (resumed: {len(plan.done)} done before)" if plan.resumed and plan.done else ""
-    summary = f"refresh: {verb} {refreshed} of {_plural(len(plan.items), 'playlist')}"
+    summary = f"refresh: {verb} {refreshed} of {plural(len(plan.items), 'playlist')}"
     click.echo(summary + (f", {failed} failed" if failed else "") + resumed)
     if failed:
         click.get_current_context().exit(EXIT_CODES["partial"])

@@ -10,6 +10,7 @@ import click
 
 from sequencer.cli.commands.build import check_seed
 from sequencer.cli.context import AppContext, pass_app
+from sequencer.cli.output import plural
 
 if TYPE_CHECKING:
     from sequencer.core.sequence import Sequence
@@ -240,6 +241,9 @@ def _reorder_playlist(
         profile = load_profile(profile_ref, app.user_profiles_dir, app.vocabulary())
     else:
         profile = Profile(name="reorder")
+    from sequencer.adapters.spotify.importer import playlist_id
+
+    playlist_id(ref)  # a bad link fails before the login is looked at
     client = connect(app)
     journal = Journal(app.data_dir / "spotify-reorder")
     found = reorder_playlist(
@@ -255,12 +259,13 @@ def _reorder_playlist(
     remote = found.playlist
     app.say(
         f"read {remote.name!r}: {len(remote.tracks)} tracks"
-        + (f", {remote.skipped} items skipped (local files, episodes, unavailable)" if remote.skipped else "")
+        + (f", {plural(remote.skipped, 'item')} skipped (local files, episodes, unavailable)" if remote.skipped else "")
         + (f"; moods/attributes from your library for {found.from_library}" if found.from_library else "")
     )
     if found.unknown:
         app.say(
-            f"{found.unknown} of {len(remote.tracks)} tracks have unknown moods and attributes "
+            f"{found.unknown} of {plural(len(remote.tracks), 'track')} {'has' if found.unknown == 1 else 'have'} "
+            "unknown moods and attributes "
             "(import them into your library for a better order)"
         )
     if found.pending is not None:
@@ -279,7 +284,8 @@ def _reorder_playlist(
         if outcome.unchanged:
             click.echo(f"{target} already has this order: nothing to do", err=to_err)
         else:
-            click.echo(f"would reorder {target}: {outcome.moved} of {outcome.tracks} tracks move", err=to_err)
+            moving = f"{outcome.moved} of {plural(outcome.tracks, 'track')} {'moves' if outcome.moved == 1 else 'move'}"
+            click.echo(f"would reorder {target}: {moving}", err=to_err)
     elif not outcome.written:
         click.echo(f"{target} already has this order: nothing written", err=to_err)
     else:

@@ -41,6 +41,10 @@ PUSH_ROUNDS = 8
 PUSH_PATIENCE = 4
 #: Pushes from the final best that offer the seeds playlists near it (with a temperature).
 VARIETY_PUSHES = ((0.4, 0.25), (0.7, 0.4), (0.6, 0.6), (0.9, 0.5))
+#: Pushes from the playlists most unlike the best (they reach further while staying near).
+CHAINED_PUSHES = 2
+#: Most rounds of variety pushes (a round that finds a better best is followed by another).
+VARIETY_ROUNDS = 2
 #: Most playlists (the best first) a seed's choice is made among.
 SEED_CHOICES = 200
 #: Playlists ranked for the seeds (seed k plays number k mod this many, or fewer).
@@ -109,11 +113,33 @@ def push_search(search: Search, best: tuple[Order, Value]) -> tuple[tuple[Order,
             if idle >= PUSH_PATIENCE:
                 break
     if search.p.temperature > 0:
+        best = _variety(search, best, met)
+    return best, met
+
+
+def _variety(search: Search, best: tuple[Order, Value], met: list[tuple[Order, Value]]) -> tuple[Order, Value]:
+    """Pushes that offer the seeds playlists near the best (added to ``met``): from the best
+    (:data:`VARIETY_PUSHES`), then from the playlists most unlike it (they reach further while
+    staying near).  One of those that beats the best becomes the best, and the round is run
+    again from it (at most :data:`VARIETY_ROUNDS` rounds)."""
+    for round_ in range(VARIETY_ROUNDS):
         for k, (share, noise) in enumerate(VARIETY_PUSHES):
-            moved = pushed(search, best, share, noise, random.Random(f"moodseq-variety-{k}"))
+            moved = pushed(search, best, share, noise, random.Random(f"moodseq-variety-{round_}-{k}"))
             if moved is not None and moved[1][0] <= 1e-9:
                 met.append(moved)
-    return best, met
+        improved = False
+        for k, start in enumerate(seed_playlists(search, best, met)[1 : 1 + CHAINED_PUSHES]):
+            share, noise = VARIETY_PUSHES[k % len(VARIETY_PUSHES)]
+            rng = random.Random(f"moodseq-chain-{round_}-{k}")
+            moved = pushed(search, start, share, noise, rng)
+            if moved is not None and moved[1][0] <= 1e-9:
+                met.append(moved)
+                if better(moved[1], best[1]):  # found further out: the best for every seed
+                    met.append(best)
+                    best, improved = solve_order(search, *moved, seed=rng.randrange(2**31)), True
+        if not improved:
+            break
+    return best
 
 
 def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -123,8 +149,11 @@ def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
 def seed_playlists(
     search: Search, best: tuple[Order, Value], met: list[tuple[Order, Value]]
 ) -> list[tuple[Order, Value]]:
-    """The best, then the distinct valid playlists of ``met`` within the tolerance of it, each
-    next one sharing the fewest tracks with those before it (ties: the better objective)."""
+    """The best (``best`` or a better valid playlist of ``met``), then the distinct valid
+    playlists of ``met`` within the tolerance of it, each next one sharing the fewest tracks
+    with those before it (ties: the better objective)."""
+    if best[1][0] <= 1e-9:  # one met on the way may beat it: the best of all leads
+        best = min([best, *(m for m in met if m[1][0] <= 1e-9)], key=lambda s: s[1][1])
     order, value = best
     limit = value[1] + variant_tolerance(search.p) * abs(value[1]) + 1e-12
     options: dict[frozenset[int], tuple[Order, Value]] = {}

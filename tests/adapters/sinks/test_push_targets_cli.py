@@ -98,3 +98,14 @@ def test_build_push_to_subsonic(subsonic: Server, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert "subsonic: failed: none of the" in result.stderr and "not in the server's library" in result.stderr
+
+
+def test_one_target_that_fails_is_counted_in_the_singular(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One target, not configured: 'Error: 1 of 1 push failed' (was '1 of 1 pushes')."""
+    for name in ("MOODSEQ_SUBSONIC_URL", "MOODSEQ_SUBSONIC_USER", "MOODSEQ_SUBSONIC_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    saved = tmp_path / "night.json"
+    assert CliRunner().invoke(cli, ["demo", "--minutes", "20", "-o", str(saved)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["push", str(saved), "--to", "subsonic"])
+    assert result.exit_code == 2
+    assert "Error: 1 of 1 push failed: subsonic\n" in result.stderr
