@@ -19,12 +19,15 @@ Public: :data:`DEFAULT_K`, :func:`build_graph`, :func:`neighbour_lists`, :func:`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
 from sequencer.core.track import Track
+
+if TYPE_CHECKING:  # networkx is imported only where a graph is built: most builds need none
+    import networkx as nx
 
 #: Successors kept per node.
 DEFAULT_K = 12
@@ -32,6 +35,8 @@ DEFAULT_K = 12
 
 def build_graph(tracks: Sequence[Track], cost: npt.NDArray[np.float64], k: int = DEFAULT_K) -> nx.DiGraph:
     """The k-nearest-successor DiGraph of ``tracks`` under ``cost`` (see the module docstring)."""
+    import networkx as nx
+
     n = len(tracks)
     graph = nx.DiGraph()
     graph.add_nodes_from((i, {"track": t}) for i, t in enumerate(tracks))
@@ -91,6 +96,8 @@ def journey_path(graph: nx.DiGraph, source: int, target: int) -> list[int]:
     Squaring the weights makes two half-size steps cheaper than one big jump, so the path
     moves gradually; without any path the two ends alone are returned.
     """
+    import networkx as nx
+
     try:
         path: list[int] = nx.dijkstra_path(graph, source, target, weight=lambda u, v, d: float(d["weight"]) ** 2)
     except nx.NetworkXNoPath:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -71,3 +74,17 @@ def test_journey_path_without_a_route_returns_the_ends() -> None:
     graph = nx.DiGraph()
     graph.add_nodes_from([0, 1])
     assert journey_path(graph, 0, 1) == [0, 1]
+
+
+def test_a_build_without_a_journey_never_imports_networkx() -> None:
+    """networkx (0.3 s to import) is loaded only for a journey's graph: a plain build takes its
+    neighbour lists from the cost matrix."""
+    code = (
+        "import sys\n"
+        "from sequencer.core.build import build_playlist\n"
+        "from sequencer.core.profile import Profile\n"
+        "from tests.strategies import synthetic_library\n"
+        "build_playlist(synthetic_library(200, seed=1), Profile(name='p', minutes=20.0), seed=1)\n"
+        "assert 'networkx' not in sys.modules, 'networkx imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
