@@ -273,6 +273,7 @@ def _problem(
         journey=target,
         neighbours=neighbours_from_cost(cost) if graph_needed or journey else [],
         temperature=profile.variety.temperature,
+        reported_fits=[mood_fit(profile.moods, t) for t in tracks],
         backbone=backbone,
         required=frozenset(i for i, t in enumerate(tracks) if any(t.id == r.id for r in required)),
     )

@@ -15,13 +15,16 @@ import statistics
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sequencer.core.build import build_playlist
-from sequencer.core.profile import Profile, Variety
+from sequencer.core.build import _problem, build_playlist
+from sequencer.core.candidates import select_candidates
+from sequencer.core.profile import Genres, Profile, Variety
+from sequencer.core.scoring import score_tracks
 from sequencer.core.track import Track
 from sequencer.core.walk.descent import descend
+from sequencer.core.walk.evaluation import Evaluator
 from sequencer.core.walk.moves import Search
 from sequencer.core.walk.problem import better
-from sequencer.core.walk.variants import push_search, pushed, seed_playlists, variant_tolerance
+from sequencer.core.walk.variants import push_search, pushed, reported, seed_playlists, variant_tolerance
 from tests.core.test_walk_evaluation import problem_for
 from tests.strategies import libraries, profiles, synthetic_library
 
@@ -99,3 +102,19 @@ def test_the_search_does_not_depend_on_the_seed() -> None:
     profile = Profile(name="warm", minutes=40.0, moods=NIGHT, variety=Variety(temperature=0.2))
     totals = [build_playlist(library, profile, seed=s).score.total for s in (0, 7, 19, 101)]
     assert min(totals) == totals[0]
+
+
+@settings(max_examples=20, deadline=None)
+@given(libraries(min_size=3, max_size=25), profiles(), st.randoms(use_true_random=False))
+def test_reported_objective_is_the_scores(library: list[Track], profile: Profile, rnd: random.Random) -> None:
+    """With genre preferences in the walk's fits, ``reported`` of an order is what the
+    playlist's score (flow.md, mood fit only) says, to 1e-9."""
+    profile = dataclasses.replace(profile, genres=Genres(prefer=("synthwave", "ambient"), avoid=("pop",), weight=0.4))
+    labels: list[tuple[str, ...]] = [("synthwave",), ("pop",), ("ambient", "pop"), ()]
+    library = [dataclasses.replace(t, genres=rnd.choice(labels)) for t in library]
+    cands = select_candidates(library, profile)
+    problem = _problem(cands, profile, None, None, journey=False)
+    order = rnd.sample(range(problem.size), rnd.randint(1, problem.size))
+    value = Evaluator(problem)(order)
+    expected = score_tracks([cands.tracks[i] for i in order], profile).total
+    assert abs(reported(problem, (order, value)) - expected) <= 1e-9

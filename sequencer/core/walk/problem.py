@@ -67,6 +67,10 @@ class WalkProblem:
     """A journey's path of small steps, tried as a start."""
     required: frozenset[int] = frozenset()
     """Candidates every playlist must contain (a profile's ``must_include``)."""
+    reported_fits: Sequence[float] = ()
+    """Each candidate's fit as the playlist's reported score counts it (flow.md's mood fit,
+    without exemplars, genre preferences or history); empty = ``fits``.  Seeds' playlists
+    stay near the best on both objectives."""
 
     @property
     def size(self) -> int:

@@ -142,6 +142,19 @@ def _variety(search: Search, best: tuple[Order, Value], met: list[tuple[Order, V
     return best
 
 
+def reported(problem: WalkProblem, state: tuple[Order, Value]) -> float:
+    """The objective of ``state`` as its playlist's reported score counts it: the walk's, with
+    flow.md's mood fit in place of the walk's fit (:attr:`WalkProblem.reported_fits`)."""
+    order, value = state
+    if not problem.reported_fits or not order:
+        return value[1]
+    total = sum(problem.durations[i] for i in order)
+    if total <= 0:
+        return value[1]
+    shift = sum(problem.durations[i] * (problem.fits[i] - problem.reported_fits[i]) for i in order) / total
+    return value[1] + 0.5 * problem.w_fit * shift
+
+
 def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
@@ -150,16 +163,22 @@ def seed_playlists(
     search: Search, best: tuple[Order, Value], met: list[tuple[Order, Value]]
 ) -> list[tuple[Order, Value]]:
     """The best (``best`` or a better valid playlist of ``met``), then the distinct valid
-    playlists of ``met`` within the tolerance of it, each next one sharing the fewest tracks
-    with those before it (ties: the better objective)."""
+    playlists of ``met`` within the tolerance of it — on the walk's objective and on the
+    reported one (:func:`reported`, against the lowest among them) — each next one sharing
+    the fewest tracks with those before it (ties: the better objective)."""
     if best[1][0] <= 1e-9:  # one met on the way may beat it: the best of all leads
         best = min([best, *(m for m in met if m[1][0] <= 1e-9)], key=lambda s: s[1][1])
     order, value = best
-    limit = value[1] + variant_tolerance(search.p) * abs(value[1]) + 1e-12
+    tolerance = variant_tolerance(search.p)
+    limit = value[1] + tolerance * abs(value[1]) + 1e-12
+    near = [s for s in met if s[1][0] <= 1e-9 and s[1][1] <= limit]
+    reported_limit = (1 + tolerance) * min(reported(search.p, s) for s in [best, *near]) + 1e-12
     options: dict[frozenset[int], tuple[Order, Value]] = {}
-    for state in sorted(met, key=lambda s: s[1][1]):
+    for state in sorted(near, key=lambda s: s[1][1]):
         key = frozenset(state[0])
-        if state[1][0] <= 1e-9 and state[1][1] <= limit and key != frozenset(order) and key not in options:
+        if key == frozenset(order) or key in options:
+            continue
+        if reported(search.p, state) <= reported_limit:
             options[key] = state
             if len(options) >= SEED_CHOICES:
                 break
