@@ -62,6 +62,7 @@ def long_search(budget: float) -> Callable[..., Any]:
 def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[int], budget: float) -> list[str]:
     """One table row per profile and length."""
     from sequencer.adapters.library.build_input import load_for_build
+    from sequencer.adapters.moods_file import builtin_moods
     from sequencer.adapters.profiles_toml import load_profile
     from sequencer.core import build as build_module
 
@@ -73,7 +74,7 @@ def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[in
     namespace = vars(build_module)  # the build's walk, swapped for the long search below
     original = namespace["walk"]
     for name in profiles:
-        base = load_profile(name, Path(tempfile.gettempdir()), None)
+        base = load_profile(name, Path(tempfile.gettempdir()), builtin_moods().vocabulary)
         for length in minutes:
             profile = dataclasses.replace(base, minutes=length)
             loaded = load_for_build(library, profile, explicit=True)

@@ -49,6 +49,7 @@ def prepare(library: Path) -> None:
 def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[int]) -> list[str]:
     """One table row per profile and length."""
     from sequencer.adapters.library.build_input import load_for_build
+    from sequencer.adapters.moods_file import builtin_moods
     from sequencer.adapters.profiles_toml import load_profile
     from sequencer.core.build import build_playlist
 
@@ -58,7 +59,7 @@ def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[in
     ]
     print("\n".join(rows), flush=True)
     for name in profiles:
-        base = load_profile(name, Path(tempfile.gettempdir()), None)
+        base = load_profile(name, Path(tempfile.gettempdir()), builtin_moods().vocabulary)
         for length in minutes:
             profile = dataclasses.replace(base, minutes=length)
             loaded = load_for_build(library, profile, explicit=True)

@@ -33,6 +33,9 @@ from sequencer.core.walk.problem import Order, Value, WalkProblem, better
 VARIANT_TOLERANCE_BASE = 0.03
 VARIANT_TOLERANCE_PER_HEAT = 0.1
 VARIANT_TOLERANCE_MAX = 0.05
+#: How much worse than the lowest among them a seed's playlist may be on the reported
+#: objective (:func:`reported`; the walk's objective holds the seeds to the tolerance above).
+REPORTED_TOLERANCE = 0.05
 #: The pushes of one build, in turn: (cost of keeping a best track, noise on every candidate),
 #: each as the largest share of the best's objective drawn.
 PUSHES = ((0.5, 0.3), (0.9, 0.5), (0.3, 0.15))
@@ -164,7 +167,7 @@ def seed_playlists(
 ) -> list[tuple[Order, Value]]:
     """The best (``best`` or a better valid playlist of ``met``), then the distinct valid
     playlists of ``met`` within the tolerance of it — on the walk's objective and on the
-    reported one (:func:`reported`, against the lowest among them) — each next one sharing
+    reported one (:func:`reported`, within :data:`REPORTED_TOLERANCE` of the lowest among them) — each next one sharing
     the fewest tracks with those before it (ties: the better objective)."""
     if best[1][0] <= 1e-9:  # one met on the way may beat it: the best of all leads
         best = min([best, *(m for m in met if m[1][0] <= 1e-9)], key=lambda s: s[1][1])
@@ -172,7 +175,7 @@ def seed_playlists(
     tolerance = variant_tolerance(search.p)
     limit = value[1] + tolerance * abs(value[1]) + 1e-12
     near = [s for s in met if s[1][0] <= 1e-9 and s[1][1] <= limit]
-    reported_limit = (1 + tolerance) * min(reported(search.p, s) for s in [best, *near]) + 1e-12
+    reported_limit = (1 + REPORTED_TOLERANCE) * min(reported(search.p, s) for s in [best, *near]) + 1e-12
     options: dict[frozenset[int], tuple[Order, Value]] = {}
     for state in sorted(near, key=lambda s: s[1][1]):
         key = frozenset(state[0])
