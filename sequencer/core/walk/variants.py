@@ -40,7 +40,7 @@ REPORTED_TOLERANCE = 0.05
 #: each as the largest share of the best's objective drawn.
 PUSHES = ((0.5, 0.3), (0.9, 0.5), (0.3, 0.15))
 #: Most pushes of the iterated search, and how many in a row may fail before it stops.
-PUSH_ROUNDS = 8
+PUSH_ROUNDS = 6
 PUSH_PATIENCE = 4
 #: Pushes from the final best that offer the seeds playlists near it (with a temperature).
 VARIETY_PUSHES = ((0.4, 0.25), (0.7, 0.4), (0.6, 0.6), (0.9, 0.5))
@@ -52,8 +52,10 @@ VARIETY_ROUNDS = 2
 SEED_CHOICES = 200
 #: Playlists ranked for the seeds (seed k plays number k mod this many, or fewer).
 SEED_RANKED = 12
+#: Seed of the best order computed after pushes improved the best.
+PUSH_ORDER_SEED = 0x0DE2
 #: States a push's descent (and the descent settling it) may evaluate.
-PUSH_DESCENT = 1_200
+PUSH_DESCENT = 800
 #: States a push's polish may evaluate.
 PUSH_POLISH = 600
 
@@ -90,14 +92,14 @@ def pushed(
 def push_search(search: Search, best: tuple[Order, Value]) -> tuple[tuple[Order, Value], list[tuple[Order, Value]]]:
     """The iterated local search of the module docstring: the (possibly better) best and every
     valid playlist met.  Pushes start from the best so far (:data:`PUSHES` in turn); one that
-    settles better than it gets its best order and becomes the best.  It stops after
+    settles better than it becomes the best (given its best order at the end).  It stops after
     :data:`PUSH_PATIENCE` pushes in a row without a better best (at most :data:`PUSH_ROUNDS`);
     with a temperature, :data:`VARIETY_PUSHES` more from the final best then offer the seeds
     playlists near it."""
     met: list[tuple[Order, Value]] = []
     if best[1][0] > 1e-9:
         return best, met
-    idle = 0
+    idle, improved = 0, False
     for k in range(PUSH_ROUNDS):
         share, noise = PUSHES[k % len(PUSHES)]
         rng = random.Random(f"moodseq-push-{k}")
@@ -109,12 +111,14 @@ def push_search(search: Search, best: tuple[Order, Value]) -> tuple[tuple[Order,
         settled = descend(search, *moved, budget=PUSH_DESCENT)
         if better(settled[1], best[1]):
             met.append(best)
-            best, idle = solve_order(search, *settled, seed=rng.randrange(2**31)), 0
+            best, idle, improved = settled, 0, True
         else:
             met.append(settled)
             idle += 1
             if idle >= PUSH_PATIENCE:
                 break
+    if improved:  # the best order once, for the final selection (it costs most on long playlists)
+        best = solve_order(search, *best, seed=PUSH_ORDER_SEED)
     if search.p.temperature > 0:
         best = _variety(search, best, met)
     return best, met
@@ -133,15 +137,15 @@ def _variety(search: Search, best: tuple[Order, Value], met: list[tuple[Order, V
         improved = False
         for k, start in enumerate(seed_playlists(search, best, met)[1 : 1 + CHAINED_PUSHES]):
             share, noise = VARIETY_PUSHES[k % len(VARIETY_PUSHES)]
-            rng = random.Random(f"moodseq-chain-{round_}-{k}")
-            moved = pushed(search, start, share, noise, rng)
+            moved = pushed(search, start, share, noise, random.Random(f"moodseq-chain-{round_}-{k}"))
             if moved is not None and moved[1][0] <= 1e-9:
                 met.append(moved)
                 if better(moved[1], best[1]):  # found further out: the best for every seed
                     met.append(best)
-                    best, improved = solve_order(search, *moved, seed=rng.randrange(2**31)), True
+                    best, improved = moved, True
         if not improved:
             break
+        best = solve_order(search, *best, seed=PUSH_ORDER_SEED + 1 + round_)
     return best
 
 
