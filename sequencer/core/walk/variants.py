@@ -8,15 +8,19 @@ replaces it; the result is valued on the real objective.
 :func:`push_search` runs a fixed series of pushes (the same for every build seed), each settled
 by a plain descent: an iterated local search that often finds a better selection than annealing
 did (it leaves a good region's tracks in a controlled way; on the shared catalogs it improved
-night-drive's and catharsis's best by 5–8 %).  Every valid playlist it meets is kept.
+the 60-minute bests by 2–12 %).  Every valid playlist it meets is kept; with a temperature,
+variety pushes (from the best and from the playlists most unlike it) add more.
 
-:func:`seed_playlists` then orders the kept playlists within :func:`variant_tolerance` of the
-final best for variety: the best first, then each time the one sharing the fewest tracks with
-those already taken.  Seed ``k`` plays number ``k mod count``.  Since every seed ranks the same
-playlists against the same best, no seed is more than the tolerance worse than the best, and
-consecutive seeds share as few tracks as the good playlists allow.
+:func:`seed_playlists` then orders the kept playlists (and the walk's scouts and pool) within
+:func:`variant_tolerance` of the final best, and within :data:`REPORTED_TOLERANCE` on the
+reported objective (:func:`reported`), for variety: the best first, then each time the one
+sharing the fewest tracks with those already taken. Seed ``k`` plays number ``k mod count``.
+Since every seed ranks the same playlists against the same best, no seed is more than the
+tolerance worse than the best, and consecutive seeds share as few tracks as the good playlists
+allow.
 
-Public: :func:`variant_tolerance`, :func:`pushed`, :func:`push_search`, :func:`seed_playlists`.
+Public: :func:`variant_tolerance`, :func:`pushed`, :func:`push_search`, :func:`seed_playlists`,
+:func:`reported`.
 """
 
 from __future__ import annotations
