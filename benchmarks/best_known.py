@@ -16,10 +16,8 @@ Usage (from the repository root; the library must hold both shared catalogs, moo
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -61,9 +59,7 @@ def long_search(budget: float) -> Callable[..., Any]:
 
 def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[int], budget: float) -> list[str]:
     """One table row per profile and length."""
-    from sequencer.adapters.library.build_input import load_for_build
-    from sequencer.adapters.moods_file import builtin_moods
-    from sequencer.adapters.profiles_toml import load_profile
+    from benchmarks.engine import cases
     from sequencer.core import build as build_module
 
     rows = [
@@ -73,25 +69,20 @@ def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[in
     print("\n".join(rows), flush=True)
     namespace = vars(build_module)  # the build's walk, swapped for the long search below
     original = namespace["walk"]
-    for name in profiles:
-        base = load_profile(name, Path(tempfile.gettempdir()), builtin_moods().vocabulary)
-        for length in minutes:
-            profile = dataclasses.replace(base, minutes=length)
-            loaded = load_for_build(library, profile, explicit=True)
-            totals = [build_module.build_playlist(loaded.tracks, profile, seed=s).score.total for s in seeds]
-            searching = long_search(budget)
-            namespace["walk"] = searching
-            try:
-                long_total = build_module.build_playlist(loaded.tracks, profile, seed=0).score.total
-            finally:
-                namespace["walk"] = original
-            best = min([long_total, *totals])
-            median = statistics.median(totals)
-            rows.append(
-                f"| {name} | {length:g} | {median:.4f} | {min(totals):.4f} | {best:.4f} "
-                f"| {median / best - 1:+.1%} | {min(totals) / best - 1:+.1%} |"
-            )
-            print(rows[-1], flush=True)
+    for name, length, profile, tracks in cases(library, profiles, minutes):
+        totals = [build_module.build_playlist(tracks, profile, seed=s).score.total for s in seeds]
+        namespace["walk"] = long_search(budget)
+        try:
+            long_total = build_module.build_playlist(tracks, profile, seed=0).score.total
+        finally:
+            namespace["walk"] = original
+        best = min([long_total, *totals])
+        median = statistics.median(totals)
+        rows.append(
+            f"| {name} | {length:g} | {median:.4f} | {min(totals):.4f} | {best:.4f} "
+            f"| {median / best - 1:+.1%} | {min(totals) / best - 1:+.1%} |"
+        )
+        print(rows[-1], flush=True)
     return rows
 
 

@@ -20,7 +20,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -46,11 +48,22 @@ def prepare(library: Path) -> None:
                 raise
 
 
-def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[int]) -> list[str]:
-    """One table row per profile and length."""
+def cases(library: Path, profiles: list[str], minutes: list[float]) -> Iterator[tuple[str, float, Any, list[Any]]]:
+    """(profile name, minutes, the profile at that length, the tracks its build reads) for
+    every case, as the CLI loads them (the built-in moods file's vocabulary and similarity)."""
     from sequencer.adapters.library.build_input import load_for_build
     from sequencer.adapters.moods_file import builtin_moods
     from sequencer.adapters.profiles_toml import load_profile
+
+    for name in profiles:
+        base = load_profile(name, Path(tempfile.gettempdir()), builtin_moods().vocabulary)
+        for length in minutes:
+            profile = dataclasses.replace(base, minutes=length)
+            yield name, length, profile, load_for_build(library, profile, explicit=True).tracks
+
+
+def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[int]) -> list[str]:
+    """One table row per profile and length."""
     from sequencer.core.build import build_playlist
 
     rows = [
@@ -58,26 +71,22 @@ def run(library: Path, profiles: list[str], minutes: list[float], seeds: list[in
         "|---|---|---|---|---|---|---|",
     ]
     print("\n".join(rows), flush=True)
-    for name in profiles:
-        base = load_profile(name, Path(tempfile.gettempdir()), builtin_moods().vocabulary)
-        for length in minutes:
-            profile = dataclasses.replace(base, minutes=length)
-            loaded = load_for_build(library, profile, explicit=True)
-            totals, cpu, sets, sizes = [], [], [], []
-            for seed in seeds:
-                start = time.process_time()
-                sequence = build_playlist(loaded.tracks, profile, seed=seed)
-                cpu.append(time.process_time() - start)
-                totals.append(sequence.score.total)
-                sets.append(frozenset(t.id for t in sequence.tracks))
-                sizes.append(len(sequence.tracks))
-            pairs = [len(a & b) / min(len(a), len(b)) for i, a in enumerate(sets) for b in sets[i + 1 :]]
-            overlap = f"{statistics.mean(pairs):.2f}" if pairs else "–"
-            rows.append(
-                f"| {name} | {length:g} | {statistics.median(sizes):g} | {statistics.median(totals):.4f} "
-                f"| {max(totals) / min(totals):.3f} | {overlap} | {statistics.median(cpu):.2f} s |"
-            )
-            print(rows[-1], flush=True)
+    for name, length, profile, tracks in cases(library, profiles, minutes):
+        totals, cpu, sets, sizes = [], [], [], []
+        for seed in seeds:
+            start = time.process_time()
+            sequence = build_playlist(tracks, profile, seed=seed)
+            cpu.append(time.process_time() - start)
+            totals.append(sequence.score.total)
+            sets.append(frozenset(t.id for t in sequence.tracks))
+            sizes.append(len(sequence.tracks))
+        pairs = [len(a & b) / min(len(a), len(b)) for i, a in enumerate(sets) for b in sets[i + 1 :]]
+        overlap = f"{statistics.mean(pairs):.2f}" if pairs else "–"
+        rows.append(
+            f"| {name} | {length:g} | {statistics.median(sizes):g} | {statistics.median(totals):.4f} "
+            f"| {max(totals) / min(totals):.3f} | {overlap} | {statistics.median(cpu):.2f} s |"
+        )
+        print(rows[-1], flush=True)
     return rows
 
 

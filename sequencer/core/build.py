@@ -20,7 +20,7 @@ the walk knowing of it; :func:`solve_tracks` is the one walk call, also used per
 :mod:`sequencer.core.keep`.
 
 Public: :func:`build_playlist`, :func:`solve_tracks`, :func:`reorder_tracks`, :func:`find_track`,
-:func:`match_track`, :func:`resolve_refs`, :func:`candidate_pool`.
+:func:`candidate_pool` (matching names to tracks: :mod:`sequencer.core.refs`).
 """
 
 from __future__ import annotations
@@ -38,11 +38,12 @@ from sequencer.core.graph import build_graph, journey_path, neighbours_from_cost
 from sequencer.core.living import TrackBias
 from sequencer.core.moods import cosine
 from sequencer.core.profile import Profile
+from sequencer.core.refs import match_track, resolve_refs
 from sequencer.core.scoring import mood_fit
 from sequencer.core.sequence import Sequence as PlaylistSequence
 from sequencer.core.sequence import Step, make_sequence
 from sequencer.core.shortfall import context_warnings
-from sequencer.core.track import Track, base_title, normalise_text, parse_track_ref, song_key
+from sequencer.core.track import Track, normalise_text, song_key
 from sequencer.core.walk import JourneyTarget, Violations, WalkProblem, order_tracks, violations, walk
 from sequencer.errors import ImpossibleConstraintsError, TrackNotFoundError
 
@@ -70,38 +71,6 @@ def find_track(tracks: Sequence[Track], ref: str) -> Track:
     if found is not None:
         return found
     raise TrackNotFoundError(f"no track matches {ref!r}", hint=_suggest(tracks, ref))
-
-
-def match_track(tracks: Sequence[Track], ref: str) -> Track | None:
-    """The track ``ref`` names, as :func:`find_track` finds it, or None (no suggestions)."""
-    uri = _spotify_uri(ref)
-    for track in tracks:
-        if track.id == ref or (uri is not None and track.uri == uri):
-            return track
-    artist, title = parse_track_ref(ref)
-    attempts = [(artist, title)] + ([(None, ref.strip())] if artist is not None else [])
-    for want_artist, want_title in attempts:
-        exact = normalise_text(want_title)
-        loose = normalise_text(base_title(want_title))
-        for strict in (True, False):
-            for track in tracks:
-                have = normalise_text(track.title) if strict else normalise_text(base_title(track.title))
-                if have != (exact if strict else loose):
-                    continue
-                if want_artist is None or normalise_text(want_artist) in {normalise_text(a) for a in track.artists}:
-                    return track
-    return None
-
-
-def _spotify_uri(ref: str) -> str | None:
-    """``spotify:track:ID`` for a Spotify URI or open.spotify.com track link, else None."""
-    text = ref.strip()
-    if text.startswith("spotify:track:"):
-        return text
-    marker = "open.spotify.com/track/"
-    if marker in text:
-        return "spotify:track:" + text.split(marker, 1)[1].split("?", 1)[0].strip("/")
-    return None
 
 
 def _suggest(tracks: Sequence[Track], ref: str) -> str:
@@ -155,20 +124,6 @@ def _pin(
                 hint="raise minutes or tolerance_minutes in the profile",
             )
     return first, last
-
-
-def resolve_refs(tracks: Sequence[Track], refs: Sequence[str]) -> tuple[list[Track], list[str]]:
-    """The tracks ``refs`` name (first match each, no duplicates) and the refs that name none."""
-    found: list[Track] = []
-    missing: list[str] = []
-    for ref in refs:
-        track = match_track(tracks, ref)
-        if track is None:
-            missing.append(ref)
-            continue
-        if all(t.id != track.id for t in found):
-            found.append(track)
-    return found, missing
 
 
 def _must_include(tracks: Sequence[Track], profile: Profile, pinned: Sequence[Track]) -> list[Track]:

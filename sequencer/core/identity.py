@@ -119,20 +119,8 @@ class IdentityIndex:
         """An index of (id, uri, isrc, match key, duration) rows: the same as :meth:`add` for
         each row in turn, built in bulk (an import reads every stored recording first)."""
         index = cls()
-        by_key = index.by_key
-        for track_id, uri, isrc, key, duration_s in rows:
-            index.ids.add(track_id)
-            if uri:
-                index.by_uri.setdefault(uri, track_id)
-                index.uri_owners.add(track_id)
-            if isrc:
-                index.by_isrc.setdefault(isrc, track_id)
-            if key:
-                entries = by_key.get(key)
-                if entries is None:
-                    by_key[key] = [(track_id, duration_s)]
-                elif all(existing != track_id for existing, _ in entries):
-                    entries.append((track_id, duration_s))
+        for row in rows:
+            index.add(*row)
         return index
 
     def find(self, track_id: str | None, uri: str | None, isrc: str | None, key: str, duration_s: float) -> str | None:

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from sequencer.core.context import genre_keys, like_similarity
 from sequencer.core.profile import Profile
+from sequencer.core.refs import resolve_refs
 from sequencer.core.sequence import Sequence as PlaylistSequence
 from sequencer.core.track import Track
 
@@ -57,8 +58,6 @@ def _lacking(profile: Profile, library: Sequence[Track]) -> list[str]:
 
 
 def _resolve(profile: Profile, library: Sequence[Track]) -> tuple[list[Track], list[str]]:
-    from sequencer.core.build import resolve_refs  # the build's own matching (build imports us)
-
     return resolve_refs(library, profile.like)
 
 

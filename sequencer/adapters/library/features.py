@@ -25,7 +25,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters.library.rows import ATTRS, load_confidence
 from sequencer.adapters.library.sound import sound_matrix
@@ -109,15 +109,23 @@ def _save_genre_cache(path: Path, stamp: str, groups: GenreGroups) -> None:
     """Write the genre cache atomically; one that cannot be written is simply not kept."""
     import numpy as np
 
+    _save_npz(
+        path,
+        stamp=np.array(stamp),
+        lists=np.array([json.dumps(names) for names in groups], dtype=np.str_),
+        sizes=np.array([len(ids) for ids in groups.values()], dtype=np.int64),
+        ids=np.array([i for ids in groups.values() for i in ids], dtype=np.str_),
+    )
+
+
+def _save_npz(path: Path, **arrays: Any) -> None:
+    """Write ``arrays`` to ``path`` atomically (a temporary file, then a rename); a cache that
+    cannot be written is simply not kept."""
+    import numpy as np
+
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
     try:
-        np.savez(
-            temp,
-            stamp=np.array(stamp),
-            lists=np.array([json.dumps(names) for names in groups], dtype=np.str_),
-            sizes=np.array([len(ids) for ids in groups.values()], dtype=np.int64),
-            ids=np.array([i for ids in groups.values() for i in ids], dtype=np.str_),
-        )
+        np.savez(temp, **arrays)
         temp.replace(path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -205,20 +213,14 @@ def save_feature_cache(path: Path, stamp: str, table: FeatureTable) -> None:
     """Write the cache atomically; a cache that cannot be written is simply not kept."""
     import numpy as np
 
-    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
-    try:
-        np.savez(
-            temp,
-            stamp=np.array(stamp),
-            ids=table.ids,
-            mood_names=np.array(table.mood_names, dtype=np.str_),
-            moods=table.moods,
-            attrs=table.attrs,
-            explicit=table.explicit,
-            sound=table.sound,
-            confidence=table.confidences(),
-        )
-        temp.replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    _save_npz(
+        path,
+        stamp=np.array(stamp),
+        ids=table.ids,
+        mood_names=np.array(table.mood_names, dtype=np.str_),
+        moods=table.moods,
+        attrs=table.attrs,
+        explicit=table.explicit,
+        sound=table.sound,
+        confidence=table.confidences(),
+    )

@@ -32,8 +32,9 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import accumulate, chain
-from operator import and_
+from operator import add, and_
 from typing import Any
 
 import numpy as np
@@ -203,21 +204,8 @@ class Evaluator:
         if len(tracks) >= _NUMPY_FROM or self.journey is not None:
             parts = self._timed(tracks, start, total)
             return float(parts[0].sum()), float(parts[1].sum()), float(parts[2].sum())
-        inv = 1.0 / total if total > 0 else 0.0
-        xs, ys, slopes, last = self.arc_xs, self.arc_ys, self.arc_slopes, len(self.arc_xs)
-        dur, energy = self.dur, self.energy
-        elapsed, num, den = start, 0.0, 0.0
-        for i in tracks:
-            d = dur[i]
-            tau = (elapsed + 0.5 * d) * inv
-            elapsed += d
-            e = energy[i]
-            if e == e:
-                k = bisect_left(xs, tau)
-                t = ys[0] if k == 0 else ys[-1] if k == last else ys[k - 1] + (tau - xs[k - 1]) * slopes[k - 1]
-                num += d * (e - t) * (e - t)
-                den += d
-        return num, den, 0.0
+        nums, dens, _ = self._timed_terms(tracks, start, total)
+        return reduce(add, nums, 0.0), reduce(add, dens, 0.0), 0.0  # in order, as the state's sums
 
     def _timed(self, tracks: Sequence[int], start: float, total: float) -> tuple[F64, F64, F64]:
         """Per-track arc numerator, arc denominator and journey terms of ``tracks`` played from
