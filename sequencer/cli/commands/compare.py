@@ -44,8 +44,15 @@ def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None)
     else:
         profile = loaded_a.profile or loaded_b.profile or Profile(name="none")
         _note_profile(app, profile, loaded_a.profile, loaded_b.profile)
-    seq_a = make_sequence(loaded_a.tracks, profile, seed=loaded_a.seed)
-    seq_b = make_sequence(loaded_b.tracks, profile, seed=loaded_b.seed)
+    from sequencer.cli.saved import from_library, is_bare
+
+    tracks_a, tracks_b = list(loaded_a.tracks), list(loaded_b.tracks)
+    if is_bare(loaded_a):
+        tracks_a = from_library(app, tracks_a, source=str(file_a))
+    if is_bare(loaded_b):
+        tracks_b = from_library(app, tracks_b, source=str(file_b))
+    seq_a = make_sequence(tracks_a, profile, seed=loaded_a.seed)
+    seq_b = make_sequence(tracks_b, profile, seed=loaded_b.seed)
     for line in comparison_lines(compare(seq_a, seq_b), file_a.name, file_b.name):
         click.echo(line)
 

@@ -1,0 +1,95 @@
+"""Saved playlists read back (``explain``, ``export``, ``compare``, ``reorder``): what the
+library knows about their tracks.
+
+A moodseq JSON file carries every track's moods, attributes and sound, so it is scored as it
+was saved; a JSPF file (ListenBrainz, or ``build -o x.jspf``) carries names and identifiers
+only. Scored from the file alone, every transition of a JSPF playlist costs 0.5 ("nothing
+comparable known") and every mood fit is 0, while ``reorder`` of the same file uses the
+library: the same playlist would get different figures from different commands. So every
+command that reads a JSPF file takes each track the library knows (same id or Spotify URI)
+from the library, and says how many it knew.
+
+Public: :func:`load_saved`, :func:`from_library`, :func:`is_bare`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sequencer.adapters.exporters.json import LoadedSequence
+    from sequencer.cli.context import AppContext
+    from sequencer.core.sequence import Sequence
+    from sequencer.core.track import Track
+
+
+def load_saved(app: AppContext, path: Path, profile_ref: str | None = None) -> tuple[Sequence, LoadedSequence]:
+    """A saved playlist's :class:`Sequence` (every number recomputed) and the file as read; a
+    JSPF file's tracks come from the library where it knows them (:func:`from_library`).
+
+    ``profile_ref`` (``--profile NAME``) scores it against that profile instead of the file's;
+    without one, a file that has no profile is scored against an empty one, and that is said.
+    """
+    from sequencer.adapters.exporters.json import load_sequence
+    from sequencer.core.sequence import make_sequence
+
+    sequence, loaded = load_sequence(path, vocabulary=app.vocabulary())
+    profile = sequence.profile
+    if profile_ref is not None:
+        from sequencer.adapters.profiles_toml import load_profile
+
+        profile = load_profile(profile_ref, app.user_profiles_dir, app.vocabulary())
+    elif loaded.profile is None:
+        app.say(f"note: {path} has no profile; mood fit and arc use an empty profile (--profile NAME scores it)")
+    tracks = list(sequence.tracks)
+    if is_bare(loaded):
+        tracks = from_library(app, tracks, source=str(path))
+    if profile is not sequence.profile or is_bare(loaded):
+        sequence = make_sequence(tracks, profile, seed=sequence.seed, mode=sequence.mode, warnings=sequence.warnings)
+    return sequence, loaded
+
+
+def is_bare(loaded: LoadedSequence) -> bool:
+    """Whether the file carries only names and identifiers (JSPF), not the tracks' data."""
+    return loaded.data.get("format") == "jspf"
+
+
+def from_library(app: AppContext, tracks: list[Track], *, source: str = "") -> list[Track]:
+    """``tracks`` with each one the library knows (same Spotify URI, else same id) replaced by
+    the library's track (its moods, sound and attributes; the file's URI kept), in order.
+
+    Says on stderr how many the library knew (``source``, when given, names the file). Without
+    a library file the tracks come back unchanged and nothing is said.
+    """
+    if not app.library_path.is_file():
+        return tracks
+    from sequencer.adapters.library.store import Store
+    from sequencer.errors import TrackNotFoundError
+
+    by_id: dict[str, Track] = {}
+    with Store.open(app.library_path, read_only=True) as store:
+        by_uri = store.tracks_by_uris([t.uri or "" for t in tracks])
+        for track in tracks:
+            if not (track.uri and track.uri in by_uri):
+                try:
+                    by_id[track.id] = store.tracks_by_ids([track.id])[0]
+                except TrackNotFoundError:
+                    continue
+    enriched: list[Track] = []
+    found = 0
+    for track in tracks:
+        known = by_uri.get(track.uri or "") if track.uri else None
+        known = known or by_id.get(track.id)
+        if known is None:
+            enriched.append(track)
+            continue
+        found += 1
+        enriched.append(known.evolve(uri=track.uri or known.uri))
+    where = f"{source}: " if source else ""
+    app.say(
+        f"{where}moods and attributes from your library for {found} of {len(tracks)} tracks"
+        + (f"; {len(tracks) - found} unknown to it, scored on what the file carries" if found < len(tracks) else "")
+    )
+    return enriched
