@@ -121,6 +121,8 @@ class Built:
     """What history did to the build (freshness, likeness), for the user."""
     sound: Any = None
     """The library's sound vectors (for the report's and the plot's map), None for the demo."""
+    pool_has_moods: bool = True
+    """Whether any track the build chose from has moods (when none has, moods were never inferred)."""
 
 
 def make_build(app: AppContext, options: BuildOptions, profile: Profile | None = None) -> Built:
@@ -159,7 +161,14 @@ def make_build(app: AppContext, options: BuildOptions, profile: Profile | None =
                 source.tracks, profile, seed=seed, start=start, end=end, progress=progress, bias=bias
             )
     bid = _record(app, options, sequence, keep=kept is not None)
-    return Built(sequence, source.note, bid, tuple(bias.notes) if bias is not None else (), source.sound)
+    return Built(
+        sequence,
+        source.note,
+        bid,
+        tuple(bias.notes) if bias is not None else (),
+        source.sound,
+        pool_has_moods=any(t.moods for t in source.tracks),
+    )
 
 
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
@@ -171,7 +180,10 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     for note in built.notes:
         app.say(f"note: {note}")
     _emit(app, sequence, options, built.note, built.sound, bid=built.bid)
-    if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
+    moodless = sequence.steps and not any(step.track.moods for step in sequence.steps)
+    # when other tracks of the library have moods, the playlist is only its pinned tracks and
+    # exemplars: `moods infer` has run and would change nothing
+    if moodless and profile.moods and not built.pool_has_moods:
         if any(_has_mood_evidence(step.track) for step in sequence.steps):  # infer was not run yet
             app.say(
                 "note: none of these tracks has moods yet, so the profile's moods could not guide the "
