@@ -1,8 +1,11 @@
 """A profile's track and artist references checked against the library: a misspelled
-``exclude_tracks``/``exclude_artists`` entry or an unknown ``start``/``end`` would otherwise be
-silently ignored (excluding nothing) or only fail at build time.
+``exclude_tracks``/``exclude_artists`` entry or an unknown ``start``/``end``/``must_include``
+would otherwise be silently ignored (excluding nothing) or only fail at build time; a misspelled
+exemplar (``like``) is never an error (exemplars missing from the library are expected), but
+``profiles check`` names it with "did you mean".
 
-Public: :class:`Unmatched`, :func:`unmatched_references`, :func:`unmatched_in_tracks`.
+Public: :class:`Unmatched`, :func:`unmatched_references`, :func:`unmatched_exemplars`,
+:func:`unmatched_in_tracks`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 
 from sequencer.adapters.library import queries
 from sequencer.core.profile import Constraints
-from sequencer.core.track import Track, normalise_text
+from sequencer.core.track import Track, normalise_text, parse_track_ref
 from sequencer.errors import TrackNotFoundError
 
 
@@ -35,30 +38,73 @@ class Unmatched:
 
 
 def _refs(constraints: Constraints) -> Iterator[tuple[str, str]]:
-    """(profile key, track reference) for start, end and every excluded track."""
+    """(profile key, track reference) for start, end, every excluded and must-include track."""
     for key in ("start", "end"):
         ref = getattr(constraints, key)
         if ref:
             yield f"constraints.{key}", ref
     for ref in constraints.exclude_tracks:
         yield "constraints.exclude_tracks", ref
+    for ref in constraints.must_include:
+        yield "constraints.must_include", ref
 
 
-def unmatched_references(conn: sqlite3.Connection, constraints: Constraints) -> list[Unmatched]:
-    """Every start/end/exclude_tracks/exclude_artists entry of ``constraints`` that names no
-    track or artist in the library, with "did you mean" from the library's own names."""
+def _unmatched_tracks(conn: sqlite3.Connection, refs: Iterator[tuple[str, str]]) -> list[Unmatched]:
+    """The (key, ref) pairs naming no track, each with the library's "did you mean"."""
     found: list[Unmatched] = []
-    for key, ref in _refs(constraints):
+    for key, ref in refs:
         try:
             queries.find(conn, ref)
         except TrackNotFoundError as error:
             if "names" in error.message:  # an ambiguous bare title names tracks: not unmatched
                 continue
             found.append(Unmatched(key, ref, error.hint or ""))
+    return found
+
+
+def unmatched_references(conn: sqlite3.Connection, constraints: Constraints) -> list[Unmatched]:
+    """Every start/end/exclude_tracks/exclude_artists/must_include entry of ``constraints``
+    that names no track or artist in the library, with "did you mean" from the library's own
+    names."""
+    found = _unmatched_tracks(conn, _refs(constraints))
     for artist in constraints.exclude_artists:
         if not queries.artist_known(conn, artist):
             close = queries.closest_artists(conn, artist)
             found.append(Unmatched("constraints.exclude_artists", artist, _did_you_mean(close)))
+    return found
+
+
+#: How alike (difflib ratio, ignoring case) a missing exemplar's title and the title of a
+#: library track by the same artist must be for that track to be offered as what was meant:
+#: "Kavinsky - Nitecall" → "Kavinsky, Lovefoxxx - Nightcall" (0.82), not "Daft Punk - Derezzed"
+#: → "Daft Punk - Crescendolls" (0.40) nor "Chromatics - Tick of the Clock" → "… - Into The
+#: Black" (0.65).
+TYPO_RATIO = 0.75
+
+
+def _likely_meant(ref: str, names: Sequence[str]) -> str | None:
+    """The first of ``names`` (closest first) that ``ref`` likely misspells: same artist (or
+    none given), title nearly the same."""
+    artist, title = parse_track_ref(ref)
+    for name in names:
+        their_artists, their_title = parse_track_ref(name)
+        if artist and normalise_text(artist) not in normalise_text(their_artists or ""):
+            continue
+        if difflib.SequenceMatcher(None, title.casefold(), their_title.casefold()).ratio() >= TYPO_RATIO:
+            return name
+    return None
+
+
+def unmatched_exemplars(conn: sqlite3.Connection, like: Sequence[str]) -> list[Unmatched]:
+    """The profile's exemplars (``like``) that name no track in the library; the hint says
+    "did you mean" only for a library track that the exemplar likely misspells (exemplars the
+    library lacks are expected), else it is empty."""
+    found: list[Unmatched] = []
+    refs = list(dict.fromkeys(like))
+    for ref, track in zip(refs, queries.lookup_many(conn, refs), strict=True):
+        if track is None:
+            meant = _likely_meant(ref, queries.closest_names(conn, ref))
+            found.append(Unmatched("like", ref, f"did you mean {meant!r}?" if meant else ""))
     return found
 
 
