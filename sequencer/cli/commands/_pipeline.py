@@ -259,7 +259,25 @@ def _kept(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[lis
                 hint=hint or f"keep a position (1 to {len(previous)}) or a track of that playlist",
             ) from None
         positions.append(next(i for i, t in enumerate(previous) if t.id == track.id))
+    _check_room_to_refill(profile, previous, positions, where)
     return previous, positions
+
+
+def _check_room_to_refill(profile: Profile, previous: list[Track], positions: list[int], where: str) -> None:
+    """Keeping every track of a playlist leaves nothing to refill: when that playlist is not
+    already as long as the profile wants, say so (it failed with "short_s 3222.68")."""
+    if not previous or not set(range(len(previous))) <= set(positions):
+        return
+    low, high = profile.window_s
+    total = sum(t.duration_s for t in previous)
+    if low <= total <= high:
+        return
+    raise InputFileError(
+        f"--keep keeps every track of {where}, {total / 60:.1f} minutes long, and the profile wants "
+        f"{low / 60:.1f}–{high / 60:.1f} minutes: nothing is left to refill",
+        hint=f"keep fewer tracks so the rest can be rebuilt to {profile.minutes:g} minutes, "
+        f"or build that length: --minutes {round(total / 60)}",
+    )
 
 
 def _record(app: AppContext, options: BuildOptions, sequence: Sequence, *, keep: bool) -> int | None:
