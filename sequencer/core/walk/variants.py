@@ -6,10 +6,12 @@ little seeded noise on every other candidate, so it swaps out a random part of i
 replaces it; the result is valued on the real objective.
 
 :func:`push_search` runs a fixed series of pushes (the same for every build seed), each settled
-by a plain descent: an iterated local search that often finds a better selection than annealing
-did (it leaves a good region's tracks in a controlled way; on the shared catalogs it improved
-the 60-minute bests by 2–12 %).  Every valid playlist it meets is kept; with a temperature,
-variety pushes (from the best and from the playlists most unlike it) add more.
+by a plain descent and :func:`~sequencer.core.walk.replace.replace_descent`: an iterated local
+search that often finds a better selection than annealing did (it leaves a good region's
+tracks in a controlled way; on the shared catalogs it improved the 60-minute bests by 2–12 %).
+Every valid playlist it meets is kept; with a temperature, variety pushes (from the best and
+from the playlists most unlike it) add more, each also settled on the real objective without
+taking back the best's tracks it left.
 
 :func:`seed_playlists` then orders the kept playlists (and the walk's scouts and pool) within
 :func:`variant_tolerance` of the final best, and within :data:`REPORTED_TOLERANCE` on the
@@ -30,6 +32,7 @@ import random
 from sequencer.core.walk.descent import descend, polish, solve_order
 from sequencer.core.walk.moves import Search
 from sequencer.core.walk.problem import Order, Value, WalkProblem, better
+from sequencer.core.walk.replace import replace_descent
 
 #: A seed's playlist may be this much worse than the best (a share of its objective): the base
 #: plus so much per unit of the profile's temperature, never more than the maximum (so every
@@ -113,6 +116,7 @@ def push_search(search: Search, best: tuple[Order, Value]) -> tuple[tuple[Order,
         if moved[1][0] <= 1e-9:
             met.append(moved)
         settled = descend(search, *moved, budget=PUSH_DESCENT)
+        settled = replace_descent(search, *settled)
         if better(settled[1], best[1]):
             met.append(best)
             best, idle, improved = settled, 0, True
@@ -138,11 +142,14 @@ def _variety(search: Search, best: tuple[Order, Value], met: list[tuple[Order, V
             moved = pushed(search, best, share, noise, random.Random(f"moodseq-variety-{round_}-{k}"))
             if moved is not None and moved[1][0] <= 1e-9:
                 met.append(moved)
+                met.append(_settled_apart(search, moved, best))
         improved = False
         for k, start in enumerate(seed_playlists(search, best, met)[1 : 1 + CHAINED_PUSHES]):
             share, noise = VARIETY_PUSHES[k % len(VARIETY_PUSHES)]
             moved = pushed(search, start, share, noise, random.Random(f"moodseq-chain-{round_}-{k}"))
             if moved is not None and moved[1][0] <= 1e-9:
+                met.append(moved)
+                moved = _settled_apart(search, moved, best)
                 met.append(moved)
                 if better(moved[1], best[1]):  # found further out: the best for every seed
                     met.append(best)
@@ -151,6 +158,14 @@ def _variety(search: Search, best: tuple[Order, Value], met: list[tuple[Order, V
             break
         best = solve_order(search, *best, seed=PUSH_ORDER_SEED + 1 + round_)
     return best
+
+
+def _settled_apart(search: Search, moved: tuple[Order, Value], best: tuple[Order, Value]) -> tuple[Order, Value]:
+    """``moved`` settled on the real objective without taking back any track of ``best`` it
+    left: as good as it gets while staying as far from the best."""
+    left = frozenset(best[0]) - frozenset(moved[0])
+    settled = descend(search, *moved, budget=PUSH_DESCENT, banned=left)
+    return replace_descent(search, *settled, banned=left)
 
 
 def reported(problem: WalkProblem, state: tuple[Order, Value]) -> float:
