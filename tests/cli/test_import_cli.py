@@ -161,6 +161,25 @@ def test_import_suggests_moods_infer_only_while_it_has_something_new_to_read(tmp
     assert "the library changed since `moodseq moods infer` ran: run it again" in later.stderr
 
 
+def test_hand_tags_do_not_make_moods_infer_stale(tmp_path: Path) -> None:
+    """Hand moods never feed `moods infer`: after `library tag` and `library tags import`, a
+    re-import still says infer found none for the moodless tracks (it said "the library changed
+    since `moodseq moods infer` ran: run it again", which would change nothing)."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    rows = "".join(f"Song {n},Artist {n},240000,0.5,0.5\n" for n in range(6))
+    songs.write_text("title,artist,duration_ms,energy,valence\n" + rows, encoding="utf-8")
+    _invoke(library, "import", "csv", str(songs))
+    assert _invoke(library, "moods", "infer").exit_code == 0
+    assert _invoke(library, "library", "tag", "Artist 1 - Song 1", "brooding=0.8").exit_code == 0
+    tags = tmp_path / "tags.csv"
+    tags.write_text("track,study\nArtist 2 - Song 2,0.7\n", encoding="utf-8")
+    assert _invoke(library, "library", "tags", "import", str(tags)).exit_code == 0
+    again = _invoke(library, "import", "csv", str(songs))
+    assert "changed since" not in again.stderr
+    assert "no moods: `moodseq moods infer` found none in their data" in again.stderr
+
+
 def test_corrupt_library_is_a_clear_error(tmp_path: Path) -> None:
     """A damaged library file gives one Error line and a hint, exit 2, no traceback."""
     library = tmp_path / "lib.db"
