@@ -159,6 +159,18 @@ def test_plot_and_report_files_are_written(tmp_path: Path) -> None:
     assert "<svg" in page and "night-drive" in page
 
 
+def test_a_report_named_as_another_format_is_refused_before_the_build(tmp_path: Path) -> None:
+    """`--report night.pdf` wrote an HTML page into a .pdf file; now it fails at once with the
+    name to use (a name without suffix, .html or .htm is fine)."""
+    code, out, err = run("--plain", "demo", "--report", str(tmp_path / "night.pdf"))
+    assert code == 2 and out == ""
+    assert "the report is an HTML page, not .pdf" in err and "name it night.html" in err
+    assert not (tmp_path / "night.pdf").exists()
+    code, _out, err = run("--plain", "demo", "--report", str(tmp_path / "night.htm"))
+    assert code == 0, err
+    assert (tmp_path / "night.htm").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
 def test_output_targets_are_checked_before_the_build(tmp_path: Path) -> None:
     """A bad -o (missing folder, unknown suffix) or --plot/--report folder fails at once: exit 2,
     nothing on stdout (no table of a playlist that was then not written), the same hint for all."""

@@ -323,6 +323,12 @@ def _checked_outputs(app: AppContext, options: BuildOptions) -> BuildOptions:
 
         check_plot_path(options.plot)
     if options.report is not None:
+        if options.report.suffix.lower() not in ("", ".html", ".htm"):
+            raise InputFileError(
+                f"--report {options.report}: the report is an HTML page, not {options.report.suffix}",
+                hint=f"name it {options.report.with_suffix('.html').name}"
+                + ("; --plot draws a PDF" if options.report.suffix.lower() == ".pdf" else ""),
+            )
         check_target(options.report)
     return dataclasses.replace(options, fmt=fmt, output=output)
 
