@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sequencer.cli.complete import complete_profiles
 from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     "--profile",
     "profile_ref",
     metavar="NAME",
+    shell_complete=complete_profiles,
     help="Score both against this profile (default: A's, else B's, else none).",
 )
 @pass_app

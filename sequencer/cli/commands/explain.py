@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from sequencer.cli.complete import complete_profiles, complete_tracks
 from sequencer.cli.context import AppContext, pass_app
 
 
@@ -16,6 +17,7 @@ from sequencer.cli.context import AppContext, pass_app
     "--why-not",
     "why_not",
     metavar="TRACK",
+    shell_complete=complete_tracks,
     help='Build PROFILE and say what kept TRACK ("Artist - Title") out of it.',
 )
 @click.option("--seed", type=int, default=None, metavar="N", help="With --why-not: the seed of the build to ask about.")
@@ -23,6 +25,7 @@ from sequencer.cli.context import AppContext, pass_app
     "--profile",
     "profile_ref",
     metavar="NAME",
+    shell_complete=complete_profiles,
     help="Explain SEQUENCE.json against this profile (default: the file's; a JSPF file has none).",
 )
 @pass_app

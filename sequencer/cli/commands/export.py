@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from sequencer.cli.complete import complete_profiles
 from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.output import playlist_name
 
@@ -31,6 +32,7 @@ FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
     "--profile",
     "profile_ref",
     metavar="NAME",
+    shell_complete=complete_profiles,
     help="Score it against this profile (default: the file's; a JSPF file has none).",
 )
 @pass_app

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sequencer.cli.commands.build import check_seed
+from sequencer.cli.complete import complete_profiles
 from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.output import plural
 
@@ -37,6 +38,7 @@ MAX_REORDER_TRACKS = 1_000
     "--profile",
     "profile_ref",
     metavar="NAME",
+    shell_complete=complete_profiles,
     help="Score the order with this profile (default: the file's; with --playlist or a JSPF file: "
     "flow alone, no moods or arc).",
 )
