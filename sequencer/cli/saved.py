@@ -9,7 +9,11 @@ library: the same playlist would get different figures from different commands. 
 command that reads a JSPF file takes each track the library knows (same id or Spotify URI)
 from the library, and says how many it knew.
 
-Public: :func:`load_saved`, :func:`from_library`, :func:`is_bare`.
+A CSV or TSV track list (an Exportify export of a Spotify playlist, moodseq's own CSV export,
+any file ``import csv`` reads) is read the same way: its rows in order, as a playlist without a
+profile, each track the library knows taken from the library.
+
+Public: :func:`load_saved`, :func:`load_file`, :func:`from_library`, :func:`is_bare`.
 """
 
 from __future__ import annotations
@@ -32,10 +36,11 @@ def load_saved(app: AppContext, path: Path, profile_ref: str | None = None) -> t
     ``profile_ref`` (``--profile NAME``) scores it against that profile instead of the file's;
     without one, a file that has no profile is scored against an empty one, and that is said.
     """
-    from sequencer.adapters.exporters.json import load_sequence
+    from sequencer.adapters.exporters.json import sequence_of
     from sequencer.core.sequence import make_sequence
 
-    sequence, loaded = load_sequence(path, vocabulary=app.vocabulary())
+    loaded = load_file(app, path)
+    sequence = sequence_of(loaded)
     profile = sequence.profile
     if profile_ref is not None:
         from sequencer.adapters.profiles_toml import load_profile
@@ -51,9 +56,45 @@ def load_saved(app: AppContext, path: Path, profile_ref: str | None = None) -> t
     return sequence, loaded
 
 
+#: Names of the track lists read as playlists (what ``import csv`` reads, gzip too).
+TRACK_LISTS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
+
+
+def load_file(app: AppContext, path: Path) -> LoadedSequence:
+    """A saved playlist as read: moodseq's JSON or a JSPF file, or a CSV/TSV track list (its
+    rows in order; a song listed twice kept once, and that said)."""
+    from sequencer.adapters.exporters.json import load_sequence_json
+
+    if not path.name.lower().endswith(TRACK_LISTS) or not path.is_file():
+        return load_sequence_json(path, vocabulary=app.vocabulary())
+    from sequencer.adapters.exporters.json import LoadedSequence
+    from sequencer.adapters.importers.tabular import read_table
+    from sequencer.errors import InputFileError
+
+    read = read_table(path, vocabulary=app.vocabulary())
+    tracks: dict[str, Track] = {}
+    for record in read.records:
+        tracks.setdefault(record.track.id, record.track)
+    skipped = read.report.skipped
+    twice = len(read.records) - len(tracks)
+    if skipped:
+        more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
+        app.say(
+            f"{path}: {len(skipped)} unreadable row{'s' if len(skipped) != 1 else ''} left out ({skipped[0]}{more})"
+        )
+    if twice:
+        app.say(f"{path}: {twice} repeated track{'s' if twice != 1 else ''} kept once")
+    if not tracks:
+        raise InputFileError(f"{path} has no tracks moodseq can read", hint="give a CSV with title and artist columns")
+    return LoadedSequence(
+        tracks=list(tracks.values()), profile=None, name=path.name.split(".")[0], seed=None, data={"format": "csv"}
+    )
+
+
 def is_bare(loaded: LoadedSequence) -> bool:
-    """Whether the file carries only names and identifiers (JSPF), not the tracks' data."""
-    return loaded.data.get("format") == "jspf"
+    """Whether the file carries names and identifiers, not moodseq's record of each track
+    (JSPF, a CSV track list): its tracks are taken from the library where it knows them."""
+    return loaded.data.get("format") in ("jspf", "csv")
 
 
 def from_library(app: AppContext, tracks: list[Track], *, source: str = "") -> list[Track]:

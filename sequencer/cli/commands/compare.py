@@ -32,13 +32,13 @@ def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None)
     shared songs (Jaccard) and how alike their order is (Kendall tau).
     Example: moodseq compare night.json night-v2.json
     """
-    from sequencer.adapters.exporters.json import load_sequence_json
     from sequencer.cli.compare_view import compare, comparison_lines
+    from sequencer.cli.saved import load_file
     from sequencer.core.profile import Profile
     from sequencer.core.sequence import make_sequence
 
-    loaded_a = load_sequence_json(file_a, vocabulary=app.vocabulary())
-    loaded_b = load_sequence_json(file_b, vocabulary=app.vocabulary())
+    loaded_a = load_file(app, file_a)
+    loaded_b = load_file(app, file_b)
     if profile_ref is not None:
         from sequencer.adapters.profiles_toml import load_profile
 

@@ -82,9 +82,10 @@ def cli(
     fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Reorder SEQUENCE.json (from `moodseq build --format json`) or a Spotify playlist so it
-    keeps the profile's promise best: smooth flow, the energy arc and the mood fit together
-    (--flow-only: the smoothest flow alone).
+    """Reorder SEQUENCE.json (from `moodseq build --format json`; a .jspf or a CSV track list
+    such as an Exportify export too) or a Spotify playlist so it keeps the profile's promise
+    best: smooth flow, the energy arc and the mood fit together (--flow-only: the smoothest flow
+    alone). Tracks your library knows are scored with what it knows.
 
     Prints every figure before and after: objective, flow cost (0 = seamless), arc error and
     mood fit. With --playlist --push the new order is written back into that same playlist and
@@ -92,6 +93,7 @@ def cli(
 
     \b
     moodseq reorder night.json --keep-ends -o night-smooth.json
+    moodseq reorder Exported_Playlist.csv --profile night-drive -o night.json
     moodseq reorder --playlist https://open.spotify.com/playlist/ID --dry-run
     moodseq reorder --playlist spotify:playlist:ID --push
     """

@@ -96,3 +96,33 @@ def test_why_not_refuses_profile_option() -> None:
     result = CliRunner().invoke(cli, ["explain", "--why-not", "X - Y", "night-drive", "--profile", "study"])
     assert result.exit_code == 2
     assert "--profile is for a saved playlist" in result.stderr
+
+
+def test_a_csv_track_list_is_a_playlist_to_reorder_explain_and_compare(tmp_path: Path) -> None:
+    """A CSV track list (an Exportify export, moodseq's own CSV) is read as a playlist in its
+    rows' order, each track the library knows taken from it: reorder, explain, export and
+    compare give the JSON's figures under its profile (before: "is a CSV playlist: this reads
+    the JSON (or JSPF) moodseq writes", and nothing could reorder an exported playlist). A
+    repeated row is kept once and said; an unreadable one is left out and named."""
+    library, saved, _ = _library_and_jspf(tmp_path)
+    runner = CliRunner()
+    base = ["--library", str(library)]
+    listed = tmp_path / "night.csv"
+    assert runner.invoke(cli, [*base, "export", str(saved), "-o", str(listed)]).exit_code == 0
+    total = json.loads(saved.read_text(encoding="utf-8"))["summary"]["total"]
+    reordered = runner.invoke(cli, [*base, "reorder", str(listed), "--profile", "night-drive"])
+    assert reordered.exit_code == 0, reordered.output
+    assert _flow(reordered.stdout, r"objective before: +([\d.]+)") == round(total, 4)
+    explained = runner.invoke(cli, [*base, "explain", str(listed), "--profile", "night-drive"])
+    assert explained.exit_code == 0, explained.output
+    assert f"objective {total:.3f}" in explained.stdout
+    compared = runner.invoke(cli, [*base, "compare", str(saved), str(listed)])
+    row = re.search(r"objective +([\d.]+) +([\d.]+)", compared.stdout)
+    assert compared.exit_code == 0 and row and row[1] == row[2], compared.output
+    lines = listed.read_text(encoding="utf-8").splitlines()
+    listed.write_text("\n".join([*lines, lines[1], '"99","","","","","1000"']) + "\n", encoding="utf-8")
+    again = runner.invoke(cli, [*base, "explain", str(listed)])
+    assert again.exit_code == 0, again.output
+    assert "1 repeated track kept once" in again.stderr
+    assert "1 unreadable row left out (line " in again.stderr
+    assert f"Summary: {len(lines) - 1} tracks" in again.stdout
