@@ -261,7 +261,7 @@ def test_skipped_file_holds_every_problem_and_debug_lists_them_all(tmp_path: Pat
     library, target = tmp_path / "lib.db", tmp_path / "problems.csv"
     result = _invoke(library, "import", "csv", str(DATA / "malformed.csv"), "--skipped", str(target))
     assert result.exit_code == 0, result.stderr
-    assert "(all of them: --skipped FILE, or --debug)" in result.stderr
+    assert f"(all of them: in {target})" in result.stderr
     rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
     assert [(r["position"], r["kind"]) for r in rows] == [
         ("3", "skipped"),
@@ -348,3 +348,19 @@ def test_moodseq_csv_export_imported_back_keeps_its_moods_below_inference(tmp_pa
         moody = next(t for t in store.tracks() if t.moods)
         sources = store.mood_sources(moody.id)
         assert all(found[0][0] == "inferred" for found in sources.values())
+
+
+def test_more_problems_than_shown_point_to_the_skipped_file_given(tmp_path: Path) -> None:
+    """With --skipped FILE, "… and N more warnings" says they are all in FILE (it said to use
+    --skipped FILE, which had just been given)."""
+    songs = tmp_path / "songs.csv"
+    rows = "".join(f"Song {n},Artist {n},240000,0\n" for n in range(12))
+    songs.write_text("title,artist,duration_ms,tempo\n" + rows, encoding="utf-8")
+    listed = tmp_path / "problems.csv"
+    result = _invoke(tmp_path / "lib.db", "import", "csv", str(songs), "--skipped", str(listed))
+    assert result.exit_code == 0, result.output
+    assert f"more warnings (all of them: in {listed})" in result.stderr
+    assert "--skipped FILE" not in result.stderr
+    assert len(listed.read_text(encoding="utf-8").splitlines()) == 13
+    plain = _invoke(tmp_path / "lib2.db", "import", "csv", str(songs))
+    assert "more warnings (all of them: --skipped FILE, or --debug)" in plain.stderr
