@@ -73,8 +73,9 @@ def load_file(app: AppContext, path: Path) -> LoadedSequence:
 
     read = read_table(path, vocabulary=app.vocabulary())
     tracks: dict[str, Track] = {}
-    for record in read.records:
-        tracks.setdefault(record.track.id, record.track)
+    for number, record in enumerate(read.records, 1):
+        track = record.track  # a row without an id or URI gets one by its place, as JSPF's do
+        tracks.setdefault(track.id or f"csv:{record.line or number}", track.evolve(id=track.id or f"csv:{number}"))
     skipped = read.report.skipped
     twice = len(read.records) - len(tracks)
     if skipped:
@@ -91,6 +92,11 @@ def load_file(app: AppContext, path: Path) -> LoadedSequence:
     )
 
 
+def _same_length(track: Track, known: Track) -> bool:
+    """Whether a track matched by name is that recording (lengths within 5 s, or unknown)."""
+    return not track.duration_s or abs(track.duration_s - known.duration_s) <= 5.0
+
+
 def is_bare(loaded: LoadedSequence) -> bool:
     """Whether the file carries names and identifiers, not moodseq's record of each track
     (JSPF, a CSV track list): its tracks are taken from the library where it knows them."""
@@ -98,7 +104,8 @@ def is_bare(loaded: LoadedSequence) -> bool:
 
 
 def from_library(app: AppContext, tracks: list[Track], *, source: str = "") -> list[Track]:
-    """``tracks`` with each one the library knows (same Spotify URI, else same id) replaced by
+    """``tracks`` with each one the library knows (same Spotify URI, else same id, else for a
+    track without a URI the same "Artist - Title" and length) replaced by
     the library's track (its moods, sound and attributes; the file's URI kept), in order.
 
     Says on stderr how many the library knew (``source``, when given, names the file). Without
@@ -118,6 +125,13 @@ def from_library(app: AppContext, tracks: list[Track], *, source: str = "") -> l
                     by_id[track.id] = store.tracks_by_ids([track.id])[0]
                 except TrackNotFoundError:
                     continue
+        # a track without an identifier the library holds (a file without URIs): by its name
+        unnamed = [t for t in tracks if not (t.uri and t.uri in by_uri) and t.id not in by_id and not t.uri]
+        taken = {t.id for t in by_uri.values()} | {t.id for t in by_id.values()}
+        for track, known in zip(unnamed, store.lookup_many([t.name for t in unnamed]), strict=True):
+            if known is not None and known.id not in taken and _same_length(track, known):
+                by_id[track.id] = known
+                taken.add(known.id)
     enriched: list[Track] = []
     found = 0
     for track in tracks:

@@ -126,3 +126,34 @@ def test_a_csv_track_list_is_a_playlist_to_reorder_explain_and_compare(tmp_path:
     assert "1 repeated track kept once" in again.stderr
     assert "1 unreadable row left out (line " in again.stderr
     assert f"Summary: {len(lines) - 1} tracks" in again.stdout
+
+
+def test_tracks_without_identifiers_are_found_by_name(tmp_path: Path) -> None:
+    """A library imported from a file without ids or URIs (the 10k catalog): its playlist
+    exported to CSV and JSPF reads back with every track known by "Artist - Title" and length,
+    so every command scores it as the JSON (before: the CSV's rows all had the empty id and
+    were "9 repeated tracks kept once"; JSPF and CSV tracks were "unknown to it")."""
+    rows = ["title,artist,duration_ms,energy,valence,tempo,key,mode,tags"]
+    rows += [
+        f"Drive {i},Artist {i},{240000 + 1000 * i},{0.3 + i / 20:.2f},0.2,{100 + 3 * i},{i},0,synthwave"
+        for i in range(8)
+    ]
+    source = tmp_path / "songs.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    base = ["--library", str(tmp_path / "lib.db")]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "import", "csv", str(source)]).exit_code == 0
+    assert runner.invoke(cli, [*base, "moods", "infer"]).exit_code == 0
+    saved = tmp_path / "night.json"
+    built = runner.invoke(cli, [*base, "build", "night-drive", "--minutes", "20", "--seed", "1", "-o", str(saved)])
+    assert built.exit_code == 0, built.output
+    count = len(json.loads(saved.read_text(encoding="utf-8"))["tracks"])
+    for suffix in ("csv", "jspf"):
+        other = tmp_path / f"night.{suffix}"
+        assert runner.invoke(cli, [*base, "export", str(saved), "-o", str(other)]).exit_code == 0
+        compared = runner.invoke(cli, [*base, "compare", str(saved), str(other)])
+        assert compared.exit_code == 0, compared.output
+        assert f"from your library for {count} of {count} tracks" in compared.stderr
+        assert "repeated" not in compared.stderr
+        row = re.search(r"objective +([\d.]+) +([\d.]+)", compared.stdout)
+        assert row and row[1] == row[2], compared.stdout
