@@ -25,7 +25,7 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 #: Candidates valued exactly per position (the best by the estimate).
-EXACT_PER_POSITION = 6
+EXACT_PER_POSITION = 4
 #: Most passes over the playlist's positions.
 REPLACE_PASSES = 4
 
@@ -103,17 +103,13 @@ def replace_descent(
             blocked = set(state.order) | banned
             best_move, best_val = None, state.value
             for u in rank_replacements(search, state, pos, arrays, blocked, EXACT_PER_POSITION):
-                for move in {(pos, pos + 1, (u,)), _hashable(search.replace_where_best(state.order, pos, u))}:
-                    val = ev.delta(state, move[0], move[1], list(move[2]))
-                    if better(val, best_val):
-                        best_move, best_val = move, val
+                move = (pos, pos + 1, [u])
+                val = ev.delta(state, *move)
+                if better(val, best_val):
+                    best_move, best_val = move, val
             if best_move is not None:
-                state = search.step(state, (best_move[0], best_move[1], list(best_move[2])))
+                state = search.step(state, best_move)
                 improved = True
         if not improved:
             break
     return state.order, ev(state.order)
-
-
-def _hashable(move: tuple[int, int, list[int]]) -> tuple[int, int, tuple[int, ...]]:
-    return move[0], move[1], tuple(move[2])
