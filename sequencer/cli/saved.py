@@ -109,9 +109,14 @@ def from_library(app: AppContext, tracks: list[Track], *, source: str = "") -> l
     the library's track (its moods, sound and attributes; the file's URI kept), in order.
 
     Says on stderr how many the library knew (``source``, when given, names the file). Without
-    a library file the tracks come back unchanged and nothing is said.
+    a library file the tracks come back unchanged, and that is said.
     """
+    where = f"{source}: " if source else ""
     if not app.library_path.is_file():
+        app.say(
+            f"{where}no library at {app.library_path} to take the tracks' moods and attributes from: "
+            "scored on what the file carries (`moodseq import csv FILE` makes one)"
+        )
         return tracks
     from sequencer.adapters.library.store import Store
     from sequencer.errors import TrackNotFoundError
@@ -142,7 +147,6 @@ def from_library(app: AppContext, tracks: list[Track], *, source: str = "") -> l
             continue
         found += 1
         enriched.append(known.evolve(uri=track.uri or known.uri))
-    where = f"{source}: " if source else ""
     app.say(
         f"{where}moods and attributes from your library for {found} of {len(tracks)} tracks"
         + (f"; {len(tracks) - found} unknown to it, scored on what the file carries" if found < len(tracks) else "")

@@ -157,3 +157,12 @@ def test_tracks_without_identifiers_are_found_by_name(tmp_path: Path) -> None:
         assert "repeated" not in compared.stderr
         row = re.search(r"objective +([\d.]+) +([\d.]+)", compared.stdout)
         assert row and row[1] == row[2], compared.stdout
+
+
+def test_without_a_library_a_jspf_file_says_what_it_is_scored_on(tmp_path: Path) -> None:
+    """No library to look the tracks up in: the command says so (it printed flow 0.500,
+    "nothing comparable known", without a word why)."""
+    _, _, jspf = _library_and_jspf(tmp_path)
+    result = CliRunner().invoke(cli, ["--library", str(tmp_path / "none.db"), "explain", str(jspf)])
+    assert result.exit_code == 0, result.output
+    assert f"{jspf}: no library at {tmp_path / 'none.db'}" in result.stderr

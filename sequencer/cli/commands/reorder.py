@@ -149,6 +149,8 @@ def _from_library(app: AppContext, before: Sequence) -> Sequence:
     from sequencer.cli.saved import from_library
     from sequencer.core.sequence import make_sequence
 
+    if not app.library_path.is_file():  # a JSON file carries every track's data: nothing to say
+        return before
     tracks = from_library(app, list(before.tracks))
     if all(a is b for a, b in zip(tracks, before.tracks, strict=True)):
         return before
