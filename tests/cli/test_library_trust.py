@@ -146,6 +146,26 @@ def test_must_include_and_exemplars_are_checked_against_the_library(demo_library
     assert "hint: did you mean 'Vangelis - Blush Response'" in build.stderr
 
 
+def test_misspelt_genres_are_notes_with_did_you_mean(demo_library: Path, tmp_path: Path) -> None:
+    """A genre name that neither the library nor the genre list knows, one slip from one that
+    is, gets a note (it matched no track without a word): "synthwav" → synthwave, "rapp" →
+    rap; a genre merely absent from the library ("punk", not "p funk") and one written two
+    ways in the same list ("lofi" beside "lo fi") are left alone. Notes do not fail the check."""
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'minutes = 30\n[moods]\nnight-driving = 1.0\n[genres]\nprefer = ["synthwav", "punk", "lofi", "lo fi"]\n'
+        '[constraints]\nexclude_genres = ["rapp"]\n',
+        encoding="utf-8",
+    )
+    result = _invoke(demo_library, "profiles", "check", str(profile))
+    assert result.exit_code == 0, result.output
+    assert f"{profile}:5: note: genres.prefer: 'synthwav' is no genre" in result.stderr
+    assert "(did you mean 'synthwave'?)" in result.stderr
+    assert f"{profile}:7: note: constraints.exclude_genres: 'rapp'" in result.stderr and "'rap'?" in result.stderr
+    assert "'punk'" not in result.stderr and "'lofi'" not in result.stderr
+    assert "OK" in result.stdout
+
+
 def test_read_only_store_refuses_writes_clearly(demo_library: Path) -> None:
     """A store opened for reading refuses a write transaction with a LibraryError."""
     with Store.open(demo_library, read_only=True) as store, pytest.raises(LibraryError, match="for reading only"):

@@ -4,19 +4,24 @@ would otherwise be silently ignored (excluding nothing) or only fail at build ti
 exemplar (``like``) is never an error (exemplars missing from the library are expected), but
 ``profiles check`` names it with "did you mean".
 
+A genre of ``genres.prefer``/``genres.avoid``/``constraints.exclude_genres`` is compared
+exactly with the tracks' genres and crowd tags, so a misspelt one ("synthwav") silently matches
+nothing: :func:`misspelt_genres` names those that neither the library nor moodseq's genre list
+knows and that are one slip away from a name that is.
+
 Public: :class:`Unmatched`, :func:`unmatched_references`, :func:`unmatched_exemplars`,
-:func:`unmatched_in_tracks`.
+:func:`misspelt_genres`, :func:`unmatched_in_tracks`.
 """
 
 from __future__ import annotations
 
 import difflib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from sequencer.adapters.library import queries
-from sequencer.core.profile import Constraints
+from sequencer.core.profile import Constraints, Profile
 from sequencer.core.track import Track, normalise_text, parse_track_ref
 from sequencer.errors import TrackNotFoundError
 
@@ -33,6 +38,8 @@ class Unmatched:
     @property
     def message(self) -> str:
         """``constraints.exclude_tracks: 'X' matches no track in the library``."""
+        if self.key.endswith(("genres", "prefer", "avoid")):
+            return f"{self.key}: {self.value!r} is no genre of the library nor of moodseq's genre list"
         what = "artist" if self.key.endswith("exclude_artists") else "track"
         return f"{self.key}: {self.value!r} matches no {what} in the library"
 
@@ -105,6 +112,39 @@ def unmatched_exemplars(conn: sqlite3.Connection, like: Sequence[str]) -> list[U
         if track is None:
             meant = _likely_meant(ref, queries.closest_names(conn, ref))
             found.append(Unmatched("like", ref, f"did you mean {meant!r}?" if meant else ""))
+    return found
+
+
+#: How alike (difflib ratio) an unknown genre and a known one must be to be called a slip:
+#: "synthwav" → "synthwave" (0.94), "rapp" → "rap" (0.86), not "punk" → "p funk" (0.80) nor
+#: "neoclassical" → "neoclassical metal" (0.80).
+GENRE_SLIP = 0.85
+
+
+def misspelt_genres(profile: Profile, library_genres: Collection[str]) -> list[Unmatched]:
+    """The profile's genre names that name no genre of the library (``library_genres``: every
+    genre and crowd tag its tracks carry) nor of moodseq's genre list, each with the known
+    genre it most likely misspells (names with no close known genre are left alone: a genre the
+    library may hold later)."""
+    from sequencer.adapters.genre_data import load_genre_space
+    from sequencer.core.context import genre_key
+
+    have = {genre_key(g) for g in library_genres}
+    known = sorted(have | {genre_key(name) for name in load_genre_space().aliases})
+    found: list[Unmatched] = []
+    for key, names in (
+        ("genres.prefer", profile.genres.prefer),
+        ("genres.avoid", profile.genres.avoid),
+        ("constraints.exclude_genres", profile.constraints.exclude_genres),
+    ):
+        listed = {genre_key(n) for n in names}
+        for name in names:
+            wanted = genre_key(name)
+            if wanted in have or wanted in known:
+                continue
+            close = [c for c in difflib.get_close_matches(wanted, known, n=3, cutoff=GENRE_SLIP) if c not in listed]
+            if close:
+                found.append(Unmatched(key, name, f"did you mean {close[0]!r}?"))
     return found
 
 
