@@ -144,6 +144,14 @@ def test_must_include_and_exemplars_are_checked_against_the_library(demo_library
     assert build.exit_code == 2
     assert "'Vangelis - Blush Responce' matches no track" in build.stderr
     assert "hint: did you mean 'Vangelis - Blush Response'" in build.stderr
+    profile.write_text(
+        'minutes = 30\nlike = ["A - One", "B - Two", "C - Three", "D - Four", "Tycho - A Walk"]\n'
+        "[moods]\nnight-driving = 1.0\n",
+        encoding="utf-8",
+    )
+    many = _invoke(demo_library, "profiles", "check", str(profile))
+    assert many.exit_code == 0, many.output
+    assert "4 exemplars (like) not in the library: A - One, B - Two, C - Three, D - Four;" in many.stderr
 
 
 def test_misspelt_genres_are_notes_with_did_you_mean(demo_library: Path, tmp_path: Path) -> None:

@@ -137,7 +137,7 @@ def _unmatched_problems(app: AppContext, path: Path, profile: Profile) -> tuple[
     ]
     lacking = [u.value for u in exemplars if not u.hint]
     if lacking:
-        shown = ", ".join(lacking[:3]) + (f" … ({len(lacking)} in all)" if len(lacking) > 3 else "")
+        shown = ", ".join(lacking)  # every one: the build's warning names the first few
         notes.append(
             problem_at(
                 str(path),
