@@ -105,19 +105,35 @@ def is_bare(loaded: LoadedSequence) -> bool:
 
 def from_library(app: AppContext, tracks: list[Track], *, source: str = "") -> list[Track]:
     """``tracks`` with each one the library knows (same Spotify URI, else same id, else for a
-    track without a URI the same "Artist - Title" and length) replaced by
-    the library's track (its moods, sound and attributes; the file's URI kept), in order.
+    track without a URI the same "Artist - Title" and length) replaced by the library's track
+    (its moods, sound and attributes; the file's URI kept), in order.
 
-    Says on stderr how many the library knew (``source``, when given, names the file). Without
-    a library file the tracks come back unchanged, and that is said.
+    Until you have a library, the built-in demo library is it (as for ``build`` and ``library``).
+    Says on stderr how many tracks it knew (``source``, when given, names the file).
     """
     where = f"{source}: " if source else ""
-    if not app.library_path.is_file():
-        app.say(
-            f"{where}no library at {app.library_path} to take the tracks' moods and attributes from: "
-            "scored on what the file carries (`moodseq import csv FILE` makes one)"
-        )
-        return tracks
+    if app.library_path.is_file():
+        known, label = _in_store(app, tracks), "your library"
+    else:
+        from sequencer.adapters.demo import load_demo_tracks
+
+        known, label = _in_list(load_demo_tracks(), tracks), "the built-in demo library"
+        if not any(known):
+            app.say(
+                f"{where}no library at {app.library_path} to take the tracks' moods and attributes from: "
+                "scored on what the file carries (`moodseq import csv FILE` makes one)"
+            )
+            return tracks
+    found = sum(1 for k in known if k is not None)
+    app.say(
+        f"{where}moods and attributes from {label} for {found} of {len(tracks)} tracks"
+        + (f"; {len(tracks) - found} unknown to it, scored on what the file carries" if found < len(tracks) else "")
+    )
+    return [t if k is None else k.evolve(uri=t.uri or k.uri) for t, k in zip(tracks, known, strict=True)]
+
+
+def _in_store(app: AppContext, tracks: list[Track]) -> list[Track | None]:
+    """Per track, the library's track it is (None: unknown to the library)."""
     from sequencer.adapters.library.store import Store
     from sequencer.errors import TrackNotFoundError
 
@@ -137,18 +153,21 @@ def from_library(app: AppContext, tracks: list[Track], *, source: str = "") -> l
             if known is not None and known.id not in taken and _same_length(track, known):
                 by_id[track.id] = known
                 taken.add(known.id)
-    enriched: list[Track] = []
-    found = 0
+    return [(by_uri.get(t.uri) if t.uri else None) or by_id.get(t.id) for t in tracks]
+
+
+def _in_list(library: list[Track], tracks: list[Track]) -> list[Track | None]:
+    """:func:`_in_store` against a list of tracks (the built-in demo library)."""
+    from sequencer.core.track import normalise_text
+
+    by_uri = {t.uri: t for t in library if t.uri}
+    by_id = {t.id: t for t in library}
+    by_name = {normalise_text(t.name): t for t in library}
+    out: list[Track | None] = []
     for track in tracks:
-        known = by_uri.get(track.uri or "") if track.uri else None
-        known = known or by_id.get(track.id)
-        if known is None:
-            enriched.append(track)
-            continue
-        found += 1
-        enriched.append(known.evolve(uri=track.uri or known.uri))
-    app.say(
-        f"{where}moods and attributes from your library for {found} of {len(tracks)} tracks"
-        + (f"; {len(tracks) - found} unknown to it, scored on what the file carries" if found < len(tracks) else "")
-    )
-    return enriched
+        known = (by_uri.get(track.uri) if track.uri else None) or by_id.get(track.id)
+        if known is None and not track.uri:
+            named = by_name.get(normalise_text(track.name))
+            known = named if named is not None and _same_length(track, named) else None
+        out.append(known)
+    return out

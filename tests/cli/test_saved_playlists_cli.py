@@ -166,3 +166,18 @@ def test_without_a_library_a_jspf_file_says_what_it_is_scored_on(tmp_path: Path)
     result = CliRunner().invoke(cli, ["--library", str(tmp_path / "none.db"), "explain", str(jspf)])
     assert result.exit_code == 0, result.output
     assert f"{jspf}: no library at {tmp_path / 'none.db'}" in result.stderr
+
+
+def test_until_you_have_a_library_the_demo_library_is_it(tmp_path: Path) -> None:
+    """A demo playlist saved as JSPF reads back with the demo library's data, as `build` and
+    `library` use it until you import music: the same figures as its JSON (flow 0.500 before)."""
+    runner = CliRunner()
+    saved, jspf = tmp_path / "d.json", tmp_path / "d.jspf"
+    assert runner.invoke(cli, ["demo", "--seed", "7", "-o", str(saved)]).exit_code == 0
+    assert runner.invoke(cli, ["export", str(saved), "-o", str(jspf)]).exit_code == 0
+    compared = runner.invoke(cli, ["compare", str(saved), str(jspf)])
+    assert compared.exit_code == 0, compared.output
+    count = len(json.loads(saved.read_text(encoding="utf-8"))["tracks"])
+    assert f"from the built-in demo library for {count} of {count} tracks" in compared.stderr
+    row = re.search(r"objective +([\d.]+) +([\d.]+)", compared.stdout)
+    assert row and row[1] == row[2], compared.stdout
