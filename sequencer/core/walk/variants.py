@@ -28,6 +28,8 @@ Public: :func:`variant_tolerance`, :func:`pushed`, :func:`push_search`, :func:`s
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Iterable
 
 from sequencer.core.walk.descent import descend, polish, solve_order
 from sequencer.core.walk.moves import Search
@@ -55,6 +57,13 @@ VARIETY_PUSHES = ((0.4, 0.25), (0.7, 0.4), (0.6, 0.6), (0.9, 0.5))
 CHAINED_PUSHES = 2
 #: Most rounds of variety pushes (a round that finds a better best is followed by another).
 VARIETY_ROUNDS = 2
+#: Spread pushes (:func:`_spread`): how many near-best playlists apart from each other are
+#: wanted, how much of their tracks two of them may share (Jaccard), the most pushes tried, and
+#: their (cost of a used track, noise) shapes.
+SPREAD_WANTED = 5
+SPREAD_SHARED = 0.5
+SPREAD_PUSHES = 4
+SPREAD_SHAPES = ((0.5, 0.3), (0.35, 0.2))
 #: Most playlists (the best first) a seed's choice is made among.
 SEED_CHOICES = 200
 #: Playlists ranked for the seeds (seed k plays number k mod this many, or fewer).
@@ -76,10 +85,16 @@ def variant_tolerance(problem: WalkProblem) -> float:
 
 
 def pushed(
-    search: Search, best: tuple[Order, Value], share: float, noise: float, rng: random.Random
+    search: Search,
+    best: tuple[Order, Value],
+    share: float,
+    noise: float,
+    rng: random.Random,
+    avoid: Iterable[int] | None = None,
 ) -> tuple[Order, Value] | None:
-    """``best`` pushed away from itself (see the module docstring) and valued on the real
-    objective; None when it has fewer than two free tracks."""
+    """``best`` pushed away from itself (see the module docstring) — or, with ``avoid``, away
+    from those tracks — and valued on the real objective; None when it has fewer than two free
+    tracks."""
     p = search.p
     order, value = best
     keep = search.fixed | set(p.required)
@@ -88,7 +103,7 @@ def pushed(
         return None
     scale = abs(value[1])
     bias = [noise * scale * rng.random() for _ in range(p.size)]
-    for i in movable:
+    for i in movable if avoid is None else [i for i in avoid if i not in keep]:
         bias[i] += share * scale * rng.random()
     other = search.rebiased(bias, rng)
     moved, _ = descend(other, order, other.ev(order), budget=PUSH_DESCENT)
@@ -157,7 +172,40 @@ def _variety(search: Search, best: tuple[Order, Value], met: list[tuple[Order, V
         if not improved:
             break
         best = solve_order(search, *best, seed=PUSH_ORDER_SEED + 1 + round_)
+    _spread(search, best, met)
     return best
+
+
+def _spread(search: Search, best: tuple[Order, Value], met: list[tuple[Order, Value]]) -> None:
+    """Playlists each unlike all the seeds' playlists before it (added to ``met``): while fewer
+    than :data:`SPREAD_WANTED` near-best playlists share at most :data:`SPREAD_SHARED` of their
+    tracks with each other, a push from the best costs every track those use, and is settled
+    without them (:data:`SPREAD_PUSHES` tries at most)."""
+    limit = best[1][1] + variant_tolerance(search.p) * abs(best[1][1])
+    for k in range(SPREAD_PUSHES):
+        taken = _apart(seed_playlists(search, best, met))
+        if len(taken) >= SPREAD_WANTED:
+            return
+        counts = Counter(i for state in taken for i in set(state[0]))
+        avoid = frozenset(i for i, c in counts.items() if 2 * c >= len(taken))
+        share, noise = SPREAD_SHAPES[k % len(SPREAD_SHAPES)]
+        moved = pushed(search, best, share, noise, random.Random(f"moodseq-spread-{k}"), avoid=avoid)
+        if moved is None or moved[1][0] > 1e-9:
+            continue
+        settled = _settled_apart(search, moved, (sorted(avoid), best[1]))
+        if settled[1][0] <= 1e-9 and settled[1][1] <= limit:
+            met.append(settled)
+
+
+def _apart(ranked: list[tuple[Order, Value]]) -> list[tuple[Order, Value]]:
+    """The first of ``ranked`` and each next one sharing at most :data:`SPREAD_SHARED` of its
+    tracks (Jaccard) with every one taken before it."""
+    taken: list[tuple[Order, Value]] = []
+    for state in ranked:
+        key = frozenset(state[0])
+        if all(_jaccard(key, frozenset(t[0])) <= SPREAD_SHARED for t in taken):
+            taken.append(state)
+    return taken
 
 
 def _settled_apart(search: Search, moved: tuple[Order, Value], best: tuple[Order, Value]) -> tuple[Order, Value]:
