@@ -372,9 +372,14 @@ def _read_json(
     read.report.notes.append(f"{path.name}: JSON, {len(items)} items")
     _records(rows, order, read, ctx_args, overrides, str(path), unit)
     if OWN_SEQUENCE.search(text[:200]):
-        # moodseq's own sequence JSON: its moods are what moodseq had worked out, like the CSV's
-        read.records[:] = [dataclasses.replace(r, mood_source="import") for r in read.records]
-        read.report.notes.append(f"{path.name}: a moodseq export: its moods are kept below inferred and hand moods")
+        # moodseq's own sequence JSON: its moods are what the library it came from had worked
+        # out (mostly inferred); `moods infer` works them out again from the attributes and
+        # genres kept here, and a re-import into that library changes nothing
+        read.records[:] = [dataclasses.replace(r, track=r.track.evolve(moods={})) for r in read.records]
+        read.report.notes.append(
+            f"{path.name}: a moodseq export: its attributes and genres are kept, "
+            "its moods left to `moodseq moods infer`"
+        )
 
 
 def import_table(
