@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 def load_saved(app: AppContext, path: Path, profile_ref: str | None = None) -> tuple[Sequence, LoadedSequence]:
     """A saved playlist's :class:`Sequence` (every number recomputed) and the file as read; a
-    JSPF file's tracks come from the library where it knows them (:func:`from_library`).
+    JSPF file's or a CSV track list's tracks come from the library where it knows them
+    (:func:`from_library`).
 
     ``profile_ref`` (``--profile NAME``) scores it against that profile instead of the file's;
     without one, a file that has no profile is scored against an empty one, and that is said.
@@ -74,8 +75,8 @@ def load_file(app: AppContext, path: Path) -> LoadedSequence:
     read = read_table(path, vocabulary=app.vocabulary())
     tracks: dict[str, Track] = {}
     for number, record in enumerate(read.records, 1):
-        track = record.track  # a row without an id or URI gets one by its place, as JSPF's do
-        tracks.setdefault(track.id or f"csv:{record.line or number}", track.evolve(id=track.id or f"csv:{number}"))
+        key = record.track.id or f"csv:{number}"  # a row without an id or URI: by its place, as in JSPF
+        tracks.setdefault(key, record.track.evolve(id=key))
     skipped = read.report.skipped
     twice = len(read.records) - len(tracks)
     if skipped:
