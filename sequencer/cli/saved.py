@@ -10,8 +10,9 @@ command that reads a JSPF file takes each track the library knows (same id or Sp
 from the library, and says how many it knew.
 
 A CSV or TSV track list (an Exportify export of a Spotify playlist, moodseq's own CSV export,
-any file ``import csv`` reads) is read the same way: its rows in order, as a playlist without a
-profile, each track the library knows taken from the library.
+any file ``import csv`` reads) and an M3U/M3U8 playlist (a player's, or moodseq's own) are read
+the same way: their entries in order, as a playlist without a profile, each track the library
+knows taken from the library.
 
 Public: :func:`load_saved`, :func:`load_file`, :func:`from_library`, :func:`is_bare`.
 """
@@ -64,11 +65,14 @@ TRACK_LISTS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 def load_file(app: AppContext, path: Path) -> LoadedSequence:
     """A saved playlist as read: moodseq's JSON or a JSPF file, or a CSV/TSV track list (its
     rows in order; a song listed twice kept once, and that said)."""
-    from sequencer.adapters.exporters.json import load_sequence_json
+    from sequencer.adapters.exporters.json import LoadedSequence, load_sequence_json
+    from sequencer.adapters.importers.m3u import M3U_SUFFIXES, read_m3u
 
+    if path.suffix.lower() in M3U_SUFFIXES and path.is_file():
+        entries = read_m3u(path)
+        return LoadedSequence(tracks=entries, profile=None, name=path.stem, seed=None, data={"format": "m3u8"})
     if not path.name.lower().endswith(TRACK_LISTS) or not path.is_file():
         return load_sequence_json(path, vocabulary=app.vocabulary())
-    from sequencer.adapters.exporters.json import LoadedSequence
     from sequencer.adapters.importers.tabular import read_table
     from sequencer.errors import InputFileError
 
@@ -100,8 +104,8 @@ def _same_length(track: Track, known: Track) -> bool:
 
 def is_bare(loaded: LoadedSequence) -> bool:
     """Whether the file carries names and identifiers, not moodseq's record of each track
-    (JSPF, a CSV track list): its tracks are taken from the library where it knows them."""
-    return loaded.data.get("format") in ("jspf", "csv")
+    (JSPF, a CSV track list, M3U): its tracks are taken from the library where it knows them."""
+    return loaded.data.get("format") in ("jspf", "csv", "m3u8")
 
 
 def from_library(app: AppContext, tracks: list[Track], *, source: str = "") -> list[Track]:

@@ -181,3 +181,28 @@ def test_until_you_have_a_library_the_demo_library_is_it(tmp_path: Path) -> None
     assert f"from the built-in demo library for {count} of {count} tracks" in compared.stderr
     row = re.search(r"objective +([\d.]+) +([\d.]+)", compared.stdout)
     assert row and row[1] == row[2], compared.stdout
+
+
+def test_an_m3u8_playlist_is_read_with_the_library(tmp_path: Path) -> None:
+    """An M3U8 playlist (moodseq's own, or a player's) reads back in order with the library's
+    data, by Spotify URI or by its #EXTINF name: reorder, explain and compare give the JSON's
+    figures under its profile (before: "is an M3U8 playlist: this reads the JSON (or JSPF)")."""
+    library, saved, _ = _library_and_jspf(tmp_path)
+    runner = CliRunner()
+    base = ["--library", str(library)]
+    listed = tmp_path / "night.m3u8"
+    assert runner.invoke(cli, [*base, "export", str(saved), "-o", str(listed)]).exit_code == 0
+    total = json.loads(saved.read_text(encoding="utf-8"))["summary"]["total"]
+    compared = runner.invoke(cli, [*base, "compare", str(saved), str(listed)])
+    row = re.search(r"objective +([\d.]+) +([\d.]+)", compared.stdout)
+    assert compared.exit_code == 0 and row and row[1] == row[2], compared.output
+    reordered = runner.invoke(cli, [*base, "reorder", str(listed), "--profile", "night-drive"])
+    assert reordered.exit_code == 0, reordered.output
+    assert _flow(reordered.stdout, r"objective before: +([\d.]+)") == round(total, 4)
+    # a player's list: no URIs, names in #EXTINF only
+    names = [line for line in listed.read_text(encoding="utf-8").splitlines() if line.startswith("#EXTINF")]
+    player = tmp_path / "player.m3u"
+    player.write_text("\n".join(f"{line}\n/music/{n}.flac" for n, line in enumerate(names)) + "\n", encoding="utf-8")
+    explained = runner.invoke(cli, [*base, "explain", str(player), "--profile", "night-drive"])
+    assert explained.exit_code == 0, explained.output
+    assert f"from your library for {len(names)} of {len(names)} tracks" in explained.stderr

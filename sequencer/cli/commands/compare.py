@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 )
 @pass_app
 def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None) -> None:
-    """Compare two saved sequences (moodseq's JSON, .jspf, or CSV track lists): flow cost, arc
+    """Compare two saved sequences (moodseq's JSON, .jspf, .m3u8 or CSV
+    track lists): flow cost, arc
     error, mood fit and overlap.
 
     Both are scored against the same profile so the numbers are comparable. Overlap counts

@@ -45,8 +45,8 @@ def cli(
     name: str | None,
     profile_ref: str | None,
 ) -> None:
-    """Convert SEQUENCE.json (written by `moodseq build --format json`; a .jspf or a CSV track
-    list too) to another format.
+    """Convert SEQUENCE.json (written by `moodseq build --format json`; a .jspf, an .m3u8 or a
+    CSV track list too) to another format.
 
     Every number (start times, targets, costs, reasons) is recomputed from the saved tracks
     and profile. Example: moodseq export night.json -o night.xspf
