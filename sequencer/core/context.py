@@ -7,9 +7,12 @@ the walk optimises and candidates are ranked by::
     context_fit = squash(mood_fit + like_weight · like + genres.weight · preference)
 
 - ``mood_fit`` is ``flow.md``'s (cosine × confidence, :func:`sequencer.core.scoring.mood_fit`);
+- an exemplar's own mood fit counts as 1 at least (the profile names it as the context: a
+  track whose moods were not inferred, The Midnight's "Days of Thunder", still fits);
 - ``like`` in [0, 1] is how close the track sounds to the nearest exemplar: the cosine of the
-  sound vectors (``Track.sound``) when both have one, at least :data:`SAME_ARTIST` × its mood
-  fit for a track by an exemplar's artist, 1 for an exemplar itself;
+  sound vectors (``Track.sound``) above :data:`LIKE_FLOOR`, rescaled to [0, 1], when both have
+  one; at least :data:`SAME_ARTIST` × its mood fit for a track by an exemplar's artist; 1 for an
+  exemplar itself;
 - ``preference`` is +1 for a track with a preferred genre, −1 with an avoided one, 0 with
   both or neither.
 
@@ -34,15 +37,24 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sequencer.core.profile import Genres, Profile
 from sequencer.core.scoring import mood_fit
 from sequencer.core.track import Track, normalise_text
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
 #: How close a track by an exemplar's artist counts, at least (the same artist mostly sounds
 #: alike, even where no sound vector is known).
 SAME_ARTIST = 0.7
 
+#: Cosine of two sound vectors that counts as "not alike at all": every sound vector shares its
+#: era and audio blocks with most others, so on the shared catalogs a country ballad's cosine to
+#: "Nightcall" is 0.78 and a synthwave track's 0.98; the like term counts only what is above.
+LIKE_FLOOR = 0.7
 #: Context fits up to this size count as they are; larger sums are squeezed towards ±1.
 SQUASH_FROM = 0.5
 
@@ -91,6 +103,20 @@ def _primary(track: Track) -> str:
     return normalise_text(track.artists[0]) if track.artists else ""
 
 
+def like_from_cosine(cos: float) -> float:
+    """How alike two sound vectors make two tracks, in [0, 1]: their cosine above
+    :data:`LIKE_FLOOR`, rescaled to [0, 1] (a float; :func:`like_from_cosines` for arrays)."""
+    return max(0.0, min(1.0, (cos - LIKE_FLOOR) / (1.0 - LIKE_FLOOR)))
+
+
+def like_from_cosines(cos: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
+    """:func:`like_from_cosine` of every cosine in an array (the candidate ranking's fast copy,
+    pinned to it by a test)."""
+    import numpy as np
+
+    return np.clip((np.asarray(cos, dtype=np.float64) - LIKE_FLOOR) / (1.0 - LIKE_FLOOR), 0.0, 1.0)
+
+
 def like_similarity(track: Track, exemplars: Sequence[Track], fit: float = 1.0) -> float:
     """How close ``track`` sounds to the nearest exemplar, in [0, 1] (see the module docstring).
 
@@ -107,7 +133,7 @@ def like_similarity(track: Track, exemplars: Sequence[Track], fit: float = 1.0) 
         if track.sound is not None and ex.sound is not None and len(track.sound) == len(ex.sound):
             cos = _cosine(track.sound, ex.sound)
             if cos is not None:
-                best = max(best, cos)
+                best = max(best, like_from_cosine(cos))
     return max(0.0, min(1.0, best))
 
 
@@ -115,6 +141,8 @@ def context_fit(profile: Profile, track: Track, exemplars: Sequence[Track] = ())
     """The fit the walk optimises: mood fit plus exemplars and genres (module docstring)."""
     value = mood_fit(profile.moods, track)
     exemplar = any(ex.id == track.id for ex in exemplars)
+    if exemplar:  # the user named it as the context's sound: its moods fit, whatever was inferred
+        value = max(value, 1.0)
     extras = False
     if exemplars and profile.like_weight > 0:
         value += profile.like_weight * like_similarity(track, exemplars, fit=value)

@@ -4,8 +4,10 @@ saying what a playlist misses and why a track is not in it."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from types import MappingProxyType
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,11 +15,14 @@ from hypothesis import strategies as st
 from sequencer.core.build import build_playlist, candidate_pool
 from sequencer.core.candidates import exclusion_reason, select_candidates
 from sequencer.core.context import (
+    LIKE_FLOOR,
     SAME_ARTIST,
     SQUASH_FROM,
     context_fit,
     genre_key,
     genre_preference,
+    like_from_cosine,
+    like_from_cosines,
     like_similarity,
     squash,
 )
@@ -56,16 +61,27 @@ def test_genre_preference(genres: tuple[str, ...], expected: float) -> None:
 
 def test_like_similarity_uses_sound_same_artist_and_identity() -> None:
     """The exemplar itself is 1; a track by its artist counts SAME_ARTIST × its mood fit; a
-    track with a sound vector counts its cosine with the exemplar's; an unrelated one 0."""
+    track with a sound vector counts its cosine with the exemplar's above LIKE_FLOOR, rescaled;
+    an unrelated one 0."""
     ex = _track("ex", "Kavinsky", sound=(1.0, 0.0))
     same = _track("same", "Kavinsky")
-    near = _track("near", "College", sound=(0.8, 0.6))
+    near = _track("near", "College", sound=(0.9, math.sqrt(1 - 0.81)))
+    vague = _track("vague", "Coldplay", sound=(0.6, 0.8))
     far = _track("far", "Daddy Yankee", sound=(0.0, 1.0))
     assert like_similarity(ex, [ex]) == 1.0
     assert like_similarity(same, [ex], fit=0.5) == pytest.approx(SAME_ARTIST * 0.5)
     assert like_similarity(same, [ex], fit=-0.2) == 0.0
-    assert like_similarity(near, [ex]) == pytest.approx(0.8)
+    assert like_similarity(near, [ex]) == pytest.approx((0.9 - LIKE_FLOOR) / (1 - LIKE_FLOOR))
+    assert like_similarity(vague, [ex]) == 0.0  # cosine 0.6: below the floor, not alike
     assert like_similarity(far, [ex]) == 0.0
+
+
+@given(st.lists(st.floats(-1.0, 1.0), min_size=1, max_size=50))
+def test_the_candidate_rankings_like_is_the_fits(cosines: list[float]) -> None:
+    """like_from_cosines (numpy, the candidate ranking over the whole library) equals
+    like_from_cosine (the walk's fit) on every cosine."""
+    fast = like_from_cosines(np.asarray(cosines))
+    assert fast.tolist() == pytest.approx([like_from_cosine(c) for c in cosines], abs=1e-12)
 
 
 def test_context_fit_adds_exemplars_and_genres_to_the_mood_fit() -> None:
@@ -74,8 +90,10 @@ def test_context_fit_adds_exemplars_and_genres_to_the_mood_fit() -> None:
     ex = _track("ex", "Kavinsky", moods={"night-driving": 0.2}, confidence=0.5, genres=("big room",))
     plain = _track("plain", "Other", genres=("big room",))
     assert context_fit(profile, plain, [ex]) == pytest.approx(squash(mood_fit(NIGHT, plain) - 0.3))
-    # an exemplar: like = 1, and its own genres are not held against it
-    assert context_fit(profile, ex, [ex]) == pytest.approx(squash(0.5 * 1.0 + 0.5))
+    # an exemplar: its mood fit counts as 1 (its inferred 0.5 does not), like = 1, and its own
+    # genres are not held against it
+    assert mood_fit(NIGHT, ex) == pytest.approx(0.5)
+    assert context_fit(profile, ex, [ex]) == pytest.approx(squash(1.0 + 0.5 * 1.0))
     assert context_fit(Profile("p", moods=NIGHT), plain) == mood_fit(NIGHT, plain)
 
 

@@ -109,7 +109,7 @@ def context_rows(store: Store, table: FeatureTable, profile: Profile, exemplars:
     import numpy as np
 
     from sequencer.core.candidates import table_fit
-    from sequencer.core.context import SAME_ARTIST, genre_keys
+    from sequencer.core.context import SAME_ARTIST, genre_keys, like_from_cosines
 
     n = len(table)
     boost = np.zeros(n, dtype=np.float64)
@@ -141,7 +141,7 @@ def context_rows(store: Store, table: FeatureTable, profile: Profile, exemplars:
             unit = sound / np.where(norms > 0, norms, 1.0)[:, None]
             for row in rows:
                 if norms[row] > 0:
-                    like = np.maximum(like, np.clip(unit @ unit[row], 0.0, 1.0))
+                    like = np.maximum(like, like_from_cosines(unit @ unit[row]))
         boost += profile.like_weight * like
     return boost, excluded
 
