@@ -65,20 +65,36 @@ class UserError(click.ClickException):
 
 class OneLineUsageError(click.UsageError):
     """A usage mistake (unknown command or option, bad value) as one ``Error:`` line and a
-    ``hint:`` naming the command's --help, exit code 2 (click's own shows the usage block)."""
+    ``hint:`` naming the command's --help (or ``hint``), exit code 2 (click's own shows the
+    usage block)."""
+
+    def __init__(self, message: str, ctx: click.Context | None = None, hint: str | None = None) -> None:
+        super().__init__(message, ctx)
+        self.hint = hint
 
     def show(self, file: IO[Any] | None = None) -> None:
         """Print the error and where to read the usage, on stderr."""
         click.echo(f"Error: {self.format_message()}", err=True, file=file)
         path = self.ctx.command_path if self.ctx is not None else "moodseq"
-        click.echo(f"hint: `{path} --help` shows the usage", err=True, file=file)
+        click.echo(f"hint: {self.hint or f'`{path} --help` shows the usage'}", err=True, file=file)
+
+
+#: The root's own options: given after a command that lacks them, they belong before it.
+ROOT_OPTIONS = ("-q", "--quiet", "--plain", "--debug", "--library")
 
 
 def _one_line(error: click.UsageError) -> click.UsageError:
-    """``error`` as a :class:`OneLineUsageError` (a help request for a bare group stays as is)."""
+    """``error`` as a :class:`OneLineUsageError` (a help request for a bare group stays as is);
+    a root option written after a command that lacks it says where it goes."""
     if isinstance(error, (OneLineUsageError, *_HELP_ERRORS)):
         return error
-    return OneLineUsageError(error.format_message(), error.ctx)
+    hint = None
+    if isinstance(error, click.NoSuchOption) and error.option_name in ROOT_OPTIONS and error.ctx is not None:
+        path = error.ctx.command_path
+        rest = path.removeprefix(error.ctx.find_root().info_name or "moodseq").strip()
+        option = error.option_name + (" FILE" if error.option_name == "--library" else "")
+        hint = f"{error.option_name} is an option of moodseq itself: put it first, `moodseq {option} {rest} …`"
+    return OneLineUsageError(error.format_message(), error.ctx, hint)
 
 
 def _command_modules() -> dict[str, str]:

@@ -63,7 +63,7 @@ def inference_lines(summary: InferenceSummary, *, seconds: float, dry_run: bool)
     lines = [
         f"{verb} moods for {plural(summary.tracks, 'track')} in {seconds:.2f} s "
         f"(evidence: attributes for {summary.from_attributes:,}, "
-        f"crowd tags for {summary.from_tags:,})"
+        f"tags or playlist names that name a mood for {summary.from_tags:,})"
     ]
     for mood, count, mean in summary.per_mood:
         lines.append(f"  {mood:<14} {count:>7,} {'track ' if count == 1 else 'tracks'}  mean weight {mean:.2f}")
@@ -134,7 +134,8 @@ def sound_lines(summary: SoundSummary) -> list[str]:
     share = summary.with_vector / summary.tracks
     lines = [
         f"Sound vectors for {summary.with_vector:,} of {summary.tracks:,} tracks ({share:.0%}; "
-        f"evidence: genres/tags for {summary.from_genres:,}, playlists for {summary.from_playlists:,}, "
+        f"evidence: genres/tags for {summary.from_genres:,}, shared playlists or genres borrowed from "
+        f"them or the artist for {summary.from_playlists:,}, "
         f"attributes for {summary.from_audio:,}); {summary.written:,} stored or changed"
     ]
     missing = summary.tracks - summary.with_vector

@@ -54,6 +54,20 @@ def _watched(app: AppContext, profile_ref: str) -> list[Path]:
     return [resolve(profile_ref, app.user_profiles_dir), app.moods_file]
 
 
+def _note_builtin(app: AppContext, profile_ref: str) -> None:
+    """Watching a built-in profile watches a file inside the installed package, which is not
+    yours to edit: say how to make a copy to tune."""
+    from sequencer.adapters.profiles_toml import discover
+
+    found = discover(app.user_profiles_dir).get(profile_ref)
+    if found is not None and found.builtin:
+        app.say(
+            f"note: {profile_ref} is a built-in profile (edits to it are lost when moodseq is updated): "
+            f"`moodseq profiles new my-{profile_ref} --from {profile_ref}` makes your copy to tune, "
+            f"then `moodseq build my-{profile_ref} --watch`"
+        )
+
+
 def _delta(label: str, old: float, new: float, digits: int = 3) -> str:
     change = new - old
     if abs(change) < 0.5 * 10**-digits:
@@ -117,6 +131,7 @@ def watch(
     interval = min(10.0, max(0.1, interval))
     files = _watched(app, options.profile)
     profile = load_profile_for(app, options.profile, options.minutes)
+    _note_builtin(app, options.profile)
     options = dataclasses.replace(options, seed=choose_seed(options, profile))
     current = make_build(app, options, profile).sequence
     print_sequence(app, current, explain=options.explain, note=f"watching {', '.join(str(f) for f in files)}")

@@ -495,3 +495,27 @@ def test_a_spreadsheet_says_to_save_it_as_csv(tmp_path: Path, suffix: str) -> No
     renamed = tmp_path / "export.xlsx"
     renamed.write_text("title,artist\nNightcall,Kavinsky\n", encoding="utf-8")
     assert read_table(renamed).records[0].track.title == "Nightcall"
+
+
+def test_moodseq_sequence_json_keeps_its_attributes(tmp_path: Path) -> None:
+    """moodseq's own sequence JSON (`build -o x.json`), which `--library x.json` tells you to
+    import: each track keeps its attributes and genres (the nested objects were flattened away
+    and the tracks came in bare: "attributes none"); its moods are left to `moods infer`, so a
+    re-import into the library it came from changes nothing (test_import_cli)."""
+    from sequencer.adapters.exporters import render
+    from sequencer.core.profile import Profile
+    from sequencer.core.sequence import make_sequence
+    from tests.strategies import synthetic_library
+
+    tracks = [t for t in synthetic_library(60, seed=4) if t.moods and t.energy is not None][:6]
+    path = tmp_path / "night.json"
+    path.write_text(render(make_sequence(tracks, Profile(name="t"), seed=1), "json"), encoding="utf-8")
+    read = read_table(path)
+    assert len(read.records) == len(tracks)
+    for record, track in zip(read.records, tracks, strict=True):
+        assert record.track.energy == pytest.approx(track.energy, abs=1e-6)
+        if track.tempo is not None:
+            assert record.track.tempo == pytest.approx(track.tempo, abs=1e-6)
+        assert set(record.track.genres) == set(track.genres)
+        assert record.track.moods == {}
+    assert any("a moodseq export: its attributes and genres are kept" in note for note in read.report.notes)

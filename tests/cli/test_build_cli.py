@@ -159,6 +159,18 @@ def test_plot_and_report_files_are_written(tmp_path: Path) -> None:
     assert "<svg" in page and "night-drive" in page
 
 
+def test_a_report_named_as_another_format_is_refused_before_the_build(tmp_path: Path) -> None:
+    """`--report night.pdf` wrote an HTML page into a .pdf file; now it fails at once with the
+    name to use (a name without suffix, .html or .htm is fine)."""
+    code, out, err = run("--plain", "demo", "--report", str(tmp_path / "night.pdf"))
+    assert code == 2 and out == ""
+    assert "the report is an HTML page, not .pdf" in err and "name it night.html" in err
+    assert not (tmp_path / "night.pdf").exists()
+    code, _out, err = run("--plain", "demo", "--report", str(tmp_path / "night.htm"))
+    assert code == 0, err
+    assert (tmp_path / "night.htm").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
 def test_output_targets_are_checked_before_the_build(tmp_path: Path) -> None:
     """A bad -o (missing folder, unknown suffix) or --plot/--report folder fails at once: exit 2,
     nothing on stdout (no table of a playlist that was then not written), the same hint for all."""
@@ -295,3 +307,42 @@ def test_push_to_a_player_checks_that_players_settings_not_spotify_before_buildi
     assert "MOODSEQ_SUBSONIC_URL" in err
     assert "spotify" not in err.lower()
     assert not target.exists()
+
+
+def test_no_infer_note_when_the_library_has_moods(tmp_path: Path) -> None:
+    """A playlist of only its must-include track, which has no moods, in a library where
+    `moods infer` has run and gave other tracks moods: no "run `moodseq moods infer`" note
+    (running it again changes nothing; it was printed before)."""
+    rows = ["track_id,title,artist,duration_ms,energy,valence,tempo,key,mode,danceability,instrumentalness"]
+    rows += [
+        f"{i:02d}{'C' * 20},Night {i},Artist {i},{240000 + 1000 * i},0.6,0.2,{110 + i},{i},0,0.5,0.6" for i in range(12)
+    ]
+    rows.append(f"99{'C' * 20},Party,Loud Band,200000,0.97,0.97,128,1,1,0.95,0.0")
+    (tmp_path / "songs.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    profile = tmp_path / "one.toml"
+    profile.write_text(
+        "minutes = 4\ntolerance_minutes = 1\n[moods]\nnight-driving = 1\n"
+        '[constraints]\nmust_include = ["Loud Band - Party"]\n',
+        encoding="utf-8",
+    )
+    base = ["--library", str(tmp_path / "lib.db")]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "import", "csv", str(tmp_path / "songs.csv")]).exit_code == 0
+    assert runner.invoke(cli, [*base, "moods", "infer"]).exit_code == 0
+    result = runner.invoke(cli, [*base, "build", str(profile), "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Party" in result.stdout and "mood fit 0.00" in result.stdout
+    assert "moods infer" not in result.stderr
+
+
+def test_infer_note_when_no_track_has_moods_yet(tmp_path: Path) -> None:
+    """Imported but never inferred: the build says to run `moodseq moods infer`."""
+    rows = ["track_id,title,artist,duration_ms,energy,valence,tempo,key,mode"]
+    rows += [f"{i:02d}{'D' * 20},Night {i},Artist {i},{240000 + 1000 * i},0.6,0.2,{110 + i},{i},0" for i in range(12)]
+    (tmp_path / "songs.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    base = ["--library", str(tmp_path / "lib.db")]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "import", "csv", str(tmp_path / "songs.csv")]).exit_code == 0
+    result = runner.invoke(cli, [*base, "build", "night-drive", "--minutes", "20", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "none of these tracks has moods yet" in result.stderr and "moods infer" in result.stderr

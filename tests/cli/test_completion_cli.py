@@ -54,6 +54,24 @@ def test_the_callback_completes_commands() -> None:
     assert out.split() == ["plain,compare", "plain,completion"]
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "moodseq reorder --profile ni",
+        "moodseq explain x.json --profile ni",
+        "moodseq export x.json --profile ni",
+        "moodseq compare a.json b.json --profile ni",
+    ],
+)
+def test_every_profile_option_completes_profile_names(words: str) -> None:
+    """`--profile <TAB>` of reorder, explain, export and compare offers profile names (it
+    offered nothing, as build's PROFILE and history's --profile did)."""
+    env = {"_MOODSEQ_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    code, out, _ = _run(env=env)
+    assert code == 0
+    assert "plain,night-drive" in out.split()
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_bash_really_completes(tmp_path: Path) -> None:
     """In a real bash, the sourced script completes `moodseq comp<TAB>` and `moodseq completion <TAB>`."""

@@ -85,6 +85,21 @@ def test_keep_by_position_and_name_stays_in_place(library: Path) -> None:
     assert wrong.exit_code == 2 and "the previous playlist has" in wrong.stderr
 
 
+def test_keeping_every_track_of_a_shorter_build_says_why_it_cannot_refill(library: Path) -> None:
+    """Keeping every track of a 5-minute build for a 30-minute playlist leaves nothing to
+    refill: one line with both lengths and the --minutes that matches (it said "breaks the
+    profile's rules (short_s 1420)"); at that length the same keep builds."""
+    build("--seed", "2", "--minutes", "5")
+    kept = [str(i + 1) for i in range(len(last_tracks(library)))]
+    keeps = [arg for position in kept for arg in ("--keep", position)]
+    result = run("build", "night-drive", "--minutes", "30", *keeps)
+    assert result.exit_code == 2, result.output
+    assert "--keep keeps every track of night-drive's last build" in result.stderr
+    assert "nothing is left to refill" in result.stderr and "short_s" not in result.stderr
+    minutes = result.stderr.split("--minutes ")[-1].split()[0]
+    assert run("build", "night-drive", "--minutes", minutes, *keeps).exit_code == 0
+
+
 def test_keep_of_a_library_track_not_in_the_last_build_says_so(library: Path) -> None:
     build("--seed", "2")
     before = last_tracks(library)

@@ -161,6 +161,25 @@ def test_import_suggests_moods_infer_only_while_it_has_something_new_to_read(tmp
     assert "the library changed since `moodseq moods infer` ran: run it again" in later.stderr
 
 
+def test_hand_tags_do_not_make_moods_infer_stale(tmp_path: Path) -> None:
+    """Hand moods never feed `moods infer`: after `library tag` and `library tags import`, a
+    re-import still says infer found none for the moodless tracks (it said "the library changed
+    since `moodseq moods infer` ran: run it again", which would change nothing)."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    rows = "".join(f"Song {n},Artist {n},240000,0.5,0.5\n" for n in range(6))
+    songs.write_text("title,artist,duration_ms,energy,valence\n" + rows, encoding="utf-8")
+    _invoke(library, "import", "csv", str(songs))
+    assert _invoke(library, "moods", "infer").exit_code == 0
+    assert _invoke(library, "library", "tag", "Artist 1 - Song 1", "brooding=0.8").exit_code == 0
+    tags = tmp_path / "tags.csv"
+    tags.write_text("track,study\nArtist 2 - Song 2,0.7\n", encoding="utf-8")
+    assert _invoke(library, "library", "tags", "import", str(tags)).exit_code == 0
+    again = _invoke(library, "import", "csv", str(songs))
+    assert "changed since" not in again.stderr
+    assert "no moods: `moodseq moods infer` found none in their data" in again.stderr
+
+
 def test_corrupt_library_is_a_clear_error(tmp_path: Path) -> None:
     """A damaged library file gives one Error line and a hint, exit 2, no traceback."""
     library = tmp_path / "lib.db"
@@ -242,7 +261,7 @@ def test_skipped_file_holds_every_problem_and_debug_lists_them_all(tmp_path: Pat
     library, target = tmp_path / "lib.db", tmp_path / "problems.csv"
     result = _invoke(library, "import", "csv", str(DATA / "malformed.csv"), "--skipped", str(target))
     assert result.exit_code == 0, result.stderr
-    assert "(all of them: --skipped FILE, or --debug)" in result.stderr
+    assert f"(all of them: in {target})" in result.stderr
     rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()))
     assert [(r["position"], r["kind"]) for r in rows] == [
         ("3", "skipped"),
@@ -329,3 +348,19 @@ def test_moodseq_csv_export_imported_back_keeps_its_moods_below_inference(tmp_pa
         moody = next(t for t in store.tracks() if t.moods)
         sources = store.mood_sources(moody.id)
         assert all(found[0][0] == "inferred" for found in sources.values())
+
+
+def test_more_problems_than_shown_point_to_the_skipped_file_given(tmp_path: Path) -> None:
+    """With --skipped FILE, "… and N more warnings" says they are all in FILE (it said to use
+    --skipped FILE, which had just been given)."""
+    songs = tmp_path / "songs.csv"
+    rows = "".join(f"Song {n},Artist {n},240000,0\n" for n in range(12))
+    songs.write_text("title,artist,duration_ms,tempo\n" + rows, encoding="utf-8")
+    listed = tmp_path / "problems.csv"
+    result = _invoke(tmp_path / "lib.db", "import", "csv", str(songs), "--skipped", str(listed))
+    assert result.exit_code == 0, result.output
+    assert f"more warnings (all of them: in {listed})" in result.stderr
+    assert "--skipped FILE" not in result.stderr
+    assert len(listed.read_text(encoding="utf-8").splitlines()) == 13
+    plain = _invoke(tmp_path / "lib2.db", "import", "csv", str(songs))
+    assert "more warnings (all of them: --skipped FILE, or --debug)" in plain.stderr

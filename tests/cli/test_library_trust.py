@@ -118,6 +118,62 @@ def test_profiles_check_names_unknown_references_with_did_you_mean(demo_library:
     assert "warning: constraints.exclude_artists: 'Kavinksy' matches no artist in the library" in build.stderr
 
 
+def test_must_include_and_exemplars_are_checked_against_the_library(demo_library: Path, tmp_path: Path) -> None:
+    """A misspelt must_include entry fails `profiles check` (file:line, "did you mean") and the
+    build names the library's closest track (the build's own fallback suggested unrelated
+    titles); a misspelt exemplar is a note with "did you mean", exemplars the library lacks one
+    note without guesses; neither fails the check (before, the check said OK to all three)."""
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'minutes = 30\nlike = ["Kavinsky - Nitecall", "Nobody - Nothing At All", "Tycho - A Walk"]\n'
+        '[moods]\nnight-driving = 1.0\n[constraints]\nmust_include = ["Vangelis - Blush Responce"]\n',
+        encoding="utf-8",
+    )
+    result = _invoke(demo_library, "profiles", "check", str(profile))
+    assert result.exit_code == 2
+    assert (
+        f"{profile}:6: constraints.must_include: 'Vangelis - Blush Responce' matches no track in the library "
+        "(did you mean 'Vangelis - Blush Response'" in result.stderr
+    )
+    assert f"{profile}:2: note: like: 'Kavinsky - Nitecall' matches no track" in result.stderr
+    assert "did you mean 'Kavinsky, Lovefoxxx - Nightcall'?" in result.stderr
+    assert "1 exemplar (like) not in the library: Nobody - Nothing At All" in result.stderr
+    assert "Tycho - A Walk" not in result.stderr  # that one exists
+    assert "1 problem in 1 of 1 profile" in result.stderr  # the notes are not problems
+    build = _invoke(demo_library, "build", str(profile))
+    assert build.exit_code == 2
+    assert "'Vangelis - Blush Responce' matches no track" in build.stderr
+    assert "hint: did you mean 'Vangelis - Blush Response'" in build.stderr
+    profile.write_text(
+        'minutes = 30\nlike = ["A - One", "B - Two", "C - Three", "D - Four", "Tycho - A Walk"]\n'
+        "[moods]\nnight-driving = 1.0\n",
+        encoding="utf-8",
+    )
+    many = _invoke(demo_library, "profiles", "check", str(profile))
+    assert many.exit_code == 0, many.output
+    assert "4 exemplars (like) not in the library: A - One, B - Two, C - Three, D - Four;" in many.stderr
+
+
+def test_misspelt_genres_are_notes_with_did_you_mean(demo_library: Path, tmp_path: Path) -> None:
+    """A genre name that neither the library nor the genre list knows, one slip from one that
+    is, gets a note (it matched no track without a word): "synthwav" → synthwave, "rapp" →
+    rap; a genre merely absent from the library ("punk", not "p funk") and one written two
+    ways in the same list ("lofi" beside "lo fi") are left alone. Notes do not fail the check."""
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'minutes = 30\n[moods]\nnight-driving = 1.0\n[genres]\nprefer = ["synthwav", "punk", "lofi", "lo fi"]\n'
+        '[constraints]\nexclude_genres = ["rapp"]\n',
+        encoding="utf-8",
+    )
+    result = _invoke(demo_library, "profiles", "check", str(profile))
+    assert result.exit_code == 0, result.output
+    assert f"{profile}:5: note: genres.prefer: 'synthwav' is no genre" in result.stderr
+    assert "(did you mean 'synthwave'?)" in result.stderr
+    assert f"{profile}:7: note: constraints.exclude_genres: 'rapp'" in result.stderr and "'rap'?" in result.stderr
+    assert "'punk'" not in result.stderr and "'lofi'" not in result.stderr
+    assert "OK" in result.stdout
+
+
 def test_read_only_store_refuses_writes_clearly(demo_library: Path) -> None:
     """A store opened for reading refuses a write transaction with a LibraryError."""
     with Store.open(demo_library, read_only=True) as store, pytest.raises(LibraryError, match="for reading only"):

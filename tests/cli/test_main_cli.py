@@ -150,3 +150,22 @@ def test_entry_point_exit_codes(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     monkeypatch.setattr("sequencer.cli.commands._pipeline.run_build", interrupted)
     assert exit_code(["demo"]) == 130
     assert capsys.readouterr().err.strip().startswith("Interrupted.")
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (
+            ["import", "csv", "x.csv", "-q"],
+            "hint: -q is an option of moodseq itself: put it first, `moodseq -q import csv …`",
+        ),
+        (["library", "stats", "--library", "x.db"], "`moodseq --library FILE library stats …`"),
+        (["history", "--debug"], "`moodseq --debug history …`"),
+    ],
+)
+def test_a_root_option_after_a_command_says_where_it_goes(args: list[str], hint: str) -> None:
+    """`moodseq import csv x.csv -q` (the import has no -q of its own): the hint says to put it
+    before the command (it sent you to `moodseq import csv --help`, which does not list it)."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert hint in result.stderr

@@ -388,3 +388,21 @@ def test_infer_report_counts_one_track_in_the_singular() -> None:
     assert lines[3].startswith("  (none)               1 track fits no mood")
     sound = sound_lines(SoundSummary(tracks=2, with_vector=1, written=1, from_genres=1, from_playlists=0, from_audio=0))
     assert sound[1].startswith("  1 track has no evidence of their sound")
+
+
+def test_infer_evidence_counts_say_what_they_count(tmp_path: Path) -> None:
+    """Two tracks with crowd tags, one of which names a mood: `moods infer` counts 1 with tags
+    that name a mood where `library stats` counts 2 with crowd tags (it said "crowd tags for 1",
+    which read as a disagreement); the sound line names the borrowed genres in its playlist
+    count."""
+    songs = tmp_path / "t.csv"
+    songs.write_text("title,artist,duration_ms,tags\nA,X,200000,seen live\nB,Y,200000,dark ambient\n", encoding="utf-8")
+    base = ["--library", str(tmp_path / "t.db")]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "import", "csv", str(songs)]).exit_code == 0
+    inferred = runner.invoke(cli, [*base, "moods", "infer"])
+    assert inferred.exit_code == 0, inferred.output
+    assert "tags or playlist names that name a mood for 1)" in inferred.stdout
+    assert "shared playlists or genres borrowed from them or the artist for 0" in inferred.stdout
+    stats = runner.invoke(cli, [*base, "library", "stats"])
+    assert "2 (100%) with crowd tags" in stats.stdout

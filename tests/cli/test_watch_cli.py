@@ -67,6 +67,24 @@ def test_watch_rebuilds_on_save_shows_changes_and_survives_errors(
     assert not (isolated_dirs / "data" / "library.db").exists()
 
 
+def test_watching_a_builtin_profile_says_how_to_tune_a_copy(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`build night-drive --watch` watches a file inside the installed package: a note names
+    `profiles new` (it watched it without a word, and edits there are lost on upgrade); a user
+    profile gets no such note."""
+    app = AppContext(plain=True, env=dict(os.environ))
+    assert watch(app, BuildOptions(profile="night-drive", seed=3, minutes=20), polls=0, sleep=lambda _s: None) == 0
+    err = capsys.readouterr().err
+    assert "note: night-drive is a built-in profile" in err
+    assert "`moodseq profiles new my-night-drive --from night-drive`" in err
+    profiles = isolated_dirs / "config" / "profiles"
+    profiles.mkdir(parents=True)
+    write(profiles / "tune.toml", PROFILE, 0)
+    watch(app, BuildOptions(profile="tune", seed=3), polls=0, sleep=lambda _s: None)
+    assert "built-in profile" not in capsys.readouterr().err
+
+
 def test_watch_refuses_outputs() -> None:
     result = CliRunner().invoke(cli, ["build", "night-drive", "--watch", "--push"])
     assert result.exit_code == 2 and "--watch shows previews only" in result.stderr

@@ -9,7 +9,7 @@ tracks), and reports every problem at once with the file, the field and the fix.
 
 Public: :data:`SCHEMA`, :func:`render`, :func:`sequence_to_dict`, :class:`LoadedSequence`,
 :class:`SequenceFileError`, :func:`load_sequence_json`, :func:`parse_sequence_data`,
-:func:`load_sequence`.
+:func:`load_sequence`, :func:`sequence_of`.
 """
 
 from __future__ import annotations
@@ -628,14 +628,19 @@ def load_sequence(path: Path, *, vocabulary: MoodVocabulary | None = None) -> tu
     ``name``): no moods, no arc, default weights.
     """
     loaded = load_sequence_json(path, vocabulary=vocabulary)
+    return sequence_of(loaded), loaded
+
+
+def sequence_of(loaded: LoadedSequence) -> Sequence:
+    """The :class:`Sequence` of a file read back: its tracks scored against its profile (a
+    default one, named after the file, when it has none)."""
     profile = loaded.profile or Profile(name=loaded.name, transition=loaded.transition or TransitionWeights())
     mode = loaded.data.get("mode")
     warnings = loaded.data.get("warnings")
-    sequence = make_sequence(
+    return make_sequence(
         loaded.tracks,
         profile,
         seed=loaded.seed,
         mode=mode if isinstance(mode, str) and mode else "build",
         warnings=[w for w in warnings if isinstance(w, str)] if isinstance(warnings, list) else [],
     )
-    return sequence, loaded

@@ -224,6 +224,8 @@ def read_audio_file(path: Path, ctx: RowContext) -> tuple[ImportRecord | None, l
     problems = [RowProblem(0, f"{path}: {p.message}") for p in result.warnings]
     if result.record is None:
         reason = result.skip.message if result.skip else "unreadable"
+        if reason in ("no artist", "no title and artist"):  # an untagged file (WAV files often are)
+            reason += f' tag (tag it, e.g. with MusicBrainz Picard, or name the file "Artist - Title{path.suffix}")'
         return None, [*problems, RowProblem(0, f"{path}: {reason}")]
     track = result.record.track.evolve(path=str(path.resolve()))
     return ImportRecord(track=track, tags=result.record.tags, tag_source="file"), problems

@@ -26,7 +26,7 @@ from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
 from sequencer.adapters.importers.records import RowProblem
 from sequencer.adapters.importers.source import read_source
 from sequencer.adapters.importers.values import is_missing, split_list
-from sequencer.adapters.library.ops import recordings_named
+from sequencer.adapters.library.ops import hand_moods_written, recordings_named
 from sequencer.core.moods import MoodVocabulary
 from sequencer.errors import InputFileError, MoodseqError
 
@@ -182,7 +182,7 @@ def read_hand_tags(
 def import_hand_tags(path: Path, store: Store, vocabulary: MoodVocabulary) -> HandTagReport:
     """Apply a hand-tags file: bad rows reported and left out, good rows in one transaction."""
     good, report = read_hand_tags(path, store, vocabulary)
-    with store.transaction():
+    with hand_moods_written(store), store.transaction():
         for track_id, moods in good:
             store.set_moods(track_id, moods, source="hand", replace=False)
             report.moods_set += len(moods)

@@ -20,6 +20,7 @@ import dataclasses
 import itertools
 import json
 import operator
+import re
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,14 @@ def _json_item(item: Mapping[str, Any]) -> dict[str, str]:
         merged.setdefault("isrc", external["isrc"])
     if isinstance(merged.get("uri"), str) and "id" in merged:
         merged.pop("id")  # the URI says the same and is unambiguous
+    attributes = merged.get("attributes")
+    if isinstance(attributes, dict):  # moodseq's sequence JSON: {"attributes": {"energy": …}}
+        merged.pop("attributes")
+        for name, value in attributes.items():
+            merged.setdefault(str(name), value)
+    moods = merged.get("moods")
+    if isinstance(moods, dict):  # {"brooding": 0.48} → "brooding:0.48", as the CSV export writes it
+        merged["moods"] = "; ".join(f"{name}:{value}" for name, value in moods.items())
     return {str(k): _clean(_flatten(v)) for k, v in merged.items()}
 
 
@@ -295,6 +304,8 @@ def repeated_columns(headers: Sequence[str]) -> list[str]:
 
 #: Columns only moodseq's own CSV export writes (sequencer.adapters.exporters.csv).
 OWN_EXPORT_COLUMNS = frozenset({"Energy Estimated", "Target Energy"})
+#: The start of moodseq's own sequence JSON (``"schema": "moodseq.sequence/2"`` comes first).
+OWN_SEQUENCE = re.compile(r'^\s*\{\s*"schema"\s*:\s*"moodseq\.sequence/')
 
 
 def _read_delimited(
@@ -360,6 +371,15 @@ def _read_json(
     rows = [(n, [c.get(h, "") for h in order] if c is not None else None, e) for n, c, e in flat]
     read.report.notes.append(f"{path.name}: JSON, {len(items)} items")
     _records(rows, order, read, ctx_args, overrides, str(path), unit)
+    if OWN_SEQUENCE.search(text[:200]):
+        # moodseq's own sequence JSON: its moods are what the library it came from had worked
+        # out (mostly inferred); `moods infer` works them out again from the attributes and
+        # genres kept here, and a re-import into that library changes nothing
+        read.records[:] = [dataclasses.replace(r, track=r.track.evolve(moods={})) for r in read.records]
+        read.report.notes.append(
+            f"{path.name}: a moodseq export: its attributes and genres are kept, "
+            "its moods left to `moodseq moods infer`"
+        )
 
 
 def import_table(

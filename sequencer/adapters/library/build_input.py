@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sequencer.adapters.library.references import Unmatched, unmatched_in_tracks
 from sequencer.core.profile import Profile
 from sequencer.core.track import Track
-from sequencer.errors import LibraryError
+from sequencer.errors import LibraryError, TrackNotFoundError
 
 if TYPE_CHECKING:
     from sequencer.adapters.library.store import Store
@@ -151,6 +151,17 @@ def _excludes(found: Sequence[Unmatched]) -> tuple[Unmatched, ...]:
     return tuple(u for u in found if u.key.startswith("constraints.exclude"))
 
 
+def _refuse_unmatched_must_include(store: Store, profile: Profile) -> None:
+    """A must-include track the library lacks stops the build, with the library's own "did you
+    mean" (the build's fallback compares the ref with every name and suggests worse)."""
+    for unmatched in store.unmatched_references(profile.constraints):
+        if unmatched.key == "constraints.must_include":
+            raise TrackNotFoundError(
+                f"{unmatched.message}: a must-include track plays in every playlist",
+                hint=unmatched.hint or "list tracks with `moodseq library list --text WORD`",
+            )
+
+
 def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> LibraryInput | None:
     """Candidates from the library database (None when it has no tracks)."""
     import numpy as np
@@ -170,7 +181,10 @@ def _from_store(path: Path, profile: Profile, include_refs: Sequence[str]) -> Li
             if all(track.id != p.id for p in pinned):
                 pinned.append(track)
         exemplars = _optional_tracks(store, profile.like)
-        for track in [*_optional_tracks(store, profile.constraints.must_include), *exemplars]:
+        must = _optional_tracks(store, profile.constraints.must_include)
+        if len(must) < len(set(profile.constraints.must_include)):
+            _refuse_unmatched_must_include(store, profile)
+        for track in [*must, *exemplars]:
             if all(track.id != p.id for p in pinned):
                 pinned.append(track)
         anchors = [int(np.flatnonzero(table.ids == p.id)[0]) for p in pinned if (table.ids == p.id).any()]

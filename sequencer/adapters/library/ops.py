@@ -4,12 +4,17 @@ Hand tags are the strongest mood source (see :mod:`sequencer.adapters.library.st
 every other source and survive re-imports.  A bare mood name means weight 1; weight 0 hides a
 mood other sources gave.
 
-Public: :func:`parse_mood_weights`, :func:`hand_tag`.
+Hand moods never feed ``moods infer`` (it reads attributes, crowd tags and playlists), so
+writing them leaves an up-to-date inference up to date (:func:`hand_moods_written`): an import
+afterwards does not ask to run ``moods infer`` again.
+
+Public: :func:`parse_mood_weights`, :func:`hand_tag`, :func:`hand_moods_written`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sequencer.core.identity import spotify_uri
@@ -66,7 +71,20 @@ def hand_tag(store: Store, ref: str, weights: dict[str, float]) -> tuple[Track, 
     """
     track = store.find(ref)
     ids = recordings_named(store, ref, track)
-    with store.transaction():
+    with hand_moods_written(store), store.transaction():
         for track_id in ids:
             store.set_moods(track_id, weights, source="hand", replace=False)
     return store.find(track.id), len(ids)
+
+
+@contextmanager
+def hand_moods_written(store: Store) -> Iterator[None]:
+    """Around a write of hand moods only: when ``moods infer`` had read everything before it,
+    it still has afterwards (the write bumps the change counter it is stamped with, which made
+    the next import say "the library changed since `moodseq moods infer` ran: run it again")."""
+    from sequencer.adapters.mood_inference import INFERRED_AT
+
+    current = store.get_meta(INFERRED_AT) == store.changes()
+    yield
+    if current:
+        store.set_meta(INFERRED_AT, store.changes())

@@ -208,6 +208,14 @@ def _raise_ambiguous(conn: sqlite3.Connection, title: str, norm_title: str, rows
 
 def _closest_hint(conn: sqlite3.Connection, ref: str) -> str:
     """'did you mean …' with the closest "Artist - Title" names, or how to list tracks."""
+    close = closest_names(conn, ref)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return "list tracks with `moodseq library list --artist NAME`"
+
+
+def closest_names(conn: sqlite3.Connection, ref: str) -> list[str]:
+    """Up to three "Artist - Title" names of the library closest to ``ref``, closest first."""
     artist = parse_track_ref(ref)[0]
     if artist:
         rows = conn.execute(
@@ -223,10 +231,7 @@ def _closest_hint(conn: sqlite3.Connection, ref: str) -> str:
     if whole:  # difflib over a whole library takes seconds: only names sharing a word's start
         starts = {w[:4] for w in ref.casefold().replace("-", " ").split() if len(w) >= 3}
         names = [n for n in names if any(s in n.casefold() for s in starts)]
-    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
-    if close:
-        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return "list tracks with `moodseq library list --artist NAME`"
+    return difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
 
 
 def _contains(norm: str) -> str:

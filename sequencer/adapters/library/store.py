@@ -390,11 +390,18 @@ class Store:
             return store_queries.lookup_many(conn, refs)
 
     def unmatched_references(self, constraints: Constraints) -> list[Unmatched]:
-        """The profile's start/end/exclude entries that name nothing in the library."""
+        """The profile's start/end/exclude/must_include entries that name nothing in the library."""
         from sequencer.adapters.library.references import unmatched_references
 
         with self.transaction(write=False) as conn:
             return unmatched_references(conn, constraints)
+
+    def unmatched_exemplars(self, like: Sequence[str]) -> list[Unmatched]:
+        """The profile's exemplars that name nothing in the library (with "did you mean")."""
+        from sequencer.adapters.library.references import unmatched_exemplars
+
+        with self.transaction(write=False) as conn:
+            return unmatched_exemplars(conn, like)
 
     def search(
         self,

@@ -121,6 +121,8 @@ class Built:
     """What history did to the build (freshness, likeness), for the user."""
     sound: Any = None
     """The library's sound vectors (for the report's and the plot's map), None for the demo."""
+    pool_has_moods: bool = True
+    """Whether any track the build chose from has moods (when none has, moods were never inferred)."""
 
 
 def make_build(app: AppContext, options: BuildOptions, profile: Profile | None = None) -> Built:
@@ -159,7 +161,14 @@ def make_build(app: AppContext, options: BuildOptions, profile: Profile | None =
                 source.tracks, profile, seed=seed, start=start, end=end, progress=progress, bias=bias
             )
     bid = _record(app, options, sequence, keep=kept is not None)
-    return Built(sequence, source.note, bid, tuple(bias.notes) if bias is not None else (), source.sound)
+    return Built(
+        sequence,
+        source.note,
+        bid,
+        tuple(bias.notes) if bias is not None else (),
+        source.sound,
+        pool_has_moods=any(t.moods for t in source.tracks),
+    )
 
 
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
@@ -171,7 +180,10 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     for note in built.notes:
         app.say(f"note: {note}")
     _emit(app, sequence, options, built.note, built.sound, bid=built.bid)
-    if sequence.steps and not any(step.track.moods for step in sequence.steps) and profile.moods:
+    moodless = sequence.steps and not any(step.track.moods for step in sequence.steps)
+    # when other tracks of the library have moods, the playlist is only its pinned tracks and
+    # exemplars: `moods infer` has run and would change nothing
+    if moodless and profile.moods and not built.pool_has_moods:
         if any(_has_mood_evidence(step.track) for step in sequence.steps):  # infer was not run yet
             app.say(
                 "note: none of these tracks has moods yet, so the profile's moods could not guide the "
@@ -247,7 +259,25 @@ def _kept(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[lis
                 hint=hint or f"keep a position (1 to {len(previous)}) or a track of that playlist",
             ) from None
         positions.append(next(i for i, t in enumerate(previous) if t.id == track.id))
+    _check_room_to_refill(profile, previous, positions, where)
     return previous, positions
+
+
+def _check_room_to_refill(profile: Profile, previous: list[Track], positions: list[int], where: str) -> None:
+    """Keeping every track of a playlist leaves nothing to refill: when that playlist is not
+    already as long as the profile wants, say so (it failed with "short_s 3222.68")."""
+    if not previous or not set(range(len(previous))) <= set(positions):
+        return
+    low, high = profile.window_s
+    total = sum(t.duration_s for t in previous)
+    if low <= total <= high:
+        return
+    raise InputFileError(
+        f"--keep keeps every track of {where}, {total / 60:.1f} minutes long, and the profile wants "
+        f"{low / 60:.1f}–{high / 60:.1f} minutes: nothing is left to refill",
+        hint=f"keep fewer tracks so the rest can be rebuilt to {profile.minutes:g} minutes, "
+        f"or build that length: --minutes {round(total / 60)}",
+    )
 
 
 def _record(app: AppContext, options: BuildOptions, sequence: Sequence, *, keep: bool) -> int | None:
@@ -293,6 +323,12 @@ def _checked_outputs(app: AppContext, options: BuildOptions) -> BuildOptions:
 
         check_plot_path(options.plot)
     if options.report is not None:
+        if options.report.suffix.lower() not in ("", ".html", ".htm"):
+            raise InputFileError(
+                f"--report {options.report}: the report is an HTML page, not {options.report.suffix}",
+                hint=f"name it {options.report.with_suffix('.html').name}"
+                + ("; --plot draws a PDF" if options.report.suffix.lower() == ".pdf" else ""),
+            )
         check_target(options.report)
     return dataclasses.replace(options, fmt=fmt, output=output)
 

@@ -47,7 +47,8 @@ def cli(app: AppContext, folder: Path, workers: int | None, redo: bool) -> None:
         app.say(
             f"{plural(len(report.not_in_library), 'file')} {'is' if len(report.not_in_library) == 1 else 'are'} "
             "not in the library: "
-            f"`moodseq import files {folder}` adds them, then run this again"
+            f'`moodseq import files {folder}` adds those with an artist tag or a name "Artist - Title", '
+            "then run this again"
         )
     if report.analysed:
         app.say("next: `moodseq moods infer` uses the new attributes")

@@ -58,10 +58,12 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
         click.option(
             "--plot",
             type=click.Path(path_type=Path, dir_okay=False),
-            help="Save a PNG of the energy arc, moods and transitions.",
+            help="Save a PNG of the energy arc, moods and transitions (SVG or PDF by the file's suffix).",
         ),
         click.option(
-            "--report", type=click.Path(path_type=Path, dir_okay=False), help="Save a self-contained HTML report."
+            "--report",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Save a self-contained HTML report (FILE.html).",
         ),
         click.option(
             "--plain",

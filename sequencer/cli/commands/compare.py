@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sequencer.cli.complete import complete_profiles
 from sequencer.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
@@ -20,23 +21,26 @@ if TYPE_CHECKING:
     "--profile",
     "profile_ref",
     metavar="NAME",
+    shell_complete=complete_profiles,
     help="Score both against this profile (default: A's, else B's, else none).",
 )
 @pass_app
 def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None) -> None:
-    """Compare two saved sequences: flow cost, arc error, mood fit and overlap.
+    """Compare two saved sequences (moodseq's JSON, .jspf, .m3u8 or CSV
+    track lists): flow cost, arc
+    error, mood fit and overlap.
 
     Both are scored against the same profile so the numbers are comparable. Overlap counts
     shared songs (Jaccard) and how alike their order is (Kendall tau).
     Example: moodseq compare night.json night-v2.json
     """
-    from sequencer.adapters.exporters.json import load_sequence_json
     from sequencer.cli.compare_view import compare, comparison_lines
+    from sequencer.cli.saved import load_file
     from sequencer.core.profile import Profile
     from sequencer.core.sequence import make_sequence
 
-    loaded_a = load_sequence_json(file_a, vocabulary=app.vocabulary())
-    loaded_b = load_sequence_json(file_b, vocabulary=app.vocabulary())
+    loaded_a = load_file(app, file_a)
+    loaded_b = load_file(app, file_b)
     if profile_ref is not None:
         from sequencer.adapters.profiles_toml import load_profile
 
@@ -44,8 +48,15 @@ def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None)
     else:
         profile = loaded_a.profile or loaded_b.profile or Profile(name="none")
         _note_profile(app, profile, loaded_a.profile, loaded_b.profile)
-    seq_a = make_sequence(loaded_a.tracks, profile, seed=loaded_a.seed)
-    seq_b = make_sequence(loaded_b.tracks, profile, seed=loaded_b.seed)
+    from sequencer.cli.saved import from_library, is_bare
+
+    tracks_a, tracks_b = list(loaded_a.tracks), list(loaded_b.tracks)
+    if is_bare(loaded_a):
+        tracks_a = from_library(app, tracks_a, source=str(file_a))
+    if is_bare(loaded_b):
+        tracks_b = from_library(app, tracks_b, source=str(file_b))
+    seq_a = make_sequence(tracks_a, profile, seed=loaded_a.seed)
+    seq_b = make_sequence(tracks_b, profile, seed=loaded_b.seed)
     for line in comparison_lines(compare(seq_a, seq_b), file_a.name, file_b.name):
         click.echo(line)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from sequencer.cli.complete import complete_profiles, complete_tracks
 from sequencer.cli.context import AppContext, pass_app
 
 
@@ -16,16 +17,25 @@ from sequencer.cli.context import AppContext, pass_app
     "--why-not",
     "why_not",
     metavar="TRACK",
+    shell_complete=complete_tracks,
     help='Build PROFILE and say what kept TRACK ("Artist - Title") out of it.',
 )
 @click.option("--seed", type=int, default=None, metavar="N", help="With --why-not: the seed of the build to ask about.")
+@click.option(
+    "--profile",
+    "profile_ref",
+    metavar="NAME",
+    shell_complete=complete_profiles,
+    help="Explain SEQUENCE.json against this profile (default: the file's; a JSPF file has none).",
+)
 @pass_app
-def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None) -> None:
+def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None, profile_ref: str | None) -> None:
     """Explain a saved sequence: per track why it was chosen (mood fit, energy against the
     arc), per transition its cost term by term, and a summary.
 
-    SEQUENCE.json is a file written by `moodseq build --format json`; the explanation is
-    recomputed from its tracks and profile. Example: moodseq explain night.json
+    SEQUENCE.json is a file written by `moodseq build --format json` (a .jspf, an .m3u8 or a CSV
+    track list such as an Exportify export is read too: tracks from your library); the explanation
+    is recomputed from its tracks and profile. Example: moodseq explain night.json
 
     With --why-not TRACK, the argument is a PROFILE: moodseq builds it (as `moodseq build PROFILE
     --seed N` would) and says what kept TRACK out: a hard rule, a mood below the minimum, not
@@ -33,16 +43,21 @@ def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None) 
     Example: moodseq explain --why-not "Kavinsky - Nightcall" night-drive --seed 1
     """
     if why_not is not None:
+        if profile_ref is not None:
+            from sequencer.errors import InputFileError
+
+            raise InputFileError(
+                "--profile is for a saved playlist; with --why-not the profile is the argument",
+                hint=f'moodseq explain --why-not "{why_not}" {profile_ref}',
+            )
         _why_not(app, why_not, target, seed)
         return
-    from sequencer.adapters.exporters.json import load_sequence
+    from sequencer.cli.saved import load_saved
     from sequencer.core.explain import explain, explanation_lines
 
     sequence_file = Path(target)
     _profile_for_a_file(app, sequence_file)
-    sequence, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
-    if loaded.profile is None:
-        app.say(f"note: {sequence_file} has no profile; mood fit and arc use an empty profile")
+    sequence, _ = load_saved(app, sequence_file, profile_ref)
     for line in explanation_lines(explain(sequence)):
         click.echo(line)
 

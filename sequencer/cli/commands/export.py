@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from sequencer.cli.complete import complete_profiles
 from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.output import playlist_name
 
@@ -27,18 +28,34 @@ FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
     help="File to write, atomically (default: standard output, which needs --format; - too).",
 )
 @click.option("--name", callback=playlist_name, help="Playlist title (default: the sequence's name).")
+@click.option(
+    "--profile",
+    "profile_ref",
+    metavar="NAME",
+    shell_complete=complete_profiles,
+    help="Score it against this profile (default: the file's; a JSPF file has none).",
+)
 @pass_app
-def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path | None, name: str | None) -> None:
-    """Convert SEQUENCE.json (written by `moodseq build --format json`) to another format.
+def cli(
+    app: AppContext,
+    /,
+    sequence_file: Path,
+    fmt: str | None,
+    output: Path | None,
+    name: str | None,
+    profile_ref: str | None,
+) -> None:
+    """Convert SEQUENCE.json (written by `moodseq build --format json`; a .jspf, an .m3u8 or a
+    CSV track list too) to another format.
 
     Every number (start times, targets, costs, reasons) is recomputed from the saved tracks
     and profile. Example: moodseq export night.json -o night.xspf
     """
     from sequencer.adapters import exporters
-    from sequencer.adapters.exporters.json import load_sequence
     from sequencer.adapters.exporters.m3u8 import missing_locations
     from sequencer.cli.commands._pipeline import tracks_phrase
     from sequencer.cli.output import output_target
+    from sequencer.cli.saved import load_saved
     from sequencer.errors import InputFileError
 
     fmt, output = output_target(app, fmt, output)
@@ -47,9 +64,7 @@ def cli(app: AppContext, /, sequence_file: Path, fmt: str | None, output: Path |
             "cannot tell which format to write",
             hint="add --format m3u8|xspf|json|csv|jspf, or an -o name ending in .m3u8, .xspf, .json, .csv or .jspf",
         )
-    sequence, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
-    if loaded.profile is None:
-        app.say(f"note: {sequence_file} has no profile; mood fit and arc use an empty profile")
+    sequence, loaded = load_saved(app, sequence_file, profile_ref)
     title = name or loaded.name
     if exporters.check_format(fmt) == "m3u8" and missing_locations(sequence):
         missing = missing_locations(sequence)

@@ -39,9 +39,10 @@ _SKIPPED_OPTION = click.option(
 )
 
 
-def _print_report(app: AppContext, report: ImportReport, what: str) -> None:
+def _print_report(app: AppContext, report: ImportReport, what: str, skipped_file: Path | None = None) -> None:
     """The summary on stdout; notes, skipped rows and warnings on stderr (the first few, or
     all of them with --debug; --skipped FILE keeps every one; none with --quiet)."""
+    where = f"in {skipped_file}" if skipped_file is not None else "--skipped FILE, or --debug"
     for note in report.notes:
         app.say(note)
     confirm(app, f"Imported {what}: {report.summary()}")
@@ -52,7 +53,7 @@ def _print_report(app: AppContext, report: ImportReport, what: str) -> None:
         if shown is not None and len(problems) > shown:
             more = len(problems) - shown
             plural = "s" if label == "warning" and more != 1 else ""
-            app.say(f"  … and {more} more {label}{plural} (all of them: --skipped FILE, or --debug)")
+            app.say(f"  … and {more} more {label}{plural} (all of them: {where})")
 
 
 def _write_problems(app: AppContext, target: Path | None, reports: list[tuple[str, ImportReport]]) -> None:
@@ -143,7 +144,7 @@ def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...], skippe
         for file, read in reads:
             with progress_bar(app, f"Importing {file.name}", len(read.records)) as advance:
                 report = store.upsert_records(read.records, report=read.report, kind="csv", progress=advance)
-            _print_report(app, report, file.name)
+            _print_report(app, report, file.name, skipped_file)
             done.append((str(file), report))
         total, gap = library_state(store)
     print_library(app, total, gap)
@@ -170,7 +171,7 @@ def files(app: AppContext, folder: Path, skipped_file: Path | None) -> None:
     with app.open_library(create=True) as store, progress_bar(app, "Reading tags", count) as advance:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
         total, gap = library_state(store)
-    _print_report(app, report, f"{plural(count, 'file')} from {folder}")
+    _print_report(app, report, f"{plural(count, 'file')} from {folder}", skipped_file)
     print_library(app, total, gap)
     _write_problems(app, skipped_file, [(str(folder), report)])
 

@@ -87,7 +87,9 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
             if not isinstance(error, FileProblemsError) and error.hint:
                 click.echo(f"  hint: {error.hint}", err=True)
             continue
-        problems = _unmatched_problems(app, found, profile)
+        problems, notes = _unmatched_problems(app, found, profile)
+        for note in notes:
+            click.echo(f"{note.source}: note: {note.message} ({note.hint})", err=True)
         if problems:
             unmatched = ProfileError(problems)
             failures.append(unmatched)
@@ -105,20 +107,49 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
         )
 
 
-def _unmatched_problems(app: AppContext, path: Path, profile: Profile) -> list[Problem]:
-    """start/end/exclude entries naming nothing in the library (when there is one), as
-    file:line problems with "did you mean"."""
+def _unmatched_problems(app: AppContext, path: Path, profile: Profile) -> tuple[list[Problem], list[Problem]]:
+    """start/end/exclude/must_include entries naming nothing in the library (when there is
+    one), as file:line problems with "did you mean"; exemplars (``like``) naming nothing and
+    likely misspelt genres, as notes (the build plays without a missing exemplar; a genre the
+    library lacks today may come with the next import)."""
     if not app.library_path.is_file():
-        return []
+        return [], []
+    from sequencer.adapters.library.references import misspelt_genres
     from sequencer.adapters.library.store import Store
     from sequencer.adapters.toml_lines import problem_at, read_toml
 
     with Store.open(app.library_path, read_only=True) as store:
         unmatched = store.unmatched_references(profile.constraints)
-    if not unmatched:
-        return []
+        exemplars = store.unmatched_exemplars(profile.like) if profile.like else []
+        genres = profile.genres.prefer or profile.genres.avoid or profile.constraints.exclude_genres
+        slips = misspelt_genres(profile, {g for names in store.genre_groups() for g in names}) if genres else []
+    if not unmatched and not exemplars and not slips:
+        return [], []
     _, locate = read_toml(path)
-    return [problem_at(str(path), locate(tuple(u.key.split("."))), u.message, u.hint) for u in unmatched]
+    problems = [problem_at(str(path), locate(tuple(u.key.split("."))), u.message, u.hint) for u in unmatched]
+    notes = [
+        problem_at(str(path), locate(tuple(u.key.split("."))), f"{u.message}: it matches no track", u.hint)
+        for u in slips
+    ]
+    line = locate(("like",))
+    notes += [
+        problem_at(str(path), line, f"{u.message}: the build plays without it", u.hint) for u in exemplars if u.hint
+    ]
+    lacking = [u.value for u in exemplars if not u.hint]
+    if lacking:
+        shown = ", ".join(lacking)  # every one: the build's warning names the first few
+        notes.append(
+            problem_at(
+                str(path),
+                line,
+                f"{plural(len(lacking), 'exemplar')} (like) not in the library: {shown}; "
+                f"the build plays without {'it' if len(lacking) == 1 else 'them'}",
+                f"import {'it' if len(lacking) == 1 else 'them'} to make the context sound like "
+                f"{'it' if len(lacking) == 1 else 'them'}",
+            )
+        )
+    notes.sort(key=lambda note: int(note.source.rpartition(":")[2]) if note.source[-1:].isdigit() else 0)
+    return problems, notes
 
 
 @cli.command()

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 import click
 
 from sequencer.cli.commands.build import check_seed
+from sequencer.cli.complete import complete_profiles
 from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.output import plural
 
 if TYPE_CHECKING:
     from sequencer.core.sequence import Sequence
-    from sequencer.core.track import Track
 
 FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
 
@@ -38,7 +38,9 @@ MAX_REORDER_TRACKS = 1_000
     "--profile",
     "profile_ref",
     metavar="NAME",
-    help="With --playlist: score transitions with this profile's weights (default: built-in).",
+    shell_complete=complete_profiles,
+    help="Score the order with this profile (default: the file's; with --playlist or a JSPF file: "
+    "flow alone, no moods or arc).",
 )
 @click.option(
     "--seed",
@@ -80,9 +82,10 @@ def cli(
     fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Reorder SEQUENCE.json (from `moodseq build --format json`) or a Spotify playlist so it
-    keeps the profile's promise best: smooth flow, the energy arc and the mood fit together
-    (--flow-only: the smoothest flow alone).
+    """Reorder SEQUENCE.json (from `moodseq build --format json`; a .jspf, an .m3u8 or a CSV
+    track list such as an Exportify export too) or a Spotify playlist so it keeps the profile's promise
+    best: smooth flow, the energy arc and the mood fit together (--flow-only: the smoothest flow
+    alone). Tracks your library knows are scored with what it knows.
 
     Prints every figure before and after: objective, flow cost (0 = seamless), arc error and
     mood fit. With --playlist --push the new order is written back into that same playlist and
@@ -90,6 +93,7 @@ def cli(
 
     \b
     moodseq reorder night.json --keep-ends -o night-smooth.json
+    moodseq reorder Exported_Playlist.csv --profile night-drive -o night.json
     moodseq reorder --playlist https://open.spotify.com/playlist/ID --dry-run
     moodseq reorder --playlist spotify:playlist:ID --push
     """
@@ -100,9 +104,9 @@ def cli(
             "give either a SEQUENCE.json file or --playlist URI",
             hint="moodseq reorder night.json  or  moodseq reorder --playlist spotify:playlist:ID",
         )
-    if playlist_ref is None and (push or dry_run or profile_ref):
+    if playlist_ref is None and (push or dry_run):
         raise InputFileError(
-            "--push, --dry-run and --profile work with --playlist only",
+            "--push and --dry-run work with --playlist only",
             hint="to send a saved sequence to Spotify use: moodseq push SEQUENCE.json",
         )
     from sequencer.cli.output import output_target
@@ -123,52 +127,34 @@ def cli(
         )
         return
     assert sequence_file is not None
-    from sequencer.adapters.exporters.json import load_sequence
+    from sequencer.cli.saved import is_bare, load_saved
     from sequencer.core.build import reorder_tracks
 
-    before, loaded = load_sequence(sequence_file, vocabulary=app.vocabulary())
+    before, loaded = load_saved(app, sequence_file, profile_ref)
     if len(before.tracks) > MAX_REORDER_TRACKS:
         raise InputFileError(
             f"{sequence_file} has {len(before.tracks):,} tracks; reorder takes at most {MAX_REORDER_TRACKS:,}",
             hint="reorder it in parts (a playlist of that length has no single listening flow), "
             "or build a playlist with `moodseq build`",
         )
-    before = _from_library(app, before)
+    if not is_bare(loaded):  # a JSPF file's tracks already come from the library
+        before = _from_library(app, before)
     after = reorder_tracks(before.tracks, before.profile, seed=seed, keep_ends=keep_ends, flow_only=flow_only)
     _show(app, before, after, fmt=fmt, output=output, name=loaded.name)
 
 
 def _from_library(app: AppContext, before: Sequence) -> Sequence:
-    """``before`` with each track the library knows (same id or Spotify URI) taking the
-    library's moods, sound and attributes; says how many it knew and how many it did not."""
-    if not app.library_path.is_file():
-        return before
-    from sequencer.adapters.library.store import Store
+    """``before`` with each track the library knows taking the library's moods, sound and
+    attributes (:func:`sequencer.cli.saved.from_library`)."""
+    from sequencer.cli.saved import from_library
     from sequencer.core.sequence import make_sequence
-    from sequencer.errors import TrackNotFoundError
 
-    tracks = list(before.tracks)
-    with Store.open(app.library_path) as store:
-        by_uri = store.tracks_by_uris([t.uri or "" for t in tracks])
-        by_id: dict[str, Track] = {}
-        for track in tracks:
-            if not (track.uri and track.uri in by_uri):
-                try:
-                    by_id[track.id] = store.tracks_by_ids([track.id])[0]
-                except TrackNotFoundError:
-                    continue
-    enriched = []
-    for track in tracks:
-        known = by_uri.get(track.uri or "") or by_id.get(track.id)
-        enriched.append(known.evolve(uri=track.uri or known.uri) if known is not None else track)
-    found = sum(1 for t in tracks if (t.uri and t.uri in by_uri) or t.id in by_id)
-    app.say(
-        f"moods and attributes from your library for {found} of {len(tracks)} tracks"
-        + (f"; {len(tracks) - found} unknown to it, scored on what the file carries" if found < len(tracks) else "")
-    )
-    if not found:
+    if not app.library_path.is_file():  # a JSON file carries every track's data: nothing to say
         return before
-    return make_sequence(enriched, before.profile, seed=before.seed, mode=before.mode, warnings=before.warnings)
+    tracks = from_library(app, list(before.tracks))
+    if all(a is b for a, b in zip(tracks, before.tracks, strict=True)):
+        return before
+    return make_sequence(tracks, before.profile, seed=before.seed, mode=before.mode, warnings=before.warnings)
 
 
 def figure_lines(before: Sequence, after: Sequence) -> list[str]:

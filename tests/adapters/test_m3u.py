@@ -1,0 +1,51 @@
+"""M3U/M3U8 playlists read back as tracks (``sequencer.adapters.importers.m3u``)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sequencer.adapters.exporters import render
+from sequencer.adapters.importers.m3u import read_m3u
+from sequencer.core.profile import Profile
+from sequencer.core.sequence import make_sequence
+from sequencer.core.track import Track
+from sequencer.errors import InputFileError
+from tests.strategies import libraries
+
+
+@settings(max_examples=40, deadline=None)
+@given(libraries(min_size=1, max_size=12), st.data())
+def test_moodseqs_own_m3u8_reads_back_in_order(tracks: list[Track], data: st.DataObject) -> None:
+    """Every entry of moodseq's M3U8 export comes back in order: name, artists, whole-second
+    length, and the Spotify URI where the track had one."""
+    with_uris = [
+        t.evolve(uri=f"spotify:track:{i:022d}") if data.draw(st.booleans()) else t for i, t in enumerate(tracks)
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.m3u8"
+        path.write_text(render(make_sequence(with_uris, Profile(name="p"), seed=1), "m3u8"), encoding="utf-8")
+        back = read_m3u(path)
+    assert [(t.title, t.artists, t.uri) for t in back] == [(t.title, t.artists, t.uri) for t in with_uris]
+    assert [t.duration_s for t in back] == [float(round(t.duration_s)) for t in with_uris]
+    assert len({t.id for t in back}) == len(back)
+
+
+def test_a_players_playlist_with_paths_and_without_extinf(tmp_path: Path) -> None:
+    """Relative paths are taken from the playlist's folder; a name comes from the file name
+    when there is no #EXTINF; comments and blank lines are skipped; an empty list is an error."""
+    (tmp_path / "music").mkdir()
+    song = tmp_path / "music" / "Kavinsky - Nightcall.flac"
+    song.write_bytes(b"")
+    path = tmp_path / "list.m3u"
+    path.write_text("#EXTM3U\n\n# a comment\nmusic/Kavinsky - Nightcall.flac\nhttps://example.org/x.mp3\n", "utf-8")
+    first, second = read_m3u(path)
+    assert (first.artists, first.title, first.path) == (("Kavinsky",), "Nightcall", str(song))
+    assert second.path is None and second.uri is None
+    (tmp_path / "empty.m3u").write_text("#EXTM3U\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="names no tracks"):
+        read_m3u(tmp_path / "empty.m3u")
