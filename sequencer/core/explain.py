@@ -301,6 +301,8 @@ def _tempo_phrase(value: float, a: Track, b: Track) -> str:
         return f"half/double time ({a.tempo:.0f} → {b.tempo:.0f} BPM)"
     if value >= 0.5:
         return f"tempo jump {a.tempo:.0f} → {b.tempo:.0f} BPM"
+    if round(apart) == 0:
+        return "same tempo"
     return f"{apart:.0f} BPM apart"
 
 

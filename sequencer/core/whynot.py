@@ -130,7 +130,8 @@ def _objective_reasons(
     pct = 100.0 * (value - base) / base if base > 0 else 0.0
     reasons = [
         f"it was a candidate, but the best playlist with it ({label}) scores {value:.3f} against "
-        f"{base:.3f}: {pct:+.1f} % ({change}; lower is better)"
+        f"{base:.3f} on the objective the build optimises: {pct:+.1f} % ({change}; lower is better; "
+        "its fit counts the exemplars and genres too, so the totals differ from the summary's)"
     ]
     if value < base:
         reasons.append("(that playlist would score better: another seed, or a longer search, may pick it)")

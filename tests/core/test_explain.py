@@ -273,3 +273,13 @@ def test_sound_is_named_in_verdicts_with_the_genres_it_changes() -> None:
     expl = explain(make_sequence([synth, twin, salsa], Profile(name="p")))
     assert expl.transitions[0].verdict == "smooth: same sound"
     assert expl.transitions[1].verdict == "rough: sound change 0.95 (synthwave → salsa)"
+
+
+def test_equal_tempos_read_same_tempo_not_zero_bpm_apart() -> None:
+    from sequencer.core.explain import _tempo_phrase
+
+    a = Track("a", "A", ("X",), 200.0, tempo=120.0)
+    b = Track("b", "B", ("Y",), 200.0, tempo=120.3)
+    c = Track("c", "C", ("Z",), 200.0, tempo=122.0)
+    assert _tempo_phrase(0.0, a, b) == "same tempo"
+    assert _tempo_phrase(0.05, a, c) == "2 BPM apart"
