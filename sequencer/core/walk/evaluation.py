@@ -185,6 +185,10 @@ class Evaluator:
             self.dot_a = np.asarray(p.journey.dot_a, dtype=np.float64)
             self.dot_b = np.asarray(p.journey.dot_b, dtype=np.float64)
         self.timed = self.arc_x is not None or self.journey is not None
+        # each candidate's arc weight (its duration, 0 when its energy is unknown) and energy
+        # (0 when unknown), as :meth:`_arc_moved` reads them one at a time
+        self.weight_of = np.where(self.known_np, self.dur_np, 0.0).tolist()
+        self.energy_of = self.energy_np.tolist()
         self.memo: dict[tuple[int, ...], Value] = {}
 
     def rebiased(self, bias: Sequence[float]) -> Evaluator:
@@ -499,15 +503,26 @@ class Evaluator:
             arrays["weight"] = np.where(self.known_np[idx], d, 0.0)
             arrays["energy"] = self.energy_np[idx]
         mid, weight, energy = arrays["mid"], arrays["weight"], arrays["energy"]
-        win = np.asarray(window, dtype=np.int64)
-        d = self.dur_np[win]
         shift = total - s.total
         inv = 1.0 / total if total > 0 else 0.0
-        tau = np.concatenate((mid[:i], s.dur_pre[i] + np.cumsum(d) - 0.5 * d, mid[j:] + shift)) * inv
-        w = np.concatenate((weight[:i], np.where(self.known_np[win], d, 0.0), weight[j:]))
+        if len(window) == 1:  # the commonest move (a replace), with the same arithmetic
+            u = window[0]
+            d_u = self.dur[u]
+            tau = np.concatenate((mid[:i], (s.dur_pre[i] + d_u - 0.5 * d_u,), mid[j:] + shift))
+            w = np.concatenate((weight[:i], (self.weight_of[u],), weight[j:]))
+            e = np.concatenate((energy[:i], (self.energy_of[u],), energy[j:]))
+        else:
+            win = np.asarray(window, dtype=np.int64)
+            d = self.dur_np[win]
+            tau = np.concatenate((mid[:i], s.dur_pre[i] + d.cumsum() - 0.5 * d, mid[j:] + shift))
+            w = np.concatenate((weight[:i], np.where(self.known_np[win], d, 0.0), weight[j:]))
+            e = np.concatenate((energy[:i], self.energy_np[win], energy[j:]))
+        tau *= inv
         assert self.arc_x is not None
-        diff = np.concatenate((energy[:i], self.energy_np[win], energy[j:])) - np.interp(tau, self.arc_x, self.arc_y)
-        return float(np.dot(w, diff * diff)), float(w.sum())
+        diff = np.interp(tau, self.arc_x, self.arc_y)
+        np.subtract(e, diff, out=diff)
+        np.multiply(diff, diff, out=diff)
+        return float(np.dot(w, diff)), float(np.add.reduce(w))
 
     def _window_pairs(self, s: State, i: int, j: int, window: list[int], a: int, b: int) -> int:
         """Gap-breaking pairs in ``order[a:i] + window + order[j:b]``, counted piece by piece:
