@@ -14,7 +14,9 @@ from __future__ import annotations
 import bisect
 import copy
 import random
-from operator import add, sub
+from functools import lru_cache
+from operator import add, itemgetter, sub
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +33,17 @@ _NUMPY_INSERTION = 40
 #: An order's transition costs: a list, or from :data:`_NUMPY_INSERTION` tracks its indices
 #: and costs as numpy arrays.
 Edges = list[float] | tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
+
+
+@lru_cache(maxsize=64)
+def _getters_of(order: tuple[int, ...]) -> tuple[itemgetter[Any], itemgetter[Any]]:
+    """Getters of a row's entries at ``order[:-1]`` and at ``order[1:]`` (3+ tracks)."""
+    return itemgetter(*order[:-1]), itemgetter(*order[1:])
+
+
+def _getters(order: Order) -> tuple[itemgetter[Any], itemgetter[Any]]:
+    """:func:`_getters_of` of a list."""
+    return _getters_of(tuple(order))
 
 
 class Search:
@@ -202,9 +215,13 @@ class Search:
             inserted[1:-1] = (cost[idx[:-1], u] + cost[u, idx[1:]]) - along
             part = inserted[lo : hi + 1]
             return lo + int(np.argmin(part)) if part.size else lo
-        into = list(map(self.ev.cost_t[u].__getitem__, order))  # x → u
-        out = list(map(self.ev.cost[u].__getitem__, order))  # u → x
-        added = [out[0], *map(sub, map(add, into[:-1], out[1:]), edges), into[-1]]
+        into, out = self.ev.cost_t[u], self.ev.cost[u]  # x → u, u → x
+        if len(order) >= 3:  # one C call per row (itemgetter of 2+ items gives a tuple)
+            heads, tails = _getters(order)
+            middle = map(sub, map(add, heads(into), tails(out)), edges)
+        else:
+            middle = map(sub, map(add, map(into.__getitem__, order[:-1]), map(out.__getitem__, order[1:])), edges)
+        added = [out[order[0]], *middle, into[order[-1]]]
         window = added[lo : hi + 1]
         return lo + window.index(min(window)) if window else lo
 
