@@ -4,8 +4,8 @@ A build is deterministic: every playlist, its order and its objective depend on 
 every sum the search compares.  The speed-ups below must therefore not change a single bit, and
 each is pinned here to the straightforward formulation it replaced: the arc's sums in one loop,
 the one-for-one cap change, the arc after a one-track replace, the memo of moves per state, the
-cached edges of :meth:`Search.replace_where_best`, the cost matrix combined in place (the key
-term by table), the chains' and beam's groups and step scores.
+cached edges of :meth:`Search.replace_where_best`, numpy.interp without its wrapper, the cost
+matrix combined in place (the key term by table), the chains' and beam's groups and step scores.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sequencer.core.profile import Constraints, Profile
 from sequencer.core.track import Track
 from sequencer.core.transitions import UNKNOWN_COST, camelot
 from sequencer.core.walk.construction import _UNKNOWN_ENERGY_COST, _Groups, _target_cost_batch, beam, construct_batch
-from sequencer.core.walk.evaluation import Evaluator, _cap_change
+from sequencer.core.walk.evaluation import Evaluator, _cap_change, _interp
 from sequencer.core.walk.moves import Search
 from tests.core.test_walk_evaluation import problem_for, random_move
 from tests.strategies import libraries, profiles, synthetic_library
@@ -257,3 +257,12 @@ def test_chains_and_beam_keep_songs_artists_and_albums_apart() -> None:
         albums = Counter(ev.albums[i] for i in order if ev.albums[i] >= 0)
         assert not albums or max(albums.values()) <= 1
         assert sum(ev.dur[i] for i in order) <= p.window[1]
+
+
+@given(st.lists(st.floats(-0.5, 1.5), min_size=1, max_size=60), st.integers(2, 6), st.randoms(use_true_random=False))
+def test_compiled_interp_is_numpy_interp(taus: list[float], points: int, rnd: random.Random) -> None:
+    """The arc interpolated without numpy's wrapper gives numpy.interp's numbers."""
+    xs = np.asarray(sorted(rnd.uniform(0.0, 1.0) for _ in range(points)))
+    ys = np.asarray([rnd.uniform(0.0, 1.0) for _ in range(points)])
+    tau = np.asarray(taus)
+    assert _interp(tau, xs, ys).tobytes() == np.interp(tau, xs, ys).tobytes()

@@ -30,7 +30,7 @@ import copy
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
 from operator import and_
@@ -43,6 +43,20 @@ from sequencer.core.arcs import target_at
 from sequencer.core.walk.problem import Order, Value, Violations, WalkProblem
 
 F64 = npt.NDArray[np.float64]
+
+
+def _compiled_interp() -> Callable[[F64, F64, F64], F64]:
+    """The C function :func:`numpy.interp` calls for real values (the same numbers without the
+    wrapper's checks, which cost more than interpolating a playlist)."""
+    try:
+        from numpy._core import multiarray
+    except ImportError:  # numpy < 2
+        return np.interp
+    found: Callable[[F64, F64, F64], F64] = getattr(multiarray, "interp", np.interp)
+    return found
+
+
+_interp = _compiled_interp()
 _SAME_TOTAL = 1e-9
 #: Tracks from which the arc and journey terms are summed with numpy rather than in Python.
 _NUMPY_FROM = 48
@@ -249,7 +263,7 @@ class Evaluator:
         arc_num, arc_den, jour = zero, zero, zero
         if self.arc_x is not None:
             known = self.known_np[idx]
-            diff = self.energy_np[idx] - np.interp(tau, self.arc_x, self.arc_y)
+            diff = self.energy_np[idx] - _interp(tau, self.arc_x, self.arc_y)
             arc_num = np.where(known, d * diff * diff, 0.0)
             arc_den = np.where(known, d, 0.0)
         if self.journey is not None:
@@ -505,12 +519,16 @@ class Evaluator:
         mid, weight, energy = arrays["mid"], arrays["weight"], arrays["energy"]
         shift = total - s.total
         inv = 1.0 / total if total > 0 else 0.0
-        if len(window) == 1:  # the commonest move (a replace), with the same arithmetic
+        if len(window) == 1 and j == i + 1:  # the commonest move (a replace), same arithmetic
             u = window[0]
             d_u = self.dur[u]
-            tau = np.concatenate((mid[:i], (s.dur_pre[i] + d_u - 0.5 * d_u,), mid[j:] + shift))
-            w = np.concatenate((weight[:i], (self.weight_of[u],), weight[j:]))
-            e = np.concatenate((energy[:i], (self.energy_of[u],), energy[j:]))
+            tau = mid + shift
+            tau[:i] = mid[:i]
+            tau[i] = s.dur_pre[i] + d_u - 0.5 * d_u
+            w = weight.copy()
+            w[i] = self.weight_of[u]
+            e = energy.copy()
+            e[i] = self.energy_of[u]
         else:
             win = np.asarray(window, dtype=np.int64)
             d = self.dur_np[win]
@@ -519,7 +537,7 @@ class Evaluator:
             e = np.concatenate((energy[:i], self.energy_np[win], energy[j:]))
         tau *= inv
         assert self.arc_x is not None
-        diff = np.interp(tau, self.arc_x, self.arc_y)
+        diff = _interp(tau, self.arc_x, self.arc_y)
         np.subtract(e, diff, out=diff)
         np.multiply(diff, diff, out=diff)
         return float(np.dot(w, diff)), float(np.add.reduce(w))
