@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from sequencer.core.profile import Genres, Profile
 from sequencer.core.scoring import mood_fit
@@ -40,9 +41,10 @@ SAME_ARTIST = 0.7
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
+@lru_cache(maxsize=65536)
 def genre_key(name: str) -> str:
     """A genre name for comparison: lower case, words joined by one space ("Synth-Pop" →
-    ``synth pop``)."""
+    ``synth pop``); remembered (a library has a few thousand genre names, met once per track)."""
     return _SEPARATORS.sub(" ", name.strip().casefold()).strip()
 
 
