@@ -49,6 +49,17 @@ def data_digest() -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def load_genre_phrases() -> frozenset[str]:
+    """Every normalised genre name the shipped data knows (no numpy: imports read playlist
+    names with it, :func:`~sequencer.core.genre_names.genres_named_in`)."""
+    from sequencer.core.genre_names import genre_phrases
+
+    tree = json.loads(_data_path(TREE_FILE).read_text(encoding="utf-8"))["tree"]
+    links = tomllib.loads(_data_path(LINKS_FILE).read_text(encoding="utf-8"))
+    return genre_phrases(tree, links)
+
+
+@functools.lru_cache(maxsize=1)
 def load_genre_space() -> GenreSpace:
     """The genre graph with its embedding (the shipped one when it matches the data)."""
     import numpy as np

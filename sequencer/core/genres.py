@@ -23,14 +23,16 @@ Public: :class:`GenreSpace`, :func:`genre_space`, :func:`normalise_genre`, :data
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from sequencer.core.genre_names import normalise_genre, tree_names
+
+__all__ = ["GENRE_DIMS", "GenreSpace", "genre_space", "normalise_genre"]
 
 #: Numbers per genre vector.
 GENRE_DIMS = 20
@@ -40,22 +42,10 @@ ALPHA = 0.9
 NEAR_WEIGHT = 1.0
 #: Words that say nothing about a genre when names are compared word by word.
 _STOP = frozenset({"music", "and", "the", "of", "n", "s", "style", "songs", "song", "genre"})
-_NON_WORD = re.compile(r"[\W_]+")
 #: Weight of a family name (rock, pop…) beside a more specific genre of the same track.
 ROOT_SHARE = 0.35
 #: Least share of words a fallback match must have in common (Jaccard) with the name.
 MIN_OVERLAP = 0.5
-
-
-def normalise_genre(name: str) -> str:
-    """A genre name in comparable form: lower case, accent-free, "&" → "and", "-"/"_" → space.
-
-    >>> normalise_genre("Hip-Hop"), normalise_genre("R&B"), normalise_genre("  Synth_Pop ")
-    ('hip hop', 'r and b', 'synth pop')
-    """
-    decomposed = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().replace("&", " and ")
-    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def _words(key: str) -> frozenset[str]:
@@ -188,22 +178,6 @@ def _spectral_embedding(n: int, edges: Sequence[tuple[int, int, float]], dims: i
     return result
 
 
-def _tree_edges(tree: Any, parent: str | None, out: list[tuple[str, str]], names: dict[str, str]) -> None:
-    """Collect (parent, child) name pairs and every name from beets' nested tree."""
-    if isinstance(tree, str):
-        names.setdefault(normalise_genre(tree), tree)
-        if parent is not None:
-            out.append((parent, tree))
-    elif isinstance(tree, Mapping):
-        for name, children in tree.items():
-            _tree_edges(str(name), parent, out, names)
-            for child in children or ():
-                _tree_edges(child, str(name), out, names)
-    elif isinstance(tree, list):
-        for item in tree:
-            _tree_edges(item, parent, out, names)
-
-
 def genre_space(tree: Any, links: Mapping[str, Any]) -> GenreSpace:
     """The genre graph from beets' tree (the JSON's ``tree``) and the links file (parsed TOML).
 
@@ -211,7 +185,7 @@ def genre_space(tree: Any, links: Mapping[str, Any]) -> GenreSpace:
     """
     pairs: list[tuple[str, str]] = []
     names: dict[str, str] = {}
-    _tree_edges(tree, None, pairs, names)
+    tree_names(tree, None, pairs, names)
     place: Mapping[str, Iterable[str]] = links.get("place", {})
     near: Mapping[str, Iterable[str]] = links.get("near", {})
     for name in place:

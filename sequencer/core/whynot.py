@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sequencer.core.candidates import exclusion_reason
 from sequencer.core.context import context_fit
 from sequencer.core.profile import Profile
+from sequencer.core.refs import resolve_refs
 from sequencer.core.scoring import arc_error, flow_cost, mood_fit
 from sequencer.core.sequence import Sequence as PlaylistSequence
 from sequencer.core.shortfall import PRESENT, core_mood
@@ -79,12 +80,27 @@ def _breaks(tracks: Sequence[Track], profile: Profile) -> str | None:
     return None
 
 
-def _variants(playlist: list[Track], track: Track, profile: Profile) -> list[tuple[str, list[Track]]]:
-    """Every playlist with ``track`` put in: replacing each free track, or added at each place."""
+def _kept(playlist: Sequence[Track], profile: Profile, exemplars: Sequence[Track]) -> set[str]:
+    """Ids of the tracks every build of ``profile`` plays: its must-include tracks and its
+    touchstone (the first exemplar in the playlist, as the build pins the first playable one)."""
+    found, _ = resolve_refs(playlist, profile.constraints.must_include)
+    kept = {t.id for t in found}
+    in_playlist = {t.id for t in playlist}
+    touch = next((t for t in exemplars if t.id in in_playlist), None)
+    if touch is not None:
+        kept.add(touch.id)
+    return kept
+
+
+def _variants(playlist: list[Track], track: Track, profile: Profile, kept: set[str]) -> list[tuple[str, list[Track]]]:
+    """Every playlist with ``track`` put in: replacing each free track (not one in ``kept``, which
+    every build plays), or added at each place."""
     lo = 1 if profile.constraints.start else 0
     hi = len(playlist) - (1 if profile.constraints.end else 0)
     out = []
     for i in range(lo, hi):
+        if playlist[i].id in kept:
+            continue
         out.append((f"replacing #{i + 1} {playlist[i].name}", [*playlist[:i], track, *playlist[i + 1 :]]))
     for i in range(lo, hi + 1):
         out.append((f"added at #{i + 1}", [*playlist[:i], track, *playlist[i:]]))
@@ -98,7 +114,7 @@ def _objective_reasons(
     base, base_parts = _objective(playlist, profile, exemplars)
     best: tuple[float, str, dict[str, float]] | None = None
     blocked: dict[str, int] = {}
-    for label, variant in _variants(playlist, track, profile):
+    for label, variant in _variants(playlist, track, profile, _kept(playlist, profile, exemplars)):
         rule = _breaks(variant, profile)
         if rule is not None:
             blocked[rule] = blocked.get(rule, 0) + 1

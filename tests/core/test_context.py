@@ -7,10 +7,20 @@ import dataclasses
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sequencer.core.build import build_playlist, candidate_pool
 from sequencer.core.candidates import exclusion_reason, select_candidates
-from sequencer.core.context import SAME_ARTIST, context_fit, genre_key, genre_preference, like_similarity
+from sequencer.core.context import (
+    SAME_ARTIST,
+    SQUASH_FROM,
+    context_fit,
+    genre_key,
+    genre_preference,
+    like_similarity,
+    squash,
+)
 from sequencer.core.profile import Constraints, Genres, Profile, profile_from_mapping, profile_to_mapping
 from sequencer.core.scoring import mood_fit
 from sequencer.core.sequence import make_sequence
@@ -59,14 +69,32 @@ def test_like_similarity_uses_sound_same_artist_and_identity() -> None:
 
 
 def test_context_fit_adds_exemplars_and_genres_to_the_mood_fit() -> None:
-    """fit = mood fit + like_weight · like + genres.weight · preference, clipped to [−1, 1]."""
+    """fit = squash(mood fit + like_weight · like + genres.weight · preference)."""
     profile = Profile("p", moods=NIGHT, like_weight=0.5, genres=Genres(avoid=("big room",), weight=0.3))
     ex = _track("ex", "Kavinsky", moods={"night-driving": 0.2}, confidence=0.5, genres=("big room",))
     plain = _track("plain", "Other", genres=("big room",))
-    assert context_fit(profile, plain, [ex]) == pytest.approx(mood_fit(NIGHT, plain) - 0.3)
+    assert context_fit(profile, plain, [ex]) == pytest.approx(squash(mood_fit(NIGHT, plain) - 0.3))
     # an exemplar: like = 1, and its own genres are not held against it
-    assert context_fit(profile, ex, [ex]) == pytest.approx(0.5 * 1.0 + 0.5)
+    assert context_fit(profile, ex, [ex]) == pytest.approx(squash(0.5 * 1.0 + 0.5))
     assert context_fit(Profile("p", moods=NIGHT), plain) == mood_fit(NIGHT, plain)
+
+
+@given(st.floats(-3.0, 3.0), st.floats(-3.0, 3.0))
+def test_squash_keeps_small_fits_and_the_order_of_any_two(a: float, b: float) -> None:
+    """Fits up to SQUASH_FROM in size are kept; larger ones stay inside (−1, 1), in order, so
+    two tracks over the old clip at 1.0 are no longer equal."""
+    for v in (a, b):
+        assert -1.0 < squash(v) < 1.0
+        if abs(v) <= SQUASH_FROM:
+            assert squash(v) == v
+        assert squash(-v) == -squash(v)
+    if a < b:
+        assert squash(a) <= squash(b)
+        if max(abs(a), abs(b)) <= 1.5:
+            assert squash(a) < squash(b)
+    # joins without a kink: the slope just above SQUASH_FROM is 1
+    step = 1e-6
+    assert (squash(SQUASH_FROM + step) - squash(SQUASH_FROM)) / step == pytest.approx(1.0, abs=1e-4)
 
 
 def test_mood_fit_is_scaled_by_confidence() -> None:
@@ -205,3 +233,22 @@ def test_an_exemplar_the_library_holds_under_a_longer_title_is_not_called_missin
     warnings = context_warnings(make_sequence(calm, profile), calm)
     assert any("lacks Brian Eno - An Ending (Ascent)" in w for w in warnings)
     assert not any("Solar Sailer" in w for w in warnings)
+
+
+def test_why_not_never_offers_to_replace_a_track_every_build_plays() -> None:
+    """The touchstone (first exemplar in the playlist) and must-include tracks are never the
+    track a why-not playlist replaces: no build could play that playlist."""
+    from sequencer.core.whynot import _kept, _variants
+
+    tracks = [_track(str(i), f"Artist {i}") for i in range(6)]
+    profile = Profile(
+        "p",
+        moods=NIGHT,
+        like=("Artist 1 - Song 1",),
+        constraints=Constraints(must_include=("Artist 3 - Song 3",)),
+    )
+    kept = _kept(tracks[:5], profile, [tracks[1]])
+    assert kept == {"1", "3"}
+    labels = [label for label, _ in _variants(tracks[:5], tracks[5], profile, kept)]
+    replaced = [label.split(" ", 2)[2] for label in labels if label.startswith("replacing")]
+    assert replaced == ["Artist 0 - Song 0", "Artist 2 - Song 2", "Artist 4 - Song 4"]

@@ -21,6 +21,7 @@ from sequencer.core.profile import Constraints, Profile, Variety
 from sequencer.core.sequence import Sequence
 from sequencer.core.track import Track, normalise_text, song_key
 from sequencer.core.walk import WalkProblem, violations, walk
+from sequencer.core.walk.variants import REPORTED_TOLERANCE
 from sequencer.errors import ImpossibleConstraintsError
 from tests.strategies import libraries, profiles, synthetic_library
 
@@ -111,7 +112,7 @@ NIGHT_ARC = ((0.0, 0.45), (0.6, 0.7), (1.0, 0.4))
 @pytest.mark.parametrize("arc", [None, NIGHT_ARC], ids=["flat", "arc"])
 def test_different_seeds_give_different_near_best_playlists(arc: tuple[tuple[float, float], ...] | None) -> None:
     """Five seeds on a 1,000-track library: at least three different valid playlists, with
-    objectives within 4 % of the best seed's and flow costs within 6.5 %.
+    reported objectives within 5 % of the best seed's and flow costs within 6.5 %.
 
     Bounds from the design (SEED_TOLERANCE 4 %, flow ±3 % of the best's, so at most
     1.03 / 0.97 − 1 ≈ 6.2 % between two seeds); measured over 5 seeds on 18 synthetic cases
@@ -129,7 +130,9 @@ def test_different_seeds_give_different_near_best_playlists(arc: tuple[tuple[flo
         assert_valid(r, profile, library)
     totals = [r.score.total for r in results]
     flows = [r.score.flow_cost for r in results]
-    assert max(totals) <= 1.04 * min(totals) + 1e-9
+    # the walk's objective is held to the seed tolerance (≤ 4 % here), the reported one to
+    # REPORTED_TOLERANCE (5 %): the totals are reported ones
+    assert max(totals) <= (1 + REPORTED_TOLERANCE) * min(totals) + 1e-9
     assert max(flows) <= 1.065 * min(flows) + 1e-9
 
 

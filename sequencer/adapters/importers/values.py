@@ -9,7 +9,11 @@ Validation happens here, once, at the boundary (architecture habit 3):
 - an out-of-range attribute (tempo 0, energy 7, key 14) is dropped with a warning and the
   row is kept: ``None`` means unknown, never zero;
 - mood words in the tags column that the vocabulary knows become moods (source "tag"); other
-  words and genres become crowd tags.
+  words and genres become crowd tags;
+- the genres a row's playlist names ("Maxi Pop GOLD (New Wave, Synth Pop…)", an Exportify
+  file's playlist) are added to its genres (:func:`~sequencer.core.genre_names.genres_named_in`):
+  what genre rules and the sound vector read; mood inference reads the playlists' names itself
+  (:func:`~sequencer.core.infer.playlist_tags`), so they are not crowd tags.
 
 Public: :class:`RowContext`, :class:`RowResult`, :func:`row_to_record`, :func:`parse_key`,
 :func:`parse_duration`, :func:`parse_year`, :func:`split_artists`, :func:`split_list`.
@@ -23,7 +27,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sequencer.adapters.genre_data import load_genre_phrases
 from sequencer.adapters.importers.records import ImportRecord, RowProblem
+from sequencer.core.genre_names import genres_named_in
 from sequencer.core.identity import clean_isrc, spotify_uri
 from sequencer.core.moods import MoodVocabulary
 from sequencer.core.track import Track
@@ -91,6 +97,19 @@ class RowContext:
             names = (item.casefold() for item in split_list(cell))
             found = self.genre_lists[cell] = tuple(dict.fromkeys(g for g in names if g not in MISSING))
         return found
+
+    playlist_genre_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Memo of playlist name → the genres it names."""
+
+    def playlist_genres(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The genres the playlists ``names`` name (:func:`genres_named_in`, memoised)."""
+        out: dict[str, None] = {}
+        for name in names:
+            found = self.playlist_genre_lists.get(name)
+            if found is None:
+                found = self.playlist_genre_lists[name] = genres_named_in(name, load_genre_phrases())
+            out.update(dict.fromkeys(found))
+        return tuple(out)
 
     def mood(self, word: str) -> str | None:
         """The canonical mood a tag word names, or None (memoised: imports repeat words)."""
@@ -445,6 +464,10 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         result.warnings.append(RowProblem(line, f"MusicBrainz id {mbid_text!r} is not valid; left out"))
     moods, tags, genres = _tags(values, ctx, line, result.warnings)
     playlist = _name(values, "playlist")
+    playlists = (playlist,) if playlist else ctx.playlists
+    named = [g for g in ctx.playlist_genres(playlists) if g not in genres]
+    if named:  # what the playlists' names say (genre rules, sound; moods read the names at infer)
+        genres = (*genres, *named)
     track = Track(
         id=uri[len("spotify:track:") :] if uri else "",
         title=title,
@@ -457,7 +480,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         explicit=_explicit(values),
         genres=genres,
         mbid=mbid,
-        playlists=(playlist,) if playlist else ctx.playlists,
+        playlists=playlists,
         year=parse_year(_first(values, "year")),
         **attrs,  # type: ignore[arg-type]
     )

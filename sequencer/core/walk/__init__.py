@@ -9,6 +9,7 @@ A package of small modules, one step each:
 - :mod:`.construction` — greedy chains built side by side and a beam search, as starts;
 - :mod:`.moves` — the random moves of the search;
 - :mod:`.descent` — annealing, systematic descent, polish, the flow-optimal order;
+- :mod:`.replace` — every unused candidate valued at a place at once (numpy), the best taken;
 - :mod:`.variants` — pushes of the best (an iterated local search) and the seeds' playlists;
 - :mod:`.pick` — diverse starts, and one-track alternatives when no pushed playlist is near;
 - :mod:`.order` — the best order of a fixed set of tracks (``reorder``).
@@ -20,7 +21,8 @@ Search (:func:`walk`): construction (greedy chains and beam playlists), then the
 starts (sharing at most half their tracks; a journey also tries the graph's path of small steps
 from A to B) each get a short annealing run and a descent ("scouts"); the best ``restarts`` go
 on to a full annealing run and descent; then polish, the flow-optimal order of the chosen
-tracks, a descent, and pushes of the best (:mod:`.variants`) until they stop improving it.
+tracks, a descent, a descent over every one-track replacement (:mod:`.replace`), and pushes
+of the best (:mod:`.variants`) until they stop improving it.
 None of this depends on the build's seed: every seed reaches the same best.  With a
 temperature, the seed then plays one of the valid playlists met within the tolerance of the
 best, ranked so that consecutive seeds share as few tracks as possible (seed 0: the best);
@@ -55,6 +57,7 @@ from sequencer.core.walk.problem import (
     better,
     default_iterations,
 )
+from sequencer.core.walk.replace import replace_descent
 from sequencer.core.walk.variants import push_search, seed_playlists
 
 __all__ = [
@@ -138,6 +141,7 @@ def walk(
         best = polish(search, *best)
     best = solve_order(search, *best, seed=srng.randrange(2**31))
     best = descend(search, *best, pool=pool)
+    best = replace_descent(search, *best)
     best, met = push_search(search, best)
     pool[frozenset(best[0])] = best
     options = seed_playlists(search, best, [*met, *scouted, *pool.values()])

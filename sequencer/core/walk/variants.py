@@ -6,10 +6,12 @@ little seeded noise on every other candidate, so it swaps out a random part of i
 replaces it; the result is valued on the real objective.
 
 :func:`push_search` runs a fixed series of pushes (the same for every build seed), each settled
-by a plain descent: an iterated local search that often finds a better selection than annealing
-did (it leaves a good region's tracks in a controlled way; on the shared catalogs it improved
-the 60-minute bests by 2–12 %).  Every valid playlist it meets is kept; with a temperature,
-variety pushes (from the best and from the playlists most unlike it) add more.
+by a plain descent and :func:`~sequencer.core.walk.replace.replace_descent`: an iterated local
+search that often finds a better selection than annealing did (it leaves a good region's
+tracks in a controlled way; on the shared catalogs it improved the 60-minute bests by 2–12 %).
+Every valid playlist it meets is kept; with a temperature, variety pushes (from the best and
+from the playlists most unlike it) add more, each also settled on the real objective without
+taking back the best's tracks it left.
 
 :func:`seed_playlists` then orders the kept playlists (and the walk's scouts and pool) within
 :func:`variant_tolerance` of the final best, and within :data:`REPORTED_TOLERANCE` on the
@@ -26,10 +28,13 @@ Public: :func:`variant_tolerance`, :func:`pushed`, :func:`push_search`, :func:`s
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Iterable
 
 from sequencer.core.walk.descent import descend, polish, solve_order
 from sequencer.core.walk.moves import Search
 from sequencer.core.walk.problem import Order, Value, WalkProblem, better
+from sequencer.core.walk.replace import replace_descent
 
 #: A seed's playlist may be this much worse than the best (a share of its objective): the base
 #: plus so much per unit of the profile's temperature, never more than the maximum (so every
@@ -52,6 +57,13 @@ VARIETY_PUSHES = ((0.4, 0.25), (0.7, 0.4), (0.6, 0.6), (0.9, 0.5))
 CHAINED_PUSHES = 2
 #: Most rounds of variety pushes (a round that finds a better best is followed by another).
 VARIETY_ROUNDS = 2
+#: Spread pushes (:func:`_spread`): how many near-best playlists apart from each other are
+#: wanted, how much of their tracks two of them may share (Jaccard), the most pushes tried, and
+#: their (cost of a used track, noise) shapes.
+SPREAD_WANTED = 5
+SPREAD_SHARED = 0.5
+SPREAD_PUSHES = 4
+SPREAD_SHAPES = ((0.5, 0.3), (0.35, 0.2))
 #: Most playlists (the best first) a seed's choice is made among.
 SEED_CHOICES = 200
 #: Playlists ranked for the seeds (seed k plays number k mod this many, or fewer).
@@ -73,10 +85,16 @@ def variant_tolerance(problem: WalkProblem) -> float:
 
 
 def pushed(
-    search: Search, best: tuple[Order, Value], share: float, noise: float, rng: random.Random
+    search: Search,
+    best: tuple[Order, Value],
+    share: float,
+    noise: float,
+    rng: random.Random,
+    avoid: Iterable[int] | None = None,
 ) -> tuple[Order, Value] | None:
-    """``best`` pushed away from itself (see the module docstring) and valued on the real
-    objective; None when it has fewer than two free tracks."""
+    """``best`` pushed away from itself (see the module docstring) — or, with ``avoid``, away
+    from those tracks — and valued on the real objective; None when it has fewer than two free
+    tracks."""
     p = search.p
     order, value = best
     keep = search.fixed | set(p.required)
@@ -85,7 +103,7 @@ def pushed(
         return None
     scale = abs(value[1])
     bias = [noise * scale * rng.random() for _ in range(p.size)]
-    for i in movable:
+    for i in movable if avoid is None else [i for i in avoid if i not in keep]:
         bias[i] += share * scale * rng.random()
     other = search.rebiased(bias, rng)
     moved, _ = descend(other, order, other.ev(order), budget=PUSH_DESCENT)
@@ -113,6 +131,7 @@ def push_search(search: Search, best: tuple[Order, Value]) -> tuple[tuple[Order,
         if moved[1][0] <= 1e-9:
             met.append(moved)
         settled = descend(search, *moved, budget=PUSH_DESCENT)
+        settled = replace_descent(search, *settled)
         if better(settled[1], best[1]):
             met.append(best)
             best, idle, improved = settled, 0, True
@@ -138,11 +157,14 @@ def _variety(search: Search, best: tuple[Order, Value], met: list[tuple[Order, V
             moved = pushed(search, best, share, noise, random.Random(f"moodseq-variety-{round_}-{k}"))
             if moved is not None and moved[1][0] <= 1e-9:
                 met.append(moved)
+                met.append(_settled_apart(search, moved, best))
         improved = False
         for k, start in enumerate(seed_playlists(search, best, met)[1 : 1 + CHAINED_PUSHES]):
             share, noise = VARIETY_PUSHES[k % len(VARIETY_PUSHES)]
             moved = pushed(search, start, share, noise, random.Random(f"moodseq-chain-{round_}-{k}"))
             if moved is not None and moved[1][0] <= 1e-9:
+                met.append(moved)
+                moved = _settled_apart(search, moved, best)
                 met.append(moved)
                 if better(moved[1], best[1]):  # found further out: the best for every seed
                     met.append(best)
@@ -150,7 +172,48 @@ def _variety(search: Search, best: tuple[Order, Value], met: list[tuple[Order, V
         if not improved:
             break
         best = solve_order(search, *best, seed=PUSH_ORDER_SEED + 1 + round_)
+    _spread(search, best, met)
     return best
+
+
+def _spread(search: Search, best: tuple[Order, Value], met: list[tuple[Order, Value]]) -> None:
+    """Playlists each unlike all the seeds' playlists before it (added to ``met``): while fewer
+    than :data:`SPREAD_WANTED` near-best playlists share at most :data:`SPREAD_SHARED` of their
+    tracks with each other, a push from the best costs every track those use, and is settled
+    without them (:data:`SPREAD_PUSHES` tries at most)."""
+    limit = best[1][1] + variant_tolerance(search.p) * abs(best[1][1])
+    for k in range(SPREAD_PUSHES):
+        taken = _apart(seed_playlists(search, best, met))
+        if len(taken) >= SPREAD_WANTED:
+            return
+        counts = Counter(i for state in taken for i in set(state[0]))
+        avoid = frozenset(i for i, c in counts.items() if 2 * c >= len(taken))
+        share, noise = SPREAD_SHAPES[k % len(SPREAD_SHAPES)]
+        moved = pushed(search, best, share, noise, random.Random(f"moodseq-spread-{k}"), avoid=avoid)
+        if moved is None or moved[1][0] > 1e-9:
+            continue
+        settled = _settled_apart(search, moved, (sorted(avoid), best[1]))
+        if settled[1][0] <= 1e-9 and settled[1][1] <= limit:
+            met.append(settled)
+
+
+def _apart(ranked: list[tuple[Order, Value]]) -> list[tuple[Order, Value]]:
+    """The first of ``ranked`` and each next one sharing at most :data:`SPREAD_SHARED` of its
+    tracks (Jaccard) with every one taken before it."""
+    taken: list[tuple[Order, Value]] = []
+    for state in ranked:
+        key = frozenset(state[0])
+        if all(_jaccard(key, frozenset(t[0])) <= SPREAD_SHARED for t in taken):
+            taken.append(state)
+    return taken
+
+
+def _settled_apart(search: Search, moved: tuple[Order, Value], best: tuple[Order, Value]) -> tuple[Order, Value]:
+    """``moved`` settled on the real objective without taking back any track of ``best`` it
+    left: as good as it gets while staying as far from the best."""
+    left = frozenset(best[0]) - frozenset(moved[0])
+    settled = descend(search, *moved, budget=PUSH_DESCENT, banned=left)
+    return replace_descent(search, *settled, banned=left)
 
 
 def reported(problem: WalkProblem, state: tuple[Order, Value]) -> float:

@@ -1,0 +1,64 @@
+"""Genres a playlist's name names (sequencer.core.genre_names)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sequencer.adapters.genre_data import LINKS_FILE, TREE_FILE, _data_path, load_genre_space
+from sequencer.core.genre_names import LANGUAGE_GENRES, genre_phrases, genres_named_in
+
+PHRASES = genre_phrases(
+    json.loads(_data_path(TREE_FILE).read_text(encoding="utf-8"))["tree"],
+    tomllib.loads(_data_path(LINKS_FILE).read_text(encoding="utf-8")),
+)
+
+
+def test_the_phrases_are_what_the_genre_space_resolves_exactly() -> None:
+    assert frozenset(load_genre_space().aliases) == PHRASES
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Maxi Pop  GOLD (New Wave, Electropop, Synth Pop...)", ("pop", "new wave", "electropop", "synth pop")),
+        ("Gothic / Industrial / Mittelalter / EBM / Futurepop", ("industrial", "ebm", "futurepop")),
+        ("ELECTROPOP EN ESPAÑOL", ("electropop", "latin")),
+        ("Fitness Workout Electro | House | Dance", ("electro", "house", "dance")),  # never "electro house"
+        ("Night Drive Synthwave", ("synthwave",)),
+        ("This Is: Javiera Mena", ()),
+        ("Music&Other Drugs", ()),
+        ("Hard Rock Workout", ("hard rock",)),  # the longest name, not "rock"
+    ],
+)
+def test_genres_in_real_playlist_names(name: str, expected: tuple[str, ...]) -> None:
+    assert genres_named_in(name, PHRASES) == expected
+
+
+_SEPARATING = set("/|,;()[]&+:!?•")
+#: Names that stand alone: no separator inside, at most four words.
+_NAMES = sorted(p for p in PHRASES if not _SEPARATING & set(p) and len(p.split()) <= 4)
+_SEP = st.sampled_from([" / ", " | ", ", ", " (", ") ", " - ", "; "])
+
+
+@given(st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4), _SEP, st.booleans())
+def test_every_genre_between_separators_is_found_and_nothing_unknown(names: list[str], sep: str, shout: bool) -> None:
+    """A known name standing alone between separators is always found (in any case); whatever
+    is found is a known name (or a language's genre), each once."""
+    text = sep.join(name.upper() if shout else name for name in names)
+    found = genres_named_in(text, PHRASES)
+    assert len(found) == len(set(found))
+    for genre in found:
+        assert genre in PHRASES or genre in LANGUAGE_GENRES.values()
+    for name in names:
+        assert LANGUAGE_GENRES.get(name, name) in found
+
+
+@given(st.text(max_size=80))
+def test_any_text_gives_known_names_only(text: str) -> None:
+    for genre in genres_named_in(text, PHRASES):
+        assert genre in PHRASES or genre in LANGUAGE_GENRES.values()
