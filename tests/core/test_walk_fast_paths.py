@@ -231,6 +231,7 @@ def test_target_cost_in_place_is_the_plain_formula() -> None:
     energy = np.asarray(search.ev.energy)
     energy[::7] = np.nan
     tau = np.linspace(0.0, 1.0, 9)
+    assert search.ev.arc_x is not None
     gap = np.abs(energy[None, :] - np.interp(tau, search.ev.arc_x, search.ev.arc_y)[:, None])
     want = np.zeros((tau.size, energy.size))
     want += search.p.w_arc * np.where(np.isnan(gap), _UNKNOWN_ENERGY_COST, gap)
