@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sequencer.core.profile import Genres, Profile
@@ -61,9 +62,10 @@ SQUASH_FROM = 0.5
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
+@lru_cache(maxsize=65536)
 def genre_key(name: str) -> str:
     """A genre name for comparison: lower case, words joined by one space ("Synth-Pop" →
-    ``synth pop``)."""
+    ``synth pop``); remembered (a library has a few thousand genre names, met once per track)."""
     return _SEPARATORS.sub(" ", name.strip().casefold()).strip()
 
 

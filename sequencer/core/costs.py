@@ -58,8 +58,10 @@ def _sound_term(tracks: Sequence[Track]) -> tuple[Matrix, npt.NDArray[np.bool_]]
     norms = np.sqrt((vectors * vectors).sum(axis=1))
     has = norms > 0
     unit = vectors / np.where(has, norms, 1.0)[:, None]
-    cos = np.clip(unit @ unit.T, -1.0, 1.0)
-    return np.minimum(1.0, 1.0 - np.maximum(cos, 0.0)), has[:, None] & has[None, :]
+    cos = unit @ unit.T
+    np.clip(cos, 0.0, 1.0, out=cos)  # max(0, cos) of the cosine clipped to [−1, 1]
+    np.subtract(1.0, cos, out=cos)
+    return np.minimum(cos, 1.0, out=cos), has[:, None] & has[None, :]
 
 
 def _column(tracks: Sequence[Track], name: str) -> npt.NDArray[np.float64]:
@@ -84,25 +86,44 @@ def _tempo_term(tracks: Sequence[Track]) -> tuple[Matrix, npt.NDArray[np.bool_]]
     known = ~np.isnan(tempo) & (np.nan_to_num(tempo, nan=0.0) > 0)
     logs = np.log2(np.where(known, tempo, 1.0))
     diff = logs[None, :] - logs[:, None]
-    best = np.minimum(np.abs(diff), np.minimum(np.abs(diff + 1.0), np.abs(diff - 1.0)))
-    return np.minimum(1.0, best / _LOG2_125), known[:, None] & known[None, :]
+    # best = min(|diff|, |diff + 1|, |diff − 1|), with as few n × n temporaries as possible
+    best = np.abs(diff)
+    other = np.add(diff, 1.0)
+    np.abs(other, out=other)
+    np.minimum(best, other, out=best)
+    np.subtract(diff, 1.0, out=other)
+    np.abs(other, out=other)
+    np.minimum(best, other, out=best)
+    np.divide(best, _LOG2_125, out=best)
+    return np.minimum(best, 1.0, out=best), known[:, None] & known[None, :]
 
 
 def _key_term(tracks: Sequence[Track]) -> tuple[Matrix, npt.NDArray[np.bool_]]:
     """Camelot-wheel distance (0 / 0.25 / 0.6 / 1) and where both keys and modes are known."""
-    numbers = np.zeros(len(tracks), dtype=np.int64)
-    letters = np.zeros(len(tracks), dtype=np.int64)
+    codes = np.zeros(len(tracks), dtype=np.intp)  # 2 × Camelot number + (letter == B)
     known = np.zeros(len(tracks), dtype=bool)
     for row, track in enumerate(tracks):
         if track.key is not None and track.mode is not None and track.key >= 0:
             number, letter = camelot(int(track.key), int(track.mode))
-            numbers[row], letters[row], known[row] = number, letter == "B", True
+            codes[row], known[row] = 2 * number + (letter == "B"), True
+    pairs = codes[:, None] * _KEY_CODES + codes[None, :]
+    return _KEY_TABLE.take(pairs), known[:, None] & known[None, :]
+
+
+def _key_table() -> Matrix:
+    """The key term between every two codes of :func:`_key_term` (numbers 0 … 12, both
+    letters), flattened: one lookup per pair of tracks."""
+    numbers, letters = np.divmod(np.arange(_KEY_CODES), 2)
     forward = (numbers[:, None] - numbers[None, :]) % 12
     step = np.minimum(forward, (12 - forward) % 12)
     same_letter = letters[:, None] == letters[None, :]
     by_step = np.select([step == 0, step == 1, step == 2], [0.0, 0.25, 0.6], default=1.0)
     other_letter = np.where(step == 0, 0.25, 1.0)
-    return np.where(same_letter, by_step, other_letter), known[:, None] & known[None, :]
+    return np.where(same_letter, by_step, other_letter).ravel()
+
+
+_KEY_CODES = 26
+_KEY_TABLE = _key_table()
 
 
 def cost_matrix(tracks: Sequence[Track], weights: TransitionWeights | None = None) -> Matrix:
@@ -135,8 +156,13 @@ def cost_matrix(tracks: Sequence[Track], weights: TransitionWeights | None = Non
         if w[name] <= 0:
             continue
         value, known = term(tracks)
-        num += np.where(known, w[name] * value, 0.0)
-        den += np.where(known, w[name], 0.0)
-    out = np.where(den > 0, num / np.where(den > 0, den, 1.0), UNKNOWN_COST)
-    np.fill_diagonal(out, 0.0)
-    return out
+        # in place (n × n temporaries cost more than the arithmetic): the weighted term added
+        # where it is known, as ``num += where(known, w · value, 0)`` would
+        np.multiply(value, w[name], out=value)
+        np.add(num, value, out=num, where=known)
+        np.add(den, w[name], out=den, where=known)
+    some = den > 0
+    np.divide(num, den, out=num, where=some)
+    num[~some] = UNKNOWN_COST
+    np.fill_diagonal(num, 0.0)
+    return num

@@ -43,7 +43,8 @@ def build_graph(tracks: Sequence[Track], cost: npt.NDArray[np.float64], k: int =
     if n < 2:
         return graph
     k = min(k, n - 1)
-    masked = cost + np.diag(np.full(n, np.inf))
+    masked = cost.copy()
+    np.fill_diagonal(masked, np.inf)  # as cost + diag(inf) (x + 0.0 is x, or 0.0 for −0.0)
     nearest_idx = np.argpartition(masked, k - 1, axis=1)[:, :k]
     edges: list[tuple[int, int, float]] = []
     for i in range(n):
@@ -71,7 +72,8 @@ def neighbours_from_cost(cost: npt.NDArray[np.float64], k: int = DEFAULT_K) -> l
     if n < 2:
         return [[] for _ in range(n)]
     k = min(k, n - 1)
-    masked = cost + np.diag(np.full(n, np.inf))
+    masked = cost.copy()
+    np.fill_diagonal(masked, np.inf)  # as cost + diag(inf) (x + 0.0 is x, or 0.0 for −0.0)
     nearest_idx = np.argpartition(masked, k - 1, axis=1)[:, :k]
     linked = np.zeros((n, n), dtype=bool)
     linked[np.arange(n)[:, None], nearest_idx] = True

@@ -210,8 +210,7 @@ def _nl_search(cost: list[list[float]], path: list[int], near: dict[int, list[in
             if not moved:
                 moved = _nl_or_opt(cost, path, pos, a, c, segments)
             if moved:
-                for k in range(size):
-                    pos[path[k]] = k
+                pos.update(zip(path, range(size), strict=True))
                 wake(*moved)
                 break
     return path

@@ -135,6 +135,14 @@ def construct_batch(self: Search, chains: int) -> list[Order]:
                 art_count[k, primary[i]] += 1
             if albums[i] >= 0:
                 alb_count[k, albums[i]] += 1
+    # what each chain may no longer take (used, its song played, its artist or album at the
+    # cap), kept up to date pick by pick rather than recomputed at every step
+    blocked = used | song_used[:, songs]
+    if p.max_per_artist is not None:
+        blocked |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
+    if p.max_per_album is not None:
+        blocked |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+    by_song, by_artist, by_album = _Groups(songs), _Groups(primary), _Groups(albums)
     elapsed = dur[firsts].copy()
     active = elapsed + reserve < goal
     noise = 1e-3 + 0.02 * p.temperature
@@ -142,31 +150,40 @@ def construct_batch(self: Search, chains: int) -> list[Order]:
     while active.any():
         last = np.asarray([c[-1] for c in chains_list], dtype=np.int64)
         tau = np.minimum(1.0, (elapsed + self.typical / 2) / max(1.0, p.target_s))
-        score = p.w_flow * cost[last] + static[None, :]
-        score = score + _target_cost_batch(self, energy, tau)
-        score += noise * gen.random(score.shape)
-        bad = used | song_used[:, songs] | (elapsed[:, None] + reserve + dur[None, :] > high)
+        score = cost[last]
+        score *= p.w_flow
+        score += static[None, :]
+        score += _target_cost_batch(self, energy, tau)
+        jitter = gen.random(score.shape)
+        jitter *= noise
+        score += jitter
+        bad = elapsed[:, None] + reserve + dur[None, :] > high
+        bad |= blocked
         for prev in recent[-p.artist_gap :] if p.artist_gap else []:
-            bad |= primary[None, :] == prev[:, None]
-        if p.max_per_artist is not None:
-            bad |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
-        if p.max_per_album is not None:
-            bad |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+            # a primary artist below 0 is a track's own (already used) or none
+            bad[by_artist.expand(rows, prev)] = True
         score[bad] = np.inf
         pick = np.argmin(score, axis=1)
         ok = active & np.isfinite(score[rows, pick])
         if not ok.any():
             break
-        for k in np.flatnonzero(ok).tolist():
-            i = int(pick[k])
+        takers = np.flatnonzero(ok)
+        picks = pick[takers]
+        for k, i in zip(takers.tolist(), picks.tolist(), strict=True):
             chains_list[k].append(i)
-            used[k, i] = True
-            song_used[k, songs[i]] = True
-            if primary[i] >= 0:
-                art_count[k, primary[i]] += 1
-            if albums[i] >= 0:
-                alb_count[k, albums[i]] += 1
-            elapsed[k] += dur[i]
+        blocked[takers, picks] = True
+        blocked[by_song.expand(takers, songs[picks])] = True
+        for count, keys, groups, cap in (
+            (art_count, primary[picks], by_artist, p.max_per_artist),
+            (alb_count, albums[picks], by_album, p.max_per_album),
+        ):
+            some = keys >= 0
+            who, what = takers[some], keys[some]
+            count[who, what] += 1
+            if cap is not None:
+                full = count[who, what] >= cap
+                blocked[groups.expand(who[full], what[full])] = True
+        elapsed[takers] += dur[picks]
         recent.append(np.where(ok, primary[pick], -(10**9)))
         active = ok & (elapsed + reserve < goal)
     if p.end is not None:
@@ -212,28 +229,39 @@ def beam(self: Search, width: int = BEAM_WIDTH, expand: int = BEAM_EXPAND) -> li
             art_count[0, primary[i]] += 1
         if albums[i] >= 0:
             alb_count[0, albums[i]] += 1
+    # what each partial playlist may no longer take (as in construct_batch), kept up to date
+    blocked = used | song_used[:, songs]
+    if p.max_per_artist is not None:
+        blocked |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
+    if p.max_per_album is not None:
+        blocked |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+    by_song, by_artist, by_album = _Groups(songs), _Groups(primary), _Groups(albums)
     elapsed = np.asarray([sum(ev.dur[i] for i in chains[0])], dtype=np.float64)
     summed = np.zeros(1)
     target = max(1.0, p.target_s)
     transitions = max(1.0, target / max(1.0, self.typical) - 1.0)
+    share = dur[None, :] / target
     finished: list[tuple[float, Order]] = []
     while chains and len(finished) < width:
         rows = len(chains)
         tau = np.minimum(1.0, (elapsed + self.typical / 2) / max(1.0, p.target_s))
         # the objective's shape: fit and arc weighted by duration, flow by transition
-        step = (static[None, :] + _target_cost_batch(self, energy, tau)) * (dur[None, :] / target)
+        score = _target_cost_batch(self, energy, tau)
+        score += static[None, :]
+        score *= share
         lasts = [c[-1] if c else -1 for c in chains]
         if all(x >= 0 for x in lasts):
-            step = step + p.w_flow * p.cost[lasts] / transitions
-        score = summed[:, None] + step
-        bad = used | song_used[:, songs] | (elapsed[:, None] + reserve + dur[None, :] > high)
+            flow = p.cost[lasts]
+            flow *= p.w_flow
+            flow /= transitions
+            score += flow
+        score += summed[:, None]
+        bad = elapsed[:, None] + reserve + dur[None, :] > high
+        bad |= blocked
+        every = np.arange(rows)
         for back in range(1, p.artist_gap + 1):
-            prev = np.asarray([primary[c[-back]] if len(c) >= back else -(10**9) for c in chains])
-            bad |= primary[None, :] == prev[:, None]
-        if p.max_per_artist is not None:
-            bad |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
-        if p.max_per_album is not None:
-            bad |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+            prev = np.asarray([primary[c[-back]] if len(c) >= back else -(10**9) for c in chains], dtype=np.int64)
+            bad[by_artist.expand(every, prev)] = True  # below 0: a track's own artist (used) or none
         score[bad] = np.inf
         k = min(expand, m)
         best = np.argpartition(score, k - 1, axis=1)[:, :k]
@@ -247,24 +275,55 @@ def beam(self: Search, width: int = BEAM_WIDTH, expand: int = BEAM_EXPAND) -> li
         chains = [[*chains[r], int(i)] for r, i in zip(parents.tolist(), picks.tolist(), strict=True)]
         summed = flat[keep]
         elapsed = elapsed[parents] + dur[picks]
-        used = used[parents]
-        used[np.arange(keep.size), picks] = True
-        song_used = song_used[parents]
-        song_used[np.arange(keep.size), songs[picks]] = True
+        every = np.arange(keep.size)
+        blocked = blocked[parents]
+        blocked[every, picks] = True
+        blocked[by_song.expand(every, songs[picks])] = True
         art_count, alb_count = art_count[parents], alb_count[parents]
-        has_artist, has_album = primary[picks] >= 0, albums[picks] >= 0
-        art_count[np.flatnonzero(has_artist), primary[picks][has_artist]] += 1
-        alb_count[np.flatnonzero(has_album), albums[picks][has_album]] += 1
+        for count, keys, groups, cap in (
+            (art_count, primary[picks], by_artist, p.max_per_artist),
+            (alb_count, albums[picks], by_album, p.max_per_album),
+        ):
+            some = keys >= 0
+            who, what = every[some], keys[some]
+            count[who, what] += 1
+            if cap is not None:
+                full = count[who, what] >= cap
+                blocked[groups.expand(who[full], what[full])] = True
         done = elapsed + reserve >= goal
         tail = [p.end] if p.end is not None else []
         finished.extend((float(summed[r]), chains[r] + tail) for r in np.flatnonzero(done).tolist())
         if done.any():
             live = np.flatnonzero(~done)
             chains = [chains[r] for r in live.tolist()]
-            summed, elapsed, used, song_used = summed[live], elapsed[live], used[live], song_used[live]
+            summed, elapsed, blocked = summed[live], elapsed[live], blocked[live]
             art_count, alb_count = art_count[live], alb_count[live]
     finished.sort(key=lambda item: item[0])
     return [order for _, order in finished]
+
+
+class _Groups:
+    """The candidates sharing each key (a song, primary artist or album; keys below 0 are
+    in no group), to mark a whole group at once."""
+
+    def __init__(self, keys: npt.NDArray[np.int64]) -> None:
+        valid = np.flatnonzero(keys >= 0)
+        self.members = valid[np.argsort(keys[valid], kind="stable")]
+        counts = np.bincount(keys[valid], minlength=int(keys.max(initial=-1)) + 1)
+        self.starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+
+    def expand(
+        self, rows: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(row, candidate) index pairs: for each ``rows[r]``, every member of ``keys[r]``'s
+        group (none for a key below 0)."""
+        valid = keys >= 0
+        rows, keys = rows[valid], keys[valid]
+        first = self.starts[keys]
+        sizes = self.starts[keys + 1] - first
+        ends = np.cumsum(sizes)
+        offsets = np.arange(int(ends[-1]) if ends.size else 0) - np.repeat(ends - sizes, sizes)
+        return np.repeat(rows, sizes), self.members[np.repeat(first, sizes) + offsets]
 
 
 def _target_cost(self: Search, tau: float, idx: npt.NDArray[np.int64]) -> F64:
@@ -276,11 +335,15 @@ def _target_cost(self: Search, tau: float, idx: npt.NDArray[np.int64]) -> F64:
 def _target_cost_batch(self: Search, energy: F64, tau: F64) -> F64:
     """Arc and journey part of the step score: one row per chain (its ``tau``)."""
     p, ev = self.p, self.ev
-    out = np.zeros((tau.size, energy.size), dtype=np.float64)
     if ev.arc_x is not None:
         target = np.interp(tau, ev.arc_x, ev.arc_y)
-        gap = np.abs(energy[None, :] - target[:, None])
-        out += p.w_arc * np.where(np.isnan(gap), _UNKNOWN_ENERGY_COST, gap)
+        out = np.subtract(energy[None, :], target[:, None])
+        np.abs(out, out=out)
+        out[:, np.isnan(energy)] = _UNKNOWN_ENERGY_COST
+        out *= p.w_arc
+        out += 0.0  # as added to zeros
+    else:
+        out = np.zeros((tau.size, energy.size), dtype=np.float64)
     if p.journey is not None:
         j = p.journey
         t = tau[:, None]

@@ -30,11 +30,10 @@ import copy
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
 from itertools import accumulate, chain
-from operator import add, and_
+from operator import and_
 from typing import Any
 
 import numpy as np
@@ -44,6 +43,20 @@ from sequencer.core.arcs import target_at
 from sequencer.core.walk.problem import Order, Value, Violations, WalkProblem
 
 F64 = npt.NDArray[np.float64]
+
+
+def _compiled_interp() -> Callable[[F64, F64, F64], F64]:
+    """The C function :func:`numpy.interp` calls for real values (the same numbers without the
+    wrapper's checks, which cost more than interpolating a playlist)."""
+    try:
+        from numpy._core import multiarray
+    except ImportError:  # numpy < 2
+        return np.interp
+    found: Callable[[F64, F64, F64], F64] = getattr(multiarray, "interp", np.interp)
+    return found
+
+
+_interp = _compiled_interp()
 _SAME_TOTAL = 1e-9
 #: Tracks from which the arc and journey terms are summed with numpy rather than in Python.
 _NUMPY_FROM = 48
@@ -91,6 +104,9 @@ class State:
     missing: int = 0
     arrays: dict[str, F64] = field(default_factory=dict, compare=False)
     """Per-position numpy arrays (arc midpoints, weights, energies), made when first needed."""
+    deltas: dict[tuple[Any, ...], Value] = field(default_factory=dict, compare=False)
+    """Moves already valued against this state, by (evaluator, i, j, window): a search often
+    proposes the same move again before it leaves a state."""
 
 
 def _pair_prefix(masks: Sequence[int], gap: int) -> list[list[int]]:
@@ -172,11 +188,21 @@ class Evaluator:
             self.arc_slopes = [
                 (y1 - y0) / (x1 - x0) if x1 > x0 else 0.0 for (x0, y0), (x1, y1) in zip(p.arc, p.arc[1:], strict=False)
             ]
+            # segment k (1 … len−1) of the arc: where it starts and its slope
+            self.arc_segments = [(0.0, 0.0, 0.0)] + [
+                (self.arc_xs[k - 1], self.arc_ys[k - 1], self.arc_slopes[k - 1]) for k in range(1, len(self.arc_xs))
+            ]
+        # (duration, half the duration, energy) of each candidate
+        self.timing = [(d, 0.5 * d, e) for d, e in zip(self.dur, self.energy, strict=True)]
         self.journey = p.journey
         if p.journey is not None:
             self.dot_a = np.asarray(p.journey.dot_a, dtype=np.float64)
             self.dot_b = np.asarray(p.journey.dot_b, dtype=np.float64)
         self.timed = self.arc_x is not None or self.journey is not None
+        # each candidate's arc weight (its duration, 0 when its energy is unknown) and energy
+        # (0 when unknown), as :meth:`_arc_moved` reads them one at a time
+        self.weight_of = np.where(self.known_np, self.dur_np, 0.0).tolist()
+        self.energy_of = self.energy_np.tolist()
         self.memo: dict[tuple[int, ...], Value] = {}
 
     def rebiased(self, bias: Sequence[float]) -> Evaluator:
@@ -204,8 +230,28 @@ class Evaluator:
         if len(tracks) >= _NUMPY_FROM or self.journey is not None:
             parts = self._timed(tracks, start, total)
             return float(parts[0].sum()), float(parts[1].sum()), float(parts[2].sum())
-        nums, dens, _ = self._timed_terms(tracks, start, total)
-        return reduce(add, nums, 0.0), reduce(add, dens, 0.0), 0.0  # in order, as the state's sums
+        # :meth:`_timed_terms` summed in order as it goes (the same additions as the state's
+        # sums; an unknown energy's 0.0 terms change no sum, so they are skipped)
+        inv = 1.0 / total if total > 0 else 0.0
+        xs, segments, first, final = self.arc_xs, self.arc_segments, self.arc_ys[0], self.arc_ys[-1]
+        last = len(xs)
+        elapsed = start
+        num = den = 0.0
+        for d, half, e in map(self.timing.__getitem__, tracks):
+            tau = (elapsed + half) * inv
+            elapsed += d
+            if e == e:
+                k = bisect_left(xs, tau)
+                if k == 0:
+                    t = first
+                elif k == last:
+                    t = final
+                else:
+                    x0, y0, slope = segments[k]
+                    t = y0 + (tau - x0) * slope
+                num += d * (e - t) * (e - t)
+                den += d
+        return num, den, 0.0
 
     def _timed(self, tracks: Sequence[int], start: float, total: float) -> tuple[F64, F64, F64]:
         """Per-track arc numerator, arc denominator and journey terms of ``tracks`` played from
@@ -217,7 +263,7 @@ class Evaluator:
         arc_num, arc_den, jour = zero, zero, zero
         if self.arc_x is not None:
             known = self.known_np[idx]
-            diff = self.energy_np[idx] - np.interp(tau, self.arc_x, self.arc_y)
+            diff = self.energy_np[idx] - _interp(tau, self.arc_x, self.arc_y)
             arc_num = np.where(known, d * diff * diff, 0.0)
             arc_den = np.where(known, d, 0.0)
         if self.journey is not None:
@@ -234,19 +280,23 @@ class Evaluator:
         if len(tracks) >= _NUMPY_FROM or self.journey is not None:
             return tuple(part.tolist() for part in self._timed(tracks, start, total))
         inv = 1.0 / total if total > 0 else 0.0
-        xs, ys, slopes, last = self.arc_xs, self.arc_ys, self.arc_slopes, len(self.arc_xs)
-        dur, energy = self.dur, self.energy
+        xs, segments, first, final = self.arc_xs, self.arc_segments, self.arc_ys[0], self.arc_ys[-1]
+        last = len(xs)
         elapsed = start
         nums: list[float] = []
         dens: list[float] = []
-        for i in tracks:
-            d = dur[i]
-            tau = (elapsed + 0.5 * d) * inv
+        for d, half, e in map(self.timing.__getitem__, tracks):
+            tau = (elapsed + half) * inv
             elapsed += d
-            e = energy[i]
             if e == e:
                 k = bisect_left(xs, tau)
-                t = ys[0] if k == 0 else ys[-1] if k == last else ys[k - 1] + (tau - xs[k - 1]) * slopes[k - 1]
+                if k == 0:
+                    t = first
+                elif k == last:
+                    t = final
+                else:
+                    x0, y0, slope = segments[k]
+                    t = y0 + (tau - x0) * slope
                 nums.append(d * (e - t) * (e - t))
                 dens.append(d)
             else:
@@ -415,18 +465,32 @@ class Evaluator:
 
     def delta(self, s: State, i: int, j: int, window: list[int]) -> Value:
         """(violation, objective) of ``s.order`` with ``order[i:j]`` replaced by ``window``."""
+        key = (self, i, j, *window)
+        known = s.deltas.get(key)
+        if known is None:
+            known = s.deltas[key] = self._delta(s, i, j, window)
+        return known
+
+    def _delta(self, s: State, i: int, j: int, window: list[int]) -> Value:
+        """:meth:`delta`, computed."""
         p, o = self.p, s.order
         n = len(o)
         size = n - (j - i) + len(window)
         if size == 0:
             return (p.window[0] / 60.0 + len(p.required), 1e9)
-        total = s.total - (s.dur_pre[j] - s.dur_pre[i]) + sum(map(self.dur.__getitem__, window))
-        fit = s.fit_pre[-1] - (s.fit_pre[j] - s.fit_pre[i]) + sum(map(self.dur_fit.__getitem__, window))
+        dur_pre, flow_pre = s.dur_pre, s.flow_pre
+        if len(window) == 1:  # the sums below of one term (0.0 + x, as sum() adds)
+            u = window[0]
+            total = s.total - (dur_pre[j] - dur_pre[i]) + (0.0 + self.dur[u])
+            fit = s.fit_pre[-1] - (s.fit_pre[j] - s.fit_pre[i]) + (0.0 + self.dur_fit[u])
+        else:
+            total = s.total - (dur_pre[j] - dur_pre[i]) + sum(map(self.dur.__getitem__, window))
+            fit = s.fit_pre[-1] - (s.fit_pre[j] - s.fit_pre[i]) + sum(map(self.dur_fit.__getitem__, window))
         lo, hi = max(i - 1, 0), min(j, n - 1)
-        removed = s.flow_pre[hi] - s.flow_pre[lo] if hi > lo else 0.0
+        removed = flow_pre[hi] - flow_pre[lo] if hi > lo else 0.0
         seam = o[i - 1 : i] + window + o[j : j + 1] if i > 0 else window + o[j : j + 1]
         added = sum(map(list.__getitem__, map(self.cost.__getitem__, seam[:-1]), seam[1:]))
-        flow = s.flow_pre[-1] - removed + added
+        flow = flow_pre[-1] - removed + added
         arc_num = arc_den = jour = 0.0
         if self.timed:
             if abs(total - s.total) <= _SAME_TOTAL * max(1.0, s.total):
@@ -453,15 +517,30 @@ class Evaluator:
             arrays["weight"] = np.where(self.known_np[idx], d, 0.0)
             arrays["energy"] = self.energy_np[idx]
         mid, weight, energy = arrays["mid"], arrays["weight"], arrays["energy"]
-        win = np.asarray(window, dtype=np.int64)
-        d = self.dur_np[win]
         shift = total - s.total
         inv = 1.0 / total if total > 0 else 0.0
-        tau = np.concatenate((mid[:i], s.dur_pre[i] + np.cumsum(d) - 0.5 * d, mid[j:] + shift)) * inv
-        w = np.concatenate((weight[:i], np.where(self.known_np[win], d, 0.0), weight[j:]))
+        if len(window) == 1 and j == i + 1:  # the commonest move (a replace), same arithmetic
+            u = window[0]
+            d_u = self.dur[u]
+            tau = mid + shift
+            tau[:i] = mid[:i]
+            tau[i] = s.dur_pre[i] + d_u - 0.5 * d_u
+            w = weight.copy()
+            w[i] = self.weight_of[u]
+            e = energy.copy()
+            e[i] = self.energy_of[u]
+        else:
+            win = np.asarray(window, dtype=np.int64)
+            d = self.dur_np[win]
+            tau = np.concatenate((mid[:i], s.dur_pre[i] + d.cumsum() - 0.5 * d, mid[j:] + shift))
+            w = np.concatenate((weight[:i], np.where(self.known_np[win], d, 0.0), weight[j:]))
+            e = np.concatenate((energy[:i], self.energy_np[win], energy[j:]))
+        tau *= inv
         assert self.arc_x is not None
-        diff = np.concatenate((energy[:i], self.energy_np[win], energy[j:])) - np.interp(tau, self.arc_x, self.arc_y)
-        return float(np.dot(w, diff * diff)), float(w.sum())
+        diff = _interp(tau, self.arc_x, self.arc_y)
+        np.subtract(e, diff, out=diff)
+        np.multiply(diff, diff, out=diff)
+        return float(np.dot(w, diff)), float(np.add.reduce(w))
 
     def _window_pairs(self, s: State, i: int, j: int, window: list[int], a: int, b: int) -> int:
         """Gap-breaking pairs in ``order[a:i] + window + order[j:b]``, counted piece by piece:
@@ -508,10 +587,11 @@ class Evaluator:
         g = p.artist_gap
         if g > 0:
             mx, mu = masks[i], self.masks[u]
-            for k in range(max(0, i - g), min(len(masks), i + g + 1)):
-                if k != i:
-                    m = masks[k]
-                    gap += (1 if mu & m else 0) - (1 if mx & m else 0)
+            for m in chain(masks[max(0, i - g) : i], masks[i + 1 : i + g + 1]):
+                if mu & m:
+                    gap += 1
+                if mx & m:
+                    gap -= 1
         over_artist, over_album = s.over_artist, s.over_album
         if p.max_per_artist is not None:
             over_artist += _cap_change(s.artists, self.artists[x], self.artists[u], p.max_per_artist)
@@ -564,6 +644,11 @@ class Evaluator:
 def _cap_change(counts: Counter[int], leaving: Sequence[int], coming: Sequence[int], cap: int) -> int:
     """How many more items are over ``cap`` in ``counts`` once the ``leaving`` items are
     taken out and the ``coming`` ones put in."""
+    if len(leaving) == 1 and len(coming) == 1:  # one item for another (a replace)
+        out_key, in_key = leaving[0], coming[0]
+        if out_key == in_key:
+            return 0
+        return (1 if counts.get(in_key, 0) >= cap else 0) - (1 if counts.get(out_key, 0) > cap else 0)
     change: dict[int, int] = {}
     for key in leaving:
         change[key] = change.get(key, 0) - 1

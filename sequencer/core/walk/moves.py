@@ -14,9 +14,12 @@ from __future__ import annotations
 import bisect
 import copy
 import random
-from operator import add, sub
+from functools import lru_cache
+from operator import add, itemgetter, sub
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from sequencer.core.walk.evaluation import Evaluator, State
 from sequencer.core.walk.problem import Move, Order, WalkProblem, diff_move
@@ -27,6 +30,20 @@ from sequencer.core.walk.problem import Move, Order, WalkProblem, diff_move
 REORDER_REACH = 16
 #: Playlists from this many tracks find a track's cheapest insertion with numpy.
 _NUMPY_INSERTION = 40
+#: An order's transition costs: a list, or from :data:`_NUMPY_INSERTION` tracks its indices
+#: and costs as numpy arrays.
+Edges = list[float] | tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
+
+
+@lru_cache(maxsize=64)
+def _getters_of(order: tuple[int, ...]) -> tuple[itemgetter[Any], itemgetter[Any]]:
+    """Getters of a row's entries at ``order[:-1]`` and at ``order[1:]`` (3+ tracks)."""
+    return itemgetter(*order[:-1]), itemgetter(*order[1:])
+
+
+def _getters(order: Order) -> tuple[itemgetter[Any], itemgetter[Any]]:
+    """:func:`_getters_of` of a list."""
+    return _getters_of(tuple(order))
 
 
 class Search:
@@ -42,6 +59,9 @@ class Search:
         self.by_energy = sorted((e, i) for i, e in enumerate(self.ev.energy) if e == e and i not in self.fixed)
         self.energy_keys = [e for e, _ in self.by_energy]
         self.typical = float(np.median(p.durations)) if p.size else 240.0
+        self._rest: tuple[Order, int, Order, Order, Edges] | None = None
+        """The last order and position :meth:`replace_where_best` met: the order, a copy (it
+        is reused only while equal), the order without that position and its edges."""
 
     def rebiased(self, bias: list[float], rng: random.Random) -> Search:
         """This search valuing tracks with ``bias`` and drawing from ``rng`` (indexes shared)."""
@@ -160,30 +180,48 @@ class Search:
     def replace_where_best(self, order: Order, pos: int, u: int) -> Move:
         """``order[pos]`` removed and ``u`` inserted where it adds the least transition cost."""
         lo, hi = self.bounds(order)
-        rest = order[:pos] + order[pos + 1 :]
-        where = self.cheapest_insertion(rest, u, (lo, hi - 1))
+        known = self._rest
+        if known is None or known[0] is not order or known[1] != pos or known[2] != order:
+            # the order without ``pos`` and its edges: a descent tries many tracks in one place
+            rest = order[:pos] + order[pos + 1 :]
+            known = self._rest = (order, pos, list(order), rest, self._edges(rest))
+        where = self._cheapest(known[3], known[4], u, (lo, hi - 1))
         if where <= pos:
             return (where, pos + 1, [u, *order[where:pos]])
         return (pos, where + 1, [*order[pos + 1 : where + 1], u])
 
     def cheapest_insertion(self, order: Order, u: int, bounds: tuple[int, int]) -> int:
         """The position in ``[lo, hi]`` where inserting ``u`` adds the least transition cost."""
+        return self._cheapest(order, self._edges(order), u, bounds)
+
+    def _edges(self, order: Order) -> Edges:
+        """The transition costs along ``order``, as :meth:`_cheapest` reads them."""
+        if len(order) >= _NUMPY_INSERTION:
+            idx = np.asarray(order)
+            return idx, self.ev.cost_np[idx[:-1], idx[1:]]
+        return list(map(list.__getitem__, map(self.ev.cost.__getitem__, order[:-1]), order[1:]))
+
+    def _cheapest(self, order: Order, edges: Edges, u: int, bounds: tuple[int, int]) -> int:
+        """:meth:`cheapest_insertion` given ``order``'s :meth:`_edges`."""
         lo, hi = bounds
         if not order:
             return lo
-        if len(order) >= _NUMPY_INSERTION:
-            idx = np.asarray(order)
+        if isinstance(edges, tuple):
+            idx, along = edges
             cost = self.ev.cost_np
             inserted = np.empty(idx.size + 1)
             inserted[0] = cost[u, idx[0]]
             inserted[-1] = cost[idx[-1], u]
-            inserted[1:-1] = (cost[idx[:-1], u] + cost[u, idx[1:]]) - cost[idx[:-1], idx[1:]]
+            inserted[1:-1] = (cost[idx[:-1], u] + cost[u, idx[1:]]) - along
             part = inserted[lo : hi + 1]
             return lo + int(np.argmin(part)) if part.size else lo
-        into = list(map(self.ev.cost_t[u].__getitem__, order))  # x → u
-        out = list(map(self.ev.cost[u].__getitem__, order))  # u → x
-        edges = map(list.__getitem__, map(self.ev.cost.__getitem__, order[:-1]), order[1:])
-        added = [out[0], *map(sub, map(add, into[:-1], out[1:]), edges), into[-1]]
+        into, out = self.ev.cost_t[u], self.ev.cost[u]  # x → u, u → x
+        if len(order) >= 3:  # one C call per row (itemgetter of 2+ items gives a tuple)
+            heads, tails = _getters(order)
+            middle = map(sub, map(add, heads(into), tails(out)), edges)
+        else:
+            middle = map(sub, map(add, map(into.__getitem__, order[:-1]), map(out.__getitem__, order[1:])), edges)
+        added = [out[order[0]], *middle, into[order[-1]]]
         window = added[lo : hi + 1]
         return lo + window.index(min(window)) if window else lo
 
