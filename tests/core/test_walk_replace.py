@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,7 +44,9 @@ def test_the_estimate_is_the_exact_objective_when_durations_are_equal(
     if hi <= lo:
         return
     pos = rnd.randrange(lo, hi)
-    ranked = rank_replacements(search, state, pos, _Arrays(search), set(order), problem.size)
+    blocked = np.zeros(problem.size, dtype=bool)
+    blocked[order] = True
+    ranked = rank_replacements(search, state, pos, _Arrays(search), blocked, problem.size)
     unused = [u for u in search.free if u not in set(order)]
     span = search.span(state, pos)
     if span is not None:

@@ -42,14 +42,16 @@ class _Arrays:
         self.free = np.asarray(search.free, dtype=np.int64)
 
 
-def rank_replacements(search: Search, s: State, pos: int, arrays: _Arrays, blocked: set[int], count: int) -> list[int]:
-    """The ``count`` unused candidates (none in ``blocked``) whose replacing ``s.order[pos]``
+def rank_replacements(
+    search: Search, s: State, pos: int, arrays: _Arrays, blocked: npt.NDArray[np.bool_], count: int
+) -> list[int]:
+    """The ``count`` candidates not ``blocked`` (a mask over all candidates: the playlist's own
+    tracks and any banned) whose replacing ``s.order[pos]``
     in place is estimated to give the lowest objective, best first."""
     ev, p, o = search.ev, search.p, s.order
     n, x = len(o), o[pos]
     cand = arrays.free
-    if blocked:
-        cand = cand[~np.isin(cand, np.fromiter(blocked, dtype=np.int64, count=len(blocked)))]
+    cand = cand[~blocked[cand]]
     span = search.span(s, pos)
     if span is not None:
         d = arrays.dur[cand]
@@ -88,7 +90,7 @@ def replace_descent(
 ) -> tuple[Order, Value]:
     """Best-improvement descent over one-track replacements: at each position, the
     :data:`EXACT_PER_POSITION` most promising candidates (:func:`rank_replacements`) are valued
-    exactly, in place and where they join best, and the best move that improves is taken;
+    exactly in place, and the best move that improves is taken;
     passes repeat until one finds nothing (at most ``passes``).  Tracks in ``banned`` are
     never brought in.  Returns the state valued in full."""
     ev = search.ev
@@ -96,11 +98,13 @@ def replace_descent(
         return order, value
     arrays = _Arrays(search)
     state = ev.state(order)
+    blocked = np.zeros(search.p.size, dtype=bool)
+    blocked[list(banned)] = True
+    blocked[state.order] = True
     for _ in range(passes):
         improved = False
         lo, hi = search.bounds(state.order)
         for pos in range(lo, hi):
-            blocked = set(state.order) | banned
             best_move, best_val = None, state.value
             for u in rank_replacements(search, state, pos, arrays, blocked, EXACT_PER_POSITION):
                 move = (pos, pos + 1, [u])
@@ -108,7 +112,10 @@ def replace_descent(
                 if better(val, best_val):
                     best_move, best_val = move, val
             if best_move is not None:
+                leaving = state.order[pos]
                 state = search.step(state, best_move)
+                blocked[leaving] = leaving in banned
+                blocked[best_move[2][0]] = True
                 improved = True
         if not improved:
             break
