@@ -171,18 +171,8 @@ def construct_batch(self: Search, chains: int) -> list[Order]:
         picks = pick[takers]
         for k, i in zip(takers.tolist(), picks.tolist(), strict=True):
             chains_list[k].append(i)
-        blocked[takers, picks] = True
-        blocked[by_song.expand(takers, songs[picks])] = True
-        for count, keys, groups, cap in (
-            (art_count, primary[picks], by_artist, p.max_per_artist),
-            (alb_count, albums[picks], by_album, p.max_per_album),
-        ):
-            some = keys >= 0
-            who, what = takers[some], keys[some]
-            count[who, what] += 1
-            if cap is not None:
-                full = count[who, what] >= cap
-                blocked[groups.expand(who[full], what[full])] = True
+        caps = ((art_count, primary, by_artist, p.max_per_artist), (alb_count, albums, by_album, p.max_per_album))
+        _mark_taken(blocked, takers, picks, songs[picks], by_song, caps)
         elapsed[takers] += dur[picks]
         recent.append(np.where(ok, primary[pick], -(10**9)))
         active = ok & (elapsed + reserve < goal)
@@ -277,19 +267,9 @@ def beam(self: Search, width: int = BEAM_WIDTH, expand: int = BEAM_EXPAND) -> li
         elapsed = elapsed[parents] + dur[picks]
         every = np.arange(keep.size)
         blocked = blocked[parents]
-        blocked[every, picks] = True
-        blocked[by_song.expand(every, songs[picks])] = True
         art_count, alb_count = art_count[parents], alb_count[parents]
-        for count, keys, groups, cap in (
-            (art_count, primary[picks], by_artist, p.max_per_artist),
-            (alb_count, albums[picks], by_album, p.max_per_album),
-        ):
-            some = keys >= 0
-            who, what = every[some], keys[some]
-            count[who, what] += 1
-            if cap is not None:
-                full = count[who, what] >= cap
-                blocked[groups.expand(who[full], what[full])] = True
+        caps = ((art_count, primary, by_artist, p.max_per_artist), (alb_count, albums, by_album, p.max_per_album))
+        _mark_taken(blocked, every, picks, songs[picks], by_song, caps)
         done = elapsed + reserve >= goal
         tail = [p.end] if p.end is not None else []
         finished.extend((float(summed[r]), chains[r] + tail) for r in np.flatnonzero(done).tolist())
@@ -324,6 +304,29 @@ class _Groups:
         ends = np.cumsum(sizes)
         offsets = np.arange(int(ends[-1]) if ends.size else 0) - np.repeat(ends - sizes, sizes)
         return np.repeat(rows, sizes), self.members[np.repeat(first, sizes) + offsets]
+
+
+def _mark_taken(
+    blocked: npt.NDArray[np.bool_],
+    rows: npt.NDArray[np.int64],
+    picks: npt.NDArray[np.int64],
+    picked_songs: npt.NDArray[np.int64],
+    by_song: _Groups,
+    caps: tuple[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], _Groups, int | None], ...],
+) -> None:
+    """Chains ``rows`` took tracks ``picks``: block those tracks and their songs for them, count
+    each pick's artist and album (``caps``: per-chain counts, per-track keys, their groups, the
+    cap) and block every track of an artist or album that reached its cap."""
+    blocked[rows, picks] = True
+    blocked[by_song.expand(rows, picked_songs)] = True
+    for count, table, groups, cap in caps:
+        keys = table[picks]
+        some = keys >= 0
+        who, what = rows[some], keys[some]
+        count[who, what] += 1
+        if cap is not None:
+            full = count[who, what] >= cap
+            blocked[groups.expand(who[full], what[full])] = True
 
 
 def _target_cost(self: Search, tau: float, idx: npt.NDArray[np.int64]) -> F64:
