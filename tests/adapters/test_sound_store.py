@@ -178,3 +178,31 @@ def test_an_empty_library_is_placed_without_error(tmp_path: Path) -> None:
         summary = update_sound(s)
         assert (summary.tracks, summary.with_vector, summary.written) == (0, 0, 0)
         assert s.feature_table().sound.shape == (0, 0)
+
+
+def test_the_genres_a_playlist_name_names_are_the_tracks_genres(tmp_path: Path) -> None:
+    """A catalog's playlist column and an Exportify file's name add the genres they name (for
+    genre rules and the sound vector); the row's own genres stay first; nothing is made a crowd
+    tag (mood inference reads playlist names itself)."""
+    with Store.open(tmp_path / "l.db") as s:
+        path = tmp_path / "catalog.csv"
+        path.write_text(
+            "track_name,track_artist,playlist_name,playlist_genre\n"
+            "Sucédeme,Jotdog,ELECTROPOP EN ESPAÑOL,pop\n"
+            '"The Sparrows",Wolfsheim,"Maxi Pop GOLD (New Wave, Electropop, Synth Pop...)",pop\n'
+            "Untitled,Nobody,Music&Other Drugs,pop\n",
+            encoding="utf-8",
+        )
+        import_table(s, path)
+        assert s.find("Jotdog - Sucédeme").genres == ("pop", "electropop", "latin")
+        assert s.find("Wolfsheim - The Sparrows").genres == ("pop", "new wave", "electropop", "synth pop")
+        assert s.find("Nobody - Untitled").genres == ("pop",)
+        assert "latin" not in s.tags_bulk().get(s.find("Jotdog - Sucédeme").id, {})
+        exportify = tmp_path / "Synthwave_Nights.csv"
+        exportify.write_text(
+            '"Track URI","Track Name","Artist Name(s)","Duration (ms)"\n'
+            '"spotify:track:0000000000000000000002","Tech Noir","Gunship","290000"\n',
+            encoding="utf-8",
+        )
+        import_table(s, exportify)
+        assert s.find("Gunship - Tech Noir").genres == ("synthwave",)
