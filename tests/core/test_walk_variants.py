@@ -32,7 +32,7 @@ from tests.strategies import libraries, profiles, synthetic_library
 NIGHT = {"night-driving": 1.0, "brooding": 0.4}
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def _jaccard(a: frozenset[object], b: frozenset[object]) -> float:
     return len(a & b) / len(a | b)
 
 
