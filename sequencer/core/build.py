@@ -423,11 +423,11 @@ def candidate_pool(tracks: Sequence[Track], profile: Profile) -> tuple[Candidate
     pinned = [t for t in (first, last) if t is not None]
     required = _must_include(library, profile, pinned)
     exemplars, _ = resolve_refs(library, profile.like)
-    pool = [*pinned, *required, *_playable(exemplars, profile)]
+    pool = [*pinned, *required, *playable_exemplars(exemplars, profile)]
     return select_candidates(library, profile, pinned=pool, exemplars=exemplars), exemplars
 
 
-def _touchstone(exemplars: Sequence[Track], profile: Profile, fixed: Sequence[Track]) -> Track | None:
+def touchstone(exemplars: Sequence[Track], profile: Profile, fixed: Sequence[Track]) -> Track | None:
     """The exemplar every playlist of the profile plays: the first of ``like`` that is in the
     library and that no rule rules out (the same for every seed, so seeds stay comparable);
     None when a fixed track is an exemplar already or none is playable.
@@ -437,11 +437,11 @@ def _touchstone(exemplars: Sequence[Track], profile: Profile, fixed: Sequence[Tr
     fixed_ids = {t.id for t in fixed}
     if any(t.id in fixed_ids for t in exemplars):
         return None
-    playable = _playable(exemplars, profile)
+    playable = playable_exemplars(exemplars, profile)
     return playable[0] if playable else None
 
 
-def _playable(tracks: Sequence[Track], profile: Profile) -> list[Track]:
+def playable_exemplars(tracks: Sequence[Track], profile: Profile) -> list[Track]:
     """The ``tracks`` no rule of the profile rules out (exemplars are always candidates)."""
     high = profile.window_s[1]
     return [t for t in tracks if exclusion_reason(t, profile.constraints, high) is None]
@@ -487,12 +487,12 @@ def solve_tracks(
         allowed.append(track)
     exemplars, _ = resolve_refs(library, profile.like)
     kept = {t.id for t in allowed}
-    playable = [t for t in _playable(exemplars, profile) if t.id in kept]
+    playable = [t for t in playable_exemplars(exemplars, profile) if t.id in kept]
     cands = select_candidates(allowed, profile, pinned=[*pinned, *required, *playable], exemplars=exemplars)
     if dropped:
         cands = dataclasses.replace(cands, excluded={**cands.excluded, **dropped}, considered=len(library))
     _check_capacity(cands, profile)
-    touch = None if journey else _touchstone(playable, profile, [*pinned, *required])
+    touch = None if journey else touchstone(playable, profile, [*pinned, *required])
     problem = _problem(cands, profile, first, last, journey, bias, [*required, *([touch] if touch else [])])
     result = walk(problem, random.Random(seed), progress=progress, choice=seed)
     if touch is not None and (result.violations.total > 0 or not result.order):

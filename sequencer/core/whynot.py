@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sequencer.core.build import touchstone
 from sequencer.core.candidates import exclusion_reason
 from sequencer.core.context import context_fit
 from sequencer.core.profile import Profile
@@ -82,14 +83,16 @@ def _breaks(tracks: Sequence[Track], profile: Profile) -> str | None:
 
 def _kept(playlist: Sequence[Track], profile: Profile, exemplars: Sequence[Track]) -> set[str]:
     """Ids of the tracks every build of ``profile`` plays: its must-include tracks and its
-    touchstone (the first exemplar in the playlist, as the build pins the first playable one)."""
+    touchstone (the build's own rule, :func:`~sequencer.core.build.touchstone`)."""
     found, _ = resolve_refs(playlist, profile.constraints.must_include)
-    kept = {t.id for t in found}
+    fixed = list(found)
+    if profile.constraints.start and playlist:
+        fixed.append(playlist[0])
+    if profile.constraints.end and playlist:
+        fixed.append(playlist[-1])
+    touch = touchstone(exemplars, profile, fixed)
     in_playlist = {t.id for t in playlist}
-    touch = next((t for t in exemplars if t.id in in_playlist), None)
-    if touch is not None:
-        kept.add(touch.id)
-    return kept
+    return {t.id for t in found} | ({touch.id} if touch is not None and touch.id in in_playlist else set())
 
 
 def _variants(playlist: list[Track], track: Track, profile: Profile, kept: set[str]) -> list[tuple[str, list[Track]]]:

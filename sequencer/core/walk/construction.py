@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sequencer.core.walk.moves import Search
-from sequencer.core.walk.problem import Order
+from sequencer.core.walk.problem import Order, WalkProblem
 
 F64 = npt.NDArray[np.float64]
 _UNKNOWN_ENERGY_COST = 0.25
@@ -137,11 +137,7 @@ def construct_batch(self: Search, chains: int) -> list[Order]:
                 alb_count[k, albums[i]] += 1
     # what each chain may no longer take (used, its song played, its artist or album at the
     # cap), kept up to date pick by pick rather than recomputed at every step
-    blocked = used | song_used[:, songs]
-    if p.max_per_artist is not None:
-        blocked |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
-    if p.max_per_album is not None:
-        blocked |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+    blocked = _blocked_at_start(p, used | song_used[:, songs], primary, albums, art_count, alb_count)
     by_song, by_artist, by_album = _Groups(songs), _Groups(primary), _Groups(albums)
     elapsed = dur[firsts].copy()
     active = elapsed + reserve < goal
@@ -220,11 +216,7 @@ def beam(self: Search, width: int = BEAM_WIDTH, expand: int = BEAM_EXPAND) -> li
         if albums[i] >= 0:
             alb_count[0, albums[i]] += 1
     # what each partial playlist may no longer take (as in construct_batch), kept up to date
-    blocked = used | song_used[:, songs]
-    if p.max_per_artist is not None:
-        blocked |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
-    if p.max_per_album is not None:
-        blocked |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+    blocked = _blocked_at_start(p, used | song_used[:, songs], primary, albums, art_count, alb_count)
     by_song, by_artist, by_album = _Groups(songs), _Groups(primary), _Groups(albums)
     elapsed = np.asarray([sum(ev.dur[i] for i in chains[0])], dtype=np.float64)
     summed = np.zeros(1)
@@ -304,6 +296,25 @@ class _Groups:
         ends = np.cumsum(sizes)
         offsets = np.arange(int(ends[-1]) if ends.size else 0) - np.repeat(ends - sizes, sizes)
         return np.repeat(rows, sizes), self.members[np.repeat(first, sizes) + offsets]
+
+
+def _blocked_at_start(
+    p: WalkProblem,
+    taken: npt.NDArray[np.bool_],
+    primary: npt.NDArray[np.int64],
+    albums: npt.NDArray[np.int64],
+    art_count: npt.NDArray[np.int64],
+    alb_count: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """What each chain may no longer take: ``taken`` (its tracks and their songs; extended in
+    place and returned) and every track of an artist or album its counts have at the cap;
+    :func:`_mark_taken` keeps it up to date pick by pick."""
+    blocked = taken
+    if p.max_per_artist is not None:
+        blocked |= (primary[None, :] >= 0) & (art_count[:, np.maximum(primary, 0)] >= p.max_per_artist)
+    if p.max_per_album is not None:
+        blocked |= (albums[None, :] >= 0) & (alb_count[:, np.maximum(albums, 0)] >= p.max_per_album)
+    return blocked
 
 
 def _mark_taken(

@@ -157,14 +157,14 @@ def _variety(search: Search, best: tuple[Order, Value], met: list[tuple[Order, V
             moved = pushed(search, best, share, noise, random.Random(f"moodseq-variety-{round_}-{k}"))
             if moved is not None and moved[1][0] <= 1e-9:
                 met.append(moved)
-                met.append(_settled_apart(search, moved, best))
+                met.append(_settled_apart(search, moved, frozenset(best[0])))
         improved = False
         for k, start in enumerate(seed_playlists(search, best, met)[1 : 1 + CHAINED_PUSHES]):
             share, noise = VARIETY_PUSHES[k % len(VARIETY_PUSHES)]
             moved = pushed(search, start, share, noise, random.Random(f"moodseq-chain-{round_}-{k}"))
             if moved is not None and moved[1][0] <= 1e-9:
                 met.append(moved)
-                moved = _settled_apart(search, moved, best)
+                moved = _settled_apart(search, moved, frozenset(best[0]))
                 met.append(moved)
                 if better(moved[1], best[1]):  # found further out: the best for every seed
                     met.append(best)
@@ -192,7 +192,7 @@ def _spread(search: Search, best: tuple[Order, Value], met: list[tuple[Order, Va
         moved = pushed(search, best, share, noise, random.Random(f"moodseq-spread-{k}"), avoid=avoid)
         if moved is None or moved[1][0] > 1e-9:
             continue
-        settled = _settled_apart(search, moved, (sorted(avoid), best[1]))
+        settled = _settled_apart(search, moved, avoid)
         if settled[1][0] <= 1e-9 and settled[1][1] <= limit:
             met.append(settled)
 
@@ -208,10 +208,11 @@ def _apart(ranked: list[tuple[Order, Value]]) -> list[tuple[Order, Value]]:
     return taken
 
 
-def _settled_apart(search: Search, moved: tuple[Order, Value], best: tuple[Order, Value]) -> tuple[Order, Value]:
-    """``moved`` settled on the real objective without taking back any track of ``best`` it
-    left: as good as it gets while staying as far from the best."""
-    left = frozenset(best[0]) - frozenset(moved[0])
+def _settled_apart(search: Search, moved: tuple[Order, Value], away: frozenset[int]) -> tuple[Order, Value]:
+    """``moved`` settled on the real objective without taking back any track of ``away`` (the
+    best's, or those most near-best playlists share) it left: as good as it gets while staying
+    as far from them."""
+    left = away - frozenset(moved[0])
     settled = descend(search, *moved, budget=PUSH_DESCENT, banned=left)
     return replace_descent(search, *settled, banned=left)
 
