@@ -413,6 +413,11 @@ def _too_long(values: Mapping[str, str]) -> str | None:
     return None
 
 
+#: A track with every default, copied by :meth:`Track.evolve` for each row: the same track as
+#: ``Track(...)`` with those values, made without calling the frozen ``__init__`` field by field.
+_BLANK = Track(id="", title="", artists=(), duration_s=0.0)
+
+
 def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowResult:
     """Validate one row's cells (field → text; a multi-column field's cells joined by ';')."""
     result = RowResult()
@@ -468,7 +473,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     named = [g for g in ctx.playlist_genres(playlists) if g not in genres]
     if named:  # what the playlists' names say (genre rules, sound; moods read the names at infer)
         genres = (*genres, *named)
-    track = Track(
+    track = _BLANK.evolve(  # Track(...) without its field-by-field frozen __init__
         id=uri[len("spotify:track:") :] if uri else "",
         title=title,
         artists=artists,
@@ -482,7 +487,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         mbid=mbid,
         playlists=playlists,
         year=parse_year(_first(values, "year")),
-        **attrs,  # type: ignore[arg-type]
+        **attrs,
     )
     result.record = ImportRecord(track=track, tags=tags, tag_source=ctx.tag_source, line=line)
     return result
