@@ -5,15 +5,12 @@ transaction, :mod:`sequencer.adapters.library.import_writer`), then writes it in
 transaction each, recording in the ``imports`` table how far it got: an import killed halfway
 leaves whole batches, and running it again finds those unchanged and writes the rest.
 
-Public: :func:`upsert_tracks`, :func:`upsert_records`, :func:`content_hash`, :func:`track_repr`,
-:func:`new_track_id`.
+Public: :func:`upsert_tracks`, :func:`upsert_records`, :func:`content_hash`, :func:`new_track_id`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -205,27 +202,9 @@ def _finish_import(store: Store, iid: int, report: ImportReport) -> None:
         )
 
 
-_REPR_FIELDS = tuple(f.name for f in dataclasses.fields(Track) if f.repr)
-#: ``repr(track)`` as the dataclass writes it ("Track(id='…', title='…', …)"), as one format
-_TRACK_REPR = "Track(" + ", ".join(f"{name}=%r" for name in _REPR_FIELDS) + ")"
-_REPR_VALUES = operator.attrgetter(*_REPR_FIELDS)
-
-
-def track_repr(track: Track) -> str:
-    """``repr(track)``, the very same text, made in one formatting step: an import digests
-    every track (:func:`content_hash`), and the dataclass's own ``__repr__`` formats field by
-    field behind a recursion guard, a third of a re-import's digest time."""
-    if type(track) is not Track:  # a subclass names itself (and may add fields)
-        return repr(track)
-    return _TRACK_REPR % _REPR_VALUES(track)
-
-
 def content_hash(record: ImportRecord) -> str:
-    """A digest of everything an import record would store (to skip unchanged re-imports).
-
-    It hashes the track's ``repr``: a library keeps these digests, so the text must stay what
-    it always was (or every track would be rewritten once)."""
-    payload = f"{track_repr(record.track)}|{record.mood_source}|{sorted(record.tags.items())!r}|{record.tag_source}"
+    """A digest of everything an import record would store (to skip unchanged re-imports)."""
+    payload = f"{record.track!r}|{record.mood_source}|{sorted(record.tags.items())!r}|{record.tag_source}"
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=12).hexdigest()
 
 

@@ -56,6 +56,15 @@ def _print_report(app: AppContext, report: ImportReport, what: str, skipped_file
             app.say(f"  … and {more} more {label}{plural} (all of them: {where})")
 
 
+def _check_skipped(target: Path | None) -> None:
+    """Refuse an unwritable ``--skipped`` file before reading anything (the exporters are
+    imported only then: they bring the sequence model, ~0.1 s of start-up an import needs not)."""
+    if target is not None:
+        from sequencer.adapters.exporters.write import check_target
+
+        check_target(target)
+
+
 def _write_problems(app: AppContext, target: Path | None, reports: list[tuple[str, ImportReport]]) -> None:
     """Every skipped row and warning of ``reports`` into ``target`` as CSV (nothing when None)."""
     if target is None:
@@ -127,13 +136,11 @@ def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...], skippe
       moodseq import csv songs.csv --map title=song
       moodseq import csv exports/*.csv
     """
-    from sequencer.adapters.exporters.write import check_target
     from sequencer.adapters.importers.columns import parse_map_options
     from sequencer.adapters.importers.tabular import read_table
     from sequencer.cli.progress import progress_bar
 
-    if skipped_file is not None:
-        check_target(skipped_file)
+    _check_skipped(skipped_file)
     overrides = parse_map_options(maps)
     reads = [(file, read_table(file, overrides=overrides, vocabulary=app.vocabulary())) for file in files]
     for file, read in reads:
@@ -160,13 +167,10 @@ def files(app: AppContext, folder: Path, skipped_file: Path | None) -> None:
 
     Names that are not regular files (FIFOs, devices, links to them) are skipped and listed.
     """
-    from sequencer.adapters.exporters.write import check_target
     from sequencer.adapters.importers.audio_tags import find_audio_files, import_audio_files
     from sequencer.cli.progress import progress_bar
 
-    if skipped_file is not None:
-        check_target(skipped_file)
-
+    _check_skipped(skipped_file)
     count = len(find_audio_files(folder))
     with app.open_library(create=True) as store, progress_bar(app, "Reading tags", count) as advance:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
