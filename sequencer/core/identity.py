@@ -110,8 +110,10 @@ class IdentityIndex:
         if isrc:
             self.by_isrc.setdefault(isrc, track_id)
         if key:
-            entries = self.by_key.setdefault(key, [])
-            if all(existing != track_id for existing, _ in entries):
+            entries = self.by_key.get(key)
+            if entries is None:
+                self.by_key[key] = [(track_id, duration_s)]
+            elif entries[0][0] != track_id and all(existing != track_id for existing, _ in entries):
                 entries.append((track_id, duration_s))
 
     @classmethod

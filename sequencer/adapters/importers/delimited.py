@@ -30,7 +30,8 @@ Row = tuple[int, list[str] | None, str | None]
 
 def guess_delimiter(text: str, path: Path) -> str:
     """The delimiter the header line uses most (tab for .tsv when tied)."""
-    header = text.split("\n", 1)[0]
+    end = text.find("\n")
+    header = text if end < 0 else text[:end]  # (``split`` would copy the rest of the file)
     counts = {d: header.count(d) for d in DELIMITERS}
     best = max(counts.values())
     if best == 0:

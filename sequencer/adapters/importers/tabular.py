@@ -267,7 +267,7 @@ def read_table(
     read = TableRead(report=ImportReport(source=str(path)))
     if source.note:
         read.report.notes.append(f"{path.name}: {source.note}")
-    if not source.text.strip():
+    if not source.text or source.text.isspace():  # (``strip()`` would copy the whole text)
         raise InputFileError(f"{path} is empty", hint="export the playlist again; the file has no rows")
     ctx_args = {"vocabulary": vocabulary or default_vocabulary()}
     first = source.text.lstrip()[:1]

@@ -22,6 +22,7 @@ Public: :class:`RowContext`, :class:`RowResult`, :func:`row_to_record`, :func:`p
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -110,6 +111,19 @@ class RowContext:
                 found = self.playlist_genre_lists[name] = genres_named_in(name, load_genre_phrases())
             out.update(dict.fromkeys(found))
         return tuple(out)
+
+    all_genre_lists: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict)
+    """Memo of (a row's genres, its playlists) → those genres and then the playlists' own."""
+
+    def with_playlist_genres(self, genres: tuple[str, ...], playlists: tuple[str, ...]) -> tuple[str, ...]:
+        """``genres`` followed by the genres the playlists name that it lacks (memoised: a
+        catalog repeats a few hundred genre cells and playlist names, per row)."""
+        key = (genres, playlists)
+        found = self.all_genre_lists.get(key)
+        if found is None:
+            named = [g for g in self.playlist_genres(playlists) if g not in genres]
+            found = self.all_genre_lists[key] = (*genres, *named) if named else genres
+        return found
 
     def mood(self, word: str) -> str | None:
         """The canonical mood a tag word names, or None (memoised: imports repeat words)."""
@@ -389,6 +403,7 @@ _YEAR = re.compile(r"^\s*(\d{4})(?:\D|$)")
 MIN_YEAR, MAX_YEAR = 1000, 2100
 
 
+@functools.lru_cache(maxsize=4096)  # a catalog repeats its release dates
 def parse_year(text: str | None) -> int | None:
     """The year of ``"2019-06-14"``, ``"2012"`` or ``"1999-01"``; None when there is none.
 
@@ -439,7 +454,9 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         result.warnings.append(RowProblem(line, f"no {missing}: kept as {uri} with a placeholder name"))
         title = title or UNKNOWN_TITLE
         artist_text = artist_text or UNKNOWN_ARTIST
-    uris = _first(values, "artist_uris")
+    # optional fields are looked at only when the input has their column (every row of an
+    # input has the same fields; most inputs lack several of them)
+    uris = _first(values, "artist_uris") if "artist_uris" in values else None
     expected = len([u for u in uris.split(",") if u.strip()]) if uris else None
     artists = split_artists(artist_text, commas=ctx.artist_commas, expected=expected)
     duration_text, unit = _first(values, "duration_ms"), "ms"
@@ -454,25 +471,29 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
             return result
     attrs, warnings = _attributes(values, line)
     result.warnings.extend(warnings)
-    energy, problem = _energy_level(values, line)
-    if problem is not None:
-        result.warnings.append(problem)
-    if energy is not None and "energy" not in attrs:
-        attrs["energy"] = energy
-    isrc_text = _first(values, "isrc")
-    isrc = clean_isrc(isrc_text)
-    if isrc_text and isrc is None:
-        result.warnings.append(RowProblem(line, f"ISRC {isrc_text!r} is not valid; left out"))
-    mbid_text = _first(values, "mbid")
-    mbid = mbid_text.strip().lower() if mbid_text and _MBID.match(mbid_text.strip()) else None
-    if mbid_text and mbid is None:
-        result.warnings.append(RowProblem(line, f"MusicBrainz id {mbid_text!r} is not valid; left out"))
+    if "energy_level" in values:
+        energy, problem = _energy_level(values, line)
+        if problem is not None:
+            result.warnings.append(problem)
+        if energy is not None and "energy" not in attrs:
+            attrs["energy"] = energy
+    isrc: str | None = None
+    mbid: str | None = None
+    if "isrc" in values:
+        isrc_text = _first(values, "isrc")
+        isrc = clean_isrc(isrc_text)
+        if isrc_text and isrc is None:
+            result.warnings.append(RowProblem(line, f"ISRC {isrc_text!r} is not valid; left out"))
+    if "mbid" in values:
+        mbid_text = _first(values, "mbid")
+        mbid = mbid_text.strip().lower() if mbid_text and _MBID.match(mbid_text.strip()) else None
+        if mbid_text and mbid is None:
+            result.warnings.append(RowProblem(line, f"MusicBrainz id {mbid_text!r} is not valid; left out"))
     moods, tags, genres = _tags(values, ctx, line, result.warnings)
     playlist = _name(values, "playlist")
     playlists = (playlist,) if playlist else ctx.playlists
-    named = [g for g in ctx.playlist_genres(playlists) if g not in genres]
-    if named:  # what the playlists' names say (genre rules, sound; moods read the names at infer)
-        genres = (*genres, *named)
+    # with what the playlists' names say (genre rules, sound; moods read the names at infer)
+    genres = ctx.with_playlist_genres(genres, playlists)
     track = _BLANK.evolve(  # Track(...) without its field-by-field frozen __init__
         id=uri[len("spotify:track:") :] if uri else "",
         title=title,
@@ -482,7 +503,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
         isrc=isrc,
         uri=uri,
         moods=moods,
-        explicit=_explicit(values),
+        explicit=_explicit(values) if "explicit" in values else None,
         genres=genres,
         mbid=mbid,
         playlists=playlists,
