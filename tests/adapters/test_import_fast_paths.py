@@ -5,11 +5,15 @@
 - a row without an optional column (ISRC, MusicBrainz id, energy level, explicit, artist URIs)
   gives the same record and warnings as the row with that column empty;
 - :meth:`IdentityIndex.add` (which skips its duplicate scan when a key's first entry is the
-  track) keeps one entry per track and key, in the order they came.
+  track) keeps one entry per track and key, in the order they came;
+- :meth:`Track.with_values` (how each row's track is made) is :func:`dataclasses.replace`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +22,8 @@ from sequencer.adapters.importers.values import RowContext, row_to_record
 from sequencer.core.genre_names import genres_named_in
 from sequencer.core.identity import IdentityIndex
 from sequencer.core.moods import default_vocabulary
+from sequencer.core.track import Track
+from tests.strategies import tracks
 
 PLAYLISTS = ["Night Drive Synthwave", "Dark Techno & Industrial", "Study", "Grunge, Alt-Rock", "Ambient Focus", ""]
 GENRES = ["synthwave", "techno", "ambient", "grunge", "rock", "pop"]
@@ -58,6 +64,7 @@ def test_playlist_genres_are_added_after_the_row_genres() -> None:
     assert found[0] == "rock" and "grunge" in found and len(found) == len(set(found))
 
 
+FIELDS = dataclasses.fields(Track)
 BASE = {"title": "Nightcall", "artist": "Kavinsky", "album": "OutRun", "duration": "4:17", "energy": "0.6"}
 OPTIONAL = ("isrc", "mbid", "energy_level", "explicit", "artist_uris")
 
@@ -113,3 +120,22 @@ def test_identity_index_keeps_one_entry_per_track_and_key(adds: list[tuple[str, 
             _plain_add(plain, track_id, key, float(duration))
     assert index.by_key == plain.by_key
     assert index.ids == {track_id for track_id, _, _ in adds}
+
+
+@settings(max_examples=60, deadline=None)
+@given(base=tracks(), other=tracks(index=1), names=st.sets(st.sampled_from([f.name for f in FIELDS])))
+def test_with_values_is_replace(base: Track, other: Track, names: set[str]) -> None:
+    """Any fields taken from another track give the track ``replace`` gives, field for field
+    and in repr (which the import's digest hashes); the original is left as it was."""
+    before = repr(base)
+    changes = {name: getattr(other, name) for name in names}
+    made, replaced = base.with_values(changes), dataclasses.replace(base, **changes)
+    assert made == replaced and repr(made) == repr(replaced) and vars(made) == vars(replaced)
+    assert list(vars(made)) == [f.name for f in FIELDS]
+    assert repr(base) == before
+
+
+def test_with_values_refuses_a_name_that_is_not_a_field() -> None:
+    """A misspelt field fails as ``replace`` does."""
+    with pytest.raises(TypeError):
+        Track(id="a", title="t", artists=("x",), duration_s=1.0).with_values({"tittle": "T"})

@@ -428,8 +428,8 @@ def _too_long(values: Mapping[str, str]) -> str | None:
     return None
 
 
-#: A track with every default, copied by :meth:`Track.evolve` for each row: the same track as
-#: ``Track(...)`` with those values, made without calling the frozen ``__init__`` field by field.
+#: A track with every default, copied by :meth:`Track.with_values` for each row: the same track
+#: as ``Track(...)`` with those values, made without calling the frozen ``__init__`` field by field.
 _BLANK = Track(id="", title="", artists=(), duration_s=0.0)
 
 
@@ -494,21 +494,23 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     playlists = (playlist,) if playlist else ctx.playlists
     # with what the playlists' names say (genre rules, sound; moods read the names at infer)
     genres = ctx.with_playlist_genres(genres, playlists)
-    track = _BLANK.evolve(  # Track(...) without its field-by-field frozen __init__
-        id=uri[len("spotify:track:") :] if uri else "",
-        title=title,
-        artists=artists,
-        duration_s=duration,
-        album=_name(values, "album") or "",
-        isrc=isrc,
-        uri=uri,
-        moods=moods,
-        explicit=_explicit(values) if "explicit" in values else None,
-        genres=genres,
-        mbid=mbid,
-        playlists=playlists,
-        year=parse_year(_first(values, "year")),
-        **attrs,
+    track = _BLANK.with_values(  # Track(...) without its frozen __init__ or a keyword call
+        {
+            "id": uri[len("spotify:track:") :] if uri else "",
+            "title": title,
+            "artists": artists,
+            "duration_s": duration,
+            "album": _name(values, "album") or "",
+            "isrc": isrc,
+            "uri": uri,
+            "moods": moods,
+            "explicit": _explicit(values) if "explicit" in values else None,
+            "genres": genres,
+            "mbid": mbid,
+            "playlists": playlists,
+            "year": parse_year(_first(values, "year")),
+            **attrs,
+        }
     )
     result.record = ImportRecord(track=track, tags=tags, tag_source=ctx.tag_source, line=line)
     return result
