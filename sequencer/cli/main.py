@@ -13,6 +13,7 @@ message: ``Error: …`` and ``hint: …`` on stderr, exit code 2, no traceback u
 from __future__ import annotations
 
 import difflib
+import gc
 import importlib
 import pkgutil
 from pathlib import Path
@@ -232,4 +233,8 @@ def main(args: list[str] | None = None) -> None:
     except click.ClickException as error:
         error.show()
         raise SystemExit(error.exit_code) from None
+    finally:
+        # the process ends next and frees everything with it: spare the interpreter's last
+        # cyclic-garbage pass over what the command made (an import's records: ~1 % of its CPU)
+        gc.freeze()
     raise SystemExit(code if isinstance(code, int) else 0)
