@@ -121,10 +121,7 @@ def _load_where(conn: sqlite3.Connection, condition: str, params: list[int]) -> 
         if weight > 0:
             moods.setdefault(tid, {})[mood] = weight
     confidence = load_confidence(conn, condition, params)
-    return [
-        _track_from_row(row, attrs.get(row[0]), moods.get(row[0], {})).evolve(confidence=confidence.get(row[0], 1.0))
-        for row in rows
-    ]
+    return [_track_from_row(row, attrs.get(row[0]), moods.get(row[0], {}), confidence.get(row[0], 1.0)) for row in rows]
 
 
 def _merge_attribute_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[float | None]]:
@@ -143,34 +140,42 @@ def _merge_attribute_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[flo
     return merged
 
 
-def _track_from_row(row: tuple[Any, ...], attrs: list[float | None] | None, moods: dict[str, float]) -> Track:
-    """A Track from a ``_TRACK_COLUMNS`` row plus merged attributes and moods."""
+#: A track with every default, copied by :meth:`Track.with_values` for each stored row.
+_BLANK = Track(id="", title="", artists=(), duration_s=0.0)
+
+
+def _track_from_row(
+    row: tuple[Any, ...], attrs: list[float | None] | None, moods: dict[str, float], confidence: float
+) -> Track:
+    """A Track from a ``_TRACK_COLUMNS`` row plus merged attributes, moods and confidence
+    (made by copying a blank track: ``Track(...)`` with two dozen keywords costs several times
+    more, and a library load makes tens of thousands)."""
     _tid, track_id, title, artists, duration, album, isrc, uri, path, explicit, genres, playlists, year, sound, mbid = (
         row
     )
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {
+        "id": track_id,
+        "title": title,
+        "artists": tuple(artists.split(SEP)) if artists else (),
+        "duration_s": float(duration),
+        "album": album,
+        "isrc": isrc,
+        "uri": uri,
+        "moods": moods,
+        "explicit": None if explicit is None else bool(explicit),
+        "genres": tuple(genres.split(SEP)) if genres else (),
+        "playlists": tuple(playlists.split(SEP)) if playlists else (),
+        "year": None if year is None else int(year),
+        "sound": vector_from_blob(sound),
+        "path": path,
+        "mbid": mbid,
+        "confidence": confidence,
+    }
     if attrs is not None:
         for name, value in zip(ATTRS, attrs, strict=True):
             if value is not None:
                 values[name] = int(value) if name in ("key", "mode") else float(value)
-    return Track(
-        id=track_id,
-        title=title,
-        artists=tuple(artists.split(SEP)) if artists else (),
-        duration_s=float(duration),
-        album=album,
-        isrc=isrc,
-        uri=uri,
-        moods=moods,
-        explicit=None if explicit is None else bool(explicit),
-        genres=tuple(genres.split(SEP)) if genres else (),
-        playlists=tuple(playlists.split(SEP)) if playlists else (),
-        year=None if year is None else int(year),
-        sound=vector_from_blob(sound),
-        path=path,
-        mbid=mbid,
-        **values,
-    )
+    return _BLANK.with_values(values)
 
 
 def vector_from_blob(blob: bytes | None) -> tuple[float, ...] | None:
