@@ -50,7 +50,8 @@ def test_find_track_by_the_name_moodseq_shows_with_every_artist() -> None:
     track, so a name copied from `history show` works with --keep; artists it does not have
     do not."""
     library = synthetic_library(30, seed=5)
-    several = [t for t in library if len(t.artists) > 1] or [dataclasses.replace(library[0], artists=("A One", "B Two"))]
+    several = [t for t in library if len(t.artists) > 1]
+    several = several or [dataclasses.replace(library[0], artists=("A One", "B Two"))]
     for track in several:
         pool = [track, *(t for t in library if t.id != track.id)]
         assert find_track(pool, track.name) is track
