@@ -235,3 +235,24 @@ def test_file_and_playlist_are_exclusive(fake: FakeSpotify, tmp_path: Path) -> N
     for args in (["reorder"], ["reorder", "x.json", "--playlist", PID], ["reorder", "x.json", "--push"]):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2 and "Error:" in result.stderr, args
+
+
+def test_a_kept_order_warns_about_its_own_artist_gaps_only(
+    fake: FakeSpotify, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the order found is no better, the playlist keeps its order, and the warnings are
+    that order's: a gap the turned-down order broke is not reported (it named an artist as
+    playing twice "within 3 tracks" in a playlist that kept them 4 apart)."""
+    from sequencer.core import build
+    from sequencer.core.sequence import make_sequence
+
+    before = make_playlist(fake, isolated_dirs, 12)  # 12 artists: the current order breaks no gap
+
+    def no_better(tracks: Any, profile: Profile, **_: Any) -> Any:
+        return make_sequence(list(tracks), profile, mode="reorder", warnings=["Artist 01 plays twice within 3 tracks"])
+
+    monkeypatch.setattr(build, "reorder_tracks", no_better)
+    result = CliRunner().invoke(cli, ["reorder", "--playlist", PID, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "already has this order" in result.stdout and fake.playlists[PID].items == before
+    assert "plays twice" not in result.output
