@@ -75,7 +75,7 @@ def history_bias(
     from sequencer.adapters.library.store import Store
 
     parts: list[TrackBias] = []
-    with Store.open(library_path) as store:
+    with Store.open(library_path, read_only=True) as store:  # a library in a read-only folder builds too
         if fresh is not None:
             parts.append(fresh_bias(history.song_plays(store, profile, history.since(fresh.window_s)), fresh))
         if like_previous:
@@ -110,7 +110,7 @@ def previous_tracks(library_path: Path, profile: str) -> tuple[int, list[Track]]
     from sequencer.adapters.library.store import Store
     from sequencer.errors import TrackNotFoundError
 
-    with Store.open(library_path) as store:
+    with Store.open(library_path, read_only=True) as store:
         last = history.latest_build(store, profile)
         if last is None:
             raise InputFileError(f"--keep: the profile {profile!r} has no recorded build", hint=hint)
