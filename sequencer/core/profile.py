@@ -478,6 +478,14 @@ def profile_from_mapping(
     arc = _arc(c, sections["arc"], "arc" in data)
     cons = sections["constraints"]
     minutes_cap = cons.pop("max_track_minutes", None)
+    for key, cap in (("max_track_minutes", minutes_cap), ("max_track_seconds", cons.get("max_track_seconds"))):
+        if cap == 0:
+            c.add(
+                ("constraints", key),
+                f"constraints.{key} = 0 leaves out every track",
+                "leave the line out for no limit, or write the longest track to allow, e.g. "
+                f"{key} = {12 if key == 'max_track_minutes' else 720}",
+            )
     if minutes_cap is not None:
         seconds_cap = cons.get("max_track_seconds")
         cons["max_track_seconds"] = minutes_cap * 60.0 if seconds_cap is None else min(seconds_cap, minutes_cap * 60.0)
@@ -487,6 +495,13 @@ def profile_from_mapping(
             ("constraints", "min_track_seconds"),
             f"min_track_seconds = {_num(low)} is above max_track_seconds = {_num(high)}",
             "make the minimum smaller than the maximum",
+        )
+    weights = sections["weights"]
+    if weights and sum(weights.get(k, getattr(ObjectiveWeights(), k)) for k in ("flow", "fit", "arc")) <= 0:
+        c.add(
+            ("weights",),
+            "weights flow, fit and arc are all zero: every playlist would score the same",
+            "give flow, fit or arc a weight above 0: they say how much each goal matters",
         )
     transition = sections["transition"]
     if transition and sum(transition.get(k, v) for k, v in TransitionWeights().as_dict().items()) <= 0:

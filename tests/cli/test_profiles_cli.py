@@ -136,3 +136,24 @@ def test_check_by_file_name_finds_the_new_user_profile(
     assert missing.exit_code == 2 and "no such profile file: not-mine.toml" in missing.stderr
     elsewhere = CliRunner().invoke(cli, ["profiles", "check", "./sub/my-drive.toml"])
     assert elsewhere.exit_code == 2 and "no such profile file" in elsewhere.stderr
+
+
+def test_check_refuses_limits_that_leave_nothing_to_play(tmp_path: Path) -> None:
+    """max_track_minutes = 0 (meant as "no limit") left out every track and all-zero weights
+    made every playlist score the same; both passed the check ("OK") and the build failed or
+    played anything. Each is now a problem at its line with the fix."""
+    bad = tmp_path / "zero.toml"
+    bad.write_text(
+        "minutes = 45\n[moods]\nstudy = 1\n[weights]\nflow = 0\nfit = 0\narc = 0\n"
+        "[constraints]\nmax_track_minutes = 0\n",
+        encoding="utf-8",
+    )
+    seconds = tmp_path / "seconds.toml"
+    seconds.write_text("[constraints]\nmax_track_seconds = 0\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["profiles", "check", str(bad), str(seconds)])
+    assert result.exit_code == 2
+    assert f"{bad}:4: weights flow, fit and arc are all zero" in result.stderr
+    assert f"{bad}:9: constraints.max_track_minutes = 0 leaves out every track" in result.stderr
+    assert "leave the line out for no limit" in result.stderr
+    assert f"{seconds}:2: constraints.max_track_seconds = 0 leaves out every track" in result.stderr
+    assert "Error: 3 problems in 2 of 2 profiles" in result.stderr
