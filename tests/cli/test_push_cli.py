@@ -164,3 +164,22 @@ def test_missing_sequence_file(fake: FakeSpotify, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["push", str(tmp_path / "nope.json")])
     assert result.exit_code == 2 and "Error:" in result.stderr
     assert fake.requests == []
+
+
+def test_search_counts_read_in_the_singular_too(fake: FakeSpotify, tmp_path: Path) -> None:
+    """One search and no cached answer read "1 Spotify search; 0 answers" (was "searched
+    Spotify 1 times"), on `push` and on `push --to spotify` alike."""
+    catalog = list(fake.catalog.values())
+    found = catalog[10]
+    track = Track(
+        id="csv1", title=found["name"], artists=(found["artists"][0]["name"],), duration_s=found["duration_ms"] / 1000
+    )
+    path = tmp_path / "one.json"
+    path.write_text(render(make_sequence([track], Profile(name="night-drive")), "json"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["push", str(path), "--name", "One", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "1 Spotify search; 0 answers from the library's cache" in result.stderr
+    assert "1 times" not in result.output
+    sinks = CliRunner().invoke(cli, ["push", str(path), "--name", "One", "--to", "spotify", "--to", "listenbrainz"])
+    assert "1 Spotify search; 0 answers from the cache" in sinks.output, sinks.output
+    assert "1 times" not in sinks.output

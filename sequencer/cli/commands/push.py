@@ -78,7 +78,8 @@ def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     if more > 0:
         click.echo(f"… and {more} more not found on Spotify", err=True)
     if resolution.searched:
-        app.say(f"searched Spotify {resolution.searched} times; {resolution.cached} answers from the library's cache")
+        searches = plural(resolution.searched, "Spotify search", "Spotify searches")
+        app.say(f"{searches}; {plural(resolution.cached, 'answer')} from the library's cache")
     plan, result = outcome.plan, outcome.result
     if plan is not None:
         if plan.action == "create":
