@@ -88,8 +88,8 @@ def render(sequence: Sequence, *, name: str | None = None) -> str:
     if missing:
         lines.append(
             f"# {missing} of {count} {tracks} {'has' if missing == 1 else 'have'} no known file or Spotify URI: "
-            'their location is a placeholder "Artists - Title" (players skip it as missing; '
-            "converters match the #EXTINF)"
+            f'{"its" if missing == 1 else "their"} location is a placeholder "Artists - Title" (players skip '
+            "it as missing; converters match the #EXTINF)"
         )
     for track in sequence.tracks:
         label = one_line(f"{track.artist} - {track.title}")
