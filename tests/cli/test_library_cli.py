@@ -309,3 +309,18 @@ def test_stats_json_says_whether_it_is_the_demo_library(library: Path) -> None:
     assert demo["demo"] is True and demo["tracks"] == 216
     own = json.loads(_run(library, "stats", "--json").stdout)
     assert own["demo"] is False and own["library"] == str(library) and own["tracks"] == 2
+
+
+def test_tags_import_help_shows_a_file_that_works(library: Path, tmp_path: Path) -> None:
+    """`library tags import --help` shows the file's format with an example (it named the
+    columns only, not how a moods cell is written); that example, as printed, tags both tracks."""
+    help_text = CliRunner().invoke(cli, ["library", "tags", "import", "--help"]).stdout
+    lines = help_text.split("Example file:")[1].split("Options:")[0].strip().splitlines()
+    example = tmp_path / "tags.csv"
+    example.write_text("\n".join(line.strip() for line in lines) + "\n", encoding="utf-8")
+    result = _run(library, "tags", "import", str(example))
+    assert result.exit_code == 0, result.output
+    assert "2 rows, 2 tracks tagged, 3 moods set by hand" in result.stdout
+    with Store.open(library) as store:
+        assert store.find("Kavinsky - Nightcall").moods == {"night-driving": 1.0, "brooding": 0.8}
+        assert store.find("Vangelis - Blush Response").moods["atmospheric"] == 1.0

@@ -107,7 +107,17 @@ def tags() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @pass_app
 def tags_import(app: AppContext, file: Path) -> None:
-    """Apply FILE of hand tags (columns: track or artist+title; moods, or one column per mood)."""
+    """Apply FILE of hand tags: a CSV/TSV with a header naming the track (a `track` column:
+    "Artist - Title", an id or a Spotify link; or `artist` and `title`) and its moods (a `moods`
+    column of `mood=weight` separated by `;`, a bare mood meaning 1; or one column per mood).
+    Hand moods add to a track's earlier ones and always win over inferred moods.
+
+    \b
+    Example file:
+      track,moods
+      Kavinsky - Nightcall,night-driving=1; brooding=0.8
+      Vangelis - Blush Response,atmospheric
+    """
     from sequencer.adapters.importers.hand_tags import import_hand_tags
 
     with app.open_library() as store:
