@@ -324,3 +324,17 @@ def test_tags_import_help_shows_a_file_that_works(library: Path, tmp_path: Path)
     with Store.open(library) as store:
         assert store.find("Kavinsky - Nightcall").moods == {"night-driving": 1.0, "brooding": 0.8}
         assert store.find("Vangelis - Blush Response").moods["atmospheric"] == 1.0
+
+
+def test_show_lists_every_attribute_the_track_has() -> None:
+    """`library show` lists every known attribute (it showed five: a study track's
+    instrumentalness, which decides that mood, was not there), key and mode in words as in
+    `moods explain`, wrapped to 80 columns."""
+    from sequencer.cli.library_text import track_details
+
+    track = Track("x", "Solar Sailer", ("Daft Punk",), 162.0, tempo=98.0, key=2, mode=1, instrumentalness=0.91)
+    lines = track_details(track, {})
+    shown = " ".join(line.strip() for line in lines)
+    assert "tempo 98, key 2 (D), mode 1 (major), instrumentalness 0.91" in shown
+    assert max(len(line) for line in lines) <= 80
+    assert "no audio attributes" in "\n".join(track_details(Track("y", "Bare", ("B",), 100.0), {}))
