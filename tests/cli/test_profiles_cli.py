@@ -157,3 +157,21 @@ def test_check_refuses_limits_that_leave_nothing_to_play(tmp_path: Path) -> None
     assert "leave the line out for no limit" in result.stderr
     assert f"{seconds}:2: constraints.max_track_seconds = 0 leaves out every track" in result.stderr
     assert "Error: 3 problems in 2 of 2 profiles" in result.stderr
+
+
+def test_check_notes_what_a_profile_asks_against_itself(tmp_path: Path, isolated_dirs: Path) -> None:
+    """Without any library: a mood both wanted and excluded (its most fitting tracks can never
+    play) and a profile without moods (every track fits alike) get a note at their line; notes
+    do not fail the check, and a profile that avoids the mood it excludes gets none."""
+    both = tmp_path / "both.toml"
+    both.write_text('[moods]\nstudy = 1\nbrooding = 0.5\n[constraints]\nexclude_moods = ["study"]\n', encoding="utf-8")
+    bare = tmp_path / "bare.toml"
+    bare.write_text("minutes = 30\n", encoding="utf-8")
+    fine = tmp_path / "fine.toml"
+    fine.write_text('[moods]\nstudy = 1\nangsty = -0.4\n[constraints]\nexclude_moods = ["angsty"]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["profiles", "check", str(both), str(bare), str(fine)])
+    assert result.exit_code == 0, result.output
+    assert f"{both}:5: note: moods.study = 1 wants study, and exclude_moods leaves out" in result.stderr
+    assert f"{bare}: note: no [moods]: every track fits alike" in result.stderr
+    assert str(fine) not in result.stderr
+    assert result.stdout.count(": OK (") == 3
