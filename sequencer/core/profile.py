@@ -125,7 +125,7 @@ class Profile:
     like: tuple[str, ...] = ()
     """Exemplar tracks (``"Artist - Title"``): candidates that sound like them are preferred."""
     like_weight: float = 0.5
-    """How much sounding like the exemplars adds to a track's fit (0 = nothing)."""
+    """How much sounding like the exemplars weighs in a track's fit, beside its moods at 1 (0 = nothing)."""
     genres: Genres = field(default_factory=Genres)
     listening: Listening = field(default_factory=Listening)
 
@@ -168,11 +168,11 @@ SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
     "tolerance_minutes": Key("float", 0, 600, doc="allowed distance from the target"),
     "moods": Key("moodmap", -1, 1, doc="mood weights; negative = avoid"),
     "like": Key("strlist", doc='exemplar tracks ("Artist - Title"): tracks that sound like them are preferred'),
-    "like_weight": Key("float", 0, 2, doc="how much sounding like the exemplars adds to a track's fit"),
+    "like_weight": Key("float", 0, 2, doc="how much sounding like the exemplars weighs in the fit (moods: 1)"),
     "genres": {
         "prefer": Key("strlist", doc="genres or crowd tags the context wants (raise a track's fit)"),
         "avoid": Key("strlist", doc="genres or crowd tags the context avoids (lower a track's fit)"),
-        "weight": Key("float", 0, 1, doc="how much a preferred or avoided genre moves a track's fit"),
+        "weight": Key("float", 0, 1, doc="how much the genres weigh in a track's fit (moods weigh 1)"),
     },
     "arc": {
         "points": Key("points", 0, 1, doc="[[tau, energy], …], tau in [0, 1] increasing"),
