@@ -91,6 +91,18 @@ def history_bias(
     return combine(*parts)
 
 
+def pushed_profile(library_path: Path, sink: str, playlist_id: str) -> tuple[str, str] | None:
+    """(profile name, reference) moodseq last pushed to that playlist, None when it never did
+    (or there is no library)."""
+    if not library_path.is_file():
+        return None
+    from sequencer.adapters.library import history
+    from sequencer.adapters.library.store import Store
+
+    with Store.open(library_path, read_only=True) as store:
+        return history.pushed_profile(store, sink, playlist_id)
+
+
 def previous_tracks(library_path: Path, profile: str) -> tuple[int, list[Track]]:
     """The profile's latest recorded build: (its number, its tracks as the library has them).
 
