@@ -377,12 +377,21 @@ def _check_moods(
         c.add(path, f"{_dotted(path)} must be a table of mood = weight", "e.g. [moods] brooding = 0.8")
         return {}
     moods: dict[str, float] = {}
+    written: dict[str, str] = {}  # canonical mood → the name it was first written as
     for name, weight in value.items():
         here = (*path, name)
         canonical = vocabulary.resolve(name)
         if canonical is None:
             c.add(here, f"unknown mood {name!r}", vocabulary.unknown_hint(name))
             continue
+        if canonical in written:  # an alias of a mood already weighed: one would silently win
+            c.add(
+                here,
+                f"{_dotted(here)} is the mood {canonical!r} again (already weighed as {written[canonical]!r})",
+                "keep one weight per mood: aliases name the same mood",
+            )
+            continue
+        written[canonical] = name
         cleaned = _check_value(c, here, weight, Key("float", key.low, key.high))
         if cleaned is not None:
             moods[canonical] = cleaned

@@ -175,3 +175,13 @@ def test_check_notes_what_a_profile_asks_against_itself(tmp_path: Path, isolated
     assert f"{bare}: note: no [moods]: every track fits alike" in result.stderr
     assert str(fine) not in result.stderr
     assert result.stdout.count(": OK (") == 3
+
+
+def test_a_mood_weighed_twice_under_an_alias_is_a_problem(tmp_path: Path) -> None:
+    """`brooding = 0.7` and `dark = 0.2` (an alias of brooding) silently kept the last weight;
+    the second is a problem at its line naming the mood and the first spelling."""
+    bad = tmp_path / "alias.toml"
+    bad.write_text("[moods]\nnight-driving = 1\nbrooding = 0.7\ndark = 0.2\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["profiles", "check", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:4: moods.dark is the mood 'brooding' again (already weighed as 'brooding')" in result.stderr
