@@ -144,10 +144,23 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         ) from None
 
 
+#: The largest profile or moods file read: they are kilobytes; a bigger file is a wrong path
+#: (an audio file, a symlink to /dev/zero), read whole it could fill the memory.
+MAX_TEXT_BYTES = 4 * 1024 * 1024
+
+
 def read_text(path: Path) -> str:
-    """Read a user's text file as UTF-8, with a clear error when it cannot be read."""
+    """Read a user's text file as UTF-8, with a clear error when it cannot be read or is far
+    larger than any profile or moods file (:data:`MAX_TEXT_BYTES`)."""
     try:
-        return path.read_text(encoding="utf-8-sig")  # -sig: a BOM from Windows editors is dropped
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_TEXT_BYTES + 1)
+        if len(raw) > MAX_TEXT_BYTES:
+            raise InputFileError(
+                f"{path} is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB: not a profile or moods file",
+                hint="check the path: a profile or moods file is a few kilobytes of TOML",
+            )
+        return raw.decode("utf-8-sig")  # -sig: a BOM from Windows editors is dropped
     except FileNotFoundError:
         raise InputFileError(f"no such file: {path}", hint="check the path") from None
     except IsADirectoryError:

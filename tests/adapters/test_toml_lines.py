@@ -85,3 +85,20 @@ def test_a_key_or_table_written_twice_is_named_with_its_first_line(text: str, li
     assert info.value.source == f"p.toml:{line}"
     assert info.value.message == message
     assert info.value.hint is not None and "quotes" not in info.value.hint
+
+
+def test_a_file_far_larger_than_a_profile_is_refused_unread(tmp_path: Path) -> None:
+    """A wrong path (an audio file, a link to /dev/zero) is refused after 4 MB, not read whole:
+    `profiles check` of a link to /dev/zero ran until the memory was full."""
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " * (2 * 1024 * 1024 + 1))
+    with pytest.raises(InputFileError, match="larger than 4 MB: not a profile or moods file"):
+        read_text(big)
+    if Path("/dev/zero").exists():
+        endless = tmp_path / "zero.toml"
+        endless.symlink_to("/dev/zero")
+        with pytest.raises(InputFileError, match="larger than 4 MB"):
+            read_text(endless)
+    small = tmp_path / "small.toml"
+    small.write_text("\ufeffminutes = 30\n", encoding="utf-8")
+    assert read_text(small) == "minutes = 30\n"
