@@ -185,3 +185,22 @@ def test_a_mood_weighed_twice_under_an_alias_is_a_problem(tmp_path: Path) -> Non
     result = CliRunner().invoke(cli, ["profiles", "check", str(bad)])
     assert result.exit_code == 2
     assert f"{bad}:4: moods.dark is the mood 'brooding' again (already weighed as 'brooding')" in result.stderr
+
+
+def test_check_without_arguments_checks_every_profile_of_yours(isolated_dirs: Path) -> None:
+    """`profiles list` marks a broken profile "run `moodseq profiles check NAME`"; `profiles
+    check` alone checks every user profile (it was a usage error: "Missing argument")."""
+    runner = CliRunner()
+    none = runner.invoke(cli, ["profiles", "check"])
+    assert none.exit_code == 2 and "you have no profiles of your own" in none.stderr
+    folder = isolated_dirs / "config" / "profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "good.toml").write_text("minutes = 30\n[moods]\nstudy = 1\n", encoding="utf-8")
+    (folder / "broken.toml").write_text('minutes = "long"\n', encoding="utf-8")
+    listing = runner.invoke(cli, ["profiles", "list"])
+    assert "(has problems: run `moodseq profiles check broken`)" in listing.stdout
+    result = runner.invoke(cli, ["profiles", "check"])
+    assert result.exit_code == 2
+    assert f"{folder / 'good.toml'}: OK (good, 30 minutes)" in result.stdout
+    assert f"{folder / 'broken.toml'}:1: minutes = 'long' must be a number" in result.stderr
+    assert "Error: 1 problem in 1 of 2 profiles" in result.stderr

@@ -34,7 +34,7 @@ def list_(app: AppContext) -> None:
         try:
             description = load_profile_file(entry.path, app.vocabulary()).description
         except MoodseqError:
-            description = "(has problems: run `moodseq profiles check`)"
+            description = f"(has problems: run `moodseq profiles check {name}`)"
         origin = "built-in" if entry.builtin else ("user, overrides built-in" if entry.overrides_builtin else "user")
         click.echo(f"{name:<{width}}  {description}")
         click.echo(f"{'':<{width}}  [{origin}] {entry.path}")
@@ -62,17 +62,26 @@ def show(app: AppContext, name: str) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, metavar="FILES_OR_NAMES...", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, metavar="[FILES_OR_NAMES]...", type=click.Path(path_type=Path))
 @pass_app
 def check(app: AppContext, files: tuple[Path, ...]) -> None:
-    """Validate profile FILES (or profile names): OK, or every problem with file:line and a fix.
+    """Validate profile FILES (or profile names; none: every profile of yours): OK, or every
+    problem with file:line and a fix.
 
     With a library (the default one, or --library), start, end, exclude_tracks and
     exclude_artists must name tracks and artists it holds ("did you mean" when they do not).
     """
-    from sequencer.adapters.profiles_toml import load_profile_file, resolve
+    from sequencer.adapters.profiles_toml import discover, load_profile_file, resolve
     from sequencer.errors import FileProblemsError, ProfileError
 
+    if not files:  # `profiles list` sends you here for a profile with problems
+        files = tuple(entry.path for entry in discover(app.user_profiles_dir).values() if not entry.builtin)
+        if not files:
+            raise InputFileError(
+                f"you have no profiles of your own in {app.user_profiles_dir} to check",
+                hint="name a file or profile (moodseq profiles check night-drive), or make one: "
+                "moodseq profiles new my-drive --from night-drive",
+            )
     failures: list[MoodseqError] = []
     for path in files:
         try:
