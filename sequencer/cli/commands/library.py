@@ -41,7 +41,7 @@ def stats(app: AppContext, as_json: bool) -> None:
 
 
 @cli.command("list")
-@click.option("--mood", help="Only tracks with this mood (strongest first).")
+@click.option("--mood", help="Only tracks with this mood, surest first (weight × confidence of the evidence).")
 @click.option("--artist", help="Only tracks by an artist whose name contains this.")
 @click.option("--text", help="Only tracks whose artist or title contains this.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many.")
