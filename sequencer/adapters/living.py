@@ -262,7 +262,7 @@ def plan_refresh(
 
     if not library_path.is_file():
         raise LibraryError(f"no library at {library_path}", hint="refresh re-pushes playlists pushed with a library")
-    with Store.open(library_path) as store:
+    with Store.open(library_path, read_only=dry_run) as store:  # a dry run records nothing: read-only works
         chosen = select_targets(history.push_targets(store), names)
         supported = [t for t in chosen if t.sink in sinks]
         unsupported = tuple(t for t in chosen if t.sink not in sinks)

@@ -213,8 +213,8 @@ def test_stats_list_and_build_work_in_a_read_only_folder(demo_library: Path, tmp
 @pytest.mark.slow
 @pytest.mark.skipif(not _can_mount_read_only(), reason="needs root and unshare for a read-only mount")
 def test_history_reading_options_work_in_a_read_only_folder(demo_library: Path, tmp_path: Path) -> None:
-    """--fresh, --like-previous and --keep only read the build history, `listening` and tab
-    completion only read what is stored: in a read-only folder they work (before: "cannot open
+    """--fresh, --like-previous and --keep only read the build history, `listening`, `refresh
+    --dry-run` and tab completion only read what is stored: in a read-only folder they work (before: "cannot open
     library … for writing", while the same build without them worked; completion offered nothing)."""
     library = _copy(demo_library, tmp_path / "ro")
     first = _invoke(library, "build", "night-drive", "--seed", "3")  # a build to keep from
@@ -227,6 +227,7 @@ def test_history_reading_options_work_in_a_read_only_folder(demo_library: Path, 
         [*moodseq, "build", "night-drive", "--seed", "4", "--fresh", "14d", "--like-previous"],
         [*moodseq, "build", "night-drive", "--seed", "5", "--keep", "1"],
         [*moodseq, "listening"],
+        [*moodseq, "refresh", "--dry-run"],
     ]
     script = f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} || exit 99\n"
     script += "".join(" ".join(f"'{part}'" for part in command) + " || exit $?\n" for command in commands)
@@ -238,6 +239,7 @@ def test_history_reading_options_work_in_a_read_only_folder(demo_library: Path, 
     assert result.returncode == 0, result.stderr
     assert "plain,Kavinsky - Roadgame" in result.stdout  # tab completion reads track names too
     assert result.stdout.count("flow cost") == 2 and "no listening history yet" in result.stderr
+    assert "refresh: nothing to refresh: no playlist was pushed yet" in result.stdout
     assert result.stderr.count("this build is not recorded in the library's history") == 2
 
 
