@@ -176,7 +176,7 @@ def push_recorded(
     pid = None if dry_run else living.start_push(app.library_path, bid, sink="spotify", target=target)
     try:
         with (
-            library_links(app.library_path, app.data_dir) as (links, cache),
+            library_links(app.library_path, app.data_dir, read_only=dry_run) as (links, cache),
             progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
         ):
             outcome = push_tracks(
