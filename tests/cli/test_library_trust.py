@@ -213,9 +213,10 @@ def test_stats_list_and_build_work_in_a_read_only_folder(demo_library: Path, tmp
 @pytest.mark.slow
 @pytest.mark.skipif(not _can_mount_read_only(), reason="needs root and unshare for a read-only mount")
 def test_history_reading_options_work_in_a_read_only_folder(demo_library: Path, tmp_path: Path) -> None:
-    """--fresh, --like-previous and --keep only read the build history, `listening`, `refresh
-    --dry-run`, `push --dry-run` and tab completion only read what is stored: in a read-only folder they work (before: "cannot open
-    library … for writing", while the same build without them worked; completion offered nothing)."""
+    """--fresh, --like-previous and --keep only read the build history; `listening`, `refresh
+    --dry-run`, `push --dry-run` and tab completion only read what is stored: in a read-only
+    folder they work (before: "cannot open library … for writing", while the same build without
+    them worked; completion offered nothing)."""
     library = _copy(demo_library, tmp_path / "ro")
     saved = tmp_path / "night.json"
     first = _invoke(library, "build", "night-drive", "--seed", "3", "-o", str(saved))  # a build to keep from
