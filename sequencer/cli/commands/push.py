@@ -324,28 +324,32 @@ def push_to_option(func: click.decorators.FC) -> click.decorators.FC:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @pass_app
 def cli(app: AppContext, /, sequence_file: Path, name: str | None, targets: tuple[str, ...], dry_run: bool) -> None:
-    """Push SEQUENCE (a .json from `moodseq build --format json`, or a .jspf) as a playlist.
+    """Push SEQUENCE (a .json from `moodseq build --format json`; a .jspf, an .m3u8 or a CSV
+    track list such as an Exportify export too: named after its file) as a playlist.
 
     The first push creates the playlist; later pushes with the same profile and name update that
     same playlist to exactly this order, on every target. Tracks a target does not have are
     listed. Example: moodseq push night.json --to spotify --to subsonic --to listenbrainz
     """
-    from sequencer.adapters.exporters.json import load_sequence_json
+    from sequencer.cli.saved import from_library, is_bare, load_file
 
-    loaded = load_sequence_json(sequence_file)
+    loaded = load_file(app, sequence_file)
+    tracks = list(loaded.tracks)
+    if is_bare(loaded):  # names and links only: the library may know their URIs, ISRCs, files
+        tracks = from_library(app, tracks, source=str(sequence_file))
     profile_name = loaded.profile.name if loaded.profile is not None else None
     bid = None
     if loaded.profile is not None and not dry_run:
         from sequencer.adapters.living import record_sequence
         from sequencer.core.sequence import make_sequence
 
-        sequence = make_sequence(loaded.tracks, loaded.profile, seed=loaded.seed)
+        sequence = make_sequence(tracks, loaded.profile, seed=loaded.seed)
         options = {"name": name, "file": str(sequence_file.resolve())}
         bid = record_sequence(app.library_path, sequence, profile_ref=loaded.profile.name, options=options, mode="file")
-    title = loaded.name if loaded.data.get("format") == "jspf" else None
+    title = loaded.name if is_bare(loaded) else None
     push_to_cli(
         app,
-        loaded.tracks,
+        tracks,
         targets=targets or ("spotify",),
         profile_name=profile_name,
         name=name or title,
