@@ -338,3 +338,25 @@ def test_show_lists_every_attribute_the_track_has() -> None:
     assert "tempo 98, key 2 (D), mode 1 (major), instrumentalness 0.91" in shown
     assert max(len(line) for line in lines) <= 80
     assert "no audio attributes" in "\n".join(track_details(Track("y", "Bare", ("B",), 100.0), {}))
+
+
+def test_tag_clear_removes_hand_tags(library: Path) -> None:
+    """A hand tag could be set to 0 but never removed (the imported mood stayed hidden forever):
+    --clear removes the track's hand tags, and with moods makes them exactly those; no mood and
+    no --clear is one line saying what to give."""
+    assert _run(library, "tag", "Vangelis - Blush Response", "brooding=0", "study=0.4").exit_code == 0
+    with Store.open(library) as store:
+        assert store.find("Vangelis - Blush Response").moods == {"study": 0.4}  # brooding hidden by 0
+    cleared = _run(library, "tag", "Vangelis - Blush Response", "--clear")
+    assert cleared.exit_code == 0, cleared.output
+    assert "Vangelis - Blush Response: hand tags removed; moods now: brooding 0.5" in cleared.stdout
+    with Store.open(library) as store:
+        assert store.find("Vangelis - Blush Response").moods == {"brooding": 0.5}  # the import's again
+    assert _run(library, "tag", "Vangelis - Blush Response", "atmospheric=1").exit_code == 0
+    replaced = _run(library, "tag", "Vangelis - Blush Response", "--clear", "study=0.7")
+    assert replaced.exit_code == 0, replaced.output
+    with Store.open(library) as store:
+        assert store.mood_sources(store.find("Vangelis - Blush Response").id)["study"] == [("hand", 0.7)]
+        assert "atmospheric" not in store.find("Vangelis - Blush Response").moods
+    neither = _run(library, "tag", "Vangelis - Blush Response")
+    assert neither.exit_code == 2 and "or --clear to remove the track's hand tags" in neither.stderr
