@@ -10,7 +10,9 @@ playlists as a fan of the project's soundtracks would and counts:
 - the share of picks with no genre evidence, against the library's share;
 - the share of transitions that change genre family (the catalog's six playlist genres);
 - catharsis: peak energy and the count of storm tracks (energy ≥ 0.8);
-- seeds: mean pairwise song overlap (Jaccard) and whether any two seeds are one reversed.
+- seeds: mean pairwise song overlap (Jaccard), whether any two seeds are one reversed, and
+  how near two seeds come to it: the lowest rank correlation (Spearman) of the positions of the
+  songs two seeds share (five or more), −1 = the shared songs in exactly opposite orders.
 
 ``python benchmarks/listening.py [--seeds 4] [--show 2]`` prints a Markdown report (the source
 of ``docs/listening.md``'s tables) and, with ``--show N``, the first N playlists per profile.
@@ -122,6 +124,20 @@ def _songs(doc: dict[str, Any]) -> list[str]:
     return [f"{(t['artists'] or ['?'])[0].lower()}|{t['title'].lower()}" for t in doc["tracks"]]
 
 
+def order_agreement(a: list[str], b: list[str]) -> float | None:
+    """Spearman's rank correlation of the positions of the songs ``a`` and ``b`` share (None
+    when they share fewer than five): 1 = the same order, −1 = reversed."""
+    in_b = set(b)
+    shared = [song for song in a if song in in_b]
+    if len(shared) < 5:
+        return None
+    in_both = set(shared)
+    rank_b = {song: i for i, song in enumerate(song for song in b if song in in_both)}
+    n = len(shared)
+    d2 = sum((i - rank_b[song]) ** 2 for i, song in enumerate(shared))
+    return 1 - 6 * d2 / (n * (n * n - 1))
+
+
 def profile_row(profile: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
     """The figures of one profile over its seeds."""
     tracks = [t for d in docs for t in d["tracks"]]
@@ -132,6 +148,7 @@ def profile_row(profile: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
     overlaps = [len(a & b) / len(a | b) for a, b in itertools.combinations(sets, 2)]
     orders = [_songs(d) for d in docs]
     reversed_pair = any(a == b[::-1] and len(a) > 1 for a, b in itertools.permutations(orders, 2))
+    agreements = [r for a, b in itertools.combinations(orders, 2) if (r := order_agreement(a, b)) is not None]
     energies = [t["attributes"]["energy"] for t in tracks if "energy" in (t.get("attributes") or {})]
     return {
         "profile": profile,
@@ -142,6 +159,7 @@ def profile_row(profile: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
         "family_changes": sum(1 for a, b in known if a != b) / max(1, len(known)),
         "overlap": statistics.mean(overlaps) if overlaps else 0.0,
         "reversed": reversed_pair,
+        "agreement": min(agreements, default=float("nan")),
         "peak_energy": max(energies, default=float("nan")),
         "storms": sum(1 for e in energies if e >= 0.8),
         "objectives": [d["summary"]["total"] for d in docs],
@@ -157,9 +175,9 @@ def report(seeds: int, show: int, library: Path | None = None, profiles: tuple[s
     with tempfile.TemporaryDirectory(prefix="moodseq-listen-") as tmp:
         playlists, no_genre, size = build_all(seeds, Path(tmp), library, profiles)
     print(f"Library: both shared catalogs, {size:,} tracks; {no_genre:.0%} have no genre evidence.\n")
-    print("| profile | picks | contradict | no genre | family changes | seed overlap | reversed | peak energy "
-          "| storms ≥ 0.8 | objective spread |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| profile | picks | contradict | no genre | family changes | seed overlap | reversed | lowest order "
+          "agreement | peak energy | storms ≥ 0.8 | objective spread |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     rows = [profile_row(p, playlists[p]) for p in profiles]
     for r in rows:
         best = min(r["objectives"])
@@ -167,6 +185,7 @@ def report(seeds: int, show: int, library: Path | None = None, profiles: tuple[s
         print(
             f"| {r['profile']} | {r['picks']} | {r['contradictions']} | {r['no_genre']:.0%} | "
             f"{r['family_changes']:.0%} | {r['overlap']:.2f} | {'yes' if r['reversed'] else 'no'} | "
+            f"{r['agreement']:+.2f} | "
             f"{r['peak_energy']:.2f} | {r['storms']} | +{spread:.1%} |"
         )
     for r in rows:

@@ -251,7 +251,10 @@ def analyse_files(
 
 
 def audio_files(folder: Path) -> list[Path]:
-    """Audio files under ``folder`` (by extension), sorted."""
+    """Audio files under ``folder`` (by extension), sorted; an audio file itself is itself (as
+    `import files FILE` takes one)."""
+    if folder.is_file() and folder.suffix.lower() in AUDIO_EXTENSIONS:
+        return [folder]
     if not folder.is_dir():
         from sequencer.errors import InputFileError
 

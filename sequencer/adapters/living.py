@@ -75,7 +75,7 @@ def history_bias(
     from sequencer.adapters.library.store import Store
 
     parts: list[TrackBias] = []
-    with Store.open(library_path) as store:
+    with Store.open(library_path, read_only=True) as store:  # a library in a read-only folder builds too
         if fresh is not None:
             parts.append(fresh_bias(history.song_plays(store, profile, history.since(fresh.window_s)), fresh))
         if like_previous:
@@ -89,6 +89,18 @@ def history_bias(
         if listen and listening is not None:
             parts.append(listening_bias(listening_evidence(store), listening))
     return combine(*parts)
+
+
+def pushed_profile(library_path: Path, sink: str, playlist_id: str) -> tuple[str, str] | None:
+    """(profile name, reference) moodseq last pushed to that playlist, None when it never did
+    (or there is no library)."""
+    if not library_path.is_file():
+        return None
+    from sequencer.adapters.library import history
+    from sequencer.adapters.library.store import Store
+
+    with Store.open(library_path, read_only=True) as store:
+        return history.pushed_profile(store, sink, playlist_id)
 
 
 def previous_tracks(library_path: Path, profile: str) -> tuple[int, list[Track]]:
@@ -110,7 +122,7 @@ def previous_tracks(library_path: Path, profile: str) -> tuple[int, list[Track]]
     from sequencer.adapters.library.store import Store
     from sequencer.errors import TrackNotFoundError
 
-    with Store.open(library_path) as store:
+    with Store.open(library_path, read_only=True) as store:
         last = history.latest_build(store, profile)
         if last is None:
             raise InputFileError(f"--keep: the profile {profile!r} has no recorded build", hint=hint)
@@ -250,7 +262,7 @@ def plan_refresh(
 
     if not library_path.is_file():
         raise LibraryError(f"no library at {library_path}", hint="refresh re-pushes playlists pushed with a library")
-    with Store.open(library_path) as store:
+    with Store.open(library_path, read_only=dry_run) as store:  # a dry run records nothing: read-only works
         chosen = select_targets(history.push_targets(store), names)
         supported = [t for t in chosen if t.sink in sinks]
         unsupported = tuple(t for t in chosen if t.sink not in sinks)

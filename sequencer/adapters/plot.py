@@ -332,19 +332,23 @@ def figure_for(sequence: Sequence, sound_map: SoundMap | None = None) -> Figure:
     return figure
 
 
+#: The image formats ``--plot`` writes, by suffix.  matplotlib knows more, but some fail or
+#: are no image a viewer opens: .pgf needs LaTeX (a traceback), .raw/.rgba are bare pixels,
+#: .ps/.eps drop transparency with a warning, .avif depends on how Pillow was built.
+PLOT_FORMATS = ("png", "svg", "svgz", "pdf", "jpg", "jpeg", "webp", "gif", "tif", "tiff")
+
+
 def check_plot_path(path: Path) -> str:
     """The image format ``path`` asks for (``png`` without a suffix), or OutputFileError when its
-    folder is missing or matplotlib cannot write its suffix: callers check before long work."""
-    from matplotlib.backend_bases import FigureCanvasBase
-
+    folder is missing or its suffix is none of :data:`PLOT_FORMATS`: callers check before long work."""
     path = Path(path)
     check_target(path)
     suffix = path.suffix or ".png"
     kind = suffix.lstrip(".").lower()
-    if kind not in FigureCanvasBase.get_supported_filetypes():
+    if kind not in PLOT_FORMATS:
         raise OutputFileError(
-            f"cannot write a plot as {path.name}: {suffix} is not an image format matplotlib knows",
-            hint="use a .png (or .svg, .pdf) file name",
+            f"cannot write a plot as {path.name}: {suffix} is not an image format moodseq writes",
+            hint="use a .png, .svg or .pdf file name (.jpg, .webp, .gif and .tif work too)",
         )
     return kind
 
@@ -372,7 +376,8 @@ def plot_sequence(sequence: Sequence, path: Path, *, sound_map: SoundMap | None 
     with ``sound_map``, the map of the playlist in its library beside it."""
     path = Path(path)
     figure = figure_for(sequence, sound_map)
-    _save_atomically(figure, path, dpi=150, metadata=_metadata(path.suffix))
+    metadata = _metadata(path.suffix)  # only for formats that take it (a JPEG refused even {})
+    _save_atomically(figure, path, dpi=150, **({"metadata": metadata} if metadata else {}))
 
 
 def _metadata(suffix: str) -> dict[str, Any]:

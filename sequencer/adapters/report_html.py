@@ -291,7 +291,8 @@ def render_report(sequence: Sequence, sound_map: SoundMap | None = None) -> str:
                     "Tracks",
                     _tracks_table(sequence)
                     + '<p class="lede">~ energy estimated from the track\'s moods; fit = cosine between '
-                    "the profile's moods and the track's (−1 to 1).</p>",
+                    "the profile's moods and the track's (−1 to 1) times the confidence of the track's "
+                    "moods (how much evidence they rest on: 1 for hand tags, less for inferred ones).</p>",
                 ),
                 ("transitions", "Transitions", _transitions_table(explanation)),
                 ("reasons", "Why each track", _reasons(explanation)),

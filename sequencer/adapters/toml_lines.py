@@ -73,6 +73,46 @@ def make_locator(text: str) -> Locate:
     return locate
 
 
+_DECLARED_TWICE = re.compile(r"^Cannot declare \((.*)\) twice$")
+
+
+def _said_twice(text: str, detail: str, line: int | None) -> tuple[str, str] | None:
+    """(message, hint) for a key or table written twice, naming it and its first line (tomllib
+    says only "Cannot overwrite a value", and a hint about quotes misled); None for other errors."""
+    if line is None:
+        return None
+    before = "\n".join(text.splitlines()[: line - 1])
+    declared = _DECLARED_TWICE.match(detail)
+    if declared:
+        table = tuple(part.strip().strip("'\"") for part in declared.group(1).split(",") if part.strip())
+        name = ".".join(table)
+        first = key_lines(before).get(table)
+        where = f" (first on line {first})" if first else ""
+        return f"[{name}] appears twice{where}", f"put all of [{name}]'s keys under one [{name}] header"
+    if detail != "Cannot overwrite a value":
+        return None
+    path = _key_path_at(text, line)
+    if not path:
+        return None
+    first = key_lines(before).get(path)
+    where = f" (first on line {first})" if first else ""
+    return f"{'.'.join(path)} is set twice{where}", "keep one of the two lines: a key may be set only once"
+
+
+def _key_path_at(text: str, line: int) -> tuple[str, ...]:
+    """The full path of the ``key =`` on ``line`` (its table's path first), () when none is."""
+    table: tuple[str, ...] = ()
+    for number, content in enumerate(text.splitlines()[:line], start=1):
+        header = _HEADER.match(content)
+        if header:
+            table = _split_key(header.group(1))
+            continue
+        key = _KEY.match(content)
+        if number == line and key:
+            return table + _split_key(key.group(1))
+    return ()
+
+
 def parse_toml(text: str, source: str) -> dict[str, Any]:
     """Parse TOML text; a syntax error becomes an :class:`InputFileError` at ``source:line``."""
     try:
@@ -82,6 +122,9 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         match = _TOML_ERROR_AT.search(message)
         where = f"{source}:{match.group(1)}" if match else source
         detail = _TOML_ERROR_AT.sub("", message).strip()
+        twice = _said_twice(text, detail, int(match.group(1)) if match else None)
+        if twice is not None:
+            raise InputFileError(twice[0], hint=twice[1], source=where) from None
         raise InputFileError(
             f"not valid TOML: {detail}",
             hint="check quotes, brackets and `key = value` syntax on that line (strings need quotes, lists need [ ])",
@@ -101,10 +144,23 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         ) from None
 
 
+#: The largest profile or moods file read: they are kilobytes; a bigger file is a wrong path
+#: (an audio file, a symlink to /dev/zero), read whole it could fill the memory.
+MAX_TEXT_BYTES = 4 * 1024 * 1024
+
+
 def read_text(path: Path) -> str:
-    """Read a user's text file as UTF-8, with a clear error when it cannot be read."""
+    """Read a user's text file as UTF-8, with a clear error when it cannot be read or is far
+    larger than any profile or moods file (:data:`MAX_TEXT_BYTES`)."""
     try:
-        return path.read_text(encoding="utf-8-sig")  # -sig: a BOM from Windows editors is dropped
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_TEXT_BYTES + 1)
+        if len(raw) > MAX_TEXT_BYTES:
+            raise InputFileError(
+                f"{path} is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB: not a profile or moods file",
+                hint="check the path: a profile or moods file is a few kilobytes of TOML",
+            )
+        return raw.decode("utf-8-sig")  # -sig: a BOM from Windows editors is dropped
     except FileNotFoundError:
         raise InputFileError(f"no such file: {path}", hint="check the path") from None
     except IsADirectoryError:

@@ -96,8 +96,9 @@ def _names(names: Seq[str]) -> str:
     return f"{shown}; … and {more} more" if more > 0 else shown
 
 
-def comparison_lines(result: Comparison, label_a: str, label_b: str) -> list[str]:
-    """The side-by-side table, then the overlap, as plain text lines."""
+def comparison_lines(result: Comparison, label_a: str, label_b: str, *, profiled: bool = True) -> list[str]:
+    """The side-by-side table, then the overlap, as plain text lines (``profiled``: scored
+    against a profile; False when neither file had one and none was named)."""
     a, b = result.a, result.b
     width = min(32, max(12, len(label_a) + 4, len(label_b) + 4))  # "A: " + name + a gap
     rows: list[tuple[str, str, str, str]] = [
@@ -117,8 +118,12 @@ def comparison_lines(result: Comparison, label_a: str, label_b: str) -> list[str
         f"{label:<10} {left[: width - 1]:<{width}} {right[: width - 1]:<{width}} {verdict}".rstrip()
         for label, left, right, verdict in rows
     ]
-    lines.append(f"both scored against the profile {a.profile.name}; lower cost, error and")
-    lines.append("objective are better, higher fit is better")
+    if profiled:
+        lines.append(f"both scored against the profile {a.profile.name}; lower cost, error and")
+        lines.append("objective are better, higher fit is better")
+    else:  # it said "against the profile none"
+        lines.append("scored without a profile: no moods and no arc, so the flow cost decides;")
+        lines.append("lower cost and objective are better")
     lines.append("")
     lines.append(
         f"shared songs: {len(result.shared)} of {len(a.steps)} and {len(b.steps)} (Jaccard {result.jaccard:.2f})"

@@ -60,7 +60,7 @@ def complete_tracks(ctx: click.Context, _param: click.Parameter, incomplete: str
     from sequencer.errors import MoodseqError
 
     try:
-        with Store.open(path) as store:
+        with Store.open(path, read_only=True) as store:
             tracks = store.search(text=incomplete, limit=MAX_TRACKS)
     except MoodseqError:
         return []
@@ -77,7 +77,7 @@ def complete_pushed(ctx: click.Context, _param: click.Parameter, incomplete: str
     from sequencer.errors import MoodseqError
 
     try:
-        with Store.open(path) as store:
+        with Store.open(path, read_only=True) as store:
             targets = push_targets(store)
     except MoodseqError:
         return []

@@ -86,12 +86,16 @@ def track_details(track: Track, sources: dict[str, list[tuple[str, float]]]) -> 
         + (f"{track.duration_s:.0f} s" if track.duration_s > 0 else "duration unknown")
         + f"; uri {track.uri or '-'}",
     ]
-    attrs = ", ".join(
-        f"{a} {track.attribute(a):g}"
-        for a in ("tempo", "key", "mode", "energy", "valence")
-        if track.attribute(a) is not None
+    import textwrap
+
+    from sequencer.cli.moods_text import attribute_text
+    from sequencer.core.track import ATTRIBUTES
+
+    attrs = attribute_text({a: track.attribute(a) for a in ATTRIBUTES})  # all of them, as `moods explain`
+    lines.extend(
+        textwrap.wrap(attrs, width=WIDTH, initial_indent="  ", subsequent_indent="    ", break_long_words=False)
+        or ["  no audio attributes"]
     )
-    lines.append(f"  {attrs or 'no audio attributes'}")
     evidence = [
         f"genres {', '.join(track.genres)}" if track.genres else "",
         f"playlists {', '.join(track.playlists)}" if track.playlists else "",

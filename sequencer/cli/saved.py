@@ -69,7 +69,16 @@ def load_file(app: AppContext, path: Path) -> LoadedSequence:
     from sequencer.adapters.importers.m3u import M3U_SUFFIXES, read_m3u
 
     if path.suffix.lower() in M3U_SUFFIXES and path.is_file():
-        entries = read_m3u(path)
+        try:
+            entries = read_m3u(path)
+        except OSError as error:  # a line no file system takes as a path (binary junk, 300 bytes long)
+            from sequencer.errors import InputFileError
+
+            raise InputFileError(
+                f"{path}: an entry is no location this system can look up ({error.strerror})",
+                hint="give a text playlist of file paths, links or URIs, one per line "
+                "(an entry longer than 255 bytes is no file name)",
+            ) from None
         return LoadedSequence(tracks=entries, profile=None, name=path.stem, seed=None, data={"format": "m3u8"})
     if not path.name.lower().endswith(TRACK_LISTS) or not path.is_file():
         return load_sequence_json(path, vocabulary=app.vocabulary())

@@ -99,6 +99,16 @@ def changes(old: PlaylistSequence, new: PlaylistSequence) -> list[str]:
     return lines
 
 
+def _is_blank(path: Path) -> bool:
+    """Whether the profile file is there and holds nothing but white space (an empty profile
+    is valid, but a save that empties the file rebuilt a 60-minute playlist of anything)."""
+    try:
+        with path.open("rb") as handle:
+            return not handle.read(4096).strip() and not handle.read(1)
+    except OSError:
+        return False
+
+
 def _stdout_is_terminal() -> bool:
     import sys
 
@@ -147,6 +157,9 @@ def watch(
             if now == stamp:
                 continue
             stamp = now
+            if _is_blank(files[0]):  # an editor's save in progress, or all deleted: nothing to build
+                click.echo(f"{files[0]} is empty: waiting for the next save", err=True)
+                continue
             app._vocabulary = None  # the moods file may have changed
             try:
                 profile = load_profile_for(app, options.profile, options.minutes)

@@ -542,12 +542,12 @@ def reorder_tracks(
     )
     order = order_tracks(problem, seed=0 if seed is None else seed)
     ordered = [items[i] for i in order]
-    warnings = _gap_warnings(ordered, profile.constraints.artist_gap)
+    warnings = gap_warnings(ordered, profile.constraints.artist_gap)
     return make_sequence(ordered, profile, seed=seed, mode="reorder", warnings=warnings)
 
 
-def _gap_warnings(tracks: Sequence[Track], gap: int) -> list[str]:
-    """One warning per artist that returns within ``gap`` positions."""
+def gap_warnings(tracks: Sequence[Track], gap: int) -> list[str]:
+    """One warning per artist that returns within ``gap`` positions of ``tracks``."""
     last: dict[str, int] = {}
     close: dict[str, str] = {}
     for pos, track in enumerate(tracks):

@@ -4,7 +4,8 @@ A profile may say what it should *sound* like (``like = ["Kavinsky - Nightcall",
 which genres it prefers or avoids (``[genres]``); these move a track's **context fit**, the fit
 the walk optimises and candidates are ranked by::
 
-    context_fit = squash(mood_fit + like_weight · like + genres.weight · preference)
+    context_fit = (mood_fit + like_weight · like + genres.weight · preference)
+                  / (1 + like_weight + genres.weight)
 
 - ``mood_fit`` is ``flow.md``'s (cosine × confidence, :func:`sequencer.core.scoring.mood_fit`);
 - an exemplar's own mood fit counts as 1 at least (the profile names it as the context: a
@@ -16,20 +17,22 @@ the walk optimises and candidates are ranked by::
 - ``preference`` is +1 for a track with a preferred genre, −1 with an avoided one, 0 with
   both or neither.
 
-A profile without exemplars or genres keeps the mood fit as it is; with them, ``squash``
-(:func:`squash`) keeps a sum up to :data:`SQUASH_FROM` in size as it is and
-squeezes larger ones towards ±1 without reaching it: a hard clip made a third of the night
-drive's candidates and nine tenths of catharsis's equal at 1.0, so the fit no longer told a
-track that sounds like Drive from one that merely has the moods.
+The context fit is the **weighted mean** of the three, each in [−1, 1], so it stays in
+[−1, 1] and is linear in each: a track that sounds like Drive and has the moods is ahead of
+one that merely has the moods by its whole ``like`` share.  (A sum clipped at 1.0 made a third
+of the night drive's candidates equal; squeezing the sum with a tanh, the fourth session's fix,
+still left Janelle Monáe's R&B at 0.981 beside Gunship's 0.982.)  A weight left out (no
+exemplar found, no genre list) leaves its term out of the mean, so a profile without exemplars
+or genres keeps the mood fit as it is.
 
-An exemplar's own genres are not held against it (the user named it).  The playlist's reported
+An exemplar counts as fully preferred (the user named it): its fit is 1.  The playlist's reported
 mood fit stays ``flow.md``'s; the context fit is what chooses.
 Genres are compared after :func:`genre_key` (case, spaces, hyphens and underscores ignored),
 against the track's genres (imports, tags).  ``[constraints] exclude_genres`` is the hard
 version of ``avoid``: :func:`genre_exclusion`.
 
 Public: :data:`SAME_ARTIST`, :func:`genre_key`, :func:`genre_keys`, :func:`genre_exclusion`,
-:func:`genre_preference`, :func:`like_similarity`, :func:`context_fit`, :func:`squash`.
+:func:`genre_preference`, :func:`like_similarity`, :func:`context_fit`.
 """
 
 from __future__ import annotations
@@ -56,9 +59,6 @@ SAME_ARTIST = 0.7
 #: era and audio blocks with most others, so on the shared catalogs a country ballad's cosine to
 #: "Nightcall" is 0.78 and a synthwave track's 0.98; the like term counts only what is above.
 LIKE_FLOOR = 0.7
-#: Context fits up to this size count as they are; larger sums are squeezed towards ±1.
-SQUASH_FROM = 0.5
-
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
@@ -140,27 +140,18 @@ def like_similarity(track: Track, exemplars: Sequence[Track], fit: float = 1.0) 
 
 
 def context_fit(profile: Profile, track: Track, exemplars: Sequence[Track] = ()) -> float:
-    """The fit the walk optimises: mood fit plus exemplars and genres (module docstring)."""
+    """The fit the walk optimises: the weighted mean of the mood fit, the likeness to the
+    exemplars and the genre preference (module docstring), in [−1, 1]."""
     value = mood_fit(profile.moods, track)
     exemplar = any(ex.id == track.id for ex in exemplars)
     if exemplar:  # the user named it as the context's sound: its moods fit, whatever was inferred
         value = max(value, 1.0)
-    extras = False
+    total = 1.0
     if exemplars and profile.like_weight > 0:
         value += profile.like_weight * like_similarity(track, exemplars, fit=value)
-        extras = True
+        total += profile.like_weight
     if profile.genres.weight > 0 and (profile.genres.prefer or profile.genres.avoid):
-        extras = True
-        if not exemplar:
-            value += profile.genres.weight * genre_preference(track, profile.genres)
-    return squash(value) if extras else value
-
-
-def squash(value: float) -> float:
-    """``value`` when its size is at most :data:`SQUASH_FROM`, else squeezed into (−1, 1) by a
-    tanh that joins smoothly (same slope) and keeps the order of any two sums."""
-    size = abs(value)
-    if size <= SQUASH_FROM:
-        return value
-    room = 1.0 - SQUASH_FROM
-    return math.copysign(SQUASH_FROM + room * math.tanh((size - SQUASH_FROM) / room), value)
+        preference = 1.0 if exemplar else genre_preference(track, profile.genres)
+        value += profile.genres.weight * preference
+        total += profile.genres.weight
+    return value / total

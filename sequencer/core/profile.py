@@ -125,7 +125,7 @@ class Profile:
     like: tuple[str, ...] = ()
     """Exemplar tracks (``"Artist - Title"``): candidates that sound like them are preferred."""
     like_weight: float = 0.5
-    """How much sounding like the exemplars adds to a track's fit (0 = nothing)."""
+    """How much sounding like the exemplars weighs in a track's fit, beside its moods at 1 (0 = nothing)."""
     genres: Genres = field(default_factory=Genres)
     listening: Listening = field(default_factory=Listening)
 
@@ -168,11 +168,11 @@ SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
     "tolerance_minutes": Key("float", 0, 600, doc="allowed distance from the target"),
     "moods": Key("moodmap", -1, 1, doc="mood weights; negative = avoid"),
     "like": Key("strlist", doc='exemplar tracks ("Artist - Title"): tracks that sound like them are preferred'),
-    "like_weight": Key("float", 0, 2, doc="how much sounding like the exemplars adds to a track's fit"),
+    "like_weight": Key("float", 0, 2, doc="how much sounding like the exemplars weighs in the fit (moods: 1)"),
     "genres": {
         "prefer": Key("strlist", doc="genres or crowd tags the context wants (raise a track's fit)"),
         "avoid": Key("strlist", doc="genres or crowd tags the context avoids (lower a track's fit)"),
-        "weight": Key("float", 0, 1, doc="how much a preferred or avoided genre moves a track's fit"),
+        "weight": Key("float", 0, 1, doc="how much the genres weigh in a track's fit (moods weigh 1)"),
     },
     "arc": {
         "points": Key("points", 0, 1, doc="[[tau, energy], …], tau in [0, 1] increasing"),
@@ -377,12 +377,21 @@ def _check_moods(
         c.add(path, f"{_dotted(path)} must be a table of mood = weight", "e.g. [moods] brooding = 0.8")
         return {}
     moods: dict[str, float] = {}
+    written: dict[str, str] = {}  # canonical mood → the name it was first written as
     for name, weight in value.items():
         here = (*path, name)
         canonical = vocabulary.resolve(name)
         if canonical is None:
             c.add(here, f"unknown mood {name!r}", vocabulary.unknown_hint(name))
             continue
+        if canonical in written:  # an alias of a mood already weighed: one would silently win
+            c.add(
+                here,
+                f"{_dotted(here)} is the mood {canonical!r} again (already weighed as {written[canonical]!r})",
+                "keep one weight per mood: aliases name the same mood",
+            )
+            continue
+        written[canonical] = name
         cleaned = _check_value(c, here, weight, Key("float", key.low, key.high))
         if cleaned is not None:
             moods[canonical] = cleaned
@@ -478,6 +487,14 @@ def profile_from_mapping(
     arc = _arc(c, sections["arc"], "arc" in data)
     cons = sections["constraints"]
     minutes_cap = cons.pop("max_track_minutes", None)
+    for key, cap in (("max_track_minutes", minutes_cap), ("max_track_seconds", cons.get("max_track_seconds"))):
+        if cap == 0:
+            c.add(
+                ("constraints", key),
+                f"constraints.{key} = 0 leaves out every track",
+                "leave the line out for no limit, or write the longest track to allow, e.g. "
+                f"{key} = {12 if key == 'max_track_minutes' else 720}",
+            )
     if minutes_cap is not None:
         seconds_cap = cons.get("max_track_seconds")
         cons["max_track_seconds"] = minutes_cap * 60.0 if seconds_cap is None else min(seconds_cap, minutes_cap * 60.0)
@@ -487,6 +504,13 @@ def profile_from_mapping(
             ("constraints", "min_track_seconds"),
             f"min_track_seconds = {_num(low)} is above max_track_seconds = {_num(high)}",
             "make the minimum smaller than the maximum",
+        )
+    weights = sections["weights"]
+    if weights and sum(weights.get(k, getattr(ObjectiveWeights(), k)) for k in ("flow", "fit", "arc")) <= 0:
+        c.add(
+            ("weights",),
+            "weights flow, fit and arc are all zero: every playlist would score the same",
+            "give flow, fit or arc a weight above 0: they say how much each goal matters",
         )
     transition = sections["transition"]
     if transition and sum(transition.get(k, v) for k, v in TransitionWeights().as_dict().items()) <= 0:

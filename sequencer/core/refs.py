@@ -28,9 +28,20 @@ def match_track(tracks: Sequence[Track], ref: str) -> Track | None:
                 have = normalise_text(track.title) if strict else normalise_text(base_title(track.title))
                 if have != (exact if strict else loose):
                     continue
-                if want_artist is None or normalise_text(want_artist) in {normalise_text(a) for a in track.artists}:
+                if want_artist is None or _names_artist(track, want_artist):
                     return track
     return None
+
+
+def _names_artist(track: Track, wanted: str) -> bool:
+    """Whether ``wanted`` is one of the track's artists, or all of them as moodseq shows them
+    ("Kavinsky, Lovefoxxx - Nightcall": a name copied from a playlist finds its track)."""
+    have = {normalise_text(a) for a in track.artists}
+    want = normalise_text(wanted)
+    if want in have:
+        return True
+    parts = [normalise_text(part) for part in wanted.split(",")]
+    return len(parts) > 1 and all(part in have for part in parts)
 
 
 def _spotify_uri(ref: str) -> str | None:

@@ -197,3 +197,15 @@ def test_analyse_library_stores_attributes_for_library_files_only(audio: dict[st
         assert track.key is not None and track.mode is not None
         again = analysis.analyse_library(store, audio["click120"].parent, workers=1)
         assert again.analysed == 0 and again.already == 1
+
+
+def test_one_audio_file_is_analysed_as_itself(tmp_path: Path) -> None:
+    """`analyze night.flac` (one file, as `import files` takes) was click's "is a file"; an audio
+    file lists itself, a file of another kind is still refused."""
+    song = tmp_path / "Vangelis - Blush Response.flac"
+    song.write_bytes(b"x")
+    assert audio_files(song) == [song]
+    other = tmp_path / "notes.txt"
+    other.write_text("x", encoding="utf-8")
+    with pytest.raises(InputFileError, match="no such folder"):
+        audio_files(other)

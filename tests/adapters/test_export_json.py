@@ -286,3 +286,12 @@ def test_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"title": "A", "artists": ["B"], "duration_ms": 1000}]).encode())
     assert [t.title for t in load_sequence_json(path).tracks] == ["A"]
+
+
+@pytest.mark.parametrize("name", ["empty.json", "empty.jspf"])
+def test_an_empty_file_says_it_is_empty(tmp_path: Path, name: str) -> None:
+    """An empty (or blank) sequence file said "not valid JSON: Expecting value (column 1)"."""
+    path = tmp_path / name
+    path.write_text(" \n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=f"{name} is empty"):
+        load_sequence_json(path)

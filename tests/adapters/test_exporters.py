@@ -277,3 +277,13 @@ def test_m3u8_header_counts_one_track_in_the_singular() -> None:
     text = m3u8.render(one)
     assert " · 1 track · " in text
     assert "1 of 1 track has no known file" in text
+
+
+def test_m3u8_note_on_one_placeholder_reads_in_the_singular() -> None:
+    """One track without a location: "1 of 2 tracks has … its location" (was "their")."""
+    tracks = [
+        Track("a", "Known", ("Band",), 200.0, uri="spotify:track:" + "a" * 22),
+        Track("b", "Unknown", ("Band",), 200.0),
+    ]
+    text = m3u8.render(make_sequence(tracks, Profile(name="p")))
+    assert "# 1 of 2 tracks has no known file or Spotify URI: its location is a placeholder" in text

@@ -49,3 +49,16 @@ def test_a_players_playlist_with_paths_and_without_extinf(tmp_path: Path) -> Non
     (tmp_path / "empty.m3u").write_text("#EXTM3U\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="names no tracks"):
         read_m3u(tmp_path / "empty.m3u")
+
+
+def test_a_title_longer_than_a_file_name_reads_back(tmp_path: Path) -> None:
+    """A 300-byte title (a long classical or Japanese one) made a placeholder no file system takes
+    as a name: reading moodseq's own M3U8 back failed ("File name too long", a traceback). The
+    placeholder is cut to a file name's length; the #EXTINF keeps the whole name."""
+    title = "Symphonie Nr. 9 op. 125 " + "交響曲第九番合唱付き" * 10
+    path = tmp_path / "long.m3u8"
+    track = Track("x", title, ("Orchestra",), 300.0)
+    path.write_text(render(make_sequence([track], Profile(name="p"), seed=1), "m3u8"), encoding="utf-8")
+    location = path.read_text(encoding="utf-8").splitlines()[-1]
+    assert len(location.encode("utf-8")) <= 240 and location.endswith("…")
+    assert [(t.title, t.artists) for t in read_m3u(path)] == [(title, ("Orchestra",))]

@@ -236,3 +236,23 @@ def test_sound_map_panel_places_the_playlist_in_its_library(sequence: Sequence, 
     path = tmp_path / "night.png"
     plot_sequence(sequence, path, sound_map=sound_map)
     assert _png_size(path)[0] > 1650
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".jpg", ".webp"])
+def test_raster_formats_without_metadata_are_written(sequence: Sequence, tmp_path: Path, suffix: str) -> None:
+    """A JPEG (or WebP) plot is written (it was a ValueError traceback after the build:
+    "metadata not supported for format 'jpeg'")."""
+    path = tmp_path / f"night{suffix}"
+    plot_sequence(sequence, path)
+    head = path.read_bytes()[:12]
+    assert head.startswith(b"\xff\xd8") if suffix == ".jpg" else head[8:12] == b"WEBP"
+
+
+@pytest.mark.parametrize("name", ["x.pgf", "x.raw", "x.eps"])
+def test_formats_that_fail_or_are_no_image_are_refused_before_drawing(tmp_path: Path, name: str) -> None:
+    """.pgf needs LaTeX (a RuntimeError traceback), .raw is bare pixels, .eps drops
+    transparency with a warning: each is a one-line error with the formats to use."""
+    with pytest.raises(OutputFileError, match="is not an image format moodseq writes") as info:
+        check_plot_path(tmp_path / name)
+    assert info.value.hint is not None and ".png" in info.value.hint

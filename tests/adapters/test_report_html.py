@@ -227,3 +227,12 @@ def test_report_with_a_sound_map_draws_and_explains_it(sequence: Sequence, repor
     assert "inside its library" in page and "inside its library" not in report
     assert page.count("<svg") == report.count("<svg")
     assert len(page) > len(report)
+
+
+def test_fit_column_is_explained_as_the_fit_it_shows() -> None:
+    """A track with exactly the profile's moods at confidence 0.5 shows fit +0.50: the legend
+    says the cosine is multiplied by the confidence (it said "fit = cosine", which is 1 here)."""
+    track = Track("x", "Exact", ("Band",), 200.0, moods=dict(PROFILE.moods), confidence=0.5, energy=0.5)
+    page = render_report(make_sequence([track], PROFILE, seed=1))
+    assert _parse(page).rows["tracks"][1][6] == "+0.50"
+    assert "times the confidence of the track's moods" in page

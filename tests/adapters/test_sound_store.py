@@ -206,3 +206,25 @@ def test_the_genres_a_playlist_name_names_are_the_tracks_genres(tmp_path: Path) 
         )
         import_table(s, exportify)
         assert s.find("Gunship - Tech Noir").genres == ("synthwave",)
+
+
+def test_a_soundtrack_albums_scores_are_filed_under_soundtrack(tmp_path: Path) -> None:
+    """A row whose album (or title) declares a soundtrack and that is instrumental gets the
+    genre soundtrack, after the row's own genres; a song from a film, other albums, nothing;
+    it is not a crowd tag."""
+    with Store.open(tmp_path / "l.db") as s:
+        path = tmp_path / "songs.csv"
+        path.write_text(
+            "song,artist,album,genre,instrumentalness\n"
+            "No Time for Caution,Hans Zimmer,Interstellar: Original Motion Picture Soundtrack,,0.9\n"
+            "Flashlight - From Pitch Perfect 2 Soundtrack,Jessie J,Flashlight,pop,0.9\n"
+            "Burn,The Cure,The Crow OST,,0.001\n"
+            "Ready or Not,Fugees,The Score (Expanded Edition),,0.9\n",
+            encoding="utf-8",
+        )
+        import_table(s, path)
+        assert s.find("Hans Zimmer - No Time for Caution").genres == ("soundtrack",)
+        assert s.find("Jessie J - Flashlight - From Pitch Perfect 2 Soundtrack").genres == ("pop", "soundtrack")
+        assert s.find("Fugees - Ready or Not").genres == ()
+        assert s.find("The Cure - Burn").genres == ()
+        assert "soundtrack" not in s.tags_bulk().get(s.find("Hans Zimmer - No Time for Caution").id, {})

@@ -177,6 +177,23 @@ def test_search_filters(store: Store) -> None:
     assert len(store.search(limit=1)) == 1
 
 
+def test_search_by_mood_puts_the_surest_first(tmp_path: Path) -> None:
+    """A mood read off audio attributes alone (weight 1.0, confidence 0.55) comes after one the
+    crowd's tags agree with (0.9 at 0.85), and a hand tag (confidence 1) leads; the limit cuts
+    that order, and every track with the mood is listed."""
+    with Store.open(tmp_path / "l.db") as s:
+        s.upsert_tracks([_track("Guess", "Country Band"), _track("Tagged", "Grunge Band"), _track("Mine", "Me")])
+        ids = {t.title: t.id for t in s.tracks()}
+        s.set_moods_bulk([(ids["Guess"], {"angsty": 1.0}), (ids["Tagged"], {"angsty": 0.9})], source="inferred")
+        s.set_confidence_bulk([(ids["Guess"], 0.55), (ids["Tagged"], 0.85)])
+        s.set_moods(ids["Mine"], {"angsty": 0.7}, source="hand")
+        assert [t.title for t in s.search(mood="angsty")] == ["Tagged", "Mine", "Guess"]
+        s.set_moods(ids["Mine"], {"angsty": 0.8}, source="hand")  # 0.8 × 1.0 beats 0.9 × 0.85
+        assert [t.title for t in s.search(mood="angsty")] == ["Mine", "Tagged", "Guess"]
+        assert [t.title for t in s.search(mood="angsty", limit=1)] == ["Mine"]
+        assert [t.title for t in s.search(mood="angsty", artist="band")] == ["Tagged", "Guess"]
+
+
 def test_feature_table_is_cached_and_invalidated(store: Store) -> None:
     """The feature table matches the tracks, is cached on disk, and a change rebuilds it."""
     table = store.feature_table()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sequencer.adapters.toml_lines import key_lines, make_locator, read_text
+from sequencer.adapters.toml_lines import key_lines, make_locator, parse_toml, read_text
 from sequencer.errors import InputFileError
 
 TEXT = """\
@@ -67,3 +67,38 @@ def test_reading_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="is a folder, not a file") as info:
         read_text(tmp_path)
     assert info.value.hint is not None and "permissions" not in info.value.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("minutes = 50\nminutes = 60\n", 2, "minutes is set twice (first on line 1)"),
+        ("[moods]\nstudy = 1\nbrooding = 0.2\nstudy = 0.5\n", 4, "moods.study is set twice (first on line 2)"),
+        ("[moods]\nstudy = 1\n[weights]\nflow = 1\n[moods]\nb = 1\n", 5, "[moods] appears twice (first on line 1)"),
+    ],
+)
+def test_a_key_or_table_written_twice_is_named_with_its_first_line(text: str, line: int, message: str) -> None:
+    """tomllib says only "Cannot overwrite a value"; the error names the key (or table) and
+    where it was first set, and the hint says to keep one (it spoke of quotes and brackets)."""
+    with pytest.raises(InputFileError) as info:
+        parse_toml(text, "p.toml")
+    assert info.value.source == f"p.toml:{line}"
+    assert info.value.message == message
+    assert info.value.hint is not None and "quotes" not in info.value.hint
+
+
+def test_a_file_far_larger_than_a_profile_is_refused_unread(tmp_path: Path) -> None:
+    """A wrong path (an audio file, a link to /dev/zero) is refused after 4 MB, not read whole:
+    `profiles check` of a link to /dev/zero ran until the memory was full."""
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " * (2 * 1024 * 1024 + 1))
+    with pytest.raises(InputFileError, match="larger than 4 MB: not a profile or moods file"):
+        read_text(big)
+    if Path("/dev/zero").exists():
+        endless = tmp_path / "zero.toml"
+        endless.symlink_to("/dev/zero")
+        with pytest.raises(InputFileError, match="larger than 4 MB"):
+            read_text(endless)
+    small = tmp_path / "small.toml"
+    small.write_text("\ufeffminutes = 30\n", encoding="utf-8")
+    assert read_text(small) == "minutes = 30\n"

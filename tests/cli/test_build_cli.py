@@ -346,3 +346,15 @@ def test_infer_note_when_no_track_has_moods_yet(tmp_path: Path) -> None:
     result = runner.invoke(cli, [*base, "build", "night-drive", "--minutes", "20", "--seed", "1"])
     assert result.exit_code == 0, result.output
     assert "none of these tracks has moods yet" in result.stderr and "moods infer" in result.stderr
+
+
+def test_name_titles_the_output_file(tmp_path: Path) -> None:
+    """--name without --push titled nothing (the file said "study"); it titles the -o file, as
+    `export --name` does, on stdout too."""
+    target = tmp_path / "s.m3u8"
+    code, _out, err = run("-q", "build", "study", "--seed", "1", "--name", "Deep Work", "-o", str(target))
+    assert code == 0, err
+    assert "#PLAYLIST:Deep Work\n" in target.read_text(encoding="utf-8")
+    code, out, err = run("-q", "build", "study", "--seed", "1", "--name", "Deep Work", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["name"] == "Deep Work"

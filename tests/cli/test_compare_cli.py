@@ -113,6 +113,7 @@ def test_files_without_profiles_get_a_note(tmp_path: Path) -> None:
     assert "neither file has a profile" in err
     assert _row(out, "arc error")[:2] == ["0.000", "0.000"]
     assert "Kendall tau +1.00" in out
+    assert "scored without a profile" in out and "the profile none" not in out  # the table said "none"
 
 
 def test_missing_file_is_a_user_error(tmp_path: Path) -> None:

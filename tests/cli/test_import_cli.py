@@ -364,3 +364,17 @@ def test_more_problems_than_shown_point_to_the_skipped_file_given(tmp_path: Path
     assert len(listed.read_text(encoding="utf-8").splitlines()) == 13
     plain = _invoke(tmp_path / "lib2.db", "import", "csv", str(songs))
     assert "more warnings (all of them: --skipped FILE, or --debug)" in plain.stderr
+
+
+@pytest.mark.parametrize(("kind", "pattern"), [("csv", "*.csv"), ("jspf", "*.jspf")])
+def test_a_folder_for_files_names_the_command_for_its_files(tmp_path: Path, kind: str, pattern: str) -> None:
+    """`import csv exports/` (a folder of Exportify exports) said click's "is a directory" and
+    pointed at --help; it names the command for the files in it, and writes nothing."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    library = tmp_path / "lib.db"
+    result = CliRunner().invoke(cli, ["--library", str(library), "import", kind, str(folder)])
+    assert result.exit_code == 2
+    assert f"{folder} is a folder, and `import {kind}` reads files" in result.stderr
+    assert f"moodseq import {kind} {folder / pattern}" in result.stderr
+    assert not library.exists()

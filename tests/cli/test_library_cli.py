@@ -309,3 +309,54 @@ def test_stats_json_says_whether_it_is_the_demo_library(library: Path) -> None:
     assert demo["demo"] is True and demo["tracks"] == 216
     own = json.loads(_run(library, "stats", "--json").stdout)
     assert own["demo"] is False and own["library"] == str(library) and own["tracks"] == 2
+
+
+def test_tags_import_help_shows_a_file_that_works(library: Path, tmp_path: Path) -> None:
+    """`library tags import --help` shows the file's format with an example (it named the
+    columns only, not how a moods cell is written); that example, as printed, tags both tracks."""
+    help_text = CliRunner().invoke(cli, ["library", "tags", "import", "--help"]).stdout
+    lines = help_text.split("Example file:")[1].split("Options:")[0].strip().splitlines()
+    example = tmp_path / "tags.csv"
+    example.write_text("\n".join(line.strip() for line in lines) + "\n", encoding="utf-8")
+    result = _run(library, "tags", "import", str(example))
+    assert result.exit_code == 0, result.output
+    assert "2 rows, 2 tracks tagged, 3 moods set by hand" in result.stdout
+    with Store.open(library) as store:
+        assert store.find("Kavinsky - Nightcall").moods == {"night-driving": 1.0, "brooding": 0.8}
+        assert store.find("Vangelis - Blush Response").moods["atmospheric"] == 1.0
+
+
+def test_show_lists_every_attribute_the_track_has() -> None:
+    """`library show` lists every known attribute (it showed five: a study track's
+    instrumentalness, which decides that mood, was not there), key and mode in words as in
+    `moods explain`, wrapped to 80 columns."""
+    from sequencer.cli.library_text import track_details
+
+    track = Track("x", "Solar Sailer", ("Daft Punk",), 162.0, tempo=98.0, key=2, mode=1, instrumentalness=0.91)
+    lines = track_details(track, {})
+    shown = " ".join(line.strip() for line in lines)
+    assert "tempo 98, key 2 (D), mode 1 (major), instrumentalness 0.91" in shown
+    assert max(len(line) for line in lines) <= 80
+    assert "no audio attributes" in "\n".join(track_details(Track("y", "Bare", ("B",), 100.0), {}))
+
+
+def test_tag_clear_removes_hand_tags(library: Path) -> None:
+    """A hand tag could be set to 0 but never removed (the imported mood stayed hidden forever):
+    --clear removes the track's hand tags, and with moods makes them exactly those; no mood and
+    no --clear is one line saying what to give."""
+    assert _run(library, "tag", "Vangelis - Blush Response", "brooding=0", "study=0.4").exit_code == 0
+    with Store.open(library) as store:
+        assert store.find("Vangelis - Blush Response").moods == {"study": 0.4}  # brooding hidden by 0
+    cleared = _run(library, "tag", "Vangelis - Blush Response", "--clear")
+    assert cleared.exit_code == 0, cleared.output
+    assert "Vangelis - Blush Response: hand tags removed; moods now: brooding 0.5" in cleared.stdout
+    with Store.open(library) as store:
+        assert store.find("Vangelis - Blush Response").moods == {"brooding": 0.5}  # the import's again
+    assert _run(library, "tag", "Vangelis - Blush Response", "atmospheric=1").exit_code == 0
+    replaced = _run(library, "tag", "Vangelis - Blush Response", "--clear", "study=0.7")
+    assert replaced.exit_code == 0, replaced.output
+    with Store.open(library) as store:
+        assert store.mood_sources(store.find("Vangelis - Blush Response").id)["study"] == [("hand", 0.7)]
+        assert "atmospheric" not in store.find("Vangelis - Blush Response").moods
+    neither = _run(library, "tag", "Vangelis - Blush Response")
+    assert neither.exit_code == 2 and "or --clear to remove the track's hand tags" in neither.stderr

@@ -210,6 +210,43 @@ def test_stats_list_and_build_work_in_a_read_only_folder(demo_library: Path, tmp
     assert sorted(p.name for p in folder.iterdir()) == ["library.db"]
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs root and unshare for a read-only mount")
+def test_history_reading_options_work_in_a_read_only_folder(demo_library: Path, tmp_path: Path) -> None:
+    """--fresh, --like-previous and --keep only read the build history; `listening`, `refresh
+    --dry-run`, `push --dry-run` and tab completion only read what is stored: in a read-only
+    folder they work (before: "cannot open library … for writing", while the same build without
+    them worked; completion offered nothing)."""
+    library = _copy(demo_library, tmp_path / "ro")
+    saved = tmp_path / "night.json"
+    first = _invoke(library, "build", "night-drive", "--seed", "3", "-o", str(saved))  # a build to keep from
+    assert first.exit_code == 0, first.output
+    with Store.open(library) as store:  # the history into the file itself
+        store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    folder = library.parent
+    moodseq = [sys.executable, "-m", "sequencer", "--plain", "--library", str(library)]
+    commands = [
+        [*moodseq, "build", "night-drive", "--seed", "4", "--fresh", "14d", "--like-previous"],
+        [*moodseq, "build", "night-drive", "--seed", "5", "--keep", "1"],
+        [*moodseq, "listening"],
+        [*moodseq, "refresh", "--dry-run"],
+        [*moodseq, "push", str(saved), "--dry-run"],
+    ]
+    script = f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} || exit 99\n"
+    script += "".join(" ".join(f"'{part}'" for part in command) + " || exit $?\n" for command in commands)
+    words = f"moodseq --library {library} build night-drive --from Kavinsky"
+    script += f"_MOODSEQ_COMPLETE=bash_complete COMP_WORDS='{words}' COMP_CWORD=6 '{sys.executable}' -m sequencer\n"
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, check=False)
+    if result.returncode == 99:
+        pytest.skip("this machine does not allow a read-only bind mount")
+    assert result.returncode == 0, result.stderr
+    assert "plain,Kavinsky - Roadgame" in result.stdout  # tab completion reads track names too
+    assert result.stdout.count("flow cost") == 2 and "no listening history yet" in result.stderr
+    assert "refresh: nothing to refresh: no playlist was pushed yet" in result.stdout
+    assert "Spotify not asked: would push" in result.stdout
+    assert result.stderr.count("this build is not recorded in the library's history") == 2
+
+
 def test_profiles_new_on_a_full_disk_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No space left while writing: one line naming the file, nothing half-written left."""
     import errno

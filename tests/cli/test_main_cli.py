@@ -57,7 +57,7 @@ def test_unknown_command_is_a_usage_error() -> None:
         (["build", "night-drive", "--minuts", "5"], "Error: No such option '--minuts'", "moodseq build"),
         (["build", "night-drive", "--seed", "abc"], "Error: Invalid value for '--seed'", "moodseq build"),
         (["build"], "Error: Missing argument 'PROFILE'", "moodseq build"),
-        (["profiles", "check"], "Error: Missing argument", "moodseq profiles check"),
+        (["library", "show"], "Error: Missing argument", "moodseq library show"),
         (["--bogus"], "Error: No such option '--bogus'", "moodseq"),
     ],
 )

@@ -136,3 +136,71 @@ def test_check_by_file_name_finds_the_new_user_profile(
     assert missing.exit_code == 2 and "no such profile file: not-mine.toml" in missing.stderr
     elsewhere = CliRunner().invoke(cli, ["profiles", "check", "./sub/my-drive.toml"])
     assert elsewhere.exit_code == 2 and "no such profile file" in elsewhere.stderr
+
+
+def test_check_refuses_limits_that_leave_nothing_to_play(tmp_path: Path) -> None:
+    """max_track_minutes = 0 (meant as "no limit") left out every track and all-zero weights
+    made every playlist score the same; both passed the check ("OK") and the build failed or
+    played anything. Each is now a problem at its line with the fix."""
+    bad = tmp_path / "zero.toml"
+    bad.write_text(
+        "minutes = 45\n[moods]\nstudy = 1\n[weights]\nflow = 0\nfit = 0\narc = 0\n"
+        "[constraints]\nmax_track_minutes = 0\n",
+        encoding="utf-8",
+    )
+    seconds = tmp_path / "seconds.toml"
+    seconds.write_text("[constraints]\nmax_track_seconds = 0\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["profiles", "check", str(bad), str(seconds)])
+    assert result.exit_code == 2
+    assert f"{bad}:4: weights flow, fit and arc are all zero" in result.stderr
+    assert f"{bad}:9: constraints.max_track_minutes = 0 leaves out every track" in result.stderr
+    assert "leave the line out for no limit" in result.stderr
+    assert f"{seconds}:2: constraints.max_track_seconds = 0 leaves out every track" in result.stderr
+    assert "Error: 3 problems in 2 of 2 profiles" in result.stderr
+
+
+def test_check_notes_what_a_profile_asks_against_itself(tmp_path: Path, isolated_dirs: Path) -> None:
+    """Without any library: a mood both wanted and excluded (its most fitting tracks can never
+    play) and a profile without moods (every track fits alike) get a note at their line; notes
+    do not fail the check, and a profile that avoids the mood it excludes gets none."""
+    both = tmp_path / "both.toml"
+    both.write_text('[moods]\nstudy = 1\nbrooding = 0.5\n[constraints]\nexclude_moods = ["study"]\n', encoding="utf-8")
+    bare = tmp_path / "bare.toml"
+    bare.write_text("minutes = 30\n", encoding="utf-8")
+    fine = tmp_path / "fine.toml"
+    fine.write_text('[moods]\nstudy = 1\nangsty = -0.4\n[constraints]\nexclude_moods = ["angsty"]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["profiles", "check", str(both), str(bare), str(fine)])
+    assert result.exit_code == 0, result.output
+    assert f"{both}:5: note: moods.study = 1 wants study, and exclude_moods leaves out" in result.stderr
+    assert f"{bare}: note: no [moods]: every track fits alike" in result.stderr
+    assert str(fine) not in result.stderr
+    assert result.stdout.count(": OK (") == 3
+
+
+def test_a_mood_weighed_twice_under_an_alias_is_a_problem(tmp_path: Path) -> None:
+    """`brooding = 0.7` and `dark = 0.2` (an alias of brooding) silently kept the last weight;
+    the second is a problem at its line naming the mood and the first spelling."""
+    bad = tmp_path / "alias.toml"
+    bad.write_text("[moods]\nnight-driving = 1\nbrooding = 0.7\ndark = 0.2\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["profiles", "check", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:4: moods.dark is the mood 'brooding' again (already weighed as 'brooding')" in result.stderr
+
+
+def test_check_without_arguments_checks_every_profile_of_yours(isolated_dirs: Path) -> None:
+    """`profiles list` marks a broken profile "run `moodseq profiles check NAME`"; `profiles
+    check` alone checks every user profile (it was a usage error: "Missing argument")."""
+    runner = CliRunner()
+    none = runner.invoke(cli, ["profiles", "check"])
+    assert none.exit_code == 2 and "you have no profiles of your own" in none.stderr
+    folder = isolated_dirs / "config" / "profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "good.toml").write_text("minutes = 30\n[moods]\nstudy = 1\n", encoding="utf-8")
+    (folder / "broken.toml").write_text('minutes = "long"\n', encoding="utf-8")
+    listing = runner.invoke(cli, ["profiles", "list"])
+    assert "(has problems: run `moodseq profiles check broken`)" in listing.stdout
+    result = runner.invoke(cli, ["profiles", "check"])
+    assert result.exit_code == 2
+    assert f"{folder / 'good.toml'}: OK (good, 30 minutes)" in result.stdout
+    assert f"{folder / 'broken.toml'}:1: minutes = 'long' must be a number" in result.stderr
+    assert "Error: 1 problem in 1 of 2 profiles" in result.stderr

@@ -164,3 +164,44 @@ def test_missing_sequence_file(fake: FakeSpotify, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["push", str(tmp_path / "nope.json")])
     assert result.exit_code == 2 and "Error:" in result.stderr
     assert fake.requests == []
+
+
+def test_search_counts_read_in_the_singular_too(fake: FakeSpotify, tmp_path: Path) -> None:
+    """One search and no cached answer read "1 Spotify search; 0 answers" (was "searched
+    Spotify 1 times"), on `push` and on `push --to spotify` alike."""
+    catalog = list(fake.catalog.values())
+    found = catalog[10]
+    track = Track(
+        id="csv1", title=found["name"], artists=(found["artists"][0]["name"],), duration_s=found["duration_ms"] / 1000
+    )
+    path = tmp_path / "one.json"
+    path.write_text(render(make_sequence([track], Profile(name="night-drive")), "json"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["push", str(path), "--name", "One", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "1 Spotify search; 0 answers from the library's cache" in result.stderr
+    assert "1 times" not in result.output
+    sinks = CliRunner().invoke(cli, ["push", str(path), "--name", "One", "--to", "spotify", "--to", "listenbrainz"])
+    assert "1 Spotify search; 0 answers from the cache" in sinks.output, sinks.output
+    assert "1 times" not in sinks.output
+
+
+def test_an_exportify_csv_or_m3u8_is_pushed_under_its_file_name(fake: FakeSpotify, tmp_path: Path) -> None:
+    """`push` read only moodseq's JSON and JSPF ("is a CSV playlist: this reads the JSON"),
+    while reorder, explain and export read CSV track lists and M3U8 too; it pushes them, named
+    after the file, tracks found by their links or by search."""
+    catalog = list(fake.catalog.values())[:3]
+    rows = ['"Track URI","Track Name","Artist Name(s)","Duration (ms)"']
+    rows += [f'"{t["uri"]}","{t["name"]}","{t["artists"][0]["name"]}","{t["duration_ms"]}"' for t in catalog]
+    exported = tmp_path / "Road Trip.csv"
+    exported.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["push", str(exported)])
+    assert result.exit_code == 0, result.output
+    assert "created the playlist 'Road Trip' with 3 tracks" in result.stdout
+    created = [p for p in fake.user_playlists() if p.name == "Road Trip"]
+    assert len(created) == 1 and created[0].items == [t["uri"] for t in catalog]
+
+    m3u = tmp_path / "mix.m3u8"
+    m3u.write_text(render(sequence(fake), "m3u8"), encoding="utf-8")
+    planned = CliRunner().invoke(cli, ["push", str(m3u), "--dry-run"])
+    assert planned.exit_code == 0, planned.output
+    assert "would create the playlist 'mix' with 4 tracks" in planned.stdout

@@ -218,3 +218,15 @@ def test_nothing_pushed_yet_says_how_to_push_one(isolated_dirs: Path) -> None:
     assert result.stdout == (
         "refresh: nothing to refresh: no playlist was pushed yet (`moodseq build PROFILE --push` pushes one)\n"
     )
+
+
+def test_a_failure_says_its_fix_and_how_to_refresh_the_others(fake: FakeSpotify, isolated_dirs: Path) -> None:
+    """A deleted profile fails every scheduled run: its line carries the error's hint, and a last
+    line names the command that refreshes only the playlists that work (it said neither)."""
+    pushed_twice(fake)
+    (isolated_dirs / "config" / "profiles" / "calm.toml").unlink()
+    result = run("refresh", "--dry-run")
+    assert result.exit_code == 1, result.output
+    failed = next(line for line in result.stderr.splitlines() if line.startswith("failed 'Calm Evening'"))
+    assert failed.endswith("(`moodseq profiles list` shows the profiles; `moodseq profiles new NAME` makes one)")
+    assert "hint: fix what failed, or refresh only the others: moodseq refresh 'Drive (moodseq)'\n" in result.stderr

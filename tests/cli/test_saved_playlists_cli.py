@@ -206,3 +206,14 @@ def test_an_m3u8_playlist_is_read_with_the_library(tmp_path: Path) -> None:
     explained = runner.invoke(cli, [*base, "explain", str(player), "--profile", "night-drive"])
     assert explained.exit_code == 0, explained.output
     assert f"from your library for {len(names)} of {len(names)} tracks" in explained.stderr
+
+
+def test_an_m3u_of_binary_junk_is_one_line(tmp_path: Path) -> None:
+    """Random bytes named .m3u: a line no file system takes as a path was an OSError traceback;
+    it is one line naming the file, exit 2."""
+    junk = tmp_path / "junk.m3u"
+    junk.write_bytes(b"\x9a\xfe" * 200 + b"\n")
+    result = CliRunner().invoke(cli, ["explain", str(junk)])
+    assert result.exit_code == 2, result.output
+    assert f"{junk}: an entry is no location this system can look up" in result.stderr
+    assert "Traceback" not in result.output

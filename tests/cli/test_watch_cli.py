@@ -134,3 +134,29 @@ def test_help_of_the_living_commands_stays_light(command: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_save_that_empties_the_profile_waits_instead_of_rebuilding(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An emptied file (an editor's save in progress, everything deleted) is not rebuilt as the
+    empty profile (a 60-minute playlist of anything): the watch says it waits, and the next
+    real save rebuilds."""
+    profiles = isolated_dirs / "config" / "profiles"
+    profiles.mkdir(parents=True)
+    path = profiles / "tune.toml"
+    write(path, PROFILE, 0)
+    edits = {1: "\n  \n", 2: PROFILE.replace("minutes = 25", "minutes = 30")}
+    polls = {"n": 0}
+
+    def sleep(_seconds: float) -> None:
+        polls["n"] += 1
+        if polls["n"] in edits:
+            write(path, edits[polls["n"]], polls["n"])
+
+    app = AppContext(plain=True, env=dict(os.environ))
+    rebuilds = watch(app, BuildOptions(profile="tune", seed=11), polls=2, sleep=sleep)
+    out, err = capsys.readouterr()
+    assert rebuilds == 1
+    assert f"{path} is empty: waiting for the next save" in err
+    assert "60 min target" not in out and "30 min target" in out

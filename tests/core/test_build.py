@@ -45,6 +45,21 @@ def test_find_track_by_id_name_title_and_remaster_suffix() -> None:
     assert find_track(SMALL, "https://open.spotify.com/track/0U0ldCRmgCqhVvD6ksG63j?si=x") is SMALL[1]
 
 
+def test_find_track_by_the_name_moodseq_shows_with_every_artist() -> None:
+    """The name a playlist shows ("Kavinsky, Lovefoxxx - Nightcall", every artist) finds its
+    track, so a name copied from `history show` works with --keep; artists it does not have
+    do not."""
+    library = synthetic_library(30, seed=5)
+    several = [t for t in library if len(t.artists) > 1]
+    several = several or [dataclasses.replace(library[0], artists=("A One", "B Two"))]
+    for track in several:
+        pool = [track, *(t for t in library if t.id != track.id)]
+        assert find_track(pool, track.name) is track
+    assert find_track(SMALL, "Kavinsky, Lovefoxxx - Nightcall - 2011 Remaster") is SMALL[1]
+    with pytest.raises(TrackNotFoundError):
+        find_track(SMALL, "Kavinsky, Vangelis - Nightcall - 2011 Remaster")
+
+
 def test_find_track_of_an_artist_name_suggests_their_tracks() -> None:
     """An artist's name alone ("Kavinsky") is not a track: the hint names that artist's tracks,
     not tracks whose titles merely look alike."""

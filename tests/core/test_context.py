@@ -17,14 +17,12 @@ from sequencer.core.candidates import exclusion_reason, select_candidates
 from sequencer.core.context import (
     LIKE_FLOOR,
     SAME_ARTIST,
-    SQUASH_FROM,
     context_fit,
     genre_key,
     genre_preference,
     like_from_cosine,
     like_from_cosines,
     like_similarity,
-    squash,
 )
 from sequencer.core.profile import Constraints, Genres, Profile, profile_from_mapping, profile_to_mapping
 from sequencer.core.scoring import mood_fit
@@ -84,35 +82,43 @@ def test_the_candidate_rankings_like_is_the_fits(cosines: list[float]) -> None:
     assert fast.tolist() == pytest.approx([like_from_cosine(c) for c in cosines], abs=1e-12)
 
 
-def test_context_fit_adds_exemplars_and_genres_to_the_mood_fit() -> None:
-    """fit = squash(mood fit + like_weight · like + genres.weight · preference)."""
+def test_context_fit_is_the_weighted_mean_of_moods_exemplars_and_genres() -> None:
+    """fit = (mood fit + like_weight · like + genres.weight · preference) / (1 + like_weight +
+    genres.weight)."""
     profile = Profile("p", moods=NIGHT, like_weight=0.5, genres=Genres(avoid=("big room",), weight=0.3))
     ex = _track("ex", "Kavinsky", moods={"night-driving": 0.2}, confidence=0.5, genres=("big room",))
     plain = _track("plain", "Other", genres=("big room",))
-    assert context_fit(profile, plain, [ex]) == pytest.approx(squash(mood_fit(NIGHT, plain) - 0.3))
+    assert context_fit(profile, plain, [ex]) == pytest.approx((mood_fit(NIGHT, plain) - 0.3) / 1.8)
     # an exemplar: its mood fit counts as 1 (its inferred 0.5 does not), like = 1, and its own
-    # genres are not held against it
+    # genres count as preferred (the user named it): the largest fit there is
     assert mood_fit(NIGHT, ex) == pytest.approx(0.5)
-    assert context_fit(profile, ex, [ex]) == pytest.approx(squash(1.0 + 0.5 * 1.0))
+    assert context_fit(profile, ex, [ex]) == pytest.approx(1.0)
     assert context_fit(Profile("p", moods=NIGHT), plain) == mood_fit(NIGHT, plain)
+    # no exemplar found: the like term is left out of the mean, not counted as 0
+    assert context_fit(profile, plain) == pytest.approx((mood_fit(NIGHT, plain) - 0.3) / 1.3)
 
 
-@given(st.floats(-3.0, 3.0), st.floats(-3.0, 3.0))
-def test_squash_keeps_small_fits_and_the_order_of_any_two(a: float, b: float) -> None:
-    """Fits up to SQUASH_FROM in size are kept; larger ones stay inside (−1, 1), in order, so
-    two tracks over the old clip at 1.0 are no longer equal."""
-    for v in (a, b):
-        assert -1.0 < squash(v) < 1.0
-        if abs(v) <= SQUASH_FROM:
-            assert squash(v) == v
-        assert squash(-v) == -squash(v)
-    if a < b:
-        assert squash(a) <= squash(b)
-        if max(abs(a), abs(b)) <= 1.5:
-            assert squash(a) < squash(b)
-    # joins without a kink: the slope just above SQUASH_FROM is 1
-    step = 1e-6
-    assert (squash(SQUASH_FROM + step) - squash(SQUASH_FROM)) / step == pytest.approx(1.0, abs=1e-4)
+@given(
+    st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0),
+    st.floats(0.0, 2.0), st.floats(0.0, 1.0),
+)  # fmt: skip
+def test_context_fit_stays_in_range_and_tells_sound_apart(
+    night_a: float, night_b: float, cos_a: float, cos_b: float, like_weight: float, genre_weight: float
+) -> None:
+    """In [−1, 1] whatever the weights; with equal moods, the track nearer the exemplar fits
+    better by like_weight × its extra likeness over the total weight — never flattened to a tie
+    at the top (a clip at 1.0 did that, then a tanh nearly did)."""
+    genres = Genres(prefer=("new wave",), weight=genre_weight)
+    profile = Profile("p", moods=NIGHT, like_weight=like_weight, genres=genres)
+    ex = _track("ex", "Kavinsky", sound=(1.0, 0.0))
+    a = _track("a", "A", moods={"night-driving": night_a}, sound=(cos_a, math.sqrt(1 - cos_a**2)))
+    b = _track("b", "B", moods={"night-driving": night_a}, sound=(cos_b, math.sqrt(1 - cos_b**2)))
+    c = _track("c", "C", moods={"night-driving": night_b}, genres=("new wave",))
+    for t in (a, b, c, ex):
+        assert -1.0 - 1e-12 <= context_fit(profile, t, [ex]) <= 1.0 + 1e-12
+    assert context_fit(profile, ex, [ex]) == pytest.approx(1.0)
+    gap = like_weight * (like_similarity(a, [ex]) - like_similarity(b, [ex])) / (1 + like_weight + genre_weight)
+    assert context_fit(profile, a, [ex]) - context_fit(profile, b, [ex]) == pytest.approx(gap, abs=1e-9)
 
 
 def test_mood_fit_is_scaled_by_confidence() -> None:

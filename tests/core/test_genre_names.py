@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sequencer.adapters.genre_data import LINKS_FILE, TREE_FILE, _data_path, load_genre_space
-from sequencer.core.genre_names import LANGUAGE_GENRES, genre_phrases, genres_named_in
+from sequencer.core.genre_names import (
+    LANGUAGE_GENRES,
+    SCORE_INSTRUMENTAL,
+    declared_genres,
+    genre_phrases,
+    genres_named_in,
+)
 
 PHRASES = genre_phrases(
     json.loads(_data_path(TREE_FILE).read_text(encoding="utf-8"))["tree"],
@@ -62,3 +68,45 @@ def test_every_genre_between_separators_is_found_and_nothing_unknown(names: list
 def test_any_text_gives_known_names_only(text: str) -> None:
     for genre in genres_named_in(text, PHRASES):
         assert genre in PHRASES or genre in LANGUAGE_GENRES.values()
+
+
+@pytest.mark.parametrize(
+    ("album", "title", "instrumental", "expected"),
+    [
+        ("Interstellar: Original Motion Picture Soundtrack (Deluxe Digital Version)", "No Time for Caution", 0.9, True),
+        ("Euphoria (Original Score from the HBO Series)", "Still Don't Know My Name", None, True),  # says score
+        ("Enredados (Rapunzel) OST", "Cuando mi vida va a comenzar", 0.0, False),  # a song
+        ("Inception (Music from the Motion Picture)", "Dream Is Collapsing", 0.9, True),
+        ("The Crow Original Motion Picture Soundtrack", "Dead Souls", 0.8, False),  # Nine Inch Nails
+        ("Brave", 'Touch The Sky - From "Brave"/Soundtrack', 0.0, False),
+        ("Tales", 'Theme - From "Brave"/Soundtrack', 0.95, True),
+        ("Levitate", "Levitate - From The Original Motion Picture Passengers", None, False),  # unknown: a song
+        ("The Crow OST", "Burn", 0.001, False),  # The Cure: gothic rock, not a score
+        ("The Score (Expanded Edition)", "Ready or Not", 0.9, False),  # the Fugees' album, no score
+        ("Rubber Soul", "Michelle", 0.9, False),
+        ("Ghost Stories", "Lost Souls", 0.9, False),
+        ("Postmodern Jukebox", "Hostage", 0.9, False),
+    ],
+)
+def test_declared_scores_in_real_album_names(
+    album: str, title: str, instrumental: float | None, expected: bool
+) -> None:
+    """Albums and titles of the shared catalogs: a film score says so (or is instrumental on a
+    soundtrack album); songs from films and everything else are not."""
+    assert declared_genres(album, title, instrumental) == (("soundtrack",) if expected else ())
+
+
+@given(
+    st.text(max_size=60), st.text(max_size=60),
+    st.sampled_from(["Original Motion Picture Soundtrack", "OST", "original score"]),
+    st.none() | st.floats(0.0, 1.0),
+)  # fmt: skip
+def test_a_declaration_anywhere_is_found_and_nothing_else_is_said(
+    before: str, after: str, words: str, instrumental: float | None
+) -> None:
+    """Any text gives () or ("soundtrack",); a declaration between word breaks is found for an
+    instrumental track or one the declaration calls a score, and for nothing else."""
+    assert declared_genres(before, after, instrumental) in ((), ("soundtrack",))
+    found = declared_genres(f"{before} ({words}) {after}", "", instrumental)
+    score = "score" in words or (instrumental is not None and instrumental >= SCORE_INSTRUMENTAL)
+    assert found == (("soundtrack",) if score else ())

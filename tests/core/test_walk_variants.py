@@ -105,6 +105,20 @@ def test_the_search_does_not_depend_on_the_seed() -> None:
     assert min(totals) == totals[0]
 
 
+@pytest.mark.parametrize("library_seed", [3, 8])
+def test_seeds_are_within_the_tolerance_of_each_other_on_the_reported_objective(library_seed: int) -> None:
+    """With genre preferences the walk's fit and flow.md's differ, so the walk's best can be
+    the worst on the reported objective; every seed's reported total is still within 5 % of
+    every other seed's (a seed playing the walk's best was 6.4 % worse on night-drive 30)."""
+    rnd = random.Random(library_seed)
+    labels: list[tuple[str, ...]] = [("synthwave",), ("pop",), ("ambient", "pop"), ()]
+    library = [dataclasses.replace(t, genres=rnd.choice(labels)) for t in synthetic_library(600, seed=library_seed)]
+    genres = Genres(prefer=("synthwave",), avoid=("pop",), weight=1.0)
+    profile = Profile(name="warm", minutes=30.0, moods=NIGHT, genres=genres, variety=Variety(temperature=0.2))
+    totals = [build_playlist(library, profile, seed=s).score.total for s in range(6)]
+    assert max(totals) <= 1.05 * min(totals) + 1e-9
+
+
 @settings(max_examples=20, deadline=None)
 @given(libraries(min_size=3, max_size=25), profiles(), st.randoms(use_true_random=False))
 def test_reported_objective_is_the_scores(library: list[Track], profile: Profile, rnd: random.Random) -> None:

@@ -594,6 +594,11 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
         ) from None
     except OSError as error:
         raise InputFileError(f"cannot read {source}: {error.strerror}", hint="check the file's permissions") from None
+    if not text.strip():  # it said "not valid JSON: Expecting value (column 1)"
+        raise InputFileError(
+            f"{source} is empty",
+            hint="give a .json file written by `moodseq build --format json` (or a .jspf playlist)",
+        )
     try:
         data = json_text.loads(text, source, "give a .json file written by `moodseq build --format json`")
     except json.JSONDecodeError as error:

@@ -38,6 +38,10 @@ from sequencer.core.sequence import Sequence
 from sequencer.core.track import Track
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+#: The longest placeholder, in UTF-8 bytes: a file name has at most 255 on common file systems,
+#: and a longer placeholder (a long classical or Japanese title) is no file name at all: reading
+#: the playlist back looked it up as a path and failed ("File name too long").
+MAX_PLACEHOLDER_BYTES = 240
 
 
 def _clock(seconds: float) -> str:
@@ -73,6 +77,8 @@ def placeholder(track: Track) -> str:
     name = _UNSAFE.sub("_", one_line(f"{track.artist} - {track.title}")).strip(" .")
     if not name.strip(" ._-"):  # why: nothing left to name a file by ("-" would mean stdin)
         return "_"
+    if len(name.encode("utf-8")) > MAX_PLACEHOLDER_BYTES:  # why: a longer name is no file name
+        name = name.encode("utf-8")[: MAX_PLACEHOLDER_BYTES - 3].decode("utf-8", "ignore").rstrip(" .") + "…"
     return "./" + name if name.startswith("#") else name
 
 
@@ -88,8 +94,8 @@ def render(sequence: Sequence, *, name: str | None = None) -> str:
     if missing:
         lines.append(
             f"# {missing} of {count} {tracks} {'has' if missing == 1 else 'have'} no known file or Spotify URI: "
-            'their location is a placeholder "Artists - Title" (players skip it as missing; '
-            "converters match the #EXTINF)"
+            f'{"its" if missing == 1 else "their"} location is a placeholder "Artists - Title" (players skip '
+            "it as missing; converters match the #EXTINF)"
         )
     for track in sequence.tracks:
         label = one_line(f"{track.artist} - {track.title}")

@@ -13,7 +13,9 @@ Validation happens here, once, at the boundary (architecture habit 3):
 - the genres a row's playlist names ("Maxi Pop GOLD (New Wave, Synth Pop…)", an Exportify
   file's playlist) are added to its genres (:func:`~sequencer.core.genre_names.genres_named_in`):
   what genre rules and the sound vector read; mood inference reads the playlists' names itself
-  (:func:`~sequencer.core.infer.playlist_tags`), so they are not crowd tags.
+  (:func:`~sequencer.core.infer.playlist_tags`), so they are not crowd tags; ``soundtrack``
+  is added the same way when the album's name or the title declares one
+  (:func:`~sequencer.core.genre_names.declared_genres`).
 
 Public: :class:`RowContext`, :class:`RowResult`, :func:`row_to_record`, :func:`parse_key`,
 :func:`parse_duration`, :func:`parse_year`, :func:`split_artists`, :func:`split_list`.
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 
 from sequencer.adapters.genre_data import load_genre_phrases
 from sequencer.adapters.importers.records import ImportRecord, RowProblem
-from sequencer.core.genre_names import genres_named_in
+from sequencer.core.genre_names import declared_genres, genres_named_in
 from sequencer.core.identity import clean_isrc, spotify_uri
 from sequencer.core.moods import MoodVocabulary
 from sequencer.core.track import Track
@@ -492,15 +494,20 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     moods, tags, genres = _tags(values, ctx, line, result.warnings)
     playlist = _name(values, "playlist")
     playlists = (playlist,) if playlist else ctx.playlists
-    # with what the playlists' names say (genre rules, sound; moods read the names at infer)
+    album = _name(values, "album") or ""
+    # with what the playlists' names and a soundtrack's album say (genre rules, sound; moods
+    # read the playlists' names at infer): the playlists' part memoised per (genres, playlists)
     genres = ctx.with_playlist_genres(genres, playlists)
+    declared = declared_genres(album, title, attrs.get("instrumentalness"))
+    if declared:
+        genres = tuple(dict.fromkeys((*genres, *declared)))
     track = _BLANK.with_values(  # Track(...) without its frozen __init__ or a keyword call
         {
             "id": uri[len("spotify:track:") :] if uri else "",
             "title": title,
             "artists": artists,
             "duration_s": duration,
-            "album": _name(values, "album") or "",
+            "album": album,
             "isrc": isrc,
             "uri": uri,
             "moods": moods,

@@ -238,6 +238,19 @@ def latest_build(store: Store, profile: str) -> BuildSummary | None:
     return None if row is None or row[0] is None else build_detail(store, int(row[0]))
 
 
+def pushed_profile(store: Store, sink: str, playlist_id: str) -> tuple[str, str] | None:
+    """(profile name, profile reference) of the build last pushed to ``sink``'s playlist
+    ``playlist_id`` (the reference loads it: a name, or a file's path), None when moodseq never
+    pushed to that playlist."""
+    with store.transaction(write=False) as conn:
+        row = conn.execute(
+            "SELECT b.profile, b.profile_ref FROM pushes p JOIN builds b ON b.bid = p.bid "
+            "WHERE p.sink = ? AND p.playlist_id = ? ORDER BY p.pid DESC LIMIT 1",
+            (sink, playlist_id),
+        ).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
 def song_plays(store: Store, profile: str, since_iso: str) -> Counter[str]:
     """Song key → in how many of ``profile``'s builds since ``since_iso`` it played."""
     with store.transaction(write=False) as conn:

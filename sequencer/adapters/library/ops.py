@@ -61,9 +61,11 @@ def recordings_named(store: Store, ref: str, track: Track) -> list[str]:
     return store.same_name_ids(track.id)
 
 
-def hand_tag(store: Store, ref: str, weights: dict[str, float]) -> tuple[Track, int]:
-    """Set ``weights`` as hand moods of the track ``ref`` names (other moods kept); returns
-    the track as it reads now and how many recordings were tagged.
+def hand_tag(store: Store, ref: str, weights: dict[str, float], *, replace: bool = False) -> tuple[Track, int]:
+    """Set ``weights`` as hand moods of the track ``ref`` names (other hand moods kept; with
+    ``replace``, they become its whole set of hand moods: ``{}`` clears them, so the other
+    sources' moods count again); returns the track as it reads now and how many recordings
+    were tagged.
 
     A name ("Artist - Title") reaches every recording of exactly that name (an album version
     and a radio edit, or one song from two sources), so a build cannot pick an untagged twin;
@@ -73,7 +75,7 @@ def hand_tag(store: Store, ref: str, weights: dict[str, float]) -> tuple[Track, 
     ids = recordings_named(store, ref, track)
     with hand_moods_written(store), store.transaction():
         for track_id in ids:
-            store.set_moods(track_id, weights, source="hand", replace=False)
+            store.set_moods(track_id, weights, source="hand", replace=replace)
     return store.find(track.id), len(ids)
 
 

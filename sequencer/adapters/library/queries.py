@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from sequencer.adapters.library.rows import SEP, ids_of, load_tracks, tids_for
+from sequencer.adapters.library.rows import SEP, ids_of, load_confidence, load_tracks, tids_for
 from sequencer.core.identity import spotify_uri
 from sequencer.core.track import Track, normalise_text, parse_track_ref, song_key
 from sequencer.errors import TrackNotFoundError
@@ -248,7 +248,9 @@ def search(
     text: str | None = None,
     limit: int | None = None,
 ) -> list[Track]:
-    """Tracks matching every given filter (mood: merged weight > 0, strongest first)."""
+    """Tracks matching every given filter (mood: merged weight > 0, surest first: weight ×
+    the confidence of the track's moods, so a mood read off audio attributes alone does not
+    lead the list over one the crowd's tags agree with)."""
     joins: list[str] = []
     conditions: list[str] = []
     params: list[Any] = []
@@ -257,7 +259,6 @@ def search(
         joins.append("JOIN (SELECT tid, weight, MIN(rank) FROM moods WHERE mood = ? GROUP BY tid) m ON m.tid = t.tid")
         params.append(mood)
         conditions.append("m.weight > 0")
-        order = "m.weight DESC, t.tid"
     if artist:
         norm = normalise_text(artist)
         match = "a.norm LIKE ? ESCAPE '\\'" if norm else "instr(lower(a.name), lower(?)) > 0"
@@ -276,13 +277,26 @@ def search(
             )
             params.extend([text.strip(), text.strip(), text])
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
-    sql = f"SELECT t.tid FROM tracks t {' '.join(joins)} {where} ORDER BY {order}"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    tids = [int(r[0]) for r in conn.execute(sql, params)]
+    if mood:
+        tids = _surest_first(conn, f"SELECT t.tid, m.weight FROM tracks t {' '.join(joins)} {where}", params, mood)
+        tids = tids[:limit] if limit is not None else tids
+    else:
+        sql = f"SELECT t.tid FROM tracks t {' '.join(joins)} {where} ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        tids = [int(r[0]) for r in conn.execute(sql, params)]
     loaded = {t.id: t for t in load_tracks(conn, sorted(tids))}
     id_of = ids_of(conn, tids)
     return [loaded[id_of[tid]] for tid in tids]
+
+
+def _surest_first(conn: sqlite3.Connection, sql: str, params: Sequence[Any], mood: str) -> list[int]:
+    """The tids ``sql`` selects (tid, weight), by weight × confidence of their moods (highest
+    first; ties by tid)."""
+    confidence = load_confidence(conn, "IN (SELECT tid FROM moods WHERE mood = ?)", [mood])
+    rows = [(int(tid), float(weight) * confidence.get(int(tid), 1.0)) for tid, weight in conn.execute(sql, params)]
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    return [tid for tid, _ in rows]
 
 
 def artist_known(conn: sqlite3.Connection, name: str) -> bool:

@@ -54,7 +54,9 @@ TAGGED_CONFIDENCE = 0.75
 LEGACY_CONFIDENCE = 0.5
 
 
-def load_confidence(conn: sqlite3.Connection, condition: str = "", params: Sequence[int] = ()) -> dict[int, float]:
+def load_confidence(
+    conn: sqlite3.Connection, condition: str = "", params: Sequence[int | str] = ()
+) -> dict[int, float]:
     """tid → confidence of its moods, for the tracks with moods (``condition`` filters tids as
     in :func:`load_tracks`): 1.0 with a hand-tagged mood, else the confidence inference
     stored, else :data:`TAGGED_CONFIDENCE` for moods from tags or an import, else

@@ -411,7 +411,7 @@ class Store:
         text: str | None = None,
         limit: int | None = None,
     ) -> list[Track]:
-        """Tracks matching every given filter (mood: merged weight > 0, strongest first)."""
+        """Tracks matching every given filter (mood: merged weight > 0, surest first: weight × confidence)."""
         with self.transaction(write=False) as conn:
             return store_queries.search(conn, mood=mood, artist=artist, text=text, limit=limit)
 

@@ -56,7 +56,11 @@ class SpotifySink:
         missing = [(track.name, MISSING) for track in resolution.unresolved]
         notes = []
         if resolution.searched:
-            notes.append(f"searched Spotify {resolution.searched} times; {resolution.cached} answers from the cache")
+            searched, cached = resolution.searched, resolution.cached
+            notes.append(
+                f"{searched:,} Spotify search{'' if searched == 1 else 'es'}; "
+                f"{cached:,} answer{'' if cached == 1 else 's'} from the cache"
+            )
         placed, total = len(resolution.uris), len(tracks)
         if outcome.plan is not None:
             plan = outcome.plan

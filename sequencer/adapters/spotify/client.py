@@ -236,7 +236,7 @@ class SpotifyClient:
                     raise UncertainWriteError(what, cause) from None
                 failures += 1
                 if failures >= self.policy.attempts:
-                    raise UnavailableError(what, cause) from None
+                    raise UnavailableError(what, cause, unreachable=_never_sent(error)) from None
                 self.policy.backoff(failures)
 
     def _call(self, method: str, path: str, payload: Any, params: dict[str, Any]) -> Any:

@@ -64,10 +64,13 @@ class UncertainWriteError(RemoteServiceError):
 class UnavailableError(RemoteServiceError):
     """Spotify kept failing (5xx, dropped connections, timeouts) after our retries."""
 
-    def __init__(self, what: str, cause: str) -> None:
+    def __init__(self, what: str, cause: str, *, unreachable: bool = False) -> None:
         super().__init__(
             f"Spotify kept failing on {what} ({cause})",
-            hint="Spotify may be having trouble; try again in a few minutes",
+            hint="moodseq could not connect to Spotify at all: check your network connection (and any proxy or "
+            "MOODSEQ_SPOTIFY_API_URL), then try again"
+            if unreachable
+            else "Spotify may be having trouble; try again in a few minutes",
         )
 
 

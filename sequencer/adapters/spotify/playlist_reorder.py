@@ -94,7 +94,7 @@ def reorder_playlist(
 ) -> PlaylistReorder:
     """Read the playlist ``ref`` and find its best order on the profile's objective (or the
     smoothest, ``flow_only``); nothing is written."""
-    from sequencer.core.build import reorder_tracks
+    from sequencer.core.build import gap_warnings, reorder_tracks
 
     remote = fetch_playlist(client, ref)
     known: dict[str, Track] = {}
@@ -108,7 +108,9 @@ def reorder_playlist(
     after = reorder_tracks(_canonical(tracks, keep_ends), profile, seed=seed, keep_ends=keep_ends, flow_only=flow_only)
     figure = "flow_cost" if flow_only else "total"
     if getattr(after.score, figure) >= getattr(before.score, figure) - MIN_GAIN:
-        after = make_sequence(tracks, profile, seed=seed, mode="reorder", warnings=list(after.warnings))
+        # the current order stays: its own artist-gap breaks, not those of the order turned down
+        warnings = gap_warnings(tracks, profile.constraints.artist_gap)
+        after = make_sequence(tracks, profile, seed=seed, mode="reorder", warnings=warnings)
     pending = journal.pending(remote.id)
     if not resumable(pending, remote.uris) or pending == remote.uris:
         pending = None

@@ -105,13 +105,16 @@ class PushOutcome:
 
 
 @contextmanager
-def library_links(library_path: Path, data_dir: Path) -> Iterator[tuple[PlaylistMemory, ResolutionCache | None]]:
+def library_links(
+    library_path: Path, data_dir: Path, *, read_only: bool = False
+) -> Iterator[tuple[PlaylistMemory, ResolutionCache | None]]:
     """(playlist links, resolution cache): the library when it exists, else a JSON file of
-    links and no cache — pushing the demo must not create an empty library."""
+    links and no cache — pushing the demo must not create an empty library.  ``read_only`` (a
+    dry run, which stores nothing) opens the library for reading: it works in a read-only folder."""
     if library_path.exists():
         from sequencer.adapters.library.store import Store
 
-        with Store.open(library_path) as store:
+        with Store.open(library_path, read_only=read_only) as store:
             yield store, store
         return
     from sequencer.adapters.spotify.links import JsonLinks

@@ -361,7 +361,7 @@ def _emit(
     to_stdout = options.fmt is not None and options.output is None
     if to_stdout:
         assert options.fmt is not None
-        click.echo(exporters.render(sequence, options.fmt), nl=False)
+        click.echo(exporters.render(sequence, options.fmt, name=options.name), nl=False)
     elif not app.quiet:
         from sequencer.cli.render import print_sequence
 
@@ -371,7 +371,7 @@ def _emit(
         app.say(f"warning: {warning}")
     if options.output is not None:
         fmt = exporters.output_format(options.fmt, options.output)
-        exporters.write_export(sequence, fmt, options.output)
+        exporters.write_export(sequence, fmt, options.output, name=options.name)  # --name titles the file too
         app.say(f"wrote {options.output} ({fmt}, {tracks_phrase(len(sequence.steps))})")
     if options.plot is not None:
         from sequencer.adapters.plot import plot_sequence

@@ -18,12 +18,12 @@ SHOWN = 10
 
 
 @click.command()
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @click.option("--redo", is_flag=True, help="Analyse tracks that already have tempo, key and energy.")
 @pass_app
 def cli(app: AppContext, folder: Path, workers: int | None, redo: bool) -> None:
-    """Measure tempo, key and energy of the audio files under FOLDER."""
+    """Measure tempo, key and energy of the audio files under FOLDER (or of one audio file)."""
     from sequencer.adapters.analysis import analyse_library, require_librosa
     from sequencer.cli.progress import progress_bar
 

@@ -95,7 +95,11 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
 @click.option("--to", "end", metavar="TRACK", shell_complete=complete_tracks, help='Journey end, "Artist - Title".')
 @click.option("--push", is_flag=True, help="Push the playlist (create or update): to Spotify, or where --push-to says.")
 @push_to_option
-@click.option("--name", callback=playlist_name, help="Playlist name when pushing (default: from the profile).")
+@click.option(
+    "--name",
+    callback=playlist_name,
+    help="Playlist name when pushing, and the title of the -o file (default: from the profile).",
+)
 @click.option(
     "--fresh",
     metavar="WINDOW",

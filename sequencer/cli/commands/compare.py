@@ -57,7 +57,8 @@ def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None)
         tracks_b = from_library(app, tracks_b, source=str(file_b))
     seq_a = make_sequence(tracks_a, profile, seed=loaded_a.seed)
     seq_b = make_sequence(tracks_b, profile, seed=loaded_b.seed)
-    for line in comparison_lines(compare(seq_a, seq_b), file_a.name, file_b.name):
+    profiled = profile_ref is not None or loaded_a.profile is not None or loaded_b.profile is not None
+    for line in comparison_lines(compare(seq_a, seq_b), file_a.name, file_b.name, profiled=profiled):
         click.echo(line)
 
 

@@ -110,7 +110,7 @@ def print_library(app: AppContext, total: int, gap: MoodGap) -> None:
 
 
 @cli.command("csv")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--map",
     "maps",
@@ -140,6 +140,7 @@ def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...], skippe
     from sequencer.adapters.importers.tabular import read_table
     from sequencer.cli.progress import progress_bar
 
+    _no_folders(files, "csv", "*.csv")
     _check_skipped(skipped_file)
     overrides = parse_map_options(maps)
     reads = [(file, read_table(file, overrides=overrides, vocabulary=app.vocabulary())) for file in files]
@@ -206,7 +207,7 @@ def subsonic(app: AppContext) -> None:
 
 
 @cli.command("jspf")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_app
 def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
     """Import the tracks of JSPF playlists (ListenBrainz exports, `moodseq build -o x.jspf`),
@@ -214,6 +215,7 @@ def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
     from sequencer.adapters.exporters.json import load_sequence_json
     from sequencer.errors import InputFileError
 
+    _no_folders(files, "jspf", "*.jspf")
     loaded = []
     for file in files:
         found = load_sequence_json(file)
@@ -228,3 +230,17 @@ def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
             _print_report(app, report, file.name)
         total, gap = library_state(store)
     print_library(app, total, gap)
+
+
+def _no_folders(files: tuple[Path, ...], kind: str, pattern: str) -> None:
+    """A folder given for files (a folder of Exportify exports) is one line naming the command
+    for the files in it (it was click's "is a directory" and a pointer to --help)."""
+    for file in files:
+        if file.is_dir():
+            from sequencer.errors import InputFileError
+
+            audio = f"; audio files: moodseq import files {file}" if kind == "csv" else ""
+            raise InputFileError(
+                f"{file} is a folder, and `import {kind}` reads files",
+                hint=f"give the files in it: moodseq import {kind} {file / pattern}{audio}",
+            )

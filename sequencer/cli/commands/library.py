@@ -41,7 +41,7 @@ def stats(app: AppContext, as_json: bool) -> None:
 
 
 @cli.command("list")
-@click.option("--mood", help="Only tracks with this mood (strongest first).")
+@click.option("--mood", help="Only tracks with this mood, surest first (weight × confidence of the evidence).")
 @click.option("--artist", help="Only tracks by an artist whose name contains this.")
 @click.option("--text", help="Only tracks whose artist or title contains this.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many.")
@@ -81,20 +81,33 @@ def show(app: AppContext, ref: str) -> None:
 
 @cli.command()
 @click.argument("ref")
-@click.argument("moods", nargs=-1, required=True)
+@click.argument("moods", nargs=-1)
+@click.option("--clear", is_flag=True, help="Remove the track's hand tags first (alone: back to the other sources).")
 @pass_app
-def tag(app: AppContext, ref: str, moods: tuple[str, ...]) -> None:
+def tag(app: AppContext, ref: str, moods: tuple[str, ...], clear: bool) -> None:
     """Hand-tag a track: `moodseq library tag "Vangelis - Blush Response" brooding=0.9 atmospheric=1`.
 
     A bare mood name means weight 1; weight 0 hides a mood other sources gave.
-    Hand tags win over every other source and survive re-imports.
+    Hand tags win over every other source and survive re-imports; `--clear` removes them
+    (with MOODS: the track's hand tags become exactly those).
     """
     from sequencer.adapters.library.ops import hand_tag, parse_mood_weights
+    from sequencer.errors import InputFileError
 
+    if not moods and not clear:
+        raise InputFileError(
+            "say which moods to tag, or --clear to remove the track's hand tags",
+            hint=f'e.g. moodseq library tag "{ref}" brooding=0.9, or moodseq library tag "{ref}" --clear',
+        )
     weights = parse_mood_weights(moods, app.vocabulary())
     with app.open_library() as store:
-        track, recordings = hand_tag(store, ref, weights)
+        track, recordings = hand_tag(store, ref, weights, replace=clear)
     how = f"hand; {recordings} recordings of that name" if recordings > 1 else "hand"
+    if not weights:
+        moods_now = ", ".join(f"{m} {w:g}" for m, w in track.moods.items()) or "none"
+        where = f" from {recordings} recordings of that name" if recordings > 1 else ""
+        confirm(app, f"{track.name}: hand tags removed{where}; moods now: {moods_now}")
+        return
     confirm(app, f"{track.name}: " + ", ".join(f"{m} {w:g} ({how})" for m, w in weights.items()))
 
 
@@ -107,7 +120,17 @@ def tags() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @pass_app
 def tags_import(app: AppContext, file: Path) -> None:
-    """Apply FILE of hand tags (columns: track or artist+title; moods, or one column per mood)."""
+    """Apply FILE of hand tags: a CSV/TSV with a header naming the track (a `track` column:
+    "Artist - Title", an id or a Spotify link; or `artist` and `title`) and its moods (a `moods`
+    column of `mood=weight` separated by `;`, a bare mood meaning 1; or one column per mood).
+    Hand moods add to a track's earlier ones and always win over inferred moods.
+
+    \b
+    Example file:
+      track,moods
+      Kavinsky - Nightcall,night-driving=1; brooding=0.8
+      Vangelis - Blush Response,atmospheric
+    """
     from sequencer.adapters.importers.hand_tags import import_hand_tags
 
     with app.open_library() as store:

@@ -30,7 +30,7 @@ def cli(ctx: click.Context) -> None:
 
     app = ctx.find_object(AppContext)
     assert app is not None
-    with app.open_library() as store:
+    with app.open_library(read_only=True) as store:
         rows = listening_summary(store)
     if not rows:
         app.say("no listening history yet: `moodseq listening lastfm USER` or `moodseq listening spotify`")

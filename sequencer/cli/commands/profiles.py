@@ -34,7 +34,7 @@ def list_(app: AppContext) -> None:
         try:
             description = load_profile_file(entry.path, app.vocabulary()).description
         except MoodseqError:
-            description = "(has problems: run `moodseq profiles check`)"
+            description = f"(has problems: run `moodseq profiles check {name}`)"
         origin = "built-in" if entry.builtin else ("user, overrides built-in" if entry.overrides_builtin else "user")
         click.echo(f"{name:<{width}}  {description}")
         click.echo(f"{'':<{width}}  [{origin}] {entry.path}")
@@ -62,17 +62,26 @@ def show(app: AppContext, name: str) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, metavar="FILES_OR_NAMES...", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, metavar="[FILES_OR_NAMES]...", type=click.Path(path_type=Path))
 @pass_app
 def check(app: AppContext, files: tuple[Path, ...]) -> None:
-    """Validate profile FILES (or profile names): OK, or every problem with file:line and a fix.
+    """Validate profile FILES (or profile names; none: every profile of yours): OK, or every
+    problem with file:line and a fix.
 
     With a library (the default one, or --library), start, end, exclude_tracks and
     exclude_artists must name tracks and artists it holds ("did you mean" when they do not).
     """
-    from sequencer.adapters.profiles_toml import load_profile_file, resolve
+    from sequencer.adapters.profiles_toml import discover, load_profile_file, resolve
     from sequencer.errors import FileProblemsError, ProfileError
 
+    if not files:  # `profiles list` sends you here for a profile with problems
+        files = tuple(entry.path for entry in discover(app.user_profiles_dir).values() if not entry.builtin)
+        if not files:
+            raise InputFileError(
+                f"you have no profiles of your own in {app.user_profiles_dir} to check",
+                hint="name a file or profile (moodseq profiles check night-drive), or make one: "
+                "moodseq profiles new my-drive --from night-drive",
+            )
     failures: list[MoodseqError] = []
     for path in files:
         try:
@@ -88,6 +97,7 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
                 click.echo(f"  hint: {error.hint}", err=True)
             continue
         problems, notes = _unmatched_problems(app, found, profile)
+        notes = sorted([*_self_contradictions(found, profile), *notes], key=_line_of)
         for note in notes:
             click.echo(f"{note.source}: note: {note.message} ({note.hint})", err=True)
         if problems:
@@ -148,8 +158,45 @@ def _unmatched_problems(app: AppContext, path: Path, profile: Profile) -> tuple[
                 f"{'it' if len(lacking) == 1 else 'them'}",
             )
         )
-    notes.sort(key=lambda note: int(note.source.rpartition(":")[2]) if note.source[-1:].isdigit() else 0)
+    notes.sort(key=_line_of)
     return problems, notes
+
+
+def _line_of(note: Problem) -> int:
+    """The line a note is at (0 when it names the file only), to list notes in line order."""
+    return int(note.source.rpartition(":")[2]) if note.source[-1:].isdigit() else 0
+
+
+def _self_contradictions(path: Path, profile: Profile) -> list[Problem]:
+    """Notes on what the profile asks against itself, library or not: no moods at all (every
+    track fits alike: a build then follows flow and arc only), and a mood it wants that
+    ``exclude_moods`` also leaves out (its strongest tracks can never play)."""
+    from sequencer.adapters.toml_lines import problem_at, read_toml
+
+    cons = profile.constraints
+    wanted_and_excluded = [m for m in cons.exclude_moods if profile.moods.get(m, 0.0) > 0]
+    if profile.moods and not wanted_and_excluded:
+        return []
+    _, locate = read_toml(path)
+    if not profile.moods:
+        return [
+            problem_at(
+                str(path),
+                None,
+                "no [moods]: every track fits alike, so a build follows flow and the arc alone",
+                "add the moods the context wants, e.g. [moods] night-driving = 1.0",
+            )
+        ]
+    return [
+        problem_at(
+            str(path),
+            locate(("constraints", "exclude_moods")),
+            f"moods.{mood} = {profile.moods[mood]:g} wants {mood}, and exclude_moods leaves out every track "
+            f"with {mood} {cons.exclude_mood_threshold:g} or more: its most {mood} tracks never play",
+            f"drop {mood!r} from exclude_moods, or give it a weight of 0 or below in [moods]",
+        )
+        for mood in wanted_and_excluded
+    ]
 
 
 @cli.command()

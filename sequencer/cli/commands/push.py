@@ -78,7 +78,8 @@ def _report(app: AppContext, outcome: PushOutcome, total: int) -> None:
     if more > 0:
         click.echo(f"… and {more} more not found on Spotify", err=True)
     if resolution.searched:
-        app.say(f"searched Spotify {resolution.searched} times; {resolution.cached} answers from the library's cache")
+        searches = plural(resolution.searched, "Spotify search", "Spotify searches")
+        app.say(f"{searches}; {plural(resolution.cached, 'answer')} from the library's cache")
     plan, result = outcome.plan, outcome.result
     if plan is not None:
         if plan.action == "create":
@@ -175,7 +176,7 @@ def push_recorded(
     pid = None if dry_run else living.start_push(app.library_path, bid, sink="spotify", target=target)
     try:
         with (
-            library_links(app.library_path, app.data_dir) as (links, cache),
+            library_links(app.library_path, app.data_dir, read_only=dry_run) as (links, cache),
             progress_bar(app, "Pushing to Spotify", total=len(tracks)) as advance,
         ):
             outcome = push_tracks(
@@ -323,28 +324,32 @@ def push_to_option(func: click.decorators.FC) -> click.decorators.FC:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @pass_app
 def cli(app: AppContext, /, sequence_file: Path, name: str | None, targets: tuple[str, ...], dry_run: bool) -> None:
-    """Push SEQUENCE (a .json from `moodseq build --format json`, or a .jspf) as a playlist.
+    """Push SEQUENCE (a .json from `moodseq build --format json`; a .jspf, an .m3u8 or a CSV
+    track list such as an Exportify export too: named after its file) as a playlist.
 
     The first push creates the playlist; later pushes with the same profile and name update that
     same playlist to exactly this order, on every target. Tracks a target does not have are
     listed. Example: moodseq push night.json --to spotify --to subsonic --to listenbrainz
     """
-    from sequencer.adapters.exporters.json import load_sequence_json
+    from sequencer.cli.saved import from_library, is_bare, load_file
 
-    loaded = load_sequence_json(sequence_file)
+    loaded = load_file(app, sequence_file)
+    tracks = list(loaded.tracks)
+    if is_bare(loaded):  # names and links only: the library may know their URIs, ISRCs, files
+        tracks = from_library(app, tracks, source=str(sequence_file))
     profile_name = loaded.profile.name if loaded.profile is not None else None
     bid = None
     if loaded.profile is not None and not dry_run:
         from sequencer.adapters.living import record_sequence
         from sequencer.core.sequence import make_sequence
 
-        sequence = make_sequence(loaded.tracks, loaded.profile, seed=loaded.seed)
+        sequence = make_sequence(tracks, loaded.profile, seed=loaded.seed)
         options = {"name": name, "file": str(sequence_file.resolve())}
         bid = record_sequence(app.library_path, sequence, profile_ref=loaded.profile.name, options=options, mode="file")
-    title = loaded.name if loaded.data.get("format") == "jspf" else None
+    title = loaded.name if is_bare(loaded) else None
     push_to_cli(
         app,
-        loaded.tracks,
+        tracks,
         targets=targets or ("spotify",),
         profile_name=profile_name,
         name=name or title,

@@ -65,6 +65,7 @@ def cli(app: AppContext, /, playlists: tuple[str, ...], fresh: str, dry_run: boo
         finish_refresh(app.library_path, plan.rid, ok=False)  # nothing ran: the next run starts afresh
         raise
     refreshed, failed = 0, 0
+    working: list[str] = []
     for item in plan.items:
         try:
             line = _refresh_one(quiet, item, fresh=fresh, rid=plan.rid, client=client, dry_run=dry_run)
@@ -74,9 +75,11 @@ def cli(app: AppContext, /, playlists: tuple[str, ...], fresh: str, dry_run: boo
             if not isinstance(error, MoodseqError):
                 raise
             failed += 1
-            click.echo(f"failed {item.target.target!r}: {error.message}", err=True)
+            hint = f" ({error.hint})" if error.hint else ""  # what fixes it: the one-line error's hint
+            click.echo(f"failed {item.target.target!r}: {error.message}{hint}", err=True)
             continue
         refreshed += 1
+        working.append(item.target.target)
         if not app.quiet:
             click.echo(line, err=True)
     finish_refresh(app.library_path, plan.rid, ok=failed == 0)
@@ -85,6 +88,11 @@ def cli(app: AppContext, /, playlists: tuple[str, ...], fresh: str, dry_run: boo
     summary = f"refresh: {verb} {refreshed} of {plural(len(plan.items), 'playlist')}"
     click.echo(summary + (f", {failed} failed" if failed else "") + resumed)
     if failed:
+        if working and not playlists:  # a failure that stays (a deleted profile) fails every cron run
+            import shlex
+
+            others = " ".join(shlex.quote(name) for name in dict.fromkeys(working))
+            click.echo(f"hint: fix what failed, or refresh only the others: moodseq refresh {others}", err=True)
         click.get_current_context().exit(EXIT_CODES["partial"])
 
 

@@ -14,6 +14,7 @@ from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.output import plural
 
 if TYPE_CHECKING:
+    from sequencer.core.profile import Profile
     from sequencer.core.sequence import Sequence
 
 FORMATS = ("m3u8", "xspf", "json", "csv", "jspf")
@@ -39,8 +40,8 @@ MAX_REORDER_TRACKS = 1_000
     "profile_ref",
     metavar="NAME",
     shell_complete=complete_profiles,
-    help="Score the order with this profile (default: the file's; with --playlist or a JSPF file: "
-    "flow alone, no moods or arc).",
+    help="Score the order with this profile (default: the file's; with --playlist, the profile moodseq "
+    "pushed it for; else, and for a JSPF file, flow alone: no moods or arc).",
 )
 @click.option(
     "--seed",
@@ -157,6 +158,34 @@ def _from_library(app: AppContext, before: Sequence) -> Sequence:
     return make_sequence(tracks, before.profile, seed=before.seed, mode=before.mode, warnings=before.warnings)
 
 
+def _pushed_profile(app: AppContext, pid: str) -> Profile | None:
+    """The profile of the build moodseq last pushed to the Spotify playlist ``pid``, so that
+    reordering one of its own playlists keeps the arc and moods it was built for (by flow
+    alone it scrambled a night drive's rise and fall); None for any other playlist."""
+    from sequencer.adapters.living import pushed_profile
+
+    found = pushed_profile(app.library_path, "spotify", pid)
+    if found is None:
+        return None
+    name, ref = found
+    from sequencer.adapters.profiles_toml import load_profile
+    from sequencer.errors import MoodseqError
+
+    try:
+        profile = load_profile(ref, app.user_profiles_dir, app.vocabulary())
+    except MoodseqError as error:
+        app.say(
+            f"note: moodseq pushed this playlist for the profile {name}, which does not load ({error.message}); "
+            "ordering by flow alone (--profile NAME scores it against a profile)"
+        )
+        return None
+    app.say(
+        f"note: moodseq pushed this playlist for the profile {name}: the order keeps its arc and moods "
+        "(--profile NAME for another, --flow-only for the smoothest flow alone)"
+    )
+    return profile
+
+
 def figure_lines(before: Sequence, after: Sequence) -> list[str]:
     """Every figure of the score before and after, with its change (lower objective, flow cost
     and arc error are better; higher mood fit is better)."""
@@ -215,21 +244,20 @@ def _reorder_playlist(
     output: Path | None,
 ) -> None:
     """Read the Spotify playlist, reorder it, show it, and push or plan the new order."""
+    from sequencer.adapters.spotify.importer import playlist_id
     from sequencer.adapters.spotify.playlist_reorder import push_reorder, reorder_playlist
     from sequencer.adapters.spotify.playlist_rewrite import Journal, RewritePlan
     from sequencer.cli.commands.push import connect
     from sequencer.cli.progress import progress_bar
     from sequencer.core.profile import Profile
 
+    pid = playlist_id(ref)  # a bad link fails before the login is looked at
     if profile_ref is not None:
         from sequencer.adapters.profiles_toml import load_profile
 
         profile = load_profile(profile_ref, app.user_profiles_dir, app.vocabulary())
     else:
-        profile = Profile(name="reorder")
-    from sequencer.adapters.spotify.importer import playlist_id
-
-    playlist_id(ref)  # a bad link fails before the login is looked at
+        profile = _pushed_profile(app, pid) or Profile(name="reorder")
     client = connect(app)
     journal = Journal(app.data_dir / "spotify-reorder")
     found = reorder_playlist(

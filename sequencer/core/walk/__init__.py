@@ -58,7 +58,7 @@ from sequencer.core.walk.problem import (
     default_iterations,
 )
 from sequencer.core.walk.replace import replace_descent
-from sequencer.core.walk.variants import push_search, seed_playlists
+from sequencer.core.walk.variants import offered, push_search, seed_playlists
 
 __all__ = [
     "JourneyTarget",
@@ -144,7 +144,7 @@ def walk(
     best = replace_descent(search, *best)
     best, met = push_search(search, best)
     pool[frozenset(best[0])] = best
-    options = seed_playlists(search, best, [*met, *scouted, *pool.values()])
+    options = offered(problem, seed_playlists(search, best, [*met, *scouted, *pool.values()]))
     if problem.temperature > 0 and len(options) > 1:
         index = choice if choice is not None else rng.randrange(2**31)
         order, value = options[index % len(options)]

@@ -22,7 +22,7 @@ tolerance worse than the best, and consecutive seeds share as few tracks as the 
 allow.
 
 Public: :func:`variant_tolerance`, :func:`pushed`, :func:`push_search`, :func:`seed_playlists`,
-:func:`reported`.
+:func:`offered`, :func:`reported`.
 """
 
 from __future__ import annotations
@@ -228,6 +228,19 @@ def reported(problem: WalkProblem, state: tuple[Order, Value]) -> float:
         return value[1]
     shift = sum(problem.durations[i] * (problem.fits[i] - problem.reported_fits[i]) for i in order) / total
     return value[1] + 0.5 * problem.w_fit * shift
+
+
+def offered(problem: WalkProblem, ranked: list[tuple[Order, Value]]) -> list[tuple[Order, Value]]:
+    """The playlists of ``ranked`` (:func:`seed_playlists`, in its order) the seeds play: those
+    within :data:`REPORTED_TOLERANCE` of the lowest of them on the reported objective.  The
+    walk's best leads the ranking but may be left out here: with exemplars its fit (1 for an
+    exemplar) and flow.md's mood fit (which may be 0 for the same track) differ, and a seed
+    playing it was 6 % worse than another seed on the reported objective (night-drive, 30 min)."""
+    if len(ranked) < 2:
+        return ranked
+    values = [reported(problem, state) for state in ranked]
+    limit = (1 + REPORTED_TOLERANCE) * min(values) + 1e-12
+    return [state for state, value in zip(ranked, values, strict=True) if value <= limit]
 
 
 def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:

@@ -235,3 +235,54 @@ def test_file_and_playlist_are_exclusive(fake: FakeSpotify, tmp_path: Path) -> N
     for args in (["reorder"], ["reorder", "x.json", "--playlist", PID], ["reorder", "x.json", "--push"]):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2 and "Error:" in result.stderr, args
+
+
+def test_a_kept_order_warns_about_its_own_artist_gaps_only(
+    fake: FakeSpotify, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the order found is no better, the playlist keeps its order, and the warnings are
+    that order's: a gap the turned-down order broke is not reported (it named an artist as
+    playing twice "within 3 tracks" in a playlist that kept them 4 apart)."""
+    from sequencer.core import build
+    from sequencer.core.sequence import make_sequence
+
+    before = make_playlist(fake, isolated_dirs, 12)  # 12 artists: the current order breaks no gap
+
+    def no_better(tracks: Any, profile: Profile, **_: Any) -> Any:
+        return make_sequence(list(tracks), profile, mode="reorder", warnings=["Artist 01 plays twice within 3 tracks"])
+
+    monkeypatch.setattr(build, "reorder_tracks", no_better)
+    result = CliRunner().invoke(cli, ["reorder", "--playlist", PID, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "already has this order" in result.stdout and fake.playlists[PID].items == before
+    assert "plays twice" not in result.output
+
+
+def test_a_playlist_moodseq_pushed_is_reordered_against_its_profile(fake: FakeSpotify, isolated_dirs: Path) -> None:
+    """A playlist moodseq pushed for a profile is scored against that profile by default (by
+    flow alone its arc and moods were thrown away: arc error and mood fit read 0), with a note;
+    --profile still chooses, and a playlist moodseq never pushed stays flow alone."""
+    from sequencer.adapters import living
+    from sequencer.core.profile import profile_from_mapping
+    from sequencer.core.sequence import make_sequence
+
+    make_playlist(fake, isolated_dirs, 20)
+    library = isolated_dirs / "data" / "library.db"
+    study = profile_from_mapping({"name": "study", "moods": {"study": 1.0}, "arc": {"shape": "flat"}})
+    bid = living.record_sequence(library, make_sequence([], study), profile_ref="study", options={})
+    pid = living.start_push(library, bid, sink="spotify", target="Road Mix")
+    living.finish_push(library, pid, ok=True, playlist_id=PID, url="https://open.spotify.com/playlist/" + PID)
+
+    pushed = CliRunner().invoke(cli, ["reorder", "--playlist", PID, "--dry-run"])
+    assert pushed.exit_code == 0, pushed.output
+    assert "note: moodseq pushed this playlist for the profile study" in pushed.stderr
+    assert re.search(r"arc error before: 0\.0*[1-9]", pushed.stdout), pushed.stdout
+
+    chosen = CliRunner().invoke(cli, ["reorder", "--playlist", PID, "--dry-run", "--profile", "night-drive"])
+    assert chosen.exit_code == 0 and "moodseq pushed" not in chosen.stderr
+
+    fake.playlists["O" * 22] = Playlist("O" * 22, "alice", "Other", "", False, False, list(fake.playlists[PID].items))
+    fake.follows["alice"].append("O" * 22)
+    other = CliRunner().invoke(cli, ["reorder", "--playlist", "O" * 22, "--dry-run"])
+    assert other.exit_code == 0 and "moodseq pushed" not in other.stderr
+    assert "arc error before: 0.0000" in other.stdout

@@ -206,3 +206,31 @@ def test_redact_blanks_secrets() -> None:
     clean = redact(text)
     assert "abc.DEF-1" not in clean and "RT-1" not in clean and "'C'" not in clean
     assert json.dumps({"x": 1}) == redact(json.dumps({"x": 1}))
+
+
+def test_no_connection_at_all_says_to_check_the_network(
+    settings: SpotifySettings, logged_in: TokenCache, waits: list[float]
+) -> None:
+    """Nothing answers at the API's address (no network, a wrong proxy): after the retries the
+    hint says to check the connection (it blamed Spotify: "may be having trouble"); a server
+    that fails keeps that hint (test_reads_give_up_after_the_attempts)."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nowhere = replace(settings, api_url=f"http://127.0.0.1:{port}/v1")
+    client = build_client(nowhere, policy=RetryPolicy(sleep=waits.append, attempts=2))
+    with pytest.raises(UnavailableError, match="kept failing on GET /me") as info:
+        client.me()
+    assert info.value.hint is not None and "check your network connection" in info.value.hint
+
+
+def test_a_failing_server_is_not_blamed_on_the_network(client: SpotifyClient, fake_spotify: FakeSpotify) -> None:
+    """5xx every time: the hint stays "Spotify may be having trouble"."""
+    client.policy.attempts = 2
+    for _ in range(2):
+        fake_spotify.force("server_error")
+    with pytest.raises(UnavailableError) as info:
+        client.me()
+    assert info.value.hint is not None and "having trouble" in info.value.hint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +151,14 @@ def test_answers_have_the_shape_the_spec_describes(fake: FakeSpotify) -> None:
         )
         assert problem is None, f"{method} {path}: {problem}"
     assert fake.violations == []
+
+
+def test_without_the_shared_spec_a_test_is_skipped_not_failed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A checkout without ../shared: starting the fake skips the test, as the shared data's
+    tests are skipped (every Spotify test failed on FileNotFoundError inside the fake)."""
+    from tests.fakes import spotify_server
+
+    monkeypatch.setattr(spotify_server, "SPEC_PATH", tmp_path / "missing.yml")
+    monkeypatch.setattr(spotify_server, "_openapi", None)
+    with pytest.raises(pytest.skip.Exception, match=r"\.\./shared is not beside the repository"):
+        FakeSpotify(catalog_size=1).start()
