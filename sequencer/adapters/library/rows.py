@@ -187,7 +187,7 @@ def vector_from_blob(blob: bytes | None) -> tuple[float, ...] | None:
     values = array.array("f", blob)
     if sys.byteorder == "big":  # pragma: no cover - stored little-endian everywhere
         values.byteswap()
-    return tuple(float(x) for x in values)
+    return tuple(values.tolist())  # the same floats as float(x) per item, without a generator
 
 
 def vector_to_blob(vector: Sequence[float]) -> bytes:
