@@ -83,3 +83,26 @@ def test_a_50000_character_artist_cell_skips_its_row(tmp_path: Path) -> None:
     assert [str(p) for p in read.report.skipped] == [
         f"line 2: the artist is 50,000 characters long (at most {MAX_NAME_CHARS:,})"
     ]
+
+
+def test_a_year_out_of_range_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    """Years 99999, -5 or "June 1984" keep their row, without a year, each with a warning;
+    "0000" (Spotify's "unknown") and a real year are no problem."""
+    path = tmp_path / "years.csv"
+    path.write_text("title,artist,year\nA,X,99999\nB,X,-5\nC,X,June 1984\nD,X,0000\nE,X,1984-06-01\n", encoding="utf-8")
+    read = read_table(path)
+    assert [r.track.year for r in read.records] == [None, None, None, None, 1984]
+    assert [str(w) for w in read.report.warnings] == [
+        "line 2: year '99999' is no year from 1000 to 2100; left out",
+        "line 3: year '-5' is no year from 1000 to 2100; left out",
+        "line 4: year 'June 1984' is no year from 1000 to 2100; left out",
+    ]
+
+
+def test_a_song_called_question_mark_keeps_its_name(tmp_path: Path) -> None:
+    """MF DOOM's "?" (the shared catalog's line 9060) is a title, not a missing value; a "?" in a
+    number column is still no value."""
+    path = tmp_path / "q.csv"
+    path.write_text("title,artist,tempo\n?,MF DOOM,?\n", encoding="utf-8")
+    read = read_table(path)
+    assert [(r.track.title, r.track.artists, r.track.tempo) for r in read.records] == [("?", ("MF DOOM",), None)]

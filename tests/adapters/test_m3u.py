@@ -62,3 +62,17 @@ def test_a_title_longer_than_a_file_name_reads_back(tmp_path: Path) -> None:
     location = path.read_text(encoding="utf-8").splitlines()[-1]
     assert len(location.encode("utf-8")) <= 240 and location.endswith("…")
     assert [(t.title, t.artists) for t in read_m3u(path)] == [(title, ("Orchestra",))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="abcdeéèàçñöüÆØßÉÇ ", min_size=1, max_size=20).map(str.strip).filter(bool))
+def test_a_windows_1252_m3u_reads_its_accents(name: str) -> None:
+    """An .m3u written by an older player in Windows-1252 (Latin-1) reads "Janelle Monáe", not
+    "Janelle Mon\ufffde"; UTF-8 with or without a BOM reads as before."""
+    with tempfile.TemporaryDirectory() as tmp:
+        entry = f"#EXTM3U\n#EXTINF:200,{name} - Monáe\n{name}.mp3\n"
+        for encoding in ("cp1252", "utf-8", "utf-8-sig"):
+            path = Path(tmp) / f"list-{encoding}.m3u"
+            path.write_bytes(entry.encode(encoding))
+            (track,) = read_m3u(path)
+            assert track.title == "Monáe" and track.artists == (name,)

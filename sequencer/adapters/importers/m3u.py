@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
+from sequencer.adapters.importers.source import decode
 from sequencer.core.identity import spotify_uri
 from sequencer.core.track import Track, parse_track_ref
 from sequencer.errors import InputFileError
@@ -48,7 +49,7 @@ def read_m3u(path: Path) -> list[Track]:
         When the file cannot be read or names no entry.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        text, _, _ = decode(path.read_bytes())  # UTF-8, else Windows-1252 (.m3u of older players)
     except OSError as error:
         raise InputFileError(f"cannot read {path}: {error.strerror}", hint="check the path") from None
     tracks: list[Track] = []

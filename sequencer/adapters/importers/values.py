@@ -38,6 +38,9 @@ from sequencer.core.moods import MoodVocabulary
 from sequencer.core.track import Track
 
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?"})
+#: Spellings of MISSING that are real names in a title, artist or album cell (MF DOOM's song "?"
+#: in the shared catalog): in a number column "?" is still no value.
+NAMES_NOT_MISSING = frozenset({"?"})
 UNKNOWN_TITLE = "Unknown title"
 UNKNOWN_ARTIST = "Unknown artist"
 MAX_DURATION_S = 24 * 3600.0
@@ -382,7 +385,10 @@ def _name(values: Mapping[str, str], name: str) -> str | None:
     line may not)."""
     cell = _first(values, name)
     if cell is None:
-        return None
+        raw = values.get(name)
+        if raw is None or raw.strip() not in NAMES_NOT_MISSING:
+            return None
+        return raw.strip()
     if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS:  # moodseq's CSV export guarded a formula
         cell = cell[1:]
     if cell.isprintable():  # no control character (nor any whitespace but spaces): nothing to do
@@ -501,6 +507,11 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     declared = declared_genres(album, title, attrs.get("instrumentalness"))
     if declared:
         genres = tuple(dict.fromkeys((*genres, *declared)))
+    year_text = _first(values, "year")
+    year = parse_year(year_text)
+    if year is None and year_text is not None and year_text.strip("0"):  # 0000: Spotify's "unknown"
+        no_year = f"year {year_text!r} is no year from {MIN_YEAR} to {MAX_YEAR}; left out"
+        result.warnings.append(RowProblem(line, no_year))
     track = _BLANK.with_values(  # Track(...) without its frozen __init__ or a keyword call
         {
             "id": uri[len("spotify:track:") :] if uri else "",
@@ -515,7 +526,7 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
             "genres": genres,
             "mbid": mbid,
             "playlists": playlists,
-            "year": parse_year(_first(values, "year")),
+            "year": year,
             **attrs,
         }
     )
