@@ -141,16 +141,23 @@ def _objective_reasons(
     return "objective", tuple(reasons)
 
 
-def _mood_reasons(track: Track, profile: Profile, fit: float) -> list[str]:
+def _mood_reasons(track: Track, profile: Profile, fit: float, candidate: bool = False) -> list[str]:
     mood = core_mood(profile)
     have = ", ".join(f"{m} {w:.2f}" for m, w in sorted(track.moods.items(), key=lambda kv: -kv[1])) or "none"
     want = ", ".join(f"{m} {w:g}" for m, w in profile.moods.items())
     out = [f"its moods ({have}; confidence {track.confidence:.2f}) against the profile's ({want}): fit {fit:.2f}"]
     if mood is not None and track.moods.get(mood, 0.0) < PRESENT:
-        out.append(
-            f"its {mood} weight {track.moods.get(mood, 0.0):.2f} is below the minimum {PRESENT:g} "
-            f'(if you hear it as {mood}: `moodseq library tag "{track.name}" {mood}=1`)'
-        )
+        weight = track.moods.get(mood, 0.0)
+        tag = f'`moodseq library tag "{track.name}" {mood}=1`'
+        if candidate:  # an exemplar, or a fit that made it one: the weight did not keep it out
+            out.append(
+                f"its {mood} weight {weight:.2f} is below {PRESENT:g}, yet its fit made it a candidate "
+                f"({tag} if you hear it as {mood})"
+            )
+        else:
+            out.append(
+                f"its {mood} weight {weight:.2f} is below the minimum {PRESENT:g} (if you hear it as {mood}: {tag})"
+            )
     return out
 
 
@@ -169,10 +176,10 @@ def why_not(
     if reason is not None:
         return WhyNot(track, "a rule", (f"a hard rule of the profile rules it out: {reason}",))
     fit = context_fit(profile, track, exemplars)
-    moods = _mood_reasons(track, profile, fit)
+    in_pool = any(c.id == track.id for c in candidates)
+    moods = _mood_reasons(track, profile, fit, candidate=in_pool)
     mood = core_mood(profile)
     core_missing = mood is not None and track.moods.get(mood, 0.0) < PRESENT
-    in_pool = any(c.id == track.id for c in candidates)
     if fit <= 0.0 or (core_missing and not in_pool):
         return WhyNot(track, "mood", tuple(moods))
     if not in_pool:

@@ -276,3 +276,16 @@ def test_why_not_never_offers_to_replace_a_track_every_build_plays() -> None:
     labels = [label for label, _ in _variants(tracks[:5], tracks[5], profile, kept)]
     replaced = [label.split(" ", 2)[2] for label in labels if label.startswith("replacing")]
     assert replaced == ["Artist 0 - Song 0", "Artist 2 - Song 2", "Artist 4 - Song 4"]
+
+
+def test_why_not_does_not_call_a_candidates_missing_mood_a_minimum() -> None:
+    """A track below the core mood's minimum that was a candidate all the same (an exemplar, or
+    its fit) is not told the minimum kept it out; one that was not a candidate is."""
+    from sequencer.core.whynot import _mood_reasons
+
+    track = _track("x", "The Midnight", moods={"brooding": 0.6})
+    night = Profile("p", moods=NIGHT)
+    as_candidate = " ".join(_mood_reasons(track, night, 1.0, candidate=True))
+    left_out = " ".join(_mood_reasons(track, night, 0.2))
+    assert "yet its fit made it a candidate" in as_candidate and "minimum" not in as_candidate
+    assert "is below the minimum 0.4" in left_out and "candidate" not in left_out
