@@ -38,9 +38,9 @@ from sequencer.core.moods import MoodVocabulary
 from sequencer.core.track import Track
 
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?"})
-#: Spellings of MISSING that are real names in a title, artist or album cell (MF DOOM's song "?"
-#: in the shared catalog): in a number column "?" is still no value.
-NAMES_NOT_MISSING = frozenset({"?"})
+#: MISSING in a title, artist or album cell: "?" is a name there (MF DOOM's song "?" in the
+#: shared catalog), while in a number column it is still no value.
+MISSING_NAMES = MISSING - {"?"}
 UNKNOWN_TITLE = "Unknown title"
 UNKNOWN_ARTIST = "Unknown artist"
 MAX_DURATION_S = 24 * 3600.0
@@ -367,14 +367,14 @@ _FORMULA_STARTS = frozenset("=+-@\t\r")
 _CONTROL = re.compile(r"\s*[\x00-\x1f\x7f]+\s*")
 
 
-def _first(values: Mapping[str, str], name: str) -> str | None:
-    """The field's cell, stripped, or None when absent or missing (:func:`is_missing`,
-    inlined: imports call this a dozen times per row)."""
+def _first(values: Mapping[str, str], name: str, missing: frozenset[str] = MISSING) -> str | None:
+    """The field's cell, stripped, or None when absent or one of the ``missing`` spellings
+    (:func:`is_missing`, inlined: imports call this a dozen times per row)."""
     cell = values.get(name)
     if not cell:
         return None
     stripped = cell.strip()
-    if len(stripped) <= 4 and stripped.casefold() in MISSING:
+    if len(stripped) <= 4 and stripped.casefold() in missing:
         return None
     return stripped
 
@@ -383,12 +383,9 @@ def _name(values: Mapping[str, str], name: str) -> str | None:
     """A name field (title, artist, album) on one line: line breaks and other control
     characters become one space (a quoted spreadsheet cell may hold them; a playlist file's
     line may not)."""
-    cell = _first(values, name)
+    cell = _first(values, name, MISSING_NAMES)
     if cell is None:
-        raw = values.get(name)
-        if raw is None or raw.strip() not in NAMES_NOT_MISSING:
-            return None
-        return raw.strip()
+        return None
     if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS:  # moodseq's CSV export guarded a formula
         cell = cell[1:]
     if cell.isprintable():  # no control character (nor any whitespace but spaces): nothing to do

@@ -254,7 +254,6 @@ def search(
     joins: list[str] = []
     conditions: list[str] = []
     params: list[Any] = []
-    order = "t.tid"
     if mood:
         joins.append("JOIN (SELECT tid, weight, MIN(rank) FROM moods WHERE mood = ? GROUP BY tid) m ON m.tid = t.tid")
         params.append(mood)
@@ -281,7 +280,7 @@ def search(
         tids = _surest_first(conn, f"SELECT t.tid, m.weight FROM tracks t {' '.join(joins)} {where}", params, mood)
         tids = tids[:limit] if limit is not None else tids
     else:
-        sql = f"SELECT t.tid FROM tracks t {' '.join(joins)} {where} ORDER BY {order}"
+        sql = f"SELECT t.tid FROM tracks t {' '.join(joins)} {where} ORDER BY t.tid"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         tids = [int(r[0]) for r in conn.execute(sql, params)]

@@ -230,28 +230,10 @@ class Evaluator:
         if len(tracks) >= _NUMPY_FROM or self.journey is not None:
             parts = self._timed(tracks, start, total)
             return float(parts[0].sum()), float(parts[1].sum()), float(parts[2].sum())
-        # :meth:`_timed_terms` summed in order as it goes (the same additions as the state's
-        # sums; an unknown energy's 0.0 terms change no sum, so they are skipped)
-        inv = 1.0 / total if total > 0 else 0.0
-        xs, segments, first, final = self.arc_xs, self.arc_segments, self.arc_ys[0], self.arc_ys[-1]
-        last = len(xs)
-        elapsed = start
-        num = den = 0.0
-        for d, half, e in map(self.timing.__getitem__, tracks):
-            tau = (elapsed + half) * inv
-            elapsed += d
-            if e == e:
-                k = bisect_left(xs, tau)
-                if k == 0:
-                    t = first
-                elif k == last:
-                    t = final
-                else:
-                    x0, y0, slope = segments[k]
-                    t = y0 + (tau - x0) * slope
-                num += d * (e - t) * (e - t)
-                den += d
-        return num, den, 0.0
+        # the plain terms summed left to right: the same additions as the state's sums (an
+        # unknown energy's 0.0 terms change no sum)
+        nums, dens = self._plain_terms(tracks, start, total)
+        return sum(nums, 0.0), sum(dens, 0.0), 0.0
 
     def _timed(self, tracks: Sequence[int], start: float, total: float) -> tuple[F64, F64, F64]:
         """Per-track arc numerator, arc denominator and journey terms of ``tracks`` played from
@@ -279,6 +261,12 @@ class Evaluator:
         ``tracks`` played from ``start`` seconds in a playlist of ``total`` seconds, as lists."""
         if len(tracks) >= _NUMPY_FROM or self.journey is not None:
             return tuple(part.tolist() for part in self._timed(tracks, start, total))
+        nums, dens = self._plain_terms(tracks, start, total)
+        return nums, dens, [0.0] * len(nums)
+
+    def _plain_terms(self, tracks: Sequence[int], start: float, total: float) -> tuple[list[float], list[float]]:
+        """Per-track arc numerator and denominator of ``tracks`` (as :meth:`_timed`, without a
+        journey) in plain Python: 0.0 for a track of unknown energy."""
         inv = 1.0 / total if total > 0 else 0.0
         xs, segments, first, final = self.arc_xs, self.arc_segments, self.arc_ys[0], self.arc_ys[-1]
         last = len(xs)
@@ -302,7 +290,7 @@ class Evaluator:
             else:
                 nums.append(0.0)
                 dens.append(0.0)
-        return nums, dens, [0.0] * len(nums)
+        return nums, dens
 
     def _timed_prefix(self, order: Sequence[int], total: float) -> tuple[list[float], list[float], list[float]]:
         """Prefix sums of the arc numerator, denominator and journey terms of ``order``."""

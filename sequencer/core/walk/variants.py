@@ -238,9 +238,14 @@ def offered(problem: WalkProblem, ranked: list[tuple[Order, Value]]) -> list[tup
     playing it was 6 % worse than another seed on the reported objective (night-drive, 30 min)."""
     if len(ranked) < 2:
         return ranked
-    values = [reported(problem, state) for state in ranked]
-    limit = (1 + REPORTED_TOLERANCE) * min(values) + 1e-12
-    return [state for state, value in zip(ranked, values, strict=True) if value <= limit]
+    limit = _reported_limit(problem, ranked)
+    return [state for state in ranked if reported(problem, state) <= limit]
+
+
+def _reported_limit(problem: WalkProblem, states: Iterable[tuple[Order, Value]]) -> float:
+    """The worst reported objective a seed may play: :data:`REPORTED_TOLERANCE` above the
+    lowest of ``states``."""
+    return (1 + REPORTED_TOLERANCE) * min(reported(problem, s) for s in states) + 1e-12
 
 
 def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -260,7 +265,7 @@ def seed_playlists(
     tolerance = variant_tolerance(search.p)
     limit = value[1] + tolerance * abs(value[1]) + 1e-12
     near = [s for s in met if s[1][0] <= 1e-9 and s[1][1] <= limit]
-    reported_limit = (1 + REPORTED_TOLERANCE) * min(reported(search.p, s) for s in [best, *near]) + 1e-12
+    reported_limit = _reported_limit(search.p, [best, *near])
     options: dict[frozenset[int], tuple[Order, Value]] = {}
     for state in sorted(near, key=lambda s: s[1][1]):
         key = frozenset(state[0])
