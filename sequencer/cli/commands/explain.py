@@ -47,7 +47,7 @@ def cli(
     """Explain a saved sequence: per track why it was chosen (mood fit, energy against the
     arc), per transition its cost term by term, and a summary.
 
-    SEQUENCE.json is a file written by `moodseq build --format json` (a .jspf, an .m3u8 or a CSV
+    SEQUENCE.json is a file written by `moodseq build --format json` (a .jspf, .xspf, an .m3u8 or a CSV
     track list such as an Exportify export is read too: tracks from your library); the explanation
     is recomputed from its tracks and profile. Example: moodseq explain night.json
 

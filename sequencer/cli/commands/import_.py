@@ -28,7 +28,7 @@ SHOWN = 5
 
 @click.group(cls=ImportGroup)
 def cli() -> None:
-    """Import tracks: Exportify CSV, any CSV/TSV/JSON, audio files, Spotify, Subsonic, JSPF."""
+    """Import tracks: Exportify CSV, any CSV/TSV/JSON, audio files, Spotify, Subsonic, JSPF, XSPF."""
 
 
 _SKIPPED_OPTION = click.option(
@@ -210,8 +210,8 @@ def subsonic(app: AppContext) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_app
 def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
-    """Import the tracks of JSPF playlists (ListenBrainz exports, `moodseq build -o x.jspf`),
-    with their MusicBrainz recording ids.  Every file is read before anything is written."""
+    """Import the tracks of JSPF or XSPF playlists (ListenBrainz exports, `moodseq build -o x.jspf`
+    or `-o x.xspf`), with their MusicBrainz recording ids.  Every file is read before anything is written."""
     from sequencer.adapters.exporters.json import load_sequence_json
     from sequencer.errors import InputFileError
 
@@ -220,7 +220,9 @@ def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
     for file in files:
         found = load_sequence_json(file)
         if found.data.get("format") != "jspf":
-            raise InputFileError(f"{file} is not a JSPF playlist", hint="give .jspf files ({'playlist': {...}})")
+            raise InputFileError(
+                f"{file} is not a JSPF or XSPF playlist", hint="give .jspf files ({'playlist': {...}}) or .xspf files"
+            )
         loaded.append((file, found))
     with app.open_library(create=True) as store:
         for file, found in loaded:

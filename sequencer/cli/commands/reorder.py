@@ -83,7 +83,7 @@ def cli(
     fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Reorder SEQUENCE.json (from `moodseq build --format json`; a .jspf, an .m3u8 or a CSV
+    """Reorder SEQUENCE.json (from `moodseq build --format json`; a .jspf, .xspf, an .m3u8 or a CSV
     track list such as an Exportify export too) or a Spotify playlist so it keeps the profile's promise
     best: smooth flow, the energy arc and the mood fit together (--flow-only: the smoothest flow
     alone). Tracks your library knows are scored with what it knows.
