@@ -269,6 +269,7 @@ def read_table(
         read.report.notes.append(f"{path.name}: {source.note}")
     if not source.text or source.text.isspace():  # (``strip()`` would copy the whole text)
         raise InputFileError(f"{path} is empty", hint="export the playlist again; the file has no rows")
+    _refuse_playlist(source.text, path)
     ctx_args = {"vocabulary": vocabulary or default_vocabulary()}
     first = source.text.lstrip()[:1]
     with gc_paused():
@@ -279,6 +280,36 @@ def read_table(
     if read.report.rows_read == 0:
         read.report.notes.append(f"{path.name}: no rows after the header")
     return read
+
+
+def _refuse_playlist(text: str, path: Path) -> None:
+    """An M3U, XSPF or JSPF playlist is one line naming the command that reads it (it was
+    "missing required columns title …; columns found: #EXTM3U")."""
+    from sequencer.adapters.importers.m3u import M3U_SUFFIXES
+    from sequencer.adapters.importers.xspf import looks_like_xml
+
+    start = text[:4096].lstrip("\ufeff \t\r\n")
+    if start.upper().startswith("#EXTM3U") or path.suffix.lower() in M3U_SUFFIXES:
+        raise InputFileError(
+            f"{path} is an M3U playlist, not a track list: `import csv` reads CSV/TSV/JSON",
+            hint=f"its files' tags: moodseq import files FILE…; to order it as it is: moodseq reorder {path}",
+        )
+    if looks_like_xml(start):
+        if "<playlist" in start:
+            raise InputFileError(
+                f"{path} is an XSPF playlist, not a track list: `import csv` reads CSV/TSV/JSON",
+                hint=f"moodseq import jspf {path} reads XSPF and JSPF playlists",
+            )
+        raise InputFileError(f"{path} is XML, not a track list", hint="export it as CSV (or JSON) and import that")
+    if JSPF_START.match(start):
+        raise InputFileError(
+            f"{path} is a JSPF playlist, not a track list: `import csv` reads CSV/TSV/JSON track lists",
+            hint=f"moodseq import jspf {path}",
+        )
+
+
+#: The start of a JSPF document (``{"playlist": {...}}``), as ListenBrainz and moodseq write it.
+JSPF_START = re.compile(r'^\{\s*"playlist"\s*:\s*\{')
 
 
 def _too_many(path: Path, what: str, limit: int) -> InputFileError:
