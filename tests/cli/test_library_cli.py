@@ -360,3 +360,21 @@ def test_tag_clear_removes_hand_tags(library: Path) -> None:
         assert "atmospheric" not in store.find("Vangelis - Blush Response").moods
     neither = _run(library, "tag", "Vangelis - Blush Response")
     assert neither.exit_code == 2 and "or --clear to remove the track's hand tags" in neither.stderr
+
+
+def test_show_by_name_says_other_recordings_have_that_name(library: Path) -> None:
+    """`library show "Kavinsky - Nightcall"` showed one of two recordings of that name and said
+    nothing of the other (which `library tag` of the name tags too): it names the others' ids.
+    Shown by its id, a recording is just itself."""
+    with Store.open(library) as store:
+        store.upsert_tracks([Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=412.0, album="Live")])
+        ids = store.same_name_ids(store.find("Kavinsky - Nightcall").id)
+    assert len(ids) == 2
+    shown = _run(library, "show", "Kavinsky - Nightcall")
+    assert shown.exit_code == 0, shown.output
+    first = shown.stdout.splitlines()[0]
+    other = next(i for i in ids if i not in first)
+    assert f"1 of 2 recordings of this name; the other: {other} (`moodseq library show {other}`)" in shown.stdout
+    alone = _run(library, "show", other)
+    assert alone.exit_code == 0, alone.output
+    assert "recordings of this name" not in alone.stdout
