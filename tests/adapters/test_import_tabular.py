@@ -519,3 +519,28 @@ def test_moodseq_sequence_json_keeps_its_attributes(tmp_path: Path) -> None:
         assert set(record.track.genres) == set(track.genres)
         assert record.track.moods == {}
     assert any("a moodseq export: its attributes and genres are kept" in note for note in read.report.notes)
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "seconds", "guessed"),
+    [
+        ("duration", ["3.5", "4.25", "2:30"], [210.0, 255.0, 150.0], True),  # minutes, said
+        ("Duration (min)", ["30", "4.25"], [1800.0, 255.0], False),  # the header says minutes
+        ("duration", ["240", "185.5"], [240.0, 185.5], False),  # seconds
+        ("duration", ["5", "8", "300"], [5.0, 8.0, 300.0], False),  # a jingle or two among songs
+        ("duration_ms", ["3.5", "4"], [0.0035, 0.004], False),  # the header says milliseconds
+    ],
+)
+def test_durations_in_minutes_are_read_as_minutes_and_said(
+    tmp_path: Path, header: str, cells: list[str], seconds: list[float], guessed: bool
+) -> None:
+    """A hand-written list with "3.5" (minutes) in its duration column was imported as 3.5
+    seconds ([0:04]), silently, and every build's duration rules left it out: a column of
+    numbers all under an hour, median under 15, is minutes, and the note says so."""
+    path = tmp_path / "mine.csv"
+    rows = [f"Song {i},Artist {i},{cell}" for i, cell in enumerate(cells)]
+    path.write_text("\n".join([f"title,artist,{header}", *rows]) + "\n", encoding="utf-8")
+    read = read_table(path)
+    assert [r.track.duration_s for r in read.records] == pytest.approx(seconds)
+    said = [n for n in read.report.notes if "durations read as minutes" in n]
+    assert bool(said) is guessed

@@ -27,6 +27,9 @@ from sequencer.errors import InputFileError
 
 REQUIRED: tuple[str, ...] = ("title", "artist")
 
+#: Headers of a duration in minutes ("3.5" is 3:30), in :func:`header_key` form.
+MINUTES_HEADERS = ("duration min", "duration (min)", "minutes", "length min", "length (min)", "duration minutes")
+
 #: Field → header aliases (already in :func:`header_key` form), best first.
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("track name", "name", "song", "title", "song name", "track title", "track", "song title"),
@@ -42,7 +45,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "album": ("album name", "track album name", "album", "album title", "release"),
     "duration_ms": ("track duration (ms)", "duration (ms)", "duration ms", "length ms", "length (ms)"),
-    "duration": ("duration", "length", "duration s", "duration (s)", "seconds", "time"),
+    "duration": (
+        "duration",
+        "length",
+        "duration s",
+        "duration (s)",
+        "seconds",
+        "time",
+        *MINUTES_HEADERS,
+    ),
     "id": ("track uri", "track id", "spotify uri", "spotify id", "spotify url", "uri", "id", "url"),
     "isrc": ("isrc",),
     "mbid": ("mbid", "recording mbid", "musicbrainz id", "musicbrainz trackid", "musicbrainz recording id"),

@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters import json_text
 from sequencer.adapters.importers import exportify
-from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key, unread_lookalikes
+from sequencer.adapters.importers.columns import (
+    MINUTES_HEADERS,
+    MULTI,
+    ColumnMap,
+    detect_columns,
+    header_key,
+    unread_lookalikes,
+)
 from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
@@ -161,14 +168,18 @@ def _json_lines(text: str) -> list[tuple[int, Any]]:
 # -- rows → records ------------------------------------------------------------------------
 
 
-def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
-    """ "ms" or "s": from the header when it says, else from the values' median (> 10,000 = ms)."""
+def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> tuple[str, float | None]:
+    """("ms", "s" or "min", None) from the header when it says, else from the values' median
+    (> 10,000 = ms); numbers all under an hour with a median under 15 are minutes ("3.5", no
+    song's length in seconds), returned with that median so the guess can be said."""
     cols = columns.positions.get("duration")
     if not cols:
-        return "s"
+        return "s", None
     header = header_key(columns.headers[cols[0]])
     if header in ("duration s", "duration (s)", "seconds"):
-        return "s"
+        return "s", None
+    if header in MINUTES_HEADERS:
+        return "min", None
     numbers: list[float] = []
     for row in rows[:500]:
         if cols[0] < len(row):
@@ -176,7 +187,14 @@ def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
                 numbers.append(float(row[cols[0]]))
             except ValueError:
                 continue
-    return "ms" if numbers and statistics.median(numbers) > 10_000 else "s"
+    if not numbers:
+        return "s", None
+    median = statistics.median(numbers)
+    if median > 10_000:
+        return "ms", None
+    if 0 < median < 15 and max(numbers) < 60:
+        return "min", median
+    return "s", None
 
 
 def _cell_reader(columns: ColumnMap) -> Callable[[Sequence[str]], dict[str, str]]:
@@ -225,8 +243,14 @@ def _records(
         )
     good_rows = [cells for _, cells, _ in rows if cells is not None]
     artist_cols = columns.positions["artist"]
+    duration_unit, minutes_median = _duration_unit(columns, good_rows)
+    if minutes_median is not None:
+        read.report.notes.append(
+            f"{Path(source).name}: durations read as minutes (their median, {minutes_median:g}, is no song's "
+            "length in seconds); a column named 'duration (s)' is read as seconds"
+        )
     ctx = RowContext(
-        duration_unit=_duration_unit(columns, good_rows),
+        duration_unit=duration_unit,
         artist_commas=header_key(headers[artist_cols[0]]) in PLURAL_ARTIST_HEADERS,
         decimal_comma=decimal_comma,
         **ctx_args,

@@ -81,7 +81,7 @@ class RowContext:
 
     vocabulary: MoodVocabulary
     duration_unit: str = "s"
-    """"ms" or "s" for plain numbers (``m:ss`` text is always understood)."""
+    """"ms", "s" or "min" for plain numbers (``m:ss`` text is always understood)."""
     artist_commas: bool = False
     """Whether commas separate artists in the artist column (plural headers)."""
     tag_source: str = "file"
@@ -188,7 +188,7 @@ def parse_key(text: str) -> tuple[int, int | None] | None:
 
 
 def parse_duration(text: str, unit: str) -> float:
-    """Seconds from ``"257320"`` (ms), ``"257.3"`` (s) or ``"4:17"`` / ``"1:02:03"``.
+    """Seconds from ``"257320"`` (ms), ``"257.3"`` (s), ``"4.3"`` (min) or ``"4:17"`` / ``"1:02:03"``.
 
     Raises ValueError with a message for the user when the value is not a duration.
     """
@@ -208,7 +208,7 @@ def parse_duration(text: str, unit: str) -> float:
             number = float(value)
         except ValueError:
             raise ValueError(f"duration {value!r} is not a number") from None
-        result = number / 1000.0 if unit == "ms" else number
+        result = number / 1000.0 if unit == "ms" else number * 60.0 if unit == "min" else number
     if math.isnan(result) or math.isinf(result):
         raise ValueError(f"duration {value!r} is not a number")
     if result < 0:
