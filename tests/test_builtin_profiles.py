@@ -10,6 +10,8 @@ import pytest
 
 from sequencer.adapters.profiles_toml import builtin_profiles_dir, discover, load_profile_file
 from sequencer.core.arcs import SHAPES
+from sequencer.core.context import genre_exclusion
+from sequencer.core.genre_names import FUNCTIONAL_GENRES
 from sequencer.core.moods import BUILTIN_MOODS
 from sequencer.core.profile import SCHEMA, Key, Profile
 
@@ -53,6 +55,20 @@ def test_every_line_is_commented(path: Path) -> None:
         if line.strip() and "#" not in line
     ]
     assert not bare, "lines without a comment:\n" + "\n".join(bare)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_no_builtin_profile_plays_nature_sounds_or_spa_music(path: Path) -> None:
+    """Every built-in context is music: a recording filed under a functional genre (nature
+    sounds, noise, spa music) is excluded, one of another genre is not."""
+    from sequencer.core.track import Track
+
+    profile = load_profile_file(path)
+    for genre in FUNCTIONAL_GENRES:
+        recording = Track(id=genre, title="Rain", artists=("Nature Sounds",), duration_s=600.0, genres=(genre,))
+        assert genre_exclusion(recording, profile.constraints.exclude_genres) == genre
+    song = Track(id="song", title="Rain", artists=("The Cult",), duration_s=240.0, genres=("gothic rock",))
+    assert genre_exclusion(song, profile.constraints.exclude_genres) is None
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

@@ -20,9 +20,19 @@ Feeling!", The Cure's "Burn" from The Crow): filed under soundtrack they would s
 Howard Shore.  The film scores of a genre-less catalog then have the genre their albums give
 them.
 
+Some recordings are not music for listening but sound for a purpose, and their names say so:
+"Nature Sounds - 10 Hours of Nature", "Natural White Noise for Babies - Ocean Waves for Baby
+Sleep", "Kundalini: Yoga, Meditation, Relaxation - Ultimate Spa Relaxtion".
+:func:`functional_genres` files them under ``environmental`` (nature sounds, noise, sound
+effects: Spotify's name for the genre) or ``meditation`` (spa, yoga, relaxation, sleep music),
+read from the artist's or album's name (a title alone is a song's: CSS's "Jager Yoga",
+Frankie Goes to Hollywood's "Relax"), or from the title only for the unambiguous "white noise",
+"nature sounds", "sound effects".  The built-in profiles exclude both genres: a playlist for a
+night drive or a study block is music.
+
 Public: :func:`normalise_genre`, :func:`tree_names`, :func:`genre_phrases`,
 :func:`genres_named_in`, :data:`LANGUAGE_GENRES`, :func:`declared_genres`,
-:data:`SCORE_INSTRUMENTAL`.
+:data:`SCORE_INSTRUMENTAL`, :func:`functional_genres`, :data:`FUNCTIONAL_GENRES`.
 """
 
 from __future__ import annotations
@@ -51,6 +61,40 @@ _SOUNDTRACK = re.compile(
     r"|\bfrom\s+the\s+(?:original\s+)?motion\s+picture\b",
     re.IGNORECASE,
 )
+
+#: Names of recordings made for a purpose (module docstring): whole words, any case.
+_ENVIRONMENTAL = re.compile(
+    r"\b(?:nature|rain|ocean|sea|forest|jungle|thunderstorm|sleep|baby|relaxing|relaxation)\s+sounds?\b"
+    r"|\b(?:white|pink|brown)\s+noise\b|\bocean\s+waves\b|\bsound\s+(?:effects|fx)\b"
+    r"|\b\d+\s+hours?\s+of\s+(?:nature|noise|rain|ocean|sleep|relax\w*|white|halloween|thunder\w*|sounds?)\b",
+    re.IGNORECASE,
+)
+_ENVIRONMENTAL_TITLE = re.compile(
+    r"\b(?:white|pink|brown)\s+noise\b|\bnature\s+sounds?\b|\bsound\s+(?:effects|fx)\b", re.IGNORECASE
+)
+#: Words of an artist's name (a meditation act is named so) and of an album's name (a single
+#: may be called "Yoga": Janelle Monáe's is a song) that declare meditation music.
+_MEDITATION_ARTIST = re.compile(
+    r"\b(?:meditat\w*|relaxation|yoga|spa|binaural|asmr|reiki|mindfulness)\b", re.IGNORECASE
+)
+_MEDITATION_ALBUM = re.compile(
+    r"\b(?:meditation|relaxation|binaural|asmr|reiki|mindfulness)\b|\b(?:sleep|healing|massage|spa)\s+music\b",
+    re.IGNORECASE,
+)
+#: The genres :func:`functional_genres` files such recordings under.
+FUNCTIONAL_GENRES = ("environmental", "meditation")
+
+
+def functional_genres(artists: str, album: str = "", title: str = "") -> tuple[str, ...]:
+    """The genres of :data:`FUNCTIONAL_GENRES` the names of a recording made for a purpose
+    declare (module docstring): ``("environmental",)`` for "Nature Sounds" or "Ocean Waves for
+    Baby Sleep", ``("meditation",)`` for "Kundalini: Yoga, Meditation, Relaxation", else ``()``."""
+    found: list[str] = []
+    if _ENVIRONMENTAL.search(artists) or _ENVIRONMENTAL.search(album) or _ENVIRONMENTAL_TITLE.search(title):
+        found.append("environmental")
+    if _MEDITATION_ARTIST.search(artists) or _MEDITATION_ALBUM.search(album):
+        found.append("meditation")
+    return tuple(found)
 
 
 def normalise_genre(name: str) -> str:

@@ -228,3 +228,24 @@ def test_a_soundtrack_albums_scores_are_filed_under_soundtrack(tmp_path: Path) -
         assert s.find("Fugees - Ready or Not").genres == ()
         assert s.find("The Cure - Burn").genres == ()
         assert "soundtrack" not in s.tags_bulk().get(s.find("Hans Zimmer - No Time for Caution").id, {})
+
+
+def test_nature_sounds_and_spa_music_are_filed_under_their_genres(tmp_path: Path) -> None:
+    """A recording whose artist or album declares nature sounds, noise or spa music gets the
+    genre environmental or meditation after its own; a song whose title or album uses the
+    words does not."""
+    with Store.open(tmp_path / "l.db") as s:
+        path = tmp_path / "songs.csv"
+        path.write_text(
+            "song,artist,album,genre\n"
+            "Gale Force Wind,Nature Sounds,10 Hours of Nature,\n"
+            '"Ultimate Spa Relaxtion","Kundalini: Yoga, Meditation, Relaxation",Kundalini,new age\n'
+            "Yoga,Janelle Monáe,Yoga,pop\n"
+            "Relax,Frankie Goes To Hollywood,Welcome To The Pleasuredome,\n",
+            encoding="utf-8",
+        )
+        import_table(s, path)
+        assert s.find("Nature Sounds - Gale Force Wind").genres == ("environmental",)
+        assert s.find("Ultimate Spa Relaxtion").genres == ("new age", "meditation")
+        assert s.find("Janelle Monáe - Yoga").genres == ("pop",)
+        assert s.find("Frankie Goes To Hollywood - Relax").genres == ()

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 
 from sequencer.adapters.genre_data import LINKS_FILE, TREE_FILE, _data_path, load_genre_space
 from sequencer.core.genre_names import (
+    FUNCTIONAL_GENRES,
     LANGUAGE_GENRES,
     SCORE_INSTRUMENTAL,
     declared_genres,
+    functional_genres,
     genre_phrases,
     genres_named_in,
 )
@@ -110,3 +112,70 @@ def test_a_declaration_anywhere_is_found_and_nothing_else_is_said(
     found = declared_genres(f"{before} ({words}) {after}", "", instrumental)
     score = "score" in words or (instrumental is not None and instrumental >= SCORE_INSTRUMENTAL)
     assert found == (("soundtrack",) if score else ())
+
+
+@pytest.mark.parametrize(
+    ("artist", "album", "title", "expected"),
+    [
+        ("Nature Sounds", "10 Hours of Nature", "Gale Force Wind", ("environmental",)),
+        (
+            "One Hour Gulf Coast Ocean Waves",
+            "Natural White Noise for Babies",
+            "Ocean Waves for Baby Sleep",
+            ("environmental",),
+        ),
+        ("Halloween Sounds", "20 Hours of Halloween Horror", "Creaking Door", ("environmental",)),
+        ("Mother Nature Sound FX", "Thunderstorms", "Florida Rain Storm", ("environmental",)),
+        ("Echoes Of Nature", "Ocean Waves", "Rolling Surf", ("environmental",)),
+        ("Someone", "Some Album", "Pink Noise 1 Hour", ("environmental",)),
+        (
+            "Kundalini: Yoga, Meditation, Relaxation",
+            "Kundalini: Yoga, Meditation, Relaxation",
+            "Ultimate Spa Relaxtion",
+            ("meditation",),
+        ),
+        ("Nelson May", "The Ten Minute Relaxation - Summer Evening", "Part 1", ("meditation",)),
+        ("Meditation Zen Master", "20 Hours of Nature Sounds for Pregnancy", "Rain", ("environmental", "meditation")),
+        # songs: the words in a song's or an album's name, not a declaration
+        ("Janelle Monáe", "Yoga", "Yoga", ()),
+        ("CSS", "Donkey", "Jager Yoga", ()),
+        ("Frankie Goes To Hollywood", "Welcome To The Pleasuredome", "Relax", ()),
+        ("alt-J", "RELAXER", "3WW", ()),
+        ("Cecil Taylor", "24 Hours of Jazz", "Part 2", ()),
+        ("Edvard Grieg", "Classical Study Music", "Morning Mood", ()),
+        ("Cris Delanno", "Relaxing Bossa Lounge 3", "West End Girls (Bossa Version)", ()),
+        ("The Weeknd", "After Hours", "Blinding Lights", ()),
+        ("Eric Prydz", "Opus", "Sunset At Café Mambo", ()),
+    ],
+)
+def test_recordings_made_for_a_purpose_in_real_names(
+    artist: str, album: str, title: str, expected: tuple[str, ...]
+) -> None:
+    """Names from the shared catalogs: nature sounds, noise and spa music declare themselves in
+    the artist's or album's name; songs that use the words do not."""
+    assert functional_genres(artist, album, title) == expected
+
+
+@given(st.text(max_size=60), st.text(max_size=60), st.text(max_size=60))
+def test_functional_genres_say_only_their_two_genres(artist: str, album: str, title: str) -> None:
+    """Any text gives a sub-sequence of FUNCTIONAL_GENRES, in order, each at most once; text
+    with none of the declaring words gives nothing."""
+    found = functional_genres(artist, album, title)
+    assert list(found) == [g for g in FUNCTIONAL_GENRES if g in found]
+    words = (
+        "sound",
+        "noise",
+        "wave",
+        "hour",
+        "meditat",
+        "relax",
+        "yoga",
+        "spa",
+        "binaural",
+        "asmr",
+        "reiki",
+        "mindful",
+        "music",
+    )
+    if not any(w in f"{artist} {album} {title}".casefold() for w in words):
+        assert found == ()

@@ -15,7 +15,9 @@ Validation happens here, once, at the boundary (architecture habit 3):
   what genre rules and the sound vector read; mood inference reads the playlists' names itself
   (:func:`~sequencer.core.infer.playlist_tags`), so they are not crowd tags; ``soundtrack``
   is added the same way when the album's name or the title declares one
-  (:func:`~sequencer.core.genre_names.declared_genres`).
+  (:func:`~sequencer.core.genre_names.declared_genres`), and ``environmental`` or
+  ``meditation`` when the names declare nature sounds, noise or spa music
+  (:func:`~sequencer.core.genre_names.functional_genres`).
 
 Public: :class:`RowContext`, :class:`RowResult`, :func:`row_to_record`, :func:`parse_key`,
 :func:`parse_duration`, :func:`parse_year`, :func:`split_artists`, :func:`split_list`.
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 
 from sequencer.adapters.genre_data import load_genre_phrases
 from sequencer.adapters.importers.records import ImportRecord, RowProblem
-from sequencer.core.genre_names import declared_genres, genres_named_in
+from sequencer.core.genre_names import declared_genres, functional_genres, genres_named_in
 from sequencer.core.identity import clean_isrc, spotify_uri
 from sequencer.core.moods import MoodVocabulary
 from sequencer.core.track import Track
@@ -501,7 +503,10 @@ def row_to_record(values: Mapping[str, str], line: int, ctx: RowContext) -> RowR
     # with what the playlists' names and a soundtrack's album say (genre rules, sound; moods
     # read the playlists' names at infer): the playlists' part memoised per (genres, playlists)
     genres = ctx.with_playlist_genres(genres, playlists)
-    declared = declared_genres(album, title, attrs.get("instrumentalness"))
+    declared = (
+        *declared_genres(album, title, attrs.get("instrumentalness")),
+        *functional_genres(" | ".join(artists), album, title),
+    )
     if declared:
         genres = tuple(dict.fromkeys((*genres, *declared)))
     year_text = _first(values, "year")

@@ -16,7 +16,9 @@ taking back the best's tracks it left.
 :func:`seed_playlists` then orders the kept playlists (and the walk's scouts and pool) within
 :func:`variant_tolerance` of the final best, and within :data:`REPORTED_TOLERANCE` on the
 reported objective (:func:`reported`), for variety: the best first, then each time the one
-sharing the fewest tracks with those already taken. Seed ``k`` plays number ``k mod count``.
+sharing the fewest tracks with those already taken, leaving out any that plays five or more
+of a taken one's tracks in nearly the opposite order (:func:`_turned`: two seeds would sound
+like one playlist played backwards). Seed ``k`` plays number ``k mod count``.
 Since every seed ranks the same playlists against the same best, no seed is more than the
 tolerance worse than the best, and consecutive seeds share as few tracks as the good playlists
 allow.
@@ -68,6 +70,10 @@ SPREAD_SHAPES = ((0.5, 0.3), (0.35, 0.2))
 SEED_CHOICES = 200
 #: Playlists ranked for the seeds (seed k plays number k mod this many, or fewer).
 SEED_RANKED = 12
+#: Two playlists sharing at least this many tracks in an order this far from theirs (Spearman's
+#: correlation of the shared tracks' positions) are one turned round: never both for seeds.
+TURNED_SHARED = 5
+TURNED_AGREEMENT = -0.5
 #: Seed of the best order computed after pushes improved the best.
 PUSH_ORDER_SEED = 0x0DE2
 #: States a push's descent (and the descent settling it) may evaluate.
@@ -276,10 +282,30 @@ def seed_playlists(
             if len(options) >= SEED_CHOICES:
                 break
     ranked = [best]
+    for key in [k for k in options if _turned(options[k][0], order)]:
+        del options[key]
     closest = {key: _jaccard(key, frozenset(order)) for key in options}
     while options and len(ranked) < SEED_RANKED:
         key = min(options, key=lambda k: (closest[k], options[k][1][1]))
-        ranked.append(options.pop(key))
+        taken = options.pop(key)
+        ranked.append(taken)
+        for other in [k for k in options if _turned(options[k][0], taken[0])]:
+            del options[other]
         for other in options:
             closest[other] = max(closest[other], _jaccard(other, key))
     return ranked
+
+
+def _turned(a: Order, b: Order) -> bool:
+    """Whether ``a`` plays at least :data:`TURNED_SHARED` tracks of ``b`` in nearly the
+    opposite order (Spearman's correlation of their positions ≤ :data:`TURNED_AGREEMENT`): two
+    seeds that did would sound like one playlist played backwards."""
+    in_b = set(b)
+    shared = [i for i in a if i in in_b]
+    n = len(shared)
+    if n < TURNED_SHARED:
+        return False
+    in_both = set(shared)
+    rank_b = {i: r for r, i in enumerate(i for i in b if i in in_both)}
+    d2 = sum((r - rank_b[i]) ** 2 for r, i in enumerate(shared))
+    return 1 - 6 * d2 / (n * (n * n - 1)) <= TURNED_AGREEMENT
