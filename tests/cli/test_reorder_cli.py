@@ -132,3 +132,28 @@ def test_a_bad_playlist_link_is_named_before_any_login() -> None:
     assert result.exit_code == 2
     assert "Error: 'xyz' is not a Spotify playlist" in result.stderr
     assert "not logged in" not in result.stderr
+
+
+def test_reorder_of_an_m3u_with_tracks_of_unknown_length_keeps_every_track(tmp_path: Path) -> None:
+    """A player's M3U without #EXTINF gives tracks of unknown length (0 s): the order search
+    left them out (the playlist's length is the same without them) and reorder wrote a shorter
+    playlist, silently, an empty one when no track was known. Every track is written; those it
+    could not place are named and kept at the end."""
+    playlist = tmp_path / "phone.m3u"
+    playlist.write_text(
+        "#EXTINF:340,Vangelis - Blush Response\nblush.flac\n"
+        "#EXTINF:257,Kavinsky, Lovefoxxx - Nightcall\nnightcall.flac\n"
+        "Nobody Known - First Unknown.mp3\n"
+        "#EXTINF:280,Electric Youth - Innocence\ninnocence.flac\n"
+        "Nobody Known - Second Unknown.mp3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.m3u8"
+    result = CliRunner().invoke(cli, ["--plain", "reorder", str(playlist), "--profile", "night-drive", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    written = [line.split(",", 1)[1] for line in lines if line.startswith("#EXTINF")]
+    assert len(written) == 5
+    assert written[3:] == ["Nobody Known - First Unknown", "Nobody Known - Second Unknown"]
+    said = "warning: 2 tracks of unknown length kept at the end, unordered: Nobody Known - First Unknown"
+    assert said in result.stderr
