@@ -358,3 +358,13 @@ def test_name_titles_the_output_file(tmp_path: Path) -> None:
     code, out, err = run("-q", "build", "study", "--seed", "1", "--name", "Deep Work", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["name"] == "Deep Work"
+
+
+def test_build_notes_a_format_against_the_suffix_once(tmp_path: Path) -> None:
+    """`build --format m3u8 -o x.json` said "writing m3u8 into x.json, whose suffix says json"
+    twice (the outputs were checked twice); once, as `export` says it."""
+    target = tmp_path / "x.json"
+    code, _out, err = run("build", "night-drive", "--seed", "1", "--format", "m3u8", "-o", str(target))
+    assert code == 0, err
+    assert err.count(f"note: writing m3u8 into {target}, whose suffix says json (--format wins)") == 1
+    assert target.read_text(encoding="utf-8").startswith("#EXTM3U")

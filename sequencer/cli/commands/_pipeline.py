@@ -125,17 +125,21 @@ class Built:
     """Whether any track the build chose from has moods (when none has, moods were never inferred)."""
 
 
-def make_build(app: AppContext, options: BuildOptions, profile: Profile | None = None) -> Built:
+def make_build(
+    app: AppContext, options: BuildOptions, profile: Profile | None = None, *, outputs_checked: bool = False
+) -> Built:
     """Build (and record) a sequence as ``options`` say; nothing is shown or written.
 
-    ``profile``: already loaded (``--watch`` loads it itself to show errors in place).
+    ``profile``: already loaded (``--watch`` loads it itself to show errors in place);
+    ``outputs_checked``: the caller checked -o/--plot/--report (and said what it had to say).
     """
     for option, ref in (("--from", options.start), ("--to", options.end)):
         if ref is not None and not ref.strip():
             raise InputFileError(f"{option} is empty", hint=f'give a track, e.g. {option} "Kavinsky - Nightcall"')
     if profile is None:
         profile = load_profile_for(app, options.profile, options.minutes)
-    options = _checked_outputs(app, options)
+    if not outputs_checked:
+        options = _checked_outputs(app, options)
     if options.push or options.targets:
         from sequencer.cli.commands.push import check_targets
 
@@ -175,7 +179,7 @@ def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     """Build a sequence as ``options`` say, then show, write and push it."""
     profile = load_profile_for(app, options.profile, options.minutes)
     options = _checked_outputs(app, options)
-    built = make_build(app, options, profile)
+    built = make_build(app, options, profile, outputs_checked=True)
     sequence = built.sequence
     for note in built.notes:
         app.say(f"note: {note}")
