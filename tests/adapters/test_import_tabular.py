@@ -544,3 +544,50 @@ def test_durations_in_minutes_are_read_as_minutes_and_said(
     assert [r.track.duration_s for r in read.records] == pytest.approx(seconds)
     said = [n for n in read.report.notes if "durations read as minutes" in n]
     assert bool(said) is guessed
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "list.txt",
+            "\ufeffKavinsky - Nightcall\n\nTyler, The Creator - EARFQUAKE\nno separator\nGunship – Tech Noir\n",
+        ),
+        (
+            "list.csv",
+            "Artist - Title\nKavinsky - Nightcall\nTyler, The Creator - EARFQUAKE\nno separator\nGunship – Tech Noir\n",
+        ),
+        (
+            "list.csv",
+            "track\nKavinsky - Nightcall\nTyler, The Creator - EARFQUAKE\nno separator\nGunship – Tech Noir\n",
+        ),
+        (
+            "list.json",
+            '["Kavinsky - Nightcall", "Tyler, The Creator - EARFQUAKE", "no separator", "Gunship – Tech Noir"]',
+        ),
+    ],
+)
+def test_a_hand_written_list_of_artist_title_lines_imports(tmp_path: Path, name: str, text: str) -> None:
+    """The most natural hand-written list, "Artist - Title" per line (or in a "track" column, or
+    as JSON strings), was refused with "missing required columns … --map title=COLUMN"; its
+    lines are tracks now, commas in names included, and a line without " - " is skipped by its
+    line number."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    read = read_table(path)
+    assert [(r.track.artists, r.track.title) for r in read.records] == [
+        (("Kavinsky",), "Nightcall"),
+        (("Tyler, The Creator",), "EARFQUAKE"),
+        (("Gunship",), "Tech Noir"),
+    ]
+    assert [p.message for p in read.report.skipped] == ["no artist"]
+    assert read.report.skipped[0].line == (3 if name == "list.json" else 4)
+    assert any("artist and title read from" in note for note in read.report.notes)
+
+
+def test_a_column_of_bare_titles_still_asks_for_the_artist(tmp_path: Path) -> None:
+    """Titles without " - " are no "Artist - Title" list: the missing artist column is named."""
+    path = tmp_path / "titles.csv"
+    path.write_text("name,duration_ms\nNightcall,250000\nTech Noir,300000\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="missing required column artist"):
+        read_table(path)
