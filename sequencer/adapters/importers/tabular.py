@@ -226,7 +226,9 @@ def _name_lines(text: str) -> tuple[str, list[tuple[int, list[str] | None, str |
     data = sample[1:] if header else sample
     if not data or sum(1 for line in data if _JOINED.search(line)) < 0.5 * len(data):
         return None
-    lines = [(n, [line.strip().lstrip("\ufeff")], None) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    lines: list[tuple[int, list[str] | None, str | None]] = [
+        (n, [line.strip().lstrip("\ufeff")], None) for n, line in enumerate(text.splitlines(), 1) if line.strip()
+    ]
     return (first, lines[1:]) if header else (JOINED_HEADER, lines)
 
 
