@@ -58,7 +58,7 @@ def test_every_line_is_commented(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_no_builtin_profile_plays_nature_sounds_or_spa_music(path: Path) -> None:
+def test_no_builtin_profile_plays_nature_sounds_spa_music_or_live_recordings(path: Path) -> None:
     """Every built-in context is music: a recording filed under a functional genre (nature
     sounds, noise, spa music) is excluded, one of another genre is not."""
     from sequencer.core.track import Track
@@ -69,6 +69,7 @@ def test_no_builtin_profile_plays_nature_sounds_or_spa_music(path: Path) -> None
         assert genre_exclusion(recording, profile.constraints.exclude_genres) == genre
     song = Track(id="song", title="Rain", artists=("The Cult",), duration_s=240.0, genres=("gothic rock",))
     assert genre_exclusion(song, profile.constraints.exclude_genres) is None
+    assert profile.constraints.exclude_live, "applause and crowd noise break every built-in context"
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

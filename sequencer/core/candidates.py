@@ -37,7 +37,7 @@ from sequencer.core.energy import MOOD_ENERGY
 from sequencer.core.features import FeatureTable, feature_table
 from sequencer.core.profile import Constraints, Profile
 from sequencer.core.scoring import mood_fit
-from sequencer.core.track import Track, normalise_text, parse_track_ref
+from sequencer.core.track import Track, is_live, normalise_text, parse_track_ref
 
 Rows = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -264,6 +264,8 @@ def exclusion_reason(track: Track, constraints: Constraints, high_s: float) -> s
             return f"mood {mood}"
     if constraints.exclude_explicit and track.explicit:
         return "explicit"
+    if constraints.exclude_live and is_live(track.title):
+        return "live recording"
     genre = genre_exclusion(track, constraints.exclude_genres) if constraints.exclude_genres else None
     if genre is not None:
         return f"genre {genre}"

@@ -71,6 +71,8 @@ class Constraints:
     exclude_moods: tuple[str, ...] = ()
     exclude_mood_threshold: float = 0.5
     exclude_explicit: bool = False
+    exclude_live: bool = False
+    """Leave out live recordings (a title like "Song - Live at Wembley" or "Song (Live)")."""
     min_track_seconds: float | None = None
     max_track_seconds: float | None = None
     """The longest track allowed, in seconds (``max_track_minutes`` × 60 when that is given,
@@ -203,6 +205,7 @@ SCHEMA: Mapping[str, Mapping[str, Key] | Key] = {
         "exclude_moods": Key("moodlist", doc="moods to leave out"),
         "exclude_mood_threshold": Key("float", 0, 1, doc="weight from which a mood excludes"),
         "exclude_explicit": Key("bool", doc="leave out explicit tracks"),
+        "exclude_live": Key("bool", doc='leave out live recordings ("Song - Live at …", "Song (Live)")'),
         "min_track_seconds": Key("float", 0, 7200, doc="shortest track allowed"),
         "max_track_seconds": Key("float", 0, 7200, doc="longest track allowed"),
         "max_track_minutes": Key("float", 0, 120, doc="longest track allowed, in minutes"),

@@ -11,7 +11,9 @@ genre    :data:`GENRE_DIMS`   genres and crowd tags through the genre graph's em
                               (:mod:`sequencer.core.genres`): related genres are near even
                               in a library of ten tracks.  A track without genre evidence
                               but in playlists takes its playlists' mean genre vector
-                              (:data:`BORROWED`), so the user's playlists carry genres over.
+                              (:data:`BORROWED`), so the user's playlists carry genres over;
+                              one with genres has the mean of its artist's other tracks'
+                              blended in (:data:`ARTIST_BLEND`: per-playlist labels are noisy).
 playlist :data:`PLAYLIST_DIMS` co-membership: the leading principal axes of the centred,
                               IDF-weighted track × playlist matrix (playlists of two or more
                               tracks only).
@@ -31,9 +33,9 @@ tracks out (on the shared catalogs, night-drive picks without genre went from 77
 when they had vectors).
 
 Everything is deterministic: the playlist axes come from a seeded subspace iteration, the genre
-embedding from the shipped data.  The genre and audio
-blocks of a track depend on that track only; the playlist block and the borrowed genres depend
-on the library's playlists.
+embedding from the shipped data.  The audio block
+of a track depends on that track only, its genre block on it and its artist's other tracks;
+the playlist block and the borrowed genres depend on the library's playlists.
 
 Public: :data:`SOUND_DIMS`, :data:`SOUND_VERSION`, :data:`BLOCKS`, :class:`SoundEvidence`, :func:`sound_vectors`,
 :func:`place`, :class:`Placement`, :class:`Membership`, :func:`membership`,
@@ -68,10 +70,14 @@ BLOCKS: tuple[tuple[str, int, int, float], ...] = (
 SOUND_DIMS = GENRE_DIMS + PLAYLIST_DIMS + YEAR_DIMS + len(AUDIO)
 #: Bump whenever a change here or in :mod:`sequencer.core.genres` changes the vectors: stored
 #: vectors of another version are recomputed by the next ``moods infer``.
-SOUND_VERSION = 3
+SOUND_VERSION = 4
 #: Weight of a genre vector borrowed from the track's playlists or its artist's other tracks,
 #: relative to its own genres.
 BORROWED = 0.7
+#: Weight of the mean genre vector of the artist's other tracks blended into a track's own
+#: (:func:`_blend_artists`): a catalog's per-playlist genre labels are noisy, an artist's
+#: tracks together are not.
+ARTIST_BLEND = 0.6
 #: Audio attributes a track needs for an audio block.
 MIN_AUDIO = 2
 #: Whether audio attributes alone give a track a vector (no: see the module docstring).
@@ -260,6 +266,7 @@ def place(space: GenreSpace, evidence: SoundEvidence) -> Placement:
     playlist, has_playlist = _unit_rows(playlist_vectors(matrix, n))
     genre, has_genre_now = _unit_rows(_borrow_genres(genre, has_genre, matrix))
     genre, has_genre_now = _unit_rows(_borrow_from_artists(genre, has_genre_now, evidence.artists))
+    genre, _ = _unit_rows(_blend_artists(genre, has_genre, evidence.artists))
     borrowed = has_genre_now & ~has_genre
     era, _has_era = _unit_rows(year_vectors(np.asarray(evidence.years, dtype=np.float64)))
     audio, has_audio = _unit_rows(audio_vectors(evidence.audio, n))
@@ -318,6 +325,34 @@ def _borrow_from_artists(
     takers = ~has_genre & (keys >= 0)
     out = genre.copy()
     out[takers] = sums[keys[takers]]
+    return out
+
+
+def _blend_artists(
+    genre: npt.NDArray[np.float64], has_genre: npt.NDArray[np.bool_], artists: Sequence[str]
+) -> npt.NDArray[np.float64]:
+    """Own genre vectors (unit rows) blended with the mean of the same artist's *other* tracks'
+    own genre vectors at :data:`ARTIST_BLEND`: a catalog that files each track under the
+    playlist it was found in (John Legend's "Preach" under electropop, from "Electropop 2019")
+    is corrected by what the artist's other tracks are (R&B, neo soul); an artist whose tracks
+    agree, or with one track, is unchanged in direction."""
+    if not artists or ARTIST_BLEND <= 0 or not has_genre.any():
+        return genre
+    codes: dict[str, int] = {}
+    keys = np.array([codes.setdefault(a, len(codes)) if a else -1 for a in artists], dtype=np.int64)
+    givers = has_genre & (keys >= 0)
+    sums = np.zeros((len(codes), genre.shape[1]))
+    counts = np.zeros(len(codes))
+    np.add.at(sums, keys[givers], genre[givers])
+    np.add.at(counts, keys[givers], 1.0)
+    rows = np.flatnonzero(givers)
+    others = counts[keys[rows]] - 1.0
+    rows, others = rows[others > 0], others[others > 0]
+    if not len(rows):
+        return genre
+    mean = (sums[keys[rows]] - genre[rows]) / others[:, None]
+    out = genre.copy()
+    out[rows] = genre[rows] + ARTIST_BLEND * mean
     return out
 
 

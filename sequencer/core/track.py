@@ -137,6 +137,10 @@ _SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^\w]+")
+#: A live recording, as its title's version suffix says: "(Live)", "[Live at Wembley]",
+#: "- Live", "- Live @ Königsplatz", "- Recorded Live"; never a title that starts with the
+#: word ("Live Forever", "Live and Let Die") or a version without it.
+_LIVE = re.compile(r"[\(\[][^\)\]]*\blive\b[^\)\]]*[\)\]]|\s[-–—]\s(?:.*\s)?live\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -156,6 +160,12 @@ def base_title(title: str) -> str:
         previous = current
         current = _SUFFIX.sub("", current).strip()
     return current or title
+
+
+def is_live(title: str) -> bool:
+    """Whether ``title`` marks a live recording (in a version suffix: "Song - Live at Wembley",
+    "Song (Live)"); "Live Forever" is a song."""
+    return _LIVE.search(title) is not None
 
 
 def song_key(artists: tuple[str, ...] | list[str], title: str) -> str:

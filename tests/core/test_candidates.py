@@ -58,6 +58,10 @@ def test_each_exclusion_rule_names_its_reason() -> None:
     assert exclusion_reason(track, Constraints(), 3600.0) is None
     assert exclusion_reason(track, Constraints(), 200.0) == "longer than the playlist"
     assert exclusion_reason(track, Constraints(exclude_moods=("angsty",), exclude_mood_threshold=0.9), 3600.0) is None
+    live = dataclasses.replace(track, title="Nightcall - Live at Coachella", moods={}, explicit=False)
+    assert exclusion_reason(live, Constraints(exclude_live=True), 3600.0) == "live recording"
+    assert exclusion_reason(live, Constraints(), 3600.0) is None
+    assert exclusion_reason(track, Constraints(exclude_live=True), 3600.0) is None
 
 
 def test_select_candidates_counts_exclusions_and_keeps_pinned_first() -> None:

@@ -30,6 +30,7 @@ def profile_dicts(draw: st.DrawFn) -> dict[str, object]:
             "artist_gap": draw(st.integers(0, 10)),
             "exclude_artists": draw(st.lists(st.text(max_size=10), max_size=3)),
             "exclude_explicit": draw(st.booleans()),
+            "exclude_live": draw(st.booleans()),
         },
         "variety": {"temperature": draw(st.integers(0, 10)) / 10},
     }

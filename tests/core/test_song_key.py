@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sequencer.core.identity import fast_song_key
-from sequencer.core.track import base_title, song_key
+from sequencer.core.track import base_title, is_live, song_key
 
 #: Version suffixes as streaming services and tag editors write them.
 VARIANTS = (
@@ -63,3 +64,36 @@ def test_different_titles_stay_different_songs(artist: str, one: str, other: str
 def test_the_reported_remix() -> None:
     """Issue #11: "To My Love" and "To My Love - Tainy Remix" were both in one playlist."""
     assert song_key(("Bad Bunny",), "To My Love - Tainy Remix") == song_key(("Bad Bunny",), "To My Love")
+
+
+@pytest.mark.parametrize(
+    ("title", "live"),
+    [
+        ("Homenaje A Miguel - Live", True),
+        ("Bigger Life - Live @ Königsplatz München, 15.09.19", True),
+        ("Wonderwall (Live)", True),
+        ("Heroes [Live at Wembley 1986]", True),
+        ("Jealous Guy - Recorded Live in New York", True),
+        ("Hallelujah - Live From Montreal 2008", True),
+        ("Live Forever", False),
+        ("Live and Let Die", False),
+        ("Live Forever - Remastered", False),
+        ("Alive", False),
+        ("Nightcall (Lovefoxxx Version)", False),
+        ("Oliver's Army - Deliverance Mix", False),
+    ],
+)
+def test_live_recordings_are_told_by_their_version_suffix(title: str, live: bool) -> None:
+    """is_live: the word "live" in a title's version part (brackets, or after " - ") marks a
+    live recording; a song whose name has the word does not."""
+    assert is_live(title) is live
+
+
+@given(st.text(st.characters(blacklist_characters="()[]-–—"), max_size=30), st.text(max_size=20))
+def test_any_title_with_a_live_suffix_is_live_and_the_bare_title_is_not_made_live(title: str, venue: str) -> None:
+    """Adding "(Live)" or " - Live at …" to any title makes it live; a title without brackets,
+    dashes or the word "live" never is."""
+    assert is_live(f"{title} (Live)")
+    assert is_live(f"{title} - Live at {venue}")
+    if "live" not in title.casefold():
+        assert not is_live(title)

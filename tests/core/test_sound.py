@@ -42,8 +42,9 @@ def evidence(
     )
 
 
-def cos(vectors: np.ndarray, a: int, b: int) -> float:
-    return float(vectors[a] @ vectors[b])
+def cos(vectors: np.ndarray, a: int, b: int, others: np.ndarray | None = None) -> float:
+    """Cosine of row ``a`` of ``vectors`` with row ``b`` of ``others`` (default: ``vectors``)."""
+    return float(vectors[a] @ (vectors if others is None else others)[b])
 
 
 def test_three_tracks_know_synthwave_is_near_electropop_not_reggaeton(space: GenreSpace) -> None:
@@ -85,7 +86,8 @@ def test_a_genreless_track_borrows_its_playlists_genres(space: GenreSpace) -> No
 def test_a_genreless_track_borrows_its_artists_genres(space: GenreSpace) -> None:
     """A genre-less track in no playlist, by an artist whose other tracks are synthwave, sounds
     like synthwave (and not like the reggaeton artist's); a track by an unknown artist, or an
-    artist with no genre anywhere, still has no vector; own genres are never overridden."""
+    artist with no genre anywhere, still has no vector; own genres lead (blended with the
+    artist's, never replaced)."""
     tags = [{"synthwave": 1.0}, {"outrun": 1.0}, {}, {"reggaeton": 1.0}, {}, {}, {"salsa": 1.0}]
     artists = ["kavinsky", "kavinsky", "kavinsky", "bad bunny", "", "nobody", "kavinsky"]
     base = evidence(tags)
@@ -95,8 +97,26 @@ def test_a_genreless_track_borrows_its_artists_genres(space: GenreSpace) -> None
     assert cos(v, 2, 0) > cos(v, 2, 3) + 0.5
     assert not v[4].any() and not v[5].any()
     alone = place(space, evidence(tags)).vectors
-    assert np.array_equal(v[6], alone[6]) and np.array_equal(v[0], alone[0])
+    assert cos(v, 6, 6, alone) > cos(v, 6, 0, alone)
     assert not alone[2].any()
+
+
+def test_own_genres_are_blended_with_the_artists_other_tracks(space: GenreSpace) -> None:
+    """A catalog files one of an R&B singer's tracks under electropop (the playlist it was
+    found in): blended with the artist's four R&B tracks it moves towards R&B and away from
+    synthwave, yet stays nearer its own genre than the artist's; an artist whose tracks agree,
+    and a one-track artist, keep their direction; the four R&B tracks barely move."""
+    tags = [{"r&b": 1.0}] * 4 + [{"electropop": 1.0}, {"synthwave": 1.0}, {"synthwave": 1.0}, {"electropop": 1.0}]
+    artists = ["john legend"] * 5 + ["gunship", "gunship", "solo"]
+    base = evidence(tags)
+    v = place(space, SoundEvidence(base.tags, base.playlists, base.years, base.audio, artists=artists)).vectors
+    alone = place(space, base).vectors
+    assert cos(v, 4, 0, alone) > cos(alone, 4, 0) + 0.05
+    assert cos(v, 4, 5, alone) < cos(alone, 4, 5) - 0.05
+    assert cos(v, 4, 4, alone) > cos(v, 4, 0, alone)
+    for row in (5, 6, 7):
+        assert cos(v, row, row, alone) > 0.999
+    assert cos(v, 0, 0, alone) > 0.99  # one odd track of five barely moves the others
 
 
 def test_genre_block_does_not_depend_on_the_rest_of_the_library(space: GenreSpace) -> None:

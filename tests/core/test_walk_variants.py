@@ -238,3 +238,28 @@ def test_no_two_seed_playlists_are_one_turned_round(library: list[Track], profil
     ranked = seed_playlists(search, best, [m for m in met if m[1][0] <= 1e-9])
     for a, b in itertools.combinations(ranked, 2):
         assert not _turned(a[0], b[0])
+
+
+def test_a_seed_playing_the_best_backwards_is_turned_to_face_it() -> None:
+    """facing: with no arc (flow costs are symmetric, so both ways are worth the same) a seed's
+    order that plays the best's tracks backwards is turned round; a valid order facing the best
+    is left alone; so is a backwards one that would be more than FACING_TOLERANCE worse turned."""
+    import copy
+
+    from sequencer.core.walk.variants import FACING_TOLERANCE, _turned, facing
+
+    profile = Profile(name="flat", minutes=40.0, moods=NIGHT, variety=Variety(temperature=0.3))
+    assert profile.arc is None
+    problem = problem_for(synthetic_library(60, seed=4), profile)
+    search = Search(problem, random.Random(0))
+    best_order = list(range(10))
+    best = (best_order, search.ev(best_order))
+    seed_order = [12, *best_order[::-1][1:]]
+    state = (seed_order, search.ev(seed_order))
+    turned = facing(search, state, best)
+    assert turned[0] == seed_order[::-1] and not _turned(turned[0], best_order)
+    assert abs(turned[1][1] - state[1][1]) <= FACING_TOLERANCE * abs(state[1][1])
+    assert facing(search, best, best) == best
+    worse = copy.copy(search)
+    worse.ev = lambda order: (0.0, 10.0) if order == seed_order[::-1] else search.ev(order)  # type: ignore[assignment]
+    assert facing(worse, state, best) == state

@@ -58,7 +58,7 @@ from sequencer.core.walk.problem import (
     default_iterations,
 )
 from sequencer.core.walk.replace import replace_descent
-from sequencer.core.walk.variants import offered, push_search, seed_playlists
+from sequencer.core.walk.variants import facing, offered, push_search, seed_playlists
 
 __all__ = [
     "JourneyTarget",
@@ -149,7 +149,7 @@ def walk(
         index = choice if choice is not None else rng.randrange(2**31)
         order, value = options[index % len(options)]
         if order is not best[0]:
-            order, value = solve_order(search, order, value, seed=srng.randrange(2**31))
+            order, value = facing(search, solve_order(search, order, value, seed=srng.randrange(2**31)), best)
     else:
         alternatives(search, best, pool)
         order, value = pick(search, best, pool, rng, choice)

@@ -296,6 +296,27 @@ def seed_playlists(
     return ranked
 
 
+#: How much worse (a share of its objective) a seed's playlist may become by playing it the
+#: other way round, so that it runs the same way as the best (:func:`facing`).
+FACING_TOLERANCE = 0.005
+
+
+def facing(search: Search, state: tuple[Order, Value], best: tuple[Order, Value]) -> tuple[Order, Value]:
+    """``state`` played backwards when it plays the best's tracks in nearly the opposite order
+    (:func:`_turned`) and backwards is valid and at most :data:`FACING_TOLERANCE` worse (a flat
+    arc and symmetric costs make both ways equal: the order search picks either), else
+    ``state``.  A fixed start or end is never moved."""
+    order, value = state
+    p = search.p
+    if p.start is not None or p.end is not None or not _turned(order, best[0]):
+        return state
+    back = order[::-1]
+    turned = search.ev(back)
+    if turned[0] <= value[0] + 1e-12 and turned[1] <= value[1] + FACING_TOLERANCE * abs(value[1]) + 1e-12:
+        return back, turned
+    return state
+
+
 def _turned(a: Order, b: Order) -> bool:
     """Whether ``a`` plays at least :data:`TURNED_SHARED` tracks of ``b`` in nearly the
     opposite order (Spearman's correlation of their positions ≤ :data:`TURNED_AGREEMENT`): two
