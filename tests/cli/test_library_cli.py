@@ -378,3 +378,23 @@ def test_show_by_name_says_other_recordings_have_that_name(library: Path) -> Non
     alone = _run(library, "show", other)
     assert alone.exit_code == 0, alone.output
     assert "recordings of this name" not in alone.stdout
+
+
+@pytest.mark.parametrize("ref", ["", "   "])
+def test_an_empty_track_name_names_no_track_and_tags_nothing(library: Path, ref: str) -> None:
+    """`library tag "" brooding` hand-tagged a track whose title has no letters (Aitana's "+":
+    its normalised title is "", as is the empty name's), and `library show ""` showed it: an
+    empty name is one error, and nothing is written."""
+    with Store.open(library) as store:
+        store.upsert_tracks([Track(id="", title="+", artists=("Aitana",), duration_s=219.0)])
+    shown = _run(library, "show", ref)
+    assert shown.exit_code == 2
+    assert shown.stderr.splitlines()[-2:] == [
+        "Error: the track name is empty",
+        'hint: name a track: "Artist - Title", its id or its Spotify link',
+    ]
+    tagged = _run(library, "tag", ref, "brooding")
+    assert tagged.exit_code == 2 and "the track name is empty" in tagged.stderr
+    with Store.open(library) as store:
+        assert store.find("Aitana - +").moods == {}
+        assert store.lookup(ref) is None and store.lookup_many([ref]) == [None]
