@@ -398,3 +398,20 @@ def test_an_empty_track_name_names_no_track_and_tags_nothing(library: Path, ref:
     with Store.open(library) as store:
         assert store.find("Aitana - +").moods == {}
         assert store.lookup(ref) is None and store.lookup_many([ref]) == [None]
+
+
+def test_a_title_of_punctuation_names_only_that_title(library: Path) -> None:
+    """Titles without letters or digits all normalise to "": `library show "?"` showed Aitana's
+    "+" (and `tag` would have tagged it); each names only its own track."""
+    with Store.open(library) as store:
+        store.upsert_tracks(
+            [
+                Track(id="", title="+", artists=("Aitana",), duration_s=219.0),
+                Track(id="", title="?", artists=("MF DOOM",), duration_s=180.0),
+            ]
+        )
+        assert store.find("?").artists == ("MF DOOM",)
+        assert store.find("+").artists == ("Aitana",)
+        assert store.lookup("!!!") is None and store.lookup_many(["!!!", "?"])[0] is None
+    missing = _run(library, "tag", "!!!", "brooding")
+    assert missing.exit_code == 2 and "no track '!!!' in the library" in missing.stderr

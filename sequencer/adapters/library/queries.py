@@ -183,7 +183,10 @@ def _by_bare_title(
     conn: sqlite3.Connection, title: str, norm_title: str, rows: Sequence[tuple[Any, ...]]
 ) -> int | None:
     """The tid among the first rows with this bare title; an error when they are several
-    artists' songs rather than recordings of one song."""
+    artists' songs rather than recordings of one song. A title of no letters or digits ("?",
+    "+") normalises to "", so it must be the very title (MF DOOM's "?" is not Aitana's "+")."""
+    if not norm_title:
+        rows = [row for row in rows if str(row[2]).strip().casefold() == title.strip().casefold()]
     if len({row[3] for row in rows}) > 1:
         _raise_ambiguous(conn, title, norm_title, rows)
     return int(rows[0][0]) if rows else None
