@@ -368,3 +368,26 @@ def test_build_notes_a_format_against_the_suffix_once(tmp_path: Path) -> None:
     assert code == 0, err
     assert err.count(f"note: writing m3u8 into {target}, whose suffix says json (--format wins)") == 1
     assert target.read_text(encoding="utf-8").startswith("#EXTM3U")
+
+
+def test_build_never_writes_over_the_library(tmp_path: Path) -> None:
+    """`build --format json -o library.db` replaced the library with a playlist (and --plot,
+    --report, `export -o` and `reorder -o` could too): refused before the build."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    rows = [f"Song {i},Artist {i},{200000 + 1000 * i},0.{i + 1}" for i in range(6)]
+    songs.write_text("title,artist,duration_ms,energy\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert run("--library", str(library), "import", "csv", str(songs))[0] == 0
+    saved = tmp_path / "x.json"
+    assert run("--library", str(library), "build", "study", "--minutes", "15", "--seed", "1", "-o", str(saved))[0] == 0
+    before = library.read_bytes()  # with the build above in its history
+    for args in (
+        ["build", "study", "--format", "json", "-o", str(library)],
+        ["build", "study", "--plot", str(library)],
+        ["export", str(saved), "--format", "json", "-o", str(library)],
+        ["reorder", str(saved), "--format", "json", "-o", str(library)],
+    ):
+        code, _out, err = run("--library", str(library), *args)
+        assert code == 2, args
+        assert f"{library} is your library: writing there would destroy it" in err
+    assert library.read_bytes() == before

@@ -405,3 +405,22 @@ def test_import_csv_of_a_playlist_file_names_the_command_that_reads_it(
     assert "columns" not in result.stderr and hint in result.stderr
     assert len(result.stderr.splitlines()) == 2
     assert not library.exists()
+
+
+def test_skipped_file_that_is_the_input_or_the_library_is_refused_unwritten(tmp_path: Path) -> None:
+    """`import csv songs.csv --skipped songs.csv` replaced the input with its problem report
+    (and `--skipped library.db` would have replaced the library): refused before anything is
+    read or written."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    text = "title,artist\nNightcall,Kavinsky\n,Nobody\n"
+    songs.write_text(text, encoding="utf-8")
+    same = _invoke(library, "import", "csv", str(songs), "--skipped", str(tmp_path / "." / "songs.csv"))
+    assert same.exit_code == 2
+    assert "is a file this command reads: writing there would replace it" in same.stderr
+    assert songs.read_text(encoding="utf-8") == text and not library.exists()
+    assert _invoke(library, "import", "csv", str(songs)).exit_code == 0
+    before = library.read_bytes()
+    lib = _invoke(library, "import", "csv", str(songs), "--skipped", str(library))
+    assert lib.exit_code == 2 and "is your library: writing there would destroy it" in lib.stderr
+    assert library.read_bytes() == before

@@ -319,9 +319,11 @@ def _checked_outputs(app: AppContext, options: BuildOptions) -> BuildOptions:
     """``options`` with ``-o -`` turned into standard output, after checking that every file
     asked for (-o, --plot, --report) can be written: a typo fails before the build, not after."""
     from sequencer.adapters.exporters.write import check_target
-    from sequencer.cli.output import output_target
+    from sequencer.cli.output import output_target, refuse_overwriting
 
     fmt, output = output_target(app, options.fmt, options.output)
+    refuse_overwriting(app, options.plot, "--plot")
+    refuse_overwriting(app, options.report, "--report")
     if options.plot is not None:
         from sequencer.adapters.plot import check_plot_path
 

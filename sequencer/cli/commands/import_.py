@@ -56,12 +56,15 @@ def _print_report(app: AppContext, report: ImportReport, what: str, skipped_file
             app.say(f"  … and {more} more {label}{plural} (all of them: {where})")
 
 
-def _check_skipped(target: Path | None) -> None:
-    """Refuse an unwritable ``--skipped`` file before reading anything (the exporters are
-    imported only then: they bring the sequence model, ~0.1 s of start-up an import needs not)."""
+def _check_skipped(app: AppContext, target: Path | None, inputs: tuple[Path, ...]) -> None:
+    """Refuse an unwritable ``--skipped`` file, or one that is the library or an input, before
+    reading anything (the exporters are imported only then: they bring the sequence model,
+    ~0.1 s of start-up an import needs not)."""
     if target is not None:
         from sequencer.adapters.exporters.write import check_target
+        from sequencer.cli.output import refuse_overwriting
 
+        refuse_overwriting(app, target, "--skipped", inputs)
         check_target(target)
 
 
@@ -141,7 +144,7 @@ def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...], skippe
     from sequencer.cli.progress import progress_bar
 
     _no_folders(files, "csv", "*.csv")
-    _check_skipped(skipped_file)
+    _check_skipped(app, skipped_file, files)
     overrides = parse_map_options(maps)
     reads = [(file, read_table(file, overrides=overrides, vocabulary=app.vocabulary())) for file in files]
     for file, read in reads:
@@ -171,7 +174,7 @@ def files(app: AppContext, folder: Path, skipped_file: Path | None) -> None:
     from sequencer.adapters.importers.audio_tags import find_audio_files, import_audio_files
     from sequencer.cli.progress import progress_bar
 
-    _check_skipped(skipped_file)
+    _check_skipped(app, skipped_file, ())
     count = len(find_audio_files(folder))
     with app.open_library(create=True) as store, progress_bar(app, "Reading tags", count) as advance:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
