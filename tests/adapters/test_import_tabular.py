@@ -591,3 +591,14 @@ def test_a_column_of_bare_titles_still_asks_for_the_artist(tmp_path: Path) -> No
     path.write_text("name,duration_ms\nNightcall,250000\nTech Noir,300000\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="missing required column artist"):
         read_table(path)
+
+
+def test_map_of_a_misspelt_or_repeated_field_names_the_fix() -> None:
+    """`--map titel=song` listed every field without the one meant; `--map title=song --map
+    title=singer` silently kept the last, which then took the artist's column."""
+    with pytest.raises(InputFileError) as misspelt:
+        parse_map_options(["titel=song"])
+    assert misspelt.value.hint is not None and misspelt.value.hint.startswith("did you mean 'title'? fields: ")
+    with pytest.raises(InputFileError, match=r"--map title= is given twice \(title=song, title=singer\)"):
+        parse_map_options(["title=song", "artist=singer", "title=singer"])
+    assert parse_map_options(["title=song", "artist=singer"]) == {"title": "song", "artist": "singer"}

@@ -121,9 +121,17 @@ def parse_map_options(options: Sequence[str]) -> dict[str, str]:
         if not sep or not column.strip():
             raise InputFileError(f"--map {option!r} must look like FIELD=COLUMN", hint="e.g. --map title=song")
         if field_name not in ALIASES:
+            import difflib
+
+            close = difflib.get_close_matches(field_name, FIELDS, n=1)
             raise InputFileError(
                 f"--map {option!r}: unknown field {field_name!r}",
-                hint="fields: " + ", ".join(FIELDS),
+                hint=(f"did you mean {close[0]!r}? " if close else "") + "fields: " + ", ".join(FIELDS),
+            )
+        if field_name in mapping:  # the later one silently won
+            raise InputFileError(
+                f"--map {field_name}= is given twice ({field_name}={mapping[field_name]}, {option})",
+                hint=f"map {field_name} to one column",
             )
         mapping[field_name] = column.strip()
     return mapping
