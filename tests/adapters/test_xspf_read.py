@@ -90,3 +90,25 @@ def test_reorder_and_import_read_an_xspf(tmp_path: Path) -> None:
     imported = CliRunner().invoke(cli, ["--library", str(library), "import", "jspf", str(path)])
     assert imported.exit_code == 0, imported.output
     assert "3 new" in imported.output
+
+
+def test_a_players_xspf_of_untagged_files_is_named_after_the_files(tmp_path: Path) -> None:
+    """VLC writes an untagged file as <location> only: such a track was skipped as "no title";
+    it is named after its file, as an M3U entry is; a stream without a name is still skipped
+    (and said)."""
+    path = tmp_path / "vlc.xspf"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<playlist xmlns="http://xspf.org/ns/0/" version="1"><trackList>'
+        "<track><location>file:///home/me/Music/Gunship%20-%20Tech%20Noir.mp3</location>"
+        "<duration>297000</duration></track>"
+        "<track><location>file:///home/me/Music/Kavinsky%20-%20Nightcall.flac</location></track>"
+        "<track><location>http://radio.example/stream</location></track>"
+        "</trackList></playlist>",
+        encoding="utf-8",
+    )
+    loaded = load_sequence_json(path)
+    assert [(t.artists, t.title, t.duration_s) for t in loaded.tracks] == [
+        (("Gunship",), "Tech Noir", 297.0),
+        (("Kavinsky",), "Nightcall", 0.0),
+    ]
+    assert loaded.data["warnings"] == [f"{path}: track 3 has no title; skipped"]

@@ -7,7 +7,7 @@ come from ``#EXTINF``, else from the location's file name ("Artist - Title.flac"
 file that is not on this machine (a phone's or a NAS's path, ``C:\\Music\\…``, a URL). The tracks
 carry no moods or attributes: the caller takes them from the library by URI or name.
 
-Public: :func:`read_m3u`, :data:`M3U_SUFFIXES`.
+Public: :func:`read_m3u`, :func:`file_name`, :data:`M3U_SUFFIXES`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sequencer.errors import InputFileError
 M3U_SUFFIXES = (".m3u", ".m3u8")
 
 
-def _file_name(location: str) -> str:
+def file_name(location: str) -> str:
     """The name of the audio file a location names, without its suffix ("Artist - Title"), also
     when the file is not on this machine (a phone's or a NAS's path, a Windows path, a URL);
     "" when it names no audio file (moodseq's "Artist - Title" placeholder, a stream)."""
@@ -46,8 +46,8 @@ def _track(number: int, location: str, extinf: tuple[float, str] | None, folder:
     seconds, display = extinf if extinf is not None else (0.0, "")
     if not display:
         display = location if uri is None and path is None else PurePath(location).stem
-        if uri is None and path is None and _file_name(location):  # a file of another machine
-            display = _file_name(location)
+        if uri is None and path is None and file_name(location):  # a file of another machine
+            display = file_name(location)
     artist, title = parse_track_ref(display)
     artists = tuple(a.strip() for a in artist.split(", ") if a.strip()) if artist else ()
     return Track(
