@@ -113,8 +113,8 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
         click.echo(f"{path}: OK ({profile.name}, {profile.minutes:g} minutes)")
     if failures:
         count = sum(len(getattr(e, "problems", [e])) for e in failures)
-        lines = all(isinstance(e, FileProblemsError) or _at_a_line(e) for e in failures)
-        what = "lines" if lines else "problems"
+        at_lines = all(isinstance(e, FileProblemsError) or _at_a_line(e) for e in failures)
+        what = "lines" if at_lines else "problems"
         raise InputFileError(
             f"{plural(count, 'problem')} in {len(failures)} of {plural(len(files), 'profile')}",
             hint=f"fix the {what} named above, then run `moodseq profiles check` again",
