@@ -157,3 +157,25 @@ def test_reorder_of_an_m3u_with_tracks_of_unknown_length_keeps_every_track(tmp_p
     assert written[3:] == ["Nobody Known - First Unknown", "Nobody Known - Second Unknown"]
     said = "warning: 2 tracks of unknown length kept at the end, unordered: Nobody Known - First Unknown"
     assert said in result.stderr
+
+
+def test_reorder_keep_ends_keeps_the_last_track_last_with_unknown_lengths(tmp_path: Path) -> None:
+    """With --keep-ends, the tracks of unknown length the search could not place go before the
+    last track, which stays last."""
+    playlist = tmp_path / "phone.m3u"
+    playlist.write_text(
+        "#EXTINF:340,Vangelis - Blush Response\nblush.flac\n"
+        "Nobody Known - First Unknown.mp3\n"
+        "#EXTINF:280,Electric Youth - Innocence\ninnocence.flac\n"
+        "#EXTINF:257,Kavinsky, Lovefoxxx - Nightcall\nnightcall.flac\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["--plain", "reorder", str(playlist), "--profile", "night-drive", "--keep-ends", "--format", "m3u8"]
+    )
+    assert result.exit_code == 0, result.output
+    names = [line.split(",", 1)[1] for line in result.stdout.splitlines() if line.startswith("#EXTINF")]
+    assert len(names) == 4
+    assert names[0] == "Vangelis - Blush Response" and names[-1] == "Kavinsky, Lovefoxxx - Nightcall"
+    assert "Nobody Known - First Unknown" in names
+    assert "warning: 1 track of unknown length kept before the last track, unordered" in result.stderr
