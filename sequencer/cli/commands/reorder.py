@@ -141,38 +141,7 @@ def cli(
     if not is_bare(loaded):  # a JSPF file's tracks already come from the library
         before = _from_library(app, before)
     after = reorder_tracks(before.tracks, before.profile, seed=seed, keep_ends=keep_ends, flow_only=flow_only)
-    after = _every_track_kept(app, before, after, keep_ends=keep_ends)
     _show(app, before, after, fmt=fmt, output=output, name=loaded.name)
-
-
-def _every_track_kept(app: AppContext, before: Sequence, after: Sequence, *, keep_ends: bool = False) -> Sequence:
-    """``after`` with every track of ``before``: a reorder keeps them all, but the order search
-    may leave out a track of unknown length (0 s: the playlist's length stays the same without
-    it; a player's M3U without #EXTINF is all such tracks). Those are put back at the end and
-    named, never dropped from the written playlist (before the last track with --keep-ends)."""
-    from collections import Counter
-
-    from sequencer.core.sequence import make_sequence
-
-    placed = Counter(t.id for t in after.tracks)
-    lost = []
-    for track in before.tracks:
-        if placed[track.id]:
-            placed[track.id] -= 1
-        else:
-            lost.append(track)
-    if not lost:
-        return after
-    placed_tracks = list(after.tracks)
-    at = len(placed_tracks) - 1 if keep_ends and len(placed_tracks) > 1 else len(placed_tracks)
-    tracks = [*placed_tracks[:at], *lost, *placed_tracks[at:]]
-    names = ", ".join(t.name for t in lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
-    where = "before the last track" if at < len(placed_tracks) else "at the end"
-    app.say(
-        f"warning: {plural(len(lost), 'track')} of unknown length kept {where}, unordered: {names} "
-        "(give their lengths, e.g. #EXTINF:SECONDS in an M3U, or import them into your library)"
-    )
-    return make_sequence(tracks, after.profile, seed=after.seed, mode=after.mode, warnings=after.warnings)
 
 
 def _from_library(app: AppContext, before: Sequence) -> Sequence:
