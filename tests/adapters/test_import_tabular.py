@@ -602,3 +602,28 @@ def test_map_of_a_misspelt_or_repeated_field_names_the_fix() -> None:
     with pytest.raises(InputFileError, match=r"--map title= is given twice \(title=song, title=singer\)"):
         parse_map_options(["title=song", "artist=singer", "title=singer"])
     assert parse_map_options(["title=song", "artist=singer"]) == {"title": "song", "artist": "singer"}
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("PT3M45S", 225.0),
+        ("pt1h2m3s", 3723.0),
+        ("3m45s", 225.0),
+        ("3 min 45 s", 225.0),
+        ("225 s", 225.0),
+        ("257320 ms", 257.32),
+        ("3.5 min", 210.0),
+    ],
+)
+def test_durations_written_with_units_are_read(text: str, seconds: float) -> None:
+    """An export that writes ISO 8601 durations (PT3M45S) or units (3m45s, 225 s) lost every
+    row: "duration 'PT3M45S' is not a number", the track skipped. Units win over the column's."""
+    assert parse_duration(text, "ms") == pytest.approx(seconds)
+    assert parse_duration(text, "s") == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["P", "PT", "s", "3m 45", "1e3s"])
+def test_a_unit_without_a_number_is_no_duration(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a number"):
+        parse_duration(text, "s")
