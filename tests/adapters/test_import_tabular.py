@@ -627,3 +627,12 @@ def test_durations_written_with_units_are_read(text: str, seconds: float) -> Non
 def test_a_unit_without_a_number_is_no_duration(text: str) -> None:
     with pytest.raises(ValueError, match="is not a number"):
         parse_duration(text, "s")
+
+
+def test_a_table_without_header_is_no_list_of_names(tmp_path: Path) -> None:
+    """Lines that all hold a separator are a table whose header is missing, not "Artist -
+    Title" lines (the title would be "Nightcall,258"): the missing columns are named."""
+    path = tmp_path / "noheader.csv"
+    path.write_text("Kavinsky - Nightcall,258\nGunship - Tech Noir,297\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="missing required column"):
+        read_table(path)

@@ -226,6 +226,8 @@ def _name_lines(text: str) -> tuple[str, list[tuple[int, list[str] | None, str |
     data = sample[1:] if header else sample
     if not data or sum(1 for line in data if _JOINED.search(line)) < 0.5 * len(data):
         return None
+    if any(sum(1 for line in data if mark in line) >= 0.8 * len(data) for mark in ",;\t|"):
+        return None  # a table without a header ("Kavinsky - Nightcall,258"), not a list of names
     lines: list[tuple[int, list[str] | None, str | None]] = [
         (n, [line.strip().lstrip("\ufeff")], None) for n, line in enumerate(text.splitlines(), 1) if line.strip()
     ]
