@@ -179,3 +179,16 @@ def test_reorder_keep_ends_keeps_the_last_track_last_with_unknown_lengths(tmp_pa
     assert names[0] == "Vangelis - Blush Response" and names[-1] == "Kavinsky, Lovefoxxx - Nightcall"
     assert "Nobody Known - First Unknown" in names
     assert "warning: 1 track of unknown length kept before the last track, unordered" in result.stderr
+
+
+def test_reorder_quiet_to_a_file_prints_nothing(tmp_path: Path) -> None:
+    """`reorder -q night.json -o new.json` printed every figure and the whole new order, while
+    `build -q -o` prints nothing: with -q and -o the file is the output; without -o the
+    figures and the order are what was asked for, -q or not."""
+    path, _ = _shuffled_sequence_file(tmp_path)
+    out = tmp_path / "new.json"
+    quiet = CliRunner().invoke(cli, ["-q", "reorder", str(path), "-o", str(out)])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stdout == "" and out.is_file()
+    shown = CliRunner().invoke(cli, ["-q", "reorder", str(path)])
+    assert shown.exit_code == 0 and "flow cost before:" in shown.stdout and " 1. " in shown.stdout

@@ -202,6 +202,10 @@ def figure_lines(before: Sequence, after: Sequence) -> list[str]:
     return lines
 
 
+def _silent(_line: str) -> None:
+    """Print nothing (the figures of ``reorder -q -o FILE``)."""
+
+
 def _show(
     app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None, output: Path | None, name: str | None
 ) -> None:
@@ -210,11 +214,13 @@ def _show(
 
     to_stdout = fmt is not None and output is None
     report = app.say if to_stdout else click.echo
+    if app.quiet and output is not None:  # the file is the requested output (as for build -q -o)
+        report = _silent
     for line in figure_lines(before, after):
         report(line)
     if not to_stdout:
         for position, track in enumerate(after.tracks, start=1):
-            click.echo(f"{position:>3}. {track.name}")
+            report(f"{position:>3}. {track.name}")
     for warning in after.warnings:
         app.say(f"warning: {warning}")
     if to_stdout:
