@@ -7,12 +7,14 @@ printed through :func:`confirm`, so ``--quiet`` leaves nothing but errors and re
 It also resolves ``--format``/``-o`` pairs the same way for every command that exports
 (:func:`output_target`), noting when ``--format`` overrides what the file name says.
 
-Public: :func:`confirm`, :func:`output_target`, :func:`refuse_overwriting`, :func:`plural`,
-:func:`playlist_name`.
+Public: :func:`confirm`, :func:`output_target`, :func:`refuse_overwriting`, :func:`reader_may_leave`,
+:func:`plural`, :func:`playlist_name`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -43,6 +45,41 @@ def output_target(app: AppContext, fmt: str | None, output: Path | None) -> tupl
     if fmt is not None and named is not None and named != fmt:
         app.say(f"note: writing {fmt} into {output}, whose suffix says {named} (--format wins)")
     return fmt, output
+
+
+@contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """Around what a command prints before it writes its files and pushes: a reader that stops
+    reading (``moodseq build … -o night.m3u8 | head``) closes the pipe, and the next print raised
+    BrokenPipeError, so the file was never written. Output to the closed pipe is dropped from
+    then on (standard error too when it is the same pipe) and the command goes on."""
+    try:
+        yield
+    except BrokenPipeError:
+        _drop_closed_output()
+
+
+def _drop_closed_output() -> None:
+    """Point standard output (and standard error, when it is the same pipe) at /dev/null."""
+    import io
+    import os
+    import sys
+
+    try:
+        out = sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):  # not a real file (tests)
+        return
+    targets = [out]
+    try:
+        err = sys.stderr.fileno()
+        if os.path.sameopenfile(out, err):
+            targets.append(err)
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        pass
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in targets:
+        os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -391,3 +391,19 @@ def test_build_never_writes_over_the_library(tmp_path: Path) -> None:
         assert code == 2, args
         assert f"{library} is your library: writing there would destroy it" in err
     assert library.read_bytes() == before
+
+
+def test_a_reader_that_stops_reading_does_not_cost_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`moodseq build … -o night.m3u8 2>&1 | head -1`: the pipe closed under the table, the next
+    print raised BrokenPipeError and the build ended (exit 1) without writing night.m3u8. What
+    it prints may be cut short; the file is still written."""
+    from sequencer.cli import render
+
+    def closed(*_args: object, **_kwargs: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(render, "print_sequence", closed)
+    target = tmp_path / "night.m3u8"
+    code, _out, err = run("build", "night-drive", "--seed", "7", "-o", str(target))
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").startswith("#EXTM3U")

@@ -364,17 +364,20 @@ def _emit(
 
         sound_map = library_map([step.track for step in sequence.steps], sound)
 
-    to_stdout = options.fmt is not None and options.output is None
-    if to_stdout:
-        assert options.fmt is not None
-        click.echo(exporters.render(sequence, options.fmt, name=options.name), nl=False)
-    elif not app.quiet:
-        from sequencer.cli.render import print_sequence
+    from sequencer.cli.output import reader_may_leave
 
-        print_sequence(app, sequence, explain=options.explain, note=note)
-        app.say(f"seed {sequence.seed}: `--seed {sequence.seed}` builds this playlist again")
-    for warning in sequence.warnings:
-        app.say(f"warning: {warning}")
+    to_stdout = options.fmt is not None and options.output is None
+    with reader_may_leave():  # `| head` must not cost the files and pushes below
+        if to_stdout:
+            assert options.fmt is not None
+            click.echo(exporters.render(sequence, options.fmt, name=options.name), nl=False)
+        elif not app.quiet:
+            from sequencer.cli.render import print_sequence
+
+            print_sequence(app, sequence, explain=options.explain, note=note)
+            app.say(f"seed {sequence.seed}: `--seed {sequence.seed}` builds this playlist again")
+        for warning in sequence.warnings:
+            app.say(f"warning: {warning}")
     if options.output is not None:
         fmt = exporters.output_format(options.fmt, options.output)
         exporters.write_export(sequence, fmt, options.output, name=options.name)  # --name titles the file too

@@ -14,6 +14,8 @@ from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.output import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sequencer.core.profile import Profile
     from sequencer.core.sequence import Sequence
 
@@ -213,16 +215,19 @@ def _show(
     from sequencer.adapters import exporters
 
     to_stdout = fmt is not None and output is None
-    report = app.say if to_stdout else click.echo
+    report: Callable[[str], None] = app.say if to_stdout else click.echo
     if app.quiet and output is not None:  # the file is the requested output (as for build -q -o)
         report = _silent
-    for line in figure_lines(before, after):
-        report(line)
-    if not to_stdout:
-        for position, track in enumerate(after.tracks, start=1):
-            report(f"{position:>3}. {track.name}")
-    for warning in after.warnings:
-        app.say(f"warning: {warning}")
+    from sequencer.cli.output import reader_may_leave
+
+    with reader_may_leave():  # `| head` must not cost the -o file
+        for line in figure_lines(before, after):
+            report(line)
+        if not to_stdout:
+            for position, track in enumerate(after.tracks, start=1):
+                report(f"{position:>3}. {track.name}")
+        for warning in after.warnings:
+            app.say(f"warning: {warning}")
     if to_stdout:
         assert fmt is not None
         click.echo(exporters.render(after, fmt, name=name), nl=False)
