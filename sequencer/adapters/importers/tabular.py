@@ -5,7 +5,9 @@ How an input is read:
 1. :func:`~sequencer.adapters.importers.source.read_source` decompresses gzip and decodes the
    text (UTF-8, else Windows-1252/Latin-1 with a note);
 2. JSON is recognised by its first character (``[`` or ``{``; JSON Lines too), anything else is
-   delimited text whose delimiter (``,`` ``;`` tab ``|``) is the one the header line uses most;
+   delimited text whose delimiter (``,`` ``;`` tab ``|``) is the one the header line uses most,
+   or a list of "Artist - Title" lines (:mod:`~sequencer.adapters.importers.name_lists`); an
+   M3U, XSPF or JSPF playlist is refused with the command that reads it;
 3. columns are detected (:mod:`~sequencer.adapters.importers.columns`), Exportify exports by
    their exact headers (:mod:`~sequencer.adapters.importers.exportify`);
 4. each row becomes a record or a skipped-row problem with its line number
@@ -30,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 from sequencer.adapters import json_text
 from sequencer.adapters.importers import exportify
 from sequencer.adapters.importers.columns import (
-    ALIASES,
     MINUTES_HEADERS,
     MULTI,
     ColumnMap,
@@ -39,6 +40,7 @@ from sequencer.adapters.importers.columns import (
     unread_lookalikes,
 )
 from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
+from sequencer.adapters.importers.name_lists import JOINED_HEADER, name_lines, split_joined_names
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
 from sequencer.adapters.importers.values import RowContext, is_missing, row_to_record
@@ -198,83 +200,6 @@ def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> tuple[s
     return "s", None
 
 
-#: How one cell writes "Artist - Title" (a hand-written list, a "track" column).
-_JOINED = re.compile(r"\S\s+[-–—]\s+\S")
-#: The header a list of "Artist - Title" lines (or JSON strings) is read under.
-JOINED_HEADER = "Artist - Title"
-#: Every header that names a field (a one-column file whose first line is one is no track).
-ALIAS_KEYS = frozenset(alias for aliases in ALIASES.values() for alias in aliases)
-
-
-def _name_lines(text: str) -> tuple[str, list[tuple[int, list[str] | None, str | None]]] | None:
-    """(header, rows) of a hand-written list of "Artist - Title" lines, each line a row of one
-    cell whatever commas it holds ("Tyler, The Creator - EARFQUAKE"); its first line may be a
-    header ("Artist - Title", "track"). None when the text is a table (its first line names
-    columns) or when most lines are not "Artist - Title"."""
-    sample = [line for line in text[:65536].splitlines() if line.strip()][:200]
-    if not sample:
-        return None
-    first = sample[0].strip().lstrip("\ufeff")
-    parts = [header_key(p) for p in re.split(r"\s+[-–—]\s+", first, maxsplit=1)]
-    header = (len(parts) == 2 and parts[0] in ALIASES["artist"] and parts[1] in ALIASES["title"]) or (
-        header_key(first) in ALIASES["title"]
-    )
-    if not header and (
-        not _JOINED.search(first) or any(header_key(c) in ALIAS_KEYS for c in re.split(r"[,;\t|]", first))
-    ):
-        return None
-    data = sample[1:] if header else sample
-    if not data or sum(1 for line in data if _JOINED.search(line)) < 0.5 * len(data):
-        return None
-    if any(sum(1 for line in data if mark in line) >= 0.8 * len(data) for mark in ",;\t|"):
-        return None  # a table without a header ("Kavinsky - Nightcall,258"), not a list of names
-    lines: list[tuple[int, list[str] | None, str | None]] = [
-        (n, [line.strip().lstrip("\ufeff")], None) for n, line in enumerate(text.splitlines(), 1) if line.strip()
-    ]
-    return (first, lines[1:]) if header else (JOINED_HEADER, lines)
-
-
-def _split_joined_names(
-    headers: list[str],
-    rows: list[tuple[int, list[str] | None, str | None]],
-    overrides: Mapping[str, str] | None,
-    read: TableRead,
-    source: str,
-) -> tuple[list[str], list[tuple[int, list[str] | None, str | None]], Mapping[str, str] | None]:
-    """Without an artist column, a title column (or the only column) whose cells say "Artist -
-    Title" is split into an artist and a title column (read through ``overrides``); unchanged
-    otherwise, so a file of bare titles still gets "missing required column artist"."""
-    overrides = dict(overrides or {})
-    keys = [header_key(h) for h in headers]
-    if "artist" in overrides or any(k in ALIASES["artist"] for k in keys):
-        return headers, rows, overrides
-    wanted = header_key(overrides["title"]) if "title" in overrides else None
-    at = next((i for i, k in enumerate(keys) if k == wanted or (wanted is None and k in ALIASES["title"])), None)
-    if at is None and len(headers) == 1:
-        at = 0
-    if at is None:
-        return headers, rows, overrides
-    cells = [c[at] for _, c, _ in rows[:200] if c is not None and at < len(c) and c[at].strip()]
-    if not cells or sum(1 for c in cells if _JOINED.search(c)) < 0.5 * len(cells):
-        return headers, rows, overrides
-    artist_header, title_header = f"artist (from {headers[at]})", f"title (from {headers[at]})"
-
-    def split(cells: list[str] | None) -> list[str] | None:
-        if cells is None or at >= len(cells):
-            return cells
-        parts = re.split(r"\s+[-–—]\s+", cells[at].strip(), maxsplit=1)
-        return [*cells, *(parts if len(parts) == 2 else ["", cells[at]])]
-
-    what = "each 'Artist - Title'" if headers[at] == JOINED_HEADER else f"the column {headers[at]!r} ('Artist - Title')"
-    read.report.notes.append(f"{Path(source).name}: artist and title read from {what}")
-    split_rows = [(line, split(c), error) for line, c, error in rows]
-    return (
-        [*headers, artist_header, title_header],
-        split_rows,
-        {**overrides, "artist": artist_header, "title": title_header},
-    )
-
-
 def _cell_reader(columns: ColumnMap) -> Callable[[Sequence[str]], dict[str, str]]:
     """A function from a row to field → its text (a multi-column field's cells joined with ';';
     a fallback field's first non-empty cell); it runs once per row, so the single-column
@@ -309,7 +234,7 @@ def _records(
 ) -> None:
     """Fill ``read`` from parsed rows (cells aligned with ``headers``; positions count ``unit``;
     ``decimal_comma`` when numbers may be written "0,62")."""
-    headers, rows, overrides = _split_joined_names(headers, rows, overrides, read, source)
+    headers, rows, overrides = split_joined_names(headers, rows, overrides, read.report.notes, source)
     columns = detect_columns(headers, overrides, source=source)
     read.columns = columns
     lookalikes = unread_lookalikes(columns)
@@ -450,7 +375,7 @@ def _read_delimited(
     overrides: Mapping[str, str] | None,
 ) -> None:
     """Delimited text: header row, then records (or a list of "Artist - Title" lines)."""
-    names = _name_lines(text)
+    names = name_lines(text)
     if names is not None:
         if len(names[1]) > MAX_ROWS:
             raise _too_many(path, "lines", MAX_ROWS)
