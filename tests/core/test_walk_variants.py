@@ -263,3 +263,35 @@ def test_a_seed_playing_the_best_backwards_is_turned_to_face_it() -> None:
     worse = copy.copy(search)
     worse.ev = lambda order: (0.0, 10.0) if order == seed_order[::-1] else search.ev(order)  # type: ignore[assignment]
     assert facing(worse, state, best) == state
+
+
+@settings(max_examples=20, deadline=None)
+@given(libraries(min_size=6, max_size=30), profiles(), st.randoms(use_true_random=False))
+def test_floored_options_stay_within_the_tolerance_of_their_solved_floor(
+    library: list[Track], profile: Profile, rnd: random.Random
+) -> None:
+    """floored: the lowest offered playlist (unless it is the best, here the first) comes back with its
+    order solved — never worse, valued by the evaluator — and every option kept is within
+    REPORTED_TOLERANCE of it on the reported objective; the best, first, is kept whenever it is
+    within that tolerance."""
+    from sequencer.core.walk.variants import REPORTED_TOLERANCE, floored
+
+    problem = problem_for(library, dataclasses.replace(profile, variety=Variety(temperature=0.3)))
+    search = Search(problem, random.Random(0))
+    states = []
+    for _ in range(4):
+        order = rnd.sample(range(problem.size), rnd.randint(1, problem.size))
+        states.append(descend(search, order, search.ev(order)))
+    options = [s for s in states if s[1][0] <= 1e-9]
+    assume(len(options) >= 2)
+    low = min(reported(problem, s) for s in options)
+    kept, floor = floored(search, options, options[0])
+    if floor is not None:
+        assert search.ev(floor[0]) == floor[1]
+        assert reported(problem, floor) <= low + 1e-12
+        assert any(s is floor for s in kept)
+        low = reported(problem, floor)
+    for state in kept:
+        assert reported(problem, state) <= (1 + REPORTED_TOLERANCE) * low + 1e-9
+    if reported(problem, options[0]) <= (1 + REPORTED_TOLERANCE) * low:
+        assert kept[0] is options[0]

@@ -58,7 +58,7 @@ from sequencer.core.walk.problem import (
     default_iterations,
 )
 from sequencer.core.walk.replace import replace_descent
-from sequencer.core.walk.variants import facing, offered, push_search, seed_playlists
+from sequencer.core.walk.variants import facing, floored, offered, push_search, seed_playlists
 
 __all__ = [
     "JourneyTarget",
@@ -146,10 +146,13 @@ def walk(
     pool[frozenset(best[0])] = best
     options = offered(problem, seed_playlists(search, best, [*met, *scouted, *pool.values()]))
     if problem.temperature > 0 and len(options) > 1:
+        options, floor = floored(search, options, best)
         index = choice if choice is not None else rng.randrange(2**31)
         order, value = options[index % len(options)]
         if order is not best[0]:
-            order, value = facing(search, solve_order(search, order, value, seed=srng.randrange(2**31)), best)
+            if floor is None or order is not floor[0]:  # the floor's order is solved already
+                order, value = solve_order(search, order, value, seed=srng.randrange(2**31))
+            order, value = facing(search, (order, value), best)
     else:
         alternatives(search, best, pool)
         order, value = pick(search, best, pool, rng, choice)
