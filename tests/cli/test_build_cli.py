@@ -407,3 +407,29 @@ def test_a_reader_that_stops_reading_does_not_cost_the_file(tmp_path: Path, monk
     code, _out, err = run("build", "night-drive", "--seed", "7", "-o", str(target))
     assert code == 0, err
     assert target.read_text(encoding="utf-8").startswith("#EXTM3U")
+
+
+@pytest.mark.parametrize(
+    ("constraint", "said"),
+    [
+        ('start = "Artist 1 - Sogn 1"', "constraints.start = 'Artist 1 - Sogn 1' names no track in the library"),
+        ('must_include = ["Nobody - Nothing"]', "constraints.must_include: 'Nobody - Nothing' matches no track"),
+    ],
+)
+def test_a_profiles_own_track_that_the_library_lacks_is_named_at_its_line(
+    tmp_path: Path, constraint: str, said: str
+) -> None:
+    """A profile whose start names no track said "no track 'Artist 1 - Sogn 1' in the library":
+    neither the key nor the file and line to fix; it (and must_include) now names all three."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    rows = [f"Song {i},Artist {i},{200000 + 1000 * i},0.{i + 1}" for i in range(6)]
+    songs.write_text("title,artist,duration_ms,energy\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert run("--library", str(library), "import", "csv", str(songs))[0] == 0
+    profile = tmp_path / "mine.toml"
+    profile.write_text(f"minutes = 10\n[moods]\nbrooding = 1\n[constraints]\n{constraint}\n", encoding="utf-8")
+    code, _out, err = run("--library", str(library), "build", str(profile), "--seed", "1")
+    assert code == 2
+    assert err.startswith(f"Error: {profile}:5: {said}")
+    key = constraint.split(" ")[0]
+    assert f"(or change {key} in the profile)" in err

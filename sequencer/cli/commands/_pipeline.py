@@ -20,7 +20,7 @@ from sequencer.core.living import TrackBias
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence
 from sequencer.core.track import Track
-from sequencer.errors import InputFileError
+from sequencer.errors import InputFileError, TrackNotFoundError
 
 if TYPE_CHECKING:
     from sequencer.adapters.library.references import Unmatched
@@ -145,7 +145,10 @@ def make_build(
 
         check_targets(app, options.targets)  # a missing login or setting fails before the build
     seed = choose_seed(options, profile)
-    source = _tracks_for(app, options, profile)
+    try:
+        source = _tracks_for(app, options, profile)
+    except TrackNotFoundError as error:
+        raise _at_profile_line(app, options, profile, error) from None
     from sequencer.cli.progress import progress_bar
     from sequencer.core.build import build_playlist
 
@@ -161,9 +164,12 @@ def make_build(
 
             sequence = build_keeping(source.tracks, profile, kept[0], kept[1], seed=seed, bias=bias, progress=progress)
         else:
-            sequence = build_playlist(
-                source.tracks, profile, seed=seed, start=start, end=end, progress=progress, bias=bias
-            )
+            try:
+                sequence = build_playlist(
+                    source.tracks, profile, seed=seed, start=start, end=end, progress=progress, bias=bias
+                )
+            except TrackNotFoundError as error:
+                raise _at_profile_line(app, options, profile, error) from None
     bid = _record(app, options, sequence, keep=kept is not None)
     return Built(
         sequence,
@@ -172,6 +178,38 @@ def make_build(
         tuple(bias.notes) if bias is not None else (),
         source.sound,
         pool_has_moods=any(t.moods for t in source.tracks),
+    )
+
+
+def _at_profile_line(
+    app: AppContext, options: BuildOptions, profile: Profile, error: TrackNotFoundError
+) -> TrackNotFoundError:
+    """A track the profile itself names (must_include, start, end) that the library lacks, at
+    its line of the profile file: the build said "no track 'Kavinsky - Nightcal' in the
+    library", naming neither the key nor the file to fix. Other errors are returned as they are."""
+    from sequencer.adapters.profiles_toml import resolve
+    from sequencer.adapters.toml_lines import read_toml
+    from sequencer.errors import MoodseqError
+
+    named = {"start": (options.start, profile.constraints.start), "end": (options.end, profile.constraints.end)}
+    key = "must_include" if error.message.startswith("constraints.must_include") else None
+    for name, (given, ref) in named.items():
+        if key is None and ref and ref != given and repr(ref) in error.message:
+            key = name
+    if key is None or error.source:
+        return error
+    try:
+        path = resolve(options.profile, app.user_profiles_dir)
+        line = read_toml(path)[1](("constraints", key))
+    except MoodseqError:
+        return error
+    message = error.message
+    if key != "must_include":
+        message = f"constraints.{key} = {named[key][1]!r} names no track in the library"
+    return TrackNotFoundError(
+        message,
+        hint=f"{error.hint} (or change {key} in the profile)" if error.hint else f"change {key} in the profile",
+        source=f"{path}:{line}" if line else str(path),
     )
 
 
