@@ -100,3 +100,16 @@ def test_why_not_asks_about_a_build_of_another_length(tmp_path: Path) -> None:
     assert '`moodseq explain --why-not "Kavinsky - Nightcall" night-drive --seed 2 --minutes 20`' in err
     code, _, err = run("explain", str(saved), "--minutes", "20")
     assert code == 2 and "--minutes is for --why-not" in err
+
+
+@pytest.mark.parametrize("suffix", ["xspf", "m3u8", "csv"])
+def test_why_not_of_another_saved_playlist_is_named_as_one(tmp_path: Path, suffix: str) -> None:
+    """An XSPF, M3U8 or CSV playlist where the profile goes was read as a profile: "night.xspf:1:
+    not valid TOML: Invalid statement"; it is named a saved playlist, with the command's form."""
+    saved = tmp_path / f"night.{suffix}"
+    code, _, err = run("build", "night-drive", "--seed", "4", "-o", str(saved))
+    assert code == 0, err
+    code, out, err = run("explain", "--why-not", "Kavinsky - Nightcall", str(saved))
+    assert code == 2 and out == ""
+    assert f"Error: --why-not asks about a profile's build, and {saved} is a saved playlist" in err
+    assert "TOML" not in err

@@ -118,15 +118,18 @@ def _refuse_saved_playlist(app: AppContext, ref: str, target: str) -> None:
     """--why-not asks a profile's build; a saved playlist (.json/.jspf) as TARGET gets the
     command that asks about the build which wrote it (its profile and seed), not a TOML error."""
     path = Path(target)
-    if path.suffix.lower() not in (".json", ".jspf") or not path.is_file():
+    playlists = (".json", ".jspf", ".xspf", ".m3u", ".m3u8", ".csv", ".tsv", ".txt")
+    if path.suffix.lower() not in playlists or not path.is_file():
         return
     from sequencer.adapters.exporters.json import load_sequence_json
     from sequencer.errors import InputFileError, MoodseqError
 
-    try:
-        loaded = load_sequence_json(path, vocabulary=app.vocabulary())
-    except MoodseqError:
-        loaded = None
+    loaded = None
+    if path.suffix.lower() in (".json", ".jspf"):  # moodseq's JSON names its profile and seed
+        try:
+            loaded = load_sequence_json(path, vocabulary=app.vocabulary())
+        except MoodseqError:
+            loaded = None
     profile = loaded.profile.name if loaded is not None and loaded.profile is not None else None
     hint = "give the profile it was built with: moodseq explain --why-not TRACK PROFILE --seed N"
     if profile is not None:
