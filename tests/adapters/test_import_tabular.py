@@ -636,3 +636,25 @@ def test_a_table_without_header_is_no_list_of_names(tmp_path: Path) -> None:
     path.write_text("Kavinsky - Nightcall,258\nGunship - Tech Noir,297\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="missing required column"):
         read_table(path)
+
+
+def test_spotifys_own_data_export_is_read(tmp_path: Path) -> None:
+    """Spotify's "Download your data" writes camelCase keys (artistName, trackName): the file was
+    refused with "missing required columns … columns found: endTime, artistName, trackName";
+    camelCase headers match as their words do. One item is "1 item"."""
+    from sequencer.adapters.importers.columns import header_key
+
+    assert [header_key(h) for h in ("artistName", "trackName", "Track_Name ", "ISRC")] == [
+        "artist name",
+        "track name",
+        "track name",
+        "isrc",
+    ]
+    path = tmp_path / "StreamingHistory0.json"
+    path.write_text(
+        '[{"endTime": "2024-01-01 10:00", "artistName": "Kavinsky", "trackName": "Nightcall", "msPlayed": 258000}]',
+        encoding="utf-8",
+    )
+    read = read_table(path)
+    assert [(r.track.artists, r.track.title) for r in read.records] == [(("Kavinsky",), "Nightcall")]
+    assert f"{path.name}: JSON, 1 item" in read.report.notes

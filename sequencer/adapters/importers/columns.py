@@ -92,9 +92,14 @@ FALLBACK: frozenset[str] = frozenset({"title", "artist", "album", "id", "isrc", 
 _FOLD = re.compile(r"[\s_\-]+")
 
 
+#: A lower-case letter followed by a capital: where a camelCase header joins two words.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def header_key(header: str) -> str:
-    """A header in comparable form: ``"Track_Name "`` → ``"track name"``."""
-    return _FOLD.sub(" ", header.strip().strip("\ufeff").casefold()).strip()
+    """A header in comparable form: ``"Track_Name "`` → ``"track name"``, ``"artistName"`` →
+    ``"artist name"`` (Spotify's own data export writes camelCase: ``trackName``, ``msPlayed``)."""
+    return _FOLD.sub(" ", _CAMEL.sub(" ", header.strip().strip("\ufeff")).casefold()).strip()
 
 
 @dataclass(frozen=True)

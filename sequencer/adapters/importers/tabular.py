@@ -437,7 +437,7 @@ def _read_json(
             flat.append((number, None, message))
     order = list(headers)
     rows = [(n, [c.get(h, "") for h in order] if c is not None else None, e) for n, c, e in flat]
-    read.report.notes.append(f"{path.name}: JSON, {len(items)} items")
+    read.report.notes.append(f"{path.name}: JSON, {len(items):,} item{'' if len(items) == 1 else 's'}")
     _records(rows, order, read, ctx_args, overrides, str(path), unit)
     if OWN_SEQUENCE.search(text[:200]):
         # moodseq's own sequence JSON: its moods are what the library it came from had worked
