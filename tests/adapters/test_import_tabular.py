@@ -658,3 +658,21 @@ def test_spotifys_own_data_export_is_read(tmp_path: Path) -> None:
     read = read_table(path)
     assert [(r.track.artists, r.track.title) for r in read.records] == [(("Kavinsky",), "Nightcall")]
     assert f"{path.name}: JSON, 1 item" in read.report.notes
+
+
+def test_spotifys_extended_streaming_history_is_read(tmp_path: Path) -> None:
+    """The extended history (endsong_*.json) names its fields master_metadata_track_name,
+    master_metadata_album_artist_name, spotify_track_uri: read as title, artist, id; a podcast
+    episode (no track) is a skipped item."""
+    path = tmp_path / "endsong_0.json"
+    path.write_text(
+        '[{"ts": "2020-01-01T10:00:00Z", "ms_played": 258000, "master_metadata_track_name": "Nightcall",'
+        ' "master_metadata_album_artist_name": "Kavinsky", "master_metadata_album_album_name": "OutRun",'
+        ' "spotify_track_uri": "spotify:track:0U0ldCRmgCqhVvD6ksG63j"},'
+        ' {"ts": "2020-01-01T11:00:00Z", "master_metadata_track_name": null, "episode_name": "A podcast"}]',
+        encoding="utf-8",
+    )
+    read = read_table(path)
+    got = [(r.track.artists, r.track.title, r.track.album, r.track.uri) for r in read.records]
+    assert got == [(("Kavinsky",), "Nightcall", "OutRun", "spotify:track:0U0ldCRmgCqhVvD6ksG63j")]
+    assert [(p.line, p.message) for p in read.report.skipped] == [(2, "no title and artist")]

@@ -32,7 +32,17 @@ MINUTES_HEADERS = ("duration min", "duration (min)", "minutes", "length min", "l
 
 #: Field → header aliases (already in :func:`header_key` form), best first.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("track name", "name", "song", "title", "song name", "track title", "track", "song title"),
+    "title": (
+        "track name",
+        "name",
+        "song",
+        "title",
+        "song name",
+        "track title",
+        "track",
+        "song title",
+        "master metadata track name",  # Spotify's extended streaming history (endsong_*.json)
+    ),
     "artist": (
         "artist name(s)",
         "track artist",
@@ -42,8 +52,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "artist names",
         "performer",
         "artist(s)",
+        "master metadata album artist name",
     ),
-    "album": ("album name", "track album name", "album", "album title", "release"),
+    "album": ("album name", "track album name", "album", "album title", "release", "master metadata album album name"),
     "duration_ms": ("track duration (ms)", "duration (ms)", "duration ms", "length ms", "length (ms)"),
     "duration": (
         "duration",
@@ -54,7 +65,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "time",
         *MINUTES_HEADERS,
     ),
-    "id": ("track uri", "track id", "spotify uri", "spotify id", "spotify url", "uri", "id", "url"),
+    "id": (
+        "track uri",
+        "track id",
+        "spotify uri",
+        "spotify id",
+        "spotify url",
+        "uri",
+        "id",
+        "url",
+        "spotify track uri",
+    ),
     "isrc": ("isrc",),
     "mbid": ("mbid", "recording mbid", "musicbrainz id", "musicbrainz trackid", "musicbrainz recording id"),
     "explicit": ("explicit", "explicit?"),
