@@ -424,3 +424,14 @@ def test_skipped_file_that_is_the_input_or_the_library_is_refused_unwritten(tmp_
     lib = _invoke(library, "import", "csv", str(songs), "--skipped", str(library))
     assert lib.exit_code == 2 and "is your library: writing there would destroy it" in lib.stderr
     assert library.read_bytes() == before
+
+
+def test_import_of_dash_says_how_to_read_standard_input(tmp_path: Path) -> None:
+    """`import csv -` (as `-o -` writes to standard output) said "- does not exist / check the
+    path"; it names the file that is standard input."""
+    result = _invoke(tmp_path / "lib.db", "import", "csv", "-")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: - names no file here",
+        "hint: to read standard input, name it: moodseq import csv /dev/stdin < FILE",
+    ]
