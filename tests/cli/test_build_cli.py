@@ -433,3 +433,17 @@ def test_a_profiles_own_track_that_the_library_lacks_is_named_at_its_line(
     assert err.startswith(f"Error: {profile}:5: {said}")
     key = constraint.split(" ")[0]
     assert f"(or change {key} in the profile)" in err
+
+
+@pytest.mark.parametrize("suffix", ["xspf", "m3u8"])
+def test_keep_of_a_playlist_that_marks_nothing_says_how_to_mark(tmp_path: Path, suffix: str) -> None:
+    """`--keep night.xspf` was taken for a track name ("no such track in night-drive's last build;
+    did you mean 'Kavinsky - Nightcall'?"): only a sequence .json marks tracks to keep, and the
+    hint says how to get one."""
+    saved = tmp_path / f"night.{suffix}"
+    code, _out, err = run("build", "night-drive", "--seed", "1", "-o", str(saved))
+    assert code == 0, err
+    code, _out, err = run("build", "night-drive", "--keep", str(saved))
+    assert code == 2
+    assert err.startswith(f'Error: --keep {saved}: only a sequence .json marks the tracks to keep ("locked": true)')
+    assert f"moodseq export {saved} -o kept.json" in err and "did you mean" not in err

@@ -264,6 +264,16 @@ def _kept(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[lis
     the profile's latest recorded build is the previous playlist."""
     if options.start or options.end:
         raise InputFileError("--keep cannot be combined with --from/--to", hint="keep tracks, or make a journey")
+    for value in options.keep:  # another playlist file: it read as a track name ("did you mean …")
+        if (
+            value.lower().endswith((".jspf", ".xspf", ".m3u", ".m3u8", ".csv", ".tsv", ".txt"))
+            and Path(value).is_file()
+        ):
+            raise InputFileError(
+                f'--keep {value}: only a sequence .json marks the tracks to keep ("locked": true)',
+                hint=f'moodseq export {value} -o kept.json, mark its tracks "locked": true, then --keep kept.json; '
+                'or keep positions or names of the last build: --keep 3 --keep "Artist - Title"',
+            )
     files = [v for v in options.keep if v.lower().endswith(".json")]
     refs = [v for v in options.keep if not v.lower().endswith(".json")]
     if len(files) > 1:
