@@ -79,8 +79,19 @@ def resolve(name_or_path: str, user_dir: Path) -> Path:
     raise UnknownProfileError(f"no profile named {name_or_path!r}", hint=hint)
 
 
+#: Suffixes of the playlists moodseq writes and reads back: such a file is no profile.
+PLAYLIST_SUFFIXES = (".json", ".jspf", ".xspf", ".m3u", ".m3u8", ".csv", ".tsv")
+
+
 def load_profile_file(path: Path, vocabulary: MoodVocabulary | None = None) -> Profile:
-    """Read and validate one profile file (raises ProfileError listing every problem)."""
+    """Read and validate one profile file (raises ProfileError listing every problem; a saved
+    playlist given for a profile is one error saying so, not "not valid TOML" at its line 1)."""
+    if path.suffix.lower() in PLAYLIST_SUFFIXES:
+        raise UnknownProfileError(
+            f"{path} is a playlist, not a profile (a .toml file)",
+            hint=f"`moodseq reorder {path} --profile NAME` orders it for a profile; "
+            "`moodseq profiles list` shows the profiles to build",
+        )
     data, locate = read_toml(path)
     return profile_from_mapping(data, str(path), default_name=path.stem, vocabulary=vocabulary, locate=locate)
 

@@ -113,8 +113,31 @@ def _key_path_at(text: str, line: int) -> tuple[str, ...]:
     return ()
 
 
-def parse_toml(text: str, source: str) -> dict[str, Any]:
-    """Parse TOML text; a syntax error becomes an :class:`InputFileError` at ``source:line``."""
+#: Quotes a word processor or phone keyboard puts where TOML needs ``"`` or ``'``.
+_CURLY_QUOTES = "“”„‟«»‘’‚‛"
+#: ``key = word``: a string value written without quotes.
+_BARE_WORD = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*=\s*([A-Za-z][^\"'#\[\]{}]*?)\s*(#.*)?$")
+
+
+def _syntax_hint(text: str, line: int | None, *, show_values: bool = True) -> str:
+    """The fix for a syntax error on ``line``: curly quotes, a string left open, a word without
+    quotes (its value shown only with ``show_values``: a settings file's may be a password),
+    else the general advice."""
+    content = text.splitlines()[line - 1] if line is not None and 0 < line <= len(text.splitlines()) else ""
+    code = content.split(" #", 1)[0]
+    if any(quote in code for quote in _CURLY_QUOTES):
+        return "write straight quotes \" (or ') instead of curly ones “ ” on that line"
+    if code.count('"') % 2 == 1 and '"""' not in code:
+        return 'a string on that line is not closed: end it with " on the same line'
+    bare = _BARE_WORD.match(content)
+    if bare and bare.group(2).lower() not in ("true", "false", "inf", "nan"):
+        return f'strings need quotes: {bare.group(1)} = "{bare.group(2) if show_values else "…"}"'
+    return "check quotes, brackets and `key = value` syntax on that line (strings need quotes, lists need [ ])"
+
+
+def parse_toml(text: str, source: str, *, show_values: bool = True) -> dict[str, Any]:
+    """Parse TOML text; a syntax error becomes an :class:`InputFileError` at ``source:line``
+    (``show_values=False``: its hint never repeats a value of the file, which may be a secret)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -127,7 +150,7 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
             raise InputFileError(twice[0], hint=twice[1], source=where) from None
         raise InputFileError(
             f"not valid TOML: {detail}",
-            hint="check quotes, brackets and `key = value` syntax on that line (strings need quotes, lists need [ ])",
+            hint=_syntax_hint(text, int(match.group(1)) if match else None, show_values=show_values),
             source=where,
         ) from None
     except RecursionError:

@@ -59,7 +59,7 @@ def load_saved(app: AppContext, path: Path, profile_ref: str | None = None) -> t
 
 
 #: Names of the track lists read as playlists (what ``import csv`` reads, gzip too).
-TRACK_LISTS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
+TRACK_LISTS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 
 
 def load_file(app: AppContext, path: Path) -> LoadedSequence:

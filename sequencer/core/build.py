@@ -543,7 +543,32 @@ def reorder_tracks(
     order = order_tracks(problem, seed=0 if seed is None else seed)
     ordered = [items[i] for i in order]
     warnings = gap_warnings(ordered, profile.constraints.artist_gap)
-    return make_sequence(ordered, profile, seed=seed, mode="reorder", warnings=warnings)
+    ordered, unplaced = _every_track_kept(items, order, keep_ends=keep_ends)
+    return make_sequence(ordered, profile, seed=seed, mode="reorder", warnings=[*warnings, *unplaced])
+
+
+def _every_track_kept(
+    items: Sequence[Track], order: Sequence[int], *, keep_ends: bool
+) -> tuple[list[Track], list[str]]:
+    """The tracks in ``order`` with every track of ``items`` it lacks put back, and a warning
+    naming them. The order search may leave out a track of unknown length (0 s: the length
+    stays the same without it; a player's M3U without #EXTINF is all such tracks), and a reorder
+    that drops tracks would write a shorter playlist (or remove them from a pushed one): they
+    are kept at the end, unordered (before the last track with ``keep_ends``)."""
+    ordered = [items[i] for i in order]
+    placed = set(order)
+    lost = [track for i, track in enumerate(items) if i not in placed]
+    if not lost:
+        return ordered, []
+    at = len(ordered) - 1 if keep_ends and len(ordered) > 1 else len(ordered)
+    names = ", ".join(t.name for t in lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+    where = "before the last track" if at < len(ordered) else "at the end"
+    count = f"{len(lost)} track{'s' if len(lost) != 1 else ''}"
+    warning = (
+        f"{count} of unknown length kept {where}, unordered: {names} "
+        "(give their lengths, e.g. #EXTINF:SECONDS in an M3U, or import them into your library)"
+    )
+    return [*ordered[:at], *lost, *ordered[at:]], [warning]
 
 
 def gap_warnings(tracks: Sequence[Track], gap: int) -> list[str]:

@@ -519,3 +519,160 @@ def test_moodseq_sequence_json_keeps_its_attributes(tmp_path: Path) -> None:
         assert set(record.track.genres) == set(track.genres)
         assert record.track.moods == {}
     assert any("a moodseq export: its attributes and genres are kept" in note for note in read.report.notes)
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "seconds", "guessed"),
+    [
+        ("duration", ["3.5", "4.25", "2:30"], [210.0, 255.0, 150.0], True),  # minutes, said
+        ("Duration (min)", ["30", "4.25"], [1800.0, 255.0], False),  # the header says minutes
+        ("duration", ["240", "185.5"], [240.0, 185.5], False),  # seconds
+        ("duration", ["5", "8", "300"], [5.0, 8.0, 300.0], False),  # a jingle or two among songs
+        ("duration_ms", ["3.5", "4"], [0.0035, 0.004], False),  # the header says milliseconds
+    ],
+)
+def test_durations_in_minutes_are_read_as_minutes_and_said(
+    tmp_path: Path, header: str, cells: list[str], seconds: list[float], guessed: bool
+) -> None:
+    """A hand-written list with "3.5" (minutes) in its duration column was imported as 3.5
+    seconds ([0:04]), silently, and every build's duration rules left it out: a column of
+    numbers all under an hour, median under 15, is minutes, and the note says so."""
+    path = tmp_path / "mine.csv"
+    rows = [f"Song {i},Artist {i},{cell}" for i, cell in enumerate(cells)]
+    path.write_text("\n".join([f"title,artist,{header}", *rows]) + "\n", encoding="utf-8")
+    read = read_table(path)
+    assert [r.track.duration_s for r in read.records] == pytest.approx(seconds)
+    said = [n for n in read.report.notes if "durations read as minutes" in n]
+    assert bool(said) is guessed
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "list.txt",
+            "\ufeffKavinsky - Nightcall\n\nTyler, The Creator - EARFQUAKE\nno separator\nGunship – Tech Noir\n",
+        ),
+        (
+            "list.csv",
+            "Artist - Title\nKavinsky - Nightcall\nTyler, The Creator - EARFQUAKE\nno separator\nGunship – Tech Noir\n",
+        ),
+        (
+            "list.csv",
+            "track\nKavinsky - Nightcall\nTyler, The Creator - EARFQUAKE\nno separator\nGunship – Tech Noir\n",
+        ),
+        (
+            "list.json",
+            '["Kavinsky - Nightcall", "Tyler, The Creator - EARFQUAKE", "no separator", "Gunship – Tech Noir"]',
+        ),
+    ],
+)
+def test_a_hand_written_list_of_artist_title_lines_imports(tmp_path: Path, name: str, text: str) -> None:
+    """The most natural hand-written list, "Artist - Title" per line (or in a "track" column, or
+    as JSON strings), was refused with "missing required columns … --map title=COLUMN"; its
+    lines are tracks now, commas in names included, and a line without " - " is skipped by its
+    line number."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    read = read_table(path)
+    assert [(r.track.artists, r.track.title) for r in read.records] == [
+        (("Kavinsky",), "Nightcall"),
+        (("Tyler, The Creator",), "EARFQUAKE"),
+        (("Gunship",), "Tech Noir"),
+    ]
+    assert [p.message for p in read.report.skipped] == ["no artist"]
+    assert read.report.skipped[0].line == (3 if name == "list.json" else 4)
+    assert any("artist and title read from" in note for note in read.report.notes)
+
+
+def test_a_column_of_bare_titles_still_asks_for_the_artist(tmp_path: Path) -> None:
+    """Titles without " - " are no "Artist - Title" list: the missing artist column is named."""
+    path = tmp_path / "titles.csv"
+    path.write_text("name,duration_ms\nNightcall,250000\nTech Noir,300000\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="missing required column artist"):
+        read_table(path)
+
+
+def test_map_of_a_misspelt_or_repeated_field_names_the_fix() -> None:
+    """`--map titel=song` listed every field without the one meant; `--map title=song --map
+    title=singer` silently kept the last, which then took the artist's column."""
+    with pytest.raises(InputFileError) as misspelt:
+        parse_map_options(["titel=song"])
+    assert misspelt.value.hint is not None and misspelt.value.hint.startswith("did you mean 'title'? fields: ")
+    with pytest.raises(InputFileError, match=r"--map title= is given twice \(title=song, title=singer\)"):
+        parse_map_options(["title=song", "artist=singer", "title=singer"])
+    assert parse_map_options(["title=song", "artist=singer"]) == {"title": "song", "artist": "singer"}
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("PT3M45S", 225.0),
+        ("pt1h2m3s", 3723.0),
+        ("3m45s", 225.0),
+        ("3 min 45 s", 225.0),
+        ("225 s", 225.0),
+        ("257320 ms", 257.32),
+        ("3.5 min", 210.0),
+    ],
+)
+def test_durations_written_with_units_are_read(text: str, seconds: float) -> None:
+    """An export that writes ISO 8601 durations (PT3M45S) or units (3m45s, 225 s) lost every
+    row: "duration 'PT3M45S' is not a number", the track skipped. Units win over the column's."""
+    assert parse_duration(text, "ms") == pytest.approx(seconds)
+    assert parse_duration(text, "s") == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["P", "PT", "s", "3m 45", "1e3s"])
+def test_a_unit_without_a_number_is_no_duration(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a number"):
+        parse_duration(text, "s")
+
+
+def test_a_table_without_header_is_no_list_of_names(tmp_path: Path) -> None:
+    """Lines that all hold a separator are a table whose header is missing, not "Artist -
+    Title" lines (the title would be "Nightcall,258"): the missing columns are named."""
+    path = tmp_path / "noheader.csv"
+    path.write_text("Kavinsky - Nightcall,258\nGunship - Tech Noir,297\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="missing required column"):
+        read_table(path)
+
+
+def test_spotifys_own_data_export_is_read(tmp_path: Path) -> None:
+    """Spotify's "Download your data" writes camelCase keys (artistName, trackName): the file was
+    refused with "missing required columns … columns found: endTime, artistName, trackName";
+    camelCase headers match as their words do. One item is "1 item"."""
+    from sequencer.adapters.importers.columns import header_key
+
+    assert [header_key(h) for h in ("artistName", "trackName", "Track_Name ", "ISRC")] == [
+        "artist name",
+        "track name",
+        "track name",
+        "isrc",
+    ]
+    path = tmp_path / "StreamingHistory0.json"
+    path.write_text(
+        '[{"endTime": "2024-01-01 10:00", "artistName": "Kavinsky", "trackName": "Nightcall", "msPlayed": 258000}]',
+        encoding="utf-8",
+    )
+    read = read_table(path)
+    assert [(r.track.artists, r.track.title) for r in read.records] == [(("Kavinsky",), "Nightcall")]
+    assert f"{path.name}: JSON, 1 item" in read.report.notes
+
+
+def test_spotifys_extended_streaming_history_is_read(tmp_path: Path) -> None:
+    """The extended history (endsong_*.json) names its fields master_metadata_track_name,
+    master_metadata_album_artist_name, spotify_track_uri: read as title, artist, id; a podcast
+    episode (no track) is a skipped item."""
+    path = tmp_path / "endsong_0.json"
+    path.write_text(
+        '[{"ts": "2020-01-01T10:00:00Z", "ms_played": 258000, "master_metadata_track_name": "Nightcall",'
+        ' "master_metadata_album_artist_name": "Kavinsky", "master_metadata_album_album_name": "OutRun",'
+        ' "spotify_track_uri": "spotify:track:0U0ldCRmgCqhVvD6ksG63j"},'
+        ' {"ts": "2020-01-01T11:00:00Z", "master_metadata_track_name": null, "episode_name": "A podcast"}]',
+        encoding="utf-8",
+    )
+    read = read_table(path)
+    got = [(r.track.artists, r.track.title, r.track.album, r.track.uri) for r in read.records]
+    assert got == [(("Kavinsky",), "Nightcall", "OutRun", "spotify:track:0U0ldCRmgCqhVvD6ksG63j")]
+    assert [(p.line, p.message) for p in read.report.skipped] == [(2, "no title and artist")]

@@ -76,3 +76,29 @@ def test_a_windows_1252_m3u_reads_its_accents(name: str) -> None:
             path.write_bytes(entry.encode(encoding))
             (track,) = read_m3u(path)
             assert track.title == "Monáe" and track.artists == (name,)
+
+
+def test_an_entry_for_a_file_of_another_machine_is_named_after_the_file(tmp_path: Path) -> None:
+    """A player's M3U of paths on a phone, a NAS or Windows (no #EXTINF) named each track by its
+    whole location ("Tech Noir.mp3" by nobody, or "/sdcard/Music/…"), so no track was found in
+    the library; the file name says "Artist - Title" whether or not the file is here. Locations
+    that name no audio file (moodseq's placeholder, a stream) keep their text."""
+    path = tmp_path / "phone.m3u"
+    path.write_text(
+        "/sdcard/Music/Gunship - Tech Noir.mp3\n"
+        "C:\\Music\\Kavinsky - Nightcall.FLAC\n"
+        "http://nas.local/music/College%20-%20A%20Real%20Hero.ogg\n"
+        "ELO - Mr. Blue Sky\n"
+        "AC/DC - Back in Black\n"
+        "http://radio.example/live\n",
+        encoding="utf-8",
+    )
+    got = [(t.artists, t.title, t.path) for t in read_m3u(path)]
+    assert got == [
+        (("Gunship",), "Tech Noir", None),
+        (("Kavinsky",), "Nightcall", None),
+        (("College",), "A Real Hero", None),
+        (("ELO",), "Mr. Blue Sky", None),
+        (("AC/DC",), "Back in Black", None),
+        ((), "http://radio.example/live", None),
+    ]

@@ -102,3 +102,23 @@ def test_a_file_far_larger_than_a_profile_is_refused_unread(tmp_path: Path) -> N
     small = tmp_path / "small.toml"
     small.write_text("\ufeffminutes = 30\n", encoding="utf-8")
     assert read_text(small) == "minutes = 30\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        ("name = “my-drive”", "write straight quotes \" (or ') instead of curly ones"),
+        ("name = ‘my-drive’   # the name", "write straight quotes"),
+        ('name = "my-drive    # "forgot" the end', 'a string on that line is not closed: end it with "'),
+        ("shape = rise", 'strings need quotes: shape = "rise"'),
+        ("name = my drive  # mine", 'strings need quotes: name = "my drive"'),
+        ("[weights", "check quotes, brackets and `key = value` syntax"),
+    ],
+)
+def test_a_syntax_error_hint_names_the_fix_for_that_line(line: str, hint: str) -> None:
+    """Curly quotes (a phone or word processor's), a string left open and a word without quotes
+    each get their own fix; they all got "check quotes, brackets and `key = value` syntax"."""
+    with pytest.raises(InputFileError) as raised:
+        parse_toml(f"minutes = 60\n{line}\n", "my.toml")
+    assert raised.value.source == "my.toml:2"
+    assert raised.value.hint is not None and raised.value.hint.startswith(hint)

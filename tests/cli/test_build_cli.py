@@ -358,3 +358,92 @@ def test_name_titles_the_output_file(tmp_path: Path) -> None:
     code, out, err = run("-q", "build", "study", "--seed", "1", "--name", "Deep Work", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["name"] == "Deep Work"
+
+
+def test_build_notes_a_format_against_the_suffix_once(tmp_path: Path) -> None:
+    """`build --format m3u8 -o x.json` said "writing m3u8 into x.json, whose suffix says json"
+    twice (the outputs were checked twice); once, as `export` says it."""
+    target = tmp_path / "x.json"
+    code, _out, err = run("build", "night-drive", "--seed", "1", "--format", "m3u8", "-o", str(target))
+    assert code == 0, err
+    assert err.count(f"note: writing m3u8 into {target}, whose suffix says json (--format wins)") == 1
+    assert target.read_text(encoding="utf-8").startswith("#EXTM3U")
+
+
+def test_build_never_writes_over_the_library(tmp_path: Path) -> None:
+    """`build --format json -o library.db` replaced the library with a playlist (and --plot,
+    --report, `export -o` and `reorder -o` could too): refused before the build."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    rows = [f"Song {i},Artist {i},{200000 + 1000 * i},0.{i + 1}" for i in range(6)]
+    songs.write_text("title,artist,duration_ms,energy\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert run("--library", str(library), "import", "csv", str(songs))[0] == 0
+    saved = tmp_path / "x.json"
+    assert run("--library", str(library), "build", "study", "--minutes", "15", "--seed", "1", "-o", str(saved))[0] == 0
+    before = library.read_bytes()  # with the build above in its history
+    for args in (
+        ["build", "study", "--format", "json", "-o", str(library)],
+        ["build", "study", "--plot", str(library)],
+        ["export", str(saved), "--format", "json", "-o", str(library)],
+        ["reorder", str(saved), "--format", "json", "-o", str(library)],
+    ):
+        code, _out, err = run("--library", str(library), *args)
+        assert code == 2, args
+        assert f"{library} is your library: writing there would destroy it" in err
+    assert library.read_bytes() == before
+
+
+def test_a_reader_that_stops_reading_does_not_cost_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`moodseq build … -o night.m3u8 2>&1 | head -1`: the pipe closed under the table, the next
+    print raised BrokenPipeError and the build ended (exit 1) without writing night.m3u8. What
+    it prints may be cut short; the file is still written."""
+    from sequencer.cli import render
+
+    def closed(*_args: object, **_kwargs: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(render, "print_sequence", closed)
+    target = tmp_path / "night.m3u8"
+    code, _out, err = run("build", "night-drive", "--seed", "7", "-o", str(target))
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").startswith("#EXTM3U")
+
+
+@pytest.mark.parametrize(
+    ("constraint", "said"),
+    [
+        ('start = "Artist 1 - Sogn 1"', "constraints.start = 'Artist 1 - Sogn 1' names no track in the library"),
+        ('must_include = ["Nobody - Nothing"]', "constraints.must_include: 'Nobody - Nothing' matches no track"),
+    ],
+)
+def test_a_profiles_own_track_that_the_library_lacks_is_named_at_its_line(
+    tmp_path: Path, constraint: str, said: str
+) -> None:
+    """A profile whose start names no track said "no track 'Artist 1 - Sogn 1' in the library":
+    neither the key nor the file and line to fix; it (and must_include) now names all three."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    rows = [f"Song {i},Artist {i},{200000 + 1000 * i},0.{i + 1}" for i in range(6)]
+    songs.write_text("title,artist,duration_ms,energy\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert run("--library", str(library), "import", "csv", str(songs))[0] == 0
+    profile = tmp_path / "mine.toml"
+    profile.write_text(f"minutes = 10\n[moods]\nbrooding = 1\n[constraints]\n{constraint}\n", encoding="utf-8")
+    code, _out, err = run("--library", str(library), "build", str(profile), "--seed", "1")
+    assert code == 2
+    assert err.startswith(f"Error: {profile}:5: {said}")
+    key = constraint.split(" ")[0]
+    assert f"(or change {key} in the profile)" in err
+
+
+@pytest.mark.parametrize("suffix", ["xspf", "m3u8"])
+def test_keep_of_a_playlist_that_marks_nothing_says_how_to_mark(tmp_path: Path, suffix: str) -> None:
+    """`--keep night.xspf` was taken for a track name ("no such track in night-drive's last build;
+    did you mean 'Kavinsky - Nightcall'?"): only a sequence .json marks tracks to keep, and the
+    hint says how to get one."""
+    saved = tmp_path / f"night.{suffix}"
+    code, _out, err = run("build", "night-drive", "--seed", "1", "-o", str(saved))
+    assert code == 0, err
+    code, _out, err = run("build", "night-drive", "--keep", str(saved))
+    assert code == 2
+    assert err.startswith(f'Error: --keep {saved}: only a sequence .json marks the tracks to keep ("locked": true)')
+    assert f"moodseq export {saved} -o kept.json" in err and "did you mean" not in err

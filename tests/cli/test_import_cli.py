@@ -378,3 +378,60 @@ def test_a_folder_for_files_names_the_command_for_its_files(tmp_path: Path, kind
     assert f"{folder} is a folder, and `import {kind}` reads files" in result.stderr
     assert f"moodseq import {kind} {folder / pattern}" in result.stderr
     assert not library.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said", "hint"),
+    [
+        ("mix.m3u8", "#EXTM3U\n#EXTINF:258,Kavinsky - Nightcall\n/music/nightcall.mp3\n", "an M3U playlist", "reorder"),
+        ("mix.txt", "\ufeff#EXTM3U\n/music/a.mp3\n", "an M3U playlist", "import files"),
+        ("mix.xspf", '<?xml version="1.0"?>\n<playlist version="1"/>', "an XSPF playlist", "import jspf"),
+        ("mix.jspf", '{"playlist": {"title": "x", "track": []}}', "a JSPF playlist", "import jspf"),
+        ("feed.xml", "<rss><channel/></rss>", "XML, not a track list", "export it as CSV"),
+    ],
+)
+def test_import_csv_of_a_playlist_file_names_the_command_that_reads_it(
+    tmp_path: Path, name: str, text: str, said: str, hint: str
+) -> None:
+    """`import csv mix.m3u8` said "missing required columns title …; columns found: #EXTM3U"
+    and told to --map columns; a playlist is named as one, with the command that reads it, and
+    nothing is written."""
+    library = tmp_path / "lib.db"
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = _invoke(library, "import", "csv", str(path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {path} is {said}")
+    assert "columns" not in result.stderr and hint in result.stderr
+    assert len(result.stderr.splitlines()) == 2
+    assert not library.exists()
+
+
+def test_skipped_file_that_is_the_input_or_the_library_is_refused_unwritten(tmp_path: Path) -> None:
+    """`import csv songs.csv --skipped songs.csv` replaced the input with its problem report
+    (and `--skipped library.db` would have replaced the library): refused before anything is
+    read or written."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    text = "title,artist\nNightcall,Kavinsky\n,Nobody\n"
+    songs.write_text(text, encoding="utf-8")
+    same = _invoke(library, "import", "csv", str(songs), "--skipped", str(tmp_path / "." / "songs.csv"))
+    assert same.exit_code == 2
+    assert "is a file this command reads: writing there would replace it" in same.stderr
+    assert songs.read_text(encoding="utf-8") == text and not library.exists()
+    assert _invoke(library, "import", "csv", str(songs)).exit_code == 0
+    before = library.read_bytes()
+    lib = _invoke(library, "import", "csv", str(songs), "--skipped", str(library))
+    assert lib.exit_code == 2 and "is your library: writing there would destroy it" in lib.stderr
+    assert library.read_bytes() == before
+
+
+def test_import_of_dash_says_how_to_read_standard_input(tmp_path: Path) -> None:
+    """`import csv -` (as `-o -` writes to standard output) said "- does not exist / check the
+    path"; it names the file that is standard input."""
+    result = _invoke(tmp_path / "lib.db", "import", "csv", "-")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: - names no file here",
+        "hint: to read standard input, name it: moodseq import csv /dev/stdin < FILE",
+    ]

@@ -360,3 +360,58 @@ def test_tag_clear_removes_hand_tags(library: Path) -> None:
         assert "atmospheric" not in store.find("Vangelis - Blush Response").moods
     neither = _run(library, "tag", "Vangelis - Blush Response")
     assert neither.exit_code == 2 and "or --clear to remove the track's hand tags" in neither.stderr
+
+
+def test_show_by_name_says_other_recordings_have_that_name(library: Path) -> None:
+    """`library show "Kavinsky - Nightcall"` showed one of two recordings of that name and said
+    nothing of the other (which `library tag` of the name tags too): it names the others' ids.
+    Shown by its id, a recording is just itself."""
+    with Store.open(library) as store:
+        store.upsert_tracks([Track(id="", title="Nightcall", artists=("Kavinsky",), duration_s=412.0, album="Live")])
+        ids = store.same_name_ids(store.find("Kavinsky - Nightcall").id)
+    assert len(ids) == 2
+    shown = _run(library, "show", "Kavinsky - Nightcall")
+    assert shown.exit_code == 0, shown.output
+    first = shown.stdout.splitlines()[0]
+    other = next(i for i in ids if i not in first)
+    assert f"1 of 2 recordings of this name; the other: {other} (`moodseq library show {other}`)" in shown.stdout
+    alone = _run(library, "show", other)
+    assert alone.exit_code == 0, alone.output
+    assert "recordings of this name" not in alone.stdout
+
+
+@pytest.mark.parametrize("ref", ["", "   "])
+def test_an_empty_track_name_names_no_track_and_tags_nothing(library: Path, ref: str) -> None:
+    """`library tag "" brooding` hand-tagged a track whose title has no letters (Aitana's "+":
+    its normalised title is "", as is the empty name's), and `library show ""` showed it: an
+    empty name is one error, and nothing is written."""
+    with Store.open(library) as store:
+        store.upsert_tracks([Track(id="", title="+", artists=("Aitana",), duration_s=219.0)])
+    shown = _run(library, "show", ref)
+    assert shown.exit_code == 2
+    assert shown.stderr.splitlines()[-2:] == [
+        "Error: the track name is empty",
+        'hint: name a track: "Artist - Title", its id or its Spotify link',
+    ]
+    tagged = _run(library, "tag", ref, "brooding")
+    assert tagged.exit_code == 2 and "the track name is empty" in tagged.stderr
+    with Store.open(library) as store:
+        assert store.find("Aitana - +").moods == {}
+        assert store.lookup(ref) is None and store.lookup_many([ref]) == [None]
+
+
+def test_a_title_of_punctuation_names_only_that_title(library: Path) -> None:
+    """Titles without letters or digits all normalise to "": `library show "?"` showed Aitana's
+    "+" (and `tag` would have tagged it); each names only its own track."""
+    with Store.open(library) as store:
+        store.upsert_tracks(
+            [
+                Track(id="", title="+", artists=("Aitana",), duration_s=219.0),
+                Track(id="", title="?", artists=("MF DOOM",), duration_s=180.0),
+            ]
+        )
+        assert store.find("?").artists == ("MF DOOM",)
+        assert store.find("+").artists == ("Aitana",)
+        assert store.lookup("!!!") is None and store.lookup_many(["!!!", "?"])[0] is None
+    missing = _run(library, "tag", "!!!", "brooding")
+    assert missing.exit_code == 2 and "no track '!!!' in the library" in missing.stderr

@@ -204,3 +204,38 @@ def test_check_without_arguments_checks_every_profile_of_yours(isolated_dirs: Pa
     assert f"{folder / 'good.toml'}: OK (good, 30 minutes)" in result.stdout
     assert f"{folder / 'broken.toml'}:1: minutes = 'long' must be a number" in result.stderr
     assert "Error: 1 problem in 1 of 2 profiles" in result.stderr
+
+
+def test_check_of_one_missing_profile_is_one_error_with_its_hint(tmp_path: Path) -> None:
+    """A profile that does not exist (or a folder) named no line, yet ended in "1 problem in 1
+    of 1 profile / hint: fix the lines named above": it is one error with its own hint; among
+    several files the summary no longer speaks of lines."""
+    nope = tmp_path / "nope.toml"
+    for args, said, hint in (
+        (["night-drve"], "Error: no profile named 'night-drve'", "hint: did you mean 'night-drive'?"),
+        ([str(nope)], f"Error: no such profile file: {nope}", "hint: check the path"),
+        ([str(tmp_path)], f"Error: {tmp_path} is a folder, not a file", "hint: give the path of a file in it"),
+    ):
+        result = CliRunner().invoke(cli, ["profiles", "check", *args])
+        assert result.exit_code == 2
+        assert result.stderr.splitlines() == [said, hint]
+    both = CliRunner().invoke(cli, ["profiles", "check", "night-drve", str(tmp_path / "nope.toml")])
+    assert both.exit_code == 2
+    assert both.stderr.endswith("hint: fix the problems named above, then run `moodseq profiles check` again\n")
+
+
+@pytest.mark.parametrize("suffix", ["json", "m3u8"])
+def test_a_playlist_given_for_a_profile_is_named_as_one(tmp_path: Path, suffix: str) -> None:
+    """`build night.json` or `profiles check night.m3u8` read the playlist as TOML ("night.json:1:
+    not valid TOML: Invalid statement", a hint about quotes): it is named a playlist, with the
+    command that orders it for a profile."""
+    saved = tmp_path / f"night.{suffix}"
+    assert CliRunner().invoke(cli, ["build", "night-drive", "--seed", "1", "-o", str(saved)]).exit_code == 0
+    for command in (["build", str(saved)], ["profiles", "check", str(saved)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2
+        assert result.stderr.splitlines() == [
+            f"Error: {saved} is a playlist, not a profile (a .toml file)",
+            f"hint: `moodseq reorder {saved} --profile NAME` orders it for a profile; "
+            "`moodseq profiles list` shows the profiles to build",
+        ]

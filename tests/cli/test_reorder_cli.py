@@ -132,3 +132,63 @@ def test_a_bad_playlist_link_is_named_before_any_login() -> None:
     assert result.exit_code == 2
     assert "Error: 'xyz' is not a Spotify playlist" in result.stderr
     assert "not logged in" not in result.stderr
+
+
+def test_reorder_of_an_m3u_with_tracks_of_unknown_length_keeps_every_track(tmp_path: Path) -> None:
+    """A player's M3U without #EXTINF gives tracks of unknown length (0 s): the order search
+    left them out (the playlist's length is the same without them) and reorder wrote a shorter
+    playlist, silently, an empty one when no track was known. Every track is written; those it
+    could not place are named and kept at the end."""
+    playlist = tmp_path / "phone.m3u"
+    playlist.write_text(
+        "#EXTINF:340,Vangelis - Blush Response\nblush.flac\n"
+        "#EXTINF:257,Kavinsky, Lovefoxxx - Nightcall\nnightcall.flac\n"
+        "Nobody Known - First Unknown.mp3\n"
+        "#EXTINF:280,Electric Youth - Innocence\ninnocence.flac\n"
+        "Nobody Known - Second Unknown.mp3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.m3u8"
+    result = CliRunner().invoke(cli, ["--plain", "reorder", str(playlist), "--profile", "night-drive", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    written = [line.split(",", 1)[1] for line in lines if line.startswith("#EXTINF")]
+    assert len(written) == 5
+    assert written[3:] == ["Nobody Known - First Unknown", "Nobody Known - Second Unknown"]
+    said = "warning: 2 tracks of unknown length kept at the end, unordered: Nobody Known - First Unknown"
+    assert said in result.stderr
+
+
+def test_reorder_keep_ends_keeps_the_last_track_last_with_unknown_lengths(tmp_path: Path) -> None:
+    """With --keep-ends, the tracks of unknown length the search could not place go before the
+    last track, which stays last."""
+    playlist = tmp_path / "phone.m3u"
+    playlist.write_text(
+        "#EXTINF:340,Vangelis - Blush Response\nblush.flac\n"
+        "Nobody Known - First Unknown.mp3\n"
+        "#EXTINF:280,Electric Youth - Innocence\ninnocence.flac\n"
+        "#EXTINF:257,Kavinsky, Lovefoxxx - Nightcall\nnightcall.flac\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["--plain", "reorder", str(playlist), "--profile", "night-drive", "--keep-ends", "--format", "m3u8"]
+    )
+    assert result.exit_code == 0, result.output
+    names = [line.split(",", 1)[1] for line in result.stdout.splitlines() if line.startswith("#EXTINF")]
+    assert len(names) == 4
+    assert names[0] == "Vangelis - Blush Response" and names[-1] == "Kavinsky, Lovefoxxx - Nightcall"
+    assert "Nobody Known - First Unknown" in names
+    assert "warning: 1 track of unknown length kept before the last track, unordered" in result.stderr
+
+
+def test_reorder_quiet_to_a_file_prints_nothing(tmp_path: Path) -> None:
+    """`reorder -q night.json -o new.json` printed every figure and the whole new order, while
+    `build -q -o` prints nothing: with -q and -o the file is the output; without -o the
+    figures and the order are what was asked for, -q or not."""
+    path, _ = _shuffled_sequence_file(tmp_path)
+    out = tmp_path / "new.json"
+    quiet = CliRunner().invoke(cli, ["-q", "reorder", str(path), "-o", str(out)])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stdout == "" and out.is_file()
+    shown = CliRunner().invoke(cli, ["-q", "reorder", str(path)])
+    assert shown.exit_code == 0 and "flow cost before:" in shown.stdout and " 1. " in shown.stdout

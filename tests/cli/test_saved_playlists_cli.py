@@ -217,3 +217,18 @@ def test_an_m3u_of_binary_junk_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert f"{junk}: an entry is no location this system can look up" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_text_list_of_names_is_read_with_the_library(tmp_path: Path) -> None:
+    """A hand-written .txt of "Artist - Title" lines, which `import csv` reads, was "not valid
+    JSON" to reorder, explain and push: it is a track list like a CSV, its tracks from the
+    library (by name), in order."""
+    library, saved, _ = _library_and_jspf(tmp_path)
+    names = [f"{', '.join(t['artists'])} - {t['title']}" for t in json.loads(saved.read_text())["tracks"]]
+    listed = tmp_path / "mine.txt"
+    listed.write_text("\n".join(names) + "\n", encoding="utf-8")
+    base = ["--library", str(library)]
+    explained = CliRunner().invoke(cli, [*base, "explain", str(listed), "--profile", "night-drive"])
+    assert explained.exit_code == 0, explained.output
+    assert f"moods and attributes from your library for {len(names)} of {len(names)} tracks" in explained.stderr
+    assert [name in explained.stdout for name in names] == [True] * len(names)

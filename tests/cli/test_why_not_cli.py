@@ -79,3 +79,37 @@ def test_explain_of_a_profile_name_says_which_commands_explain_a_profile() -> No
     assert "`moodseq build night-drive --explain`" in err
     code, _, err = run("explain", "no-such-thing")
     assert code == 2 and "no such file: no-such-thing" in err
+
+
+def test_why_not_asks_about_a_build_of_another_length(tmp_path: Path) -> None:
+    """A playlist built with `--minutes 20` can be asked about: --why-not takes --minutes (it
+    answered about a 60-minute build), and a saved 20-minute playlist's hint carries it."""
+    code, out, err = run("build", "night-drive", "--seed", "2", "--minutes", "20", "--format", "json", "-o", "-")
+    assert code == 0, err
+    last = json.loads(out)["tracks"][-1]
+    name = f"{', '.join(last['artists'])} - {last['title']}"
+    code, out, err = run("explain", "--why-not", name, "night-drive", "--seed", "2", "--minutes", "20")
+    assert code == 0, err
+    assert out.splitlines()[0] == f"Why not {name} in night-drive: in the playlist"
+    assert "night-drive (20 min target) with seed 2" in err
+    saved = tmp_path / "short.json"
+    code, _, err = run("build", "night-drive", "--seed", "2", "--minutes", "20", "-o", str(saved))
+    assert code == 0, err
+    code, _, err = run("explain", "--why-not", "Kavinsky - Nightcall", str(saved))
+    assert code == 2
+    assert '`moodseq explain --why-not "Kavinsky - Nightcall" night-drive --seed 2 --minutes 20`' in err
+    code, _, err = run("explain", str(saved), "--minutes", "20")
+    assert code == 2 and "--minutes is for --why-not" in err
+
+
+@pytest.mark.parametrize("suffix", ["xspf", "m3u8", "csv"])
+def test_why_not_of_another_saved_playlist_is_named_as_one(tmp_path: Path, suffix: str) -> None:
+    """An XSPF, M3U8 or CSV playlist where the profile goes was read as a profile: "night.xspf:1:
+    not valid TOML: Invalid statement"; it is named a saved playlist, with the command's form."""
+    saved = tmp_path / f"night.{suffix}"
+    code, _, err = run("build", "night-drive", "--seed", "4", "-o", str(saved))
+    assert code == 0, err
+    code, out, err = run("explain", "--why-not", "Kavinsky - Nightcall", str(saved))
+    assert code == 2 and out == ""
+    assert f"Error: --why-not asks about a profile's build, and {saved} is a saved playlist" in err
+    assert "TOML" not in err

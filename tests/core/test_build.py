@@ -7,6 +7,8 @@ from types import MappingProxyType
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sequencer.core.build import build_playlist, check_sequence, find_track, reorder_tracks
 from sequencer.core.costs import cost_matrix
@@ -227,3 +229,24 @@ def test_reorder_keeps_the_profiles_promise_by_default() -> None:
     assert full.score.total <= flow.score.total + 1e-12
     assert flow.score.flow_cost <= full.score.flow_cost + 1e-12
     assert full.score.arc_error < flow.score.arc_error
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(4, 12), st.data())
+def test_reorder_keeps_every_track_of_unknown_length(seed: int, size: int, data: st.DataObject) -> None:
+    """The order search left out tracks of unknown length (0 s, under a profile's shortest
+    track), so a reorder of a player's M3U without #EXTINF came back shorter, or empty:
+    every track comes back, those it could not place named in a warning; with keep_ends the
+    first and last stay put."""
+    tracks = synthetic_library(60, seed=seed)[:size]
+    unknown = data.draw(st.sets(st.integers(1, size - 2), min_size=1, max_size=size - 2))
+    # unknown to the library: no length, no moods, nothing else
+    tracks = [Track(t.id, t.title, t.artists, 0.0) if i in unknown else t for i, t in enumerate(tracks)]
+    profile = Profile(name="p", moods=MappingProxyType({"brooding": 1.0}), arc=((0.0, 0.45), (0.6, 0.7), (1.0, 0.4)))
+    for keep_ends in (False, True):
+        result = reorder_tracks(tracks, profile, seed=seed, keep_ends=keep_ends)
+        assert sorted(t.id for t in result.tracks) == sorted(t.id for t in tracks)
+        if keep_ends:
+            assert result.tracks[0] is tracks[0] and result.tracks[-1] is tracks[-1]
+        unplaced = [w for w in result.warnings if "of unknown length kept" in w]
+        assert len(unplaced) <= 1

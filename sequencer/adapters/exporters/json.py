@@ -599,13 +599,19 @@ def load_sequence_json(path: Path, *, vocabulary: MoodVocabulary | None = None) 
             f"{source} is empty",
             hint="give a .json file written by `moodseq build --format json` (or a .jspf playlist)",
         )
+    from sequencer.adapters.importers.xspf import looks_like_xml, xspf_as_jspf
+
+    if looks_like_xml(text):  # an XSPF playlist: read as the JSPF it maps to
+        from sequencer.adapters.importers.jspf import parse_jspf
+
+        return parse_jspf(xspf_as_jspf(text, source), source, default_name=path.stem)
     try:
         data = json_text.loads(text, source, "give a .json file written by `moodseq build --format json`")
     except json.JSONDecodeError as error:
         from sequencer.adapters.exporters import format_for_path
 
         other = format_for_path(path)
-        if other in ("csv", "m3u8", "xspf"):  # another of moodseq's export formats
+        if other in ("csv", "m3u8"):  # another of moodseq's export formats
             article = "a" if other == "csv" else "an"
             also = "; to bring its tracks into your library: `moodseq import csv FILE`" if other == "csv" else ""
             raise InputFileError(

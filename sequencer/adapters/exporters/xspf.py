@@ -1,7 +1,7 @@
 """XSPF ("spiff"), the XML Shareable Playlist Format, version 1 (https://xspf.org/spec).
 
 Each track carries what identifies it — ``<location>`` (a ``file://`` URI or relative path
-for a local file), ``<identifier>`` (the Spotify URI, and ``isrc:…`` when known), ``<title>``,
+for a local file), ``<identifier>`` (the MusicBrainz recording, the Spotify URI and ``isrc:…``, as known), ``<title>``,
 ``<creator>`` (artists joined by ", "), ``<annotation>`` saying why moodseq chose it, ``<album>``,
 ``<duration>`` in milliseconds — in the element order of the XSPF schema.  A track without a location is still a valid
 entry: XSPF players resolve it by creator and title, which makes XSPF the best format for
@@ -17,6 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from sequencer.adapters.exporters.common import file_uri, generator, ms, playlist_name
+from sequencer.adapters.exporters.jspf import track_identifiers
 from sequencer.core.explain import explain, summary_line
 from sequencer.core.sequence import Sequence
 
@@ -51,10 +52,8 @@ def render(sequence: Sequence, *, name: str | None = None) -> str:
         element = ET.SubElement(track_list, f"{{{NAMESPACE}}}track")
         if track.path:
             _child(element, "location", file_uri(track.path))
-        if track.uri:
-            _child(element, "identifier", track.uri)
-        if track.isrc:
-            _child(element, "identifier", f"isrc:{track.isrc}")
+        for identifier in track_identifiers(track):
+            _child(element, "identifier", identifier)
         _child(element, "title", track.title)
         _child(element, "creator", track.artist)
         _child(element, "annotation", "; ".join(reasons.reasons))

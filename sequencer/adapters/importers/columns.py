@@ -27,9 +27,22 @@ from sequencer.errors import InputFileError
 
 REQUIRED: tuple[str, ...] = ("title", "artist")
 
+#: Headers of a duration in minutes ("3.5" is 3:30), in :func:`header_key` form.
+MINUTES_HEADERS = ("duration min", "duration (min)", "minutes", "length min", "length (min)", "duration minutes")
+
 #: Field → header aliases (already in :func:`header_key` form), best first.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("track name", "name", "song", "title", "song name", "track title", "track", "song title"),
+    "title": (
+        "track name",
+        "name",
+        "song",
+        "title",
+        "song name",
+        "track title",
+        "track",
+        "song title",
+        "master metadata track name",  # Spotify's extended streaming history (endsong_*.json)
+    ),
     "artist": (
         "artist name(s)",
         "track artist",
@@ -39,11 +52,30 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "artist names",
         "performer",
         "artist(s)",
+        "master metadata album artist name",
     ),
-    "album": ("album name", "track album name", "album", "album title", "release"),
+    "album": ("album name", "track album name", "album", "album title", "release", "master metadata album album name"),
     "duration_ms": ("track duration (ms)", "duration (ms)", "duration ms", "length ms", "length (ms)"),
-    "duration": ("duration", "length", "duration s", "duration (s)", "seconds", "time"),
-    "id": ("track uri", "track id", "spotify uri", "spotify id", "spotify url", "uri", "id", "url"),
+    "duration": (
+        "duration",
+        "length",
+        "duration s",
+        "duration (s)",
+        "seconds",
+        "time",
+        *MINUTES_HEADERS,
+    ),
+    "id": (
+        "track uri",
+        "track id",
+        "spotify uri",
+        "spotify id",
+        "spotify url",
+        "uri",
+        "id",
+        "url",
+        "spotify track uri",
+    ),
     "isrc": ("isrc",),
     "mbid": ("mbid", "recording mbid", "musicbrainz id", "musicbrainz trackid", "musicbrainz recording id"),
     "explicit": ("explicit", "explicit?"),
@@ -81,9 +113,14 @@ FALLBACK: frozenset[str] = frozenset({"title", "artist", "album", "id", "isrc", 
 _FOLD = re.compile(r"[\s_\-]+")
 
 
+#: A lower-case letter followed by a capital: where a camelCase header joins two words.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def header_key(header: str) -> str:
-    """A header in comparable form: ``"Track_Name "`` → ``"track name"``."""
-    return _FOLD.sub(" ", header.strip().strip("\ufeff").casefold()).strip()
+    """A header in comparable form: ``"Track_Name "`` → ``"track name"``, ``"artistName"`` →
+    ``"artist name"`` (Spotify's own data export writes camelCase: ``trackName``, ``msPlayed``)."""
+    return _FOLD.sub(" ", _CAMEL.sub(" ", header.strip().strip("\ufeff")).casefold()).strip()
 
 
 @dataclass(frozen=True)
@@ -110,9 +147,17 @@ def parse_map_options(options: Sequence[str]) -> dict[str, str]:
         if not sep or not column.strip():
             raise InputFileError(f"--map {option!r} must look like FIELD=COLUMN", hint="e.g. --map title=song")
         if field_name not in ALIASES:
+            import difflib
+
+            close = difflib.get_close_matches(field_name, FIELDS, n=1)
             raise InputFileError(
                 f"--map {option!r}: unknown field {field_name!r}",
-                hint="fields: " + ", ".join(FIELDS),
+                hint=(f"did you mean {close[0]!r}? " if close else "") + "fields: " + ", ".join(FIELDS),
+            )
+        if field_name in mapping:  # the later one silently won
+            raise InputFileError(
+                f"--map {field_name}= is given twice ({field_name}={mapping[field_name]}, {option})",
+                hint=f"map {field_name} to one column",
             )
         mapping[field_name] = column.strip()
     return mapping

@@ -4,7 +4,8 @@ Each track becomes a :class:`~sequencer.core.track.Track`: ``title``, ``creator`
 ", " into artists), ``album``, ``duration`` (ms), identifiers (``identifier`` may be one URI or a
 list: ``https://musicbrainz.org/recording/<mbid>`` → the MusicBrainz id, a Spotify URI or link →
 the Spotify URI, ``isrc:`` → the ISRC) and ``location`` (a ``file://`` URI → the file's path).
-A track without a title is skipped and named in the result's ``skipped``; the rest is read.
+A track without a title is named after its file (``location``; a player's playlist of untagged
+files), else skipped and named in the result's ``skipped``; the rest is read.
 
 Public: :func:`parse_jspf`, :func:`read_jspf_tracks`.
 """
@@ -44,9 +45,17 @@ def _path(locations: list[str]) -> str | None:
 
 def _track(entry: dict[str, Any], index: int) -> Track | None:
     title = entry.get("title")
-    if not isinstance(title, str) or not title.strip():
-        return None
     creator = entry.get("creator")
+    if not isinstance(title, str) or not title.strip():
+        # a player's playlist of untagged files (VLC writes only <location>): named as the file
+        from sequencer.adapters.importers.m3u import file_name
+        from sequencer.core.track import parse_track_ref
+
+        named = next((file_name(u) for u in _strings(entry.get("location"))), "")
+        if not named:
+            return None
+        artist, title = parse_track_ref(named)
+        creator = creator if isinstance(creator, str) and creator.strip() else artist
     artists = tuple(a.strip() for a in creator.split(", ") if a.strip()) if isinstance(creator, str) else ()
     mbid = uri = isrc = None
     for identifier in _strings(entry.get("identifier")):

@@ -3,15 +3,17 @@
 An entry is an optional ``#EXTINF:SECONDS,Artist - Title`` line and a location: a Spotify URI
 or link, a file path (relative paths are taken from the playlist's folder), a URL, or the
 "Artist - Title" placeholder moodseq's own export writes for a track without either. Names
-come from ``#EXTINF``, else from the location's file name ("Artist - Title.flac"). The tracks
+come from ``#EXTINF``, else from the location's file name ("Artist - Title.flac"), also for a
+file that is not on this machine (a phone's or a NAS's path, ``C:\\Music\\…``, a URL). The tracks
 carry no moods or attributes: the caller takes them from the library by URI or name.
 
-Public: :func:`read_m3u`, :data:`M3U_SUFFIXES`.
+Public: :func:`read_m3u`, :func:`file_name`, :data:`M3U_SUFFIXES`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PureWindowsPath
+from urllib.parse import unquote, urlparse
 
 from sequencer.adapters.importers.source import decode
 from sequencer.core.identity import spotify_uri
@@ -20,6 +22,17 @@ from sequencer.errors import InputFileError
 
 #: File names read as M3U playlists.
 M3U_SUFFIXES = (".m3u", ".m3u8")
+
+
+def file_name(location: str) -> str:
+    """The name of the audio file a location names, without its suffix ("Artist - Title"), also
+    when the file is not on this machine (a phone's or a NAS's path, a Windows path, a URL);
+    "" when it names no audio file (moodseq's "Artist - Title" placeholder, a stream)."""
+    from sequencer.adapters.importers.audio_tags import AUDIO_EXTENSIONS
+
+    where = unquote(urlparse(location).path) if "://" in location else location
+    name = PureWindowsPath(where) if "\\" in where else PurePath(where)
+    return name.stem.strip() if name.suffix.lower() in AUDIO_EXTENSIONS else ""
 
 
 def _track(number: int, location: str, extinf: tuple[float, str] | None, folder: Path) -> Track:
@@ -33,6 +46,8 @@ def _track(number: int, location: str, extinf: tuple[float, str] | None, folder:
     seconds, display = extinf if extinf is not None else (0.0, "")
     if not display:
         display = location if uri is None and path is None else PurePath(location).stem
+        if uri is None and path is None and file_name(location):  # a file of another machine
+            display = file_name(location)
     artist, title = parse_track_ref(display)
     artists = tuple(a.strip() for a in artist.split(", ") if a.strip()) if artist else ()
     return Track(

@@ -97,6 +97,10 @@ def _read_bytes(path: Path) -> tuple[bytes, bool]:
         if len(raw) > MAX_TEXT_BYTES:
             raise _too_big(path, "holds")
     except FileNotFoundError:
+        if str(path) == "-":  # as `-o -` writes to standard output
+            raise InputFileError(
+                "- names no file here", hint="to read standard input, name it: moodseq import csv /dev/stdin < FILE"
+            ) from None
         raise InputFileError(f"{path} does not exist", hint="check the path") from None
     except IsADirectoryError:
         raise InputFileError(

@@ -5,7 +5,9 @@ How an input is read:
 1. :func:`~sequencer.adapters.importers.source.read_source` decompresses gzip and decodes the
    text (UTF-8, else Windows-1252/Latin-1 with a note);
 2. JSON is recognised by its first character (``[`` or ``{``; JSON Lines too), anything else is
-   delimited text whose delimiter (``,`` ``;`` tab ``|``) is the one the header line uses most;
+   delimited text whose delimiter (``,`` ``;`` tab ``|``) is the one the header line uses most,
+   or a list of "Artist - Title" lines (:mod:`~sequencer.adapters.importers.name_lists`); an
+   M3U, XSPF or JSPF playlist is refused with the command that reads it;
 3. columns are detected (:mod:`~sequencer.adapters.importers.columns`), Exportify exports by
    their exact headers (:mod:`~sequencer.adapters.importers.exportify`);
 4. each row becomes a record or a skipped-row problem with its line number
@@ -29,8 +31,16 @@ from typing import TYPE_CHECKING, Any
 
 from sequencer.adapters import json_text
 from sequencer.adapters.importers import exportify
-from sequencer.adapters.importers.columns import MULTI, ColumnMap, detect_columns, header_key, unread_lookalikes
+from sequencer.adapters.importers.columns import (
+    MINUTES_HEADERS,
+    MULTI,
+    ColumnMap,
+    detect_columns,
+    header_key,
+    unread_lookalikes,
+)
 from sequencer.adapters.importers.delimited import csv_rows, guess_delimiter
+from sequencer.adapters.importers.name_lists import JOINED_HEADER, name_lines, split_joined_names
 from sequencer.adapters.importers.records import ImportRecord, ImportReport, RowProblem
 from sequencer.adapters.importers.source import read_source
 from sequencer.adapters.importers.values import RowContext, is_missing, row_to_record
@@ -161,14 +171,18 @@ def _json_lines(text: str) -> list[tuple[int, Any]]:
 # -- rows → records ------------------------------------------------------------------------
 
 
-def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
-    """ "ms" or "s": from the header when it says, else from the values' median (> 10,000 = ms)."""
+def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> tuple[str, float | None]:
+    """("ms", "s" or "min", None) from the header when it says, else from the values' median
+    (> 10,000 = ms); numbers all under an hour with a median under 15 are minutes ("3.5", no
+    song's length in seconds), returned with that median so the guess can be said."""
     cols = columns.positions.get("duration")
     if not cols:
-        return "s"
+        return "s", None
     header = header_key(columns.headers[cols[0]])
     if header in ("duration s", "duration (s)", "seconds"):
-        return "s"
+        return "s", None
+    if header in MINUTES_HEADERS:
+        return "min", None
     numbers: list[float] = []
     for row in rows[:500]:
         if cols[0] < len(row):
@@ -176,7 +190,14 @@ def _duration_unit(columns: ColumnMap, rows: Sequence[Sequence[str]]) -> str:
                 numbers.append(float(row[cols[0]]))
             except ValueError:
                 continue
-    return "ms" if numbers and statistics.median(numbers) > 10_000 else "s"
+    if not numbers:
+        return "s", None
+    median = statistics.median(numbers)
+    if median > 10_000:
+        return "ms", None
+    if 0 < median < 15 and max(numbers) < 60:
+        return "min", median
+    return "s", None
 
 
 def _cell_reader(columns: ColumnMap) -> Callable[[Sequence[str]], dict[str, str]]:
@@ -213,6 +234,7 @@ def _records(
 ) -> None:
     """Fill ``read`` from parsed rows (cells aligned with ``headers``; positions count ``unit``;
     ``decimal_comma`` when numbers may be written "0,62")."""
+    headers, rows, overrides = split_joined_names(headers, rows, overrides, read.report.notes, source)
     columns = detect_columns(headers, overrides, source=source)
     read.columns = columns
     lookalikes = unread_lookalikes(columns)
@@ -225,8 +247,14 @@ def _records(
         )
     good_rows = [cells for _, cells, _ in rows if cells is not None]
     artist_cols = columns.positions["artist"]
+    duration_unit, minutes_median = _duration_unit(columns, good_rows)
+    if minutes_median is not None:
+        read.report.notes.append(
+            f"{Path(source).name}: durations read as minutes (their median, {minutes_median:g}, is no song's "
+            "length in seconds); a column named 'duration (s)' is read as seconds"
+        )
     ctx = RowContext(
-        duration_unit=_duration_unit(columns, good_rows),
+        duration_unit=duration_unit,
         artist_commas=header_key(headers[artist_cols[0]]) in PLURAL_ARTIST_HEADERS,
         decimal_comma=decimal_comma,
         **ctx_args,
@@ -269,6 +297,7 @@ def read_table(
         read.report.notes.append(f"{path.name}: {source.note}")
     if not source.text or source.text.isspace():  # (``strip()`` would copy the whole text)
         raise InputFileError(f"{path} is empty", hint="export the playlist again; the file has no rows")
+    _refuse_playlist(source.text, path)
     ctx_args = {"vocabulary": vocabulary or default_vocabulary()}
     first = source.text.lstrip()[:1]
     with gc_paused():
@@ -279,6 +308,36 @@ def read_table(
     if read.report.rows_read == 0:
         read.report.notes.append(f"{path.name}: no rows after the header")
     return read
+
+
+def _refuse_playlist(text: str, path: Path) -> None:
+    """An M3U, XSPF or JSPF playlist is one line naming the command that reads it (it was
+    "missing required columns title …; columns found: #EXTM3U")."""
+    from sequencer.adapters.importers.m3u import M3U_SUFFIXES
+    from sequencer.adapters.importers.xspf import looks_like_xml
+
+    start = text[:4096].lstrip("\ufeff \t\r\n")
+    if start.upper().startswith("#EXTM3U") or path.suffix.lower() in M3U_SUFFIXES:
+        raise InputFileError(
+            f"{path} is an M3U playlist, not a track list: `import csv` reads CSV/TSV/JSON",
+            hint=f"its files' tags: moodseq import files FILE…; to order it as it is: moodseq reorder {path}",
+        )
+    if looks_like_xml(start):
+        if "<playlist" in start:
+            raise InputFileError(
+                f"{path} is an XSPF playlist, not a track list: `import csv` reads CSV/TSV/JSON",
+                hint=f"moodseq import jspf {path} reads XSPF and JSPF playlists",
+            )
+        raise InputFileError(f"{path} is XML, not a track list", hint="export it as CSV (or JSON) and import that")
+    if JSPF_START.match(start):
+        raise InputFileError(
+            f"{path} is a JSPF playlist, not a track list: `import csv` reads CSV/TSV/JSON track lists",
+            hint=f"moodseq import jspf {path}",
+        )
+
+
+#: The start of a JSPF document (``{"playlist": {...}}``), as ListenBrainz and moodseq write it.
+JSPF_START = re.compile(r'^\{\s*"playlist"\s*:\s*\{')
 
 
 def _too_many(path: Path, what: str, limit: int) -> InputFileError:
@@ -315,7 +374,13 @@ def _read_delimited(
     ctx_args: Mapping[str, Any],
     overrides: Mapping[str, str] | None,
 ) -> None:
-    """Delimited text: header row, then records."""
+    """Delimited text: header row, then records (or a list of "Artist - Title" lines)."""
+    names = name_lines(text)
+    if names is not None:
+        if len(names[1]) > MAX_ROWS:
+            raise _too_many(path, "lines", MAX_ROWS)
+        _records(names[1], [names[0]], read, ctx_args, overrides, str(path))
+        return
     delimiter = guess_delimiter(text, path)
     if text.count("\n") > 2 * MAX_ROWS:  # before splitting: a multi-line cell spans lines, a row at most a few
         raise _too_many(path, "lines", 2 * MAX_ROWS)
@@ -364,12 +429,15 @@ def _read_json(
                 continue
             headers.update(dict.fromkeys(cells))
             flat.append((number, cells, None))
+        elif isinstance(item, str) and unit == "item":  # ["Artist - Title", …]
+            headers[JOINED_HEADER] = None
+            flat.append((number, {JOINED_HEADER: item}, None))
         else:
             message = item if isinstance(item, str) and item.startswith("not valid") else "not an object"
             flat.append((number, None, message))
     order = list(headers)
     rows = [(n, [c.get(h, "") for h in order] if c is not None else None, e) for n, c, e in flat]
-    read.report.notes.append(f"{path.name}: JSON, {len(items)} items")
+    read.report.notes.append(f"{path.name}: JSON, {len(items):,} item{'' if len(items) == 1 else 's'}")
     _records(rows, order, read, ctx_args, overrides, str(path), unit)
     if OWN_SEQUENCE.search(text[:200]):
         # moodseq's own sequence JSON: its moods are what the library it came from had worked

@@ -83,7 +83,7 @@ class RowContext:
 
     vocabulary: MoodVocabulary
     duration_unit: str = "s"
-    """"ms" or "s" for plain numbers (``m:ss`` text is always understood)."""
+    """"ms", "s" or "min" for plain numbers (``m:ss`` text is always understood)."""
     artist_commas: bool = False
     """Whether commas separate artists in the artist column (plural headers)."""
     tag_source: str = "file"
@@ -189,8 +189,32 @@ def parse_key(text: str) -> tuple[int, int | None] | None:
     return pitch % 12, 0 if minor else 1
 
 
+_NUMBER = r"(\d+(?:\.\d+)?)"
+#: ISO 8601 durations as exports of web services write them: ``PT3M45S``, ``PT1H2M3S``.
+_ISO_DURATION = re.compile(rf"^P(?:T)?(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?$", re.IGNORECASE)
+#: Durations with their units written out: ``3m45s``, ``3 min 45 s``, ``225 s``, ``257320 ms``.
+_UNIT_DURATION = re.compile(
+    rf"^(?:{_NUMBER}\s*h(?:ours?)?)?\s*(?:{_NUMBER}\s*m(?:in(?:utes?)?)?)?\s*(?:{_NUMBER}\s*s(?:ec(?:onds?)?)?)?$"
+    rf"|^{_NUMBER}\s*ms$",
+    re.IGNORECASE,
+)
+
+
+def _spelled_duration(value: str) -> float | None:
+    """Seconds of a duration written with units (ISO 8601 or ``3m45s``), None when it is not one."""
+    found = _ISO_DURATION.match(value) if value[:1] in "Pp" else _UNIT_DURATION.match(value)
+    if found is None or not any(found.groups()):
+        return None
+    groups = found.groups()
+    if len(groups) == 4 and groups[3] is not None:  # "257320 ms"
+        return float(groups[3]) / 1000.0
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in groups[:3])
+    return hours * 3600 + minutes * 60 + seconds
+
+
 def parse_duration(text: str, unit: str) -> float:
-    """Seconds from ``"257320"`` (ms), ``"257.3"`` (s) or ``"4:17"`` / ``"1:02:03"``.
+    """Seconds from ``"257320"`` (ms), ``"257.3"`` (s), ``"4.3"`` (min), ``"4:17"`` / ``"1:02:03"``,
+    or with units: ``"PT4M17S"`` (ISO 8601), ``"4m17s"``, ``"257 s"``, ``"257320 ms"``.
 
     Raises ValueError with a message for the user when the value is not a duration.
     """
@@ -205,12 +229,14 @@ def parse_duration(text: str, unit: str) -> float:
         for number in numbers:
             seconds = seconds * 60 + number
         result = seconds
+    elif (spelled := _spelled_duration(value)) is not None:
+        result = spelled
     else:
         try:
             number = float(value)
         except ValueError:
             raise ValueError(f"duration {value!r} is not a number") from None
-        result = number / 1000.0 if unit == "ms" else number
+        result = number / 1000.0 if unit == "ms" else number * 60.0 if unit == "min" else number
     if math.isnan(result) or math.isinf(result):
         raise ValueError(f"duration {value!r} is not a number")
     if result < 0:

@@ -72,6 +72,10 @@ def same_name_ids(conn: sqlite3.Connection, track_id: str) -> list[str]:
 
 def find(conn: sqlite3.Connection, ref: str) -> Track:
     """The track ``ref`` names: an id, a Spotify URI/link, ``Artist - Title`` or a title."""
+    if not ref.strip():  # it found a track whose title has no letters ("+"), and `tag` tagged it
+        raise TrackNotFoundError(
+            "the track name is empty", hint='name a track: "Artist - Title", its id or its Spotify link'
+        )
     tid = _find_tid(conn, ref)
     if tid is None:
         raise TrackNotFoundError(f"no track {ref!r} in the library", hint=_closest_hint(conn, ref))
@@ -89,7 +93,7 @@ def lookup_many(conn: sqlite3.Connection, refs: Sequence[str]) -> list[Track | N
     that only a bare title could match (the rule that reads every row, e.g. an exemplar
     "Artist - Title" whose artist is not in the library) are looked up together."""
     tids: list[int | None] = [_find_tid(conn, ref, bare=False) for ref in refs]
-    pending = [i for i, tid in enumerate(tids) if tid is None]
+    pending = [i for i, tid in enumerate(tids) if tid is None and refs[i].strip()]
     if pending:
         titles = {i: normalise_text(refs[i].strip()) for i in pending}
         rows = _rows_by_titles(conn, set(titles.values()))
@@ -122,6 +126,8 @@ def _find_tid(conn: sqlite3.Connection, ref: str, *, bare: bool = True) -> int |
     """The tid ``ref`` names, or None (``bare=False``: without the last rule, a bare title,
     which reads every row; see :func:`lookup_many`)."""
     ref = ref.strip()
+    if not ref:  # names nothing (its normalised title "" is that of "+" or "?")
+        return None
     row = conn.execute("SELECT tid FROM tracks WHERE id = ?", (ref,)).fetchone()
     uri = spotify_uri(ref) if row is None else None
     if row is None and uri:
@@ -177,7 +183,10 @@ def _by_bare_title(
     conn: sqlite3.Connection, title: str, norm_title: str, rows: Sequence[tuple[Any, ...]]
 ) -> int | None:
     """The tid among the first rows with this bare title; an error when they are several
-    artists' songs rather than recordings of one song."""
+    artists' songs rather than recordings of one song. A title of no letters or digits ("?",
+    "+") normalises to "", so it must be the very title (MF DOOM's "?" is not Aitana's "+")."""
+    if not norm_title:
+        rows = [row for row in rows if str(row[2]).strip().casefold() == title.strip().casefold()]
     if len({row[3] for row in rows}) > 1:
         _raise_ambiguous(conn, title, norm_title, rows)
     return int(rows[0][0]) if rows else None

@@ -18,7 +18,6 @@ the settings' ``repr`` hides them.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,15 +29,37 @@ FILE_NAME = "sinks.toml"
 LISTENBRAINZ_URL = "https://api.listenbrainz.org"
 
 
+#: The tables ``sinks.toml`` may hold.
+TABLES = ("subsonic", "listenbrainz")
+
+
 def _file(config_dir: Path) -> dict[str, Any]:
-    """The settings file's tables (empty when there is no file)."""
+    """The settings file's tables (empty when there is no file). A syntax error names its line
+    and the fix (never a value: they may be passwords); a table of another name ("[subsonik]")
+    is named with the one meant, not read as "nothing configured"."""
+    import difflib
+
+    from sequencer.adapters.toml_lines import key_lines, parse_toml, read_text
+
     path = config_dir / FILE_NAME
     if not path.is_file():
         return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputFileError(f"{path}: cannot be read: {error}", hint="fix or remove the file") from error
+    text = read_text(path)
+    data = parse_toml(text, str(path), show_values=False)
+    tables = f"[{'] and ['.join(TABLES)}]"
+    for name, value in data.items():
+        if name in TABLES and isinstance(value, dict):
+            continue
+        line = key_lines(text).get((name,))
+        where = f"{path}:{line}" if line else str(path)
+        if not isinstance(value, dict):
+            raise InputFileError(
+                f"{name} is set outside a table", hint=f"put it under [{'] or ['.join(TABLES)}]", source=where
+            )
+        close = difflib.get_close_matches(name, TABLES, n=1)
+        meant = f"did you mean [{close[0]}]? " if close else ""
+        raise InputFileError(f"unknown table [{name}]", hint=f"{meant}{FILE_NAME} holds {tables} only", source=where)
+    return data
 
 
 def _pick(env: Mapping[str, str], table: Mapping[str, Any], key: str, *names: str) -> str | None:
@@ -76,7 +97,10 @@ def subsonic_settings(env: Mapping[str, str], config_dir: Path) -> SubsonicSetti
     if not url:
         raise CredentialsError("no Subsonic server configured", hint=where)
     if not url.startswith(("http://", "https://")):
-        raise CredentialsError(f"the Subsonic URL {url!r} does not start with http:// or https://", hint=where)
+        raise CredentialsError(
+            f"the Subsonic URL {url!r} does not start with http:// or https://",
+            hint=f"write it with its scheme, e.g. http://{url} (or https://)",
+        )
     if not api_key and not (user and password):
         raise CredentialsError("no Subsonic user and password (or API key) configured", hint=where)
     return SubsonicSettings(url=url.rstrip("/"), user=user, password=password, api_key=api_key)

@@ -20,7 +20,7 @@ from sequencer.core.living import TrackBias
 from sequencer.core.profile import Profile
 from sequencer.core.sequence import Sequence
 from sequencer.core.track import Track
-from sequencer.errors import InputFileError
+from sequencer.errors import InputFileError, TrackNotFoundError
 
 if TYPE_CHECKING:
     from sequencer.adapters.library.references import Unmatched
@@ -125,23 +125,30 @@ class Built:
     """Whether any track the build chose from has moods (when none has, moods were never inferred)."""
 
 
-def make_build(app: AppContext, options: BuildOptions, profile: Profile | None = None) -> Built:
+def make_build(
+    app: AppContext, options: BuildOptions, profile: Profile | None = None, *, outputs_checked: bool = False
+) -> Built:
     """Build (and record) a sequence as ``options`` say; nothing is shown or written.
 
-    ``profile``: already loaded (``--watch`` loads it itself to show errors in place).
+    ``profile``: already loaded (``--watch`` loads it itself to show errors in place);
+    ``outputs_checked``: the caller checked -o/--plot/--report (and said what it had to say).
     """
     for option, ref in (("--from", options.start), ("--to", options.end)):
         if ref is not None and not ref.strip():
             raise InputFileError(f"{option} is empty", hint=f'give a track, e.g. {option} "Kavinsky - Nightcall"')
     if profile is None:
         profile = load_profile_for(app, options.profile, options.minutes)
-    options = _checked_outputs(app, options)
+    if not outputs_checked:
+        options = _checked_outputs(app, options)
     if options.push or options.targets:
         from sequencer.cli.commands.push import check_targets
 
         check_targets(app, options.targets)  # a missing login or setting fails before the build
     seed = choose_seed(options, profile)
-    source = _tracks_for(app, options, profile)
+    try:
+        source = _tracks_for(app, options, profile)
+    except TrackNotFoundError as error:
+        raise _at_profile_line(app, options, profile, error) from None
     from sequencer.cli.progress import progress_bar
     from sequencer.core.build import build_playlist
 
@@ -157,9 +164,12 @@ def make_build(app: AppContext, options: BuildOptions, profile: Profile | None =
 
             sequence = build_keeping(source.tracks, profile, kept[0], kept[1], seed=seed, bias=bias, progress=progress)
         else:
-            sequence = build_playlist(
-                source.tracks, profile, seed=seed, start=start, end=end, progress=progress, bias=bias
-            )
+            try:
+                sequence = build_playlist(
+                    source.tracks, profile, seed=seed, start=start, end=end, progress=progress, bias=bias
+                )
+            except TrackNotFoundError as error:
+                raise _at_profile_line(app, options, profile, error) from None
     bid = _record(app, options, sequence, keep=kept is not None)
     return Built(
         sequence,
@@ -171,11 +181,43 @@ def make_build(app: AppContext, options: BuildOptions, profile: Profile | None =
     )
 
 
+def _at_profile_line(
+    app: AppContext, options: BuildOptions, profile: Profile, error: TrackNotFoundError
+) -> TrackNotFoundError:
+    """A track the profile itself names (must_include, start, end) that the library lacks, at
+    its line of the profile file: the build said "no track 'Kavinsky - Nightcal' in the
+    library", naming neither the key nor the file to fix. Other errors are returned as they are."""
+    from sequencer.adapters.profiles_toml import resolve
+    from sequencer.adapters.toml_lines import read_toml
+    from sequencer.errors import MoodseqError
+
+    named = {"start": (options.start, profile.constraints.start), "end": (options.end, profile.constraints.end)}
+    key = "must_include" if error.message.startswith("constraints.must_include") else None
+    for name, (given, ref) in named.items():
+        if key is None and ref and ref != given and repr(ref) in error.message:
+            key = name
+    if key is None or error.source:
+        return error
+    try:
+        path = resolve(options.profile, app.user_profiles_dir)
+        line = read_toml(path)[1](("constraints", key))
+    except MoodseqError:
+        return error
+    message = error.message
+    if key != "must_include":
+        message = f"constraints.{key} = {named[key][1]!r} names no track in the library"
+    return TrackNotFoundError(
+        message,
+        hint=f"{error.hint} (or change {key} in the profile)" if error.hint else f"change {key} in the profile",
+        source=f"{path}:{line}" if line else str(path),
+    )
+
+
 def run_build(app: AppContext, options: BuildOptions) -> Sequence:
     """Build a sequence as ``options`` say, then show, write and push it."""
     profile = load_profile_for(app, options.profile, options.minutes)
     options = _checked_outputs(app, options)
-    built = make_build(app, options, profile)
+    built = make_build(app, options, profile, outputs_checked=True)
     sequence = built.sequence
     for note in built.notes:
         app.say(f"note: {note}")
@@ -222,6 +264,16 @@ def _kept(app: AppContext, options: BuildOptions, profile: Profile) -> tuple[lis
     the profile's latest recorded build is the previous playlist."""
     if options.start or options.end:
         raise InputFileError("--keep cannot be combined with --from/--to", hint="keep tracks, or make a journey")
+    for value in options.keep:  # another playlist file: it read as a track name ("did you mean …")
+        if (
+            value.lower().endswith((".jspf", ".xspf", ".m3u", ".m3u8", ".csv", ".tsv", ".txt"))
+            and Path(value).is_file()
+        ):
+            raise InputFileError(
+                f'--keep {value}: only a sequence .json marks the tracks to keep ("locked": true)',
+                hint=f'moodseq export {value} -o kept.json, mark its tracks "locked": true, then --keep kept.json; '
+                'or keep positions or names of the last build: --keep 3 --keep "Artist - Title"',
+            )
     files = [v for v in options.keep if v.lower().endswith(".json")]
     refs = [v for v in options.keep if not v.lower().endswith(".json")]
     if len(files) > 1:
@@ -315,9 +367,11 @@ def _checked_outputs(app: AppContext, options: BuildOptions) -> BuildOptions:
     """``options`` with ``-o -`` turned into standard output, after checking that every file
     asked for (-o, --plot, --report) can be written: a typo fails before the build, not after."""
     from sequencer.adapters.exporters.write import check_target
-    from sequencer.cli.output import output_target
+    from sequencer.cli.output import output_target, refuse_overwriting
 
     fmt, output = output_target(app, options.fmt, options.output)
+    refuse_overwriting(app, options.plot, "--plot")
+    refuse_overwriting(app, options.report, "--report")
     if options.plot is not None:
         from sequencer.adapters.plot import check_plot_path
 
@@ -358,17 +412,20 @@ def _emit(
 
         sound_map = library_map([step.track for step in sequence.steps], sound)
 
-    to_stdout = options.fmt is not None and options.output is None
-    if to_stdout:
-        assert options.fmt is not None
-        click.echo(exporters.render(sequence, options.fmt, name=options.name), nl=False)
-    elif not app.quiet:
-        from sequencer.cli.render import print_sequence
+    from sequencer.cli.output import reader_may_leave
 
-        print_sequence(app, sequence, explain=options.explain, note=note)
-        app.say(f"seed {sequence.seed}: `--seed {sequence.seed}` builds this playlist again")
-    for warning in sequence.warnings:
-        app.say(f"warning: {warning}")
+    to_stdout = options.fmt is not None and options.output is None
+    with reader_may_leave():  # `| head` must not cost the files and pushes below
+        if to_stdout:
+            assert options.fmt is not None
+            click.echo(exporters.render(sequence, options.fmt, name=options.name), nl=False)
+        elif not app.quiet:
+            from sequencer.cli.render import print_sequence
+
+            print_sequence(app, sequence, explain=options.explain, note=note)
+            app.say(f"seed {sequence.seed}: `--seed {sequence.seed}` builds this playlist again")
+        for warning in sequence.warnings:
+            app.say(f"warning: {warning}")
     if options.output is not None:
         fmt = exporters.output_format(options.fmt, options.output)
         exporters.write_export(sequence, fmt, options.output, name=options.name)  # --name titles the file too

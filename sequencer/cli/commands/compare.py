@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 )
 @pass_app
 def cli(app: AppContext, /, file_a: Path, file_b: Path, profile_ref: str | None) -> None:
-    """Compare two saved sequences (moodseq's JSON, .jspf, .m3u8 or CSV
+    """Compare two saved sequences (moodseq's JSON, .jspf, .xspf, .m3u8 or CSV
     track lists): flow cost, arc
     error, mood fit and overlap.
 

@@ -22,6 +22,12 @@ from sequencer.cli.context import AppContext, pass_app
 )
 @click.option("--seed", type=int, default=None, metavar="N", help="With --why-not: the seed of the build to ask about.")
 @click.option(
+    "--minutes",
+    type=float,
+    default=None,
+    help="With --why-not: the target length of the build to ask about (as `build --minutes`).",
+)
+@click.option(
     "--profile",
     "profile_ref",
     metavar="NAME",
@@ -29,16 +35,24 @@ from sequencer.cli.context import AppContext, pass_app
     help="Explain SEQUENCE.json against this profile (default: the file's; a JSPF file has none).",
 )
 @pass_app
-def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None, profile_ref: str | None) -> None:
+def cli(
+    app: AppContext,
+    /,
+    target: str,
+    why_not: str | None,
+    seed: int | None,
+    minutes: float | None,
+    profile_ref: str | None,
+) -> None:
     """Explain a saved sequence: per track why it was chosen (mood fit, energy against the
     arc), per transition its cost term by term, and a summary.
 
-    SEQUENCE.json is a file written by `moodseq build --format json` (a .jspf, an .m3u8 or a CSV
+    SEQUENCE.json is a file written by `moodseq build --format json` (a .jspf, .xspf, an .m3u8 or a CSV
     track list such as an Exportify export is read too: tracks from your library); the explanation
     is recomputed from its tracks and profile. Example: moodseq explain night.json
 
     With --why-not TRACK, the argument is a PROFILE: moodseq builds it (as `moodseq build PROFILE
-    --seed N` would) and says what kept TRACK out: a hard rule, a mood below the minimum, not
+    --seed N --minutes M` would) and says what kept TRACK out: a hard rule, a mood below the minimum, not
     among the candidates, or how much worse the objective is with it.
     Example: moodseq explain --why-not "Kavinsky - Nightcall" night-drive --seed 1
     """
@@ -50,8 +64,15 @@ def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None, 
                 "--profile is for a saved playlist; with --why-not the profile is the argument",
                 hint=f'moodseq explain --why-not "{why_not}" {profile_ref}',
             )
-        _why_not(app, why_not, target, seed)
+        _why_not(app, why_not, target, seed, minutes)
         return
+    if minutes is not None:
+        from sequencer.errors import InputFileError
+
+        raise InputFileError(
+            "--minutes is for --why-not (a build); a saved playlist keeps its own length",
+            hint=f"moodseq explain {target}",
+        )
     from sequencer.cli.saved import load_saved
     from sequencer.core.explain import explain, explanation_lines
 
@@ -62,7 +83,7 @@ def cli(app: AppContext, /, target: str, why_not: str | None, seed: int | None, 
         click.echo(line)
 
 
-def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None) -> None:
+def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None, minutes: float | None) -> None:
     """Build the profile, find the track, explain its absence."""
     from sequencer.adapters.library.build_input import load_for_build
     from sequencer.cli.commands._pipeline import load_profile_for
@@ -70,7 +91,7 @@ def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None) -> N
     from sequencer.core.whynot import why_not, why_not_lines
 
     _refuse_saved_playlist(app, ref, profile_ref)
-    profile = load_profile_for(app, profile_ref, None)
+    profile = load_profile_for(app, profile_ref, minutes)
     track = None
     if app.library_path.is_file():  # an unknown track fails here, before the build's seconds
         from sequencer.adapters.library.store import Store
@@ -88,7 +109,7 @@ def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None) -> N
         assert track is not None
         sequence = build_playlist(loaded.tracks, profile, seed=used, progress=progress)
     cands, exemplars = candidate_pool(loaded.tracks, profile)
-    app.say(f"{loaded.description}; {profile.name} with seed {used}")
+    app.say(f"{loaded.description}; {profile.name} ({profile.minutes:g} min target) with seed {used}")
     for line in why_not_lines(why_not(track, sequence, cands.tracks, exemplars), profile.name):
         click.echo(line)
 
@@ -97,21 +118,38 @@ def _refuse_saved_playlist(app: AppContext, ref: str, target: str) -> None:
     """--why-not asks a profile's build; a saved playlist (.json/.jspf) as TARGET gets the
     command that asks about the build which wrote it (its profile and seed), not a TOML error."""
     path = Path(target)
-    if path.suffix.lower() not in (".json", ".jspf") or not path.is_file():
+    playlists = (".json", ".jspf", ".xspf", ".m3u", ".m3u8", ".csv", ".tsv", ".txt")
+    if path.suffix.lower() not in playlists or not path.is_file():
         return
     from sequencer.adapters.exporters.json import load_sequence_json
     from sequencer.errors import InputFileError, MoodseqError
 
-    try:
-        loaded = load_sequence_json(path, vocabulary=app.vocabulary())
-    except MoodseqError:
-        loaded = None
+    loaded = None
+    if path.suffix.lower() in (".json", ".jspf"):  # moodseq's JSON names its profile and seed
+        try:
+            loaded = load_sequence_json(path, vocabulary=app.vocabulary())
+        except MoodseqError:
+            loaded = None
     profile = loaded.profile.name if loaded is not None and loaded.profile is not None else None
     hint = "give the profile it was built with: moodseq explain --why-not TRACK PROFILE --seed N"
     if profile is not None:
-        seed = f" --seed {loaded.seed}" if loaded is not None and loaded.seed is not None else ""
+        assert loaded is not None and loaded.profile is not None
+        seed = f" --seed {loaded.seed}" if loaded.seed is not None else ""
+        if loaded.profile.minutes != _profile_minutes(app, profile):  # built with --minutes
+            seed += f" --minutes {loaded.profile.minutes:g}"
         hint = f'`moodseq explain --why-not "{ref}" {profile}{seed}` asks about the build that wrote it'
     raise InputFileError(f"--why-not asks about a profile's build, and {target} is a saved playlist", hint=hint)
+
+
+def _profile_minutes(app: AppContext, name: str) -> float | None:
+    """The target length the profile ``name`` has now (None when it cannot be loaded)."""
+    from sequencer.adapters.profiles_toml import load_profile
+    from sequencer.errors import MoodseqError
+
+    try:
+        return load_profile(name, app.user_profiles_dir, app.vocabulary()).minutes
+    except MoodseqError:
+        return None
 
 
 def _profile_for_a_file(app: AppContext, target: Path) -> None:

@@ -45,7 +45,7 @@ def cli(
     name: str | None,
     profile_ref: str | None,
 ) -> None:
-    """Convert SEQUENCE.json (written by `moodseq build --format json`; a .jspf, an .m3u8 or a
+    """Convert SEQUENCE.json (written by `moodseq build --format json`; a .jspf, .xspf, an .m3u8 or a
     CSV track list too) to another format.
 
     Every number (start times, targets, costs, reasons) is recomputed from the saved tracks

@@ -28,7 +28,7 @@ SHOWN = 5
 
 @click.group(cls=ImportGroup)
 def cli() -> None:
-    """Import tracks: Exportify CSV, any CSV/TSV/JSON, audio files, Spotify, Subsonic, JSPF."""
+    """Import tracks: Exportify CSV, any CSV/TSV/JSON, audio files, Spotify, Subsonic, JSPF, XSPF."""
 
 
 _SKIPPED_OPTION = click.option(
@@ -56,12 +56,15 @@ def _print_report(app: AppContext, report: ImportReport, what: str, skipped_file
             app.say(f"  … and {more} more {label}{plural} (all of them: {where})")
 
 
-def _check_skipped(target: Path | None) -> None:
-    """Refuse an unwritable ``--skipped`` file before reading anything (the exporters are
-    imported only then: they bring the sequence model, ~0.1 s of start-up an import needs not)."""
+def _check_skipped(app: AppContext, target: Path | None, inputs: tuple[Path, ...]) -> None:
+    """Refuse an unwritable ``--skipped`` file, or one that is the library or an input, before
+    reading anything (the exporters are imported only then: they bring the sequence model,
+    ~0.1 s of start-up an import needs not)."""
     if target is not None:
         from sequencer.adapters.exporters.write import check_target
+        from sequencer.cli.output import refuse_overwriting
 
+        refuse_overwriting(app, target, "--skipped", inputs)
         check_target(target)
 
 
@@ -141,7 +144,7 @@ def csv_(app: AppContext, files: tuple[Path, ...], maps: tuple[str, ...], skippe
     from sequencer.cli.progress import progress_bar
 
     _no_folders(files, "csv", "*.csv")
-    _check_skipped(skipped_file)
+    _check_skipped(app, skipped_file, files)
     overrides = parse_map_options(maps)
     reads = [(file, read_table(file, overrides=overrides, vocabulary=app.vocabulary())) for file in files]
     for file, read in reads:
@@ -171,7 +174,7 @@ def files(app: AppContext, folder: Path, skipped_file: Path | None) -> None:
     from sequencer.adapters.importers.audio_tags import find_audio_files, import_audio_files
     from sequencer.cli.progress import progress_bar
 
-    _check_skipped(skipped_file)
+    _check_skipped(app, skipped_file, ())
     count = len(find_audio_files(folder))
     with app.open_library(create=True) as store, progress_bar(app, "Reading tags", count) as advance:
         report = import_audio_files(store, folder, vocabulary=app.vocabulary(), progress=advance)
@@ -210,8 +213,8 @@ def subsonic(app: AppContext) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_app
 def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
-    """Import the tracks of JSPF playlists (ListenBrainz exports, `moodseq build -o x.jspf`),
-    with their MusicBrainz recording ids.  Every file is read before anything is written."""
+    """Import the tracks of JSPF or XSPF playlists (ListenBrainz exports, `moodseq build -o x.jspf`
+    or `-o x.xspf`), with their MusicBrainz recording ids.  Every file is read before anything is written."""
     from sequencer.adapters.exporters.json import load_sequence_json
     from sequencer.errors import InputFileError
 
@@ -220,7 +223,9 @@ def jspf(app: AppContext, files: tuple[Path, ...]) -> None:
     for file in files:
         found = load_sequence_json(file)
         if found.data.get("format") != "jspf":
-            raise InputFileError(f"{file} is not a JSPF playlist", hint="give .jspf files ({'playlist': {...}})")
+            raise InputFileError(
+                f"{file} is not a JSPF or XSPF playlist", hint="give .jspf files ({'playlist': {...}}) or .xspf files"
+            )
         loaded.append((file, found))
     with app.open_library(create=True) as store:
         for file, found in loaded:

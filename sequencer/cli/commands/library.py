@@ -70,13 +70,21 @@ def list_(app: AppContext, mood: str | None, artist: str | None, text: str | Non
 @pass_app
 def show(app: AppContext, ref: str) -> None:
     """Show one track: its attributes and each mood with the source it came from."""
+    from sequencer.adapters.library.ops import recordings_named
     from sequencer.cli.library_text import track_details
 
     with app.reading_library() as reading:
         track = reading.store.find(ref)
         sources = reading.store.mood_sources(track.id)
+        twins = [i for i in recordings_named(reading.store, ref, track) if i != track.id]
     for line in track_details(track, sources):
         click.echo(line)
+    if twins:  # the name reaches them too (`library tag` tags them all): say they exist
+        shown = ", ".join(twins[:5]) + (f" and {len(twins) - 5} more" if len(twins) > 5 else "")
+        click.echo(
+            f"  1 of {len(twins) + 1} recordings of this name; the other{'s' if len(twins) > 1 else ''}: {shown} "
+            f"(`moodseq library show {twins[0]}`)"
+        )
 
 
 @cli.command()

@@ -88,6 +88,8 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
             found = path if path.exists() else resolve(str(path), app.user_profiles_dir)
             profile = load_profile_file(found, app.vocabulary())
         except MoodseqError as error:
+            if len(files) == 1 and not isinstance(error, FileProblemsError) and not _at_a_line(error):
+                raise  # no such file or profile, a folder: one line and its own hint, not "fix the lines"
             failures.append(error)
             lines = error.lines()
             click.echo(lines[0] if str(path) in lines[0] else f"{path}: {lines[0]}", err=True)
@@ -111,10 +113,17 @@ def check(app: AppContext, files: tuple[Path, ...]) -> None:
         click.echo(f"{path}: OK ({profile.name}, {profile.minutes:g} minutes)")
     if failures:
         count = sum(len(getattr(e, "problems", [e])) for e in failures)
+        at_lines = all(isinstance(e, FileProblemsError) or _at_a_line(e) for e in failures)
+        what = "lines" if at_lines else "problems"
         raise InputFileError(
             f"{plural(count, 'problem')} in {len(failures)} of {plural(len(files), 'profile')}",
-            hint="fix the lines named above, then run `moodseq profiles check` again",
+            hint=f"fix the {what} named above, then run `moodseq profiles check` again",
         )
+
+
+def _at_a_line(error: MoodseqError) -> bool:
+    """Whether the error names a line of the file (``path:7``), so "fix the lines named above" fits."""
+    return bool(error.source) and str(error.source).rpartition(":")[2].isdigit()
 
 
 def _unmatched_problems(app: AppContext, path: Path, profile: Profile) -> tuple[list[Problem], list[Problem]]:

@@ -324,7 +324,7 @@ def push_to_option(func: click.decorators.FC) -> click.decorators.FC:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @pass_app
 def cli(app: AppContext, /, sequence_file: Path, name: str | None, targets: tuple[str, ...], dry_run: bool) -> None:
-    """Push SEQUENCE (a .json from `moodseq build --format json`; a .jspf, an .m3u8 or a CSV
+    """Push SEQUENCE (a .json from `moodseq build --format json`; a .jspf, .xspf, an .m3u8 or a CSV
     track list such as an Exportify export too: named after its file) as a playlist.
 
     The first push creates the playlist; later pushes with the same profile and name update that

@@ -14,6 +14,8 @@ from sequencer.cli.context import AppContext, pass_app
 from sequencer.cli.output import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sequencer.core.profile import Profile
     from sequencer.core.sequence import Sequence
 
@@ -83,7 +85,7 @@ def cli(
     fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Reorder SEQUENCE.json (from `moodseq build --format json`; a .jspf, an .m3u8 or a CSV
+    """Reorder SEQUENCE.json (from `moodseq build --format json`; a .jspf, .xspf, an .m3u8 or a CSV
     track list such as an Exportify export too) or a Spotify playlist so it keeps the profile's promise
     best: smooth flow, the energy arc and the mood fit together (--flow-only: the smoothest flow
     alone). Tracks your library knows are scored with what it knows.
@@ -202,6 +204,10 @@ def figure_lines(before: Sequence, after: Sequence) -> list[str]:
     return lines
 
 
+def _silent(_line: str) -> None:
+    """Print nothing (the figures of ``reorder -q -o FILE``)."""
+
+
 def _show(
     app: AppContext, before: Sequence, after: Sequence, *, fmt: str | None, output: Path | None, name: str | None
 ) -> None:
@@ -209,14 +215,19 @@ def _show(
     from sequencer.adapters import exporters
 
     to_stdout = fmt is not None and output is None
-    report = app.say if to_stdout else click.echo
-    for line in figure_lines(before, after):
-        report(line)
-    if not to_stdout:
-        for position, track in enumerate(after.tracks, start=1):
-            click.echo(f"{position:>3}. {track.name}")
-    for warning in after.warnings:
-        app.say(f"warning: {warning}")
+    report: Callable[[str], None] = app.say if to_stdout else click.echo
+    if app.quiet and output is not None:  # the file is the requested output (as for build -q -o)
+        report = _silent
+    from sequencer.cli.output import reader_may_leave
+
+    with reader_may_leave():  # `| head` must not cost the -o file
+        for line in figure_lines(before, after):
+            report(line)
+        if not to_stdout:
+            for position, track in enumerate(after.tracks, start=1):
+                report(f"{position:>3}. {track.name}")
+        for warning in after.warnings:
+            app.say(f"warning: {warning}")
     if to_stdout:
         assert fmt is not None
         click.echo(exporters.render(after, fmt, name=name), nl=False)

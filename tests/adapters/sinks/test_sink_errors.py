@@ -23,7 +23,7 @@ from sequencer.adapters.sinks.subsonic import SubsonicService
 from sequencer.adapters.sinks.subsonic_client import SubsonicClient
 from sequencer.adapters.spotify.links import JsonLinks
 from sequencer.core.track import Track
-from sequencer.errors import CredentialsError, RemoteServiceError
+from sequencer.errors import CredentialsError, InputFileError, RemoteServiceError
 
 TRACKS = [Track(id="a", title="Nightcall", artists=("Kavinsky",), duration_s=258.0)]
 
@@ -113,6 +113,34 @@ def test_settings_come_from_the_file_or_the_environment_and_secrets_stay_hidden(
         listenbrainz_settings({}, tmp_path)
     token = listenbrainz_settings({"LISTENBRAINZ_TOKEN": "tok-123"}, tmp_path)
     assert token.token == "tok-123" and "tok-123" not in repr(token)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        ('[subsonic]\nurl = "http://h"\nuser = "me"\npassword = hunter2\n', ":4: not valid TOML", 'password = "…"'),
+        ('[subsonik]\nurl = "http://h"\n', ":1: unknown table [subsonik]", "did you mean [subsonic]?"),
+        ('url = "http://h"\n[subsonic]\nuser = "me"\n', ":1: url is set outside a table", "[subsonic] or"),
+    ],
+)
+def test_a_broken_sinks_file_names_its_line_and_the_fix_never_a_secret(
+    tmp_path: Path, text: str, message: str, hint: str
+) -> None:
+    """sinks.toml said "cannot be read: Invalid value (at line 4, column 12)" and "fix or remove
+    the file", and a misspelt [subsonik] read as "no Subsonic server configured": each names its
+    line and the fix, and a password written without quotes is never repeated."""
+    (tmp_path / "sinks.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError) as raised:
+        subsonic_settings({}, tmp_path)
+    assert str(raised.value).startswith(f"{tmp_path / 'sinks.toml'}{message}")
+    assert raised.value.hint is not None and hint in raised.value.hint
+    assert "hunter2" not in str(raised.value) + raised.value.hint
+
+
+def test_a_url_without_its_scheme_gets_it_in_the_hint(tmp_path: Path) -> None:
+    with pytest.raises(CredentialsError) as raised:
+        subsonic_settings({"MOODSEQ_SUBSONIC_URL": "navidrome.local:4533"}, tmp_path)
+    assert raised.value.hint is not None and "http://navidrome.local:4533" in raised.value.hint
 
 
 def test_every_sink_name_is_offered_by_the_cli() -> None:
