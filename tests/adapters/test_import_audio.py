@@ -182,7 +182,7 @@ def test_files_match_tracks_imported_from_csv(music: Path, tmp_path: Path) -> No
     """A file of a track already imported from a CSV (same artist, title, duration) updates it."""
     store = Store.open(tmp_path / "library.db")
     csv = tmp_path / "one.csv"
-    csv.write_text("title,artist,duration\nBlush Response,Vangelis,3.5\n", encoding="utf-8")
+    csv.write_text("title,artist,duration_ms\nBlush Response,Vangelis,3500\n", encoding="utf-8")
     from sequencer.adapters.importers.tabular import import_table
 
     import_table(store, csv)

@@ -99,4 +99,4 @@ def test_import_jspf(tmp_path: Path) -> None:
     not_jspf = tmp_path / "x.json"
     not_jspf.write_text(json.dumps({"tracks": [{"title": "a", "artists": ["b"], "duration_ms": 1000}]}))
     refused = CliRunner().invoke(cli, ["--library", str(library), "import", "jspf", str(not_jspf)])
-    assert refused.exit_code == 2 and "is not a JSPF playlist" in refused.stderr
+    assert refused.exit_code == 2 and "is not a JSPF or XSPF playlist" in refused.stderr
