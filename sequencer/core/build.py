@@ -427,18 +427,25 @@ def candidate_pool(tracks: Sequence[Track], profile: Profile) -> tuple[Candidate
     return select_candidates(library, profile, pinned=pool, exemplars=exemplars), exemplars
 
 
-def touchstone(exemplars: Sequence[Track], profile: Profile, fixed: Sequence[Track]) -> Track | None:
-    """The exemplar every playlist of the profile plays: the first of ``like`` that is in the
-    library and that no rule rules out (the same for every seed, so seeds stay comparable);
-    None when a fixed track is an exemplar already or none is playable.
+#: Minutes of playlist per touchstone (:func:`touchstones`): one in up to an hour, two in an
+#: hour, six in three hours.
+TOUCHSTONE_MINUTES = 30.0
 
-    One real touchstone ("Nightcall" in a night drive) is what the walk's averaged fit cannot
-    guarantee: a single track moves a playlist's mean fit too little."""
+
+def touchstones(exemplars: Sequence[Track], profile: Profile, fixed: Sequence[Track]) -> list[Track]:
+    """The exemplars every playlist of the profile plays: the first of ``like`` that are in the
+    library and that no rule rules out, one per :data:`TOUCHSTONE_MINUTES` of the playlist (at
+    least one; the same for every seed, so seeds stay comparable); fixed tracks that are
+    exemplars count among them.
+
+    Real touchstones ("A Real Hero" and "Nightcall" in an hour's night drive) are what the
+    walk's averaged fit cannot guarantee: a single track moves a playlist's mean fit too little,
+    and the seeds' near-best playlists rarely kept the best's exemplars (Gunship's "Tech Noir"
+    played in one seed of four)."""
     fixed_ids = {t.id for t in fixed}
-    if any(t.id in fixed_ids for t in exemplars):
-        return None
-    playable = playable_exemplars(exemplars, profile)
-    return playable[0] if playable else None
+    wanted = max(1, int(profile.minutes // TOUCHSTONE_MINUTES)) - sum(1 for t in exemplars if t.id in fixed_ids)
+    playable = [t for t in playable_exemplars(exemplars, profile) if t.id not in fixed_ids]
+    return playable[: max(0, wanted)]
 
 
 def playable_exemplars(tracks: Sequence[Track], profile: Profile) -> list[Track]:
@@ -463,7 +470,7 @@ def solve_tracks(
     the pinned ``first``/``last`` tracks, with ``bias``'s songs left out or nudged, and the
     tracks ``leave_out`` gives a reason for left out (counted under that reason in errors).
     The profile's must-include tracks are in it; its exemplars are candidates (with the fit of
-    :func:`~sequencer.core.context.context_fit`) and the first one playable is the touchstone.
+    :func:`~sequencer.core.context.context_fit`) and the first ones playable are the touchstones.
 
     Raises
     ------
@@ -492,10 +499,10 @@ def solve_tracks(
     if dropped:
         cands = dataclasses.replace(cands, excluded={**cands.excluded, **dropped}, considered=len(library))
     _check_capacity(cands, profile)
-    touch = None if journey else touchstone(playable, profile, [*pinned, *required])
-    problem = _problem(cands, profile, first, last, journey, bias, [*required, *([touch] if touch else [])])
+    touch = [] if journey else touchstones(playable, profile, [*pinned, *required])
+    problem = _problem(cands, profile, first, last, journey, bias, [*required, *touch])
     result = walk(problem, random.Random(seed), progress=progress, choice=seed)
-    if touch is not None and (result.violations.total > 0 or not result.order):
+    if touch and (result.violations.total > 0 or not result.order):
         problem = _problem(cands, profile, first, last, journey, bias, required)  # the rules first
         result = walk(problem, random.Random(seed), progress=progress, choice=seed)
     if result.violations.total > 0 or not result.order:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sequencer.core.build import touchstone
+from sequencer.core.build import touchstones
 from sequencer.core.candidates import exclusion_reason
 from sequencer.core.context import context_fit
 from sequencer.core.profile import Profile
@@ -83,16 +83,15 @@ def _breaks(tracks: Sequence[Track], profile: Profile) -> str | None:
 
 def _kept(playlist: Sequence[Track], profile: Profile, exemplars: Sequence[Track]) -> set[str]:
     """Ids of the tracks every build of ``profile`` plays: its must-include tracks and its
-    touchstone (the build's own rule, :func:`~sequencer.core.build.touchstone`)."""
+    touchstones (the build's own rule, :func:`~sequencer.core.build.touchstones`)."""
     found, _ = resolve_refs(playlist, profile.constraints.must_include)
     fixed = list(found)
     if profile.constraints.start and playlist:
         fixed.append(playlist[0])
     if profile.constraints.end and playlist:
         fixed.append(playlist[-1])
-    touch = touchstone(exemplars, profile, fixed)
     in_playlist = {t.id for t in playlist}
-    return {t.id for t in found} | ({touch.id} if touch is not None and touch.id in in_playlist else set())
+    return {t.id for t in found} | {t.id for t in touchstones(exemplars, profile, fixed) if t.id in in_playlist}
 
 
 def _variants(playlist: list[Track], track: Track, profile: Profile, kept: set[str]) -> list[tuple[str, list[Track]]]:

@@ -202,6 +202,31 @@ def test_missing_exemplars_are_a_warning_and_present_ones_are_preferred() -> Non
         assert any("Kavinsky - Nightcall" in w and "not in your library" in w for w in built.warnings)
 
 
+def test_one_touchstone_per_half_hour_plays_in_every_seed() -> None:
+    """An hour's playlist plays its first two playable exemplars in every seed (A Real Hero and
+    Nightcall in a night drive), half an hour its first; an exemplar the rules rule out is
+    skipped, and a fixed exemplar counts among them."""
+    from sequencer.core.build import touchstones
+
+    library = _library()
+    profile = Profile("p", minutes=60, moods=MappingProxyType({"brooding": 1.0}))
+    chosen = {t.id for t in build_playlist(library, profile, seed=1).tracks}
+    left_out = sorted((t for t in library if t.id not in chosen), key=lambda t: -mood_fit(profile.moods, t))
+    first, second, third = left_out[len(left_out) // 4], left_out[len(left_out) // 3], left_out[len(left_out) // 2]
+    liked = dataclasses.replace(profile, like=(first.name, second.name, third.name))
+    for seed in (1, 2):
+        played = {t.id for t in build_playlist(library, liked, seed=seed).tracks}
+        assert {first.id, second.id} <= played
+    exemplars = [first, second, third]
+    assert touchstones(exemplars, liked, []) == [first, second]
+    assert touchstones(exemplars, dataclasses.replace(liked, minutes=30), []) == [first]
+    assert touchstones(exemplars, dataclasses.replace(liked, minutes=20), []) == [first]
+    assert touchstones(exemplars, dataclasses.replace(liked, minutes=180), []) == exemplars
+    assert touchstones(exemplars, liked, [second]) == [first]
+    banned = dataclasses.replace(liked, constraints=Constraints(exclude_tracks=(first.name,)))
+    assert touchstones(exemplars, banned, []) == [second, third]
+
+
 def test_a_catharsis_without_storms_or_its_mood_says_what_is_missing() -> None:
     """A playlist whose arc asks for storms but whose loudest track is calm, and whose tracks
     lack the core mood, gets warnings naming the mood, what to tag and the missing exemplars."""
@@ -260,7 +285,7 @@ def test_an_exemplar_the_library_holds_under_a_longer_title_is_not_called_missin
 
 
 def test_why_not_never_offers_to_replace_a_track_every_build_plays() -> None:
-    """The touchstone (first exemplar in the playlist) and must-include tracks are never the
+    """The touchstones (the first exemplars in the playlist) and must-include tracks are never the
     track a why-not playlist replaces: no build could play that playlist."""
     from sequencer.core.whynot import _kept, _variants
 
