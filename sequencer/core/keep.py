@@ -173,6 +173,7 @@ def build_keeping(
             ) from None
         pinned = {t.id for t in (first, last) if t is not None}
         inner = [t for t in chosen if t.id not in pinned]
+        _check_refill(profile, tracks, old[lo : hi + 1], inner, old[hi + 1 :], (lo, hi))
         tracks.extend(inner)
         used |= {song_key(t.artists, t.title) for t in inner}
         index = hi + 1
@@ -210,6 +211,35 @@ def _rules_across_gaps(
         return None
 
     return reason
+
+
+def _check_refill(
+    profile: Profile,
+    before: Sequence[Track],
+    gap: Sequence[Track],
+    inner: Sequence[Track],
+    after: Sequence[Track],
+    positions: tuple[int, int],
+) -> None:
+    """Raise when a gap's refill breaks a rule the playlist kept with the gap's old tracks: a
+    refill of fewer tracks can bring two kept tracks by one artist closer than ``artist_gap``
+    (Boards of Canada at 2 and 6 with a two-track gap between refilled with one)."""
+    was = _placement(check_sequence(make_sequence([*before, *gap, *after], profile, mode="build")))
+    now = check_sequence(make_sequence([*before, *inner, *after], profile, mode="build"))
+    if _placement(now) > was:  # the length is the later gaps' to make up for
+        lo, hi = positions
+        found = f"{len(inner)} tracks found for them break" if len(inner) != 1 else "1 track found for them breaks"
+        raise ImpossibleConstraintsError(
+            f"cannot refill positions {lo + 1}–{hi + 1} around the kept tracks: the {found} the profile's "
+            f"rules ({_what(now)}) with the kept tracks around them",
+            hint="keep fewer tracks, keep tracks further apart, or relax the profile",
+        )
+
+
+def _placement(broken: object) -> float:
+    """The rules of where tracks stand (artist gap, caps, a song twice), not the length."""
+    fields = dataclasses.asdict(broken)  # type: ignore[call-overload]  # why: a Violations dataclass
+    return float(sum(fields.get(name, 0) for name in ("artist_gap", "per_artist", "per_album", "songs")))
 
 
 def _what(broken: object) -> str:

@@ -170,3 +170,22 @@ def test_keep_keeps_every_rule_across_gaps(data: st.DataObject) -> None:
     assert [t.id for t in second.tracks if t.id in {first.tracks[k].id for k in kept}] == [
         first.tracks[k].id for k in sorted(kept)
     ]
+
+
+def test_a_shorter_refill_that_brings_kept_tracks_of_one_artist_too_close_names_its_gap() -> None:
+    """Boards of Canada kept at positions 2 and 6 keep artist_gap 3 with two tracks refilled
+    between them; refilled with one, they would be three apart: the gap's positions are named
+    (the whole playlist's check said only "breaks the profile's rules"). Two tracks pass."""
+    from sequencer.core.keep import _check_refill
+    from sequencer.core.profile import Constraints
+
+    def song(i: int, artist: str) -> Track:
+        return Track(f"t{i}", f"Song {i}", (artist,), 240.0)
+
+    profile = Profile("p", minutes=30, constraints=Constraints(artist_gap=3))
+    before = [song(1, "Daft Punk"), song(2, "Boards of Canada"), song(3, "Tangerine Dream")]
+    gap = [song(4, "Cliff Martinez"), song(5, "Air")]
+    after = [song(6, "Boards of Canada"), song(7, "Bonobo")]
+    with pytest.raises(ImpossibleConstraintsError, match=r"cannot refill positions 4–5 .* 1 track found"):
+        _check_refill(profile, before, gap, [song(8, "Brian Eno")], after, (3, 4))
+    _check_refill(profile, before, gap, [song(8, "Brian Eno"), song(9, "Jon Hopkins")], after, (3, 4))
