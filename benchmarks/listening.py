@@ -33,6 +33,7 @@ from click.testing import CliRunner
 
 from sequencer.adapters.library.store import Store
 from sequencer.cli.main import cli
+from sequencer.core.walk.variants import order_agreement as shared_order_agreement
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CATALOGS = (
@@ -126,16 +127,9 @@ def _songs(doc: dict[str, Any]) -> list[str]:
 
 def order_agreement(a: list[str], b: list[str]) -> float | None:
     """Spearman's rank correlation of the positions of the songs ``a`` and ``b`` share (None
-    when they share fewer than five): 1 = the same order, −1 = reversed."""
-    in_b = set(b)
-    shared = [song for song in a if song in in_b]
-    if len(shared) < 5:
-        return None
-    in_both = set(shared)
-    rank_b = {song: i for i, song in enumerate(song for song in b if song in in_both)}
-    n = len(shared)
-    d2 = sum((i - rank_b[song]) ** 2 for i, song in enumerate(shared))
-    return 1 - 6 * d2 / (n * (n * n - 1))
+    when they share fewer than five): 1 = the same order, −1 = reversed (the engine's own
+    measure, :func:`sequencer.core.walk.variants.order_agreement`)."""
+    return shared_order_agreement(a, b, least=5)
 
 
 def profile_row(profile: str, docs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -309,6 +309,21 @@ def _borrow_genres(
     return np.where(has_genre[:, None], genre, borrowed)
 
 
+def _artist_sums(
+    genre: npt.NDArray[np.float64], has_genre: npt.NDArray[np.bool_], artists: Sequence[str]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per track its artist's code (−1: unknown), and per artist the summed genre vectors and
+    the number of its tracks that have genres."""
+    codes: dict[str, int] = {}
+    keys = np.array([codes.setdefault(a, len(codes)) if a else -1 for a in artists], dtype=np.int64)
+    givers = has_genre & (keys >= 0)
+    sums = np.zeros((len(codes), genre.shape[1]))
+    counts = np.zeros(len(codes))
+    np.add.at(sums, keys[givers], genre[givers])
+    np.add.at(counts, keys[givers], 1.0)
+    return keys, sums, counts
+
+
 def _borrow_from_artists(
     genre: npt.NDArray[np.float64], has_genre: npt.NDArray[np.bool_], artists: Sequence[str]
 ) -> npt.NDArray[np.float64]:
@@ -317,11 +332,7 @@ def _borrow_from_artists(
     from a genre-less file by an artist the library knows sounds like that artist)."""
     if not artists or has_genre.all() or not has_genre.any():
         return genre
-    codes: dict[str, int] = {}
-    keys = np.array([codes.setdefault(a, len(codes)) if a else -1 for a in artists], dtype=np.int64)
-    givers = has_genre & (keys >= 0)
-    sums = np.zeros((len(codes), genre.shape[1]))
-    np.add.at(sums, keys[givers], genre[givers])
+    keys, sums, _ = _artist_sums(genre, has_genre, artists)
     takers = ~has_genre & (keys >= 0)
     out = genre.copy()
     out[takers] = sums[keys[takers]]
@@ -338,14 +349,8 @@ def _blend_artists(
     agree, or with one track, is unchanged in direction."""
     if not artists or ARTIST_BLEND <= 0 or not has_genre.any():
         return genre
-    codes: dict[str, int] = {}
-    keys = np.array([codes.setdefault(a, len(codes)) if a else -1 for a in artists], dtype=np.int64)
-    givers = has_genre & (keys >= 0)
-    sums = np.zeros((len(codes), genre.shape[1]))
-    counts = np.zeros(len(codes))
-    np.add.at(sums, keys[givers], genre[givers])
-    np.add.at(counts, keys[givers], 1.0)
-    rows = np.flatnonzero(givers)
+    keys, sums, counts = _artist_sums(genre, has_genre, artists)
+    rows = np.flatnonzero(has_genre & (keys >= 0))
     others = counts[keys[rows]] - 1.0
     rows, others = rows[others > 0], others[others > 0]
     if not len(rows):

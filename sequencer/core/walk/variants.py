@@ -24,14 +24,14 @@ tolerance worse than the best, and consecutive seeds share as few tracks as the 
 allow.
 
 Public: :func:`variant_tolerance`, :func:`pushed`, :func:`push_search`, :func:`seed_playlists`,
-:func:`offered`, :func:`floored`, :func:`facing`, :func:`reported`.
+:func:`offered`, :func:`floored`, :func:`facing`, :func:`reported`, :func:`order_agreement`.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 
 from sequencer.core.walk.descent import descend, polish, solve_order
 from sequencer.core.walk.moves import Search
@@ -342,16 +342,23 @@ def facing(search: Search, state: tuple[Order, Value], best: tuple[Order, Value]
     return state
 
 
+def order_agreement(a: Sequence[Hashable], b: Sequence[Hashable], least: int = TURNED_SHARED) -> float | None:
+    """Spearman's rank correlation of the positions of the items ``a`` and ``b`` share (None
+    when they share fewer than ``least``): 1 = the same order, −1 = reversed."""
+    in_b = set(b)
+    shared = [item for item in a if item in in_b]
+    n = len(shared)
+    if n < least:
+        return None
+    in_both = set(shared)
+    rank_b = {item: r for r, item in enumerate(item for item in b if item in in_both)}
+    d2 = sum((r - rank_b[item]) ** 2 for r, item in enumerate(shared))
+    return 1 - 6 * d2 / (n * (n * n - 1))
+
+
 def _turned(a: Order, b: Order) -> bool:
     """Whether ``a`` plays at least :data:`TURNED_SHARED` tracks of ``b`` in nearly the
-    opposite order (Spearman's correlation of their positions ≤ :data:`TURNED_AGREEMENT`): two
-    seeds that did would sound like one playlist played backwards."""
-    in_b = set(b)
-    shared = [i for i in a if i in in_b]
-    n = len(shared)
-    if n < TURNED_SHARED:
-        return False
-    in_both = set(shared)
-    rank_b = {i: r for r, i in enumerate(i for i in b if i in in_both)}
-    d2 = sum((r - rank_b[i]) ** 2 for r, i in enumerate(shared))
-    return 1 - 6 * d2 / (n * (n * n - 1)) <= TURNED_AGREEMENT
+    opposite order (:func:`order_agreement` ≤ :data:`TURNED_AGREEMENT`): two seeds that did
+    would sound like one playlist played backwards."""
+    agreement = order_agreement(a, b)
+    return agreement is not None and agreement <= TURNED_AGREEMENT
