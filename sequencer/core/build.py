@@ -501,10 +501,11 @@ def solve_tracks(
     _check_capacity(cands, profile)
     touch = [] if journey else touchstones(playable, profile, [*pinned, *required])
     problem = _problem(cands, profile, first, last, journey, bias, [*required, *touch])
-    result = walk(problem, random.Random(seed), progress=progress, choice=seed)
+    choice = 0 if bias is not None and bias.close else seed  # --like-previous: the best, not one far from it
+    result = walk(problem, random.Random(seed), progress=progress, choice=choice)
     if touch and (result.violations.total > 0 or not result.order):
         problem = _problem(cands, profile, first, last, journey, bias, required)  # the rules first
-        result = walk(problem, random.Random(seed), progress=progress, choice=seed)
+        result = walk(problem, random.Random(seed), progress=progress, choice=choice)
     if result.violations.total > 0 or not result.order:
         raise _impossible(result.violations, result.duration_s, profile, cands)
     return [cands.tracks[i] for i in result.order]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,6 +60,23 @@ def test_combine_adds_deltas_and_joins_avoided_songs() -> None:
     both = combine(TrackBias(avoid=frozenset({"a"}), fit_delta={"x": -0.2}), like_bias(["x", "y"], bonus=0.5))
     assert both.avoid == {"a"}
     assert both.delta("x") == pytest.approx(0.3) and both.delta("y") == 0.5 and both.delta("z") == 0.0
+    assert both.close and not combine(TrackBias(avoid=frozenset({"a"}))).close  # --like-previous stays near
+
+
+def test_a_close_bias_plays_the_best_whatever_the_seed() -> None:
+    """A bias that stays close (--like-previous) makes every seed play the walk's best (seed 0's
+    playlist), where plain seeds at a temperature pick near-best playlists apart from it."""
+    from sequencer.core.profile import Variety
+    from tests.strategies import synthetic_library
+
+    library = synthetic_library(600, seed=3)
+    profile = dataclasses.replace(PROFILE, variety=Variety(temperature=0.2))
+    plain = {tuple(songs(build_playlist(library, profile, seed=s))) for s in (0, 2, 3, 5)}
+    close = TrackBias(notes=("stay close",), close=True)
+    near = {tuple(songs(build_playlist(library, profile, seed=s, bias=close))) for s in (0, 2, 3, 5)}
+    assert len(plain) > 1
+    assert near == {tuple(songs(build_playlist(library, profile, seed=0)))}
+    assert like_bias(["x"]).close
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ A package of small modules, one step each:
 - :mod:`.moves` — the random moves of the search;
 - :mod:`.descent` — annealing, systematic descent, polish, the flow-optimal order;
 - :mod:`.replace` — every unused candidate valued at a place at once (numpy), the best taken;
+- :mod:`.recreate` — the best rebuilt from scratch without part of its tracks (ruin and recreate);
 - :mod:`.variants` — pushes of the best (an iterated local search) and the seeds' playlists;
 - :mod:`.pick` — diverse starts, and one-track alternatives when no pushed playlist is near;
 - :mod:`.order` — the best order of a fixed set of tracks (``reorder``).
@@ -21,8 +22,9 @@ Search (:func:`walk`): construction (greedy chains and beam playlists), then the
 starts (sharing at most half their tracks; a journey also tries the graph's path of small steps
 from A to B) each get a short annealing run and a descent ("scouts"); the best ``restarts`` go
 on to a full annealing run and descent; then polish, the flow-optimal order of the chosen
-tracks, a descent, a descent over every one-track replacement (:mod:`.replace`), and pushes
-of the best (:mod:`.variants`) until they stop improving it.
+tracks, a descent, a descent over every one-track replacement (:mod:`.replace`), rebuilds
+from scratch without part of the best's tracks (:mod:`.recreate`), and pushes of the best
+(:mod:`.variants`) until they stop improving it.
 None of this depends on the build's seed: every seed reaches the same best.  With a
 temperature, the seed then plays one of the valid playlists met within the tolerance of the
 best, ranked so that consecutive seeds share as few tracks as possible (seed 0: the best);
@@ -57,6 +59,7 @@ from sequencer.core.walk.problem import (
     better,
     default_iterations,
 )
+from sequencer.core.walk.recreate import RECREATE_STARTS, recreate_search
 from sequencer.core.walk.replace import replace_descent
 from sequencer.core.walk.variants import facing, floored, offered, push_search, seed_playlists
 
@@ -110,7 +113,7 @@ def walk(
         starts.append(from_backbone(search, problem.backbone))
     scout_work = max(100, per_run // 5)
     finalists = max(1, min(restarts, len(starts)))
-    total_work = scout_work * len(starts) + per_run * finalists
+    total_work = scout_work * (len(starts) + RECREATE_STARTS) + per_run * finalists
     done = 0
 
     def tick_from(offset: int) -> Callable[[int], None]:
@@ -142,9 +145,11 @@ def walk(
     best = solve_order(search, *best, seed=srng.randrange(2**31))
     best = descend(search, *best, pool=pool)
     best = replace_descent(search, *best)
+    best, remade = recreate_search(search, best, scout_work, tick_from(done))
+    done += scout_work * RECREATE_STARTS
     best, met = push_search(search, best)
     pool[frozenset(best[0])] = best
-    options = offered(problem, seed_playlists(search, best, [*met, *scouted, *pool.values()]))
+    options = offered(problem, seed_playlists(search, best, [*met, *remade, *scouted, *pool.values()]))
     if problem.temperature > 0 and len(options) > 1:
         options, floor = floored(search, options, best)
         index = choice if choice is not None else rng.randrange(2**31)

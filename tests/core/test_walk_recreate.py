@@ -1,0 +1,71 @@
+"""Ruin and recreate (:mod:`sequencer.core.walk.recreate`): rebuilds never make the best worse,
+leave out the tracks they drew, and offer only valid playlists valued as the evaluator values
+them."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sequencer.core.profile import Profile, Variety
+from sequencer.core.track import Track
+from sequencer.core.walk import descent, recreate
+from sequencer.core.walk.descent import descend
+from sequencer.core.walk.moves import Search
+from sequencer.core.walk.problem import Order, Value, better
+from sequencer.core.walk.recreate import recreate_search, recreated
+from tests.core.test_walk_evaluation import problem_for
+from tests.core.test_walk_variants import NIGHT
+from tests.strategies import libraries, profiles, synthetic_library
+
+
+@settings(max_examples=20, deadline=None)
+@given(libraries(min_size=4, max_size=30), profiles(), st.randoms(use_true_random=False))
+def test_rebuilds_never_make_the_best_worse(library: list[Track], profile: Profile, rnd: random.Random) -> None:
+    problem = problem_for(library, dataclasses.replace(profile, variety=Variety(temperature=0.2)))
+    search = Search(problem, random.Random(0))
+    order = rnd.sample(range(problem.size), rnd.randint(1, problem.size))
+    start = descend(search, order, search.ev(order))
+    ticks: list[int] = []
+    best, met = recreate_search(search, start, 50, ticks.append)
+    assert not better(start[1], best[1])
+    assert search.ev(best[0]) == best[1]
+    for state in met:
+        assert state[1][0] <= 1e-9
+        assert search.ev(state[0]) == state[1]
+        assert not better(state[1], best[1])
+    if start[1][0] > 1e-9:  # an invalid start is left to the caller
+        assert (best, met) == (start, [])
+    assert ticks == sorted(ticks)
+
+
+def test_a_rebuild_starts_without_the_tracks_it_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The annealing of a rebuild starts from a chain holding none of the tracks drawn out of
+    the best (their cost is prohibitive): a share of the best's free tracks, all of them the
+    best's. Settling may bring some back only where that is better."""
+    library = synthetic_library(300, seed=4)
+    profile = Profile(name="warm", minutes=40.0, moods=NIGHT, variety=Variety(temperature=0.2))
+    search = Search(problem_for(library, profile), random.Random(0))
+    order = list(range(10))
+    first = descend(search, order, search.ev(order))
+    seen: list[frozenset[int]] = []
+    real_improve = descent.improve
+
+    def spy(other: Search, start: Order, work: int, tick: Callable[[int], None]) -> tuple[Order, Value]:
+        left_out = frozenset(i for i, b in enumerate(other.ev.bias) if b > 0)
+        assert not left_out & set(start)
+        seen.append(left_out)
+        return real_improve(other, start, work, tick)
+
+    monkeypatch.setattr(recreate, "improve", spy)
+    state = recreated(search, first, random.Random(1), 100, lambda _: None)
+    assert state is not None and state[1][0] <= 1e-9
+    free = [i for i in first[0] if i not in search.fixed]
+    assert len(seen) == 1
+    assert len(seen[0]) == max(1, round(len(free) * recreate.RECREATE_SHARE))
+    assert seen[0] <= set(first[0])
