@@ -1,6 +1,6 @@
-"""Ruin and recreate (:mod:`sequencer.core.walk.recreate`): rebuilds never make the best worse,
-leave out the tracks they drew, and offer only valid playlists valued as the evaluator values
-them."""
+"""Ruin and recreate (:mod:`sequencer.core.walk.recreate`): rebuilds leave out the tracks they
+drew and offer only valid playlists valued as the evaluator values them; with them every
+seed stays near the best and seeds share fewer tracks."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sequencer.core.track import Track
 from sequencer.core.walk import descent, recreate
 from sequencer.core.walk.descent import descend
 from sequencer.core.walk.moves import Search
-from sequencer.core.walk.problem import Order, Value, better
+from sequencer.core.walk.problem import Order, Value
 from sequencer.core.walk.recreate import recreate_search, recreated
 from tests.core.test_walk_evaluation import problem_for
 from tests.core.test_walk_variants import NIGHT
@@ -26,22 +26,22 @@ from tests.strategies import libraries, profiles, synthetic_library
 
 @settings(max_examples=20, deadline=None)
 @given(libraries(min_size=4, max_size=30), profiles(), st.randoms(use_true_random=False))
-def test_rebuilds_never_make_the_best_worse(library: list[Track], profile: Profile, rnd: random.Random) -> None:
+def test_rebuilds_are_valid_playlists_valued_as_the_evaluator_values_them(
+    library: list[Track], profile: Profile, rnd: random.Random
+) -> None:
     problem = problem_for(library, dataclasses.replace(profile, variety=Variety(temperature=0.2)))
     search = Search(problem, random.Random(0))
     order = rnd.sample(range(problem.size), rnd.randint(1, problem.size))
     start = descend(search, order, search.ev(order))
     ticks: list[int] = []
-    best, met = recreate_search(search, start, 50, ticks.append)
-    assert not better(start[1], best[1])
-    assert search.ev(best[0]) == best[1]
+    met = recreate_search(search, start, 50, ticks.append)
     for state in met:
         assert state[1][0] <= 1e-9
         assert search.ev(state[0]) == state[1]
-        assert not better(state[1], best[1])
-    if start[1][0] > 1e-9:  # an invalid start is left to the caller
-        assert (best, met) == (start, [])
+    if start[1][0] > 1e-9:  # an invalid best is left to the caller
+        assert met == []
     assert ticks == sorted(ticks)
+    assert len(met) <= recreate.RECREATE_STARTS
 
 
 def test_a_rebuild_starts_without_the_tracks_it_left_out(monkeypatch: pytest.MonkeyPatch) -> None:

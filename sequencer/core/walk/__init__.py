@@ -10,7 +10,7 @@ A package of small modules, one step each:
 - :mod:`.moves` — the random moves of the search;
 - :mod:`.descent` — annealing, systematic descent, polish, the flow-optimal order;
 - :mod:`.replace` — every unused candidate valued at a place at once (numpy), the best taken;
-- :mod:`.recreate` — the best rebuilt from scratch without part of its tracks (ruin and recreate);
+- :mod:`.recreate` — the best rebuilt from scratch without part of its tracks, for the seeds;
 - :mod:`.variants` — pushes of the best (an iterated local search) and the seeds' playlists;
 - :mod:`.pick` — diverse starts, and one-track alternatives when no pushed playlist is near;
 - :mod:`.order` — the best order of a fixed set of tracks (``reorder``).
@@ -22,9 +22,9 @@ Search (:func:`walk`): construction (greedy chains and beam playlists), then the
 starts (sharing at most half their tracks; a journey also tries the graph's path of small steps
 from A to B) each get a short annealing run and a descent ("scouts"); the best ``restarts`` go
 on to a full annealing run and descent; then polish, the flow-optimal order of the chosen
-tracks, a descent, a descent over every one-track replacement (:mod:`.replace`), rebuilds
-from scratch without part of the best's tracks (:mod:`.recreate`), and pushes of the best
-(:mod:`.variants`) until they stop improving it.
+tracks, a descent, a descent over every one-track replacement (:mod:`.replace`), pushes of
+the best (:mod:`.variants`) until they stop improving it, and rebuilds from scratch without
+part of the best's tracks (:mod:`.recreate`) for the seeds to choose among.
 None of this depends on the build's seed: every seed reaches the same best.  With a
 temperature, the seed then plays one of the valid playlists met within the tolerance of the
 best, ranked so that consecutive seeds share as few tracks as possible (seed 0: the best);
@@ -145,9 +145,9 @@ def walk(
     best = solve_order(search, *best, seed=srng.randrange(2**31))
     best = descend(search, *best, pool=pool)
     best = replace_descent(search, *best)
-    best, remade = recreate_search(search, best, scout_work, tick_from(done))
-    done += scout_work * RECREATE_STARTS
     best, met = push_search(search, best)
+    remade = recreate_search(search, best, scout_work, tick_from(done))
+    done += scout_work * RECREATE_STARTS
     pool[frozenset(best[0])] = best
     options = offered(problem, seed_playlists(search, best, [*met, *remade, *scouted, *pool.values()]))
     if problem.temperature > 0 and len(options) > 1:
