@@ -24,7 +24,8 @@ from A to B) each get a short annealing run and a descent ("scouts"); the best `
 on to a full annealing run and descent; then polish, the flow-optimal order of the chosen
 tracks, a descent, a descent over every one-track replacement (:mod:`.replace`), pushes of
 the best (:mod:`.variants`) until they stop improving it, and rebuilds from scratch without
-part of the best's tracks (:mod:`.recreate`) for the seeds to choose among.
+part of the best's tracks (:mod:`.recreate`) for the seeds to choose among when the pushes
+left them too few near-best playlists apart from each other.
 None of this depends on the build's seed: every seed reaches the same best.  With a
 temperature, the seed then plays one of the valid playlists met within the tolerance of the
 best, ranked so that consecutive seeds share as few tracks as possible (seed 0: the best);
@@ -61,7 +62,7 @@ from sequencer.core.walk.problem import (
 )
 from sequencer.core.walk.recreate import RECREATE_STARTS, recreate_search
 from sequencer.core.walk.replace import replace_descent
-from sequencer.core.walk.variants import facing, floored, offered, push_search, seed_playlists
+from sequencer.core.walk.variants import apart_enough, facing, floored, offered, push_search, seed_playlists
 
 __all__ = [
     "JourneyTarget",
@@ -146,10 +147,12 @@ def walk(
     best = descend(search, *best, pool=pool)
     best = replace_descent(search, *best)
     best, met = push_search(search, best)
-    remade = recreate_search(search, best, scout_work, tick_from(done))
-    done += scout_work * RECREATE_STARTS
     pool[frozenset(best[0])] = best
-    options = offered(problem, seed_playlists(search, best, [*met, *remade, *scouted, *pool.values()]))
+    known = [*met, *scouted, *pool.values()]
+    if problem.temperature > 0 and not apart_enough(search, best, known):  # the seeds need further ones
+        known += recreate_search(search, best, scout_work, tick_from(done))
+    done += scout_work * RECREATE_STARTS
+    options = offered(problem, seed_playlists(search, best, known))
     if problem.temperature > 0 and len(options) > 1:
         options, floor = floored(search, options, best)
         index = choice if choice is not None else rng.randrange(2**31)

@@ -24,7 +24,8 @@ tolerance worse than the best, and consecutive seeds share as few tracks as the 
 allow.
 
 Public: :func:`variant_tolerance`, :func:`pushed`, :func:`push_search`, :func:`seed_playlists`,
-:func:`offered`, :func:`floored`, :func:`facing`, :func:`reported`, :func:`order_agreement`.
+:func:`offered`, :func:`floored`, :func:`facing`, :func:`reported`, :func:`order_agreement`,
+:func:`apart_enough`.
 """
 
 from __future__ import annotations
@@ -203,6 +204,12 @@ def _spread(search: Search, best: tuple[Order, Value], met: list[tuple[Order, Va
         settled = _settled_apart(search, moved, avoid)
         if settled[1][0] <= 1e-9 and settled[1][1] <= limit:
             met.append(settled)
+
+
+def apart_enough(search: Search, best: tuple[Order, Value], met: list[tuple[Order, Value]]) -> bool:
+    """Whether the seeds already have :data:`SPREAD_WANTED` near-best playlists apart from each
+    other among ``met`` (then rebuilds from scratch are not needed for their variety)."""
+    return len(_apart(seed_playlists(search, best, met))) >= SPREAD_WANTED
 
 
 def _apart(ranked: list[tuple[Order, Value]]) -> list[tuple[Order, Value]]:
