@@ -69,3 +69,28 @@ def test_a_rebuild_starts_without_the_tracks_it_left_out(monkeypatch: pytest.Mon
     assert len(seen) == 1
     assert len(seen[0]) == max(1, round(len(free) * recreate.RECREATE_SHARE))
     assert seen[0] <= set(first[0])
+
+
+def test_rebuilds_are_asked_for_only_when_the_seeds_lack_playlists_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """apart_enough: the best alone (or copies of it) is not enough for the seeds; the best
+    with SPREAD_WANTED - 1 near-best playlists sharing none of its tracks is (the seeds'
+    tolerance widened so that all count as near), and one fewer is not."""
+    from sequencer.core.walk import variants
+    from sequencer.core.walk.variants import SPREAD_WANTED, apart_enough
+
+    library = synthetic_library(300, seed=2)
+    profile = Profile(name="warm", minutes=20.0, moods=NIGHT, variety=Variety(temperature=0.2))
+    search = Search(problem_for(library, profile), random.Random(0))
+    states = []
+    for _ in range(SPREAD_WANTED):  # disjoint playlists, each settled without the others' tracks
+        used = frozenset(i for order, _value in states for i in order)
+        free = [i for i in range(search.p.size) if i not in used]
+        states.append(descend(search, free[:6], search.ev(free[:6]), banned=used))
+    valid = [s for s in states if s[1][0] <= 1e-9]
+    assert len(valid) == SPREAD_WANTED
+    best = min(valid, key=lambda s: s[1])
+    assert not apart_enough(search, best, [best, best])
+    monkeypatch.setattr(variants, "VARIANT_TOLERANCE_MAX", 100.0)
+    monkeypatch.setattr(variants, "VARIANT_TOLERANCE_BASE", 100.0)
+    assert apart_enough(search, best, valid)
+    assert not apart_enough(search, best, [s for s in valid if s is not best][: SPREAD_WANTED - 2])
