@@ -81,7 +81,7 @@ def test_rebuilds_are_asked_for_only_when_the_seeds_lack_playlists_apart(monkeyp
     library = synthetic_library(300, seed=2)
     profile = Profile(name="warm", minutes=20.0, moods=NIGHT, variety=Variety(temperature=0.2))
     search = Search(problem_for(library, profile), random.Random(0))
-    states = []
+    states: list[tuple[Order, Value]] = []
     for _ in range(SPREAD_WANTED):  # disjoint playlists, each settled without the others' tracks
         used = frozenset(i for order, _value in states for i in order)
         free = [i for i in range(search.p.size) if i not in used]
@@ -92,5 +92,6 @@ def test_rebuilds_are_asked_for_only_when_the_seeds_lack_playlists_apart(monkeyp
     assert not apart_enough(search, best, [best, best])
     monkeypatch.setattr(variants, "VARIANT_TOLERANCE_MAX", 100.0)
     monkeypatch.setattr(variants, "VARIANT_TOLERANCE_BASE", 100.0)
+    monkeypatch.setattr(variants, "REPORTED_TOLERANCE", 100.0)
     assert apart_enough(search, best, valid)
     assert not apart_enough(search, best, [s for s in valid if s is not best][: SPREAD_WANTED - 2])
