@@ -15,6 +15,7 @@ Public: :class:`Profile`, :class:`TransitionWeights`, :class:`ObjectiveWeights`,
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import unicodedata
@@ -136,13 +137,32 @@ class Profile:
         """Allowed distance from the target, in seconds: given, else max(3 %, 2 minutes)."""
         if self.tolerance_minutes is not None:
             return self.tolerance_minutes * 60.0
-        return max(0.03 * self.minutes * 60.0, 120.0)
+        return default_tolerance_minutes(self.minutes) * 60.0
 
     @property
     def window_s(self) -> tuple[float, float]:
         """The allowed total duration (low, high) in seconds."""
         target = self.minutes * 60.0
         return (max(0.0, target - self.tolerance_s), target + self.tolerance_s)
+
+
+def default_tolerance_minutes(minutes: float) -> float:
+    """The tolerance of a profile that sets none: 3 % of its length, at least 2 minutes."""
+    return max(0.03 * minutes, 2.0)
+
+
+def with_minutes(profile: Profile, minutes: float) -> Profile:
+    """The profile at another target length (``--minutes``), its tolerance scaled along.
+
+    A tolerance written for 60 minutes would let a short playlist be anything from nothing to
+    twice its length, so a shorter target scales it down in proportion, never below the default
+    tolerance for that length (a profile without one behaves the same); a longer target keeps it.
+    """
+    tolerance = profile.tolerance_minutes
+    if tolerance is not None and minutes < profile.minutes:
+        scaled = tolerance * minutes / profile.minutes
+        tolerance = min(tolerance, max(scaled, default_tolerance_minutes(minutes)))
+    return dataclasses.replace(profile, minutes=float(minutes), tolerance_minutes=tolerance)
 
 
 # --- the schema -----------------------------------------------------------------------------
@@ -454,6 +474,27 @@ def _arc(c: _Collector, section: dict[str, Any], present: bool) -> Arc | None:
     return None
 
 
+def _check_window(c: _Collector, top: Mapping[str, Any]) -> None:
+    """A tolerance of the whole length or more lets the playlist be anything from nothing up."""
+    tolerance, minutes = top.get("tolerance_minutes"), top.get("minutes", 60.0)
+    if tolerance is None or tolerance < minutes:
+        return
+    said = f"minutes = {_num(minutes)}" if "minutes" in top else f"the default minutes = {_num(minutes)}"
+    default = default_tolerance_minutes(minutes)
+    hint = (
+        "it is how many minutes shorter or longer than minutes the playlist may be: e.g. tolerance_minutes = "
+        f"{_num(round(min(default, minutes / 2), 1))}"
+    )
+    if default < minutes:
+        hint += f", or leave the line out for {_num(round(default, 1))}"
+    c.add(
+        ("tolerance_minutes",),
+        f"tolerance_minutes = {_num(tolerance)} is not below {said}: the playlist could last anything "
+        f"from 0 to {_num(minutes + tolerance)} minutes",
+        hint,
+    )
+
+
 def profile_from_mapping(
     data: Mapping[str, Any],
     source: str = "<profile>",
@@ -461,6 +502,7 @@ def profile_from_mapping(
     default_name: str = "profile",
     vocabulary: MoodVocabulary | None = None,
     locate: Locate | None = None,
+    own_window: bool = True,
 ) -> Profile:
     """Validate a parsed profile into a :class:`Profile`, or raise one
     :class:`~sequencer.errors.ProfileError` listing every problem found.
@@ -472,6 +514,9 @@ def profile_from_mapping(
     default_name : the name when ``name`` is absent (the file's stem).
     vocabulary : the moods that profile mood names must resolve to.
     locate : maps a key path such as ``("arc", "points")`` to its line number, if known.
+    own_window : check that ``tolerance_minutes`` is below ``minutes`` (a hand-written file);
+        False for a profile saved with a build, whose ``--minutes`` may be shorter than the
+        tolerance moodseq allows it (see :func:`with_minutes`).
     """
     vocab = vocabulary or default_vocabulary()
     c = _Collector(source, locate)
@@ -515,6 +560,8 @@ def profile_from_mapping(
             "weights flow, fit and arc are all zero: every playlist would score the same",
             "give flow, fit or arc a weight above 0: they say how much each goal matters",
         )
+    if own_window:
+        _check_window(c, top)
     transition = sections["transition"]
     if transition and sum(transition.get(k, v) for k, v in TransitionWeights().as_dict().items()) <= 0:
         c.add(("transition",), "transition weights are all zero", "give at least one term a weight > 0")

@@ -447,3 +447,22 @@ def test_keep_of_a_playlist_that_marks_nothing_says_how_to_mark(tmp_path: Path, 
     assert code == 2
     assert err.startswith(f'Error: --keep {saved}: only a sequence .json marks the tracks to keep ("locked": true)')
     assert f"moodseq export {saved} -o kept.json" in err and "did you mean" not in err
+
+
+def test_a_short_minutes_keeps_a_window_and_its_saved_playlist_reads_back(tmp_path: Path) -> None:
+    """`build night-drive --minutes 1` (its tolerance is 2 minutes, more than the length) builds,
+    and the saved sequence, whose profile is no profile file, reads back for `explain`; a
+    profile file with that window is refused by `profiles check` at its line."""
+    saved = tmp_path / "short.json"
+    code, _out, err = run("build", "night-drive", "--minutes", "1", "--seed", "3", "-o", str(saved))
+    assert code == 0, err
+    profile = json.loads(saved.read_text(encoding="utf-8"))["profile"]
+    assert profile["minutes"] == 1 and profile["tolerance_minutes"] == 2
+    code, out, err = run("explain", str(saved))
+    assert code == 0, err
+    assert "Why these tracks" in out
+    written = tmp_path / "wide.toml"
+    written.write_text("minutes = 60\ntolerance_minutes = 200\n[moods]\nbrooding = 1\n", encoding="utf-8")
+    code, _out, err = run("profiles", "check", str(written))
+    assert code == 2
+    assert f"{written}:2: tolerance_minutes = 200 is not below minutes = 60" in err

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sequencer.core.arcs import arc_points, target_at
-from sequencer.core.profile import Profile, profile_from_mapping, profile_to_mapping
+from sequencer.core.profile import (
+    Profile,
+    default_tolerance_minutes,
+    profile_from_mapping,
+    profile_to_mapping,
+    with_minutes,
+)
+from sequencer.errors import ProfileError
 
 weights = st.floats(min_value=-1, max_value=1, allow_nan=False).map(lambda x: round(x, 3))
 moods = st.dictionaries(st.sampled_from(["atmospheric", "brooding", "angsty", "night-driving", "study"]), weights)
@@ -81,3 +89,51 @@ def test_name_and_description_must_be_one_printable_line() -> None:
             profile_from_mapping(data, "p.toml")
         assert expected in str(info.value.problems[0]), str(info.value.problems[0])
     assert profile_from_mapping({"name": "夜 drive — café"}, "p.toml").name == "夜 drive — café"
+
+
+def test_a_tolerance_of_the_whole_length_or_more_is_a_problem_at_its_line() -> None:
+    """tolerance_minutes = 200 with minutes = 60 let a playlist be 0 to 260 minutes long and
+    passed the check; it is a problem at the tolerance's line, with a tolerance that fits."""
+    lines = {("tolerance_minutes",): 3}
+    with pytest.raises(ProfileError) as caught:
+        profile_from_mapping({"minutes": 60, "tolerance_minutes": 200}, "x.toml", locate=lines.get)
+    (problem,) = caught.value.problems
+    assert problem.source == "x.toml:3"
+    assert "tolerance_minutes = 200 is not below minutes = 60" in problem.message
+    assert problem.hint is not None and "tolerance_minutes = 2" in problem.hint
+    with pytest.raises(ProfileError) as caught:
+        profile_from_mapping({"tolerance_minutes": 60})
+    assert "not below the default minutes = 60" in caught.value.problems[0].message
+    assert profile_from_mapping({"minutes": 60, "tolerance_minutes": 59}).tolerance_s == 59 * 60
+    # a build's saved profile (--minutes shorter than its tolerance) still reads back
+    saved = profile_from_mapping({"minutes": 1, "tolerance_minutes": 2}, own_window=False)
+    assert saved.window_s == (0.0, 180.0)
+
+
+@given(
+    st.floats(1, 1440),
+    st.one_of(st.none(), st.floats(0, 600)),
+    st.floats(1, 1440),
+)
+def test_with_minutes_scales_a_tolerance_down_never_below_the_default(
+    minutes: float, tolerance: float | None, new: float
+) -> None:
+    """`--minutes` shorter than the profile's scales its tolerance in proportion, never below
+    the default for the new length (`build night-drive --minutes 5` keeps ±2 minutes) nor above
+    what the profile allowed; a longer target keeps it; the result reads back as saved."""
+    profile = Profile(name="p", minutes=minutes, tolerance_minutes=tolerance)
+    changed = with_minutes(profile, new)
+    assert changed.minutes == new
+    if tolerance is None:
+        assert changed.tolerance_minutes is None
+        return
+    assert changed.tolerance_minutes is not None
+    assert changed.tolerance_minutes <= tolerance
+    if new >= minutes:
+        assert changed.tolerance_minutes == tolerance
+    else:
+        assert changed.tolerance_minutes >= min(tolerance, default_tolerance_minutes(new)) - 1e-9
+        if tolerance < minutes and default_tolerance_minutes(new) < new:  # a valid file, a length over 2 min
+            assert changed.tolerance_minutes < new
+    again = profile_from_mapping(profile_to_mapping(changed), own_window=False)
+    assert again.tolerance_minutes == changed.tolerance_minutes

@@ -495,7 +495,11 @@ def _profile(
     if isinstance(moods, dict):
         extra = [MoodDef(normalise_name(m)) for m in moods if isinstance(m, str) and vocab.resolve(m) is None]
         vocab = vocab.with_moods(extra)
-    return profile_from_mapping(value, f"{source} (profile)", default_name=default_name, vocabulary=vocab)
+    # why: a build's --minutes may be shorter than the tolerance it kept (with_minutes), so the
+    # saved profile is not held to a profile file's window check.
+    return profile_from_mapping(
+        value, f"{source} (profile)", default_name=default_name, vocabulary=vocab, own_window=False
+    )
 
 
 def parse_sequence_data(

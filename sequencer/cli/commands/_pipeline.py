@@ -55,12 +55,13 @@ class BuildOptions:
 def load_profile_for(app: AppContext, ref: str, minutes: float | None) -> Profile:
     """Load a profile by name or path, applying a --minutes override."""
     from sequencer.adapters.profiles_toml import load_profile
+    from sequencer.core.profile import with_minutes
 
     profile = load_profile(ref, app.user_profiles_dir, app.vocabulary())
     if minutes is not None:
         if not 1 <= minutes <= 24 * 60:
             raise InputFileError(f"--minutes {minutes:g} is out of range", hint="use 1 to 1440 minutes")
-        profile = dataclasses.replace(profile, minutes=float(minutes))
+        profile = with_minutes(profile, minutes)
     return profile
 
 
