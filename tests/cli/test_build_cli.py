@@ -466,3 +466,29 @@ def test_a_short_minutes_keeps_a_window_and_its_saved_playlist_reads_back(tmp_pa
     code, _out, err = run("profiles", "check", str(written))
     assert code == 2
     assert f"{written}:2: tolerance_minutes = 200 is not below minutes = 60" in err
+
+
+def test_from_and_to_replace_the_profile_s_own_start_and_end(tmp_path: Path) -> None:
+    """`build --from T` with a profile whose start names no track (or several) failed with that
+    start's error, a track the user had not asked for; --from and --to replace them unread."""
+    profile = tmp_path / "ends.toml"
+    profile.write_text(
+        'minutes = 20\n[moods]\nbrooding = 1\n[constraints]\nstart = "Nope - Nothing"\nend = "Love"\n',
+        encoding="utf-8",
+    )
+    library = tmp_path / "lib.db"
+    demo = Path(__file__).resolve().parents[2] / "sequencer" / "demo" / "library.csv"
+    assert run("--library", str(library), "import", "csv", str(demo))[0] == 0
+    target = tmp_path / "ends.json"
+    code, _out, err = run(
+        "--library", str(library), "build", str(profile),
+        "--from", "Kavinsky - Nightcall", "--to", "Gunship - Tech Noir", "--seed", "2", "-o", str(target),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Nope" not in err and "Love" not in err
+    tracks = json.loads(target.read_text(encoding="utf-8"))["tracks"]
+    assert (tracks[0]["artists"][0], tracks[0]["title"]) == ("Kavinsky", "Nightcall")
+    assert (tracks[-1]["artists"][0], tracks[-1]["title"]) == ("Gunship", "Tech Noir")
+    code, _out, err = run("--library", str(library), "build", str(profile), "--from", "Kavinsky - Nightcall")
+    assert code == 2
+    assert f"{profile}:6: constraints.end = 'Love' names no track" in err  # the end it did not replace

@@ -139,6 +139,7 @@ def make_build(
             raise InputFileError(f"{option} is empty", hint=f'give a track, e.g. {option} "Kavinsky - Nightcall"')
     if profile is None:
         profile = load_profile_for(app, options.profile, options.minutes)
+    profile = _without_overridden_ends(options, profile)
     if not outputs_checked:
         options = _checked_outputs(app, options)
     if options.push or options.targets:
@@ -180,6 +181,18 @@ def make_build(
         source.sound,
         pool_has_moods=any(t.moods for t in source.tracks),
     )
+
+
+def _without_overridden_ends(options: BuildOptions, profile: Profile) -> Profile:
+    """The profile without the start (end) that --from (--to) replaces: its own could name a
+    track the library lacks, or several, and the build failed or warned about a track the user
+    had not asked for."""
+    cons = profile.constraints
+    start = None if options.start else cons.start
+    end = None if options.end else cons.end
+    if (start, end) == (cons.start, cons.end):
+        return profile
+    return dataclasses.replace(profile, constraints=dataclasses.replace(cons, start=start, end=end))
 
 
 def _at_profile_line(
