@@ -186,6 +186,23 @@ def test_explain_shows_rules_and_tags_with_numbers(library: Path) -> None:
     assert atmospheric.endswith("[in use: hand 0.20, it wins]")
 
 
+def test_explain_of_a_name_with_several_recordings_says_which_it_explains(library: Path) -> None:
+    """`moods explain "Vangelis - Blush Response"` explained one of two recordings of that name
+    silently: it names the one it explains (id and album) and the other, with the command."""
+    with Store.open(library) as store:
+        store.upsert_tracks([Track("blush2", "Blush Response", ("Vangelis",), 300.0, album="Esper Edition")])
+        ids = store.same_name_ids("blush")
+    assert ids == ["blush", "blush2"]
+    code, out, err = _run("moods", "explain", "Vangelis - Blush Response")
+    assert code == 0, err
+    assert out.splitlines()[1] == (
+        "  1 of 2 recordings of this name: this is blush; the other: blush2 (`moodseq moods explain blush2`)"
+    )
+    code, out, err = _run("moods", "explain", "blush2")  # an id is just that recording
+    assert code == 0, err
+    assert "recordings of this name" not in out
+
+
 def test_explain_unknown_track_suggests(library: Path) -> None:
     """An unknown reference: exit 2 with the closest track as the hint."""
     code, _, err = _run("moods", "explain", "Vangelis - Blush Respons")

@@ -71,7 +71,7 @@ def list_(app: AppContext, mood: str | None, artist: str | None, text: str | Non
 def show(app: AppContext, ref: str) -> None:
     """Show one track: its attributes and each mood with the source it came from."""
     from sequencer.adapters.library.ops import recordings_named
-    from sequencer.cli.library_text import track_details
+    from sequencer.cli.library_text import other_recordings_line, track_details
 
     with app.reading_library() as reading:
         track = reading.store.find(ref)
@@ -79,12 +79,9 @@ def show(app: AppContext, ref: str) -> None:
         twins = [i for i in recordings_named(reading.store, ref, track) if i != track.id]
     for line in track_details(track, sources):
         click.echo(line)
-    if twins:  # the name reaches them too (`library tag` tags them all): say they exist
-        shown = ", ".join(twins[:5]) + (f" and {len(twins) - 5} more" if len(twins) > 5 else "")
-        click.echo(
-            f"  1 of {len(twins) + 1} recordings of this name; the other{'s' if len(twins) > 1 else ''}: {shown} "
-            f"(`moodseq library show {twins[0]}`)"
-        )
+    others = other_recordings_line(track, twins, "library show")
+    if others:  # the name reaches them too (`library tag` tags them all): say they exist
+        click.echo(others)
 
 
 @cli.command()

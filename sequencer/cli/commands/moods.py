@@ -132,7 +132,9 @@ def infer(app: AppContext, dry_run: bool) -> None:
 @pass_app
 def explain(app: AppContext, ref: str, only: str | None, full: bool) -> None:
     """Why a track has its moods: which tags and attribute rules gave which numbers."""
+    from sequencer.adapters.library.ops import recordings_named
     from sequencer.adapters.mood_inference import explain_library_track
+    from sequencer.cli.library_text import other_recordings_line
     from sequencer.cli.moods_text import explanation_lines
 
     config = load_config(app)
@@ -143,5 +145,10 @@ def explain(app: AppContext, ref: str, only: str | None, full: bool) -> None:
     with app.reading_library() as reading:
         found = explain_library_track(reading.store, config, ref)
         near = explain_sound(reading.store, found.track)
-    for line in [*explanation_lines(found, wanted=wanted, full=full), *neighbour_lines(near)]:
+        twins = [i for i in recordings_named(reading.store, ref, found.track) if i != found.track.id]
+    lines = [*explanation_lines(found, wanted=wanted, full=full), *neighbour_lines(near)]
+    others = other_recordings_line(found.track, twins, "moods explain", which=True)
+    if others:  # it silently explained one of them: say which, and how to ask about the others
+        lines.insert(1, others)
+    for line in lines:
         click.echo(line)
