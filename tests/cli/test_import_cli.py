@@ -313,6 +313,40 @@ def test_reimporting_your_own_exports_changes_nothing(tmp_path: Path) -> None:
         assert store.changes() == changes
 
 
+def test_reimporting_an_export_does_not_store_playlist_genres_as_tags(tmp_path: Path) -> None:
+    """A catalog whose playlist names a genre ("Late Night Darkwave"): the library files its
+    tracks under darkwave, the export carries that genre, and importing the export back stored
+    it as a file tag, reporting every track "updated" although nothing had changed. It is now
+    unchanged (twice over); into another library the genres are still its tags."""
+    library = tmp_path / "lib.db"
+    catalog = tmp_path / "catalog.csv"
+    rows = "".join(
+        f"{n:022d},Song {n},Artist {n % 9},{200000 + 1000 * n},synthwave,Late Night Darkwave,"
+        f"{0.3 + n * 0.015:.3f},{0.2 + n * 0.01:.3f},{90 + n}\n"
+        for n in range(40)
+    )
+    header = "track_id,track_name,track_artist,duration_ms,genre,playlist_name,energy,valence,tempo\n"
+    catalog.write_text(header + rows, "utf-8")
+    assert _invoke(library, "import", "csv", str(catalog)).exit_code == 0
+    assert _invoke(library, "moods", "infer").exit_code == 0
+    built = _invoke(library, "build", "night-drive", "--minutes", "30", "--seed", "1", "-o", str(tmp_path / "p.json"))
+    assert built.exit_code == 0, built.stderr
+    tracks = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))["tracks"]
+    assert all(t["genres"] == ["synthwave", "darkwave"] for t in tracks)
+    with Store.open(library) as store:
+        tags_before = store.tags_bulk(source="file").get(tracks[0]["id"], {})
+    for _ in range(2):
+        back = _invoke(library, "import", "csv", str(tmp_path / "p.json"))
+        assert back.exit_code == 0, back.stderr
+        assert f"(0 new, 0 updated, {len(tracks)} unchanged)" in back.stdout
+    with Store.open(library) as store:
+        assert store.tags_bulk(source="file").get(tracks[0]["id"], {}) == tags_before
+    other = tmp_path / "other.db"
+    assert _invoke(other, "import", "csv", str(tmp_path / "p.json")).exit_code == 0
+    with Store.open(other) as store:
+        assert set(store.tags_bulk(source="file").get(tracks[0]["id"], {})) == {"synthwave", "darkwave"}
+
+
 def test_import_files_counts_one_file_in_the_singular(tmp_path: Path) -> None:
     """A folder of one (unreadable) audio file: 'Imported 1 file from …' (was '1 files')."""
     folder = tmp_path / "music"

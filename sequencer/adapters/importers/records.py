@@ -29,6 +29,10 @@ class ImportRecord:
     """Mood source of ``track.moods`` ("tag" for moods named in the file)."""
     line: int = 0
     """Line (or item) number in the input, for messages; 0 when unknown."""
+    tags_add_only: bool = False
+    """The tags only add to a known track's: genres it already has are not stored as tags again
+    and its other tags stay (a moodseq export's genres, which the library it came from partly
+    read from playlist names: re-importing the export changes nothing)."""
 
 
 @dataclass(frozen=True)

@@ -443,7 +443,11 @@ def _read_json(
         # moodseq's own sequence JSON: its moods are what the library it came from had worked
         # out (mostly inferred); `moods infer` works them out again from the attributes and
         # genres kept here, and a re-import into that library changes nothing
-        read.records[:] = [dataclasses.replace(r, track=r.track.evolve(moods={})) for r in read.records]
+        # and its genres are the library's own, some read from playlist names (never tags there):
+        # they only add to a known track's tags
+        read.records[:] = [
+            dataclasses.replace(r, track=r.track.evolve(moods={}), tags_add_only=True) for r in read.records
+        ]
         read.report.notes.append(
             f"{path.name}: a moodseq export: its attributes and genres are kept, "
             "its moods left to `moodseq moods infer`"

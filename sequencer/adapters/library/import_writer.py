@@ -263,6 +263,7 @@ def merge_records(first: ImportRecord, second: ImportRecord) -> ImportRecord:
         tag_source=first.tag_source,
         mood_source=first.mood_source,
         line=first.line,
+        tags_add_only=first.tags_add_only and second.tags_add_only,
     )
 
 
@@ -296,6 +297,12 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         "SELECT a.aid, a.name, a.artist FROM albums a JOIN {temp} n ON a.name = n.name AND a.artist = n.extra",
     )
     next_tid = int(conn.execute("SELECT COALESCE(MAX(tid), 0) + 1 FROM tracks").fetchone()[0])
+    # the genres known tracks had before this batch (an export's genres are tags only when new)
+    had_genres = {
+        w.track_id: set(filter(None, (known.genres.get(w.track_id) or "").split(SEP)))
+        for w in batch
+        if w.record.tags_add_only and not w.new
+    }
     new_rows, update_rows = [], []
     for write in batch:
         track = write.record.track
@@ -346,7 +353,7 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
         "content_hash = ?, updated_at = ?, mbid = COALESCE(?, mbid) WHERE tid = ?",
         [_update_params(row) for row in update_rows],
     )
-    _write_children(conn, batch, known, artist_by_name)
+    _write_children(conn, batch, known, artist_by_name, had_genres)
 
 
 def _joined(stored: str | None, added: Sequence[str]) -> str:
@@ -370,9 +377,14 @@ def _first(track: Track) -> str:
 
 
 def _write_children(
-    conn: sqlite3.Connection, batch: Sequence[Write], known: Known, artist_by_name: dict[str, int]
+    conn: sqlite3.Connection,
+    batch: Sequence[Write],
+    known: Known,
+    artist_by_name: dict[str, int],
+    had_genres: dict[str, set[str]],
 ) -> None:
-    """Artist links, import attributes, moods and crowd tags of a batch."""
+    """Artist links, import attributes, moods and crowd tags of a batch (``had_genres``: the
+    genres of the known tracks whose records only add tags, before the batch)."""
     tids = [(known.tids[w.track_id], w) for w in batch]
     updated = [(tid,) for tid, w in tids if not w.new]
     conn.executemany("DELETE FROM track_artists WHERE tid = ?", updated)
@@ -413,7 +425,7 @@ def _write_children(
     )
     if known.source:
         write_source_digests(conn, known, [(w.track_id, w.digest) for w in batch])
-    with_tags = [(tid, w.record, w.new) for tid, w in tids if w.record.tags]
+    with_tags = [(tid, w.record, w.new) for tid, w in tids if w.record.tags and not w.record.tags_add_only]
     conn.executemany(
         "DELETE FROM tags WHERE tid = ? AND source = ?",
         [(tid, r.tag_source) for tid, r, new in with_tags if not new],
@@ -422,6 +434,14 @@ def _write_children(
         "INSERT INTO tags (tid, source, tag, weight) VALUES (?, ?, ?, ?)",
         [(tid, r.tag_source, tag, w) for tid, r, _ in with_tags for tag, w in r.tags.items()],
     )
+    added = [
+        (tid, w.record.tag_source, tag, weight)
+        for tid, w in tids
+        if w.record.tags_add_only
+        for tag, weight in w.record.tags.items()
+        if w.new or tag not in had_genres.get(w.track_id, ())
+    ]
+    conn.executemany("INSERT INTO tags (tid, source, tag, weight) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", added)
 
 
 def write_source_digests(conn: sqlite3.Connection, known: Known, digests: Sequence[tuple[str, str]]) -> None:
