@@ -11,10 +11,12 @@ there.
 construction and annealing leave them alone), builds greedy chains on what is left, anneals the
 best of them briefly and settles it without those tracks, then once more with everything back.
 :func:`recreate_search` runs :data:`RECREATE_STARTS` of them (fixed seeds: every build seed
-meets the same ones) and offers every valid one to the seeds, which need near-best playlists
-far from the best to differ.  A rebuild never replaces the best: when it did, the seeds' variety
-depended on which region the rebuild happened to find (night-drive's seed overlap went from
-0.42 to 0.76 with one draw and 0.37 with another); offered only, it lowered every profile's.
+meets the same ones) when the seeds lack near-best playlists apart from each other
+(:func:`~sequencer.core.walk.variants.apart_enough`), and :func:`widening` offers the seeds
+those that only widen their choice.  A rebuild never replaces the best, nor leads the seeds'
+ranking: when it did, the seeds' variety depended on which region the rebuild happened to find
+(night-drive's seed overlap went from 0.42 to 0.76 with one draw and 0.37 with another, and
+catharsis' seeds took up The Animals and Lita Ford from a near-best rebuild).
 
 Public: :func:`recreated`, :func:`recreate_search`, :func:`widening`.
 """
