@@ -17,7 +17,7 @@ from sequencer.core.track import Track
 from sequencer.core.walk import descent, recreate
 from sequencer.core.walk.descent import descend
 from sequencer.core.walk.moves import Search
-from sequencer.core.walk.problem import Order, Value
+from sequencer.core.walk.problem import Order, Value, better
 from sequencer.core.walk.recreate import recreate_search, recreated
 from tests.core.test_walk_evaluation import problem_for
 from tests.core.test_walk_variants import NIGHT
@@ -95,3 +95,27 @@ def test_rebuilds_are_asked_for_only_when_the_seeds_lack_playlists_apart(monkeyp
     monkeypatch.setattr(variants, "REPORTED_TOLERANCE", 100.0)
     assert apart_enough(search, best, valid)
     assert not apart_enough(search, best, [s for s in valid if s is not best][: SPREAD_WANTED - 2])
+
+
+def test_widening_keeps_only_rebuilds_that_do_not_lead_the_seeds() -> None:
+    """A rebuild better than the best (or below the lowest reported objective the seeds have)
+    would lead their ranking and narrow the window: widening leaves it out and keeps the others."""
+    from sequencer.core.walk.recreate import widening
+    from sequencer.core.walk.variants import reported
+
+    library = synthetic_library(300, seed=6)
+    profile = Profile(name="warm", minutes=20.0, moods=NIGHT, variety=Variety(temperature=0.2))
+    search = Search(problem_for(library, profile), random.Random(0))
+    states: list[tuple[Order, Value]] = []
+    for start in range(0, 60, 6):
+        order = list(range(start, start + 6))
+        states.append(descend(search, order, search.ev(order)))
+    valid = sorted((s for s in states if s[1][0] <= 1e-9), key=lambda s: s[1][1])
+    assert len(valid) >= 3
+    best, rest = valid[1], [valid[0], *valid[2:]]
+    kept = widening(search, best, [best], rest)
+    assert valid[0] not in kept  # better than the best
+    assert all(not better(s[1], best[1]) for s in kept)
+    floor = reported(search.p, best)
+    assert kept == [s for s in rest if not better(s[1], best[1]) and reported(search.p, s) >= floor]
+    assert kept  # the worse ones widen the choice

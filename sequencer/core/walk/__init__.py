@@ -60,7 +60,7 @@ from sequencer.core.walk.problem import (
     better,
     default_iterations,
 )
-from sequencer.core.walk.recreate import RECREATE_STARTS, recreate_search
+from sequencer.core.walk.recreate import RECREATE_STARTS, recreate_search, widening
 from sequencer.core.walk.replace import replace_descent
 from sequencer.core.walk.variants import apart_enough, facing, floored, offered, push_search, seed_playlists
 
@@ -150,7 +150,7 @@ def walk(
     pool[frozenset(best[0])] = best
     known = [*met, *scouted, *pool.values()]
     if problem.temperature > 0 and not apart_enough(search, best, known):  # the seeds need further ones
-        known += recreate_search(search, best, scout_work, tick_from(done))
+        known += widening(search, best, known, recreate_search(search, best, scout_work, tick_from(done)))
     done += scout_work * RECREATE_STARTS
     options = offered(problem, seed_playlists(search, best, known))
     if problem.temperature > 0 and len(options) > 1:

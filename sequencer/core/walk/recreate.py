@@ -11,12 +11,14 @@ there.
 construction and annealing leave them alone), builds greedy chains on what is left, anneals the
 best of them briefly and settles it without those tracks, then once more with everything back.
 :func:`recreate_search` runs :data:`RECREATE_STARTS` of them (fixed seeds: every build seed
-meets the same ones) and offers every valid one to the seeds, which need near-best playlists
-far from the best to differ.  A rebuild never replaces the best: when it did, the seeds' variety
-depended on which region the rebuild happened to find (night-drive's seed overlap went from
-0.42 to 0.76 with one draw and 0.37 with another); offered only, it lowered every profile's.
+meets the same ones) when the seeds lack near-best playlists apart from each other
+(:func:`~sequencer.core.walk.variants.apart_enough`), and :func:`widening` offers the seeds
+those that only widen their choice.  A rebuild never replaces the best, nor leads the seeds'
+ranking: when it did, the seeds' variety depended on which region the rebuild happened to find
+(night-drive's seed overlap went from 0.42 to 0.76 with one draw and 0.37 with another, and
+catharsis' seeds took up The Animals and Lita Ford from a near-best rebuild).
 
-Public: :func:`recreated`, :func:`recreate_search`.
+Public: :func:`recreated`, :func:`recreate_search`, :func:`widening`.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from collections.abc import Callable
 from sequencer.core.walk.construction import construct_batch
 from sequencer.core.walk.descent import descend, improve
 from sequencer.core.walk.moves import Search
-from sequencer.core.walk.problem import Order, Value
+from sequencer.core.walk.problem import Order, Value, better
 from sequencer.core.walk.replace import replace_descent
+from sequencer.core.walk.variants import offered, reported, seed_playlists
 
 #: Rebuilds per build, the share of the best's free tracks each leaves out, and the greedy
 #: chains each builds (the best of them is annealed).
@@ -85,3 +88,25 @@ def recreate_search(
         if state[1][0] <= 1e-9:
             met.append(state)
     return met
+
+
+def widening(
+    search: Search,
+    best: tuple[Order, Value],
+    known: list[tuple[Order, Value]],
+    rebuilt: list[tuple[Order, Value]],
+) -> list[tuple[Order, Value]]:
+    """The rebuilds that only widen the seeds' choice: none better than ``best`` on the walk's
+    objective or below the lowest reported objective the seeds have now.  A better one would
+    lead the seeds' ranking, and the tolerance around it would leave out the near-best
+    playlists found so far (night-drive, 30 minutes: seeds sharing 0.62 of their tracks went
+    to 0.90)."""
+    problem = search.p
+    floor = min(
+        (reported(problem, state) for state in offered(problem, seed_playlists(search, best, known))), default=None
+    )
+    return [
+        state
+        for state in rebuilt
+        if not better(state[1], best[1]) and (floor is None or reported(problem, state) >= floor)
+    ]
