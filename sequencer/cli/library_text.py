@@ -111,13 +111,14 @@ def track_details(track: Track, sources: dict[str, list[tuple[str, float]]]) -> 
 
 def other_recordings_line(track: Track, twins: list[str], command: str, *, which: bool = False) -> str | None:
     """The line naming the other recordings of ``track``'s name (``twins``: their ids), with
-    the ``moodseq COMMAND ID`` that shows one; ``which`` names the recording shown first (where
-    the heading does not). None when the name has no other recording."""
+    the ``moodseq COMMAND`` that shows one (``{id}`` in it stands for the id, else it ends the
+    command); ``which`` names the recording shown first (where the heading does not). None when
+    the name has no other recording."""
     if not twins:
         return None
     shown = ", ".join(twins[:5]) + (f" and {len(twins) - 5} more" if len(twins) > 5 else "")
     this = f": this is {track.id}" + (f" ({track.album})" if track.album else "") if which else ""
     return (
         f"  1 of {len(twins) + 1} recordings of this name{this}; the other{'s' if len(twins) > 1 else ''}: "
-        f"{shown} (`moodseq {command} {twins[0]}`)"
+        f"{shown} (`moodseq {command.format(id=twins[0]) if '{id}' in command else f'{command} {twins[0]}'}`)"
     )

@@ -113,3 +113,22 @@ def test_why_not_of_another_saved_playlist_is_named_as_one(tmp_path: Path, suffi
     assert code == 2 and out == ""
     assert f"Error: --why-not asks about a profile's build, and {saved} is a saved playlist" in err
     assert "TOML" not in err
+
+
+def test_why_not_a_name_several_recordings_share_says_which(tmp_path: Path) -> None:
+    """`explain --why-not NAME` answered for one of the recordings of that name silently: it
+    says which (id, album) and names the others with the command that asks about each."""
+    from sequencer.adapters.library.store import Store
+    from sequencer.core.track import Track
+
+    library = tmp_path / "lib.db"
+    demo = Path(__file__).resolve().parents[2] / "sequencer" / "demo" / "library.csv"
+    assert run("--library", str(library), "import", "csv", str(demo))[0] == 0
+    with Store.open(library) as store:
+        store.upsert_tracks([Track("live", "Tech Noir", ("Gunship",), 400.0, album="Live at Wembley", energy=0.7)])
+        first = store.same_name_ids("live")[0]
+    assert first != "live"
+    code, out, err = run("--library", str(library), "explain", "--why-not", "Gunship - Tech Noir", "study")
+    assert code == 0, err
+    assert out.splitlines()[1].startswith(f"  1 of 2 recordings of this name: this is {first} (")
+    assert out.splitlines()[1].endswith("the other: live (`moodseq explain --why-not live study`)")

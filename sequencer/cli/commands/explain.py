@@ -92,13 +92,17 @@ def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None, minu
 
     _refuse_saved_playlist(app, ref, profile_ref)
     profile = load_profile_for(app, profile_ref, minutes)
-    track = None
+    track, others = None, None
     if app.library_path.is_file():  # an unknown track fails here, before the build's seconds
+        from sequencer.adapters.library.ops import recordings_named
         from sequencer.adapters.library.store import Store
+        from sequencer.cli.library_text import other_recordings_line
 
         with Store.open(app.library_path, read_only=True) as store:
             if store.count():
                 track = store.find(ref)
+                twins = [i for i in recordings_named(store, ref, track) if i != track.id]
+                others = other_recordings_line(track, twins, f"explain --why-not {{id}} {profile_ref}", which=True)
     from sequencer.cli.progress import progress_bar
 
     used = seed if seed is not None else profile.variety.seed if profile.variety.seed is not None else 1
@@ -110,7 +114,10 @@ def _why_not(app: AppContext, ref: str, profile_ref: str, seed: int | None, minu
         sequence = build_playlist(loaded.tracks, profile, seed=used, progress=progress)
     cands, exemplars = candidate_pool(loaded.tracks, profile)
     app.say(f"{loaded.description}; {profile.name} ({profile.minutes:g} min target) with seed {used}")
-    for line in why_not_lines(why_not(track, sequence, cands.tracks, exemplars), profile.name):
+    lines = why_not_lines(why_not(track, sequence, cands.tracks, exemplars), profile.name)
+    if others:  # it silently answered for one of several recordings of the name
+        lines.insert(1, others)
+    for line in lines:
         click.echo(line)
 
 
