@@ -281,9 +281,12 @@ def _kind_name(kind: str) -> str:
 
 def _check_range(c: _Collector, path: tuple[str, ...], value: float, key: Key) -> bool:
     if math.isnan(value) or (key.low is not None and value < key.low) or (key.high is not None and value > key.high):
-        c.add(
+        if key.high is not None and key.high >= 2**53:  # no real limit (a seed): the low one only
+            c.add(path, f"{_dotted(path)} = {_num(value)} must be {_num(key.low)} or more", "use a whole number ≥ 0")
+            return False
+        c.add(  # the value as written (-1, not -1.0)
             path,
-            f"{_dotted(path)} = {value!r} must be in [{_num(key.low)}, {_num(key.high)}]",
+            f"{_dotted(path)} = {_num(value)} must be in [{_num(key.low)}, {_num(key.high)}]",
             f"use a value between {_num(key.low)} and {_num(key.high)}",
         )
         return False

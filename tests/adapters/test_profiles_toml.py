@@ -90,8 +90,8 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     found = problems(tmp_path, text)
     lines = [p.split(":")[1] for p in found]
     assert lines == ["3", "7", "14"]
-    assert "minutes = -5.0 must be in [1, 1440]" in found[0]
-    assert "moods.brooding = 3.0 must be in [-1, 1]" in found[1]
+    assert "minutes = -5 must be in [1, 1440]" in found[0]  # as written (was -5.0)
+    assert "moods.brooding = 3 must be in [-1, 1]" in found[1]
     assert "constraints.artist_gap = 2.5 must be a whole number" in found[2]
 
 

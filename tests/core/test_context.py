@@ -150,7 +150,7 @@ def test_profile_keys_validate_with_lines_and_round_trip() -> None:
         profile_from_mapping(bad, "my.toml", locate=lines.get)
     text = "\n".join(str(p) for p in info.value.problems)
     assert "my.toml:3: like = 'Kavinsky - Nightcall' must be a list of strings" in text
-    assert "my.toml:7: genres.weight = 2.0 must be in [0, 1]" in text
+    assert "my.toml:7: genres.weight = 2 must be in [0, 1]" in text
     assert "my.toml:8: unknown key 'colour' in [genres]" in text
 
 

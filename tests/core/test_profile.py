@@ -137,3 +137,13 @@ def test_with_minutes_scales_a_tolerance_down_never_below_the_default(
             assert changed.tolerance_minutes < new
     again = profile_from_mapping(profile_to_mapping(changed), own_window=False)
     assert again.tolerance_minutes == changed.tolerance_minutes
+
+
+def test_an_out_of_range_value_is_shown_as_written_and_a_seed_has_no_huge_limit() -> None:
+    """`tolerance_minutes = -1` was echoed as -1.0 and `seed = -3` was told to be in
+    [0, 9223372036854775807]: the value as written, and a seed is "0 or more"."""
+    with pytest.raises(ProfileError) as caught:
+        profile_from_mapping({"tolerance_minutes": -1, "variety": {"seed": -3}})
+    messages = [p.message for p in caught.value.problems]
+    assert "tolerance_minutes = -1 must be in [0, 600]" in messages
+    assert "variety.seed = -3 must be 0 or more" in messages
