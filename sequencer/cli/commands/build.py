@@ -34,7 +34,11 @@ def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one") -> click.decorators.FC:
     """The options `build` and `demo` share (``seed_default`` says what no --seed means)."""
     decorators = [
-        click.option("--minutes", type=float, help="Target length (overrides the profile)."),
+        click.option(
+            "--minutes",
+            type=float,
+            help="Target length in minutes (overrides the profile's; a shorter one narrows its tolerance).",
+        ),
         click.option(
             "--seed",
             type=int,
@@ -58,7 +62,7 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
         click.option(
             "--plot",
             type=click.Path(path_type=Path, dir_okay=False),
-            help="Save a PNG of the energy arc, moods and transitions (SVG or PDF by the file's suffix).",
+            help="Save a PNG of the energy arc, moods and transitions (SVG, PDF, JPEG, WebP, GIF or TIFF by the file's suffix).",
         ),
         click.option(
             "--report",
@@ -90,9 +94,19 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
 @click.argument("profile", shell_complete=complete_profiles)
 @build_options
 @click.option(
-    "--from", "start", metavar="TRACK", shell_complete=complete_tracks, help='Journey start, "Artist - Title".'
+    "--from",
+    "start",
+    metavar="TRACK",
+    shell_complete=complete_tracks,
+    help='First track, "Artist - Title" (instead of the profile\'s start).',
 )
-@click.option("--to", "end", metavar="TRACK", shell_complete=complete_tracks, help='Journey end, "Artist - Title".')
+@click.option(
+    "--to",
+    "end",
+    metavar="TRACK",
+    shell_complete=complete_tracks,
+    help='Last track, "Artist - Title" (instead of the profile\'s end).',
+)
 @click.option("--push", is_flag=True, help="Push the playlist (create or update): to Spotify, or where --push-to says.")
 @push_to_option
 @click.option(
