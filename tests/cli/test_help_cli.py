@@ -37,3 +37,19 @@ def test_every_command_answers_help() -> None:
         assert result.exit_code == 0, f"{where} --help: {result.output}{result.stderr}"
         assert result.stdout.startswith("Usage: "), where
         assert len(result.stdout.strip().splitlines()) > 1, where
+
+
+def test_build_help_says_what_its_options_do() -> None:
+    """`build --help` named only PNG, SVG and PDF for --plot (it writes every format of
+    PLOT_FORMATS), gave --minutes no unit and called --from a "journey start" though it
+    replaces the profile's start."""
+    from sequencer.adapters.plot import PLOT_FORMATS
+
+    result = CliRunner().invoke(cli, ["build", "--help"], terminal_width=400)
+    assert result.exit_code == 0
+    plot = next(row for row in result.output.splitlines() if row.strip().startswith("--plot"))
+    named = {word.strip(",().").lower() for word in plot.split()}
+    for suffix in PLOT_FORMATS:
+        assert suffix in named or {"jpg": "jpeg", "tif": "tiff", "svgz": "svg"}[suffix] in named, suffix
+    assert "Target length in minutes" in result.output
+    assert "instead of the profile's start" in result.output and "instead of the profile's end" in result.output
