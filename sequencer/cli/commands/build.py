@@ -62,7 +62,8 @@ def build_options(func: click.decorators.FC, *, seed_default: str = "a fresh one
         click.option(
             "--plot",
             type=click.Path(path_type=Path, dir_okay=False),
-            help="Save a PNG of the energy arc, moods and transitions (SVG, PDF, JPEG, WebP, GIF or TIFF by the file's suffix).",
+            help="Save a PNG of the energy arc, moods and transitions "
+            "(SVG, PDF, JPEG, WebP, GIF or TIFF by the file's suffix).",
         ),
         click.option(
             "--report",
