@@ -676,3 +676,26 @@ def test_spotifys_extended_streaming_history_is_read(tmp_path: Path) -> None:
     got = [(r.track.artists, r.track.title, r.track.album, r.track.uri) for r in read.records]
     assert got == [(("Kavinsky",), "Nightcall", "OutRun", "spotify:track:0U0ldCRmgCqhVvD6ksG63j")]
     assert [(p.line, p.message) for p in read.report.skipped] == [(2, "no title and artist")]
+
+
+def test_tracks_without_a_length_are_named_with_the_column_that_has_it(tmp_path: Path) -> None:
+    """A catalog whose length is in an unread column (deezer's `sp_duration_ms`) imported every
+    track without a length, silently; a build then said only "0 candidates". The import says
+    how many have no length, that builds leave them out, and the --map that reads it."""
+    path = tmp_path / "dz.csv"
+    path.write_text("artist_name,track_name,sp_duration_ms\nBoney M,Rasputin,220733\nABBA,SOS,200000\n", "utf-8")
+    read = read_table(path)
+    assert all(r.track.duration_s == 0 for r in read.records)
+    assert (
+        "dz.csv: 2 tracks without a length (no duration column read): builds leave them out until a re-import "
+        "reads one (`--map duration_ms=sp_duration_ms` reads sp_duration_ms)"
+    ) in read.report.notes
+    mapped = read_table(path, overrides=parse_map_options(("duration_ms=sp_duration_ms",)))
+    assert [r.track.duration_s for r in mapped.records] == [220.733, 200.0]
+    assert not any("without a length" in note for note in mapped.report.notes)
+    listed = tmp_path / "list.txt"
+    listed.write_text("Artist - Title\nKavinsky - Nightcall\n", "utf-8")
+    assert (
+        "list.txt: 1 track without a length (no duration column read): builds leave it out until a "
+        "re-import reads one (a duration column gives it)" in read_table(listed).report.notes
+    )

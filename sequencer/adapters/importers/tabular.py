@@ -263,6 +263,7 @@ def _records(
     report = TableRead().report if unit != "line" else read.report
     fields = _cell_reader(columns)
     records, warnings, skipped = read.records, report.warnings, report.skipped
+    start = len(records)
     report.rows_read += len(rows)
     for line, cells, error in rows:
         if cells is None:
@@ -278,10 +279,29 @@ def _records(
             records.append(result.record)
         elif result.skip is not None:
             skipped.append(result.skip)
+    _note_no_durations(read, columns, lookalikes, start, Path(source).name)
     if report is not read.report:  # JSON: positions are items, not lines
         read.report.rows_read += report.rows_read
         read.report.skipped.extend(RowProblem(p.line, p.message, unit) for p in report.skipped)
         read.report.warnings.extend(RowProblem(p.line, p.message, unit) for p in report.warnings)
+
+
+def _note_no_durations(
+    read: TableRead, columns: ColumnMap, lookalikes: Mapping[str, list[str]], start: int, name: str
+) -> None:
+    """Say when no column gave the tracks a length: a build leaves such tracks out, and it said
+    only "0 candidates" (the deezer catalog's length is in ``sp_duration_ms``, not read)."""
+    if "duration" in columns.positions or "duration_ms" in columns.positions:
+        return
+    lengthless = sum(1 for record in read.records[start:] if not record.track.duration_s > 0)
+    if not lengthless:
+        return
+    column = next(iter(lookalikes.get("duration_ms", lookalikes.get("duration", []))), None)
+    fix = f"`--map duration_ms={column}` reads {column}" if column else "a duration column gives it"
+    read.report.notes.append(
+        f"{name}: {lengthless:,} track{'' if lengthless == 1 else 's'} without a length (no duration column "
+        f"read): builds leave {'it' if lengthless == 1 else 'them'} out until a re-import reads one ({fix})"
+    )
 
 
 def read_table(
