@@ -70,10 +70,17 @@ def stats_text(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _length(track: Track) -> str | None:
+    """The track's length as m:ss (as players show it), None when unknown."""
+    if not track.duration_s > 0:
+        return None
+    minutes, seconds = divmod(round(track.duration_s), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
 def track_line(track: Track) -> str:
     """One track as a list line: name, duration ('-:--' when unknown), moods."""
-    minutes, seconds = divmod(round(track.duration_s), 60)
-    length = f"{minutes}:{seconds:02d}" if track.duration_s > 0 else "-:--"
+    length = _length(track) or "-:--"
     moods = ", ".join(f"{m} {w:.2g}" for m, w in sorted(track.moods.items(), key=lambda x: -x[1]))
     return f"{track.name}  [{length}]" + (f"  {moods}" if moods else "")
 
@@ -83,7 +90,7 @@ def track_details(track: Track, sources: dict[str, list[tuple[str, float]]]) -> 
     lines = [
         f"{track.name}  ({track.id})",
         f"  album {track.album or '-'}; "
-        + (f"{track.duration_s:.0f} s" if track.duration_s > 0 else "duration unknown")
+        + (f"{_length(track)} long" if track.duration_s > 0 else "duration unknown")
         + f"; uri {track.uri or '-'}",
     ]
     import textwrap

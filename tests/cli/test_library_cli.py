@@ -150,6 +150,8 @@ def test_unknown_duration_is_shown_as_unknown_not_zero() -> None:
     assert track_line(bare) == "Nobody - Untimed  [-:--]"
     assert "duration unknown" in track_details(bare, {})[1]
     assert track_line(Track("x2", "Timed", ("Nobody",), 61.4)) == "Nobody - Timed  [1:01]"
+    # `library show` in the same unit as `library list` (it said "61 s" beside list's "[1:01]")
+    assert track_details(Track("x2", "Timed", ("Nobody",), 61.4), {})[1] == "  album -; 1:01 long; uri -"
 
 
 def test_tags_import_names_rows_without_a_track_or_without_moods(library: Path, tmp_path: Path) -> None:
