@@ -117,11 +117,12 @@ def _pin(
                 f"start and end are the same song ({first.name!r}): no song may play twice",
                 hint="choose a different end track",
             )
-        if first.duration_s + last.duration_s > high:
+        both = first.duration_s + last.duration_s
+        if both > high:
             raise ImpossibleConstraintsError(
-                f"start and end alone last {(first.duration_s + last.duration_s) / 60:.1f} minutes, "
-                f"more than the {high / 60:.1f} allowed",
-                hint="raise minutes or tolerance_minutes in the profile",
+                f"start and end alone last {both / 60:.1f} minutes, more than the {high / 60:.1f} allowed",
+                hint=f"build at least {math.ceil(both / 60)} minutes (--minutes, or minutes in the profile), "
+                "or choose shorter start and end tracks",
             )
     return first, last
 

@@ -492,3 +492,18 @@ def test_from_and_to_replace_the_profile_s_own_start_and_end(tmp_path: Path) -> 
     code, _out, err = run("--library", str(library), "build", str(profile), "--from", "Kavinsky - Nightcall")
     assert code == 2
     assert f"{profile}:6: constraints.end = 'Love' names no track" in err  # the end it did not replace
+
+
+def test_a_journey_longer_than_minutes_names_the_length_to_ask_for() -> None:
+    """`build --minutes 5 --from A --to B` whose two tracks last 9.2 minutes told the user to
+    "raise minutes or tolerance_minutes in the profile" (the length was the command's): it
+    names the length to ask for, with --minutes, and that length builds."""
+    journey = ("--from", "Kavinsky - Nightcall", "--to", "Gunship - Tech Noir", "--seed", "1")
+    code, _out, err = run("build", "night-drive", "--minutes", "5", *journey)
+    assert code == 2
+    assert "Error: start and end alone last" in err
+    hint = next(line for line in err.splitlines() if line.startswith("hint: build at least "))
+    minutes = hint.removeprefix("hint: build at least ").split()[0]
+    assert "(--minutes, or minutes in the profile)" in hint
+    code, _out, err = run("build", "night-drive", "--minutes", minutes, *journey)
+    assert code == 0, err
