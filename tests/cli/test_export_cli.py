@@ -148,8 +148,8 @@ def test_explain_prints_reasons_and_costs(saved: Path) -> None:
 
 
 def test_explain_minimal_file_uses_a_default_profile(tmp_path: Path) -> None:
-    """A hand-written file without profile is explained against an empty profile named after
-    the file, and the user is told so."""
+    """A hand-written file without profile is explained against an empty profile, and the user
+    is told so (the heading said "profile mine (build)", a profile that does not exist)."""
     path = tmp_path / "mine.json"
     path.write_text(
         json.dumps(
@@ -164,7 +164,9 @@ def test_explain_minimal_file_uses_a_default_profile(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(cli, ["explain", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Why these tracks — profile mine (build)\n")
+    assert result.stdout.startswith(
+        "Why these tracks — mine.json, no profile (no moods or arc to meet; --profile NAME scores them)\n"
+    )
     assert "no moods known: mood fit counts as 0" in result.stdout
     assert "has no profile" in result.stderr
 

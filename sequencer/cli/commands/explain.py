@@ -78,8 +78,11 @@ def cli(
 
     sequence_file = Path(target)
     _profile_for_a_file(app, sequence_file)
-    sequence, _ = load_saved(app, sequence_file, profile_ref)
-    for line in explanation_lines(explain(sequence)):
+    sequence, loaded = load_saved(app, sequence_file, profile_ref)
+    lines = explanation_lines(explain(sequence))
+    if loaded.profile is None and profile_ref is None:  # "profile mine (build)" named no profile
+        lines[0] = f"Why these tracks — {sequence_file.name}, no profile (no moods or arc to meet; --profile NAME scores them)"
+    for line in lines:
         click.echo(line)
 
 
