@@ -81,7 +81,9 @@ def cli(
     sequence, loaded = load_saved(app, sequence_file, profile_ref)
     lines = explanation_lines(explain(sequence))
     if loaded.profile is None and profile_ref is None:  # "profile mine (build)" named no profile
-        lines[0] = f"Why these tracks — {sequence_file.name}, no profile (no moods or arc to meet; --profile NAME scores them)"
+        lines[0] = (
+            f"Why these tracks — {sequence_file.name}, no profile (no moods or arc to meet; --profile NAME scores them)"
+        )
     for line in lines:
         click.echo(line)
 
