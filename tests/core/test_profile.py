@@ -94,9 +94,13 @@ def test_name_and_description_must_be_one_printable_line() -> None:
 def test_a_tolerance_of_the_whole_length_or_more_is_a_problem_at_its_line() -> None:
     """tolerance_minutes = 200 with minutes = 60 let a playlist be 0 to 260 minutes long and
     passed the check; it is a problem at the tolerance's line, with a tolerance that fits."""
-    lines = {("tolerance_minutes",): 3}
+    lines: dict[tuple[str, ...], int] = {("tolerance_minutes",): 3}
+
+    def locate(path: tuple[str, ...]) -> int | None:
+        return lines.get(path)
+
     with pytest.raises(ProfileError) as caught:
-        profile_from_mapping({"minutes": 60, "tolerance_minutes": 200}, "x.toml", locate=lines.get)
+        profile_from_mapping({"minutes": 60, "tolerance_minutes": 200}, "x.toml", locate=locate)
     (problem,) = caught.value.problems
     assert problem.source == "x.toml:3"
     assert "tolerance_minutes = 200 is not below minutes = 60" in problem.message
