@@ -347,6 +347,52 @@ def test_reimporting_an_export_does_not_store_playlist_genres_as_tags(tmp_path: 
         assert set(store.tags_bulk(source="file").get(tracks[0]["id"], {})) == {"synthwave", "darkwave"}
 
 
+def test_an_export_read_back_adds_no_estimate_mood_or_playlist_to_known_tracks(tmp_path: Path) -> None:
+    """moodseq's exports carry what the library worked out. Read back, an energy estimated from
+    moods was stored as a measured attribute, the CSV's moods as imported moods of tracks the
+    library knew, the CSV's file name as a playlist they were all in, and an attribute measured
+    by analysis again as an imported one: each re-import "updated" tracks. Read back into that
+    library it changes nothing; into another, the tracks get what the export knows but the
+    estimates."""
+    library = tmp_path / "lib.db"
+    catalog = tmp_path / "catalog.csv"
+    rows = "".join(
+        f"{n:022d},Song {n},Artist {n % 9},{200000 + 1000 * n},synthwave,"
+        + (f"{0.3 + n * 0.015:.3f}" if n % 2 else "")  # every other track without an energy
+        + f",{0.2 + n * 0.01:.3f}\n"
+        for n in range(40)
+    )
+    catalog.write_text("track_id,track_name,track_artist,duration_ms,genre,energy,valence\n" + rows, "utf-8")
+    assert _invoke(library, "import", "csv", str(catalog)).exit_code == 0
+    with Store.open(library) as store:
+        for track in store.tracks():
+            if track.energy is not None:
+                store.set_attributes(track.id, {"tempo": 111.0}, source="analysis")
+    assert _invoke(library, "moods", "infer").exit_code == 0
+    json_file, csv_file = tmp_path / "night.json", tmp_path / "night.csv"
+    built = _invoke(library, "build", "night-drive", "--minutes", "40", "--seed", "1", "-o", str(json_file))
+    assert built.exit_code == 0, built.stderr
+    assert _invoke(library, "export", str(json_file), "-o", str(csv_file)).exit_code == 0
+    tracks = json.loads(json_file.read_text(encoding="utf-8"))["tracks"]
+    estimated = [t["id"] for t in tracks if t["energy_estimated"]]
+    assert estimated and len(estimated) < len(tracks)
+    for path in (json_file, csv_file):
+        for _ in range(2):
+            back = _invoke(library, "import", "csv", str(path))
+            assert back.exit_code == 0, back.stderr
+            assert f"(0 new, 0 updated, {len(tracks)} unchanged)" in back.stdout, (path, back.stdout)
+    with Store.open(library) as store:
+        assert all(store.find(i).energy is None or store.find(i).energy_estimated for i in estimated)
+        assert "import" not in store.stats()["mood_sources"]
+        assert not any(t.playlists for t in store.tracks())
+    for path in (json_file, csv_file):
+        other = tmp_path / f"other-{path.suffix[1:]}.db"
+        assert _invoke(other, "import", "csv", str(path)).exit_code == 0
+        with Store.open(other) as store:
+            assert all(store.find(i).energy is None for i in estimated)
+            assert all(store.find(t["id"]).tempo == 111.0 for t in tracks if t["id"] not in estimated)
+
+
 def test_import_files_counts_one_file_in_the_singular(tmp_path: Path) -> None:
     """A folder of one (unreadable) audio file: 'Imported 1 file from …' (was '1 files')."""
     folder = tmp_path / "music"

@@ -29,10 +29,11 @@ class ImportRecord:
     """Mood source of ``track.moods`` ("tag" for moods named in the file)."""
     line: int = 0
     """Line (or item) number in the input, for messages; 0 when unknown."""
-    tags_add_only: bool = False
-    """The tags only add to a known track's: genres it already has are not stored as tags again
-    and its other tags stay (a moodseq export's genres, which the library it came from partly
-    read from playlist names: re-importing the export changes nothing)."""
+    own_export: bool = False
+    """A row of moodseq's own export: what a library had worked out (moods it inferred, genres
+    partly read from playlist names, attributes from any source), not new evidence. A track the
+    library knows gains only what it lacks: attributes no source gave it, genres it lacks as
+    tags, no moods; its other tags stay. Re-importing an export changes nothing."""
 
 
 @dataclass(frozen=True)

@@ -413,18 +413,40 @@ def _read_delimited(
     kind = "Exportify CSV" if exportify.is_exportify(headers) else "CSV"
     name = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}[delimiter]
     read.report.notes.append(f"{path.name}: {kind}, {name}-separated")
-    if kind == "Exportify CSV" and not (overrides and "playlist" in overrides):
+    own = {h.strip() for h in headers} >= OWN_EXPORT_COLUMNS
+    # (moodseq's own CSV export has Exportify's columns, but its file is no playlist of yours:
+    # as one, every track moodseq chose would count as sounding alike)
+    if kind == "Exportify CSV" and not own and not (overrides and "playlist" in overrides):
         playlist = exportify.playlist_name(path)
         ctx_args = {**ctx_args, "playlists": (playlist,)}
         read.report.notes.append(f"{path.name}: tracks recorded as members of playlist {playlist!r}")
     read.report.notes.extend(f"{path.name}: {note}" for note in repeated_columns(headers))
     # A spreadsheet that separates with ';' or tabs may write decimals with a comma ("0,62").
     _records(rows[1:], headers, read, ctx_args, overrides, str(path), decimal_comma=delimiter != ",")
-    if {h.strip() for h in headers} >= OWN_EXPORT_COLUMNS:
+    if own:
         # moodseq's own CSV export: its Moods column holds the moods moodseq had worked out
         # (mostly inferred); stored as crowd-tag moods they would outrank every later inference
-        read.records[:] = [dataclasses.replace(r, mood_source="import") for r in read.records]
-        read.report.notes.append(f"{path.name}: a moodseq export: its moods are kept below inferred and hand moods")
+        at = headers.index("Energy Estimated")
+        estimated = {n for n, c, _ in rows[1:] if c is not None and len(c) > at and c[at].strip().lower() == "true"}
+        read.records[:] = [_own_export(r, r.line in estimated, moods=True) for r in read.records]
+        read.report.notes.append(
+            f"{path.name}: a moodseq export: its moods are kept below inferred and hand moods "
+            "(tracks the library knows keep their own)"
+        )
+
+
+def _own_export(record: ImportRecord, estimated: bool, *, moods: bool) -> ImportRecord:
+    """A record of moodseq's own export: what a library had worked out, not new evidence. Its
+    energy estimated from moods is no attribute (stored, it passed for a measured one); its
+    moods, when kept, rank below inferred ones; and it only adds to a track the library knows
+    (:attr:`ImportRecord.own_export`)."""
+    changes: dict[str, object] = {}
+    if estimated:
+        changes["energy"] = None
+    if not moods:
+        changes["moods"] = {}
+    track = record.track.evolve(**changes) if changes else record.track
+    return dataclasses.replace(record, track=track, mood_source="import", own_export=True)
 
 
 def _read_json(
@@ -463,11 +485,8 @@ def _read_json(
         # moodseq's own sequence JSON: its moods are what the library it came from had worked
         # out (mostly inferred); `moods infer` works them out again from the attributes and
         # genres kept here, and a re-import into that library changes nothing
-        # and its genres are the library's own, some read from playlist names (never tags there):
-        # they only add to a known track's tags
-        read.records[:] = [
-            dataclasses.replace(r, track=r.track.evolve(moods={}), tags_add_only=True) for r in read.records
-        ]
+        estimated = {n for n, c, _ in flat if c is not None and c.get("energy_estimated", "").lower() == "true"}
+        read.records[:] = [_own_export(r, r.line in estimated, moods=False) for r in read.records]
         read.report.notes.append(
             f"{path.name}: a moodseq export: its attributes and genres are kept, "
             "its moods left to `moodseq moods infer`"

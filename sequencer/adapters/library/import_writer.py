@@ -263,7 +263,7 @@ def merge_records(first: ImportRecord, second: ImportRecord) -> ImportRecord:
         tag_source=first.tag_source,
         mood_source=first.mood_source,
         line=first.line,
-        tags_add_only=first.tags_add_only and second.tags_add_only,
+        own_export=first.own_export and second.own_export,
     )
 
 
@@ -301,7 +301,7 @@ def write_batch(conn: sqlite3.Connection, batch: Sequence[Write], known: Known) 
     had_genres = {
         w.track_id: set(filter(None, (known.genres.get(w.track_id) or "").split(SEP)))
         for w in batch
-        if w.record.tags_add_only and not w.new
+        if w.record.own_export and not w.new
     }
     new_rows, update_rows = [], []
     for write in batch:
@@ -400,8 +400,11 @@ def _write_children(
     sets = ", ".join(f'"{a}" = COALESCE(excluded."{a}", "{a}")' for a in ATTRIBUTES)
     attribute_rows = []
     import_rank = rank(IMPORT_ATTRIBUTE_SOURCE, ATTRIBUTE_SOURCES)
+    has = _attributes_held(conn, [tid for tid, w in tids if w.record.own_export and not w.new])
     for tid, w in tids:
         values = _ATTRIBUTE_VALUES(w.record.track)
+        if tid in has:  # an export read back: only the attributes no source gave the track
+            values = tuple(None if held else v for v, held in zip(values, has[tid], strict=True))
         if values != _NO_ATTRIBUTES:
             attribute_rows.append((tid, IMPORT_ATTRIBUTE_SOURCE, import_rank, *values))
     conn.executemany(
@@ -410,7 +413,9 @@ def _write_children(
         f"ON CONFLICT (tid, source) DO UPDATE SET {sets}",
         attribute_rows,
     )
-    with_moods = [(tid, w.record, w.new) for tid, w in tids if w.record.track.moods]
+    with_moods = [
+        (tid, w.record, w.new) for tid, w in tids if w.record.track.moods and (w.new or not w.record.own_export)
+    ]
     conn.executemany(
         "DELETE FROM moods WHERE tid = ? AND source = ?",
         [(tid, r.mood_source) for tid, r, new in with_moods if not new],
@@ -425,7 +430,7 @@ def _write_children(
     )
     if known.source:
         write_source_digests(conn, known, [(w.track_id, w.digest) for w in batch])
-    with_tags = [(tid, w.record, w.new) for tid, w in tids if w.record.tags and not w.record.tags_add_only]
+    with_tags = [(tid, w.record, w.new) for tid, w in tids if w.record.tags and not w.record.own_export]
     conn.executemany(
         "DELETE FROM tags WHERE tid = ? AND source = ?",
         [(tid, r.tag_source) for tid, r, new in with_tags if not new],
@@ -437,11 +442,23 @@ def _write_children(
     added = [
         (tid, w.record.tag_source, tag, weight)
         for tid, w in tids
-        if w.record.tags_add_only
+        if w.record.own_export
         for tag, weight in w.record.tags.items()
         if w.new or tag not in had_genres.get(w.track_id, ())
     ]
     conn.executemany("INSERT INTO tags (tid, source, tag, weight) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", added)
+
+
+def _attributes_held(conn: sqlite3.Connection, tids: Sequence[int]) -> dict[int, tuple[bool, ...]]:
+    """tid → for each of :data:`ATTRIBUTES`, whether any source gave the track that attribute."""
+    held: dict[int, list[bool]] = {tid: [False] * len(ATTRIBUTES) for tid in tids}
+    cols = ", ".join(f'"{a}"' for a in ATTRIBUTES)
+    for start in range(0, len(tids), 500):
+        chunk = tids[start : start + 500]
+        query = f"SELECT tid, {cols} FROM attributes WHERE tid IN ({','.join('?' * len(chunk))})"
+        for tid, *values in conn.execute(query, chunk):
+            held[tid] = [h or v is not None for h, v in zip(held[tid], values, strict=True)]
+    return {tid: tuple(flags) for tid, flags in held.items()}
 
 
 def write_source_digests(conn: sqlite3.Connection, known: Known, digests: Sequence[tuple[str, str]]) -> None:
