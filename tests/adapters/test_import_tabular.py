@@ -699,3 +699,17 @@ def test_tracks_without_a_length_are_named_with_the_column_that_has_it(tmp_path:
         "list.txt: 1 track without a length (no duration column read): builds leave it out until a "
         "re-import reads one (a duration column gives it)" in read_table(listed).report.notes
     )
+
+
+def test_map_to_a_misspelt_column_names_the_close_one(tmp_path: Path) -> None:
+    """`--map duration_ms=sp_duration` (the column is sp_duration_ms) listed every column; it
+    now names the close one first, written as the file writes it."""
+    path = tmp_path / "dz.csv"
+    path.write_text("artist_name,track_name,SP_Duration_ms\nBoney M,Rasputin,220733\n", "utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, overrides={"duration_ms": "sp_duration"})
+    assert caught.value.hint is not None
+    assert caught.value.hint.startswith("did you mean --map duration_ms=SP_Duration_ms? (columns found: ")
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, overrides={"duration_ms": "length"})
+    assert caught.value.hint == "columns found: artist_name, track_name, SP_Duration_ms"

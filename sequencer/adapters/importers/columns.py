@@ -18,6 +18,7 @@ Public: :data:`FIELDS`, :data:`REQUIRED`, :data:`ALIASES`, :func:`header_key`,
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -173,9 +174,11 @@ def detect_columns(
     for field_name, column in overrides.items():
         wanted = header_key(column)
         if wanted not in keys:
+            close = difflib.get_close_matches(wanted, keys, n=1, cutoff=0.75)
+            found = "columns found: " + ", ".join(headers)
             raise InputFileError(
                 f"--map {field_name}={column}: no column {column!r} in the file",
-                hint="columns found: " + ", ".join(headers),
+                hint=f"did you mean --map {field_name}={headers[keys.index(close[0])]}? ({found})" if close else found,
                 source=source or None,
             )
         positions[field_name] = (keys.index(wanted),)
