@@ -435,6 +435,33 @@ def test_a_profiles_own_track_that_the_library_lacks_is_named_at_its_line(
     assert f"(or change {key} in the profile)" in err
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    [
+        ('like = ["Echo"]\n', 2, "like: 'Echo' names 2 tracks in the library"),
+        ('[constraints]\nmust_include = ["Echo"]\n', 3, "constraints.must_include: 'Echo' names 2 tracks"),
+    ],
+)
+def test_a_profile_entry_naming_several_tracks_is_named_at_its_line(
+    tmp_path: Path, text: str, line: int, said: str
+) -> None:
+    """`like = ["Echo"]` where two artists have a song "Echo" failed the build with "'Echo'
+    names 2 tracks in the library": neither the key nor the profile's file and line."""
+    library = tmp_path / "lib.db"
+    songs = tmp_path / "songs.csv"
+    rows = [f"Song {i},Artist {i},{200000 + 1000 * i},0.{i + 1}" for i in range(6)]
+    rows += ["Echo,Artist 1,200000,0.5", "Echo,Artist 2,210000,0.5"]
+    songs.write_text("title,artist,duration_ms,energy\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert run("--library", str(library), "import", "csv", str(songs))[0] == 0
+    profile = tmp_path / "mine.toml"
+    profile.write_text(f"minutes = 10\n{text}", encoding="utf-8")
+    code, _out, err = run("--library", str(library), "build", str(profile), "--seed", "1")
+    assert code == 2
+    assert err.startswith(f"Error: {profile}:{line}: {said}"), err
+    assert "'Artist 1 - Echo' or 'Artist 2 - Echo'" in err
+    assert f"(or change {said.split(':')[0].removeprefix('constraints.')} in the profile)" in err
+
+
 @pytest.mark.parametrize("suffix", ["xspf", "m3u8"])
 def test_keep_of_a_playlist_that_marks_nothing_says_how_to_mark(tmp_path: Path, suffix: str) -> None:
     """`--keep night.xspf` was taken for a track name ("no such track in night-drive's last build;

@@ -210,16 +210,22 @@ def _at_profile_line(
     for name, (given, ref) in named.items():
         if key is None and ref and ref != given and repr(ref) in error.message:
             key = name
+    listed = {"like": profile.like, "must_include": profile.constraints.must_include}
+    for name, refs in listed.items():  # an entry naming several tracks ("Nightcall"): which list
+        if key is None and any(error.message.startswith(f"{ref.strip()!r} names ") for ref in refs):
+            key = name
     if key is None or error.source:
         return error
     try:
         path = resolve(options.profile, app.user_profiles_dir)
-        line = read_toml(path)[1](("constraints", key))
+        line = read_toml(path)[1](("like",) if key == "like" else ("constraints", key))
     except MoodseqError:
         return error
     message = error.message
-    if key != "must_include":
+    if key in ("start", "end"):
         message = f"constraints.{key} = {named[key][1]!r} names no track in the library"
+    elif not message.startswith(("constraints.", "must_include")):  # the ambiguous entry of a list
+        message = f"{'like' if key == 'like' else 'constraints.' + key}: {message}"
     return TrackNotFoundError(
         message,
         hint=f"{error.hint} (or change {key} in the profile)" if error.hint else f"change {key} in the profile",
