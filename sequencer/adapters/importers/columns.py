@@ -175,10 +175,12 @@ def detect_columns(
         wanted = header_key(column)
         if wanted not in keys:
             close = difflib.get_close_matches(wanted, keys, n=1, cutoff=0.75)
-            found = "columns found: " + ", ".join(headers)
+            listed = "columns found: " + ", ".join(headers)
             raise InputFileError(
                 f"--map {field_name}={column}: no column {column!r} in the file",
-                hint=f"did you mean --map {field_name}={headers[keys.index(close[0])]}? ({found})" if close else found,
+                hint=f"did you mean --map {field_name}={headers[keys.index(close[0])]}? ({listed})"
+                if close
+                else listed,
                 source=source or None,
             )
         positions[field_name] = (keys.index(wanted),)
