@@ -27,8 +27,10 @@ Sleep", "Kundalini: Yoga, Meditation, Relaxation - Ultimate Spa Relaxtion".
 effects: Spotify's name for the genre) or ``meditation`` (spa, yoga, relaxation, sleep music),
 read from the artist's or album's name (a title alone is a song's: CSS's "Jager Yoga",
 Frankie Goes to Hollywood's "Relax"), or from the title only for the unambiguous "white noise",
-"nature sounds", "sound effects".  The built-in profiles exclude both genres: a playlist for a
-night drive or a study block is music.
+"nature sounds", "sound effects".  Songs made for a season say so too: Christmas songs and
+albums ("Silent Night", "Merry Christmas Baby", *A Motown Christmas*; 106 tracks on the shared
+catalogs) are filed under ``holiday``, read from the title or the album.  The built-in profiles
+exclude all three: a playlist for a night drive or a study block is music, whatever the month.
 
 Public: :func:`normalise_genre`, :func:`tree_names`, :func:`genre_phrases`,
 :func:`genres_named_in`, :data:`LANGUAGE_GENRES`, :func:`declared_genres`,
@@ -81,19 +83,31 @@ _MEDITATION_ALBUM = re.compile(
     r"\b(?:meditation|relaxation|binaural|asmr|reiki|mindfulness)\b|\b(?:sleep|healing|massage|spa)\s+music\b",
     re.IGNORECASE,
 )
+#: Names of Christmas songs and albums (title or album; an artist called "Noel" is not one, nor
+#: "Santa Monica" or Three Dog Night's "Joy to the World").
+_HOLIDAY = re.compile(
+    r"\b(?:christmas|x-?mas|navidad|weihnacht\w*|jingle\s+bells?|santa\s+claus|sleigh\s+ride"
+    r"|winter\s+wonderland|rudolph\s+the|let\s+it\s+snow|mistletoe|deck\s+the\s+halls"
+    r"|little\s+drummer\s+boy|silent\s+night|stille\s+nacht|o\s+holy\s+night|o\s+helga\s+natt"
+    r"|happy\s+holidays?|holiday\s+album)\b",
+    re.IGNORECASE,
+)
 #: The genres :func:`functional_genres` files such recordings under.
-FUNCTIONAL_GENRES = ("environmental", "meditation")
+FUNCTIONAL_GENRES = ("environmental", "meditation", "holiday")
 
 
 def functional_genres(artists: str, album: str = "", title: str = "") -> tuple[str, ...]:
     """The genres of :data:`FUNCTIONAL_GENRES` the names of a recording made for a purpose
     declare (module docstring): ``("environmental",)`` for "Nature Sounds" or "Ocean Waves for
-    Baby Sleep", ``("meditation",)`` for "Kundalini: Yoga, Meditation, Relaxation", else ``()``."""
+    Baby Sleep", ``("meditation",)`` for "Kundalini: Yoga, Meditation, Relaxation",
+    ``("holiday",)`` for "Silent Night" or a track of "A Motown Christmas", else ``()``."""
     found: list[str] = []
     if _ENVIRONMENTAL.search(artists) or _ENVIRONMENTAL.search(album) or _ENVIRONMENTAL_TITLE.search(title):
         found.append("environmental")
     if _MEDITATION_ARTIST.search(artists) or _MEDITATION_ALBUM.search(album):
         found.append("meditation")
+    if _HOLIDAY.search(album) or _HOLIDAY.search(title):
+        found.append("holiday")
     return tuple(found)
 
 

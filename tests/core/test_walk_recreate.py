@@ -119,3 +119,30 @@ def test_widening_keeps_only_rebuilds_that_do_not_lead_the_seeds() -> None:
     floor = reported(search.p, best)
     assert kept == [s for s in rest if not better(s[1], best[1]) and reported(search.p, s) >= floor]
     assert kept  # the worse ones widen the choice
+
+
+@pytest.mark.parametrize("apart", [True, False])
+def test_rebuild_rounds_run_only_while_the_seeds_lack_playlists_apart(
+    monkeypatch: pytest.MonkeyPatch, apart: bool
+) -> None:
+    """rebuilt_options runs no round when the seeds have playlists apart, else every round (at
+    most RECREATE_ROUNDS), each drawing other tracks, and returns only widening rebuilds."""
+    library = synthetic_library(300, seed=2)
+    profile = Profile(name="warm", minutes=20.0, moods=NIGHT, variety=Variety(temperature=0.2))
+    search = Search(problem_for(library, profile), random.Random(0))
+    order = list(range(6))
+    best = descend(search, order, search.ev(order))
+    rounds: list[int] = []
+    real = recreate.recreate_search
+
+    def counted(
+        s: Search, b: tuple[Order, Value], work: int, tick: Callable[[int], None] | None = None, round_: int = 0
+    ) -> list[tuple[Order, Value]]:
+        rounds.append(round_)
+        return real(s, b, work, tick, round_)
+
+    monkeypatch.setattr(recreate, "recreate_search", counted)
+    monkeypatch.setattr(recreate, "apart_enough", lambda *_: apart)
+    added = recreate.rebuilt_options(search, best, [best], 50)
+    assert rounds == ([] if apart else list(range(recreate.RECREATE_ROUNDS)))
+    assert all(not better(s[1], best[1]) and s[1][0] <= 1e-9 for s in added)

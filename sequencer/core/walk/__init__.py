@@ -60,9 +60,9 @@ from sequencer.core.walk.problem import (
     better,
     default_iterations,
 )
-from sequencer.core.walk.recreate import RECREATE_STARTS, recreate_search, widening
+from sequencer.core.walk.recreate import RECREATE_ROUNDS, RECREATE_STARTS, rebuilt_options
 from sequencer.core.walk.replace import replace_descent
-from sequencer.core.walk.variants import apart_enough, facing, floored, offered, push_search, seed_playlists
+from sequencer.core.walk.variants import facing, floored, offered, push_search, seed_playlists
 
 __all__ = [
     "JourneyTarget",
@@ -114,7 +114,7 @@ def walk(
         starts.append(from_backbone(search, problem.backbone))
     scout_work = max(100, per_run // 5)
     finalists = max(1, min(restarts, len(starts)))
-    total_work = scout_work * (len(starts) + RECREATE_STARTS) + per_run * finalists
+    total_work = scout_work * (len(starts) + RECREATE_STARTS * RECREATE_ROUNDS) + per_run * finalists
     done = 0
 
     def tick_from(offset: int) -> Callable[[int], None]:
@@ -149,9 +149,9 @@ def walk(
     best, met = push_search(search, best)
     pool[frozenset(best[0])] = best
     known = [*met, *scouted, *pool.values()]
-    if problem.temperature > 0 and not apart_enough(search, best, known):  # the seeds need further ones
-        known += widening(search, best, known, recreate_search(search, best, scout_work, tick_from(done)))
-    done += scout_work * RECREATE_STARTS
+    if problem.temperature > 0:  # the seeds may need near-best playlists further apart
+        known += rebuilt_options(search, best, known, scout_work, tick_from(done))
+    done += scout_work * RECREATE_STARTS * RECREATE_ROUNDS
     options = offered(problem, seed_playlists(search, best, known))
     if problem.temperature > 0 and len(options) > 1:
         options, floor = floored(search, options, best)

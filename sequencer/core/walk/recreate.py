@@ -11,14 +11,15 @@ there.
 construction and annealing leave them alone), builds greedy chains on what is left, anneals the
 best of them briefly and settles it without those tracks, then once more with everything back.
 :func:`recreate_search` runs :data:`RECREATE_STARTS` of them (fixed seeds: every build seed
-meets the same ones) when the seeds lack near-best playlists apart from each other
-(:func:`~sequencer.core.walk.variants.apart_enough`), and :func:`widening` offers the seeds
-those that only widen their choice.  A rebuild never replaces the best, nor leads the seeds'
+meets the same ones), :func:`widening` keeps those that only widen the seeds' choice, and
+:func:`rebuilt_options` runs such rounds while the seeds lack near-best playlists apart from
+each other (:func:`~sequencer.core.walk.variants.apart_enough`; at most
+:data:`RECREATE_ROUNDS`).  A rebuild never replaces the best, nor leads the seeds'
 ranking: when it did, the seeds' variety depended on which region the rebuild happened to find
 (night-drive's seed overlap went from 0.42 to 0.76 with one draw and 0.37 with another, and
 catharsis' seeds took up The Animals and Lita Ford from a near-best rebuild).
 
-Public: :func:`recreated`, :func:`recreate_search`, :func:`widening`.
+Public: :func:`recreated`, :func:`recreate_search`, :func:`widening`, :func:`rebuilt_options`.
 """
 
 from __future__ import annotations
@@ -31,13 +32,16 @@ from sequencer.core.walk.descent import descend, improve
 from sequencer.core.walk.moves import Search
 from sequencer.core.walk.problem import Order, Value, better
 from sequencer.core.walk.replace import replace_descent
-from sequencer.core.walk.variants import offered, reported, seed_playlists
+from sequencer.core.walk.variants import apart_enough, offered, reported, seed_playlists
 
 #: Rebuilds per build, the share of the best's free tracks each leaves out, and the greedy
 #: chains each builds (the best of them is annealed).
 RECREATE_STARTS = 3
 RECREATE_SHARE = 0.4
 RECREATE_CHAINS = 32
+#: Most rounds of rebuilds, each run only while the seeds still lack near-best playlists apart
+#: from each other.
+RECREATE_ROUNDS = 2
 #: The cost of a left-out track, as a multiple of the best's objective (it never pays).
 LEFT_OUT_COST = 10.0
 
@@ -68,11 +72,15 @@ def recreated(
 
 
 def recreate_search(
-    search: Search, best: tuple[Order, Value], work: int, tick: Callable[[int], None] | None = None
+    search: Search,
+    best: tuple[Order, Value],
+    work: int,
+    tick: Callable[[int], None] | None = None,
+    round_: int = 0,
 ) -> list[tuple[Order, Value]]:
     """Every valid playlist of :data:`RECREATE_STARTS` rebuilds of ``best`` (:func:`recreated`,
-    ``work`` annealing moves each), for the seeds to choose among; none when ``best`` is
-    invalid.  ``tick`` gets the moves done so far."""
+    ``work`` annealing moves each; ``round_`` draws other tracks to leave out), for the seeds
+    to choose among; none when ``best`` is invalid.  ``tick`` gets the moves done so far."""
     met: list[tuple[Order, Value]] = []
     if best[1][0] > 1e-9:
         return met
@@ -82,7 +90,8 @@ def recreate_search(
             if tick is not None:
                 tick(offset + done)
 
-        state = recreated(search, best, random.Random(f"moodseq-recreate-{k}"), work, step)
+        name = f"moodseq-recreate-{k + round_ * RECREATE_STARTS}"
+        state = recreated(search, best, random.Random(name), work, step)
         if state is None:
             break
         if state[1][0] <= 1e-9:
@@ -110,3 +119,27 @@ def widening(
         for state in rebuilt
         if not better(state[1], best[1]) and (floor is None or reported(problem, state) >= floor)
     ]
+
+
+def rebuilt_options(
+    search: Search,
+    best: tuple[Order, Value],
+    known: list[tuple[Order, Value]],
+    work: int,
+    tick: Callable[[int], None] | None = None,
+) -> list[tuple[Order, Value]]:
+    """The rebuilds that widen the seeds' choice (:func:`widening`), in rounds of
+    :data:`RECREATE_STARTS` while the seeds lack near-best playlists apart from each other
+    among ``known`` and them (:func:`~sequencer.core.walk.variants.apart_enough`; at most
+    :data:`RECREATE_ROUNDS` rounds)."""
+    added: list[tuple[Order, Value]] = []
+    for round_ in range(RECREATE_ROUNDS):
+        if apart_enough(search, best, [*known, *added]):
+            break
+
+        def step(done: int, offset: int = round_ * RECREATE_STARTS * work) -> None:
+            if tick is not None:
+                tick(offset + done)
+
+        added += widening(search, best, [*known, *added], recreate_search(search, best, work, step, round_))
+    return added

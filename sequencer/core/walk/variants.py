@@ -208,8 +208,9 @@ def _spread(search: Search, best: tuple[Order, Value], met: list[tuple[Order, Va
 
 def apart_enough(search: Search, best: tuple[Order, Value], met: list[tuple[Order, Value]]) -> bool:
     """Whether the seeds already have :data:`SPREAD_WANTED` near-best playlists apart from each
-    other among ``met`` (then rebuilds from scratch are not needed for their variety)."""
-    return len(_apart(seed_playlists(search, best, met))) >= SPREAD_WANTED
+    other among ``met``, counting only those :func:`offered` to them (then rebuilds from scratch
+    are not needed for their variety)."""
+    return len(_apart(offered(search.p, seed_playlists(search, best, met)))) >= SPREAD_WANTED
 
 
 def _apart(ranked: list[tuple[Order, Value]]) -> list[tuple[Order, Value]]:
