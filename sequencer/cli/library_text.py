@@ -127,5 +127,5 @@ def other_recordings_line(track: Track, twins: list[str], command: str, *, which
     this = f": this is {track.id}" + (f" ({track.album})" if track.album else "") if which else ""
     return (
         f"  1 of {len(twins) + 1} recordings of this name{this}; the other{'s' if len(twins) > 1 else ''}: "
-        f"{shown} (`moodseq {command.format(id=twins[0]) if '{id}' in command else f'{command} {twins[0]}'}`)"
+        f"{shown} (`moodseq {command.replace('{id}', twins[0]) if '{id}' in command else f'{command} {twins[0]}'}`)"
     )
