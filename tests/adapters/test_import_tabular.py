@@ -468,8 +468,9 @@ def test_unread_columns_that_look_like_fields_are_named_with_the_map_that_reads_
     assert lookalike == [
         "joined.csv: columns not read that look like track fields: valence ← dz_valence or sp_valence; "
         "energy ← sp_energy; id ← spotify_track_id; tempo ← sp_tempo "
-        "(`--map valence=dz_valence` reads one; each field takes one column)"
-    ]
+        "(`--map energy=sp_energy --map id=spotify_track_id --map tempo=sp_tempo` reads them; "
+        "--map valence= one of dz_valence, sp_valence (each field takes one column))"
+    ]  # the whole --map to copy (it named one, and dz_valence, which is on another scale)
     mapped = read_table(path, overrides={"energy": "sp_energy", "valence": "sp_valence", "id": "spotify_track_id"})
     assert mapped.records[0].track.energy == pytest.approx(0.72)
     note = next(n for n in mapped.report.notes if "look like track fields" in n)

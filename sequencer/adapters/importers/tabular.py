@@ -240,11 +240,14 @@ def _records(
     lookalikes = unread_lookalikes(columns)
     if lookalikes:
         shown = "; ".join(f"{field} ← {' or '.join(found)}" for field, found in lookalikes.items())
-        field, found = next(iter(lookalikes.items()))
-        read.report.notes.append(
-            f"{Path(source).name}: columns not read that look like track fields: {shown} "
-            f"(`--map {field}={found[0]}` reads one; each field takes one column)"
-        )
+        # the whole --map for the fields with one such column; a field with several is chosen
+        # by the user (dz_valence and sp_valence are on different scales)
+        single = [f"--map {field}={found[0]}" for field, found in lookalikes.items() if len(found) == 1]
+        several = [f"--map {field}= one of {', '.join(found)}" for field, found in lookalikes.items() if len(found) > 1]
+        how = f"`{' '.join(single)}` reads {'it' if len(single) == 1 else 'them'}" if single else ""
+        if several:
+            how += f"{'; ' if how else ''}{'; '.join(several)} (each field takes one column)"
+        read.report.notes.append(f"{Path(source).name}: columns not read that look like track fields: {shown} ({how})")
     good_rows = [cells for _, cells, _ in rows if cells is not None]
     artist_cols = columns.positions["artist"]
     duration_unit, minutes_median = _duration_unit(columns, good_rows)
