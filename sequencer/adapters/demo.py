@@ -202,6 +202,16 @@ def _cached() -> tuple[Track, ...]:
     return tuple(with_sound(parse_demo_csv(text)))
 
 
+def known_genres() -> dict[str, tuple[str, ...]]:
+    """Song key (moodseq's identity of a song: first artist and base title) → genres of every
+    demo track that has some: what moodseq itself knows of how
+    the soundtracks behind its profiles (and their kin) sound.  A library's copy of such a song
+    without genres is placed in sound by these (:func:`sequencer.adapters.sound_space.update_sound`)."""
+    from sequencer.core.track import song_key
+
+    return {song_key(t.artists, t.title): t.genres for t in _cached() if t.genres}
+
+
 def load_demo_tracks() -> list[Track]:
     """The built-in demo library as tracks (a new list each call; the tracks are immutable)."""
     return list(_cached())

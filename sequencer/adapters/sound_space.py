@@ -72,7 +72,7 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
         playlists=evidence.playlists,
         years=years,
         audio=audio,
-        genres=evidence.genres,
+        genres=_with_known_genres(store, evidence.ids, evidence.genres, tags),
         artists=[artists.get(str(i), "") for i in evidence.ids],
     )
     placed = place(space, inputs)
@@ -89,6 +89,29 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
     if write:
         store.set_meta("sound_update", {**dataclasses.asdict(summary), "stamp": stamp})
     return summary
+
+
+def _with_known_genres(
+    store: Store,
+    ids: Sequence[str],
+    genres: Sequence[Sequence[str]],
+    tags: dict[str, dict[str, float]],
+) -> list[Sequence[str]]:
+    """Each track's genres, where a track without genres or tags that moodseq knows (a song of
+    the built-in demo library: the soundtracks behind the profiles, "Burn", "A Real Hero",
+    "Solar Sailer"…) takes the genres moodseq knows for it.  On the shared catalogs the
+    exemplars of catharsis and night-drive came without genres: every candidate was 0.00–0.18
+    alike to "Burn", so sounding like The Crow counted for nothing."""
+    from sequencer.adapters.demo import known_genres
+
+    known = known_genres()
+    keys = store.song_keys()
+    out: list[Sequence[str]] = []
+    for i, own in zip(ids, genres or [()] * len(ids), strict=True):
+        if not own and not tags.get(str(i)):
+            own = known.get(keys.get(str(i), ""), ())
+        out.append(own)
+    return out
 
 
 @dataclass(frozen=True)

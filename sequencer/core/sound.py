@@ -70,7 +70,7 @@ BLOCKS: tuple[tuple[str, int, int, float], ...] = (
 SOUND_DIMS = GENRE_DIMS + PLAYLIST_DIMS + YEAR_DIMS + len(AUDIO)
 #: Bump whenever a change here or in :mod:`sequencer.core.genres` changes the vectors: stored
 #: vectors of another version are recomputed by the next ``moods infer``.
-SOUND_VERSION = 4
+SOUND_VERSION = 5
 #: Weight of a genre vector borrowed from the track's playlists or its artist's other tracks,
 #: relative to its own genres.
 BORROWED = 0.7

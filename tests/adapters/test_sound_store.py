@@ -249,3 +249,40 @@ def test_nature_sounds_and_spa_music_are_filed_under_their_genres(tmp_path: Path
         assert s.find("Ultimate Spa Relaxtion").genres == ("new age", "meditation")
         assert s.find("Janelle Monáe - Yoga").genres == ("pop",)
         assert s.find("Frankie Goes To Hollywood - Relax").genres == ()
+
+
+def test_a_song_moodseq_knows_is_placed_by_the_genres_it_knows(tmp_path: Path) -> None:
+    """A library's "Burn" and "Solar Sailer" without genres, tags or playlists (the 10k
+    catalog's copies) take the genres of the built-in demo library: Burn sits near gothic rock,
+    Solar Sailer near electronic and soundtrack.  A song moodseq does not know stays without a
+    vector, as does one credited to another first artist (the demo's "A Real Hero" is College's,
+    the 10k catalog's Electric Youth's: another song key); a known song with genres of its own
+    keeps them."""
+    with Store.open(tmp_path / "l.db") as s:
+        path = tmp_path / "x.csv"
+        path.write_text(
+            "title,artist,year,genre\nBurn,The Cure,1994,\nSolar Sailer,Daft Punk,2010,\n"
+            "A Real Hero,Electric Youth,2014,\n"
+            "Unknown Song,Nobody,2001,\nNightcall,Kavinsky,2010,reggaeton\n",
+            encoding="utf-8",
+        )
+        import_table(s, path)
+        update_sound(s)
+        burn, sailer, hero, unknown, night = (
+            s.find(n)
+            for n in (
+                "The Cure - Burn",
+                "Daft Punk - Solar Sailer",
+                "Electric Youth - A Real Hero",
+                "Nobody - Unknown Song",
+                "Kavinsky - Nightcall",
+            )
+        )
+        assert unknown.sound is None and hero.sound is None
+        assert burn.sound is not None and sailer.sound is not None
+        near_burn = [g for g, _ in explain_sound(s, burn, genres=5).genres]
+        near_sailer = [g for g, _ in explain_sound(s, sailer, genres=8).genres]
+        assert any(g in ("gothic rock", "post-punk") for g in near_burn), near_burn
+        assert any(g in ("electronic", "soundtrack", "orchestral") for g in near_sailer), near_sailer
+        near_night = [g for g, _ in explain_sound(s, night, genres=5).genres]
+        assert not any("synth" in g for g in near_night), near_night  # its own genre, not the demo's

@@ -76,11 +76,17 @@ def set_confidence_bulk(store: Store, rows: Iterable[tuple[str, float]]) -> int:
         return len(present)
 
 
-def primary_artists(store: Store) -> dict[str, str]:
-    """track id → its first artist, normalised (what artist-level evidence groups by)."""
+def song_keys(store: Store) -> dict[str, str]:
+    """track id → its song key (:func:`~sequencer.core.track.song_key`: first artist and base
+    title, normalised)."""
     with store.transaction(write=False) as conn:
         rows = conn.execute("SELECT id, song_key FROM tracks").fetchall()
-    return {str(track_id): str(key).split("|", 1)[0] for track_id, key in rows}
+    return {str(track_id): str(key) for track_id, key in rows}
+
+
+def primary_artists(store: Store) -> dict[str, str]:
+    """track id → its first artist, normalised (what artist-level evidence groups by)."""
+    return {track_id: key.split("|", 1)[0] for track_id, key in song_keys(store).items()}
 
 
 def genre_groups(store: Store) -> dict[tuple[str, ...], list[str]]:

@@ -449,6 +449,10 @@ class Store:
         """track id → its first artist, normalised."""
         return store_moods.primary_artists(self)
 
+    def song_keys(self) -> dict[str, str]:
+        """track id → its song key (first artist and base title, normalised)."""
+        return store_moods.song_keys(self)
+
     def same_artist_ids(self, track_ids: Sequence[str]) -> list[str]:
         """Ids of every track whose first artist (normalised) is the first artist of one of
         ``track_ids`` (those included)."""
