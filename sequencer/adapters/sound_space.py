@@ -62,7 +62,8 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
     evidence = store.sound_evidence()
     table = store.feature_table()
     tags = store.tags_bulk()
-    artists = store.primary_artists()
+    keys = store.song_keys()  # one read: the first artist is the song key's first part
+    artists = {i: key.split("|", 1)[0] for i, key in keys.items()}
     row_of = {str(i): r for r, i in enumerate(table.ids)}
     rows = [row_of[i] for i in evidence.ids]
     audio = {name: table.attrs[rows, COLUMNS.index(name)] for name in AUDIO}
@@ -72,7 +73,7 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
         playlists=evidence.playlists,
         years=years,
         audio=audio,
-        genres=_with_known_genres(store, evidence.ids, evidence.genres, tags),
+        genres=_with_known_genres(keys, evidence.ids, evidence.genres, tags),
         artists=[artists.get(str(i), "") for i in evidence.ids],
     )
     placed = place(space, inputs)
@@ -92,7 +93,7 @@ def update_sound(store: Store, *, write: bool = True) -> SoundSummary:
 
 
 def _with_known_genres(
-    store: Store,
+    keys: dict[str, str],
     ids: Sequence[str],
     genres: Sequence[Sequence[str]],
     tags: dict[str, dict[str, float]],
@@ -105,7 +106,6 @@ def _with_known_genres(
     from sequencer.adapters.demo import known_genres
 
     known = known_genres()
-    keys = store.song_keys()
     out: list[Sequence[str]] = []
     for i, own in zip(ids, genres or [()] * len(ids), strict=True):
         if not own and not tags.get(str(i)):

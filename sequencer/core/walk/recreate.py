@@ -46,6 +46,16 @@ RECREATE_ROUNDS = 2
 LEFT_OUT_COST = 10.0
 
 
+def _offset(tick: Callable[[int], None] | None, offset: int) -> Callable[[int], None]:
+    """``tick`` counting from ``offset`` moves (a no-op without one)."""
+
+    def step(done: int) -> None:
+        if tick is not None:
+            tick(offset + done)
+
+    return step
+
+
 def recreated(
     search: Search, best: tuple[Order, Value], rng: random.Random, work: int, tick: Callable[[int], None]
 ) -> tuple[Order, Value] | None:
@@ -85,13 +95,8 @@ def recreate_search(
     if best[1][0] > 1e-9:
         return met
     for k in range(RECREATE_STARTS):
-
-        def step(done: int, offset: int = k * work) -> None:
-            if tick is not None:
-                tick(offset + done)
-
         name = f"moodseq-recreate-{k + round_ * RECREATE_STARTS}"
-        state = recreated(search, best, random.Random(name), work, step)
+        state = recreated(search, best, random.Random(name), work, _offset(tick, k * work))
         if state is None:
             break
         if state[1][0] <= 1e-9:
@@ -136,10 +141,6 @@ def rebuilt_options(
     for round_ in range(RECREATE_ROUNDS):
         if apart_enough(search, best, [*known, *added]):
             break
-
-        def step(done: int, offset: int = round_ * RECREATE_STARTS * work) -> None:
-            if tick is not None:
-                tick(offset + done)
-
-        added += widening(search, best, [*known, *added], recreate_search(search, best, work, step, round_))
+        rebuilt = recreate_search(search, best, work, _offset(tick, round_ * RECREATE_STARTS * work), round_)
+        added += widening(search, best, [*known, *added], rebuilt)
     return added
